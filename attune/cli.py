@@ -1,0 +1,129 @@
+"""The `attune` command.
+
+    attune serve [--host H] [--port P] [--processes N]   migrate, then serve over ASGI
+    attune createguide USERNAME [--email E]              make (or promote) a guide
+    attune content check [PATH ...]                      validate practices and workbooks
+    attune export USERNAME [-o FILE]                     a member's data as a zip (JSON + CSV)
+    attune demo                                          a demo member with 90 days of history
+    attune hrv FILE [--json]                             heart-rhythm report for an RR or ECG file
+    attune manage ARGS ...                               any Django management command
+
+`hrv` and `content` need only the core install; the others need the web extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+SETTINGS = "attune.web.settings"
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        django.setup()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    os.environ["ATTUNE_SERVER_PROCESSES"] = str(args.processes)
+    _django()
+    from django.core.management import call_command
+
+    call_command("check", fail_level="ERROR")
+    call_command("migrate", interactive=False, verbosity=1)
+    import uvicorn
+
+    print(f"attune is ready at http://{args.host}:{args.port}/", flush=True)
+    uvicorn.run(
+        "attune.web.asgi:application",
+        host=args.host,
+        port=args.port,
+        workers=args.processes,
+        log_level="warning",
+        ws_max_size=64 * 1024,
+        lifespan="off",
+    )
+    return 0
+
+
+def _manage(argv: Sequence[str]) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["attune", *argv])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="attune", description="Practise connection from the body up.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="apply migrations, then serve attune")
+    serve.add_argument("--host", default=os.environ.get("ATTUNE_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("ATTUNE_PORT", "8000")))
+    serve.add_argument("--processes", type=int, default=int(os.environ.get("ATTUNE_SERVER_PROCESSES", "1")))
+
+    guide = sub.add_parser("createguide", help="create a guide, or make an existing member a guide")
+    guide.add_argument("username")
+    guide.add_argument("--email", default="")
+
+    content = sub.add_parser("content", help="work with guide-written content")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    check = content_sub.add_parser("check", help="validate practices and workbooks, with file:line errors")
+    check.add_argument("paths", nargs="*")
+
+    export = sub.add_parser("export", help="write a member's data as a zip of JSON and CSV")
+    export.add_argument("username")
+    export.add_argument("-o", "--output", default="")
+
+    sub.add_parser("demo", help="create a demo member with 90 days of plausible history")
+
+    hrv = sub.add_parser("hrv", help="heart-rhythm report for an RR or ECG file", add_help=False)
+    hrv.add_argument("rest", nargs=argparse.REMAINDER)
+
+    manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `hrv` and `manage` hand their arguments on untouched.
+    if argv and argv[0] == "hrv":
+        from attune.hrv_cli import main as hrv_main
+
+        return hrv_main(argv[1:])
+    if argv and argv[0] == "manage":
+        return _manage(argv[1:])
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    if args.command == "content":
+        from attune.content.check import main as check_main
+
+        return check_main(list(args.paths))
+    _django()
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    try:
+        if args.command == "createguide":
+            call_command("createguide", args.username, email=args.email)
+        elif args.command == "export":
+            call_command("exportmember", args.username, output=args.output)
+        elif args.command == "demo":
+            call_command("demo")
+    except CommandError as exc:
+        print(f"attune {args.command}: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,728 @@
+"""The practice library: one Markdown file with front matter per practice.
+
+A practice file lives under ``content/practices/`` (sub-folders are fine) and is named after its
+slug, e.g. ``hand-on-heart.md``. Its front matter says what the practice is (condition, title,
+why, duration, who it is for, which states it suits, safety notes, timed steps); its body is a
+longer introduction in Markdown. ``docs/content.md`` is the field reference for guides.
+
+Every problem is reported with its file and line, and loading a folder collects all of them
+rather than stopping at the first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final
+
+from attune.content.errors import ContentError, ContentInvalid
+from attune.content.frontmatter import Document, parse_file
+
+CONDITIONS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "gentle-touch": "Gentle physical connection",
+        "soft-gaze": "Soft eye contact",
+        "slowing-down": "Slowing down",
+        "honest-conversation": "Honest, safe conversation",
+        "beyond-people": "Connection beyond people",
+    }
+)
+"""The five conditions of safety, slug to plain label, in the order the library shows them."""
+
+CONDITION_DESCRIPTIONS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "gentle-touch": "A hug, a hand on an arm, sitting close to someone safe, or your own hand on your chest.",
+        "soft-gaze": "Eyes that rest softly on a face: a partner's, your own in a mirror, or one in a photo.",
+        "slowing-down": "A slower pace and slower breathing, giving the body time to settle.",
+        "honest-conversation": "Speaking without performing, and listening without fixing.",
+        "beyond-people": "Time in nature, with an animal, or in stillness.",
+    }
+)
+
+STATES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "settled": "Settled",
+        "activated": "Activated",
+        "shut_down": "Shut down",
+    }
+)
+"""The three check-in states, slug to plain label."""
+
+STATE_DESCRIPTIONS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "settled": "Safe, present, open to others.",
+        "activated": "On guard, restless, anxious, braced.",
+        "shut_down": "Flat, numb, far away, withdrawn.",
+    }
+)
+
+WITH: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "solo": "On your own",
+        "partner": "With a partner",
+        "group": "In a group",
+    }
+)
+"""Who a practice is done with, slug to plain label."""
+
+MODES: Final[tuple[str, ...]] = ("calming", "energising")
+"""A practice is calming unless it says otherwise; only energising practices may hold the breath."""
+
+# Conditions where another person's body or eyes are involved: both must opt in, and a solo way
+# to do the practice must always be offered.
+CONSENT_CONDITIONS: Final[frozenset[str]] = frozenset({"gentle-touch", "soft-gaze"})
+
+SLUG_RE: Final[re.Pattern[str]] = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CONSENT_RE: Final[re.Pattern[str]] = re.compile(r"\bconsent|\bopts? in\b|\bopt-in\b", re.IGNORECASE)
+DIZZY_RE: Final[re.Pattern[str]] = re.compile(r"\bdizz", re.IGNORECASE)
+
+MAX_TITLE_CHARS: Final = 60
+MAX_WHY_CHARS: Final = 140
+DURATION_MIN_RANGE: Final = (1.0, 60.0)
+STEP_SECONDS_RANGE: Final = (5, 3600)
+BREATHS_PER_MIN_RANGE: Final = (3.0, 10.0)
+MIN_BREATH_PHASE_S: Final = 1.0
+MAX_HOLD_S: Final = 10.0
+# The steps must add up to duration_min within the larger of these two.
+DURATION_TOLERANCE_S: Final = 30.0
+DURATION_TOLERANCE_FRACTION: Final = 0.15
+
+FIELDS: Final[tuple[str, ...]] = (
+    "slug",
+    "title",
+    "condition",
+    "why",
+    "duration_min",
+    "with",
+    "suits",
+    "mode",
+    "safety",
+    "solo_alternative",
+    "steps",
+)
+STEP_FIELDS: Final[tuple[str, ...]] = ("title", "seconds", "text", "pacer")
+PACER_FIELDS: Final[tuple[str, ...]] = ("inhale", "hold_in", "exhale", "hold_out")
+
+
+@dataclass(frozen=True)
+class Pacer:
+    """A breathing rhythm for one step, in seconds per phase."""
+
+    inhale_s: float
+    exhale_s: float
+    hold_in_s: float = 0.0
+    hold_out_s: float = 0.0
+
+    @property
+    def cycle_s(self) -> float:
+        """Seconds for one full breath, holds included."""
+        return self.inhale_s + self.hold_in_s + self.exhale_s + self.hold_out_s
+
+    @property
+    def breaths_per_min(self) -> float:
+        """Breaths a minute at this rhythm."""
+        return 60.0 / self.cycle_s
+
+    @property
+    def has_holds(self) -> bool:
+        """Whether the rhythm holds the breath at either end."""
+        return self.hold_in_s > 0 or self.hold_out_s > 0
+
+
+@dataclass(frozen=True)
+class Step:
+    """One timed step of a practice."""
+
+    title: str
+    seconds: int
+    text: str
+    pacer: Pacer | None = None
+
+
+@dataclass(frozen=True)
+class Practice:
+    """One practice from the library, as validated from its file."""
+
+    slug: str
+    title: str
+    condition: str
+    why: str
+    duration_min: float
+    with_whom: tuple[str, ...]
+    suits: tuple[str, ...]
+    safety: tuple[str, ...]
+    steps: tuple[Step, ...]
+    body: str
+    mode: str = "calming"
+    solo_alternative: str | None = None
+    path: Path | None = None
+
+    @property
+    def condition_label(self) -> str:
+        """The plain label of the practice's condition."""
+        return CONDITIONS[self.condition]
+
+    @property
+    def total_seconds(self) -> int:
+        """The sum of the steps' seconds."""
+        return sum(step.seconds for step in self.steps)
+
+    @property
+    def has_pacer(self) -> bool:
+        """Whether any step carries a breathing pacer."""
+        return any(step.pacer is not None for step in self.steps)
+
+    @property
+    def needs_consent(self) -> bool:
+        """Touch or eye contact with someone else: every person involved must opt in."""
+        return self.condition in CONSENT_CONDITIONS and bool({"partner", "group"} & set(self.with_whom))
+
+    @property
+    def solo_alternative_slug(self) -> str | None:
+        """The slug named by ``solo_alternative``, or None when it is free text or absent."""
+        alt = self.solo_alternative
+        return alt if alt is not None and SLUG_RE.match(alt) else None
+
+    @property
+    def solo_alternative_text(self) -> str | None:
+        """``solo_alternative`` when it is a written description rather than a slug."""
+        alt = self.solo_alternative
+        return alt if alt is not None and not SLUG_RE.match(alt) else None
+
+
+class Library:
+    """A validated set of practices, with lookups by slug, condition and state.
+
+    Practices are ordered by condition (in :data:`CONDITIONS` order), then by duration, then
+    by title, so that the shortest practice of each condition comes first.
+    """
+
+    __slots__ = ("_by_slug", "_practices")
+
+    def __init__(self, practices: Iterable[Practice] = ()) -> None:
+        order = list(CONDITIONS)
+        ordered = sorted(practices, key=lambda p: (order.index(p.condition), p.duration_min, p.title, p.slug))
+        self._practices: tuple[Practice, ...] = tuple(ordered)
+        self._by_slug: Mapping[str, Practice] = MappingProxyType({p.slug: p for p in ordered})
+
+    @property
+    def practices(self) -> tuple[Practice, ...]:
+        """Every practice, in library order."""
+        return self._practices
+
+    def __len__(self) -> int:
+        return len(self._practices)
+
+    def __iter__(self) -> Iterator[Practice]:
+        return iter(self._practices)
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self._by_slug
+
+    def __getitem__(self, slug: str) -> Practice:
+        return self._by_slug[slug]
+
+    def __repr__(self) -> str:
+        return f"<Library of {len(self)} practices>"
+
+    def get(self, slug: str) -> Practice | None:
+        """The practice with ``slug``, or None."""
+        return self._by_slug.get(slug)
+
+    def by_condition(self, condition: str) -> tuple[Practice, ...]:
+        """The practices for one condition slug (see :data:`CONDITIONS`)."""
+        if condition not in CONDITIONS:
+            raise ValueError(f"unknown condition {condition!r}; expected one of {', '.join(CONDITIONS)}")
+        return tuple(p for p in self._practices if p.condition == condition)
+
+    def for_state(self, state: str) -> tuple[Practice, ...]:
+        """The practices that suit how someone feels now (a slug from :data:`STATES`)."""
+        if state not in STATES:
+            raise ValueError(f"unknown state {state!r}; expected one of {', '.join(STATES)}")
+        return tuple(p for p in self._practices if state in p.suits)
+
+    def grouped(self) -> tuple[tuple[str, tuple[Practice, ...]], ...]:
+        """``(condition, practices)`` for every condition, in order, including empty ones."""
+        return tuple((c, self.by_condition(c)) for c in CONDITIONS)
+
+    def solo_alternative_for(self, practice: Practice) -> Practice | None:
+        """The practice named as ``practice``'s solo alternative, if it names one in this library."""
+        slug = practice.solo_alternative_slug
+        return self._by_slug.get(slug) if slug is not None else None
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+
+
+def load_practice(path: Path) -> Practice:
+    """Load and validate one practice file.
+
+    Checks everything that can be checked from the file alone. Whether ``solo_alternative``
+    names a practice that exists is checked by :func:`load_library`.
+
+    Raises
+    ------
+    ContentInvalid
+        Carrying one :class:`ContentError` (file and line) per problem found.
+    """
+    practice, errors, _ = _read_practice(path)
+    if errors or practice is None:
+        raise ContentInvalid(errors)
+    return practice
+
+
+def practice_files(directory: Path) -> list[Path]:
+    """The practice files under ``directory``, sorted.
+
+    Every ``*.md`` file counts, in sub-folders too, except ``README.md`` and files or folders
+    whose name starts with ``_`` or ``.`` (drafts and notes).
+    """
+    found = []
+    for path in directory.rglob("*.md"):
+        parts = path.relative_to(directory).parts
+        if any(part.startswith(("_", ".")) for part in parts) or path.name.lower() == "readme.md":
+            continue
+        if path.is_file():
+            found.append(path)
+    return sorted(found)
+
+
+def collect_library(directory: Path) -> tuple[Library, list[ContentError]]:
+    """Load every practice under ``directory``, returning the valid ones and all errors.
+
+    A practice with any error, including a duplicate slug, is left out of the library. The
+    errors are sorted by file and line.
+    """
+    if not directory.is_dir():
+        return Library(), [ContentError(directory, 1, "the practices folder does not exist")]
+    errors: list[ContentError] = []
+    docs: list[tuple[Practice | None, Document]] = []
+    seen: dict[str, Path] = {}
+    for path in practice_files(directory):
+        practice, file_errors, doc = _read_practice(path)
+        errors.extend(file_errors)
+        if doc is None:
+            continue
+        slug = doc.meta.get("slug")
+        if isinstance(slug, str) and slug:
+            if slug in seen:
+                where = _rel(seen[slug], directory)
+                message = f"the slug '{slug}' is already used by {where}; every practice needs its own"
+                errors.append(ContentError(path, doc.line_of("slug"), message))
+                continue
+            seen[slug] = path
+        docs.append((practice, doc))
+
+    by_slug = {p.slug: p for p, _ in docs if p is not None}
+    valid: list[Practice] = []
+    for practice, doc in docs:
+        problems = _check_solo_alternative(doc, by_slug, seen)
+        errors.extend(problems)
+        if practice is not None and not problems:
+            valid.append(practice)
+    errors.sort(key=lambda e: (str(e.path), e.line))
+    return Library(valid), errors
+
+
+def load_library(directory: Path) -> Library:
+    """Load every practice under ``directory``.
+
+    Raises
+    ------
+    ContentInvalid
+        Carrying every error in every file, when any file has a problem.
+    """
+    library, errors = collect_library(directory)
+    if errors:
+        raise ContentInvalid(errors)
+    return library
+
+
+def _rel(path: Path, directory: Path) -> str:
+    try:
+        return str(path.relative_to(directory))
+    except ValueError:
+        return str(path)
+
+
+def _check_solo_alternative(
+    doc: Document, by_slug: Mapping[str, Practice], on_disk: Mapping[str, Path]
+) -> list[ContentError]:
+    """Check that a ``solo_alternative`` given as a slug names a solo practice in the library."""
+    value = doc.meta.get("solo_alternative")
+    if not isinstance(value, str) or not SLUG_RE.match(value.strip()):
+        return []
+    slug = value.strip()
+    line = doc.line_of("solo_alternative")
+    if slug == doc.meta.get("slug"):
+        return [ContentError(doc.path, line, "solo_alternative names this same practice; name a solo one")]
+    target = by_slug.get(slug)
+    if target is None:
+        if slug in on_disk:
+            # The target has errors of its own and reports them; do not repeat them here.
+            return []
+        hint = difflib.get_close_matches(slug, list(on_disk), n=1)
+        suffix = f" (did you mean '{hint[0]}'?)" if hint else " (or write a sentence to describe one instead)"
+        return [
+            ContentError(
+                doc.path, line, f"solo_alternative names '{slug}', but there is no practice with that slug{suffix}"
+            )
+        ]
+    if "solo" not in target.with_whom:
+        message = f"solo_alternative names '{slug}', which is not a solo practice (its 'with' has no 'solo')"
+        return [ContentError(doc.path, line, message)]
+    return []
+
+
+def _read_practice(path: Path) -> tuple[Practice | None, list[ContentError], Document | None]:
+    try:
+        doc = parse_file(path)
+    except ContentInvalid as exc:
+        return None, list(exc.errors), None
+    checker = _Checker(doc)
+    practice = checker.practice()
+    return practice, checker.errors, doc
+
+
+# --------------------------------------------------------------------------------------------
+# Validation
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _fmt_s(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    if minutes and secs:
+        return f"{minutes} min {secs} s"
+    return f"{minutes} min" if minutes else f"{secs} s"
+
+
+def _unknown_key_message(key: str, known: Iterable[str], where: str) -> str:
+    known = list(known)
+    hint = difflib.get_close_matches(key, known, n=1)
+    if hint:
+        return f"unknown field '{key}' {where} (did you mean '{hint[0]}'?)"
+    return f"unknown field '{key}' {where}; the fields are: {', '.join(known)}"
+
+
+class _Checker:
+    """Validates one parsed practice file, collecting every error with its line."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.errors: list[ContentError] = []
+
+    def error(self, keys: tuple[str | int, ...], message: str) -> None:
+        self.errors.append(ContentError(self.doc.path, self.doc.line_at(*keys) if keys else 1, message))
+
+    # -- top level ----------------------------------------------------------------------------
+
+    def practice(self) -> Practice | None:
+        meta = self.doc.meta
+        for key in meta:
+            if str(key) not in FIELDS:
+                self.error((str(key),), _unknown_key_message(str(key), FIELDS, "in the front matter"))
+
+        slug = self.slug(meta.get("slug"))
+        title = self.text("title", meta.get("title"), max_chars=MAX_TITLE_CHARS)
+        condition = self.choice("condition", meta.get("condition"), CONDITIONS)
+        why = self.text("why", meta.get("why"), max_chars=MAX_WHY_CHARS)
+        duration_min = self.duration(meta.get("duration_min"))
+        with_whom = self.choices("with", meta.get("with"), WITH)
+        suits = self.choices("suits", meta.get("suits"), STATES)
+        mode = self.mode(meta.get("mode", "calming"))
+        safety = self.safety(meta.get("safety"))
+        solo_alternative = self.solo_alternative(meta.get("solo_alternative"))
+        steps = self.steps(meta.get("steps"), mode)
+        body = self.doc.body.strip()
+        if not body:
+            self.errors.append(
+                ContentError(
+                    self.doc.path, self.doc.body_line, "add a short introduction in Markdown below the front matter"
+                )
+            )
+
+        self.duration_check(duration_min, steps)
+        self.consent_checks(condition, with_whom, safety, solo_alternative)
+        self.pacer_safety_check(steps, safety)
+        if (
+            title is None
+            or slug is None
+            or condition is None
+            or why is None
+            or duration_min is None
+            or with_whom is None
+            or suits is None
+            or mode is None
+            or safety is None
+            or steps is None
+            or self.errors
+        ):
+            return None
+        return Practice(
+            slug=slug,
+            title=title,
+            condition=condition,
+            why=why,
+            duration_min=duration_min,
+            with_whom=with_whom,
+            suits=suits,
+            safety=safety,
+            steps=steps,
+            body=body,
+            mode=mode,
+            solo_alternative=solo_alternative,
+            path=self.doc.path,
+        )
+
+    # -- checks across fields: each runs when the fields it needs are themselves valid ------------
+
+    def duration_check(self, duration_min: float | None, steps: tuple[Step, ...] | None) -> None:
+        if duration_min is None or steps is None:
+            return
+        total = sum(step.seconds for step in steps)
+        expected = duration_min * 60.0
+        tolerance = max(DURATION_TOLERANCE_S, DURATION_TOLERANCE_FRACTION * expected)
+        if abs(total - expected) > tolerance:
+            self.error(
+                ("duration_min",),
+                f"the steps add up to {_fmt_s(total)} but duration_min says {duration_min:g} min; make them "
+                f"agree (within {DURATION_TOLERANCE_S:g} s or {DURATION_TOLERANCE_FRACTION:.0%})",
+            )
+
+    def consent_checks(
+        self,
+        condition: str | None,
+        with_whom: tuple[str, ...] | None,
+        safety: tuple[str, ...] | None,
+        solo_alternative: str | None,
+    ) -> None:
+        if condition not in CONSENT_CONDITIONS or with_whom is None or not {"partner", "group"} & set(with_whom):
+            return
+        if solo_alternative is None and "solo_alternative" not in self.doc.meta:
+            self.error(
+                ("with",),
+                "touch and eye-contact practices with others must offer a solo way in: "
+                "add solo_alternative (the slug of a solo practice, or a sentence)",
+            )
+        if safety is not None and not any(CONSENT_RE.search(note) for note in safety):
+            self.error(
+                ("safety",),
+                "touch and eye contact with others need a consent note in safety, e.g. "
+                "'Only if you both opt in; either of you can stop at any time.'",
+            )
+
+    def pacer_safety_check(self, steps: tuple[Step, ...] | None, safety: tuple[str, ...] | None) -> None:
+        if steps is None or safety is None or not any(step.pacer is not None for step in steps):
+            return
+        if not any(DIZZY_RE.search(note) for note in safety):
+            self.error(("safety",), "practices with a breathing pacer need a safety note saying to stop if dizzy")
+
+    def slug(self, value: object) -> str | None:
+        if value is None:
+            self.error(("slug",), f"missing field 'slug' (it should be '{self.doc.path.stem}', the file name)")
+            return None
+        if not isinstance(value, str) or not SLUG_RE.match(value):
+            self.error(("slug",), "slug must be lowercase letters, digits and single hyphens, e.g. 'hand-on-heart'")
+            return None
+        if value != self.doc.path.stem:
+            self.error(
+                ("slug",), f"slug '{value}' must match the file name '{self.doc.path.name}' (rename one of them)"
+            )
+            return None
+        return value
+
+    def text(self, key: str, value: object, *, max_chars: int) -> str | None:
+        if value is None:
+            self.error((key,), f"missing field '{key}'")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error((key,), f"'{key}' must be some text")
+            return None
+        value = value.strip()
+        if "\n" in value:
+            self.error((key,), f"'{key}' must be a single line")
+            return None
+        if len(value) > max_chars:
+            self.error((key,), f"'{key}' is {len(value)} characters; keep it to {max_chars} or fewer")
+            return None
+        return value
+
+    def choice(self, key: str, value: object, allowed: Mapping[str, str]) -> str | None:
+        if value is None:
+            self.error((key,), f"missing field '{key}' (one of: {', '.join(allowed)})")
+            return None
+        if not isinstance(value, str) or value not in allowed:
+            self.error((key,), f"unknown {key} '{value}'; expected one of: {', '.join(allowed)}")
+            return None
+        return value
+
+    def choices(self, key: str, value: object, allowed: Mapping[str, str]) -> tuple[str, ...] | None:
+        if value is None:
+            self.error((key,), f"missing field '{key}' (a list from: {', '.join(allowed)})")
+            return None
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            self.error((key,), f"'{key}' must be a list from: {', '.join(allowed)}")
+            return None
+        ok = True
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or item not in allowed:
+                self.error((key, index), f"unknown value '{item}' in '{key}'; expected one of: {', '.join(allowed)}")
+                ok = False
+        if ok and len(set(value)) != len(value):
+            self.error((key,), f"'{key}' lists a value twice")
+            ok = False
+        return tuple(value) if ok else None
+
+    def duration(self, value: object) -> float | None:
+        low, high = DURATION_MIN_RANGE
+        if value is None:
+            self.error(("duration_min",), "missing field 'duration_min' (minutes, e.g. 5)")
+            return None
+        if not _is_number(value):
+            self.error(("duration_min",), "duration_min must be a number of minutes, e.g. 5")
+            return None
+        assert isinstance(value, int | float)
+        if not low <= value <= high:
+            self.error(("duration_min",), f"duration_min must be between {low:g} and {high:g} minutes, not {value}")
+            return None
+        return float(value)
+
+    def mode(self, value: object) -> str | None:
+        if value not in MODES:
+            self.error(("mode",), f"unknown mode '{value}'; expected one of: {', '.join(MODES)} (calming if left out)")
+            return None
+        assert isinstance(value, str)
+        return value
+
+    def safety(self, value: object) -> tuple[str, ...] | None:
+        if value is None:
+            self.error(("safety",), "missing field 'safety' (a list of short notes, at least one)")
+            return None
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            self.error(("safety",), "'safety' must be a list of short notes, at least one")
+            return None
+        notes: list[str] = []
+        for index, note in enumerate(value):
+            if not isinstance(note, str) or not note.strip():
+                self.error(("safety", index), "each safety note must be some text")
+            else:
+                notes.append(" ".join(note.split()))
+        return tuple(notes) if len(notes) == len(value) else None
+
+    def solo_alternative(self, value: object) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error(("solo_alternative",), "solo_alternative must be the slug of a solo practice or a sentence")
+            return None
+        return " ".join(value.split())
+
+    # -- steps --------------------------------------------------------------------------------
+
+    def steps(self, value: object, mode: str | None) -> tuple[Step, ...] | None:
+        if value is None:
+            self.error(("steps",), "missing field 'steps' (a list of steps with title, seconds and text)")
+            return None
+        if not isinstance(value, list) or not value:
+            self.error(("steps",), "'steps' must be a list of steps with title, seconds and text")
+            return None
+        steps = [self.step(index, item, mode) for index, item in enumerate(value)]
+        if any(step is None for step in steps):
+            return None
+        return tuple(step for step in steps if step is not None)
+
+    def step(self, index: int, item: object, mode: str | None) -> Step | None:
+        where = ("steps", index)
+        label = f"step {index + 1}"
+        if not isinstance(item, dict):
+            self.error(where, f"{label} must have title, seconds and text")
+            return None
+        for key in item:
+            if str(key) not in STEP_FIELDS:
+                self.error((*where, str(key)), _unknown_key_message(str(key), STEP_FIELDS, f"in {label}"))
+        before = len(self.errors)
+        title = item.get("title")
+        if not isinstance(title, str) or not title.strip():
+            self.error((*where, "title"), f"{label} needs a title")
+        text = item.get("text")
+        if not isinstance(text, str) or not text.strip():
+            self.error((*where, "text"), f"{label} needs some text")
+        seconds = item.get("seconds")
+        low, high = STEP_SECONDS_RANGE
+        if seconds is None:
+            self.error((*where, "seconds"), f"{label} needs seconds (how long it lasts, {low} to {high})")
+        elif not isinstance(seconds, int) or isinstance(seconds, bool):
+            self.error((*where, "seconds"), f"{label}: seconds must be a whole number, not '{seconds}'")
+        elif not low <= seconds <= high:
+            self.error((*where, "seconds"), f"{label}: seconds must be between {low} and {high}, not {seconds}")
+        pacer = self.pacer(where, label, item.get("pacer"), mode)
+        if pacer is not None and isinstance(seconds, int) and seconds < pacer.cycle_s:
+            self.error((*where, "seconds"), f"{label} is shorter than one breath of its pacer ({pacer.cycle_s:g} s)")
+        if len(self.errors) > before:
+            return None
+        assert isinstance(title, str) and isinstance(text, str) and isinstance(seconds, int)
+        return Step(title=title.strip(), seconds=seconds, text=" ".join(text.split()), pacer=pacer)
+
+    def pacer(self, where: tuple[str | int, ...], label: str, value: object, mode: str | None) -> Pacer | None:
+        if value is None:
+            return None
+        at = (*where, "pacer")
+        if not isinstance(value, dict):
+            self.error(at, f"{label}: pacer must be like {{inhale: 4.5, hold_in: 0, exhale: 5.5, hold_out: 0}}")
+            return None
+        before = len(self.errors)
+        for key in value:
+            if str(key) not in PACER_FIELDS:
+                self.error((*at, str(key)), _unknown_key_message(str(key), PACER_FIELDS, f"in the pacer of {label}"))
+        phases: dict[str, float] = {}
+        for key in PACER_FIELDS:
+            raw = value.get(key, 0 if key.startswith("hold") else None)
+            if raw is None:
+                self.error(at, f"{label}: the pacer needs '{key}' (seconds)")
+            elif not _is_number(raw):
+                self.error((*at, key), f"{label}: pacer '{key}' must be a number of seconds, not '{raw}'")
+            else:
+                phases[key] = float(raw)
+        if len(self.errors) > before:
+            return None
+        for key in ("inhale", "exhale"):
+            if phases[key] < MIN_BREATH_PHASE_S:
+                self.error((*at, key), f"{label}: pacer '{key}' must be at least {MIN_BREATH_PHASE_S:g} s")
+        for key in ("hold_in", "hold_out"):
+            if not 0 <= phases[key] <= MAX_HOLD_S:
+                self.error((*at, key), f"{label}: pacer '{key}' must be between 0 and {MAX_HOLD_S:g} s")
+            elif phases[key] > 0 and mode == "calming":
+                self.error(
+                    (*at, key),
+                    f"{label}: calming practices never hold the breath; set '{key}' to 0 "
+                    "(or mark the practice 'mode: energising')",
+                )
+        if len(self.errors) > before:
+            return None
+        pacer = Pacer(
+            inhale_s=phases["inhale"],
+            exhale_s=phases["exhale"],
+            hold_in_s=phases["hold_in"],
+            hold_out_s=phases["hold_out"],
+        )
+        low, high = BREATHS_PER_MIN_RANGE
+        if not low <= pacer.breaths_per_min <= high:
+            self.error(
+                at,
+                f"{label}: the pacer gives {pacer.breaths_per_min:.1f} breaths a minute; keep it between "
+                f"{low:g} and {high:g}",
+            )
+            return None
+        return pacer

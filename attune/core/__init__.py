@@ -1,0 +1,50 @@
+"""attune.core: the heart-rhythm engine (numpy and scipy only).
+
+Import what you need from here; the submodules are implementation detail.
+"""
+
+from __future__ import annotations
+
+from attune.core.analysis import HRVReport, analyze_rr
+from attune.core.artifacts import ARTIFACT_KINDS, ArtifactKind, CleanedRR, clean_rr
+from attune.core.breathing import BreathingRate, breathing_rate
+from attune.core.coherence import Coherence, coherence
+from attune.core.ecg import BeatMatch, RPeaks, detect_r_peaks, evaluate_beats
+from attune.core.frequency import FrequencyDomain, FrequencySettings, frequency_domain
+from attune.core.nonlinear import Nonlinear, dfa_alpha, nonlinear, poincare, sample_entropy
+from attune.core.resonance import BreathingSegment, RateEvidence, ResonanceResult, assess_resonance
+from attune.core.streaming import MeterReading, StreamingMeter
+from attune.core.time_domain import TimeDomain, time_domain
+
+__all__ = [
+    "ARTIFACT_KINDS",
+    "ArtifactKind",
+    "BeatMatch",
+    "BreathingRate",
+    "BreathingSegment",
+    "CleanedRR",
+    "Coherence",
+    "FrequencyDomain",
+    "FrequencySettings",
+    "HRVReport",
+    "MeterReading",
+    "Nonlinear",
+    "RPeaks",
+    "RateEvidence",
+    "ResonanceResult",
+    "StreamingMeter",
+    "TimeDomain",
+    "analyze_rr",
+    "assess_resonance",
+    "breathing_rate",
+    "clean_rr",
+    "coherence",
+    "detect_r_peaks",
+    "dfa_alpha",
+    "evaluate_beats",
+    "frequency_domain",
+    "nonlinear",
+    "poincare",
+    "sample_entropy",
+    "time_domain",
+]

@@ -1,0 +1,161 @@
+"""Read ECG from an OpenSignals (BITalino, biosignalsplux) text file.
+
+The file starts with header lines beginning with ``#``; one of them is a JSON object keyed by
+device address whose entry gives ``"sampling rate"``, the ``"column"`` names, the analog
+channel ``"label"`` list and the matching ``"sensor"`` list. Data rows follow, separated by
+tabs. The ECG is the analog column whose sensor is named ``ECG``, kept as raw converter counts
+(``units="adc"``). The first column, ``nSeq``, counts samples modulo 16; a jump in it means
+the device dropped samples, and the times of the samples around the gap are then kept in
+``t_s``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from attune.importers.types import EcgRecord
+
+__all__ = ["load", "parse"]
+
+_MIN_ROWS = 2
+
+
+def _device_header(header_lines: list[str], name: str) -> dict[str, Any]:
+    for line in header_lines:
+        body = line.lstrip("#").strip()
+        if not body.startswith("{"):
+            continue
+        try:
+            parsed = json.loads(body)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{name}: the JSON header cannot be read ({exc.msg} at column {exc.colno})") from None
+        if not isinstance(parsed, dict) or not parsed:
+            break
+        devices = [v for v in parsed.values() if isinstance(v, dict)]
+        if not devices:
+            break
+        for device in devices:
+            sensors = device.get("sensor", [])
+            if isinstance(sensors, list) and any(str(s).upper().startswith("ECG") for s in sensors):
+                return device
+        return devices[0]
+    raise ValueError(f"{name}: no OpenSignals JSON header found (a '# {{...}}' line with the sampling rate)")
+
+
+def parse(text: str, *, name: str = "<text>") -> EcgRecord:
+    """Parse the text of an OpenSignals file and return its ECG channel.
+
+    Parameters
+    ----------
+    text : str
+        The file's contents.
+    name : str
+        The file name, used in messages and in ``EcgRecord.source``.
+
+    Raises
+    ------
+    ValueError
+        If the header is missing or lacks the sampling rate or columns, no ECG channel can be
+        told apart, or a data row is malformed.
+    """
+    lines = text.splitlines()
+    header_lines = [line for line in lines if line.startswith("#")]
+    if not header_lines:
+        raise ValueError(f"{name}: no OpenSignals header (lines starting with '#') found")
+    device = _device_header(header_lines, name)
+    try:
+        fs_hz = float(device["sampling rate"])
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"{name}: the header has no usable 'sampling rate'") from None
+    if not np.isfinite(fs_hz) or fs_hz <= 0:
+        raise ValueError(f"{name}: the sampling rate must be positive, got {device['sampling rate']!r}")
+    columns = device.get("column")
+    if not isinstance(columns, list) or not columns:
+        raise ValueError(f"{name}: the header has no 'column' list")
+    columns = [str(c) for c in columns]
+    labels = [str(s) for s in device.get("label", [])]
+    sensors = [str(s) for s in device.get("sensor", [])]
+
+    ecg_label: str | None = None
+    for label, sensor in zip(labels, sensors, strict=False):
+        if sensor.upper().startswith("ECG"):
+            ecg_label = label
+            break
+    if ecg_label is None:
+        if len(labels) == 1:
+            ecg_label = labels[0]
+        else:
+            raise ValueError(
+                f"{name}: no channel is marked as ECG (sensors: {sensors or 'none'}, labels: {labels or 'none'})"
+            )
+    if ecg_label not in columns:
+        raise ValueError(f"{name}: the ECG channel {ecg_label!r} is not among the columns {columns}")
+    col = columns.index(ecg_label)
+
+    n_rows = sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
+    if n_rows < _MIN_ROWS:
+        raise ValueError(f"{name}: need at least {_MIN_ROWS} data rows, got {n_rows}")
+    try:
+        data = np.loadtxt(io.StringIO(text), comments="#", ndmin=2, dtype=np.float64)
+    except ValueError:
+        data = _rows_with_messages(lines, columns, name)
+    if data.shape[0] and data.shape[1] != len(columns):
+        raise ValueError(f"{name}: data rows have {data.shape[1]} values but the header names {len(columns)} columns")
+    if data.shape[0] < _MIN_ROWS:
+        raise ValueError(f"{name}: need at least {_MIN_ROWS} data rows, got {data.shape[0]}")
+    signal = np.ascontiguousarray(data[:, col])
+
+    t_s = None
+    if columns[0].lower() == "nseq":
+        seq = data[:, 0].astype(np.int64)
+        step = np.mod(np.diff(seq), 16)
+        step[step == 0] = 16
+        if np.any(step != 1):
+            t_s = np.concatenate(([0.0], np.cumsum(step))) / fs_hz
+
+    return EcgRecord(
+        signal=signal,
+        fs_hz=fs_hz,
+        t_s=t_s,
+        source=f"opensignals:{name}",
+        units="adc",
+        label=ecg_label,
+    )
+
+
+def _rows_with_messages(lines: list[str], columns: list[str], name: str) -> npt.NDArray[np.float64]:
+    """Parse data rows one by one, to say which line is wrong."""
+    rows: list[list[float]] = []
+    for n, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        fields = line.split()
+        if len(fields) != len(columns):
+            raise ValueError(
+                f"{name} line {n}: expected {len(columns)} values ({', '.join(columns)}), got {len(fields)}"
+            )
+        try:
+            rows.append([float(f) for f in fields])
+        except ValueError:
+            raise ValueError(f"{name} line {n}: values must be numbers, got {line!r}") from None
+    return np.asarray(rows, dtype=np.float64).reshape(-1, len(columns))
+
+
+def load(path: str | os.PathLike[str]) -> EcgRecord:
+    """Read an OpenSignals text file from disk; see :func:`parse`."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValueError(f"ECG file {p} does not exist") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{p.name}: not a text file; expected an OpenSignals text export") from None
+    return parse(text, name=p.name)

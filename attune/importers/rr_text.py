@@ -1,0 +1,201 @@
+"""RR intervals from text files: one or two columns, or a CSV with a header.
+
+Handled:
+
+- one number per line (RR in ms or s);
+- two columns ``time, rr`` (or ``rr, time`` when the header says so), separated
+  by commas, semicolons, tabs or spaces;
+- a header row naming the columns, such as the Polar H10 export
+  ``time_s,hr_bpm,rr_ms`` (rows with an empty RR are skipped).
+
+The unit is taken from the header (``rr_ms``, ``rr_s``, ``ibi (ms)``) when it
+says so, otherwise detected from the values: a median below 10 means seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["RRRecord", "parse_rr_text", "read_rr"]
+
+_RR_NAMES = ("rr", "rri", "rr_interval", "ibi", "nn", "nni", "interval", "rr_ms", "rr_s", "ibi_ms", "ibi_s")
+_TIME_NAMES = ("time", "t", "time_s", "timestamp", "seconds", "sec", "time_ms", "t_s")
+_PLAUSIBLE_MS = (200.0, 3000.0)
+
+
+@dataclass(frozen=True, eq=False)
+class RRRecord:
+    """RR intervals read from a file.
+
+    Attributes
+    ----------
+    rr_ms : ndarray
+        The intervals in ms.
+    t_s : ndarray or None
+        The time column in s when the file has one (for the Polar export this
+        is the notification time, not the beat time); None otherwise.
+    unit : {"ms", "s"}
+        The unit the file used for RR.
+    source : str
+        Where it came from.
+    """
+
+    rr_ms: npt.NDArray[np.float64]
+    t_s: npt.NDArray[np.float64] | None
+    unit: Literal["ms", "s"]
+    source: str
+
+
+def read_rr(path: str | os.PathLike[str]) -> RRRecord:
+    """Read RR intervals from a text file.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    RRRecord
+
+    Raises
+    ------
+    ValueError
+        If the file is missing, empty, not numeric, or its values are not
+        plausible RR intervals; the message says what was found.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ValueError(f"RR file {p} does not exist.") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"RR file {p} is not a text file.") from None
+    return parse_rr_text(text, source=str(p))
+
+
+def _split(line: str) -> list[str]:
+    if "," in line:
+        parts = line.split(",")
+    elif ";" in line:
+        parts = line.split(";")
+    elif "\t" in line:
+        parts = line.split("\t")
+    else:
+        parts = line.split()
+    return [x.strip().strip('"').strip("'") for x in parts]
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+    except ValueError:
+        return False
+    return True
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def _unit_from_name(name: str) -> Literal["ms", "s"] | None:
+    n = _norm(name)
+    if n.endswith("_ms") or n.endswith("_msec") or "_ms_" in n or n == "ms":
+        return "ms"
+    if n.endswith("_s") or n.endswith("_sec") or n.endswith("_seconds") or n == "s":
+        return "s"
+    return None
+
+
+def parse_rr_text(text: str, *, source: str = "<text>") -> RRRecord:
+    """Parse the text of an RR file (see :func:`read_rr`)."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("#")]
+    if not lines:
+        raise ValueError(f"{source}: the file holds no RR intervals.")
+    header: list[str] | None = None
+    first = _split(lines[0])
+    if not all(_is_number(x) for x in first if x):
+        header = first
+        lines = lines[1:]
+    rows = [_split(ln) for ln in lines]
+    if not rows:
+        raise ValueError(f"{source}: the file has a header but no rows.")
+    width = max(len(r) for r in rows)
+    rr_col, time_col = _pick_columns(header, width, source)
+    if header is None and width == 2:
+        rr_col, time_col = _orient_two_columns(rows, source)
+    rr_vals: list[float] = []
+    t_vals: list[float] = []
+    for lineno, row in enumerate(rows, start=2 if header else 1):
+        cell = row[rr_col] if rr_col < len(row) else ""
+        if cell == "":
+            continue
+        try:
+            rr_vals.append(float(cell))
+            if time_col is not None:
+                t_vals.append(float(row[time_col]))
+        except (ValueError, IndexError):
+            raise ValueError(f"{source}: line {lineno} is not numeric: {','.join(row)[:60]!r}.") from None
+    if not rr_vals:
+        raise ValueError(f"{source}: no RR values found.")
+    rr = np.asarray(rr_vals, dtype=np.float64)
+    if not np.all(np.isfinite(rr)):
+        raise ValueError(f"{source}: RR values must be finite numbers.")
+    unit = _unit_from_name(header[rr_col]) if header else None
+    if unit is None:
+        unit = "s" if float(np.median(rr)) < 10.0 else "ms"
+    rr_ms = rr * 1000.0 if unit == "s" else rr
+    med = float(np.median(rr_ms))
+    if not _PLAUSIBLE_MS[0] <= med <= _PLAUSIBLE_MS[1] or np.any(rr_ms <= 0):
+        raise ValueError(
+            f"{source}: these do not look like RR intervals (median {med:.4g} ms; expected 200 to 3000 ms, "
+            "all positive). Is this an ECG or a heart-rate file?"
+        )
+    t_s: npt.NDArray[np.float64] | None = None
+    if time_col is not None:
+        t = np.asarray(t_vals, dtype=np.float64)
+        t_unit = _unit_from_name(header[time_col]) if header else None
+        if t_unit == "ms":
+            t = t / 1000.0
+        t_s = t
+    return RRRecord(rr_ms=rr_ms, t_s=t_s, unit=unit, source=source)
+
+
+def _orient_two_columns(rows: list[list[str]], source: str) -> tuple[int, int]:
+    """Return (rr column, time column): the time column is the one that keeps increasing."""
+    try:
+        cols = np.array([[float(r[0]), float(r[1])] for r in rows if len(r) == 2], dtype=np.float64)
+    except ValueError:
+        raise ValueError(f"{source}: the two columns are not all numeric.") from None
+    if cols.shape[0] >= 3:
+        inc0 = bool(np.all(np.diff(cols[:, 0]) > 0))
+        inc1 = bool(np.all(np.diff(cols[:, 1]) > 0))
+        if inc1 and not inc0:
+            return 0, 1
+    return 1, 0
+
+
+def _pick_columns(header: list[str] | None, width: int, source: str) -> tuple[int, int | None]:
+    if header is not None:
+        names = [_norm(h) for h in header]
+        rr_col = next((i for i, n in enumerate(names) if n in _RR_NAMES), None)
+        if rr_col is None:
+            rr_col = next((i for i, n in enumerate(names) if n.startswith(("rr", "ibi", "nn"))), None)
+        time_col = next((i for i, n in enumerate(names) if n in _TIME_NAMES), None)
+        if rr_col is None:
+            if len(names) == 1:
+                return 0, None
+            raise ValueError(f"{source}: no RR column in the header {header!r} (expected a name such as rr_ms).")
+        return rr_col, time_col
+    if width == 1:
+        return 0, None
+    if width == 2:
+        return 1, 0
+    raise ValueError(f"{source}: {width} columns without a header; expected one (RR) or two (time, RR).")

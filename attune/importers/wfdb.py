@@ -1,0 +1,483 @@
+"""Read PhysioNet WFDB records: the ``.hea`` header, format 212 or 16 signal files, ``.atr`` labels.
+
+Only the parts of WFDB that single-lead heart-rhythm work needs are implemented, with numpy and
+no third-party WFDB package: single-segment records, one sample per signal per frame, formats 212
+(two 12-bit samples in three bytes, as in the MIT-BIH databases) and 16 (16-bit little-endian).
+Anything else is refused with a ``ValueError`` that names what was found.
+
+References
+----------
+.. [1] Moody GB. WFDB Applications Guide and the ``header(5)``, ``signal(5)`` and
+   ``annot(5)`` manual pages. PhysioNet. https://physionet.org/physiotools/wag/
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from attune.importers.types import EcgRecord
+
+__all__ = [
+    "BEAT_SYMBOLS",
+    "Annotations",
+    "WfdbHeader",
+    "WfdbRecord",
+    "WfdbSignalSpec",
+    "load",
+    "read_annotations",
+    "read_header",
+    "read_record",
+]
+
+PathLike = str | os.PathLike[str]
+
+#: Annotation symbols that mark a beat (the MIT-BIH beat labels); rhythm marks, noise
+#: marks and comments ('+', '~', '|', '"', ...) are not beats.
+BEAT_SYMBOLS: frozenset[str] = frozenset("NLRBAaJSVrFejnE/fQ?")
+
+# Annotation codes 0..41 and their mnemonics, from the WFDB ``ecgcodes.h`` table.
+_CODE_SYMBOLS: dict[int, str] = {
+    0: "",
+    1: "N",
+    2: "L",
+    3: "R",
+    4: "a",
+    5: "V",
+    6: "F",
+    7: "J",
+    8: "A",
+    9: "S",
+    10: "E",
+    11: "j",
+    12: "/",
+    13: "Q",
+    14: "~",
+    16: "|",
+    18: "s",
+    19: "T",
+    20: "*",
+    21: "D",
+    22: '"',
+    23: "=",
+    24: "p",
+    25: "B",
+    26: "^",
+    27: "t",
+    28: "+",
+    29: "u",
+    30: "?",
+    31: "!",
+    32: "[",
+    33: "]",
+    34: "e",
+    35: "n",
+    36: "@",
+    37: "x",
+    38: "f",
+    39: "(",
+    40: ")",
+    41: "r",
+}
+_SKIP, _NUM, _SUB, _CHN, _AUX = 59, 60, 61, 62, 63
+_SUPPORTED_FORMATS = (16, 212)
+
+
+@dataclass(frozen=True)
+class WfdbSignalSpec:
+    """One signal line of a WFDB header."""
+
+    file_name: str
+    fmt: int
+    byte_offset: int
+    gain_adu_per_unit: float
+    baseline_adu: int
+    units: str
+    adc_resolution_bits: int
+    adc_zero: int
+    initial_value: int | None
+    checksum: int | None
+    description: str
+
+
+@dataclass(frozen=True)
+class WfdbHeader:
+    """A parsed WFDB ``.hea`` header (single-segment records only)."""
+
+    record_name: str
+    fs_hz: float
+    n_samples: int | None
+    signals: tuple[WfdbSignalSpec, ...]
+    comments: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class WfdbRecord:
+    """All signals of a record in physical units, one column per signal."""
+
+    header: WfdbHeader
+    signals: npt.NDArray[np.float64]
+
+    @property
+    def fs_hz(self) -> float:
+        """Sampling rate of every signal."""
+        return self.header.fs_hz
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Signal descriptions (lead names such as ``"MLII"``)."""
+        return tuple(s.description for s in self.header.signals)
+
+
+@dataclass(frozen=True, eq=False)
+class Annotations:
+    """Labels from a WFDB annotation file such as ``100.atr``.
+
+    Attributes
+    ----------
+    samples : ndarray of int64
+        Sample number of each annotation, non-decreasing.
+    symbols : tuple of str
+        Mnemonic of each annotation (``"N"``, ``"V"``, ``"+"``, ...).
+    aux : tuple of str
+        Auxiliary text of each annotation (rhythm names such as ``"(AFIB"``), or ``""``.
+    """
+
+    samples: npt.NDArray[np.int64]
+    symbols: tuple[str, ...]
+    aux: tuple[str, ...]
+
+    @property
+    def is_beat(self) -> npt.NDArray[np.bool_]:
+        """Mask of the annotations that label a beat (see :data:`BEAT_SYMBOLS`)."""
+        return np.array([s in BEAT_SYMBOLS for s in self.symbols], dtype=bool)
+
+    @property
+    def beat_samples(self) -> npt.NDArray[np.int64]:
+        """Sample numbers of the beat annotations only."""
+        return self.samples[self.is_beat]
+
+
+def _record_base(path: PathLike) -> Path:
+    p = Path(path)
+    if p.suffix in {".hea", ".dat", ".atr"}:
+        return p.with_suffix("")
+    return p
+
+
+def _parse_int(token: str, what: str, where: str) -> int:
+    try:
+        return int(token)
+    except ValueError:
+        raise ValueError(f"{where}: {what} should be an integer, got {token!r}") from None
+
+
+def _parse_signal_line(tokens: list[str], where: str) -> WfdbSignalSpec:
+    if len(tokens) < 2:
+        raise ValueError(f"{where}: a signal line needs at least a file name and a format, got {' '.join(tokens)!r}")
+    file_name = tokens[0]
+    fmt_field = tokens[1]
+    byte_offset = 0
+    if "+" in fmt_field:
+        fmt_field, offset_text = fmt_field.split("+", 1)
+        byte_offset = _parse_int(offset_text, "the byte offset", where)
+    if ":" in fmt_field:
+        fmt_field = fmt_field.split(":", 1)[0]  # skew: not used for beat detection
+    if "x" in fmt_field:
+        fmt_field, spf_text = fmt_field.split("x", 1)
+        if _parse_int(spf_text, "samples per frame", where) != 1:
+            raise ValueError(f"{where}: more than one sample per frame is not supported")
+    fmt = _parse_int(fmt_field, "the storage format", where)
+    if fmt not in _SUPPORTED_FORMATS:
+        raise ValueError(f"{where}: WFDB storage format {fmt} is not supported (supported: 212 and 16)")
+
+    gain = 200.0
+    baseline: int | None = None
+    units = "mV"
+    if len(tokens) > 2:
+        gain_field = tokens[2]
+        if "/" in gain_field:
+            gain_field, units = gain_field.split("/", 1)
+        if "(" in gain_field:
+            if not gain_field.endswith(")"):
+                raise ValueError(f"{where}: cannot read the gain field {tokens[2]!r}")
+            gain_field, base_text = gain_field[:-1].split("(", 1)
+            baseline = _parse_int(base_text, "the baseline", where)
+        try:
+            gain = float(gain_field)
+        except ValueError:
+            raise ValueError(f"{where}: the gain should be a number, got {tokens[2]!r}") from None
+        if gain == 0.0:
+            gain = 200.0  # WFDB: a zero gain means "uncalibrated", read with the default gain
+    adc_res = _parse_int(tokens[3], "the ADC resolution", where) if len(tokens) > 3 else 12
+    adc_zero = _parse_int(tokens[4], "the ADC zero", where) if len(tokens) > 4 else 0
+    init_val = _parse_int(tokens[5], "the initial value", where) if len(tokens) > 5 else None
+    checksum = _parse_int(tokens[6], "the checksum", where) if len(tokens) > 6 else None
+    description = " ".join(tokens[8:]) if len(tokens) > 8 else ""
+    return WfdbSignalSpec(
+        file_name=file_name,
+        fmt=fmt,
+        byte_offset=byte_offset,
+        gain_adu_per_unit=gain,
+        baseline_adu=adc_zero if baseline is None else baseline,
+        units=units,
+        adc_resolution_bits=adc_res,
+        adc_zero=adc_zero,
+        initial_value=init_val,
+        checksum=checksum,
+        description=description,
+    )
+
+
+def read_header(path: PathLike) -> WfdbHeader:
+    """Parse a WFDB header file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The record, with or without the ``.hea`` suffix.
+
+    Returns
+    -------
+    WfdbHeader
+
+    Raises
+    ------
+    ValueError
+        If the file is missing, is a multi-segment header, or a field cannot be read.
+    """
+    hea = _record_base(path).with_suffix(".hea")
+    try:
+        text = hea.read_text(encoding="latin-1")
+    except FileNotFoundError:
+        raise ValueError(f"WFDB header {hea} does not exist") from None
+    lines: list[str] = []
+    comments: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            comments.append(line[1:].strip())
+            continue
+        lines.append(line.split("#", 1)[0].strip())
+    if not lines:
+        raise ValueError(f"{hea}: no record line found; is this a WFDB header?")
+    rec = lines[0].split()
+    where = f"{hea.name} record line"
+    if len(rec) < 2:
+        raise ValueError(f"{where}: expected 'name n_signals [fs [n_samples]]', got {lines[0]!r}")
+    if "/" in rec[0]:
+        raise ValueError(f"{where}: multi-segment records are not supported")
+    n_sig = _parse_int(rec[1], "the number of signals", where)
+    if n_sig < 1:
+        raise ValueError(f"{where}: the record has no signals")
+    fs_hz = 250.0
+    if len(rec) > 2:
+        fs_text = rec[2].split("/", 1)[0].split("(", 1)[0]
+        try:
+            fs_hz = float(fs_text)
+        except ValueError:
+            raise ValueError(f"{where}: the sampling rate should be a number, got {rec[2]!r}") from None
+        if not np.isfinite(fs_hz) or fs_hz <= 0:
+            raise ValueError(f"{where}: the sampling rate must be positive, got {rec[2]!r}")
+    n_samples = _parse_int(rec[3], "the number of samples", where) if len(rec) > 3 else None
+    if n_samples is not None and n_samples < 0:
+        raise ValueError(f"{where}: the number of samples cannot be negative")
+    if len(lines) - 1 < n_sig:
+        raise ValueError(
+            f"{hea.name}: the record line announces {n_sig} signals but {len(lines) - 1} signal lines follow"
+        )
+    specs = tuple(_parse_signal_line(lines[1 + k].split(), f"{hea.name} signal {k + 1}") for k in range(n_sig))
+    return WfdbHeader(
+        record_name=rec[0],
+        fs_hz=fs_hz,
+        n_samples=n_samples,
+        signals=specs,
+        comments=tuple(comments),
+    )
+
+
+def _decode(raw: bytes, fmt: int) -> npt.NDArray[np.int64]:
+    if fmt == 16:
+        usable = len(raw) - len(raw) % 2
+        return np.frombuffer(raw[:usable], dtype="<i2").astype(np.int64)
+    # Format 212: each three bytes hold two 12-bit two's-complement samples.
+    b = np.frombuffer(raw, dtype=np.uint8).astype(np.int64)
+    n_triples = b.size // 3
+    tail = b.size - 3 * n_triples
+    tri = b[: 3 * n_triples].reshape(-1, 3)
+    out = np.empty(2 * n_triples + (1 if tail >= 2 else 0), dtype=np.int64)
+    out[0 : 2 * n_triples : 2] = tri[:, 0] | ((tri[:, 1] & 0x0F) << 8)
+    out[1 : 2 * n_triples : 2] = tri[:, 2] | ((tri[:, 1] & 0xF0) << 4)
+    if tail >= 2:
+        out[-1] = b[-2] | ((b[-1] & 0x0F) << 8)
+    out[out >= 2048] -= 4096
+    return out
+
+
+def read_record(path: PathLike) -> WfdbRecord:
+    """Read every signal of a WFDB record into physical units.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The record, with or without a ``.hea`` or ``.dat`` suffix.
+
+    Returns
+    -------
+    WfdbRecord
+        Samples as ``(value - baseline) / gain``; the WFDB "invalid sample" code becomes NaN.
+
+    Raises
+    ------
+    ValueError
+        If a signal file is missing or shorter than the header says, or its checksum differs.
+    """
+    base = _record_base(path)
+    header = read_header(base)
+    # Signals stored in one file are interleaved frame by frame.
+    groups: dict[str, list[int]] = {}
+    for k, spec in enumerate(header.signals):
+        groups.setdefault(spec.file_name, []).append(k)
+    columns: dict[int, npt.NDArray[np.int64]] = {}
+    n_frames: int | None = header.n_samples
+    for file_name, members in groups.items():
+        specs = [header.signals[k] for k in members]
+        if len({(s.fmt, s.byte_offset) for s in specs}) != 1:
+            raise ValueError(f"{file_name}: signals sharing a file must share format and byte offset")
+        dat = base.parent / file_name
+        try:
+            raw = dat.read_bytes()[specs[0].byte_offset :]
+        except FileNotFoundError:
+            raise ValueError(f"WFDB signal file {dat} does not exist") from None
+        values = _decode(raw, specs[0].fmt)
+        available = values.size // len(members)
+        if n_frames is None:
+            n_frames = available
+        if available < n_frames:
+            raise ValueError(f"{dat.name} holds {available} frames but the header announces {n_frames}")
+        frames = values[: n_frames * len(members)].reshape(n_frames, len(members))
+        for j, k in enumerate(members):
+            columns[k] = frames[:, j]
+    assert n_frames is not None  # every record has at least one signal file
+    out = np.empty((n_frames, len(header.signals)), dtype=np.float64)
+    for k, spec in enumerate(header.signals):
+        adu = columns[k]
+        if spec.checksum is not None and n_frames > 0:
+            total = int(adu.sum()) & 0xFFFF
+            if total >= 0x8000:
+                total -= 0x10000
+            if total != spec.checksum:
+                raise ValueError(
+                    f"{spec.file_name} signal {k + 1} ({spec.description or 'unnamed'}): checksum {total} does not "
+                    f"match the header's {spec.checksum}; the file is damaged or truncated"
+                )
+        col = (adu - spec.baseline_adu) / spec.gain_adu_per_unit
+        invalid = -2048 if spec.fmt == 212 else -32768
+        col[adu == invalid] = np.nan
+        out[:, k] = col
+    return WfdbRecord(header=header, signals=out)
+
+
+def load(path: PathLike, *, lead: str | int | None = None) -> EcgRecord:
+    """Read one lead of a WFDB record as an :class:`EcgRecord`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The record, with or without a ``.hea`` or ``.dat`` suffix.
+    lead : str or int, optional
+        The signal description (``"MLII"``) or zero-based index. By default the first signal.
+    """
+    record = read_record(path)
+    labels = record.labels
+    if lead is None:
+        k = 0
+    elif isinstance(lead, int):
+        if not 0 <= lead < len(labels):
+            raise ValueError(f"lead index {lead} is out of range; the record has {len(labels)} signals")
+        k = lead
+    else:
+        if lead not in labels:
+            raise ValueError(f"lead {lead!r} is not in the record; it has {', '.join(map(repr, labels))}")
+        k = labels.index(lead)
+    spec = record.header.signals[k]
+    return EcgRecord(
+        signal=np.ascontiguousarray(record.signals[:, k]),
+        fs_hz=record.fs_hz,
+        t_s=None,
+        source=f"wfdb:{_record_base(path).name}",
+        units=spec.units,
+        label=spec.description,
+    )
+
+
+def read_annotations(path: PathLike) -> Annotations:
+    """Read a WFDB annotation file in the MIT format (such as ``100.atr``).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The annotation file.
+
+    Returns
+    -------
+    Annotations
+        Sample numbers, symbols and auxiliary text. Use :attr:`Annotations.beat_samples`
+        for the beats only.
+
+    Raises
+    ------
+    ValueError
+        If the file is missing, truncated, or uses an unknown annotation code.
+    """
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ValueError(f"annotation file {p} does not exist") from None
+    words = np.frombuffer(data[: len(data) - len(data) % 2], dtype="<u2").tolist()
+    samples: list[int] = []
+    symbols: list[str] = []
+    aux: list[str] = []
+    t = 0
+    i = 0
+    n = len(words)
+    while i < n:
+        w = words[i]
+        code, value = w >> 10, w & 0x3FF
+        if code == 0 and value == 0:
+            break
+        if code == _SKIP:
+            if i + 2 >= n:
+                raise ValueError(f"{p.name}: truncated inside a SKIP record at byte {2 * i}")
+            interval = (words[i + 1] << 16) | words[i + 2]
+            if interval >= 1 << 31:
+                interval -= 1 << 32
+            t += interval
+            i += 3
+            continue
+        if code in (_NUM, _SUB, _CHN):
+            i += 1
+            continue
+        if code == _AUX:
+            start = 2 * (i + 1)
+            if start + value > len(data):
+                raise ValueError(f"{p.name}: truncated inside an auxiliary text at byte {start}")
+            if aux:
+                aux[-1] = data[start : start + value].split(b"\x00", 1)[0].decode("latin-1")
+            i += 1 + (value + 1) // 2
+            continue
+        if code not in _CODE_SYMBOLS:
+            raise ValueError(f"{p.name}: unknown annotation code {code} at byte {2 * i}")
+        t += value
+        samples.append(t)
+        symbols.append(_CODE_SYMBOLS[code])
+        aux.append("")
+        i += 1
+    return Annotations(samples=np.asarray(samples, dtype=np.int64), symbols=tuple(symbols), aux=tuple(aux))

@@ -1,0 +1,23 @@
+"""Account changes that reach beyond one row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from attune.web.accounts.export import member_data_modules
+
+
+def delete_account(user: Any) -> None:
+    """Delete the member and everything that is theirs, at once.
+
+    Apps clean up what a cascade cannot reach (``delete_member_data``); then deleting the user's
+    row removes every row that points at it, all in one transaction.
+    """
+    with transaction.atomic():
+        for module in member_data_modules():
+            delete_extra = getattr(module, "delete_member_data", None)
+            if delete_extra is not None:
+                delete_extra(user)
+        user.delete()

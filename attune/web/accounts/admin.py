@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+
+from attune.web.accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+    list_display = ("username", "display_name", "email", "is_guide", "is_staff", "is_active", "date_joined")
+    list_filter = ("is_guide", "is_staff", "is_superuser", "is_active")
+    search_fields = ("username", "display_name", "email")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Profile", {"fields": ("display_name", "email", "timezone", "default_pacer_bpm")}),
+        ("Role", {"fields": ("is_guide",)}),
+        (
+            "Permissions",
+            {
+                "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
+                "classes": ("collapse",),
+            },
+        ),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "timezone", "is_guide", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+    actions = ("make_guide", "remove_guide")
+
+    @admin.action(description="Make the selected members guides")
+    def make_guide(self, request: HttpRequest, queryset: Any) -> None:
+        count = queryset.update(is_guide=True)
+        self.message_user(request, f"{count} member(s) can now lead programs.", messages.SUCCESS)
+
+    @admin.action(description="Remove the guide role from the selected members")
+    def remove_guide(self, request: HttpRequest, queryset: Any) -> None:
+        count = queryset.update(is_guide=False)
+        self.message_user(request, f"{count} member(s) are no longer guides.", messages.SUCCESS)

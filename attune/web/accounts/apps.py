@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "attune.web.accounts"
+    label = "accounts"
+
+    def ready(self) -> None:
+        from attune.web import checks  # noqa: F401  (registers the system checks)
+        from attune.web.logging import guard_all_handlers
+
+        # Django's own console handler (used when DEBUG is on) is set up outside LOGGING; make sure
+        # it, too, never writes a private note.
+        guard_all_handlers()

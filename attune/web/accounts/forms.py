@@ -1,0 +1,245 @@
+"""Forms for joining, logging in, the member's settings and leaving.
+
+Every field says plainly what went wrong. Django adds ``aria-invalid`` and ``aria-describedby``
+(pointing at ``<id>_helptext`` and ``<id>_error``) to fields, and ``accounts/_field.html`` renders
+the hint and the errors under those ids.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+
+from attune.web.accounts.models import User
+
+# The regions of the IANA time zone database. Older aliases ("US/Eastern", "GB", "Etc/GMT+5")
+# still work if an admin sets them, but the list offers one name per place.
+TIMEZONE_REGIONS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+TOO_LONG = "Please keep it to %(limit_value)d characters or fewer (this has %(show_value)d)."
+PACER_MIN_BPM = 3.0
+PACER_MAX_BPM = 12.0
+
+
+def _place(name: str) -> str:
+    """``America/Argentina/Buenos_Aires`` -> ``Argentina / Buenos Aires``."""
+    return " / ".join(part.replace("_", " ") for part in name.split("/")[1:])
+
+
+@lru_cache(maxsize=1)
+def _grouped_timezones() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    available = zoneinfo.available_timezones()
+    groups: list[tuple[str, tuple[tuple[str, str], ...]]] = [("Universal", (("UTC", "UTC"),))]
+    for region in TIMEZONE_REGIONS:
+        names = sorted(name for name in available if name.startswith(region + "/"))
+        groups.append((region, tuple((name, _place(name)) for name in names)))
+    return tuple(groups)
+
+
+def timezone_choices(current: str = "") -> list[tuple[str, Any]]:
+    """Time zones grouped by region, for a ``<select>`` with ``<optgroup>``s.
+
+    ``current`` (a member's present zone) is offered too when it is a valid older alias that the
+    regional list leaves out, so saving the settings page never rejects what is already stored.
+    """
+    choices: list[tuple[str, Any]] = [(region, list(names)) for region, names in _grouped_timezones()]
+    offered = {value for _, names in _grouped_timezones() for value, _ in names}
+    if current and current not in offered and current in zoneinfo.available_timezones():
+        choices.insert(0, ("Current", [(current, current)]))
+    return choices
+
+
+class TimezoneField(forms.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Your time zone")
+        kwargs.setdefault("help_text", "Every time attune shows you is in this zone.")
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": "Please pick your time zone from the list.",
+                "invalid_choice": "“%(value)s” is not a time zone we know. Please pick one from the list, "
+                "like Europe/Berlin or America/New_York.",
+            },
+        )
+        super().__init__(choices=timezone_choices, **kwargs)
+
+
+def _clean_email(email: str, instance_pk: int | None) -> str:
+    email = User.objects.normalize_email(email.strip())
+    if email and User.objects.filter(email__iexact=email).exclude(pk=instance_pk).exists():
+        raise forms.ValidationError(
+            "Another account already uses this email. If it is yours, you can reset that account's password.",
+            code="duplicate_email",
+        )
+    return email
+
+
+class SignupForm(auth_forms.UserCreationForm):  # type: ignore[type-arg]
+    email = forms.EmailField(
+        label="Email (optional)",
+        required=False,
+        max_length=254,
+        help_text="Only used to reset your password. Without it, a lost password cannot be recovered.",
+        error_messages={"invalid": "That doesn't look like an email address; it needs an @ and a domain."},
+    )
+    display_name = forms.CharField(
+        label="What should we call you? (optional)",
+        required=False,
+        max_length=80,
+        help_text="Shown to you, and to a guide or group only if you join one.",
+        error_messages={"max_length": TOO_LONG},
+    )
+    timezone = TimezoneField(initial="UTC")
+
+    class Meta(auth_forms.UserCreationForm.Meta):
+        model = User
+        fields = ("username", "display_name", "email", "timezone")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.help_text = "Letters, numbers and @ . + - _ only. You log in with it."
+        username.error_messages["max_length"] = "Please keep it to 150 characters or fewer."
+        self.fields["password1"].help_text = "At least 10 characters. A few unrelated words work well."
+        self.fields["password2"].label = "The same password again"
+        self.fields["password2"].help_text = ""
+        if not self.is_bound:
+            self.fields["timezone"].widget.attrs["data-guess-timezone"] = "true"
+        for name in ("password1", "password2"):
+            self.fields[name].widget.attrs["autocomplete"] = "new-password"
+        self.error_messages = {
+            **self.error_messages,
+            "password_mismatch": "The two passwords are not the same. Please type them again.",
+        }
+
+    def clean_email(self) -> str:
+        return _clean_email(self.cleaned_data.get("email", ""), None)
+
+    def clean_display_name(self) -> str:
+        return str(self.cleaned_data.get("display_name", "")).strip()
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.error_messages = {
+            "invalid_login": "That username and password don't match an account here. Both are case-sensitive.",
+            "inactive": "This account is switched off. Whoever runs this attune can switch it back on.",
+        }
+        self.fields["username"].error_messages["required"] = "Please enter your username."
+        self.fields["password"].error_messages["required"] = "Please enter your password."
+
+
+class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    timezone = TimezoneField()
+    email = forms.EmailField(
+        label="Email (optional)",
+        required=False,
+        max_length=254,
+        help_text="Only used to reset your password.",
+        error_messages={"invalid": "That doesn't look like an email address; it needs an @ and a domain."},
+    )
+    default_pacer_bpm = forms.FloatField(
+        label="Your breathing pace (breaths a minute, optional)",
+        required=False,
+        min_value=PACER_MIN_BPM,
+        max_value=PACER_MAX_BPM,
+        help_text=f"The pacer starts here. Many adults settle between 4.5 and 6.5; anything from "
+        f"{PACER_MIN_BPM:g} to {PACER_MAX_BPM:g} works.",
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+        error_messages={
+            "invalid": "Please enter a number, like 5.5.",
+            "min_value": f"Please choose a pace between {PACER_MIN_BPM:g} and {PACER_MAX_BPM:g} breaths a minute.",
+            "max_value": f"Please choose a pace between {PACER_MIN_BPM:g} and {PACER_MAX_BPM:g} breaths a minute.",
+        },
+    )
+
+    class Meta:
+        model = User
+        fields = ("display_name", "email", "timezone", "default_pacer_bpm")
+        labels: ClassVar[dict[str, str]] = {"display_name": "What should we call you?"}
+        help_texts: ClassVar[dict[str, str]] = {
+            "display_name": "Optional. Shown to you, and to a guide or group only if you join one."
+        }
+        error_messages: ClassVar[dict[str, dict[str, str]]] = {"display_name": {"max_length": TOO_LONG}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        timezone_field = self.fields["timezone"]
+        assert isinstance(timezone_field, forms.ChoiceField)
+        timezone_field.choices = timezone_choices(getattr(self.instance, "timezone", ""))
+
+    def clean_email(self) -> str:
+        return _clean_email(self.cleaned_data.get("email", ""), self.instance.pk)
+
+    def clean_display_name(self) -> str:
+        return str(self.cleaned_data.get("display_name", "")).strip()
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.error_messages = {
+            **self.error_messages,
+            "password_incorrect": "That isn't your current password. Please try again.",
+            "password_mismatch": "The two new passwords are not the same. Please type them again.",
+        }
+        self.fields["old_password"].label = "Your current password"
+        self.fields["new_password1"].help_text = "At least 10 characters. A few unrelated words work well."
+        self.fields["new_password2"].label = "The same new password again"
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.error_messages = {
+            **self.error_messages,
+            "password_mismatch": "The two passwords are not the same. Please type them again.",
+        }
+        self.fields["new_password1"].help_text = "At least 10 characters. A few unrelated words work well."
+        self.fields["new_password2"].label = "The same new password again"
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "The email on your account"
+        self.fields["email"].error_messages = {
+            "required": "Please enter the email on your account.",
+            "invalid": "That doesn't look like an email address; it needs an @ and a domain.",
+        }
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password, to confirm",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Please enter your password to confirm."},
+    )
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data.get("password", ""))
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                "That isn't your password, so nothing was deleted. Please try again.", code="password_incorrect"
+            )
+        return password

@@ -1,0 +1,38 @@
+"""People: members, and guides (a guide is also a member)."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a time zone we know; pick one from the list, like Europe/Berlin.")
+
+
+class User(AbstractUser):
+    """A member of attune. ``is_guide`` lets them lead workbooks, workshops and retreats.
+
+    Programs that a guide leads point at the guide's User (``guide = ForeignKey(User)``); what a
+    member enrols in points at the member's User. Deleting a User deletes everything that is theirs.
+    """
+
+    display_name = models.CharField(max_length=80, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    is_guide = models.BooleanField(
+        default=False, help_text="Guides can lead programs. Granted by `attune createguide` or an admin."
+    )
+    default_pacer_bpm = models.FloatField(
+        null=True, blank=True, help_text="Breaths a minute for the pacer; set by a resonance assessment or by hand."
+    )
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username

@@ -1,0 +1,12 @@
+"""A member's check-ins for the data export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attune.web.checkins.models import CheckIn
+
+
+def export_member_data(user: Any) -> dict[str, list[dict[str, Any]]]:
+    rows = [c.export_row() for c in CheckIn.objects.filter(user=user).order_by("created_at", "pk")]
+    return {"checkins": rows}

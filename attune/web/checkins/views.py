@@ -1,0 +1,85 @@
+"""Check-in views: new, detail, edit and delete. Each check-in is visible to its member only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from attune.web.checkins.forms import CheckInForm, chip_groups
+from attune.web.checkins.models import CheckIn
+from attune.web.today.safety import crisis_resources
+
+
+def _get_checkin_for_user(request: HttpRequest, pk: int) -> CheckIn:
+    """The check-in ``pk`` if it belongs to the signed-in member; 404 for anyone else."""
+    return get_object_or_404(CheckIn, pk=pk, user_id=request.user.pk)
+
+
+def form_context(form: CheckInForm) -> dict[str, object]:
+    groups = chip_groups(form)
+    main = [g for g in groups if g.name not in {"body_area", "context"}]
+    extras = [g for g in groups if g.name in {"body_area", "context"}]
+    open_extras = any(g.errors or any(o.checked for o in g.options) for g in extras) or bool(
+        form["note"].value() or form.errors.get("note")
+    )
+    return {"form": form, "groups": main, "extras": extras, "open_extras": open_extras}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    form = CheckInForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        checkin = form.save(commit=False)
+        checkin.user = request.user
+        checkin.created_at = timezone.now()
+        checkin.save()
+        return HttpResponseRedirect(reverse("today:today") + "#suggestion")
+    status = 400 if request.method == "POST" else 200
+    context = {**form_context(form), "action": reverse("checkins:new"), "mode": "new"}
+    return render(request, "checkins/checkin_form.html", context, status=status)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = _get_checkin_for_user(request, pk)
+    context = {
+        "checkin": checkin,
+        "crisis": crisis_resources() if checkin.feels_unsafe else [],
+    }
+    return render(request, "checkins/checkin_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = _get_checkin_for_user(request, pk)
+    form = CheckInForm(request.POST if request.method == "POST" else None, instance=checkin)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your check-in is updated.")
+        return redirect("checkins:detail", pk=checkin.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {
+        **form_context(form),
+        "action": reverse("checkins:edit", args=[checkin.pk]),
+        "mode": "edit",
+        "checkin": checkin,
+    }
+    return render(request, "checkins/checkin_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = _get_checkin_for_user(request, pk)
+    if request.method == "POST":
+        checkin.delete()
+        messages.success(request, "That check-in is deleted.")
+        return redirect("today:history")
+    return render(request, "checkins/checkin_confirm_delete.html", {"checkin": checkin})

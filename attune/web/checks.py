@@ -1,0 +1,47 @@
+"""Django system checks that catch a misconfigured deployment before it serves anyone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+
+@register(Tags.compatibility)
+def check_scale_out(app_configs: Any = None, **kwargs: Any) -> list[Error | Warning]:
+    problems: list[Error | Warning] = []
+    processes = getattr(settings, "SERVER_PROCESSES", 1)
+    backend = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", "")
+    if processes > 1 and backend.endswith("InMemoryChannelLayer"):
+        problems.append(
+            Error(
+                "An in-memory channel layer cannot serve more than one server process.",
+                hint=(
+                    "Set ATTUNE_REDIS_URL so the processes share a Redis channel layer, "
+                    "or set ATTUNE_SERVER_PROCESSES=1."
+                ),
+                id="attune.E001",
+            )
+        )
+    cache = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if processes > 1 and cache.endswith("LocMemCache"):
+        problems.append(
+            Error(
+                "A per-process cache cannot count failed logins across several server processes.",
+                hint="Set ATTUNE_REDIS_URL so the cache is shared.",
+                id="attune.E002",
+            )
+        )
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if processes > 1 and engine.endswith("sqlite3"):
+        problems.append(
+            Warning(
+                "Several server processes share one SQLite file; PostgreSQL serves concurrent writers better.",
+                hint="Set ATTUNE_DATABASE_URL=postgres://... for a scale-out deployment.",
+                id="attune.W001",
+            )
+        )
+    if not settings.DEBUG and "*" in settings.ALLOWED_HOSTS:
+        problems.append(Warning("ATTUNE_ALLOWED_HOSTS contains '*', so any host name is accepted.", id="attune.W002"))
+    return problems

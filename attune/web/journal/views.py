@@ -1,0 +1,184 @@
+"""Journal views. A member's entries are theirs alone; a guide sees only what was shared with them.
+
+Every view loads entries through one of two helpers: :func:`_get_entry_for_user` (the member's
+own entry) and :func:`_get_shared_entry_for_guide` (an entry shared with the signed-in guide).
+Anything else is a 404, so nobody can tell whether someone else's entry exists.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from attune.web.journal import actions
+from attune.web.journal.forms import AnswerForm, EntryForm, SearchForm, ShareForm
+from attune.web.journal.models import JournalEntry
+from attune.web.journal.prompts import find_prompt
+from attune.web.journal.sharing import guides_for, members_for
+
+PAGE_SIZE = 50
+
+
+def _get_entry_for_user(request: HttpRequest, pk: int) -> JournalEntry:
+    """The entry ``pk`` if it belongs to the signed-in member; 404 for anyone else."""
+    return get_object_or_404(JournalEntry, pk=pk, user_id=request.user.pk)
+
+
+def _get_shared_entry_for_guide(request: HttpRequest, pk: int) -> JournalEntry:
+    """The entry ``pk`` if it is shared with the signed-in guide and its member is still in their group."""
+    if not request.user.is_guide:  # type: ignore[union-attr]
+        raise Http404
+    return get_object_or_404(
+        JournalEntry.objects.select_related("user"),
+        pk=pk,
+        shared_with_id=request.user.pk,
+        user__in=members_for(request.user),
+    )
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@login_required
+def entry_list(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    own = JournalEntry.objects.owned_by(request.user).select_related("shared_with")
+    context: dict[str, object] = {"form": form, "query": query}
+    if query:
+        result = own.search(query)
+        context.update(entries=result.entries, result=result)
+    else:
+        entries = list(own[: PAGE_SIZE + 1])
+        context.update(entries=entries[:PAGE_SIZE], more=len(entries) > PAGE_SIZE)
+    status = 400 if request.GET and not form.is_valid() else 200
+    return render(request, "journal/list.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    form = EntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        entry = actions.write_entry(request.user, body=form.cleaned_data["body"], title=form.cleaned_data["title"])
+        messages.success(request, "Saved. Only you can read it.")
+        return redirect("journal:detail", pk=entry.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "journal/form.html", {"form": form, "mode": "new"}, status=status)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _get_entry_for_user(request, pk)
+    guides = guides_for(request.user)
+    context = {"entry": entry, "share_form": ShareForm(guides=guides), "has_guides": guides.exists()}
+    return render(request, "journal/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _get_entry_for_user(request, pk)
+    initial = {"title": entry.title, "body": entry.text}
+    form = EntryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.update_entry(entry, body=form.cleaned_data["body"], title=form.cleaned_data["title"])
+        messages.success(request, "Your entry is updated.")
+        return redirect("journal:detail", pk=entry.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "journal/form.html", {"form": form, "mode": "edit", "entry": entry}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _get_entry_for_user(request, pk)
+    if request.method == "POST":
+        actions.delete_entry(entry)
+        messages.success(request, "That entry is deleted.")
+        return redirect("journal:list")
+    return render(request, "journal/confirm_delete.html", {"entry": entry})
+
+
+@login_required
+@require_POST
+def share(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _get_entry_for_user(request, pk)
+    guides = guides_for(request.user)
+    form = ShareForm(request.POST, guides=guides)
+    if form.is_valid():
+        guide = form.cleaned_data["guide"]
+        try:
+            actions.share_entry(entry, guide)
+        except actions.NotYourGuide:
+            form.add_error("guide", "You can share only with a guide whose group you are in.")
+        else:
+            messages.success(request, f"Shared with {guide.name}. You can take it back at any time.")
+            return redirect("journal:detail", pk=entry.pk)
+    context = {"entry": entry, "share_form": form, "has_guides": guides.exists()}
+    return render(request, "journal/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def unshare(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _get_entry_for_user(request, pk)
+    if entry.is_shared:
+        actions.unshare_entry(entry)
+        messages.success(request, "Taken back. Only you can read it now.")
+    return redirect("journal:detail", pk=entry.pk)
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest) -> HttpResponse:
+    """Save the member's answer to a workbook prompt, then go back to the day page."""
+    form = AnswerForm(request.POST)
+    prompt = None
+    if form.is_valid():
+        data = form.cleaned_data
+        prompt = find_prompt(data["workbook"], data["version"], data["day"], data["prompt_key"])
+        if prompt is None:
+            form.add_error(None, "That question is not part of this workbook day, so the answer was not saved.")
+    if not form.is_valid() or prompt is None:
+        context = {"form": form, "back": _safe_next(request, reverse("journal:list"))}
+        return render(request, "journal/answer_error.html", context, status=400)
+    data = form.cleaned_data
+    actions.answer_prompt(
+        request.user,
+        workbook_slug=data["workbook"],
+        workbook_version=data["version"],
+        day=data["day"],
+        prompt=prompt,
+        body=data["body"],
+    )
+    messages.success(request, "Your answer is saved in your journal. Only you can read it.")
+    return redirect(_safe_next(request, reverse("journal:list")))
+
+
+@login_required
+def shared(request: HttpRequest) -> HttpResponse:
+    """For a guide: the entries members chose to share with them, newest share first."""
+    if not request.user.is_guide:  # type: ignore[union-attr]
+        raise Http404
+    entries = (
+        JournalEntry.objects.filter(shared_with_id=request.user.pk, user__in=members_for(request.user))
+        .select_related("user")
+        .order_by("-shared_at", "-pk")
+    )
+    return render(request, "journal/shared_list.html", {"entries": entries})
+
+
+@login_required
+def shared_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _get_shared_entry_for_guide(request, pk)
+    return render(request, "journal/shared_detail.html", {"entry": entry})

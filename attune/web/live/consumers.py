@@ -1,0 +1,235 @@
+"""The live biofeedback websocket: a thin adapter between docs/live-protocol.md and physio.actions.
+
+One connection per recording. Each ``beats`` message is stored (idempotent by ``seq``) before the
+meter sees it; the reading goes back at once. The meter lives with the connection and is rebuilt
+from the stored beats when a member reconnects.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import secrets
+import time
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from attune.core import MeterReading, StreamingMeter
+from attune.web.live.protocol import (
+    MAX_MESSAGE_BYTES,
+    MAX_RR_PER_MESSAGE,
+    RR_MAX_MS,
+    RR_MIN_MS,
+    Beats,
+    Finish,
+    Ping,
+    ProtocolError,
+    parse,
+)
+from attune.web.live.writer import run_db, writer
+from attune.web.physio import actions, codec
+from attune.web.physio.meter import resume_meter
+from attune.web.physio.models import Recording
+
+# A short random name for this server process, sent in `welcome` (lets a scale-out test see
+# which process served a connection; it says nothing about the machine).
+NODE = secrets.token_hex(4)
+CLOSE_NOT_FOUND = 4404
+RATE_PER_S = 20.0
+# A browser that was offline resends its buffer at once: allow two minutes of messages in a burst.
+RATE_BURST = 120.0
+
+
+def _num(x: float | None, digits: int = 2) -> float | None:
+    """Round for the wire; None for a missing or non-finite value (JSON has no NaN or Infinity)."""
+    if x is None or not math.isfinite(x):
+        return None
+    return round(float(x), digits)
+
+
+def _load(recording_id: int, user_id: int) -> tuple[Recording, codec.FloatArray] | None:
+    rec = Recording.objects.filter(pk=recording_id, user_id=user_id).first()
+    if rec is None:
+        return None
+    return rec, (rec.rr_ms() if rec.is_open else codec.decode_rr(b""))
+
+
+def _stored_rr(recording_id: int) -> codec.FloatArray:
+    return Recording.objects.get(pk=recording_id).rr_ms()
+
+
+# CPU-only work runs in a worker thread so the database thread keeps writing others' beats.
+_resume = sync_to_async(resume_meter, thread_sensitive=False)
+_compute_finish = sync_to_async(actions.compute_finish, thread_sensitive=False)
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    recording_id: int
+    meter: StreamingMeter
+    acked_seq: int
+    beats: int
+    pacer_bpm: float | None
+    closed_recording: bool
+
+    async def connect(self) -> None:
+        # Accept first so the close code reaches the browser; anyone but the owner gets 4404,
+        # whether or not the recording exists.
+        await self.accept()
+        user = self.scope.get("user")
+        self.recording_id = int(self.scope["url_route"]["kwargs"]["recording_id"])
+        self.tokens = RATE_BURST
+        self.token_time = time.monotonic()
+        loaded = await run_db(_load, self.recording_id, user.pk) if user is not None and user.is_authenticated else None
+        if loaded is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        rec, rr = loaded
+        self.acked_seq = rec.acked_seq
+        self.beats = rec.beats
+        self.pacer_bpm = rec.pacer_bpm
+        self.closed_recording = not rec.is_open
+        self.meter = await _resume(rr, rec.pacer_bpm)
+        await self._send(
+            {
+                "type": "welcome",
+                "recording": rec.pk,
+                "acked_seq": rec.acked_seq,
+                "beats": rec.beats,
+                "simulated": rec.simulated,
+                "closed": self.closed_recording,
+                "pacer_bpm": rec.pacer_bpm,
+                "node": NODE,
+                "limits": {
+                    "max_message_bytes": MAX_MESSAGE_BYTES,
+                    "max_rr_per_message": MAX_RR_PER_MESSAGE,
+                    "rr_min_ms": RR_MIN_MS,
+                    "rr_max_ms": RR_MAX_MS,
+                    "messages_per_s": RATE_PER_S,
+                    "burst": RATE_BURST,
+                },
+            }
+        )
+
+    async def _send(self, payload: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(payload, separators=(",", ":"), allow_nan=False))
+
+    def _allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(RATE_BURST, self.tokens + (now - self.token_time) * RATE_PER_S)
+        self.token_time = now
+        if self.tokens < 1.0:
+            return False
+        self.tokens -= 1.0
+        return True
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if not hasattr(self, "meter"):
+            return  # refused on connect; the close is on its way
+        if not self._allow():
+            await self._send(
+                ProtocolError(
+                    "rate_limited",
+                    f"Too many messages: at most {RATE_PER_S:g} a second. Nothing was stored; resend from "
+                    f"message {self.acked_seq + 1} in a moment.",
+                    expected_seq=self.acked_seq + 1,
+                    retry_after_ms=int(1000 / RATE_PER_S) + 1,
+                ).payload()
+            )
+            return
+        try:
+            message = parse(text_data, bytes_data)
+            if isinstance(message, Beats):
+                await self.on_beats(message)
+            elif isinstance(message, Ping):
+                await self._send({"type": "pong", "sent_ms": message.sent_ms, "server_ms": time.time() * 1000.0})
+            elif isinstance(message, Finish):
+                await self.on_finish()
+        except ProtocolError as exc:
+            await self._send(exc.payload())
+
+    async def on_beats(self, msg: Beats) -> None:
+        if msg.seq <= self.acked_seq:
+            await self._send({"type": "ack", "seq": msg.seq, "duplicate": True})
+            return
+        if self.closed_recording:
+            raise ProtocolError("closed", "This recording is finished; start a new one to keep going.")
+        if msg.seq != self.acked_seq + 1:
+            raise ProtocolError(
+                "out_of_order",
+                f"Expected message {self.acked_seq + 1}; resend from there.",
+                expected_seq=self.acked_seq + 1,
+                seq=msg.seq,
+            )
+        rr = codec.as_stored_rr(msg.rr_ms)
+        result = await writer().append(self.recording_id, msg.seq, rr)
+        if not result.stored:
+            await self._resync(result)
+            if result.status == "duplicate":
+                await self._send({"type": "ack", "seq": msg.seq, "duplicate": True})
+                return
+            if result.status == "out_of_order":
+                raise ProtocolError(
+                    "out_of_order",
+                    f"Expected message {result.expected_seq}; resend from there.",
+                    expected_seq=result.expected_seq,
+                    seq=msg.seq,
+                )
+            raise ProtocolError("closed", "This recording is finished; start a new one to keep going.")
+        self.acked_seq = msg.seq
+        self.beats += len(rr)
+        artifact = False
+        reading: MeterReading | None = None
+        for value in rr:
+            reading = self.meter.update(float(value))
+            artifact = artifact or bool(reading.artifact)
+        assert reading is not None
+        await self._send({"type": "ack", "seq": msg.seq})
+        await self._send(
+            {
+                "type": "reading",
+                "seq": msg.seq,
+                "beat": self.beats,
+                "beat_time_s": _num(reading.beat_time_s, 3),
+                "hr_bpm": _num(reading.hr_bpm, 1),
+                "rmssd_ms": _num(reading.rmssd_ms, 1),
+                "coherence": _num(reading.coherence, 2),
+                "breathing_rate_bpm": _num(reading.breathing_rate_bpm, 1),
+                "artifact": artifact,
+                "calibrating": bool(reading.calibrating),
+                "status": reading.status,
+                "sent_ms": msg.sent_ms,
+            }
+        )
+
+    async def _resync(self, result: actions.AppendResult) -> None:
+        """Another connection wrote to this recording: catch up with what is stored."""
+        self.acked_seq = result.acked_seq
+        self.closed_recording = result.status == "closed"
+        if result.status == "missing":
+            await self.close(code=CLOSE_NOT_FOUND)
+            raise ProtocolError("closed", "This recording is gone.")
+        rr = await run_db(_stored_rr, self.recording_id)
+        self.beats = int(rr.size)
+        self.meter = await _resume(rr, self.pacer_bpm)
+
+    async def _finish(self) -> Recording:
+        """finish_recording, with the computation off the database thread."""
+        for _ in range(actions.MAX_FINISH_ATTEMPTS):
+            rec: Recording = await run_db(Recording.objects.get, pk=self.recording_id)
+            if rec.ended_at is not None:
+                return rec
+            rr = await run_db(rec.rr_ms)
+            series, summary = await _compute_finish(rr, rec.pacer_bpm)
+            done = await run_db(actions.store_finished, rec.pk, rec.acked_seq, rr, series, summary)
+            if done is not None:
+                return done
+        raise RuntimeError(f"recording {self.recording_id} kept changing while it was being finished")
+
+    async def on_finish(self) -> None:
+        rec = await self._finish()
+        self.closed_recording = True
+        self.acked_seq = rec.acked_seq
+        payload = {"type": "finished", "summary": actions.summary_payload(rec)}
+        await self._send(payload)

@@ -1,0 +1,93 @@
+"""The live practice page (pacer + heart-rate strap) and the resonance-rate wizard page.
+
+Both pages are shells: the browser does the live work (live.js, resonance.js) over the endpoints
+of ``physio`` and the websocket in docs/live-protocol.md. The views only hand the pages their
+settings through ``json_script``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET
+
+from attune.web.physio import actions, meter
+from attune.web.physio.models import RESONANCE_RATES_BPM, ResonanceAssessment
+
+# What the pacer offers on this page (pacer-clock.js accepts 3 to 10 breaths a minute).
+PACER_MIN_BPM = 3.0
+PACER_MAX_BPM = 10.0
+FALLBACK_BPM = 6.0
+
+
+def _maybe_reverse(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def _windows() -> dict[str, float]:
+    return {
+        "meter_window_s": meter.METER_WINDOW_S,
+        "rmssd_window_s": meter.RMSSD_WINDOW_S,
+        "coherence_threshold": actions.COHERENCE_THRESHOLD,
+    }
+
+
+def _default_bpm(request: HttpRequest) -> float | None:
+    bpm = getattr(request.user, "default_pacer_bpm", None)
+    if bpm is None or not PACER_MIN_BPM <= bpm <= PACER_MAX_BPM:
+        return None
+    return float(bpm)
+
+
+@login_required
+@require_GET
+def practice(request: HttpRequest) -> HttpResponse:
+    """Choose a strap or the demo strap and a pace, then practise with live readings."""
+    default_bpm = _default_bpm(request)
+    config: dict[str, Any] = {
+        "start_url": reverse("physio:start"),
+        "default_bpm": default_bpm,
+        "initial_bpm": default_bpm or FALLBACK_BPM,
+        "min_bpm": PACER_MIN_BPM,
+        "max_bpm": PACER_MAX_BPM,
+        **_windows(),
+    }
+    context = {
+        "config": config,
+        "default_bpm": default_bpm,
+        "pacer_url": _maybe_reverse("practices:pacer"),
+        "resonance_url": reverse("live:resonance"),
+        "windows": _windows(),
+    }
+    return render(request, "live/practice.html", context)
+
+
+@login_required
+@require_GET
+def resonance(request: HttpRequest) -> HttpResponse:
+    """The guided resonance-rate assessment: five paced rates, then the evidence for each."""
+    latest = ResonanceAssessment.objects.filter(user=request.user, scored_at__isnull=False).first()
+    config: dict[str, Any] = {
+        "resonance_start_url": reverse("physio:resonance_start"),
+        "start_url": reverse("physio:start"),
+        "rates_bpm": list(RESONANCE_RATES_BPM),
+        "current_bpm": request.user.default_pacer_bpm,  # type: ignore[union-attr]
+        "practice_url": reverse("live:practice"),
+        **_windows(),
+    }
+    context = {
+        "config": config,
+        "rates": RESONANCE_RATES_BPM,
+        "current_bpm": request.user.default_pacer_bpm,  # type: ignore[union-attr]
+        "latest": latest,
+        "history_url": _maybe_reverse("physio:resonance"),
+        "windows": _windows(),
+    }
+    return render(request, "live/resonance.html", context)

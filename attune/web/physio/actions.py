@@ -1,0 +1,409 @@
+"""Writes with more than one step: starting, appending to and finishing recordings; assessments.
+
+Appending is a compare-and-set on ``Recording.acked_seq``: one conditional UPDATE
+(``WHERE acked_seq = seq - 1 AND ended_at IS NULL``) and one INSERT of a :class:`LiveBeatBatch`,
+in one transaction. On PostgreSQL the UPDATE takes the row lock and a concurrent writer with the
+same ``seq`` re-checks the condition after the first commits and matches no row; on SQLite the
+transaction is ``BEGIN IMMEDIATE`` (settings), which serialises writers. The unique constraint on
+``(recording, seq)`` backs this up: a beat can never be stored twice.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from django.db import connection, transaction
+from django.utils import timezone
+
+from attune.core import BreathingSegment, assess_resonance, clean_rr, time_domain
+from attune.core.resonance import MIN_SEGMENT_S
+from attune.web.physio import codec
+from attune.web.physio.meter import replay
+from attune.web.physio.models import (
+    RESONANCE_RATES_BPM,
+    Kind,
+    LiveBeatBatch,
+    Recording,
+    ResonanceAssessment,
+)
+
+AppendStatus = Literal["stored", "duplicate", "out_of_order", "closed", "missing"]
+
+# A reading counts as coherent at or above this coherence value (see docs/recordings.md).
+COHERENCE_THRESHOLD = 1.0
+MAX_FINISH_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    """What happened to one ``beats`` message.
+
+    ``acked_seq`` is the last message stored for the recording after this call, so the next
+    message the recording will accept is ``acked_seq + 1``.
+    """
+
+    status: AppendStatus
+    acked_seq: int
+
+    @property
+    def stored(self) -> bool:
+        return self.status == "stored"
+
+    @property
+    def expected_seq(self) -> int:
+        return self.acked_seq + 1
+
+
+def start_recording(
+    user: Any,
+    *,
+    kind: str = Kind.FREE,
+    pacer_bpm: float | None = None,
+    simulated: bool = False,
+    practice_session: Any = None,
+    assessment: ResonanceAssessment | None = None,
+    segment_rate_bpm: float | None = None,
+) -> Recording:
+    now = timezone.now()
+    return Recording.objects.create(
+        user=user,
+        kind=kind,
+        pacer_bpm=pacer_bpm,
+        simulated=simulated,
+        practice_session=practice_session,
+        assessment=assessment,
+        segment_rate_bpm=segment_rate_bpm,
+        started_at=now,
+        updated_at=now,
+    )
+
+
+def append_beats(recording: Recording | int, seq: int, rr_ms: Sequence[float] | codec.FloatArray) -> AppendResult:
+    """Store the RR intervals of message ``seq`` once, or say why not (nothing changes then)."""
+    rid = recording.pk if isinstance(recording, Recording) else int(recording)
+    return append_many([(rid, seq, rr_ms)])[0]
+
+
+def append_many(items: Sequence[tuple[int, int, Sequence[float] | codec.FloatArray]]) -> list[AppendResult]:
+    """:func:`append_beats` for several messages ``(recording_id, seq, rr_ms)`` in one transaction.
+
+    The live websocket's writer uses this for group commit: every message that arrived while the
+    previous transaction was being written goes into the next one. Items are applied in order, so
+    two messages for one recording in one batch behave as if sent one after the other.
+    """
+    for _, seq, rr in items:
+        if seq < 1 or len(rr) == 0:
+            raise ValueError("append_beats needs seq >= 1 and at least one RR interval")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    statuses: list[bool] = []
+    batches: list[LiveBeatBatch] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for rid, seq, rr in items:
+            cursor.execute(_append_sql(), [seq, len(rr), now, rid, seq - 1])
+            statuses.append(cursor.rowcount == 1)
+            if statuses[-1]:
+                batches.append(LiveBeatBatch(recording_id=rid, seq=seq, rr=codec.encode_rr(rr)))
+        LiveBeatBatch.objects.bulk_create(batches)
+        return [
+            AppendResult("stored", seq) if stored else _why_not(rid, seq)
+            for (rid, seq, _), stored in zip(items, statuses, strict=True)
+        ]
+
+
+@functools.cache
+def _append_sql() -> str:
+    """The compare-and-set as one plain UPDATE (the ORM's per-query cost dominated under load)."""
+    qn = connection.ops.quote_name
+    col = {f: qn(Recording._meta.get_field(f).column) for f in ("id", "acked_seq", "beats", "updated_at", "ended_at")}
+    # Only quoted identifiers from the model are interpolated; every value is a query parameter.
+    table = qn(Recording._meta.db_table)
+    return (
+        f"UPDATE {table} SET {col['acked_seq']} = %s, {col['beats']} = {col['beats']} + %s, "  # noqa: S608
+        f"{col['updated_at']} = %s WHERE {col['id']} = %s AND {col['acked_seq']} = %s AND {col['ended_at']} IS NULL"
+    )
+
+
+def _why_not(rid: int, seq: int) -> AppendResult:
+    row = Recording.objects.filter(pk=rid).values_list("acked_seq", "ended_at").first()
+    if row is None:
+        return AppendResult("missing", 0)
+    acked, ended_at = row
+    if seq <= acked:
+        return AppendResult("duplicate", acked)
+    if ended_at is not None:
+        return AppendResult("closed", acked)
+    return AppendResult("out_of_order", acked)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The stored summary of a whole recording (all ``None`` when there are too few beats)."""
+
+    duration_s: float | None = None
+    mean_hr_bpm: float | None = None
+    rmssd_ms: float | None = None
+    mean_rmssd_live_ms: float | None = None
+    time_in_coherence_s: float | None = None
+    breathing_rate_bpm: float | None = None
+    artifact_percent: float | None = None
+
+    def as_fields(self) -> dict[str, float | None]:
+        return {
+            "duration_s": self.duration_s,
+            "mean_hr_bpm": self.mean_hr_bpm,
+            "rmssd_ms": self.rmssd_ms,
+            "mean_rmssd_live_ms": self.mean_rmssd_live_ms,
+            "time_in_coherence_s": self.time_in_coherence_s,
+            "breathing_rate_bpm": self.breathing_rate_bpm,
+            "artifact_percent": self.artifact_percent,
+        }
+
+
+def _finite_or_none(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
+
+
+def summarise(rr_ms: codec.FloatArray, series: codec.ReadingSeries) -> Summary:
+    """The summary of a whole recording from its RR intervals and per-beat readings.
+
+    - ``rmssd_ms`` and ``mean_hr_bpm``: :func:`attune.core.time_domain` on the NN intervals that
+      :func:`attune.core.clean_rr` (default method) makes of the whole recording.
+    - ``artifact_percent``: ``clean_rr``'s percentage of beats it flagged.
+    - ``mean_rmssd_live_ms``: the mean of the meter's rolling RMSSD over the beats after calibration.
+    - ``time_in_coherence_s``: the summed duration of beats (after calibration) whose coherence
+      reading is at least :data:`COHERENCE_THRESHOLD`.
+    - ``breathing_rate_bpm``: the median of the meter's breathing-rate readings after calibration.
+    """
+    if rr_ms.size == 0:
+        return Summary()
+    duration_s = float(np.sum(rr_ms)) / 1000.0
+    rmssd = mean_hr = artifact = None
+    try:
+        cleaned = clean_rr(rr_ms)
+        td = time_domain(cleaned.nn_ms)
+        rmssd, mean_hr, artifact = td.rmssd_ms, td.mean_hr_bpm, float(cleaned.artifact_percent)
+    except ValueError:
+        pass  # too few beats for the core: the summary stays empty where it has no answer
+    settled = ~series.calibrating if len(series) == rr_ms.size else np.zeros(rr_ms.size, dtype=bool)
+    live_rmssd = series.rmssd_ms[settled] if len(series) else np.zeros(0)
+    live_rmssd = live_rmssd[np.isfinite(live_rmssd)]
+    breathing = series.breathing_rate_bpm[settled] if len(series) else np.zeros(0)
+    breathing = breathing[np.isfinite(breathing)]
+    coherent = np.zeros(rr_ms.size, dtype=bool)
+    if len(series) == rr_ms.size:
+        with np.errstate(invalid="ignore"):
+            coherent = settled & (series.coherence >= COHERENCE_THRESHOLD)
+    any_settled = bool(np.any(settled))
+    return Summary(
+        duration_s=duration_s,
+        mean_hr_bpm=mean_hr,
+        rmssd_ms=rmssd,
+        mean_rmssd_live_ms=_finite_or_none(float(np.mean(live_rmssd))) if live_rmssd.size else None,
+        time_in_coherence_s=float(np.sum(rr_ms[coherent])) / 1000.0 if any_settled else None,
+        breathing_rate_bpm=_finite_or_none(float(np.median(breathing))) if breathing.size else None,
+        artifact_percent=artifact,
+    )
+
+
+def finish_recording(recording: Recording | int) -> Recording:
+    """Close a recording: compact its live batches into the blob, store readings and summary.
+
+    Idempotent: finishing a finished recording returns it unchanged. Readings are computed by a
+    fresh streaming meter over the whole stored stream, so they do not depend on reconnects.
+    The work is three steps (read, compute, store if nothing changed meanwhile) so that the live
+    consumer can run the computation away from its database thread.
+    """
+    rid = recording.pk if isinstance(recording, Recording) else int(recording)
+    for _ in range(MAX_FINISH_ATTEMPTS):
+        rec = Recording.objects.get(pk=rid)
+        if rec.ended_at is not None:
+            return rec
+        rr = rec.rr_ms()
+        done = store_finished(rid, rec.acked_seq, rr, *compute_finish(rr, rec.pacer_bpm))
+        if done is not None:
+            return done
+    raise RuntimeError(f"recording {rid} kept changing while it was being finished")
+
+
+def compute_finish(rr_ms: codec.FloatArray, pacer_bpm: float | None) -> tuple[codec.ReadingSeries, Summary]:
+    """The per-beat readings and the summary of a whole recording (pure computation)."""
+    series = replay(rr_ms, pacer_bpm).series
+    return series, summarise(rr_ms, series)
+
+
+def store_finished(
+    rid: int, acked_seq: int, rr_ms: codec.FloatArray, series: codec.ReadingSeries, summary: Summary
+) -> Recording | None:
+    """Close the recording with these results if it still ends at ``acked_seq``; None if it moved on."""
+    with transaction.atomic():
+        done = Recording.objects.filter(pk=rid, acked_seq=acked_seq, ended_at__isnull=True).update(
+            ended_at=timezone.now(),
+            rr=codec.encode_rr(rr_ms),
+            readings=codec.encode_readings(series),
+            beats=int(rr_ms.size),
+            **summary.as_fields(),
+        )
+        if not done:
+            return None
+        LiveBeatBatch.objects.filter(recording_id=rid).delete()
+    return Recording.objects.get(pk=rid)
+
+
+def summary_payload(rec: Recording) -> dict[str, Any]:
+    """The summary as the websocket's ``finished`` message and the start view report it."""
+    return {
+        "recording": rec.pk,
+        "beats": rec.beats,
+        "duration_s": rec.duration_s,
+        "mean_hr_bpm": rec.mean_hr_bpm,
+        "rmssd_ms": rec.rmssd_ms,
+        "mean_rmssd_live_ms": rec.mean_rmssd_live_ms,
+        "time_in_coherence_s": rec.time_in_coherence_s,
+        "coherence_threshold": COHERENCE_THRESHOLD,
+        "breathing_rate_bpm": rec.breathing_rate_bpm,
+        "artifact_percent": rec.artifact_percent,
+    }
+
+
+def start_assessment(user: Any, *, quick: bool = False) -> ResonanceAssessment:
+    return ResonanceAssessment.objects.create(user=user, quick=quick)
+
+
+def _rate_key(rate_bpm: float) -> str:
+    return f"{rate_bpm:g}"
+
+
+def apply_rate(assessment: ResonanceAssessment, rate_bpm: float | None = None) -> float:
+    """Make ``rate_bpm`` (by default the assessment's best rate) the member's pacer rate."""
+    rate = assessment.best_rate_bpm if rate_bpm is None else float(rate_bpm)
+    if rate is None:
+        raise ValueError("This assessment has no rate to apply yet; score it first.")
+    if not any(math.isclose(rate, r) for r in RESONANCE_RATES_BPM):
+        raise ValueError(f"{rate:g} is not one of the assessed rates.")
+    user = assessment.user
+    with transaction.atomic():
+        user.default_pacer_bpm = rate
+        user.save(update_fields=["default_pacer_bpm"])
+        ResonanceAssessment.objects.filter(user=user, applied=True).exclude(pk=assessment.pk).update(applied=False)
+        assessment.applied = True
+        assessment.applied_rate_bpm = rate
+        assessment.save(update_fields=["applied", "applied_rate_bpm"])
+    return rate
+
+
+EVIDENCE_COLUMNS: tuple[dict[str, str], ...] = (
+    {"label": "Breaths a minute", "what": ""},
+    {
+        "label": "Heart-rate swing",
+        "what": "Peak-to-trough heart rate: the highest minus the lowest heart rate within each breath, averaged "
+        "over the breaths (Lehrer: 15 to 25 bpm is a good swing, over 25 a very large one).",
+    },
+    {
+        "label": "Slow-wave power",
+        "what": "The power of the heart rhythm within 0.015 Hz of its highest peak between 0.04 and 0.15 Hz, in ms². "
+        "Larger means the heart rate swung more strongly with the breath.",
+    },
+    {
+        "label": "In step with the breath",
+        "what": "From 0 to 1: how consistently the heart rate rose and fell at the same point of each breath "
+        "(1 is perfectly in step).",
+    },
+    {
+        "label": "One smooth peak",
+        "what": "The share of the rhythm's power (0.04 to 0.26 Hz) that sits in its main peak; 'yes' when no other "
+        "peak reaches half its height.",
+    },
+    {
+        "label": "Overall",
+        "what": "The mean of the four criteria, each scaled from 0 to 1 (swing and power divided by the largest "
+        "among the rates you tried); the rate with the highest overall is suggested. Beats that looked like "
+        "artifacts were corrected first.",
+    },
+)
+
+
+def score_assessment(assessment: ResonanceAssessment) -> ResonanceAssessment:
+    """Score the assessment's finished segments with :func:`attune.core.assess_resonance`; store the evidence.
+
+    For each rate the most recent finished segment is used. Segments with under
+    ``attune.core.resonance.MIN_SEGMENT_S`` seconds of beats are listed but not scored.
+    Raises ``ValueError`` when no segment is long enough.
+    """
+    latest: dict[str, Recording] = {}
+    for rec in assessment.segments.filter(ended_at__isnull=False).order_by("started_at", "pk"):
+        if rec.segment_rate_bpm is not None:
+            latest[_rate_key(rec.segment_rate_bpm)] = rec
+    usable: list[tuple[Recording, codec.FloatArray]] = []
+    short: list[tuple[Recording, float]] = []
+    for rec in sorted(latest.values(), key=lambda r: -float(r.segment_rate_bpm or 0)):
+        rr = rec.rr_ms()
+        duration = float(np.sum(rr)) / 1000.0
+        if duration >= MIN_SEGMENT_S:
+            usable.append((rec, rr))
+        else:
+            short.append((rec, duration))
+    if not usable:
+        raise ValueError(
+            f"None of this assessment's rates has {MIN_SEGMENT_S:g} s of beats yet, so there is nothing to score."
+        )
+    result = assess_resonance(
+        [BreathingSegment(rate_bpm=float(rec.segment_rate_bpm or 0), rr_ms=rr) for rec, rr in usable]
+    )
+    rows: list[dict[str, Any]] = []
+    for (rec, _), ev in zip(usable, result.rates, strict=True):
+        rows.append(
+            {
+                "rate_bpm": ev.rate_bpm,
+                "recording": rec.pk,
+                "usable": True,
+                "duration_s": ev.duration_s,
+                "artifact_percent": ev.artifact_percent,
+                "peak_to_trough_bpm": ev.peak_to_trough_bpm,
+                "lf_peak_hz": ev.lf_peak_hz,
+                "lf_peak_power_ms2": ev.lf_peak_power_ms2,
+                "phase_synchrony": ev.phase_synchrony,
+                "single_peak": ev.single_peak,
+                "peak_concentration": ev.peak_concentration,
+                "second_peak_ratio": ev.second_peak_ratio,
+                "score": ev.score,
+                "cells": [
+                    f"{ev.rate_bpm:g}",
+                    f"{ev.peak_to_trough_bpm:.1f} bpm",
+                    f"{ev.lf_peak_power_ms2:.0f} ms²",
+                    f"{ev.phase_synchrony:.2f}",
+                    f"{'yes' if ev.single_peak else 'no'} ({100 * ev.peak_concentration:.0f} %)",
+                    f"{ev.score:.2f}",
+                ],
+            }
+        )
+    for rec, duration in short:
+        rows.append(
+            {
+                "rate_bpm": float(rec.segment_rate_bpm or 0),
+                "recording": rec.pk,
+                "usable": False,
+                "duration_s": duration,
+                "cells": [f"{rec.segment_rate_bpm:g}", f"only {duration:.0f} s of beats, not scored", "", "", "", ""],
+            }
+        )
+    best = result.best_rate_bpm
+    assessment.result = {
+        "rates": rows,
+        "columns": list(EVIDENCE_COLUMNS),
+        "criteria": list(result.criteria),
+        "method": result.method,
+        "summary": (
+            f"Of the {len(usable)} rate{'s' if len(usable) != 1 else ''} you tried, {best:g} breaths a minute had the "
+            "strongest overall evidence. It is a suggestion from one sitting: rates next to it may suit you "
+            "almost as well, and you can assess again any time."
+        ),
+    }
+    assessment.best_rate_bpm = best
+    assessment.scored_at = timezone.now()
+    assessment.save(update_fields=["result", "best_rate_bpm", "scored_at"])
+    return assessment

@@ -1,0 +1,27 @@
+"""A member's heart-rhythm recordings (with every RR interval) and resonance assessments, for the export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attune.web.physio.models import Recording, ResonanceAssessment
+
+
+def export_member_data(user: Any) -> dict[str, list[dict[str, Any]]]:
+    recordings = Recording.objects.filter(user=user).order_by("started_at", "pk")
+    assessments = ResonanceAssessment.objects.filter(user=user).order_by("created_at", "pk")
+    return {
+        "heart_recordings": [r.export_row() for r in recordings],
+        "resonance_assessments": [a.export_row() for a in assessments],
+    }
+
+
+def export_member_files(user: Any) -> dict[str, str]:
+    """Each recording's RR intervals as a text file (the same text as the download), by file name.
+
+    Not yet part of the export contract in accounts/export.py; offered for the zip.
+    """
+    return {
+        f"rr/attune-rr-{r.pk}.txt": r.rr_text()
+        for r in Recording.objects.filter(user=user).order_by("started_at", "pk")
+    }

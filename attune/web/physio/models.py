@@ -1,0 +1,218 @@
+"""Heart-rhythm recordings from a chest strap (or a demo strap), and resonance-rate assessments.
+
+A recording is written in two phases. While it is live, each websocket message becomes one
+append-only :class:`LiveBeatBatch` row, unique on ``(recording, seq)``, so the database itself
+refuses to count a beat twice. When the recording is finished the batches are compacted into the
+recording's ``rr`` blob (see :mod:`attune.web.physio.codec`), the readings are computed once more
+over the whole stream, and the summary is stored.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from attune.web.physio import codec
+
+
+def _zone(user: Any) -> zoneinfo.ZoneInfo | None:
+    try:
+        return zoneinfo.ZoneInfo(str(getattr(user, "timezone", "") or "UTC"))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _ms_text(x: float) -> str:
+    """Exact text for a stored interval: '812' for whole ms, else the shortest exact decimal."""
+    return str(int(x)) if x.is_integer() else repr(x)
+
+
+RESONANCE_RATES_BPM: tuple[float, ...] = (6.5, 6.0, 5.5, 5.0, 4.5)
+
+
+class Kind(models.TextChoices):
+    PRACTICE = "practice", "During a practice"
+    RESONANCE = "resonance", "Resonance assessment"
+    FREE = "free", "Free recording"
+
+
+class RecordingQuerySet(models.QuerySet["Recording"]):
+    def for_user(self, user: object) -> RecordingQuerySet:
+        return self.filter(user=user)
+
+    def finished(self) -> RecordingQuerySet:
+        return self.filter(ended_at__isnull=False)
+
+
+class ResonanceAssessment(models.Model):
+    """One run of the resonance-rate wizard: a recording per breathing rate, then a score."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resonance_assessments")
+    created_at = models.DateTimeField(auto_now_add=True)
+    quick = models.BooleanField(default=False, help_text="One minute per rate instead of two.")
+    scored_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True, help_text="attune.core's evidence for each rate.")
+    best_rate_bpm = models.FloatField(null=True, blank=True)
+    applied = models.BooleanField(default=False, help_text="Whether a rate from this assessment became the pacer's.")
+    applied_rate_bpm = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Resonance assessment {self.pk}"
+
+    @property
+    def segment_s(self) -> int:
+        return 60 if self.quick else 120
+
+    @property
+    def rest_s(self) -> int:
+        return 30 if self.quick else 60
+
+    def plan(self) -> dict[str, Any]:
+        return {
+            "assessment": self.pk,
+            "quick": self.quick,
+            "rates_bpm": list(RESONANCE_RATES_BPM),
+            "segment_s": self.segment_s,
+            "rest_s": self.rest_s,
+        }
+
+    def export_row(self) -> dict[str, object]:
+        return {
+            "id": self.pk,
+            "created_at": self.created_at,
+            "quick": self.quick,
+            "scored_at": self.scored_at,
+            "best_rate_bpm": self.best_rate_bpm,
+            "applied": self.applied,
+            "applied_rate_bpm": self.applied_rate_bpm,
+            "result": self.result,
+        }
+
+
+class Recording(models.Model):
+    """One stretch of heartbeats from one member, with the readings and a summary once finished.
+
+    Summary fields are empty until :func:`attune.web.physio.actions.finish_recording` has run.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recordings")
+    practice_session = models.ForeignKey(
+        "practices.PracticeSession", on_delete=models.SET_NULL, null=True, blank=True, related_name="recordings"
+    )
+    assessment = models.ForeignKey(
+        ResonanceAssessment, on_delete=models.CASCADE, null=True, blank=True, related_name="segments"
+    )
+    segment_rate_bpm = models.FloatField(null=True, blank=True, help_text="The paced rate for an assessment segment.")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FREE)
+    pacer_bpm = models.FloatField(null=True, blank=True, help_text="Breaths a minute the pacer was set to, if any.")
+    simulated = models.BooleanField(default=False, help_text="True when the beats came from the demo strap.")
+    started_at = models.DateTimeField()
+    updated_at = models.DateTimeField(help_text="When the last beats arrived.")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    acked_seq = models.PositiveIntegerField(default=0, help_text="The last websocket message stored.")
+    beats = models.PositiveIntegerField(default=0, help_text="RR intervals stored.")
+    rr = models.BinaryField(default=b"", help_text="RR intervals, little-endian float32 ms (see codec.py).")
+    readings = models.BinaryField(default=b"", help_text="Per-beat readings, float32 columns (see codec.py).")
+    # The summary, filled by finish_recording.
+    duration_s = models.FloatField(null=True, blank=True)
+    mean_hr_bpm = models.FloatField(null=True, blank=True)
+    rmssd_ms = models.FloatField(null=True, blank=True, help_text="RMSSD of the cleaned (NN) whole recording.")
+    mean_rmssd_live_ms = models.FloatField(null=True, blank=True)
+    time_in_coherence_s = models.FloatField(null=True, blank=True)
+    breathing_rate_bpm = models.FloatField(null=True, blank=True)
+    artifact_percent = models.FloatField(null=True, blank=True)
+
+    objects = RecordingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["user", "started_at"], name="recording_user_started")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=[k.value for k in Kind]), name="recording_kind_known"),
+            models.CheckConstraint(
+                condition=Q(assessment__isnull=True) | Q(segment_rate_bpm__isnull=False),
+                name="recording_segment_has_rate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} recording {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def has_summary(self) -> bool:
+        return self.ended_at is not None and self.beats > 0
+
+    def rr_ms(self) -> codec.FloatArray:
+        """Every stored RR interval in order: the compacted blob, then any live batches not yet compacted."""
+        head = codec.decode_rr(self.rr)
+        batches = list(self.batches.order_by("seq").values_list("rr", flat=True))
+        if not batches:
+            return head
+        return np.concatenate([head, *(codec.decode_rr(b) for b in batches)])
+
+    def rr_text(self) -> str:
+        """The RR intervals as plain text: '#' comment lines, then one interval in ms per line."""
+        rr = self.rr_ms()
+        started = timezone.localtime(self.started_at, _zone(self.user)).isoformat()
+        lines = [
+            "# attune RR intervals, one per line, in milliseconds",
+            f"# recording {self.pk}, {self.get_kind_display().lower()}, started {started}",
+            f"# source: {'demo strap (simulated)' if self.simulated else 'heart-rate strap'}",
+            f"# beats: {rr.size}",
+            "# values as received and stored (float32: exact for a strap's 1/1024 s units), not cleaned",
+        ]
+        if self.pacer_bpm:
+            lines.append(f"# pacer: {self.pacer_bpm:g} breaths a minute")
+        return "\n".join([*lines, *(_ms_text(float(x)) for x in rr)]) + "\n"
+
+    def reading_series(self) -> codec.ReadingSeries:
+        return codec.decode_readings(self.readings)
+
+    def export_row(self) -> dict[str, object]:
+        return {
+            "id": self.pk,
+            "kind": self.kind,
+            "practice_session": self.practice_session_id,
+            "assessment": self.assessment_id,
+            "segment_rate_bpm": self.segment_rate_bpm,
+            "pacer_bpm": self.pacer_bpm,
+            "simulated": self.simulated,
+            "started_at": self.started_at,
+            "ended_at": self.ended_at,
+            "beats": self.beats,
+            "duration_s": self.duration_s,
+            "mean_hr_bpm": self.mean_hr_bpm,
+            "rmssd_ms": self.rmssd_ms,
+            "mean_rmssd_live_ms": self.mean_rmssd_live_ms,
+            "time_in_coherence_s": self.time_in_coherence_s,
+            "breathing_rate_bpm": self.breathing_rate_bpm,
+            "artifact_percent": self.artifact_percent,
+            "rr_ms": [float(x) for x in self.rr_ms()],
+        }
+
+
+class LiveBeatBatch(models.Model):
+    """The RR intervals of one websocket ``beats`` message, kept until the recording is compacted."""
+
+    recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="batches")
+    seq = models.PositiveIntegerField()
+    rr = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["recording", "seq"], name="live_batch_once_per_seq")]
+
+    def __str__(self) -> str:
+        return f"batch {self.seq} of recording {self.recording_id}"

@@ -1,0 +1,255 @@
+"""Recording and resonance-assessment views. Everything here is visible to its member only."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from attune.web.physio import actions, charts
+from attune.web.physio.models import RESONANCE_RATES_BPM, Kind, Recording, ResonanceAssessment
+from attune.web.practices.models import PracticeSession
+
+PACER_BPM_RANGE = (3.0, 12.0)
+
+
+def _get_recording_for_user(request: HttpRequest, pk: int) -> Recording:
+    """The recording ``pk`` if it belongs to the signed-in member; 404 for anyone else."""
+    return get_object_or_404(Recording, pk=pk, user_id=request.user.pk)
+
+
+def _get_assessment_for_user(request: HttpRequest, pk: int) -> ResonanceAssessment:
+    return get_object_or_404(ResonanceAssessment, pk=pk, user_id=request.user.pk)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.content_type == "application/json" or "application/json" in request.headers.get("Accept", "")
+
+
+def _body(request: HttpRequest) -> dict[str, Any]:
+    """POSTed fields, from a JSON object or an ordinary form."""
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            raise ValueError("The request body is not valid JSON.") from None
+        if not isinstance(data, dict):
+            raise ValueError("The request body must be a JSON object.")
+        return data
+    return {k: request.POST.get(k) for k in request.POST}
+
+
+def _optional_float(data: dict[str, Any], name: str, lo: float, hi: float) -> float | None:
+    raw = data.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number.") from None
+    if not math.isfinite(value) or not lo <= value <= hi:
+        raise ValueError(f"{name} must be between {lo:g} and {hi:g}.")
+    return value
+
+
+def _truthy(raw: object) -> bool:
+    return raw is True or (isinstance(raw, str) and raw.lower() in {"1", "true", "yes", "on"})
+
+
+def _bad(message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=400)
+
+
+def _ws_urls(request: HttpRequest, rec: Recording) -> dict[str, str]:
+    path = f"/ws/live/{rec.pk}/"
+    scheme = "wss" if request.is_secure() else "ws"
+    return {"ws_path": path, "ws_url": f"{scheme}://{request.get_host()}{path}"}
+
+
+def _recording_payload(request: HttpRequest, rec: Recording) -> dict[str, Any]:
+    return {
+        "id": rec.pk,
+        "kind": rec.kind,
+        "pacer_bpm": rec.pacer_bpm,
+        "simulated": rec.simulated,
+        "acked_seq": rec.acked_seq,
+        "assessment": rec.assessment_id,
+        "segment_rate_bpm": rec.segment_rate_bpm,
+        **_ws_urls(request, rec),
+        "detail_url": reverse("physio:recording", args=[rec.pk]),
+        "finish_url": reverse("physio:finish", args=[rec.pk]),
+        "rr_url": reverse("physio:rr", args=[rec.pk]),
+    }
+
+
+@login_required
+@require_GET
+def recordings(request: HttpRequest) -> HttpResponse:
+    items = Recording.objects.for_user(request.user).filter(assessment__isnull=True)[:200]
+    return render(request, "physio/recording_list.html", {"recordings": items})
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest) -> JsonResponse:
+    """Create a recording; the page then opens the websocket at ``ws_url``."""
+    try:
+        data = _body(request)
+        kind = str(data.get("kind") or Kind.FREE)
+        if kind not in Kind.values:
+            raise ValueError(f"kind must be one of {', '.join(Kind.values)}.")
+        pacer_bpm = _optional_float(data, "pacer_bpm", *PACER_BPM_RANGE)
+        session = None
+        if data.get("practice_session") not in (None, ""):
+            session = PracticeSession.objects.filter(pk=_int(data["practice_session"]), user=request.user).first()
+            if session is None:
+                raise ValueError("There is no such practice session of yours.")
+        assessment = None
+        rate = None
+        if data.get("assessment") not in (None, ""):
+            assessment = ResonanceAssessment.objects.filter(pk=_int(data["assessment"]), user=request.user).first()
+            if assessment is None:
+                raise ValueError("There is no such assessment of yours.")
+            rate = _optional_float(data, "segment_rate_bpm", min(RESONANCE_RATES_BPM), max(RESONANCE_RATES_BPM))
+            if rate is None or not any(math.isclose(rate, r) for r in RESONANCE_RATES_BPM):
+                raise ValueError("segment_rate_bpm must be one of the assessment's rates.")
+            kind, pacer_bpm = Kind.RESONANCE, rate
+    except ValueError as exc:
+        return _bad(str(exc))
+    rec = actions.start_recording(
+        request.user,
+        kind=kind,
+        pacer_bpm=pacer_bpm,
+        simulated=_truthy(data.get("simulated")),
+        practice_session=session,
+        assessment=assessment,
+        segment_rate_bpm=rate,
+    )
+    return JsonResponse(_recording_payload(request, rec), status=201)
+
+
+def _int(raw: object) -> int:
+    try:
+        return int(str(raw))
+    except ValueError:
+        raise ValueError(f"{raw!r} is not an id.") from None
+
+
+@login_required
+@require_GET
+def recording(request: HttpRequest, pk: int) -> HttpResponse:
+    rec = _get_recording_for_user(request, pk)
+    context = {
+        "rec": rec,
+        "chart": charts.recording_chart(rec) if rec.has_summary else None,
+        "coherence_threshold": actions.COHERENCE_THRESHOLD,
+        "summary": actions.summary_payload(rec),
+    }
+    return render(request, "physio/recording_detail.html", context)
+
+
+@login_required
+@require_GET
+def rr_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The RR intervals as plain text: '#' comment lines, then one interval in ms per line."""
+    rec = _get_recording_for_user(request, pk)
+    body = rec.rr_text()
+    response = HttpResponse(body, content_type="text/plain; charset=utf-8")
+    stamp = timezone.localtime(rec.started_at).strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="attune-rr-{rec.pk}-{stamp}.txt"'
+    return response
+
+
+@login_required
+@require_POST
+def finish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a recording over HTTP (for when the websocket is gone); same summary as ``finished``."""
+    rec = _get_recording_for_user(request, pk)
+    rec = actions.finish_recording(rec)
+    if _wants_json(request):
+        return JsonResponse({"summary": actions.summary_payload(rec)})
+    return redirect("physio:recording", pk=rec.pk)
+
+
+@login_required
+@require_GET
+def resonance(request: HttpRequest) -> HttpResponse:
+    assessments = ResonanceAssessment.objects.filter(user=request.user)[:50]
+    return render(
+        request,
+        "physio/resonance_index.html",
+        {"assessments": assessments, "rates": RESONANCE_RATES_BPM, "current": request.user.default_pacer_bpm},
+    )
+
+
+@login_required
+@require_POST
+def resonance_start(request: HttpRequest) -> JsonResponse:
+    """Create an assessment and return its plan: the rates, the seconds for each, the rests."""
+    try:
+        data = _body(request)
+    except ValueError as exc:
+        return _bad(str(exc))
+    assessment = actions.start_assessment(request.user, quick=_truthy(data.get("quick")))
+    plan = assessment.plan()
+    plan["score_url"] = reverse("physio:resonance_score", args=[assessment.pk])
+    plan["result_url"] = reverse("physio:resonance_result", args=[assessment.pk])
+    plan["apply_url"] = reverse("physio:resonance_apply", args=[assessment.pk])
+    plan["start_recording_url"] = reverse("physio:start")
+    return JsonResponse(plan, status=201)
+
+
+@login_required
+@require_POST
+def resonance_score(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, pk)
+    try:
+        assessment = actions.score_assessment(assessment)
+    except ValueError as exc:
+        if _wants_json(request):
+            return _bad(str(exc))
+        return HttpResponseBadRequest(str(exc))
+    if _wants_json(request):
+        return JsonResponse({"best_rate_bpm": assessment.best_rate_bpm, "result": assessment.result})
+    return redirect("physio:resonance_result", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def resonance_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, pk)
+    try:
+        data = _body(request)
+        rate = _optional_float(data, "rate_bpm", min(RESONANCE_RATES_BPM), max(RESONANCE_RATES_BPM))
+        applied = actions.apply_rate(assessment, rate)
+    except ValueError as exc:
+        if _wants_json(request):
+            return _bad(str(exc))
+        return HttpResponseBadRequest(str(exc))
+    if _wants_json(request):
+        return JsonResponse({"default_pacer_bpm": applied})
+    return redirect("physio:resonance_result", pk=assessment.pk)
+
+
+@login_required
+@require_GET
+def resonance_result(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, pk)
+    segments = list(assessment.segments.order_by("-segment_rate_bpm", "started_at"))
+    return render(
+        request,
+        "physio/resonance_result.html",
+        {
+            "assessment": assessment,
+            "segments": segments,
+            "rows": charts.assessment_rows(assessment),
+            "current": request.user.default_pacer_bpm,
+        },
+    )

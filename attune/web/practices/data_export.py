@@ -1,0 +1,12 @@
+"""A member's practice sessions for the data export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attune.web.practices.models import PracticeSession
+
+
+def export_member_data(user: Any) -> dict[str, list[dict[str, Any]]]:
+    rows = [s.export_row() for s in PracticeSession.objects.filter(user=user).order_by("started_at", "pk")]
+    return {"practice_sessions": rows}

@@ -1,0 +1,74 @@
+"""Forms for practice sessions: the two-tap readings and the end of a session."""
+
+from __future__ import annotations
+
+from django import forms
+
+from attune.web.checkins.forms import choice_field, scale_field
+from attune.web.checkins.models import State
+from attune.web.practices.models import Outcome
+
+MAX_ELAPSED_S = 6 * 3600
+
+
+def _seconds(label: str, low: float, high: float) -> forms.FloatField:
+    message = f"{label} is a number of seconds from {low:g} to {high:g}."
+    return forms.FloatField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        required=False,
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
+    )
+
+
+class ReadingForm(forms.Form):
+    """Felt safety and state, at the start or the end of a practice. Either may be skipped."""
+
+    safety = scale_field("Felt safety", 0, 10, required=False)
+    state = choice_field("State", State, required=False)
+
+
+class StartForm(ReadingForm):
+    """Starting a session: the practice, the before-reading, and the pacer rhythm if any."""
+
+    practice = forms.SlugField(max_length=80, error_messages={"required": "Which practice is this for?"})
+    inhale = _seconds("Breathing in", 1, 20)
+    hold_in = _seconds("Holding in", 0, 10)
+    exhale = _seconds("Breathing out", 1, 20)
+    hold_out = _seconds("Holding out", 0, 10)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        phases = [data.get(k) for k in ("inhale", "hold_in", "exhale", "hold_out")]
+        if data.get("inhale") is None and data.get("exhale") is None:
+            return data
+        if data.get("inhale") is None or data.get("exhale") is None:
+            raise forms.ValidationError("A breathing rhythm needs both a breath in and a breath out.")
+        cycle = sum(float(p or 0) for p in phases)
+        per_min = 60.0 / cycle
+        if not 3.0 - 1e-9 <= per_min <= 10.0 + 1e-9:
+            raise forms.ValidationError(
+                f"That rhythm is {per_min:.1f} breaths a minute; the pacer offers 3 to 10 (one breath every 6 to 20 s)."
+            )
+        return data
+
+
+class FinishForm(ReadingForm):
+    outcome = forms.ChoiceField(
+        choices=[(Outcome.COMPLETED.value, "Completed"), (Outcome.STOPPED.value, "Stopped early")],
+        error_messages={
+            "required": "Say whether the practice was completed or stopped.",
+            "invalid_choice": "A session ends either completed or stopped.",
+        },
+    )
+    elapsed_s = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_ELAPSED_S,
+        required=False,
+        error_messages={
+            "invalid": f"Elapsed time is a whole number of seconds up to {MAX_ELAPSED_S}.",
+            "min_value": f"Elapsed time is a whole number of seconds up to {MAX_ELAPSED_S}.",
+            "max_value": f"Elapsed time is a whole number of seconds up to {MAX_ELAPSED_S}.",
+        },
+    )

@@ -1,0 +1,103 @@
+"""A practice session: one time a member did (or began) a practice, with a reading at each end."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from attune.web.checkins.models import State
+
+PACER_SLUG = "pacer"
+PACER_TITLE = "Breathing pacer"
+
+
+class Outcome(models.TextChoices):
+    UNDERWAY = "underway", "Underway"
+    COMPLETED = "completed", "Completed"
+    STOPPED = "stopped", "Stopped early"
+
+
+class PracticeSessionQuerySet(models.QuerySet["PracticeSession"]):
+    def for_user(self, user: object) -> PracticeSessionQuerySet:
+        return self.filter(user=user)
+
+    def with_both_readings(self) -> PracticeSessionQuerySet:
+        return self.filter(before_safety__isnull=False, after_safety__isnull=False)
+
+
+class PracticeSession(models.Model):
+    """One practice, begun and (usually) ended. Every reading may be skipped, so each is nullable."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_sessions")
+    practice_slug = models.SlugField(max_length=80)
+    practice_title = models.CharField(max_length=120, help_text="The title when the session began.")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.UNDERWAY)
+    elapsed_s = models.PositiveIntegerField(null=True, blank=True, help_text="Seconds practised, pauses excluded.")
+    before_safety = models.PositiveSmallIntegerField(null=True, blank=True)
+    before_state = models.CharField(max_length=16, choices=State.choices, blank=True)
+    after_safety = models.PositiveSmallIntegerField(null=True, blank=True)
+    after_state = models.CharField(max_length=16, choices=State.choices, blank=True)
+    pacer_inhale_s = models.FloatField(null=True, blank=True)
+    pacer_hold_in_s = models.FloatField(null=True, blank=True)
+    pacer_exhale_s = models.FloatField(null=True, blank=True)
+    pacer_hold_out_s = models.FloatField(null=True, blank=True)
+
+    objects = PracticeSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-started_at",)
+        indexes = (models.Index(fields=["user", "started_at"], name="session_user_started"),)
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(before_safety__isnull=True) | Q(before_safety__gte=0, before_safety__lte=10),
+                name="session_before_safety_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(after_safety__isnull=True) | Q(after_safety__gte=0, after_safety__lte=10),
+                name="session_after_safety_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(before_state="") | Q(before_state__in=[s.value for s in State]),
+                name="session_before_state_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(after_state="") | Q(after_state__in=[s.value for s in State]),
+                name="session_after_state_known",
+            ),
+            models.CheckConstraint(condition=Q(outcome__in=[o.value for o in Outcome]), name="session_outcome_known"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.practice_title} ({self.get_outcome_display()})"
+
+    @property
+    def safety_change(self) -> int | None:
+        if self.before_safety is None or self.after_safety is None:
+            return None
+        return self.after_safety - self.before_safety
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome == Outcome.UNDERWAY
+
+    def export_row(self) -> dict[str, object]:
+        return {
+            "id": self.pk,
+            "practice_slug": self.practice_slug,
+            "practice_title": self.practice_title,
+            "started_at": self.started_at.isoformat(),
+            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+            "outcome": self.outcome,
+            "elapsed_s": self.elapsed_s,
+            "before_safety": self.before_safety,
+            "before_state": self.before_state,
+            "after_safety": self.after_safety,
+            "after_state": self.after_state,
+            "pacer_inhale_s": self.pacer_inhale_s,
+            "pacer_hold_in_s": self.pacer_hold_in_s,
+            "pacer_exhale_s": self.pacer_exhale_s,
+            "pacer_hold_out_s": self.pacer_hold_out_s,
+        }

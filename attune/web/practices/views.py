@@ -1,0 +1,249 @@
+"""The practice library, a practice's page, the player, the breathing pacer, and session endpoints."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from attune.content.practices import CONDITION_DESCRIPTIONS, CONDITIONS, STATE_DESCRIPTIONS, STATES, WITH, Practice
+from attune.web.checkins.forms import chip_groups
+from attune.web.practices.forms import FinishForm, ReadingForm, StartForm
+from attune.web.practices.library import current_library
+from attune.web.practices.models import PACER_SLUG, PACER_TITLE, PracticeSession
+from attune.web.today.safety import crisis_resources
+
+PACER_DEFAULT_BPM = 6.0
+PACER_RANGE_BPM = (3.0, 10.0)
+
+
+def _get_session_for_user(request: HttpRequest, pk: int) -> PracticeSession:
+    """The session ``pk`` if it belongs to the signed-in member; 404 for anyone else."""
+    return get_object_or_404(PracticeSession, pk=pk, user_id=request.user.pk)
+
+
+def _get_practice(slug: str) -> Practice:
+    practice = current_library().get(slug)
+    if practice is None:
+        raise Http404("There is no practice with that name.")
+    return practice
+
+
+def _errors(form: Any) -> JsonResponse:
+    errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+    return JsonResponse({"ok": False, "errors": errors}, status=400)
+
+
+def practice_card(practice: Practice) -> dict[str, Any]:
+    return {
+        "practice": practice,
+        "with_labels": [WITH[w] for w in practice.with_whom],
+        "suits_labels": [STATES[s] for s in practice.suits],
+    }
+
+
+@login_required
+@require_GET
+def library(request: HttpRequest) -> HttpResponse:
+    lib = current_library()
+    condition = request.GET.get("condition", "")
+    state = request.GET.get("state", "")
+    problems = []
+    if condition and condition not in CONDITIONS:
+        problems.append("We don't know that condition, so here is every practice.")
+        condition = ""
+    if state and state not in STATES:
+        problems.append("We don't know that state, so here is every practice.")
+        state = ""
+    sections = []
+    for slug, label in CONDITIONS.items():
+        if condition and slug != condition:
+            continue
+        practices = [p for p in lib.by_condition(slug) if not state or state in p.suits]
+        sections.append(
+            {
+                "slug": slug,
+                "label": label,
+                "description": CONDITION_DESCRIPTIONS.get(slug, ""),
+                "cards": [practice_card(p) for p in practices],
+            }
+        )
+    context = {
+        "sections": sections,
+        "conditions": list(CONDITIONS.items()),
+        "states": [(s, label, STATE_DESCRIPTIONS.get(s, "")) for s, label in STATES.items()],
+        "condition": condition,
+        "state": state,
+        "problems": problems,
+        "count": sum(len(s["cards"]) for s in sections),
+    }
+    return render(request, "practices/library.html", context, status=400 if problems else 200)
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = _get_practice(slug)
+    lib = current_library()
+    context = {
+        **practice_card(practice),
+        "condition_label": CONDITIONS[practice.condition],
+        "solo": lib.solo_alternative_for(practice),
+        "step_minutes": [(s, _fmt_seconds(s.seconds)) for s in practice.steps],
+        "paragraphs": _paragraphs(practice.body),
+    }
+    return render(request, "practices/detail.html", context)
+
+
+def _paragraphs(text: str) -> list[str]:
+    """The body's paragraphs as plain text (blank-line separated; hard wraps joined)."""
+    return [" ".join(block.split()) for block in re.split(r"\n\s*\n", text) if block.strip()]
+
+
+def _fmt_seconds(seconds: int) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    if minutes and secs:
+        return f"{minutes} min {secs} s"
+    return f"{minutes} min" if minutes else f"{secs} s"
+
+
+def _reading_groups(prefix: str) -> list[Any]:
+    return chip_groups(ReadingForm(prefix=prefix), ("safety", "state"))
+
+
+@login_required
+@require_GET
+def player(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = _get_practice(slug)
+    steps = [
+        {
+            "title": s.title,
+            "seconds": s.seconds,
+            "text": s.text,
+            "pacer": None
+            if s.pacer is None
+            else {
+                "inhale": s.pacer.inhale_s,
+                "holdIn": s.pacer.hold_in_s,
+                "exhale": s.pacer.exhale_s,
+                "holdOut": s.pacer.hold_out_s,
+            },
+        }
+        for s in practice.steps
+    ]
+    data = {
+        "slug": practice.slug,
+        "title": practice.title,
+        "calming": practice.mode == "calming",
+        "steps": steps,
+        "startUrl": reverse("practices:session_start"),
+        "finishUrl": reverse("practices:session_finish", args=[0]),
+        "historyUrl": reverse("today:history"),
+    }
+    context = {
+        **practice_card(practice),
+        "player_data": data,
+        "before_groups": _reading_groups("before"),
+        "after_groups": _reading_groups("after"),
+        "crisis": crisis_resources(),
+    }
+    return render(request, "practices/player.html", context)
+
+
+@login_required
+@require_GET
+def pacer(request: HttpRequest) -> HttpResponse:
+    bpm = getattr(request.user, "default_pacer_bpm", None)
+    low, high = PACER_RANGE_BPM
+    own = bpm is not None and low <= float(bpm) <= high
+    data = {
+        "defaultBpm": float(bpm) if own else PACER_DEFAULT_BPM,
+        "ownRate": own,
+        "startUrl": reverse("practices:session_start"),
+        "finishUrl": reverse("practices:session_finish", args=[0]),
+        "slug": PACER_SLUG,
+    }
+    context = {
+        "pacer_data": data,
+        "own_rate": float(bpm) if own else None,
+        "minutes": (3, 5, 10, 20),
+        "before_groups": _reading_groups("before"),
+        "after_groups": _reading_groups("after"),
+        "crisis": crisis_resources(),
+    }
+    return render(request, "practices/pacer.html", context)
+
+
+@login_required
+@require_POST
+def session_start(request: HttpRequest) -> JsonResponse:
+    form = StartForm(request.POST)
+    if not form.is_valid():
+        return _errors(form)
+    slug = form.cleaned_data["practice"]
+    if slug == PACER_SLUG:
+        title = PACER_TITLE
+    else:
+        practice = current_library().get(slug)
+        if practice is None:
+            return JsonResponse(
+                {"ok": False, "errors": {"practice": ["There is no practice with that name."]}}, status=400
+            )
+        title = practice.title
+    data = form.cleaned_data
+    session = PracticeSession.objects.create(
+        user=request.user,
+        practice_slug=slug,
+        practice_title=title,
+        started_at=timezone.now(),
+        before_safety=data.get("safety"),
+        before_state=data.get("state") or "",
+        pacer_inhale_s=data.get("inhale"),
+        pacer_hold_in_s=data.get("hold_in") if data.get("inhale") is not None else None,
+        pacer_exhale_s=data.get("exhale"),
+        pacer_hold_out_s=data.get("hold_out") if data.get("inhale") is not None else None,
+    )
+    low = session.before_safety is not None and session.before_safety <= 2
+    return JsonResponse(
+        {
+            "ok": True,
+            "id": session.pk,
+            "finishUrl": reverse("practices:session_finish", args=[session.pk]),
+            "lowSafety": low,
+        },
+        status=201,
+    )
+
+
+@login_required
+@require_POST
+def session_finish(request: HttpRequest, pk: int) -> JsonResponse:
+    session = _get_session_for_user(request, pk)
+    form = FinishForm(request.POST)
+    if not form.is_valid():
+        return _errors(form)
+    if not session.is_open:
+        return JsonResponse({"ok": False, "errors": {"__all__": ["This session has already ended."]}}, status=409)
+    data = form.cleaned_data
+    session.ended_at = timezone.now()
+    session.outcome = data["outcome"]
+    session.elapsed_s = data.get("elapsed_s")
+    session.after_safety = data.get("safety")
+    session.after_state = data.get("state") or ""
+    session.save(update_fields=["ended_at", "outcome", "elapsed_s", "after_safety", "after_state"])
+    change = session.safety_change
+    return JsonResponse(
+        {
+            "ok": True,
+            "id": session.pk,
+            "outcome": session.outcome,
+            "change": change,
+            "lowSafety": session.after_safety is not None and session.after_safety <= 2,
+        }
+    )

@@ -1,0 +1,229 @@
+"""attune's one settings module. Every variable is documented in docs/configuration.md.
+
+SQLite (WAL, IMMEDIATE transactions) is the embedded default; ATTUNE_DATABASE_URL switches to
+PostgreSQL and ATTUNE_REDIS_URL switches the channel layer and the cache to Redis.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
+from attune.web.env import env_bool, env_int, env_list, env_secret, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent  # attune/web
+REPO_DIR = PACKAGE_DIR.parent.parent
+
+DATA_DIR = Path(env_str("ATTUNE_DATA_DIR", str(REPO_DIR / "var"))).resolve()
+CONTENT_DIR = Path(env_str("ATTUNE_CONTENT_DIR", str(REPO_DIR / "content"))).resolve()
+
+DEBUG = env_bool("ATTUNE_DEBUG", False)
+SITE_NAME = env_str("ATTUNE_SITE_NAME", "attune")
+
+
+def _secret_key() -> str:
+    key = env_secret("ATTUNE_SECRET_KEY")
+    if key:
+        return key
+    # First run on a single machine: make a key once and keep it beside the data.
+    path = DATA_DIR / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key, encoding="utf-8")
+    path.chmod(0o600)
+    return key
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("ATTUNE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("ATTUNE_CSRF_TRUSTED_ORIGINS", [])
+SERVER_PROCESSES = env_int("ATTUNE_SERVER_PROCESSES", 1, minimum=1)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "django_htmx",
+    "template_partials",
+    "attune.web.accounts",
+    "attune.web.checkins",
+    "attune.web.practices",
+    "attune.web.today",
+    "attune.web.physio",
+    "attune.web.live",
+    "attune.web.journal",
+    "attune.web.workbooks",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "attune.web.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "attune.web.middleware.MemberTimezoneMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "attune.web.urls"
+ASGI_APPLICATION = "attune.web.asgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "today:today"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "attune.web.context_processors.site",
+            ],
+        },
+    },
+]
+
+
+def _database(url: str) -> dict[str, Any]:
+    if not url or url.startswith("sqlite"):
+        path = Path(urlparse(url).path) if url.startswith("sqlite:///") else DATA_DIR / "attune.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            },
+        }
+    parts = urlparse(url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise ImproperlyConfigured(
+            f"ATTUNE_DATABASE_URL must start with postgres:// or sqlite:///, not {parts.scheme!r}"
+        )
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")) or "attune",
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or env_secret("ATTUNE_DATABASE_PASSWORD")),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        "CONN_MAX_AGE": env_int("ATTUNE_DATABASE_CONN_MAX_AGE", 0, minimum=0),
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+DATABASES = {"default": _database(env_secret("ATTUNE_DATABASE_URL"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_secret("ATTUNE_REDIS_URL")
+if REDIS_URL:
+    CHANNEL_LAYERS: dict[str, Any] = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+        }
+    }
+    CACHES: dict[str, Any] = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "attune",
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "attune"}}
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_FAILURE_LIMIT = env_int("ATTUNE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_LOCKOUT_SECONDS = env_int("ATTUNE_LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("ATTUNE_LOGIN_FAILURE_LIMIT_PER_ADDRESS", 4 * LOGIN_FAILURE_LIMIT, minimum=1)
+# Behind a proxy you run, the header that carries the client's address (e.g. HTTP_X_FORWARDED_FOR).
+LOGIN_CLIENT_ADDRESS_HEADER = env_str("ATTUNE_LOGIN_CLIENT_ADDRESS_HEADER", "")
+ALLOW_SIGNUP = env_bool("ATTUNE_ALLOW_SIGNUP", True)
+
+EMAIL_BACKEND = env_str("ATTUNE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("ATTUNE_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("ATTUNE_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("ATTUNE_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_secret("ATTUNE_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("ATTUNE_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("ATTUNE_DEFAULT_FROM_EMAIL", "attune <attune@localhost>")
+
+# Workbook uploads: the most a zip may unpack to, and how many files it may hold.
+ATTUNE_WORKBOOK_MAX_UNPACKED_BYTES = env_int("ATTUNE_WORKBOOK_MAX_UNPACKED_BYTES", 5 * 1024 * 1024, minimum=1024)
+ATTUNE_WORKBOOK_MAX_FILES = env_int("ATTUNE_WORKBOOK_MAX_FILES", 200, minimum=2)
+# For tests and demos only: pretend today is this ISO date when pacing workbook days.
+ATTUNE_FAKE_TODAY = env_str("ATTUNE_FAKE_TODAY")
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even when serving from finders
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("ATTUNE_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ATTUNE_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+
+# Crisis resources shown when a member says they are not safe. Operators set their own, one per line
+# as "Name | how to reach them". The default points to local emergency services only.
+CRISIS_RESOURCES = env_str(
+    "ATTUNE_CRISIS_RESOURCES",
+    "Emergency services | call your local emergency number",
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"no_private_text": {"()": "attune.web.logging.DropPrivateText"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_private_text"]}},
+    "root": {"handlers": ["console"], "level": env_str("ATTUNE_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
+}

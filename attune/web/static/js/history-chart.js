@@ -1,0 +1,53 @@
+// Felt safety over time, drawn with the vendored uPlot (loaded before this module as a classic
+// deferred script). Data comes from the json_script element; the same numbers sit in a table.
+
+const el = document.getElementById('safety-chart');
+const source = document.getElementById('safety-data');
+
+function cssVar(name, fallback) {
+  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  return v || fallback;
+}
+
+if (el && source && window.uPlot) {
+  const { points, weekly, first, last } = JSON.parse(source.textContent);
+  const DAY = 86400;
+  const noon = (day) => Date.parse(`${day}T12:00:00Z`) / 1000;
+  let xMin = noon(first) - DAY / 2;
+  const xMax = noon(last) + DAY / 2;
+  if (xMax - xMin < 7 * DAY) xMin = xMax - 7 * DAY;
+  // Noon of each day (in the member's calendar) so that points sit in the middle of their day.
+  const xs = points.map(([day]) => noon(day));
+  const ys = points.map(([, mean]) => mean);
+  const accent = cssVar('--accent', '#2f6f6a');
+  const ink = cssVar('--ink-soft', '#5f5a53');
+  const line = cssVar('--line', '#ddd3c5');
+
+  const axis = { stroke: ink, grid: { stroke: line, width: 1 }, ticks: { stroke: line, width: 1 } };
+  const opts = {
+    width: el.clientWidth || 320,
+    height: 220,
+    tzDate: (ts) => window.uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false } },
+    scales: { x: { time: true, range: () => [xMin, xMax] }, y: { range: [0, 10] } },
+    axes: [
+      { ...axis, space: 60 },
+      { ...axis, splits: () => [0, 2, 4, 6, 8, 10], size: 32 },
+    ],
+    series: [
+      {},
+      {
+        label: weekly ? 'Weekly mean felt safety' : 'Daily mean felt safety',
+        stroke: accent,
+        width: 2,
+        fill: `${accent}22`,
+        points: { show: points.length < 60, size: 6, stroke: accent, fill: accent },
+        spanGaps: false,
+      },
+    ],
+  };
+  const plot = new window.uPlot(opts, [xs, ys], el);
+  const ro = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height: 220 }));
+  ro.observe(el);
+}

@@ -1,0 +1,336 @@
+// The browser side of the live websocket protocol (docs/live-protocol.md).
+//
+// Pure module: no DOM, no global WebSocket, no global timers. The page passes in a socket factory
+// and a clock, so `node --test` drives it with a fake socket and a fake clock.
+//
+// What it guarantees:
+// - every `beats` message gets the next `seq` (1, 2, 3, ...) once, when it is first queued;
+// - a message stays in the buffer until the server acknowledges it (`ack` covers it and
+//   everything before it);
+// - after a reconnect the server's `welcome.acked_seq` says what is stored: the buffer drops those
+//   and resends the rest in order, with their original `seq`, so the server never counts a beat
+//   twice and never misses one;
+// - an `out_of_order` error resends from its `expected_seq`;
+// - a dropped connection is retried with exponential backoff (reset by each `welcome`);
+// - `finish()` waits until every beat is acknowledged, then asks the server to close the
+//   recording; `finished` carries the stored summary.
+
+/** The protocol's limits, from docs/live-protocol.md. */
+export const MAX_RR_PER_MESSAGE = 16;
+export const RR_MIN_MS = 200;
+export const RR_MAX_MS = 3000;
+
+/** Close codes after which reconnecting cannot help (not the owner, or no such recording). */
+export const FINAL_CLOSE_CODES = Object.freeze([4403, 4404]);
+
+const OPEN = 1; // WebSocket.OPEN
+const RATE_LIMIT_PAUSE_MS = 1000;
+
+function defaultClock() {
+  return {
+    now: () => performance.now(),
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (id) => clearTimeout(id),
+  };
+}
+
+/**
+ * Split RR intervals into protocol-sized groups, dropping values the server would refuse.
+ *
+ * @param {number[]} rrMs intervals in ms, oldest first
+ * @returns {{groups: number[][], dropped: number}} groups of 1 to 16 valid intervals
+ */
+export function chunkBeats(rrMs) {
+  const ok = [];
+  let dropped = 0;
+  for (const v of rrMs) {
+    if (typeof v === 'number' && Number.isFinite(v) && v >= RR_MIN_MS && v <= RR_MAX_MS) ok.push(v);
+    else dropped += 1;
+  }
+  const groups = [];
+  for (let i = 0; i < ok.length; i += MAX_RR_PER_MESSAGE) groups.push(ok.slice(i, i + MAX_RR_PER_MESSAGE));
+  return { groups, dropped };
+}
+
+/**
+ * Delay before reconnect attempt `attempt` (0-based): initialMs * factor^attempt, capped at maxMs.
+ */
+export function backoffMs(attempt, { initialMs = 500, factor = 2, maxMs = 10_000 } = {}) {
+  return Math.min(maxMs, initialMs * factor ** Math.max(0, attempt));
+}
+
+/**
+ * A live stream for one recording.
+ *
+ * @param {object} options
+ * @param {string} options.url the websocket address, e.g. `ws://host/ws/live/12/`
+ * @param {(url: string) => object} [options.socketFactory] returns an object with the WebSocket
+ *   interface this module uses: `readyState`, `send(text)`, `close(code?, reason?)`, and the
+ *   `onopen`, `onmessage`, `onclose`, `onerror` properties. Defaults to `new WebSocket(url)`.
+ * @param {{now(): number, setTimeout: Function, clearTimeout: Function}} [options.clock]
+ * @param {{initialMs?: number, factor?: number, maxMs?: number}} [options.backoff]
+ * @param {(type: string, detail: object) => void} [options.onEvent] receives
+ *   `status` ({status, attempt?, inMs?}) with status one of 'connecting' | 'live' |
+ *   'reconnecting' | 'finishing' | 'finished' | 'refused' | 'closed';
+ *   `welcome`, `ack`, `reading` (with `latencyMs` when the reading echoes `sent_ms`),
+ *   `finished`, and `error` (the server's error message, or {code: 'socket'}).
+ */
+export function createLiveStream({
+  url,
+  socketFactory = (u) => new WebSocket(u),
+  clock = defaultClock(),
+  backoff = {},
+  onEvent = () => {},
+} = {}) {
+  if (typeof url !== 'string' || url === '') throw new TypeError('createLiveStream needs the websocket url');
+  if (typeof socketFactory !== 'function') throw new TypeError('socketFactory must be a function');
+  if (!clock || typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function') {
+    throw new TypeError('clock must have now(), setTimeout() and clearTimeout()');
+  }
+
+  let socket = null;
+  let status = 'idle';
+  let nextSeq = 1;
+  let ackedSeq = 0;
+  let buffer = []; // [{seq, text}] in seq order, not yet acknowledged
+  let welcomed = false; // the current socket has had its welcome
+  let attempt = 0;
+  let retryTimer = null;
+  let resendTimer = null;
+  let finishing = false;
+  let finishSent = false;
+  let stopped = false;
+  const counts = { sent: 0, resent: 0, dropped: 0, reconnects: 0, beatsQueued: 0 };
+
+  const emit = (type, detail = {}) => {
+    try {
+      onEvent(type, detail);
+    } catch (err) {
+      // A broken listener must not break the stream.
+      if (typeof console !== 'undefined') console.error(err);
+    }
+  };
+  const setStatus = (s, extra = {}) => {
+    status = s;
+    emit('status', { status: s, ...extra });
+  };
+  const isOpen = () => socket !== null && socket.readyState === OPEN && welcomed;
+
+  function transmit(entry, resend) {
+    socket.send(entry.text);
+    if (resend) counts.resent += 1;
+    else counts.sent += 1;
+  }
+
+  function resendFrom(seq) {
+    // Everything before `seq` is stored; send the rest again in order.
+    dropThrough(seq - 1);
+    if (!isOpen()) return;
+    for (const entry of buffer) transmit(entry, true);
+    maybeSendFinish();
+  }
+
+  function dropThrough(seq) {
+    if (seq > ackedSeq) ackedSeq = seq;
+    let i = 0;
+    while (i < buffer.length && buffer[i].seq <= seq) i += 1;
+    if (i > 0) buffer = buffer.slice(i);
+  }
+
+  function maybeSendFinish() {
+    if (finishing && !finishSent && buffer.length === 0 && isOpen()) {
+      socket.send(JSON.stringify({ type: 'finish' }));
+      finishSent = true;
+    }
+  }
+
+  function handle(msg) {
+    switch (msg.type) {
+      case 'welcome': {
+        welcomed = true;
+        attempt = 0;
+        const acked = Number(msg.acked_seq) || 0;
+        // A server that has stored more than we ever numbered (it cannot, unless the page was
+        // reloaded onto an existing recording): continue after it.
+        if (buffer.length === 0 && acked >= nextSeq) nextSeq = acked + 1;
+        emit('welcome', msg);
+        setStatus(finishing ? 'finishing' : 'live');
+        finishSent = false;
+        resendFrom(acked + 1);
+        break;
+      }
+      case 'ack':
+        dropThrough(Number(msg.seq));
+        emit('ack', { seq: Number(msg.seq), pending: buffer.length });
+        maybeSendFinish();
+        break;
+      case 'reading': {
+        const detail = { ...msg };
+        if (typeof msg.sent_ms === 'number') detail.latencyMs = clock.now() - msg.sent_ms;
+        emit('reading', detail);
+        break;
+      }
+      case 'finished':
+        stopped = true;
+        emit('finished', msg);
+        setStatus('finished');
+        closeSocket(1000, 'finished');
+        break;
+      case 'pong':
+        emit('pong', msg);
+        break;
+      case 'error':
+        emit('error', msg);
+        if (msg.code === 'out_of_order' && Number.isInteger(msg.expected_seq)) {
+          resendFrom(msg.expected_seq);
+        } else if (msg.code === 'rate_limited') {
+          // Nothing of that message was stored; send what is pending again after a pause.
+          scheduleResend(RATE_LIMIT_PAUSE_MS);
+        } else if (msg.code === 'closed') {
+          // The recording was already closed (e.g. finished from another tab): nothing more to send.
+          stopped = true;
+          setStatus('closed');
+          closeSocket(1000, 'closed');
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  function closeSocket(code, reason) {
+    if (!socket) return;
+    const s = socket;
+    socket = null;
+    s.onopen = s.onmessage = s.onclose = s.onerror = null;
+    try {
+      s.close(code, reason);
+    } catch {
+      // already closing
+    }
+  }
+
+  function scheduleResend(ms) {
+    if (resendTimer !== null) return;
+    resendTimer = clock.setTimeout(() => {
+      resendTimer = null;
+      if (buffer.length > 0) resendFrom(ackedSeq + 1);
+    }, ms);
+  }
+
+  function scheduleReconnect() {
+    if (stopped || retryTimer !== null) return;
+    const inMs = backoffMs(attempt, backoff);
+    setStatus('reconnecting', { attempt: attempt + 1, inMs });
+    attempt += 1;
+    retryTimer = clock.setTimeout(() => {
+      retryTimer = null;
+      counts.reconnects += 1;
+      open();
+    }, inMs);
+  }
+
+  function open() {
+    if (stopped) return;
+    welcomed = false;
+    if (status !== 'reconnecting') setStatus(finishing ? 'finishing' : 'connecting');
+    let s;
+    try {
+      s = socketFactory(url);
+    } catch (err) {
+      emit('error', { code: 'socket', message: String(err && err.message ? err.message : err) });
+      scheduleReconnect();
+      return;
+    }
+    socket = s;
+    s.onmessage = (ev) => {
+      let msg;
+      try {
+        msg = JSON.parse(typeof ev === 'string' ? ev : ev.data);
+      } catch {
+        return;
+      }
+      if (msg && typeof msg === 'object') handle(msg);
+    };
+    s.onclose = (ev) => {
+      if (socket !== s) return;
+      socket = null;
+      welcomed = false;
+      const code = ev && typeof ev.code === 'number' ? ev.code : 1006;
+      if (FINAL_CLOSE_CODES.includes(code)) {
+        stopped = true;
+        setStatus('refused', { code });
+        return;
+      }
+      scheduleReconnect();
+    };
+    s.onerror = () => {
+      // A close event always follows; reconnecting happens there.
+    };
+  }
+
+  return {
+    /** Open the websocket (once). */
+    connect() {
+      if (socket || stopped || retryTimer !== null) return;
+      open();
+    },
+    /**
+     * Queue RR intervals from one strap notification; they go out now if the socket is live, and
+     * after the next welcome otherwise. Returns the seqs given to them (empty if none were valid).
+     */
+    sendBeats(rrMs, sentMs = clock.now()) {
+      if (finishing || stopped) return [];
+      const { groups, dropped } = chunkBeats(rrMs);
+      counts.dropped += dropped;
+      const seqs = [];
+      for (const rr of groups) {
+        const seq = nextSeq;
+        nextSeq += 1;
+        const entry = { seq, text: JSON.stringify({ type: 'beats', seq, rr_ms: rr, sent_ms: sentMs }) };
+        buffer.push(entry);
+        counts.beatsQueued += rr.length;
+        seqs.push(seq);
+        if (isOpen()) transmit(entry, false);
+      }
+      return seqs;
+    },
+    /** Ask the server to close the recording once every queued beat is stored. */
+    finish() {
+      if (stopped || finishing) return;
+      finishing = true;
+      if (status === 'live') setStatus('finishing');
+      maybeSendFinish();
+    },
+    /** Stop without finishing (the recording stays open on the server). */
+    close() {
+      stopped = true;
+      for (const t of [retryTimer, resendTimer]) if (t !== null) clock.clearTimeout(t);
+      retryTimer = null;
+      resendTimer = null;
+      closeSocket(1000, 'closed by the page');
+      setStatus('closed');
+    },
+    /** Close the current socket as a network drop would (for testing reconnects). */
+    drop() {
+      if (!socket) return;
+      const s = socket;
+      s.close(4000, 'dropped');
+    },
+    get status() {
+      return status;
+    },
+    get ackedSeq() {
+      return ackedSeq;
+    },
+    get lastSeq() {
+      return nextSeq - 1;
+    },
+    get pending() {
+      return buffer.length;
+    },
+    get counts() {
+      return { ...counts };
+    },
+  };
+}

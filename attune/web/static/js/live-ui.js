@@ -1,0 +1,376 @@
+// DOM pieces shared by the live practice page and the resonance wizard: the readings panel, the
+// heart-rate trace (uPlot) drawn against the pacer's breath, the status tags, and the glue that
+// runs one recording (a heart-rate source feeding a live stream).
+
+import { createLiveStream } from './live-stream.js';
+import { createDemoSource, createStrapSource, webBluetoothAvailable } from './hr-sensor.js';
+
+export const TRACE_SECONDS = 60;
+const TRACE_STEP_S = 0.25;
+const TRACE_REDRAW_MS = 250;
+
+/** JSON from a `json_script` element. */
+export function readConfig(id) {
+  const el = document.getElementById(id);
+  return el ? JSON.parse(el.textContent) : {};
+}
+
+export function csrfToken() {
+  const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  if (m) return decodeURIComponent(m[1]);
+  const body = document.body.getAttribute('hx-headers');
+  try {
+    return JSON.parse(body)['X-CSRFToken'] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** POST JSON and return the JSON answer; throws an Error with the server's message. */
+export async function postJson(url, data = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRFToken': csrfToken() },
+    body: JSON.stringify(data),
+  });
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  if (!res.ok) throw new Error((body && body.error) || `The server said ${res.status}.`);
+  return body;
+}
+
+/** A websocket address from the path the server gave, on this page's own host. */
+export function wsUrl(rec) {
+  if (rec.ws_path) return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${rec.ws_path}`;
+  return rec.ws_url;
+}
+
+/**
+ * The sensor card: shows the Web Bluetooth or no-Web-Bluetooth text, and calls `onChoose(kind)`
+ * with 'strap' or 'demo' when a button is pressed (inside the click, so Bluetooth may prompt).
+ */
+export function setupSensorCard(card, onChoose) {
+  const ble = webBluetoothAvailable();
+  card.querySelector('[data-ble="yes"]').hidden = !ble;
+  card.querySelector('[data-ble="no"]').hidden = ble;
+  const strapBtn = card.querySelector('[data-action="strap"]');
+  strapBtn.hidden = !ble;
+  const demoBtn = card.querySelector('[data-action="demo"]');
+  if (!ble) demoBtn.classList.add('btn-primary');
+  const error = card.querySelector('.setup-error');
+  const busy = (on) => {
+    strapBtn.disabled = on;
+    demoBtn.disabled = on;
+  };
+  const run = (kind) => async () => {
+    error.hidden = true;
+    busy(true);
+    try {
+      await onChoose(kind);
+    } catch (err) {
+      error.textContent = kind === 'strap' && err && err.name === 'NotFoundError'
+        ? 'No strap was chosen. You might check that it is on and moistened, then try again.'
+        : `That didn't work: ${err && err.message ? err.message : err}`;
+      error.hidden = false;
+    } finally {
+      busy(false);
+    }
+  };
+  strapBtn.addEventListener('click', run('strap'));
+  demoBtn.addEventListener('click', run('demo'));
+  return { bluetooth: ble };
+}
+
+export function makeSource(kind) {
+  return kind === 'strap' ? createStrapSource() : createDemoSource();
+}
+
+const FORMAT = {
+  hr_bpm: (v) => v.toFixed(0),
+  rmssd_ms: (v) => v.toFixed(0),
+  coherence: (v) => v.toFixed(1),
+  breathing_rate_bpm: (v) => v.toFixed(1),
+};
+
+/** The four readings; each says "calibrating" until the meter has enough beats. */
+export function createReadingsPanel(root) {
+  const items = [...root.querySelectorAll('[data-reading]')].map((el) => ({
+    key: el.dataset.reading,
+    el,
+    value: el.querySelector('[data-role="value"]'),
+  }));
+  return {
+    update(reading) {
+      for (const { key, el, value } of items) {
+        const v = reading[key];
+        // Heart rate is meaningful from the first beats; the rest wait for calibration.
+        const waiting = v === null || v === undefined || (key !== 'hr_bpm' && reading.calibrating);
+        el.dataset.state = waiting ? 'calibrating' : 'ready';
+        if (!waiting) value.textContent = FORMAT[key](v);
+      }
+      root.dataset.artifact = String(Boolean(reading.artifact));
+    },
+    reset() {
+      for (const { el, value } of items) {
+        el.dataset.state = 'calibrating';
+        value.textContent = '–';
+      }
+    },
+  };
+}
+
+function cssVar(name, fallback) {
+  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  return v || fallback;
+}
+
+/**
+ * Heart rate over the last minute against the pacer's breath.
+ *
+ * @param {HTMLElement} el
+ * @param {object} options
+ * @param {() => ((atMs: number) => number|null)|null} options.breathAt gives, for a clock time,
+ *   the pacer's breath level 0..1 (or null when there is no pacer then)
+ * @param {{now(): number}} [options.clock]
+ */
+export function createTrace(el, { breathAt, clock = { now: () => performance.now() } }) {
+  const beats = []; // {atMs, hr}
+  const n = Math.round(TRACE_SECONDS / TRACE_STEP_S) + 1;
+  const xs = Array.from({ length: n }, (_, i) => -TRACE_SECONDS + i * TRACE_STEP_S);
+  let plot = null;
+  let timer = null;
+  let resize = null;
+
+  function build() {
+    const UPlot = globalThis.uPlot;
+    if (!UPlot) return;
+    const accent = cssVar('--accent', '#2f6f6a');
+    const clay = cssVar('--clay', '#c9825f');
+    const soft = cssVar('--ink-soft', '#5f5a53');
+    const line = cssVar('--line', '#ddd3c5');
+    const width = Math.max(240, el.clientWidth);
+    const height = width < 500 ? 180 : 230;
+    const axis = { stroke: soft, grid: { stroke: line, width: 1 }, ticks: { stroke: line, width: 1 }, font: '12px system-ui, sans-serif' };
+    plot = new UPlot(
+      {
+        width,
+        height,
+        legend: { show: false },
+        cursor: { show: false },
+        select: { show: false },
+        scales: {
+          x: { time: false, range: [-TRACE_SECONDS, 0] },
+          hr: {
+            range: (_u, lo, hi) => {
+              if (lo === null || hi === null) return [50, 90];
+              const mid = (lo + hi) / 2;
+              const half = Math.max(10, (hi - lo) / 2 + 3);
+              return [Math.floor(mid - half), Math.ceil(mid + half)];
+            },
+          },
+          breath: { range: [-0.15, 1.6] },
+        },
+        axes: [
+          { ...axis, values: (_u, ticks) => ticks.map((t) => (t === 0 ? 'now' : `${Math.abs(t)} s`)), space: 60 },
+          { ...axis, scale: 'hr', size: 40, values: (_u, ticks) => ticks.map((t) => String(Math.round(t))) },
+        ],
+        series: [
+          {},
+          { scale: 'breath', stroke: clay, width: 1.5, fill: `${clay}33`, spanGaps: false, points: { show: false } },
+          { scale: 'hr', stroke: accent, width: 2.5, spanGaps: false, points: { show: false } },
+        ],
+      },
+      [xs, new Array(n).fill(null), new Array(n).fill(null)],
+      el,
+    );
+    resize = new ResizeObserver(() => {
+      const w = Math.max(240, el.clientWidth);
+      if (plot && Math.abs(w - plot.width) > 1) plot.setSize({ width: w, height: w < 500 ? 180 : 230 });
+    });
+    resize.observe(el);
+  }
+
+  function hrAt(tMs) {
+    // Linear between beats; nothing before the first beat or after the last.
+    if (beats.length === 0 || tMs < beats[0].atMs || tMs > beats[beats.length - 1].atMs) return null;
+    let lo = 0;
+    let hi = beats.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (beats[mid].atMs <= tMs) lo = mid;
+      else hi = mid;
+    }
+    const a = beats[lo];
+    const b = beats[hi];
+    if (b.atMs === a.atMs) return b.hr;
+    return a.hr + ((b.hr - a.hr) * (tMs - a.atMs)) / (b.atMs - a.atMs);
+  }
+
+  function redraw() {
+    if (!plot) build();
+    if (!plot) return;
+    const now = clock.now();
+    const level = breathAt ? breathAt() : null;
+    const breath = xs.map((x) => (level ? level(now + x * 1000) : null));
+    const hr = xs.map((x) => hrAt(now + x * 1000));
+    plot.setData([xs, breath, hr]);
+  }
+
+  return {
+    /** RR intervals of one notification received at `receivedMs`: the last beat is then. */
+    addBeats(rrMs, receivedMs) {
+      let t = receivedMs;
+      const fresh = [];
+      for (let i = rrMs.length - 1; i >= 0; i -= 1) {
+        fresh.unshift({ atMs: t, hr: 60000 / rrMs[i] });
+        t -= rrMs[i];
+      }
+      for (const b of fresh) {
+        if (beats.length && b.atMs <= beats[beats.length - 1].atMs) b.atMs = beats[beats.length - 1].atMs + 1;
+        beats.push(b);
+      }
+      const cutoff = clock.now() - (TRACE_SECONDS + 10) * 1000;
+      while (beats.length && beats[0].atMs < cutoff) beats.shift();
+    },
+    start() {
+      if (timer === null) timer = setInterval(redraw, TRACE_REDRAW_MS);
+      redraw();
+    },
+    stop() {
+      if (timer !== null) clearInterval(timer);
+      timer = null;
+    },
+    clear() {
+      beats.length = 0;
+    },
+    destroy() {
+      this.stop();
+      resize?.disconnect();
+      plot?.destroy();
+      plot = null;
+    },
+  };
+}
+
+const CONNECTION_TEXT = {
+  connecting: 'Connecting…',
+  live: 'Saving as you go',
+  reconnecting: 'Connection dropped: beats are kept and will be sent',
+  finishing: 'Saving…',
+  finished: 'Saved',
+  refused: 'This recording could not be opened',
+  closed: 'Stopped',
+};
+
+/** Status tags: the source (strap name or "simulated"), skin contact, and the connection. */
+export function createStatusTags(root) {
+  const source = root.querySelector('[data-role="source"]');
+  const contact = root.querySelector('[data-role="contact"]');
+  const conn = root.querySelector('[data-role="connection"]');
+  return {
+    source(status, name, simulated) {
+      const text = {
+        connecting: 'Connecting to your strap…',
+        connected: simulated ? 'Demo strap · simulated' : `${name} connected`,
+        reconnecting: `Reconnecting to ${name}…`,
+        disconnected: simulated ? 'Demo strap stopped' : `${name} disconnected`,
+        failed: 'No strap connected',
+      }[status] ?? status;
+      source.textContent = text;
+      source.dataset.status = status;
+      source.classList.toggle('tag-sim', simulated);
+    },
+    contact(value) {
+      contact.hidden = value === null || value === undefined;
+      contact.textContent = value ? 'Good skin contact' : 'No skin contact: you might moisten the electrodes';
+      contact.dataset.status = value ? 'ok' : 'poor';
+    },
+    connection(status) {
+      conn.textContent = CONNECTION_TEXT[status] ?? status;
+      conn.dataset.status = status;
+    },
+  };
+}
+
+/**
+ * One recording: POST to create it, open its websocket, forward each notification of `source`
+ * as a `beats` message, and show readings. The source is connected by the caller and may outlive
+ * the recording (the resonance wizard uses one source for five recordings).
+ *
+ * @returns {Promise<{recording: object, stream: object, finish(): Promise<object>, detach(): void}>}
+ */
+export async function startRecording({ startUrl, body, source, root, readings, trace, status }) {
+  // Listen before asking the server for the recording, so beats that arrive meanwhile are kept.
+  const early = [];
+  let stream = null;
+  const onPacket = (p) => {
+    if (p.rrMs.length === 0) return;
+    trace.addBeats(p.rrMs, p.receivedMs);
+    if (!stream) {
+      early.push(p);
+      return;
+    }
+    stream.sendBeats(p.rrMs, p.receivedMs);
+    const c = stream.counts;
+    root.dataset.beatsQueued = String(c.beatsQueued);
+    root.dataset.lastSeq = String(stream.lastSeq);
+    root.dataset.reconnects = String(c.reconnects);
+  };
+  const off = source.on('packet', onPacket);
+  let recording;
+  try {
+    recording = await postJson(startUrl, { ...body, simulated: source.simulated });
+  } catch (err) {
+    off();
+    throw err;
+  }
+  root.dataset.recording = String(recording.id);
+  root.dataset.ackedSeq = '0';
+  let resolveFinished;
+  let rejectFinished;
+  const finished = new Promise((resolve, reject) => {
+    resolveFinished = resolve;
+    rejectFinished = reject;
+  });
+  stream = createLiveStream({
+    url: wsUrl(recording),
+    onEvent(type, detail) {
+      if (type === 'status') {
+        status.connection(detail.status);
+        if (detail.status === 'refused' || detail.status === 'closed') rejectFinished(new Error(detail.status));
+      } else if (type === 'reading') {
+        readings.update(detail);
+        root.dataset.beatsStored = String(detail.beat);
+        if (typeof detail.latencyMs === 'number') {
+          root.dataset.latencyMs = detail.latencyMs.toFixed(1);
+          const lat = (root.dataset.latencies ? root.dataset.latencies.split(',') : []).slice(-49);
+          lat.push(detail.latencyMs.toFixed(1));
+          root.dataset.latencies = lat.join(',');
+        }
+      } else if (type === 'ack') {
+        root.dataset.ackedSeq = String(detail.seq);
+      } else if (type === 'finished') {
+        resolveFinished(detail.summary);
+      }
+    },
+  });
+  stream.connect();
+  for (const p of early.splice(0)) stream.sendBeats(p.rrMs, p.receivedMs);
+  root.dataset.lastSeq = String(stream.lastSeq);
+  return {
+    recording,
+    stream,
+    detach: off,
+    /** Stop taking beats, wait until every one is stored, and return the stored summary. */
+    finish() {
+      off();
+      stream.finish();
+      return finished;
+    },
+  };
+}

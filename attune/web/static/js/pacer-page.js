@@ -1,0 +1,167 @@
+// The standalone breathing pacer page: choose a pace (presets or your own), a length, optional
+// before/after readings; the schedule comes from the clock (pacer-clock.js), so it stays in time
+// over 20 minutes and more.
+
+import { createPacerTimeline, makePattern, presets, rateToPattern } from './pacer-clock.js';
+import { createPacerView } from './pacer.js';
+import { createSession, createWakeLock, formatClock, readJson, readingValues, show } from './session.js';
+
+const data = readJson('pacer-data');
+const $ = (id) => document.getElementById(id);
+
+function fmt(n) {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1).replace(/\.0$/, '');
+}
+
+if (data) {
+  const setup = $('setup');
+  const run = $('run');
+  const after = $('after');
+  const done = $('done');
+  const custom = $('custom');
+  const rate = $('rate');
+  const paceError = $('pace-error');
+  const btnPause = $('btn-pause');
+  const view = createPacerView($('pacer'), { soundToggle: $('opt-sound'), vibrateToggle: $('opt-vibrate') });
+  const session = createSession({ startUrl: data.startUrl, finishUrl: data.finishUrl, slug: data.slug });
+  const wake = createWakeLock();
+  let timeline = null;
+  let limitMs = 0;
+  let frame = 0;
+  let shownSecond = -1;
+  let ended = false;
+
+  function chosenPattern() {
+    const preset = setup.querySelector('input[name="preset"]:checked')?.value || 'six-a-minute';
+    custom.hidden = preset !== 'custom';
+    if (preset === 'own') return rateToPattern(data.defaultBpm);
+    if (preset !== 'custom') return presets[preset].pattern;
+    const num = (id) => {
+      const raw = $(id).value.trim();
+      const v = raw === '' ? NaN : Number(raw);
+      if (!Number.isFinite(v)) throw new RangeError(`${$(id).labels[0].textContent} needs a number of seconds.`);
+      return v;
+    };
+    const spec = { inhale: num('c-inhale'), holdIn: num('c-hold-in'), exhale: num('c-exhale'), holdOut: num('c-hold-out') };
+    if (spec.inhale < 1 || spec.exhale < 1) throw new RangeError('Breathing in and out each need at least 1 second.');
+    if (spec.holdIn < 0 || spec.holdOut < 0) throw new RangeError('Holds can be 0 seconds, but not less.');
+    if (spec.holdIn > 10 || spec.holdOut > 10) throw new RangeError('Holds can be up to 10 seconds.');
+    return makePattern({ ...spec, calming: !(spec.holdIn > 0 || spec.holdOut > 0) });
+  }
+
+  function describe() {
+    try {
+      const p = chosenPattern();
+      const parts = [`in ${fmt(p.inhale)} s`];
+      if (p.holdIn) parts.push(`hold ${fmt(p.holdIn)} s`);
+      parts.push(`out ${fmt(p.exhale)} s`);
+      if (p.holdOut) parts.push(`hold ${fmt(p.holdOut)} s`);
+      rate.textContent = `${fmt(Math.round(p.breathsPerMin * 10) / 10)} breaths a minute: ${parts.join(', ')}.`;
+      paceError.hidden = true;
+      $('btn-start').disabled = false;
+      return p;
+    } catch (err) {
+      rate.textContent = '';
+      paceError.querySelector('li').textContent = err instanceof RangeError || err instanceof TypeError ? plain(err.message) : 'That timing does not work.';
+      paceError.hidden = false;
+      $('btn-start').disabled = true;
+      return null;
+    }
+  }
+
+  function plain(message) {
+    if (/breaths a minute/.test(message)) return 'That comes to a pace outside 3 to 10 breaths a minute; try a longer or shorter breath.';
+    if (/greater than 0/.test(message)) return 'Breathing in and out each need at least a moment.';
+    return message.charAt(0).toUpperCase() + message.slice(1);
+  }
+
+  setup.addEventListener('input', describe);
+  setup.addEventListener('change', describe);
+  describe();
+
+  function tick() {
+    const s = timeline.state();
+    view.render(s);
+    const remaining = limitMs ? limitMs - s.elapsedMs : null;
+    const sec = Math.floor(s.elapsedMs / 1000);
+    if (sec !== shownSecond) {
+      shownSecond = sec;
+      $('timer').textContent = remaining === null ? `${formatClock(s.elapsedMs)}` : `${formatClock(remaining)} left`;
+    }
+    if (remaining !== null && remaining <= 0) {
+      end('completed');
+      return;
+    }
+    frame = s.status === 'running' ? requestAnimationFrame(tick) : 0;
+  }
+
+  function end(outcome) {
+    if (ended) return;
+    ended = true;
+    cancelAnimationFrame(frame);
+    timeline.stop();
+    wake.off();
+    after.dataset.outcome = outcome;
+    show(after, [run]);
+  }
+
+  setup.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const pattern = describe();
+    if (!pattern) return;
+    const minutes = Number(setup.querySelector('input[name="minutes"]:checked')?.value || 0);
+    limitMs = minutes > 0 ? minutes * 60000 : 0;
+    session.start(readingValues(setup, 'before'), pattern);
+    timeline = createPacerTimeline(pattern);
+    view.reset();
+    show(run, [setup]);
+    timeline.start();
+    wake.on();
+    tick();
+  });
+
+  function togglePause() {
+    if (!timeline || ended) return;
+    const s = timeline.state();
+    if (s.status === 'paused') {
+      timeline.resume();
+      btnPause.textContent = 'Pause';
+      $('announce').textContent = 'Resumed.';
+      wake.on();
+      tick();
+    } else if (s.status === 'running') {
+      timeline.pause();
+      btnPause.textContent = 'Resume';
+      $('announce').textContent = 'Paused.';
+      wake.off();
+    }
+  }
+  btnPause.addEventListener('click', togglePause);
+  $('btn-stop').addEventListener('click', () => end('stopped'));
+  document.addEventListener('keydown', (e) => {
+    if (run.hidden || e.target.closest('input, textarea, select, button, a')) return;
+    if (e.code === 'Space') {
+      e.preventDefault();
+      togglePause();
+    }
+  });
+
+  async function finish(reading) {
+    const elapsedS = timeline ? timeline.elapsedMs() / 1000 : 0;
+    const res = await session.finish(after.dataset.outcome || 'stopped', elapsedS, reading);
+    if (res && typeof res.change === 'number') {
+      $('done-text').textContent = `Felt safety, after minus before: ${res.change > 0 ? '+' : ''}${res.change}.`;
+    }
+    $('save-problem').hidden = !session.saveFailed;
+    $('done-crisis').hidden = !(res && res.lowSafety);
+    show(done, [after]);
+  }
+  after.addEventListener('submit', (e) => {
+    e.preventDefault();
+    finish(readingValues(after, 'after'));
+  });
+  after.querySelector('[data-action="skip"]').addEventListener('click', () => finish({ safety: '', state: '' }));
+  window.addEventListener('pagehide', () => {
+    if (timeline) session.leave(timeline.elapsedMs() / 1000, ended ? after.dataset.outcome : 'stopped');
+  });
+}

@@ -1,0 +1,83 @@
+// The visible (and optionally audible and tactile) breathing guide.
+//
+// DOM only: the timing comes from pacer-clock.js, which computes every moment from a clock. This
+// module draws a given state: it scales the orb through the --breath-scale custom property (or,
+// with prefers-reduced-motion, changes only its opacity), writes the phase word, and gives a soft
+// cue when a phase begins: a short tone, and one vibration pulse for "in", two for "out".
+
+const WORDS = { inhale: 'Breathe in', 'hold-in': 'Hold', exhale: 'Breathe out', 'hold-out': 'Rest' };
+const MIN_SCALE = 0.42;
+
+export function createPacerView(root, { soundToggle = null, vibrateToggle = null } = {}) {
+  const orbHost = root; // .pacer: holds --breath-scale
+  const label = root.querySelector('.pacer-label');
+  const motion = window.matchMedia ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
+  let lastPhase = null;
+  let audio = null;
+
+  function reduced() {
+    return Boolean(motion && motion.matches);
+  }
+
+  function tone(phase) {
+    if (!phase || !soundToggle || !soundToggle.checked) return;
+    const Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return;
+    if (!audio) audio = new Ctx();
+    if (audio.state === 'suspended') audio.resume();
+    const t = audio.currentTime;
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.type = 'sine';
+    // A low, warm pair: rising into the in-breath, lower for the out-breath.
+    osc.frequency.setValueAtTime(phase === 'inhale' ? 330 : 247, t);
+    gain.gain.setValueAtTime(0.0001, t);
+    gain.gain.exponentialRampToValueAtTime(0.06, t + 0.08);
+    gain.gain.exponentialRampToValueAtTime(0.0001, t + 0.9);
+    osc.connect(gain).connect(audio.destination);
+    osc.start(t);
+    osc.stop(t + 1);
+  }
+
+  function buzz(phase) {
+    if (!vibrateToggle || !vibrateToggle.checked || !navigator.vibrate) return;
+    if (phase === 'inhale') navigator.vibrate(70);
+    else if (phase === 'exhale') navigator.vibrate([70, 110, 70]);
+  }
+
+  // A sound needs a user gesture to start on most browsers: unlock it when the toggle is used.
+  if (soundToggle) {
+    soundToggle.addEventListener('change', () => {
+      if (soundToggle.checked) tone('inhale');
+    });
+  }
+
+  return {
+    /** Draw `state` from phaseAt() / timeline.state(). */
+    render(state) {
+      const level = state.breathLevel;
+      orbHost.dataset.reduced = reduced() ? 'true' : 'false';
+      if (reduced()) {
+        orbHost.style.setProperty('--breath-opacity', (0.35 + 0.6 * level).toFixed(3));
+      } else {
+        orbHost.style.setProperty('--breath-scale', (MIN_SCALE + (1 - MIN_SCALE) * level).toFixed(4));
+      }
+      if (state.phase !== lastPhase) {
+        if (lastPhase !== null || state.elapsedMs < 300) {
+          tone(state.phase === 'inhale' || state.phase === 'exhale' ? state.phase : null);
+          buzz(state.phase);
+        }
+        lastPhase = state.phase;
+        if (label) label.textContent = WORDS[state.phase] || '';
+      }
+    },
+    reset() {
+      lastPhase = null;
+      orbHost.style.setProperty('--breath-scale', String(MIN_SCALE));
+      if (label) label.textContent = '';
+    },
+    wordFor(phase) {
+      return WORDS[phase] || '';
+    },
+  };
+}

@@ -1,0 +1,152 @@
+// The guided practice player: before-reading, timed steps (with the breathing pacer where a
+// step has one), pause / next step / stop at any moment, after-reading, saved as a session.
+// Timing is clock-based (player-steps.js, pacer-clock.js); this module only wires the DOM.
+
+import { makePattern, phaseAt } from './pacer-clock.js';
+import { createStepTimeline } from './player-steps.js';
+import { createPacerView } from './pacer.js';
+import { createSession, createWakeLock, formatClock, readJson, readingValues, show } from './session.js';
+
+const data = readJson('player-data');
+const $ = (id) => document.getElementById(id);
+
+if (data) {
+  const before = $('before');
+  const run = $('run');
+  const after = $('after');
+  const done = $('done');
+  const pacerBox = $('pacer-box');
+  const btnPause = $('btn-pause');
+  const btnSkip = $('btn-skip');
+  const btnStop = $('btn-stop');
+
+  const steps = data.steps.map((s) => ({
+    ...s,
+    pacer: s.pacer ? makePattern({ ...s.pacer, calming: data.calming && !(s.pacer.holdIn > 0 || s.pacer.holdOut > 0) }) : null,
+  }));
+  const firstPacer = data.steps.find((s) => s.pacer)?.pacer || null;
+  const timeline = createStepTimeline(steps);
+  const view = createPacerView($('pacer'), { soundToggle: $('opt-sound'), vibrateToggle: $('opt-vibrate') });
+  const session = createSession({ startUrl: data.startUrl, finishUrl: data.finishUrl, slug: data.slug });
+  const wake = createWakeLock();
+  let shownIndex = -1;
+  let shownSecond = -1;
+  let frame = 0;
+
+  function renderStep(state) {
+    const i = state.index;
+    if (i !== shownIndex) {
+      shownIndex = i;
+      $('step-count').textContent = `Step ${i + 1} of ${steps.length}`;
+      $('step-title').textContent = state.step.title;
+      $('step-text').textContent = state.step.text;
+      pacerBox.hidden = !state.step.pacer;
+      view.reset();
+      btnSkip.textContent = i === steps.length - 1 ? 'Finish' : 'Next step';
+      $('announce').textContent = `Step ${i + 1} of ${steps.length}: ${state.step.title}. ${state.step.text}`;
+    }
+    const sec = Math.ceil(state.remainingMs / 1000);
+    if (sec !== shownSecond) {
+      shownSecond = sec;
+      $('timer').textContent = `${formatClock(state.remainingMs)} left in this step`;
+      $('progress').value = timeline.totalMs ? state.totalElapsedMs / timeline.totalMs : 0;
+    }
+    if (state.step.pacer) view.render(phaseAt(state.step.pacer, state.stepElapsedMs));
+  }
+
+  function tick() {
+    const state = timeline.state();
+    renderStep(state);
+    if (state.done) {
+      end(state.endedBy);
+      return;
+    }
+    frame = state.paused ? 0 : requestAnimationFrame(tick);
+  }
+
+  let ended = false;
+  function end(how) {
+    if (ended) return;
+    ended = true;
+    cancelAnimationFrame(frame);
+    wake.off();
+    after.dataset.outcome = how === 'finished' ? 'completed' : 'stopped';
+    show(after, [run]);
+  }
+
+  function begin(reading) {
+    session.start(reading, firstPacer);
+    $('run-crisis').hidden = !(reading.safety !== '' && Number(reading.safety) <= 2);
+    show(run, [before]);
+    timeline.start();
+    wake.on();
+    $('step-title').focus();
+    tick();
+  }
+
+  before.addEventListener('submit', (e) => {
+    e.preventDefault();
+    begin(readingValues(before, 'before'));
+  });
+  before.querySelector('[data-action="skip"]').addEventListener('click', () => begin({ safety: '', state: '' }));
+
+  function togglePause() {
+    const s = timeline.state();
+    if (s.done) return;
+    if (s.paused) {
+      timeline.resume();
+      btnPause.textContent = 'Pause';
+      $('announce').textContent = 'Resumed.';
+      wake.on();
+      tick();
+    } else {
+      timeline.pause();
+      btnPause.textContent = 'Resume';
+      $('announce').textContent = 'Paused. Take all the time you need.';
+      $('timer').textContent = `Paused · ${formatClock(s.remainingMs)} left in this step`;
+      wake.off();
+    }
+  }
+  btnPause.addEventListener('click', togglePause);
+  btnSkip.addEventListener('click', () => {
+    const wasPaused = timeline.state().paused;
+    timeline.skip();
+    if (wasPaused) tick();
+  });
+  btnStop.addEventListener('click', () => {
+    timeline.stop();
+    end('stopped');
+  });
+  document.addEventListener('keydown', (e) => {
+    if (run.hidden || e.target.closest('input, textarea, select, button, a')) return;
+    if (e.code === 'Space') {
+      e.preventDefault();
+      togglePause();
+    }
+  });
+
+  async function finish(reading) {
+    const elapsedS = timeline.state().totalElapsedMs / 1000;
+    const res = await session.finish(after.dataset.outcome || 'stopped', elapsedS, reading);
+    const text = $('done-text');
+    if (res && typeof res.change === 'number') {
+      const c = res.change;
+      text.textContent =
+        c > 0 ? `Felt safety went from before to after by +${c}.` : c < 0 ? `Felt safety moved by ${c}. That is useful to know, too.` : 'Felt safety stayed the same. That is useful to know, too.';
+    }
+    $('save-problem').hidden = !session.saveFailed;
+    $('done-crisis').hidden = !(res && res.lowSafety);
+    show(done, [after]);
+  }
+  after.addEventListener('submit', (e) => {
+    e.preventDefault();
+    finish(readingValues(after, 'after'));
+  });
+  after.querySelector('[data-action="skip"]').addEventListener('click', () => finish({ safety: '', state: '' }));
+
+  window.addEventListener('pagehide', () => {
+    if (timeline.state().started) {
+      session.leave(timeline.state().totalElapsedMs / 1000, ended ? after.dataset.outcome : 'stopped');
+    }
+  });
+}

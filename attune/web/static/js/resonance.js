@@ -1,0 +1,245 @@
+// The resonance-rate wizard: the server's plan (five rates, seconds each, rests), one recording per
+// rate with the pacer at that rate, rests between, then the score and the evidence for each rate;
+// "use this rate" makes it the member's pacer rate.
+
+import { rateToPattern } from './pacer-clock.js';
+import { mountPacer } from './live-pacer.js';
+import {
+  createReadingsPanel,
+  createStatusTags,
+  createTrace,
+  makeSource,
+  postJson,
+  readConfig,
+  setupSensorCard,
+  startRecording,
+} from './live-ui.js';
+
+const config = readConfig('live-config');
+const root = document.getElementById('live');
+const views = Object.fromEntries([...root.querySelectorAll('[data-view]')].map((el) => [el.dataset.view, el]));
+const $ = (sel, el = root) => el.querySelector(sel);
+const clock = { now: () => performance.now() };
+const TICK_MS = 200;
+
+function show(name) {
+  for (const [key, el] of Object.entries(views)) el.hidden = key !== name;
+  root.dataset.state = name;
+  window.scrollTo({ top: 0 });
+}
+
+const fmtRate = (r) => String(Number(r.toFixed(1))).replace(/\.0$/, '');
+const clockText = (ms) => {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+};
+
+const quick = $('#rz-quick');
+quick.addEventListener('change', () => {
+  $('[data-role="plan-text"]').textContent = quick.checked
+    ? 'one minute each, with half a minute of rest between (about 7 minutes)'
+    : "two minutes each, with a minute's rest between (about 14 minutes)";
+});
+
+const run = views.run;
+const session = $('[data-role="session"]', run);
+const status = createStatusTags(session);
+const readings = createReadingsPanel($('[data-role="readings"]', session));
+let pacer = null;
+const trace = createTrace($('[data-role="trace"]', session), {
+  breathAt: () => (pacer ? (atMs) => pacer.levelAt(atMs) : null),
+});
+
+let source = null;
+let stopped = false;
+let current = null; // the recording in progress
+let wake = null; // resolves the current wait early (skip rest / stop)
+
+/** Wait until `done()` is true, calling `tick(elapsedMs)` every TICK_MS; resolves early on wake. */
+function waitUntil(done, tick) {
+  const started = clock.now();
+  return new Promise((resolve) => {
+    const finish = () => {
+      clearInterval(id);
+      wake = null;
+      resolve();
+    };
+    const id = setInterval(() => {
+      const elapsed = clock.now() - started;
+      tick(elapsed);
+      if (stopped || done(elapsed)) finish();
+    }, TICK_MS);
+    wake = finish;
+    tick(0);
+  });
+}
+
+async function segment(plan, index) {
+  const rate = plan.rates_bpm[index];
+  const total = plan.rates_bpm.length;
+  const pattern = rateToPattern(rate);
+  $('[data-role="step"]', run).textContent = `Pace ${index + 1} of ${total}`;
+  $('[data-role="title"]', run).textContent = `${fmtRate(rate)} breaths a minute`;
+  $('[data-role="rest"]', run).hidden = true;
+  session.hidden = false;
+  readings.reset();
+  trace.clear();
+  current = await startRecording({
+    startUrl: plan.start_recording_url || config.start_url,
+    body: { assessment: plan.assessment, segment_rate_bpm: rate },
+    source,
+    root,
+    readings,
+    trace,
+    status,
+  });
+  let beatMs = 0;
+  const off = source.on('packet', (p) => {
+    beatMs += p.rrMs.reduce((a, b) => a + b, 0);
+  });
+  const pacerEl = $('[data-role="pacer"]', session);
+  pacer = mountPacer(pacerEl, pattern);
+  pacer.start();
+  if (source.setPacer) source.setPacer(pattern, pacer.startedAtMs());
+  $('[data-role="pace-note"]', session).textContent =
+    `In for ${fmtRate(pattern.inhale)} seconds, out for ${fmtRate(pattern.exhale)}.`;
+  const segMs = plan.segment_s * 1000;
+  const progress = $('[data-role="progress"]', run);
+  // The segment ends when its time is up and it holds that much heartbeat time (the first beats
+  // arrive a second or so after the start).
+  await waitUntil(
+    (elapsed) => elapsed >= segMs && beatMs >= segMs,
+    (elapsed) => {
+      $('[data-role="remaining"]', run).textContent = `${clockText(segMs - elapsed)} left`;
+      progress.style.width = `${(100 * (index + Math.min(1, elapsed / segMs))) / total}%`;
+    },
+  );
+  off();
+  pacer.stop();
+  pacer = null;
+  if (source.setPacer) source.setPacer(null);
+  const rec = current;
+  current = null;
+  root.dataset.segmentsDone = String(index + 1);
+  try {
+    await rec.finish();
+  } catch {
+    // The recording stays open; scoring uses what was stored.
+  }
+}
+
+async function rest(plan, index) {
+  const next = plan.rates_bpm[index + 1];
+  session.hidden = true;
+  const box = $('[data-role="rest"]', run);
+  box.hidden = false;
+  $('[data-role="title"]', run).textContent = 'Rest';
+  $('[data-role="remaining"]', run).textContent = '';
+  $('[data-role="rest-next"]', run).textContent = `Next: ${fmtRate(next)} breaths a minute.`;
+  const restMs = plan.rest_s * 1000;
+  await waitUntil(
+    (elapsed) => elapsed >= restMs,
+    (elapsed) => {
+      $('[data-role="rest-remaining"]', run).textContent = clockText(restMs - elapsed);
+    },
+  );
+}
+
+function renderResult(plan, scored) {
+  const result = scored.result || {};
+  const best = scored.best_rate_bpm;
+  $('[data-role="best"]').textContent = result.summary
+    || (best != null ? `${fmtRate(best)} breaths a minute had the strongest evidence.` : 'There was not enough to score.');
+  $('[data-role="simulated-note"]').hidden = !source.simulated;
+  const table = $('[data-role="evidence"]');
+  const head = table.querySelector('thead tr');
+  head.replaceChildren(...(result.columns || []).map((c) => {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = c.label;
+    if (c.what) th.title = c.what;
+    return th;
+  }));
+  const body = table.querySelector('tbody');
+  body.replaceChildren(...(result.rates || []).map((row) => {
+    const tr = document.createElement('tr');
+    tr.dataset.rate = String(row.rate_bpm);
+    tr.dataset.best = String(best != null && Math.abs(row.rate_bpm - best) < 1e-9);
+    for (const cell of row.cells || []) {
+      const td = document.createElement('td');
+      td.textContent = cell;
+      tr.append(td);
+    }
+    return tr;
+  }));
+  const what = $('[data-role="columns-what"]');
+  what.replaceChildren(...(result.columns || []).filter((c) => c.what).map((c) => {
+    const li = document.createElement('li');
+    const b = document.createElement('strong');
+    b.textContent = `${c.label}: `;
+    li.append(b, c.what);
+    return li;
+  }));
+  if (result.method) $('[data-role="method"]').textContent = result.method;
+  $('[data-role="result-link"]').href = plan.result_url;
+  const apply = $('[data-action="apply"]');
+  apply.hidden = best == null;
+  if (best != null) {
+    apply.textContent = `Use ${fmtRate(best)} a minute for my pacer`;
+    apply.addEventListener('click', async () => {
+      apply.disabled = true;
+      try {
+        const out = await postJson(plan.apply_url || plan.result_url.replace(/\/?$/, '/apply/'), { rate_bpm: best });
+        $('[data-role="applied"]').textContent =
+          `Done: your pacer now breathes at ${fmtRate(out.default_pacer_bpm)} a minute. You can check again any time.`;
+        root.dataset.applied = String(out.default_pacer_bpm);
+      } catch (err) {
+        $('[data-role="applied"]').textContent = `That didn't work: ${err.message}`;
+        apply.disabled = false;
+      }
+    }, { once: true });
+  }
+}
+
+async function begin(kind) {
+  source = makeSource(kind);
+  source.on('status', (s) => status.source(s.status, s.name ?? source.name, source.simulated));
+  source.on('contact', (c) => status.contact(c.contact));
+  await source.connect();
+  const plan = await postJson(config.resonance_start_url, { quick: quick.checked });
+  root.dataset.assessment = String(plan.assessment);
+  show('run');
+  trace.start();
+  try {
+    for (let i = 0; i < plan.rates_bpm.length && !stopped; i += 1) {
+      await segment(plan, i);
+      if (i < plan.rates_bpm.length - 1 && !stopped) await rest(plan, i);
+    }
+  } finally {
+    trace.stop();
+    source.disconnect();
+  }
+  if (stopped) return;
+  show('scoring');
+  try {
+    const scored = await postJson(plan.score_url, {});
+    renderResult(plan, scored);
+  } catch (err) {
+    $('[data-role="best"]').textContent = `We could not score this check: ${err.message}`;
+    $('[data-action="apply"]').hidden = true;
+    $('[data-role="result-link"]').href = plan.result_url;
+  }
+  root.dataset.scored = 'true';
+  show('result');
+}
+
+setupSensorCard($('.sensor-card', views.intro), begin);
+
+$('[data-action="skip-rest"]', run).addEventListener('click', () => wake?.());
+$('[data-action="stop"]', run).addEventListener('click', () => {
+  stopped = true;
+  pacer?.stop();
+  current?.finish().catch(() => {});
+  wake?.();
+  show('stopped');
+});

@@ -1,0 +1,182 @@
+"""Today (check in, then a suggestion), History (by day, with a chart), and About."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, F, Max, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from attune.web.checkins.forms import CheckInForm
+from attune.web.checkins.models import CheckIn, State
+from attune.web.checkins.views import form_context
+from attune.web.practices.library import current_library
+from attune.web.practices.models import PracticeSession
+from attune.web.today.safety import crisis_resources
+from attune.web.today.stats import MIN_SESSIONS, safety_change
+from attune.web.today.suggestion import suggest
+from attune.web.workbooks.today import today_step
+
+RANGES: dict[str, int | None] = {"30": 30, "90": 90, "365": 365, "all": None}
+DEFAULT_RANGE = "90"
+DAYS_PER_PAGE = 14
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@require_GET
+def today(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "today/welcome.html", {"allow_signup": getattr(settings, "ALLOW_SIGNUP", True)})
+    user = request.user
+    start = _day_start(timezone.localdate())
+    latest = CheckIn.objects.filter(user=user, created_at__gte=start).order_by("-created_at").first()
+    sessions = list(
+        PracticeSession.objects.filter(user=user, started_at__gte=start)
+        .order_by("started_at")
+        .only("practice_slug", "practice_title", "started_at", "outcome", "before_safety", "after_safety")
+    )
+    suggestion = None
+    if latest is not None:
+        recent = list(
+            PracticeSession.objects.filter(user=user)
+            .order_by("-started_at")
+            .values_list("practice_slug", flat=True)[:6]
+        )
+        suggestion = suggest(latest.state, current_library().practices, alone=latest.context == "alone", recent=recent)
+    form = CheckInForm()
+    context = {
+        **form_context(form),
+        "action": reverse("checkins:new"),
+        "latest": latest,
+        "suggestion": suggestion,
+        "sessions": sessions,
+        "crisis": crisis_resources() if latest is not None and latest.feels_unsafe else [],
+        "workbook_step": today_step(user),
+    }
+    return render(request, "today/today.html", context)
+
+
+def _range(request: HttpRequest) -> tuple[str, int | None, bool]:
+    key = request.GET.get("range", DEFAULT_RANGE)
+    if key not in RANGES:
+        return DEFAULT_RANGE, RANGES[DEFAULT_RANGE], True
+    return key, RANGES[key], False
+
+
+def _parse_day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    tz = timezone.get_current_timezone()
+    today_local = timezone.localdate()
+    problems: list[str] = []
+
+    range_key, days, bad_range = _range(request)
+    if bad_range:
+        problems.append("That time range isn't one we offer, so here are the last 90 days.")
+
+    until = today_local
+    if "until" in request.GET:
+        parsed = _parse_day(request.GET["until"])
+        if parsed is None or parsed > today_local or parsed.year < 2000:
+            problems.append("That date isn't one we can show, so here are the most recent days.")
+        else:
+            until = parsed
+
+    # The chart: daily (or weekly, for long ranges) mean felt safety.
+    chart_qs = CheckIn.objects.filter(user=user)
+    if days is not None:
+        chart_qs = chart_qs.filter(created_at__gte=_day_start(today_local - dt.timedelta(days=days - 1)))
+    weekly = days is None or days > 120
+    buckets: dict[dt.date, list[int]] = defaultdict(list)
+    for created_at, safety in chart_qs.order_by("created_at").values_list("created_at", "felt_safety"):
+        day = created_at.astimezone(tz).date()
+        if weekly:
+            day = day - dt.timedelta(days=day.weekday())
+        buckets[day].append(safety)
+    series = [
+        {"day": day.isoformat(), "mean": round(sum(v) / len(v), 2), "n": len(v)} for day, v in sorted(buckets.items())
+    ]
+
+    # The day-by-day list, a page of days at a time.
+    first_day = until - dt.timedelta(days=DAYS_PER_PAGE - 1)
+    lo, hi = _day_start(first_day), _day_start(until + dt.timedelta(days=1))
+    by_day: dict[dt.date, dict[str, list[Any]]] = defaultdict(lambda: {"checkins": [], "sessions": []})
+    for c in CheckIn.objects.filter(user=user, created_at__gte=lo, created_at__lt=hi).order_by("-created_at"):
+        by_day[timezone.localtime(c.created_at).date()]["checkins"].append(c)
+    for s in PracticeSession.objects.filter(user=user, started_at__gte=lo, started_at__lt=hi).order_by("-started_at"):
+        by_day[timezone.localtime(s.started_at).date()]["sessions"].append(s)
+    day_list = [{"day": d, **by_day[d]} for d in sorted(by_day, reverse=True)]
+    earlier = (
+        CheckIn.objects.filter(user=user, created_at__lt=lo).exists()
+        or PracticeSession.objects.filter(user=user, started_at__lt=lo).exists()
+    )
+
+    # How felt safety moved from before to after, per practice, over all time.
+    rows = (
+        PracticeSession.objects.with_both_readings()
+        .filter(user=user)
+        .annotate(change=F("after_safety") - F("before_safety"))
+        .values("practice_slug")
+        .annotate(
+            n=Count("id"), total=Sum("change"), total_sq=Sum(F("change") * F("change")), title=Max("practice_title")
+        )
+        .order_by()
+    )
+    changes = sorted(
+        (
+            safety_change(r["practice_slug"], r["title"], r["n"], float(r["total"] or 0), float(r["total_sq"] or 0))
+            for r in rows
+        ),
+        key=lambda c: (c.calibrating, -c.n, c.title),
+    )
+
+    context = {
+        "range_key": range_key,
+        "ranges": [("30", "30 days"), ("90", "90 days"), ("365", "A year"), ("all", "All time")],
+        "weekly": weekly,
+        "series": series,
+        "chart_data": {
+            "points": [[s["day"], s["mean"]] for s in series],
+            "weekly": weekly,
+            # The x axis spans the chosen range (or all the data), never less than a week.
+            "first": (
+                (today_local - dt.timedelta(days=days - 1)).isoformat() if days is not None
+                else (series[0]["day"] if series else today_local.isoformat())
+            ),
+            "last": today_local.isoformat(),
+        },
+        "days": day_list,
+        "until": until,
+        "earlier_until": (first_day - dt.timedelta(days=1)).isoformat() if earlier else None,
+        "later_until": (
+            min(until + dt.timedelta(days=DAYS_PER_PAGE), today_local).isoformat() if until < today_local else None
+        ),
+        "changes": changes,
+        "min_sessions": MIN_SESSIONS,
+        "problems": problems,
+    }
+    return render(request, "today/history.html", context, status=400 if problems else 200)
+
+
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "today/about.html", {"crisis": crisis_resources(), "states": State.choices})

@@ -1,0 +1,254 @@
+"""Multi-step writes: publishing versions, enrolling, and recording a member's progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from attune.content.errors import ContentError, ContentInvalid
+from attune.content.workbooks import Workbook as WorkbookContent
+from attune.content.workbooks import load_workbook_zip, serialize_workbook, workbook_digest
+from attune.web.practices.models import Outcome, PracticeSession
+from attune.web.workbooks import catalog, clock
+from attune.web.workbooks.models import Cohort, DayProgress, Enrolment, Mode, Workbook, WorkbookVersion
+
+
+class SlugTaken(Exception):
+    """The uploaded workbook's slug belongs to a workbook this guide doesn't own."""
+
+
+def publish(workbook: Workbook, content: WorkbookContent, sources: dict[str, str]) -> tuple[WorkbookVersion, bool]:
+    """Publish ``content`` as the next version of ``workbook``, unless it equals the latest one.
+
+    Returns the version now latest and whether it is new. Call inside a transaction.
+    """
+    digest = workbook_digest(content)
+    latest = Workbook.objects.select_for_update().get(pk=workbook.pk).latest_version()
+    if latest is not None and latest.digest == digest:
+        return latest, False
+    version = WorkbookVersion(
+        workbook=workbook,
+        number=(latest.number + 1) if latest is not None else 1,
+        title=content.title,
+        snapshot=serialize_workbook(content),
+        sources=sources,
+        digest=digest,
+        published_at=timezone.now(),
+    )
+    version.save(force_insert=True)
+    return version, True
+
+
+def sync_builtin() -> None:
+    """Publish a new version of every built-in workbook whose files changed since the last one."""
+    for slug, loaded in catalog.builtin_workbooks().items():
+        digest = workbook_digest(loaded.content)
+        latest = WorkbookVersion.objects.filter(workbook__slug=slug).order_by("-number").only("digest").first()
+        if latest is not None and latest.digest == digest:
+            continue
+        try:
+            with transaction.atomic():
+                workbook, _ = Workbook.objects.get_or_create(slug=slug, defaults={"owner": None})
+                if workbook.owner_id is not None:
+                    continue  # a guide's workbook already has this slug; theirs wins
+                publish(workbook, loaded.content, loaded.sources)
+        except IntegrityError:
+            continue  # another request published it at the same moment
+
+
+def _check_owner(guide: Any, slug: str) -> Workbook:
+    workbook, _ = Workbook.objects.get_or_create(slug=slug, defaults={"owner": guide})
+    if workbook.owner_id != guide.pk:
+        raise SlugTaken(slug)
+    return workbook
+
+
+def upload_zip(guide: Any, data: bytes, label: str = "upload.zip") -> tuple[WorkbookVersion, bool]:
+    """Validate a zipped workbook and publish it for ``guide``; all or nothing.
+
+    Raises
+    ------
+    ContentInvalid
+        With every problem found; nothing is published.
+    SlugTaken
+        When the slug is a built-in workbook's or another guide's.
+    """
+    content = load_workbook_zip(
+        data,
+        max_unpacked_bytes=catalog.max_unpacked_bytes(),
+        max_files=catalog.max_files(),
+        practice_slugs=catalog.practice_slugs(),
+        label=label,
+    )
+    sources = catalog.zip_sources(data)
+    with transaction.atomic():
+        workbook = _check_owner(guide, content.slug)
+        return publish(workbook, content, sources)
+
+
+def save_edit(guide: Any, workbook: Workbook, sources: dict[str, str]) -> tuple[WorkbookVersion, bool]:
+    """Validate edited files as a whole workbook and publish them as a new version if valid.
+
+    Raises
+    ------
+    ContentInvalid
+        With every problem found (files named as in the form); nothing is published.
+    """
+    content = load_workbook_zip(
+        catalog.zip_of(sources),
+        max_unpacked_bytes=catalog.max_unpacked_bytes(),
+        max_files=catalog.max_files(),
+        practice_slugs=catalog.practice_slugs(),
+        label="your workbook",
+    )
+    if content.slug != workbook.slug:
+        raise ContentInvalid(
+            [
+                ContentError(
+                    Path(catalog.WORKBOOK_FILE),
+                    1,
+                    f"the slug must stay '{workbook.slug}'; to start a new workbook, upload it as a zip",
+                )
+            ]
+        )
+    with transaction.atomic():
+        return publish(workbook, content, sources)
+
+
+def enrol_self_paced(user: Any, workbook: Workbook) -> Enrolment:
+    """Start ``workbook`` at the member's own pace, from today, on its latest version.
+
+    Enrolling again returns the existing enrolment (still on the version first started).
+    """
+    existing = Enrolment.objects.filter(user=user, workbook=workbook, mode=Mode.SELF_PACED).first()
+    if existing is not None:
+        return existing
+    version = workbook.latest_version()
+    if version is None:
+        raise ValueError("This workbook has no published version yet.")
+    try:
+        with transaction.atomic():
+            return Enrolment.objects.create(
+                user=user,
+                workbook=workbook,
+                version=version,
+                mode=Mode.SELF_PACED,
+                start_date=clock.today(user),
+                last_active_at=timezone.now(),
+            )
+    except IntegrityError:
+        return Enrolment.objects.get(user=user, workbook=workbook, mode=Mode.SELF_PACED)
+
+
+def join_cohort(user: Any, cohort: Cohort) -> Enrolment:
+    """Join ``cohort`` (idempotent): the cohort's version and start date."""
+    existing = Enrolment.objects.filter(user=user, cohort=cohort).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return Enrolment.objects.create(
+                user=user,
+                workbook=cohort.version.workbook,
+                version=cohort.version,
+                cohort=cohort,
+                mode=Mode.COHORT,
+                start_date=cohort.start_date,
+                last_active_at=timezone.now(),
+            )
+    except IntegrityError:
+        return Enrolment.objects.get(user=user, cohort=cohort)
+
+
+def create_cohort(guide: Any, version: WorkbookVersion, title: str, start_date: dt.date) -> Cohort:
+    return Cohort.objects.create(guide=guide, version=version, title=title, start_date=start_date)
+
+
+def touch(enrolment: Enrolment) -> None:
+    enrolment.last_active_at = timezone.now()
+    enrolment.save(update_fields=["last_active_at"])
+
+
+def open_day(enrolment: Enrolment, day: int) -> DayProgress:
+    progress, _ = DayProgress.objects.get_or_create(
+        enrolment=enrolment, day=day, defaults={"opened_at": timezone.now()}
+    )
+    touch(enrolment)
+    return progress
+
+
+def mark_item(progress: DayProgress, index: int, done: bool = True, session_id: int | None = None) -> None:
+    key = str(index)
+    if done:
+        entry: dict[str, Any] = {"at": timezone.now().isoformat()}
+        if session_id is not None:
+            entry["session"] = session_id
+        elif isinstance(progress.items_done.get(key), dict) and progress.items_done[key].get("session"):
+            entry["session"] = progress.items_done[key]["session"]
+        progress.items_done[key] = entry
+    else:
+        progress.items_done.pop(key, None)
+    progress.save(update_fields=["items_done"])
+    touch(progress.enrolment)
+
+
+def record_practice(
+    progress: DayProgress, index: int, slug: str, title: str, before: int | None, after: int | None
+) -> PracticeSession:
+    """Record a practice done on a workbook day with its before and after felt-safety readings."""
+    now = timezone.now()
+    with transaction.atomic():
+        session = PracticeSession.objects.create(
+            user=progress.enrolment.user,
+            practice_slug=slug,
+            practice_title=title,
+            started_at=now,
+            ended_at=now,
+            outcome=Outcome.COMPLETED,
+            before_safety=before,
+            after_safety=after,
+        )
+        mark_item(progress, index, session_id=session.pk)
+    return session
+
+
+def attach_sessions(progress: DayProgress, practice_items: dict[int, str]) -> None:
+    """Link practice sessions done in the player since the day was opened to the day's practice items.
+
+    ``practice_items`` maps an item index to its practice slug. A session is linked once, to the
+    first matching item that has none yet.
+    """
+    linked = set(
+        s for other in DayProgress.objects.filter(enrolment__user=progress.enrolment.user) for s in other.session_ids
+    )
+    pending = {i: slug for i, slug in practice_items.items() if not progress.items_done.get(str(i), {}).get("session")}
+    if not pending:
+        return
+    sessions = (
+        PracticeSession.objects.filter(
+            user=progress.enrolment.user, started_at__gte=progress.opened_at, practice_slug__in=set(pending.values())
+        )
+        .exclude(outcome=Outcome.UNDERWAY)
+        .exclude(pk__in=linked)
+        .order_by("started_at")
+    )
+    changed = False
+    for session in sessions:
+        for index, slug in sorted(pending.items()):
+            if slug == session.practice_slug:
+                progress.items_done[str(index)] = {"at": timezone.now().isoformat(), "session": session.pk}
+                del pending[index]
+                changed = True
+                break
+    if changed:
+        progress.save(update_fields=["items_done"])
+
+
+def complete_day(progress: DayProgress, done: bool = True) -> None:
+    progress.completed_at = timezone.now() if done else None
+    progress.save(update_fields=["completed_at"])
+    touch(progress.enrolment)

@@ -1,0 +1,132 @@
+"""Where workbook content comes from: the built-in folder (synced into versions) and zip uploads.
+
+The built-in workbooks under ``CONTENT_DIR/workbooks`` are read through the same content cache as
+the practice library, so an edited file is noticed on the next request without a deploy. When a
+built-in workbook's content differs from its latest published version (by digest), a new version
+is published; members already following it keep theirs.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+
+from attune.content.errors import ContentError, ContentInvalid
+from attune.content.registry import ContentCache
+from attune.content.workbooks import DEFAULT_MAX_FILES, DEFAULT_MAX_UNPACKED_BYTES, load_workbook
+from attune.content.workbooks import Workbook as WorkbookContent
+from attune.web.practices.library import current_library
+
+WORKBOOK_FILE = "workbook.md"
+DAYS_DIR = "days"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A valid workbook and the text of the files it was read from (path -> text)."""
+
+    content: WorkbookContent
+    sources: dict[str, str]
+
+
+def practice_slugs() -> frozenset[str]:
+    return frozenset(p.slug for p in current_library())
+
+
+def max_unpacked_bytes() -> int:
+    return int(getattr(settings, "ATTUNE_WORKBOOK_MAX_UNPACKED_BYTES", DEFAULT_MAX_UNPACKED_BYTES))
+
+
+def max_files() -> int:
+    return int(getattr(settings, "ATTUNE_WORKBOOK_MAX_FILES", DEFAULT_MAX_FILES))
+
+
+def workbooks_dir() -> Path:
+    return Path(settings.CONTENT_DIR) / "workbooks"
+
+
+def _folders(base: Path) -> list[Path]:
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def _files(base: Path) -> list[Path]:
+    found: list[Path] = []
+    for folder in _folders(base):
+        found.append(folder / WORKBOOK_FILE)
+        found.extend(sorted((folder / DAYS_DIR).glob("*.md")))
+    return found
+
+
+def folder_sources(folder: Path) -> dict[str, str]:
+    """The workbook files in ``folder`` as ``{"workbook.md": ..., "days/day-01.md": ...}``."""
+    out: dict[str, str] = {}
+    for path in [folder / WORKBOOK_FILE, *sorted((folder / DAYS_DIR).glob("*.md"))]:
+        if path.is_file():
+            out[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8-sig")
+    return out
+
+
+def _load_builtin(base: Path) -> tuple[dict[str, Loaded], list[ContentError]]:
+    slugs = practice_slugs()
+    loaded: dict[str, Loaded] = {}
+    errors: list[ContentError] = []
+    for folder in _folders(base):
+        try:
+            content = load_workbook(folder, slugs)
+        except ContentInvalid as exc:
+            errors.extend(exc.errors)
+            continue
+        if content.slug != folder.name:
+            errors.append(ContentError(folder / WORKBOOK_FILE, 1, f"the slug must match the folder '{folder.name}'"))
+            continue
+        loaded[content.slug] = Loaded(content, folder_sources(folder))
+    return loaded, errors
+
+
+_builtin = ContentCache[dict[str, Loaded]](_load_builtin, _files)
+
+
+def builtin_workbooks() -> dict[str, Loaded]:
+    """The built-in workbooks that load cleanly, by slug (looked at no more than once a second)."""
+    return _builtin.get(workbooks_dir())
+
+
+def clear_cache() -> None:
+    _builtin.clear()
+
+
+def zip_sources(data: bytes) -> dict[str, str]:
+    """The workbook files inside an upload that :func:`load_workbook_zip` has already accepted."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = [
+            i.filename
+            for i in archive.infolist()
+            if not i.is_dir()
+            and not i.filename.startswith("__MACOSX/")
+            and not PurePosixPath(i.filename).name.startswith(".")
+        ]
+        roots = [n[: -len(WORKBOOK_FILE)] for n in names if n.endswith("/" + WORKBOOK_FILE) and n.count("/") == 1]
+        root = "" if WORKBOOK_FILE in names or not roots else roots[0]
+        out: dict[str, str] = {}
+        for name in names:
+            rel = name[len(root) :] if name.startswith(root) else None
+            if rel is None:
+                continue
+            if rel == WORKBOOK_FILE or (rel.startswith(DAYS_DIR + "/") and rel.endswith(".md") and rel.count("/") == 1):
+                out[rel] = archive.read(name).decode("utf-8-sig")
+    return dict(sorted(out.items(), key=lambda kv: (kv[0] != WORKBOOK_FILE, kv[0])))
+
+
+def zip_of(sources: dict[str, str]) -> bytes:
+    """A zip holding ``sources`` at its top level (for validating edits with the upload checks)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in sources.items():
+            archive.writestr(name, text.encode("utf-8"))
+    return buffer.getvalue()

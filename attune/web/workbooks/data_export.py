@@ -1,0 +1,29 @@
+"""A member's workbook data for their export: what they follow and what they've done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attune.web.workbooks.models import Enrolment
+
+
+def export_member_data(user: Any) -> dict[str, list[dict[str, Any]]]:
+    enrolments = []
+    progress = []
+    for e in Enrolment.objects.filter(user=user).select_related("version__workbook", "cohort").prefetch_related("days"):
+        enrolments.append(
+            {
+                "id": e.pk,
+                "workbook": e.workbook.slug,
+                "version": e.version.number,
+                "title": e.version.title,
+                "mode": e.mode,
+                "cohort": e.cohort.title if e.cohort else None,
+                "start_date": e.start_date.isoformat(),
+                "enrolled_at": e.enrolled_at.isoformat(),
+                "last_active_at": e.last_active_at.isoformat(),
+            }
+        )
+        for day in e.days.all():
+            progress.append({"enrolment": e.pk, "workbook": e.workbook.slug, **day.export_row()})
+    return {"workbook_enrolments": enrolments, "workbook_progress": progress}

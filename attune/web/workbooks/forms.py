@@ -1,0 +1,105 @@
+"""Forms for guides (upload, edit, cohorts) and for a member's day (a practice's two readings)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+
+from attune.web.workbooks.models import WorkbookVersion
+
+DAY_FILE = re.compile(r"^days/[a-z0-9][a-z0-9_-]*\.md$")
+
+
+class UploadForm(forms.Form):
+    archive = forms.FileField(
+        label="Workbook zip",
+        help_text="A zip holding workbook.md and a days/ folder, at its top or inside one folder.",
+        error_messages={"required": "Choose a zip file to upload.", "empty": "That file is empty."},
+    )
+
+
+class VersionChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"Version {obj.number}: {obj.title} ({obj.day_count} days, {obj.published_at:%d %b %Y})"
+
+
+class CohortForm(forms.Form):
+    title = forms.CharField(
+        max_length=120,
+        label="Name for the group",
+        error_messages={"required": "Give the group a name, such as 'Spring circle'."},
+    )
+    version = VersionChoice(
+        queryset=WorkbookVersion.objects.none(),
+        label="Version",
+        empty_label=None,
+        error_messages={"invalid_choice": "Pick one of this workbook's versions."},
+    )
+    start_date = forms.DateField(
+        label="First day",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Choose the group's first day.", "invalid": "Enter a date like 2025-03-01."},
+    )
+
+    def __init__(self, *args: Any, versions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = versions
+        first = versions.first()
+        if first is not None and not self.is_bound:
+            self.initial.setdefault("version", first.pk)
+
+
+class EditForm(forms.Form):
+    """One text area per workbook file, plus room for one new day."""
+
+    def __init__(self, *args: Any, sources: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.paths = list(sources)
+        for i, (path, text) in enumerate(sources.items()):
+            self.fields[f"file_{i}"] = forms.CharField(
+                label=path,
+                required=False,
+                strip=False,
+                initial=text,
+                widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "true", "class": "source"}),
+            )
+        self.fields["new_name"] = forms.CharField(
+            label="New day file name",
+            required=False,
+            help_text="Optional, such as days/day-29.md. Leave empty to add nothing.",
+        )
+        self.fields["new_text"] = forms.CharField(
+            label="New day file",
+            required=False,
+            strip=False,
+            widget=forms.Textarea(attrs={"rows": 8, "class": "source"}),
+        )
+
+    def clean_new_name(self) -> str:
+        name = str(self.cleaned_data.get("new_name") or "").strip()
+        if name and not DAY_FILE.match(name):
+            raise forms.ValidationError("A day file is named like days/day-29.md (lowercase, ending in .md).")
+        if name in self.paths:
+            raise forms.ValidationError(f"{name} is already there; edit it above.")
+        return name
+
+    def sources(self) -> dict[str, str]:
+        """The files as submitted. A file left empty is dropped (that is how a day is removed)."""
+        data = self.cleaned_data
+        out = {path: data.get(f"file_{i}", "") for i, path in enumerate(self.paths)}
+        out = {path: text for path, text in out.items() if text.strip()}
+        if data.get("new_name") and str(data.get("new_text") or "").strip():
+            out[data["new_name"]] = data["new_text"]
+        return out
+
+    def file_fields(self) -> list[Any]:
+        return [self[f"file_{i}"] for i in range(len(self.paths))]
+
+
+class PracticeRecordForm(forms.Form):
+    """A practice's two quick readings, felt safety before and after (either may be skipped)."""
+
+    before = forms.IntegerField(min_value=0, max_value=10, required=False, label="Felt safety before (0 to 10)")
+    after = forms.IntegerField(min_value=0, max_value=10, required=False, label="Felt safety after (0 to 10)")

@@ -1,0 +1,111 @@
+"""Which days are ready, where a member is, and how a cohort is doing.
+
+A day is ready when the member's today is on or after ``start_date + (day - 1)``. Someone
+following at their own pace may also open the next day as soon as they have finished the one
+before, and any earlier day stays open for good: catching up never locks anyone out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from attune.web.today.stats import SafetyChange, safety_change
+from attune.web.workbooks.models import DayProgress, Enrolment
+
+#: Days without any activity before a cohort dashboard gently flags someone.
+QUIET_DAYS = 3
+
+
+@dataclass(frozen=True)
+class DayStatus:
+    number: int
+    title: str
+    chapter: str
+    minutes: int
+    done: bool
+    ready: bool
+    opens_on: dt.date
+    is_current: bool = False
+
+    @property
+    def state(self) -> str:
+        if self.done:
+            return "done"
+        return "ready" if self.ready else "later"
+
+
+def day_statuses(enrolment: Enrolment, progress: Mapping[int, DayProgress], today: dt.date) -> list[DayStatus]:
+    """Every day of the enrolment's version, with whether it is done and whether it is ready."""
+    content = enrolment.version.content
+    statuses: list[DayStatus] = []
+    previous_done = True
+    current_marked = False
+    for day in content.days:
+        p = progress.get(day.number)
+        done = p is not None and p.completed_at is not None
+        opens_on = enrolment.date_of(day.number)
+        ready = (
+            done or today >= opens_on or (enrolment.is_self_paced and previous_done and today >= enrolment.start_date)
+        )
+        is_current = ready and not done and not current_marked
+        current_marked = current_marked or is_current
+        statuses.append(DayStatus(day.number, day.title, day.chapter, day.minutes, done, ready, opens_on, is_current))
+        previous_done = done
+    return statuses
+
+
+def is_ready(enrolment: Enrolment, day: int, progress: Mapping[int, DayProgress], today: dt.date) -> bool:
+    statuses = day_statuses(enrolment, progress, today)
+    return 1 <= day <= len(statuses) and statuses[day - 1].ready
+
+
+def current(statuses: Iterable[DayStatus]) -> DayStatus | None:
+    """The first ready day not yet done."""
+    return next((s for s in statuses if s.is_current), None)
+
+
+def next_later(statuses: Iterable[DayStatus]) -> DayStatus | None:
+    """The first day that is not ready yet."""
+    return next((s for s in statuses if not s.ready), None)
+
+
+@dataclass(frozen=True)
+class Participant:
+    enrolment: Enrolment
+    name: str
+    days_completed: int
+    day_reached: int
+    total_days: int
+    last_active: dt.datetime
+    quiet_days: int
+
+    @property
+    def may_need_attention(self) -> bool:
+        return self.quiet_days >= QUIET_DAYS
+
+
+def participant(enrolment: Enrolment, progress: Iterable[DayProgress], today: dt.date, tz: dt.tzinfo) -> Participant:
+    rows = list(progress)
+    completed = sum(1 for p in rows if p.completed_at is not None)
+    reached = max((p.day for p in rows), default=0)
+    last_local = enrolment.last_active_at.astimezone(tz).date()
+    return Participant(
+        enrolment=enrolment,
+        name=str(enrolment.user),
+        days_completed=completed,
+        day_reached=reached,
+        total_days=enrolment.version.day_count,
+        last_active=enrolment.last_active_at,
+        quiet_days=max(0, (today - last_local).days),
+    )
+
+
+def cohort_shift(changes: Iterable[tuple[int, int]]) -> SafetyChange:
+    """Before-to-after felt safety over a cohort's practice sessions: n, mean change, standard error.
+
+    ``changes`` are ``(before, after)`` pairs from sessions with both readings.
+    """
+    deltas = [after - before for before, after in changes]
+    return safety_change("cohort", "All practices", len(deltas), float(sum(deltas)), float(sum(d * d for d in deltas)))

@@ -1,0 +1,125 @@
+"""``attune content check``: file:line errors, a summary, and an exit status."""
+
+from __future__ import annotations
+
+import io
+import sys
+import types
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
+from pathlib import Path
+
+import pytest
+
+from attune.content.check import check, main
+from attune.content.errors import ContentError
+
+WritePractice = Callable[..., Path]
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(argv: list[str]) -> tuple[int, str]:
+    out = io.StringIO()
+    status = main(argv, out=out)
+    return status, out.getvalue()
+
+
+def test_the_built_in_content_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ATTUNE_CONTENT_DIR", raising=False)
+    status, output = run([])
+    assert status == 0, output
+    assert output.startswith("No problems found (")
+
+
+def test_it_checks_the_folder_named_in_the_environment(
+    monkeypatch: pytest.MonkeyPatch, write_practice: WritePractice, tmp_path: Path
+) -> None:
+    write_practice(replace={"condition: slowing-down": "condition: rushing"})
+    monkeypatch.setenv("ATTUNE_CONTENT_DIR", str(tmp_path))
+    status, output = run([])
+    assert status == 1
+    assert f"{tmp_path / 'practices' / 'sample.md'}:4: unknown condition 'rushing'" in output
+
+
+def test_it_prints_each_problem_as_file_line_message_and_a_summary(
+    write_practice: WritePractice, tmp_path: Path
+) -> None:
+    first = write_practice("one", {"seconds: 10": "seconds: 2"})
+    second = write_practice("two", {"hold_out: 0": "hold_out: 3"})
+    write_practice("three")
+    status, output = run([str(tmp_path / "practices")])
+    lines = output.splitlines()
+    assert status == 1
+    assert lines[0] == f"{first}:17: step 2: seconds must be between 5 and 3600, not 2"
+    assert lines[1].startswith(f"{second}:15: step 1: calming practices never hold the breath")
+    assert lines[-1] == "2 problems in 2 files (3 practices checked)."
+
+
+def test_a_single_file_is_checked_against_its_neighbours(write_practice: WritePractice, tmp_path: Path) -> None:
+    hug = write_practice(
+        "hug",
+        {
+            "condition: slowing-down": "condition: gentle-touch",
+            "with: [solo]": "with: [partner]\nsolo_alternative: alone-time",
+            "  - If you feel dizzy, stop and breathe normally.": "  - Only with consent; stop if dizzy.",
+        },
+    )
+    write_practice("broken-neighbour", {"condition: slowing-down": "condition: x"})
+    errors = check([hug])
+    assert errors == [
+        ContentError(hug, 8, "solo_alternative names 'alone-time', but there is no practice with that slug "
+                             "(or write a sentence to describe one instead)")
+    ]  # fmt: skip
+    write_practice("alone-time")
+    assert check([hug]) == []
+
+
+def test_a_draft_named_explicitly_is_checked_even_though_the_library_skips_it(
+    write_practice: WritePractice, tmp_path: Path
+) -> None:
+    draft = write_practice("draft", {"seconds: 50": "seconds: 3"}, name="_draft.md")
+    errors = check([draft])
+    assert (draft, 13) in {(e.path, e.line) for e in errors}
+
+
+def test_a_path_that_does_not_exist_is_a_problem(tmp_path: Path) -> None:
+    status, output = run([str(tmp_path / "nothing-here")])
+    assert status == 1
+    assert f"{tmp_path / 'nothing-here'}:1: no such file or folder" in output
+
+
+def test_a_content_folder_without_practices_is_a_problem(tmp_path: Path) -> None:
+    (tmp_path / "workbooks").mkdir()
+    assert [e.message for e in check([tmp_path])][:1] == ["the practices folder does not exist"]
+
+
+def test_it_runs_the_workbook_checks_when_that_module_is_installed(
+    monkeypatch: pytest.MonkeyPatch, write_practice: WritePractice, tmp_path: Path
+) -> None:
+    write_practice()
+    seen: list[tuple[Path, AbstractSet[str]]] = []
+    problem = ContentError(tmp_path / "workbooks" / "w" / "workbook.md", 3, "a workbook problem")
+
+    def check_workbooks(content_dir: Path, practice_slugs: AbstractSet[str]) -> list[ContentError]:
+        seen.append((content_dir, practice_slugs))
+        return [problem]
+
+    fake = types.ModuleType("attune.content.workbooks")
+    fake.check_workbooks = check_workbooks  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "attune.content.workbooks", fake)
+    assert check([tmp_path]) == [problem]
+    assert seen == [(tmp_path, frozenset({"sample"}))]
+
+
+def test_it_still_checks_practices_when_the_workbook_module_is_absent(
+    monkeypatch: pytest.MonkeyPatch, write_practice: WritePractice, tmp_path: Path
+) -> None:
+    write_practice(replace={"with: [solo]": "with: [crowd]"})
+    monkeypatch.setitem(sys.modules, "attune.content.workbooks", None)
+    assert [(e.path.name, e.line) for e in check([tmp_path])] == [("sample.md", 7)]
+
+
+def test_a_clean_folder_exits_zero(write_practice: WritePractice, tmp_path: Path) -> None:
+    write_practice()
+    status, output = run([str(tmp_path / "practices")])
+    assert (status, output) == (0, "No problems found (1 practice checked).\n")

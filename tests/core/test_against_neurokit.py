@@ -1,0 +1,98 @@
+"""attune.core beside NeuroKit2 0.3 on the same NN series (skipped without neurokit2).
+
+Documented differences (docs/hrv.md):
+- pNN50: NeuroKit2 divides NN50 by N (intervals); attune by N - 1 (differences).
+- NeuroKit2's default Welch window is half the recording and its default
+  interpolation is a quadratic spline; attune's defaults are Kubios' (300 s,
+  cubic). Configured alike, the band powers agree within 2 %.
+- NeuroKit2 drops frequencies below 4 / (N/2) of the grid, so on a 5-minute
+  recording its VLF starts at 0.013 Hz instead of 0.0033 Hz.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from attune.core import frequency_domain, time_domain
+
+nk = pytest.importorskip("neurokit2")
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "rr"
+SERIES = ["pyhrv_SampleNNISeriesShort_ms.txt", "pyhrv_SampleNNISeriesLong_ms.txt"]
+pytestmark = pytest.mark.skipif(not DATA.exists(), reason="shared data not present")
+
+
+def _peaks(nn: np.ndarray) -> np.ndarray:
+    """R-peak sample indices at 1000 Hz whose intervals are exactly the integer-ms NN series."""
+    return np.concatenate(([0], np.cumsum(nn))).astype(np.int64)
+
+
+def _nk(func: object, *args: object, **kwargs: object) -> dict[str, float]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        df = func(*args, **kwargs)  # type: ignore[operator]
+    return {k: float(v) for k, v in df.iloc[0].items()}
+
+
+@pytest.fixture(params=SERIES)
+def nn(request: pytest.FixtureRequest) -> np.ndarray:
+    return np.loadtxt(DATA / request.param)
+
+
+def test_time_domain_equals_neurokit2_to_1e_9(nn: np.ndarray) -> None:
+    ours = time_domain(nn)
+    theirs = _nk(nk.hrv_time, _peaks(nn), sampling_rate=1000)
+    assert_allclose(ours.mean_nn_ms, theirs["HRV_MeanNN"], rtol=1e-9)
+    assert_allclose(ours.sdnn_ms, theirs["HRV_SDNN"], rtol=1e-9)
+    assert_allclose(ours.rmssd_ms, theirs["HRV_RMSSD"], rtol=1e-9)
+    assert_allclose(ours.sdsd_ms, theirs["HRV_SDSD"], rtol=1e-9)
+
+
+def test_pnn50_differs_from_neurokit2_only_by_its_denominator(nn: np.ndarray) -> None:
+    ours = time_domain(nn)
+    theirs = _nk(nk.hrv_time, _peaks(nn), sampling_rate=1000)
+    n = nn.size
+    assert not np.isclose(ours.pnn50_percent, theirs["HRV_pNN50"], rtol=1e-6)
+    assert_allclose(ours.pnn50_percent * (n - 1) / n, theirs["HRV_pNN50"], rtol=1e-9)
+
+
+def test_frequency_domain_matches_neurokit2_configured_alike_within_2_percent(nn: np.ndarray) -> None:
+    theirs = _nk(
+        nk.hrv_frequency, _peaks(nn), sampling_rate=1000, interpolation_rate=4, normalize=False, vlf=(0.0033, 0.04)
+    )
+    # NeuroKit2's Welch window is half its 4 Hz grid; use the same length.
+    grid_n = int(np.floor(np.sum(nn[1:]) / 1000.0 * 4)) + 1
+    ours = frequency_domain(
+        nn, interpolation="quadratic", detrend="mean", window_s=(grid_n // 2) / 4.0, vlf_hz=(0.0033, 0.04)
+    )
+    assert_allclose(ours.lf_ms2, theirs["HRV_LF"], rtol=0.02)
+    assert_allclose(ours.hf_ms2, theirs["HRV_HF"], rtol=0.02)
+    assert_allclose(ours.lf_hf, theirs["HRV_LFHF"], rtol=0.02)
+    if nn.sum() > 20 * 60 * 1000:  # long enough that NeuroKit2 keeps the whole VLF band
+        assert_allclose(ours.vlf_ms2, theirs["HRV_VLF"], rtol=0.02)
+
+
+def test_neurokit2_truncates_vlf_on_a_five_minute_recording() -> None:
+    nn = np.loadtxt(DATA / SERIES[0])
+    theirs = _nk(
+        nk.hrv_frequency, _peaks(nn), sampling_rate=1000, interpolation_rate=4, normalize=False, vlf=(0.0033, 0.04)
+    )
+    grid_n = int(np.floor(np.sum(nn[1:]) / 1000.0 * 4)) + 1
+    ours = frequency_domain(
+        nn, interpolation="quadratic", detrend="mean", window_s=(grid_n // 2) / 4.0, vlf_hz=(0.0033, 0.04)
+    )
+    assert ours.vlf_ms2 > 1.5 * theirs["HRV_VLF"]
+    starts_at = 4.0 / (grid_n / 2)
+    assert_allclose(ours.freqs_hz[ours.freqs_hz >= starts_at][0], starts_at, atol=ours.freqs_hz[1])
+
+
+def test_cubic_and_quadratic_interpolation_differ_by_under_3_percent(nn: np.ndarray) -> None:
+    cubic = frequency_domain(nn, interpolation="cubic", detrend="mean")
+    quad = frequency_domain(nn, interpolation="quadratic", detrend="mean")
+    assert_allclose(cubic.hf_ms2, quad.hf_ms2, rtol=0.03)
+    assert_allclose(cubic.lf_ms2, quad.lf_ms2, rtol=0.03)

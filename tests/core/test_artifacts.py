@@ -1,0 +1,122 @@
+"""RR cleaning: Lipponen & Tarvainen (2019) classification and the threshold rule."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from attune.core import clean_rr, time_domain
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "rr"
+POLAR = DATA / "polar_h10_device_rr.csv"
+NSR_SHORT = DATA / "pyhrv_SampleNNISeriesShort_ms.txt"
+
+
+def sinus(n: int = 300, seed: int = 1) -> np.ndarray:
+    """Sinus-like RR: 850 ms, a gentle 0.25 Hz swing and a little noise."""
+    rng = np.random.default_rng(seed)
+    i = np.arange(n)
+    return 850.0 + 25.0 * np.sin(2 * np.pi * i / 4.0) + rng.normal(0, 5, n)
+
+
+def test_it_flags_a_premature_beat_as_ectopic_and_keeps_the_beats_around_it_in_place() -> None:
+    rr = sinus()
+    rr[150], rr[151] = 560.0, 1140.0
+    out = clean_rr(rr)
+    assert out.flags[150] == "ectopic"
+    assert out.n_flagged == 1
+    assert {150, 151} <= set(out.changed_indices.tolist())
+    assert out.nn_ms.size == rr.size
+    assert_allclose(out.nn_ms[150:152].sum(), 1700.0, rtol=1e-12)
+    assert_allclose(out.nn_ms[150:152], 850.0, atol=60.0)
+    assert_allclose(out.artifact_percent, 100.0 / rr.size, rtol=1e-12)
+
+
+def test_it_splits_a_missed_beat_into_two_intervals() -> None:
+    rr = sinus()
+    rr = np.concatenate((rr[:100], [1700.0], rr[101:]))
+    out = clean_rr(rr)
+    assert out.flags[100] == "missed"
+    assert out.nn_ms.size == rr.size + 1
+    assert_allclose(out.nn_ms[100:102], 850.0, rtol=1e-12)
+
+
+def test_it_merges_an_extra_beat_into_one_interval() -> None:
+    rr = sinus()
+    rr = np.concatenate((rr[:100], [420.0, 430.0], rr[101:]))
+    out = clean_rr(rr)
+    assert out.flags[100] == "extra"
+    assert out.counts["extra"] == 1
+    assert out.nn_ms.size == rr.size - 1
+    assert_allclose(out.nn_ms[100], 850.0, rtol=1e-12)
+
+
+def test_it_calls_a_lone_long_interval_long_short_and_interpolates_it() -> None:
+    rr = sinus()
+    rr[200] = 1250.0
+    out = clean_rr(rr)
+    assert out.flags[200] == "long-short"
+    assert_allclose(out.nn_ms[200], 850.0, atol=60.0)
+
+
+def test_it_leaves_clean_sinus_rhythm_alone() -> None:
+    rr = sinus(seed=7)
+    out = clean_rr(rr)
+    assert out.n_flagged == 0
+    assert out.changed_indices.size == 0
+    assert_allclose(out.nn_ms, rr, rtol=0)
+
+
+@pytest.mark.skipif(not NSR_SHORT.exists(), reason="shared data not present")
+def test_it_flags_almost_nothing_in_a_real_normal_sinus_recording() -> None:
+    out = clean_rr(np.loadtxt(NSR_SHORT))
+    assert out.artifact_percent < 2.0
+
+
+def test_the_threshold_rule_flags_beats_far_from_the_local_median() -> None:
+    rr = sinus()
+    rr[50] = 1300.0
+    rr[120] = 600.0
+    out = clean_rr(rr, method="threshold")
+    assert [i for i, f in enumerate(out.flags) if f] == [50, 120]
+    assert out.settings["threshold_s"] == 0.25
+    assert_allclose(out.nn_ms[[50, 120]], 850.0, atol=60.0)
+
+
+@pytest.mark.skipif(not POLAR.exists(), reason="shared data not present")
+def test_it_flags_the_premature_beat_couplets_in_the_polar_h10_stream() -> None:
+    rr = np.loadtxt(POLAR, delimiter=",", skiprows=1, usecols=2)
+    out = clean_rr(rr)
+    # 774 ms, then two premature beats (413, 375 ms) and the compensatory pause (1196 ms).
+    assert_allclose(rr[55:59], [774, 413, 375, 1196])
+    assert all(out.flags[i] is not None for i in (56, 57, 58))
+    # A second couplet later in the stream (445, 384, then 1184 ms).
+    j = int(np.flatnonzero((rr[:-2] == 445) & (rr[1:-1] == 384) & (rr[2:] == 1184))[0])
+    assert all(out.flags[i] is not None for i in (j + 1, j + 2))
+    raw, cleaned = time_domain(rr), time_domain(out.nn_ms)
+    assert raw.rmssd_ms > 400.0
+    assert 10.0 < cleaned.rmssd_ms < 40.0
+    assert out.artifact_percent > 25.0
+
+
+def test_the_result_is_frozen_and_its_arrays_are_read_only() -> None:
+    out = clean_rr(sinus())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        out.artifact_percent = 0.0  # type: ignore[misc]
+    with pytest.raises(ValueError, match="read-only"):
+        out.nn_ms[0] = 1.0
+
+
+@pytest.mark.parametrize("rr", [[], [800.0], [800.0, 810.0]])
+def test_it_rejects_too_few_intervals_and_says_how_many_are_needed(rr: list[float]) -> None:
+    with pytest.raises(ValueError, match="at least 3 RR intervals"):
+        clean_rr(rr)
+
+
+def test_it_rejects_an_unknown_method() -> None:
+    with pytest.raises(ValueError, match="lipponen2019"):
+        clean_rr(sinus(), method="magic")  # type: ignore[arg-type]

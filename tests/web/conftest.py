@@ -1,0 +1,75 @@
+"""Personas for view and websocket tests: the owner, another member, a guide, and an anonymous visitor.
+
+Anyone but the owner must get 404 on every object that is not theirs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+PASSWORD = "a calm long passphrase"
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Journal keys come from the environment in tests, so no key file is ever written into the repo.
+    monkeypatch.setenv("ATTUNE_JOURNAL_KEYS", "test:" + "A" * 43)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
+    }
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _make(username: str, **extra: Any) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(username, f"{username}@example.test", PASSWORD, **extra)
+
+
+@pytest.fixture
+def owner(db: None) -> Any:
+    return _make("olive", timezone="Europe/London", display_name="Olive")
+
+
+@pytest.fixture
+def other(db: None) -> Any:
+    return _make("oscar", timezone="America/New_York", display_name="Oscar")
+
+
+@pytest.fixture
+def guide(db: None) -> Any:
+    return _make("gwen", timezone="Europe/Berlin", display_name="Gwen", is_guide=True)
+
+
+@pytest.fixture
+def owner_client(owner: Any) -> Client:
+    c = Client()
+    c.force_login(owner)
+    return c
+
+
+@pytest.fixture
+def other_client(other: Any) -> Client:
+    c = Client()
+    c.force_login(other)
+    return c
+
+
+@pytest.fixture
+def guide_client(guide: Any) -> Client:
+    c = Client()
+    c.force_login(guide)
+    return c
+
+
+@pytest.fixture
+def anon_client(db: None) -> Client:
+    return Client()

@@ -1,0 +1,199 @@
+"""Two `attune serve` processes on PostgreSQL and Redis: live beats through both, stored once.
+
+Needs the local PostgreSQL (127.0.0.1:5432, user postgres) and Redis (127.0.0.1:6379). If either is
+not reachable the test fails and says so: it never skips.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import re
+import secrets
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from http.cookiejar import CookieJar
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from live_helpers import chunks, paced_rr
+from numpy.testing import assert_allclose
+
+from attune.core import clean_rr, time_domain
+
+pytestmark = pytest.mark.services
+
+POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+PASSWORD = "a calm long passphrase"
+
+
+def _e2e_server_class() -> Any:
+    path = Path(__file__).resolve().parents[1] / "e2e" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("attune_e2e_conftest", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Server
+
+
+def _require_redis() -> None:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=3) as s:
+            s.sendall(b"PING\r\n")
+            assert s.recv(16).startswith(b"+PONG")
+    except (OSError, AssertionError) as exc:
+        pytest.fail(f"Redis must be running at 127.0.0.1:6379 for this test (make services): {exc}")
+
+
+@pytest.fixture
+def fresh_database() -> Iterator[str]:
+    import psycopg
+
+    name = f"attune_scaleout_{secrets.token_hex(4)}"
+    try:
+        admin = psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL must be running at 127.0.0.1:5432 (user postgres) for this test: {exc}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def two_processes(fresh_database: str, tmp_path: Path) -> Iterator[Any]:
+    _require_redis()
+    server = _e2e_server_class()(
+        tmp_path,
+        extra_env={"ATTUNE_DATABASE_URL": fresh_database, "ATTUNE_REDIS_URL": REDIS_URL,
+                   "ATTUNE_DATABASE_CONN_MAX_AGE": "60"},
+        processes=2,
+    )
+    yield server
+    server.stop()
+
+
+class Browser:
+    """Just enough of a browser: a cookie jar, CSRF, form posts."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def cookie(self, name: str) -> str:
+        return next(c.value for c in self.jar if c.name == name and c.value is not None)
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base + path, timeout=20) as r:
+            return str(r.read().decode())
+
+    def post(self, path: str, data: dict[str, str]) -> tuple[int, str]:
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.cookie("csrftoken")}).encode()
+        req = urllib.request.Request(self.base + path, data=body, method="POST",
+                                     headers={"Referer": self.base + path, "Accept": "application/json"})
+        try:
+            with self.opener.open(req, timeout=20) as r:
+                return int(r.status), str(r.read().decode())
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+    def sign_in(self, username: str) -> None:
+        html = self.get("/accounts/login/")
+        assert "csrfmiddlewaretoken" in html
+        status, _ = self.post("/accounts/login/", {"username": username, "password": PASSWORD})
+        assert status in (200, 302) and any(c.name == "sessionid" for c in self.jar), "signing in failed"
+
+
+async def _stream(ws_url: str, cookie: str, groups: list[list[float]], first_seq: int) -> tuple[str, list[Any]]:
+    from websockets.asyncio.client import connect
+
+    async with connect(ws_url, origin=ws_url.replace("ws://", "http://").split("/ws/")[0],
+                       additional_headers={"Cookie": f"sessionid={cookie}"}, proxy=None) as ws:
+        welcome = json.loads(await ws.recv())
+        assert welcome["type"] == "welcome" and welcome["acked_seq"] == first_seq - 1, welcome
+        readings = []
+        for seq, group in enumerate(groups, start=first_seq):
+            await ws.send(json.dumps({"type": "beats", "seq": seq, "rr_ms": group}))
+            ack = json.loads(await ws.recv())
+            assert ack == {"type": "ack", "seq": seq}, ack
+            readings.append(json.loads(await ws.recv()))
+        # The first message again, as a browser that missed an ack would: acked, not counted.
+        await ws.send(json.dumps({"type": "beats", "seq": first_seq, "rr_ms": groups[0]}))
+        assert json.loads(await ws.recv())["duplicate"] is True
+        return welcome["node"], readings
+
+
+async def _finish(ws_url: str, cookie: str) -> dict[str, Any]:
+    from websockets.asyncio.client import connect
+
+    async with connect(ws_url, origin=ws_url.replace("ws://", "http://").split("/ws/")[0],
+                       additional_headers={"Cookie": f"sessionid={cookie}"}, proxy=None) as ws:
+        json.loads(await ws.recv())
+        await ws.send(json.dumps({"type": "finish"}))
+        finished = json.loads(await ws.recv())
+        assert finished["type"] == "finished", finished
+        return dict(finished["summary"])
+
+
+def test_two_processes_share_live_recordings_through_postgresql_and_redis(two_processes: Any) -> None:
+    server = two_processes
+    server.manage("shell", "-c", (
+        "from django.contrib.auth import get_user_model as g; "
+        f"g().objects.create_user('sam', 'sam@example.test', '{PASSWORD}')"
+    ))
+    browser = Browser(server.url)
+    browser.sign_in("sam")
+    status, body = browser.post("/physio/recordings/start/", {"kind": "free", "pacer_bpm": "6"})
+    assert status == 201, body
+    started = json.loads(body)
+    ws_url = f"ws://127.0.0.1:{server.port}{started['ws_path']}"
+    cookie = browser.cookie("sessionid")
+
+    rr = paced_rr(150, seed=11)
+    groups = chunks(rr, 3)
+    nodes: set[str] = set()
+    readings: list[Any] = []
+    # Reconnect in slices until both processes have served this recording (uvicorn's workers share
+    # one listening socket, so which one answers is up to the kernel).
+    slices = np.array_split(np.arange(len(groups)), 10)
+    for part in slices:
+        node, got = asyncio.run(_stream(ws_url, cookie, [groups[i] for i in part], int(part[0]) + 1))
+        nodes.add(node)
+        readings += got
+    attempts = 0
+    while len(nodes) < 2 and attempts < 40:  # more connections, no beats, just to meet both processes
+        attempts += 1
+        nodes.add(asyncio.run(_hello(ws_url, cookie)))
+    assert len(nodes) == 2, f"only one server process answered: {nodes}"
+
+    assert [r["beat"] for r in readings] == list(np.cumsum([len(g) for g in groups]))
+    assert readings[-1]["calibrating"] is False
+    summary = asyncio.run(_finish(ws_url, cookie))
+    expected = time_domain(clean_rr(rr).nn_ms)
+    assert summary["beats"] == rr.size
+    assert_allclose(summary["rmssd_ms"], expected.rmssd_ms, rtol=1e-9)
+
+    rr_text = browser.get(f"/physio/recordings/{started['id']}/rr.txt")
+    stored = np.array([float(x) for x in rr_text.splitlines() if x and not x.startswith("#")])
+    np.testing.assert_array_equal(stored, rr)
+    page = browser.get(f"/physio/recordings/{started['id']}/")
+    assert re.search(rf"{expected.rmssd_ms:.1f}", page)
+
+
+async def _hello(ws_url: str, cookie: str) -> str:
+    from websockets.asyncio.client import connect
+
+    async with connect(ws_url, origin=ws_url.replace("ws://", "http://").split("/ws/")[0],
+                       additional_headers={"Cookie": f"sessionid={cookie}"}, proxy=None) as ws:
+        return str(json.loads(await ws.recv())["node"])

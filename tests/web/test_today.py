@@ -1,0 +1,91 @@
+"""Today: the check-in first, then a suggestion with why and two alternatives; About."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from daily_factories import VALID_CHECKIN, make_checkin, make_session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_anonymous_visitor_is_welcomed_and_shown_the_way_in(anon_client: Client) -> None:
+    response = anon_client.get(reverse("today:today"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("accounts:signup") in html and reverse("accounts:login") in html
+    assert 'name="felt_safety"' not in html
+
+
+def test_the_welcome_page_hides_sign_up_when_the_server_is_invitation_only(anon_client: Client, settings: Any) -> None:
+    settings.ALLOW_SIGNUP = False
+    html = anon_client.get(reverse("today:today")).content.decode()
+    assert reverse("accounts:signup") not in html
+
+
+def test_before_a_check_in_today_shows_the_form_and_no_suggestion(owner_client: Client) -> None:
+    html = owner_client.get(reverse("today:today")).content.decode()
+    assert f'action="{reverse("checkins:new")}"' in html
+    assert "You might try" not in html
+
+
+def test_after_a_check_in_it_suggests_a_practice_with_why_and_two_alternatives(owner_client: Client) -> None:
+    owner_client.post(reverse("checkins:new"), {**VALID_CHECKIN, "state": "activated"})
+    html = owner_client.get(reverse("today:today")).content.decode()
+    assert "You might try" in html and "Why this?" in html and "You said you feel activated" in html
+    alternatives = re.search(r'<ul class="alts">(.*?)</ul>', html, re.S)
+    assert alternatives is not None and alternatives.group(1).count("<li>") == 2
+
+
+def test_yesterdays_check_in_does_not_count_for_today(owner_client: Client, owner: Any) -> None:
+    make_checkin(owner, when=timezone.now() - dt.timedelta(days=2))
+    assert "You might try" not in owner_client.get(reverse("today:today")).content.decode()
+
+
+def test_it_shows_only_the_members_own_check_in(other_client: Client, owner: Any) -> None:
+    make_checkin(owner, note="owner's secret", felt_safety=9)
+    html = other_client.get(reverse("today:today")).content.decode()
+    assert "You might try" not in html and "secret" not in html
+
+
+def test_a_low_felt_safety_shows_the_crisis_resources(owner_client: Client, owner: Any, settings: Any) -> None:
+    settings.CRISIS_RESOURCES = "Samaritans | call 116 123"
+    make_checkin(owner, felt_safety=2, state="shut_down")
+    html = owner_client.get(reverse("today:today")).content.decode()
+    assert "You don't have to hold this alone" in html and "call 116 123" in html
+
+
+def test_a_middling_felt_safety_does_not(owner_client: Client, owner: Any, settings: Any) -> None:
+    settings.CRISIS_RESOURCES = "Samaritans | call 116 123"
+    make_checkin(owner, felt_safety=3)
+    assert "call 116 123" not in owner_client.get(reverse("today:today")).content.decode()
+
+
+def test_it_lists_todays_practice_sessions(owner_client: Client, owner: Any) -> None:
+    make_checkin(owner)
+    make_session(owner, before_safety=3, after_safety=7)
+    html = owner_client.get(reverse("today:today")).content.decode()
+    assert "Practised today" in html and "felt safety 3 → 7" in html
+
+
+def test_the_about_page_says_it_is_not_a_medical_device_and_lists_crisis_resources(
+    anon_client: Client, settings: Any
+) -> None:
+    settings.CRISIS_RESOURCES = "Helpline | text 85258\nEmergency | call 112"
+    html = anon_client.get(reverse("today:about")).content.decode()
+    assert "not a medical device and not therapy" in html
+    assert "text 85258" in html and "call 112" in html
+    assert "privacy" in html.lower()
+
+
+def test_the_crisis_parser_reads_name_and_how(settings: Any) -> None:
+    from attune.web.today.safety import parse_crisis_resources
+
+    found = parse_crisis_resources("A | one\n\n  B|two  \nJust a name")
+    assert [(r.name, r.how) for r in found] == [("A", "one"), ("B", "two"), ("Just a name", "")]

@@ -1,0 +1,134 @@
+"""Guides lead cohorts: create, invite with a link, members join, the dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from attune.web.practices.models import Outcome, PracticeSession
+from attune.web.workbooks import actions
+from attune.web.workbooks.models import Cohort, Enrolment, WorkbookVersion
+from tests.web.conftest import PASSWORD
+from tests.web.workbook_helpers import make_zip, sources, upload
+
+
+def _cohort(guide_client: Client, start: str = "2025-03-03") -> Cohort:
+    upload(guide_client, make_zip(sources()))
+    version = WorkbookVersion.objects.get()
+    response = guide_client.post(
+        reverse("workbooks:cohort_new", args=["small-steps"]),
+        {"title": "Spring circle", "version": version.pk, "start_date": start},
+    )
+    assert response.status_code == 302
+    return Cohort.objects.get()
+
+
+def test_a_guide_creates_a_cohort_and_sees_its_invitation_link(guide_client: Client, guide: Any) -> None:
+    cohort = _cohort(guide_client)
+    assert (cohort.guide, cohort.title, cohort.start_date) == (guide, "Spring circle", dt.date(2025, 3, 3))
+    assert len(cohort.invite_token) >= 20
+    page = guide_client.get(reverse("workbooks:cohort", args=[cohort.pk])).content.decode()
+    assert f"/workbooks/join/{cohort.invite_token}/" in page
+
+
+def test_a_cohort_needs_a_name_and_a_date(guide_client: Client) -> None:
+    upload(guide_client, make_zip(sources()))
+    response = guide_client.post(reverse("workbooks:cohort_new", args=["small-steps"]), {"title": ""})
+    assert response.status_code == 400
+    assert "Give the group a name" in response.content.decode()
+    assert not Cohort.objects.exists()
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in_and_back(guide_client: Client, anon_client: Client) -> None:
+    cohort = _cohort(guide_client)
+    url = reverse("workbooks:join", args=[cohort.invite_token])
+    response = anon_client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    assert "next=" in response["Location"] and cohort.invite_token in response["Location"]
+
+
+def test_a_member_joins_through_the_link_on_the_cohort_version_and_date(
+    guide_client: Client, owner_client: Client, owner: Any
+) -> None:
+    cohort = _cohort(guide_client)
+    url = reverse("workbooks:join", args=[cohort.invite_token])
+    page = owner_client.get(url)
+    assert page.status_code == 200 and "Join Spring circle" in page.content.decode()
+    assert owner_client.post(url).status_code == 302
+    assert owner_client.post(url).status_code == 302  # joining twice is still one enrolment
+    enrolment = Enrolment.objects.get()
+    assert (enrolment.user, enrolment.cohort, enrolment.mode) == (owner, cohort, "cohort")
+    assert (enrolment.version.number, enrolment.start_date) == (1, dt.date(2025, 3, 3))
+
+
+def test_a_wrong_token_is_404(owner_client: Client) -> None:
+    assert owner_client.get(reverse("workbooks:join", args=["not-a-token"])).status_code == 404
+
+
+def test_the_dashboard_is_404_for_a_member_and_for_another_guide(
+    guide_client: Client, owner_client: Client, db: None
+) -> None:
+    cohort = _cohort(guide_client)
+    get_user_model().objects.create_user("hana", "h@example.test", PASSWORD, is_guide=True)
+    other_guide = Client()
+    other_guide.login(username="hana", password=PASSWORD)
+    url = reverse("workbooks:cohort", args=[cohort.pk])
+    assert owner_client.get(url).status_code == 404
+    assert other_guide.get(url).status_code == 404
+    assert other_guide.get(reverse("workbooks:cohort_new", args=["small-steps"])).status_code == 404
+    assert owner_client.get(reverse("workbooks:guide")).status_code == 404
+
+
+def test_the_dashboard_shows_progress_and_gently_flags_someone_quiet(
+    guide_client: Client, owner: Any, other: Any, settings: Any
+) -> None:
+    settings.ATTUNE_FAKE_TODAY = "2025-03-10"
+    cohort = _cohort(guide_client)
+    busy = actions.join_cohort(owner, cohort)
+    quiet = actions.join_cohort(other, cohort)
+    for day in (1, 2):
+        actions.complete_day(actions.open_day(busy, day))
+    Enrolment.objects.filter(pk=busy.pk).update(last_active_at=timezone.make_aware(dt.datetime(2025, 3, 10, 9)))
+    Enrolment.objects.filter(pk=quiet.pk).update(last_active_at=timezone.make_aware(dt.datetime(2025, 3, 6, 9)))
+    page = guide_client.get(reverse("workbooks:cohort", args=[cohort.pk])).content.decode()
+    assert "Olive" in page and "Oscar" in page
+    assert "2 of 3" in page and "day 2" in page
+    assert page.count("quiet for") == 1 and "quiet for 4 days" in page
+    assert "behind" not in page.lower() and "missed" not in page.lower()
+
+
+def _session(user: Any, before: int, after: int) -> PracticeSession:
+    now = timezone.now()
+    return PracticeSession.objects.create(
+        user=user,
+        practice_slug="hand-on-heart",
+        practice_title="Hand on heart",
+        started_at=now,
+        ended_at=now,
+        outcome=Outcome.COMPLETED,
+        before_safety=before,
+        after_safety=after,
+    )
+
+
+def test_the_dashboard_shows_the_cohort_shift_only_from_workbook_practices(
+    guide_client: Client, owner: Any, other: Any
+) -> None:
+    cohort = _cohort(guide_client, start=str(timezone.localdate() - dt.timedelta(days=5)))
+    a, b = actions.join_cohort(owner, cohort), actions.join_cohort(other, cohort)
+    url = reverse("workbooks:cohort", args=[cohort.pk])
+    actions.record_practice(actions.open_day(a, 1), 1, "hand-on-heart", "Hand on heart", 3, 6)
+    actions.record_practice(actions.open_day(b, 1), 1, "hand-on-heart", "Hand on heart", 5, 6)
+    _session(owner, 0, 10)  # outside the workbook: never counted
+    assert "calibrating" in guide_client.get(url).content.decode()
+    actions.record_practice(actions.open_day(b, 2), 1, "hand-on-heart", "Hand on heart", 4, 6)
+    page = guide_client.get(url).content.decode()
+    # changes +3, +1, +2: mean 2.0, sd 1.0, standard error 1/sqrt(3) = 0.58
+    assert "+2.0" in page and "± 0.6" in page and "over 3 sessions" in page
+    assert "What is this?" in page
