@@ -12,7 +12,7 @@ them in with Django's SessionStore, and opens one websocket per member (the `web
 on uvloop). Every client sends one `beats` message a second, phases spread evenly over the second,
 and times each message until its `reading` arrives. It prints p50, p95, p99 and the maximum, the
 CPU seconds the server and this client used, and PASS or FAIL against p95 < 50 ms. Exit status 1
-on any FAIL.
+on any FAIL. Each run's server log is kept at /tmp/attune-bench-<mode>-server.log.
 
 The machine's cores are shared by the server, PostgreSQL, Redis and this client, so the figures
 are an honest upper bound for the server alone.
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import resource
@@ -167,12 +168,14 @@ class Stats:
     readings: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     connect_failures: int = 0
+    dropped: int = 0
     missing: int = 0
 
 
 async def _session(port: int, member: dict[str, Any], phase_s: float, start_at: float, seconds: int,
                    stats: Stats) -> None:
     from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed
 
     url = f"ws://127.0.0.1:{port}/ws/live/{member['recording']}/"
     headers = {"Cookie": f"sessionid={member['session']}"}
@@ -193,7 +196,7 @@ async def _session(port: int, member: dict[str, Any], phase_s: float, start_at: 
         loop = asyncio.get_running_loop()
 
         async def reader() -> None:
-            async for raw in ws:
+            async for raw in ws:  # ends quietly on a normal close; a dropped one is counted below
                 msg = json.loads(raw)
                 kind = msg.get("type")
                 if kind == "reading":
@@ -205,19 +208,24 @@ async def _session(port: int, member: dict[str, Any], phase_s: float, start_at: 
                     stats.errors[msg.get("code", "?")] = stats.errors.get(msg.get("code", "?"), 0) + 1
 
         read_task = asyncio.create_task(reader())
-        for i in range(seconds):
-            delay = start_at + phase_s + i - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            seq += 1
-            text = json.dumps({"type": "beats", "seq": seq, "rr_ms": [_rr_ms(k)], "sent_ms": i})
-            k += 1
-            pending[seq] = time.perf_counter()
-            await ws.send(text)
-            stats.sent += 1
-        await asyncio.sleep(2.0)  # let the last readings arrive
+        try:
+            for i in range(seconds):
+                delay = start_at + phase_s + i - loop.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                seq += 1
+                text = json.dumps({"type": "beats", "seq": seq, "rr_ms": [_rr_ms(k)], "sent_ms": i})
+                k += 1
+                pending[seq] = time.perf_counter()
+                await ws.send(text)
+                stats.sent += 1
+            await asyncio.sleep(2.0)  # let the last readings arrive
+        except ConnectionClosed:
+            stats.dropped += 1
         stats.missing += len(pending)
         read_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
+            await read_task
 
 
 async def _run_clients(port: int, members: list[dict[str, Any]], seconds: int, connect_rate: float) -> Stats:
@@ -304,14 +312,22 @@ def run_mode(mode: str, sessions: int, seconds: int, processes: int, connect_rat
             cpu = server.cpu_s() - cpu0
         finally:
             server.stop()
+            log = (data_dir / "server.log").read_text(errors="replace").strip().splitlines()
+            kept = Path(tempfile.gettempdir()) / f"attune-bench-{mode}-server.log"
+            kept.write_text("\n".join(log) + "\n")
+            tail = [ln for ln in log if "Traceback" in ln or "Error" in ln][-5:]
+            if tail:
+                print(f"  server log ({kept}) has errors, last ones:\n    " + "\n    ".join(tail))
     lat = sorted(stats.latencies_ms)
     p50, p95, p99 = (_percentile(lat, q) for q in (50, 95, 99))
     client_cpu = (own1.ru_utime - own0.ru_utime) + (own1.ru_stime - own0.ru_stime)
-    ok = (stats.connect_failures == 0 and not stats.errors and stats.missing == 0 and stats.readings == stats.sent
-          and stats.sent == sessions * seconds and p95 < P95_LIMIT_MS)
+    complete = (stats.connect_failures == 0 and stats.dropped == 0 and not stats.errors and stats.missing == 0
+                and stats.readings == stats.sent == sessions * seconds)
+    ok = complete and p95 < P95_LIMIT_MS
     print(f"  messages sent {stats.sent}, readings {stats.readings}, missing {stats.missing}, "
-          f"connect failures {stats.connect_failures}, errors {stats.errors or 'none'}")
-    print(f"  beat-to-reading latency ms: p50 {p50:.1f}  p95 {p95:.1f}  p99 {p99:.1f}  max {lat[-1] if lat else 0:.1f}")
+          f"connect failures {stats.connect_failures}, dropped {stats.dropped}, errors {stats.errors or 'none'}")
+    top = lat[-1] if lat else 0.0
+    print(f"  beat-to-reading latency ms: p50 {p50:.1f}  p95 {p95:.1f}  p99 {p99:.1f}  max {top:.1f}")
     print(f"  CPU over {wall:.0f} s (ramp + run): server {cpu:.1f} s ({100 * cpu / wall:.0f} % of one core), "
           f"bench client {client_cpu:.1f} s ({100 * client_cpu / wall:.0f} %)")
     print(f"  {'PASS' if ok else 'FAIL'}: p95 {p95:.1f} ms {'<' if p95 < P95_LIMIT_MS else '>='} {P95_LIMIT_MS:g} ms"

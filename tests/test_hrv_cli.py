@@ -63,5 +63,7 @@ def test_it_runs_without_django_or_pandas() -> None:
         "bad = [m for m in ('django', 'pandas', 'matplotlib') if m in sys.modules]; "
         "sys.exit(rc or (3 if bad else 0))"
     )
-    proc = subprocess.run([sys.executable, "-c", code, str(POLAR)], cwd=ROOT, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(POLAR)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stderr

@@ -127,7 +127,9 @@ class Coherence:
     method: str
 
 
-def coherence_numbers(spec: ShortSpectrum, psd: FloatArray, pacer_hz: float | None) -> tuple[float, float, float, float]:
+def coherence_numbers(
+    spec: ShortSpectrum, psd: FloatArray, pacer_hz: float | None
+) -> tuple[float, float, float, float]:
     """Ratio, peak frequency, peak power and total power (the fast path of the streaming meter)."""
     if pacer_hz is None:
         peak_hz, _ = spec.peak(psd, *COHERENCE_PEAK_BAND_HZ)

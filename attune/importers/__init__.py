@@ -13,9 +13,10 @@ import os
 from pathlib import Path
 
 from attune.importers import ecg_csv, opensignals, wfdb
+from attune.importers.rr_text import RRRecord, read_rr
 from attune.importers.types import EcgRecord
 
-__all__ = ["EcgRecord", "load_ecg"]
+__all__ = ["EcgRecord", "RRRecord", "load_ecg", "read_rr"]
 
 _WFDB_SUFFIXES = {".hea", ".dat", ".atr"}
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ""}

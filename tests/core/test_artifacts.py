@@ -20,7 +20,7 @@ def sinus(n: int = 300, seed: int = 1) -> np.ndarray:
     """Sinus-like RR: 850 ms, a gentle 0.25 Hz swing and a little noise."""
     rng = np.random.default_rng(seed)
     i = np.arange(n)
-    return 850.0 + 25.0 * np.sin(2 * np.pi * i / 4.0) + rng.normal(0, 5, n)
+    return np.asarray(850.0 + 25.0 * np.sin(2 * np.pi * i / 4.0) + rng.normal(0, 5, n), dtype=np.float64)
 
 
 def test_it_flags_a_premature_beat_as_ectopic_and_keeps_the_beats_around_it_in_place() -> None:

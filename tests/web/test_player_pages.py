@@ -108,3 +108,15 @@ def _in_package(rel: str) -> bool:
     import attune.web
 
     return (Path(attune.web.__file__).parent / "static" / rel).is_file()
+
+
+def test_the_player_leads_back_to_a_workbook_day_when_sent_from_one(owner_client: Any) -> None:
+    url = reverse("practices:player", args=["six-breaths-a-minute"])
+    html = owner_client.get(url + "?next=/workbooks/1/day/3/").content.decode()
+    assert 'href="/workbooks/1/day/3/"' in html and "Back to your workbook" in html
+
+
+def test_the_player_ignores_a_next_link_to_another_site(owner_client: Any) -> None:
+    url = reverse("practices:player", args=["six-breaths-a-minute"])
+    html = owner_client.get(url + "?next=https://elsewhere.example/steal").content.decode()
+    assert "elsewhere.example" not in html and "Back to today" in html

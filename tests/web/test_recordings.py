@@ -203,3 +203,20 @@ def test_the_data_export_includes_every_recording_with_its_intervals(owner: Any,
     assert files[f"rr/attune-rr-{rec.pk}.txt"].count("\n") == rr.size + sum(
         1 for ln in files[f"rr/attune-rr-{rec.pk}.txt"].splitlines() if ln.startswith("#")
     )
+
+
+def test_the_data_export_carries_each_recording_as_an_rr_text_file(
+    finished: tuple[Recording, np.ndarray], owner: Any, other: Any
+) -> None:
+    import io
+    import zipfile
+
+    from attune.web.accounts.export import build_export
+
+    recording, rr = finished
+    _recorded(other, rr[:80])
+    with zipfile.ZipFile(io.BytesIO(build_export(owner))) as zf:
+        rr_files = [n for n in zf.namelist() if n.startswith("rr/")]
+        assert rr_files == [f"rr/attune-rr-{recording.pk}.txt"]
+        lines = [ln for ln in zf.read(rr_files[0]).decode().splitlines() if ln and not ln.startswith("#")]
+    assert_allclose([float(x) for x in lines], rr, rtol=1e-6)

@@ -181,4 +181,10 @@ def build_export(user: Any, now: dt.datetime | None = None) -> bytes:
         add(JSON_NAME, json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
         for name, rows in tables.items():
             add(f"{name}.csv", table_csv(rows))
+        # Apps may add whole files too (recordings as RR text files, for example).
+        for module in member_data_modules():
+            files = getattr(module, "export_member_files", None)
+            if files is not None:
+                for name, text in files(user).items():
+                    add(name, text)
     return buffer.getvalue()

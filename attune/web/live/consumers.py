@@ -66,6 +66,11 @@ _compute_finish = sync_to_async(actions.compute_finish, thread_sensitive=False)
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
+    # No channel layer: a connection talks only to its own browser, and the database is what the
+    # server processes share. (With Redis, a channel per connection would mean one blocking Redis
+    # read per connection; under load those time out and drop connections.)
+    channel_layer_alias = None
+
     recording_id: int
     meter: StreamingMeter
     acked_seq: int

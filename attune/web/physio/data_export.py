@@ -19,7 +19,7 @@ def export_member_data(user: Any) -> dict[str, list[dict[str, Any]]]:
 def export_member_files(user: Any) -> dict[str, str]:
     """Each recording's RR intervals as a text file (the same text as the download), by file name.
 
-    Not yet part of the export contract in accounts/export.py; offered for the zip.
+    accounts/export.py writes each one into the zip beside the tables.
     """
     return {
         f"rr/attune-rr-{r.pk}.txt": r.rr_text()

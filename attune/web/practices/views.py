@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from attune.content.practices import CONDITION_DESCRIPTIONS, CONDITIONS, STATE_DESCRIPTIONS, STATES, WITH, Practice
@@ -146,12 +147,18 @@ def player(request: HttpRequest, slug: str) -> HttpResponse:
         "finishUrl": reverse("practices:session_finish", args=[0]),
         "historyUrl": reverse("today:history"),
     }
+    # Where "done" leads back to: Today, or the page that sent the member here (a workbook day).
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = ""
     context = {
         **practice_card(practice),
         "player_data": data,
         "before_groups": _reading_groups("before"),
         "after_groups": _reading_groups("after"),
         "crisis": crisis_resources(),
+        "back_url": back or reverse("today:today"),
+        "back_label": "Back to your workbook" if back else "Back to today",
     }
     return render(request, "practices/player.html", context)
 
