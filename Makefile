@@ -61,7 +61,7 @@ test-pg: $(BIN)/.dev
 test-core: $(CORE_VENV)/bin/.core
 	$(CORE_VENV)/bin/python -c "import importlib.util as u, sys; sys.exit(u.find_spec('django') is not None)"
 	$(CORE_VENV)/bin/python -m pytest -q -p no:cacheprovider -W ignore::pytest.PytestConfigWarning \
-		tests/core tests/importers tests/content
+		tests/core tests/importers tests/content tests/test_hrv_cli.py
 
 bench: $(BIN)/.dev
 	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import warnings
 
 from django.core.asgi import get_asgi_application
+
+# WhiteNoise hands Django a synchronous file iterator for static files; under ASGI Django reads it in a
+# worker thread and warns once per file. That is fine for small static files, so the warning is noise.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attune.web.settings")
 django_asgi_app = get_asgi_application()

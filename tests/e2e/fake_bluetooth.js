@@ -135,12 +135,15 @@
   };
   Object.defineProperty(Navigator.prototype, 'bluetooth', { get: () => bluetooth, configurable: true });
 
-  // Keep every websocket the page opens, so a test can cut one as a network drop would.
+  // Keep every websocket the page opens, so a test can cut one as a network drop would. With
+  // window.__blockSockets set, new websockets go to a closed loopback port: the live connection
+  // never comes back (HTTP still works).
   const Native = window.WebSocket;
   window.__sockets = [];
+  window.__blockSockets = false;
   window.WebSocket = class extends Native {
-    constructor(...args) {
-      super(...args);
+    constructor(url, ...rest) {
+      super(window.__blockSockets ? 'ws://127.0.0.1:9/blocked/' : url, ...rest);
       window.__sockets.push(this);
     }
   };

@@ -98,6 +98,10 @@ def test_a_member_goes_round_the_daily_loop(server: Any, browser: Any, width: st
     assert re.search(r"4\s*→\s*7", body), "the before-to-after reading shows in history"
     page.wait_for_selector(".uplot canvas")
     assert page.locator("table").count() >= 1
+    # Today's check-in (felt safety 4) is the chart's last point, and the table says the same.
+    chart = json.loads(page.locator("#safety-data").text_content() or "{}")
+    assert chart["points"][-1] == [chart["last"], 4], chart
+    assert page.locator(".table-details tbody tr").first.locator("td").nth(1).text_content() == "4.0"
     shot(page, f"loop-{width}-06-history")
 
     # Export: the session is in the zip, as JSON and as CSV.
@@ -110,11 +114,13 @@ def test_a_member_goes_round_the_daily_loop(server: Any, browser: Any, width: st
         names = zf.namelist()
         data = json.loads(zf.read("attune-export.json"))
         csv_names = [n for n in names if n.endswith(".csv")]
+        session_csv = "".join(zf.read(n).decode() for n in csv_names if "session" in n)
     sessions = [rows for table, rows in data["tables"].items() if "session" in table]
     assert any(
         row.get("practice_slug") == PRACTICE and row.get("after_safety") == 7 for rows in sessions for row in rows
     ), data["tables"].keys()
     assert csv_names, names
+    assert PRACTICE in session_csv, "the session is in the CSV too"
 
     # Delete the account: everything goes, and the old password no longer opens anything.
     page.goto(server.url + "/accounts/settings/delete/")

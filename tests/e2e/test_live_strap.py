@@ -155,3 +155,43 @@ def test_a_dropped_websocket_and_a_dropped_strap_never_count_a_beat_twice(server
     assert row["beats"] == delivered.size
     assert_array_equal(np.asarray(row["rr_ms"]), delivered)
     assert_allclose(row["rmssd_ms"], time_domain(clean_rr(delivered).nn_ms).rmssd_ms, rtol=1e-9)
+
+
+def test_when_the_websocket_never_comes_back_finish_closes_over_http_and_says_what_was_lost(
+    server: Any, desktop: Any
+) -> None:
+    notes = polar_notifications(max_s=85)
+    sign_in(server, desktop.context, "polar-offline")
+    open_with_replay(desktop, notes)
+    desktop.goto(f"{server.url}/live/")
+    desktop.get_by_role("button", name="Connect a strap").click()
+    desktop.locator("#live[data-state='session']").wait_for()
+    run_replay(desktop, 80)
+    # The live connection goes for good; beats keep arriving and wait on the device.
+    desktop.evaluate("window.__blockSockets = true; window.__sockets.at(-1).close()")
+    desktop.clock.run_for(10_000)
+    assert desktop.evaluate("window.__fakeStrap.done") is True  # every beat is on the page now
+    unsent_before = desktop.evaluate("window.__fakeStrap.deliveredRaw.length") - int(
+        desktop.locator("#live").get_attribute("data-beats-stored")
+    )
+    assert unsent_before > 0
+    desktop.get_by_role("button", name="Finish and save").click()
+    for _ in range(10):  # FINISH_PATIENCE_MS is 15 s of page time
+        if desktop.locator("#live").get_attribute("data-finished") == "true":
+            break
+        desktop.clock.run_for(2_000)
+        desktop.wait_for_timeout(50)
+    desktop.wait_for_function(
+        "() => document.getElementById('live').dataset.finished === 'true'", polling=50, timeout=20_000
+    )
+    live = desktop.locator("#live")
+    assert live.get_attribute("data-finished-via") == "http"
+    (row,) = recording_rows(server, "polar-offline")
+    delivered = np.asarray(desktop.evaluate("window.__fakeStrap.deliveredRaw"), dtype=float) * (1000 / 1024)
+    unsent = int(live.get_attribute("data-unsent-beats"))
+    assert row["ended_at"] is not None and unsent > 0
+    assert row["beats"] + unsent == delivered.size  # what was stored plus what could not be sent
+    assert_array_equal(np.asarray(row["rr_ms"]), delivered[: row["beats"]])
+    note = desktop.locator("[data-role='done-note']").inner_text()
+    assert f"The last {unsent} heartbeats could not be sent" in note
+    assert f"with the {row['beats']} heartbeats the server already had" in note

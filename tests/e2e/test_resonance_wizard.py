@@ -24,6 +24,12 @@ def test_quick_mode_records_five_rates_shows_the_evidence_and_applies_the_best(s
     assert phone.locator("[data-role='title']").inner_text() == "6.5 breaths a minute"
     assert "simulated" in phone.locator("[data-role='source']").inner_text()
 
+    phone.clock.run_for(45_000)  # well into the first (one-minute) segment
+    phone.wait_for_timeout(300)
+    shot(phone, "resonance-running-phone", full_page=False)
+    phone.set_viewport_size({"width": 1280, "height": 900})
+    shot(phone, "resonance-running-desktop", full_page=False)
+    phone.set_viewport_size({"width": 390, "height": 844})
     shot_taken = False
     for _ in range(200):  # at most 1000 s of fake time; quick mode needs about 430
         if phone.locator("#live").get_attribute("data-scored") == "true":
@@ -35,6 +41,9 @@ def test_quick_mode_records_five_rates_shows_the_evidence_and_applies_the_best(s
             shot_taken = True
     phone.locator("#live[data-state='result']").wait_for(timeout=20_000)
     shot(phone, "resonance-result-phone")
+    phone.set_viewport_size({"width": 1280, "height": 900})
+    shot(phone, "resonance-result-desktop")
+    phone.set_viewport_size({"width": 390, "height": 844})
 
     rows = phone.locator("[data-role='evidence'] tbody tr")
     assert rows.count() == 5

@@ -1,7 +1,8 @@
 """Issue 5's acceptance flow in a real Chromium against a real server.
 
 A guide uploads a workbook, creates a cohort and invites; a member joins through the link and
-completes a day (reading, a practice with before and after, a journal answer); the guide sees the
+completes a day (reading, a practice with before and after, a journal answer), and does the next
+day's practice in the real player, which leads back to the day and counts for it; the guide sees the
 progress but not the private answer; the member shares it and the guide sees it; the member takes
 it back and the guide no longer sees it. Then the member prints the workbook with their answers.
 """
@@ -67,6 +68,39 @@ def _context(browser: Any, viewport: dict[str, int]) -> Any:
     ctx = browser.new_context(viewport=viewport, **extra)
     ctx.set_default_timeout(10_000)
     return ctx
+
+
+def _chip(page: Any, name: str, value: str) -> None:
+    page.locator(f"label.chip:has(input[name='{name}'][value='{value}'])").first.click()
+
+
+def _practice_in_the_player(browser: Any, member_ctx: Any, day_url: str, errors: list[str]) -> None:
+    """Begin the day's practice in the real player (on a fast clock) and come back to the day."""
+    ctx = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, storage_state=member_ctx.storage_state()
+    )
+    ctx.set_default_timeout(10_000)
+    page = ctx.new_page()
+    _watch(page, errors)
+    page.clock.install()
+    page.goto(day_url)
+    page.get_by_role("link", name="Begin the practice").click()
+    page.wait_for_url(re.compile(r"/practices/hand-on-heart/play/\?next="))
+    _chip(page, "before-safety", "2")
+    page.locator("#before [data-action=save]").click()
+    page.wait_for_selector("#run:not([hidden])")
+    for _ in range(40):  # up to 20 simulated minutes, in 30 s strides
+        if page.locator("#after:not([hidden])").count():
+            break
+        page.clock.run_for(30_000)
+    _chip(page, "after-safety", "7")
+    page.locator("#after [data-action=save]").click()
+    page.wait_for_selector("#done:not([hidden])")
+    shot(page, "workbook-phone-03-player-done")
+    page.get_by_role("link", name="Back to your workbook").click()
+    page.wait_for_url(day_url)
+    assert "felt safety 2 → 7" in page.content()
+    ctx.close()
 
 
 def _watch(page: Any, errors: list[str]) -> None:
@@ -146,10 +180,13 @@ def test_a_guide_leads_a_cohort_and_sees_only_what_a_member_shares(server: Any, 
     member.wait_for_url(re.compile(r"/day/2/$"))
     assert "Day 1 is done. Day 2 is there whenever you're ready." in member.content()
 
+    # Day 2's practice through the real player, which leads back to the day and counts for it.
+    _practice_in_the_player(browser, member_ctx, member.url, errors)
+
     # The guide sees the progress, but not the private answer.
     guide.goto(dashboard)
     people = guide.locator("table.wb-people").inner_text()
-    assert "mara_wb" in people and "1 of 3" in people
+    assert "mara_wb" in people and "1 of 3" in people and "day 2" in people
     assert ANSWER not in guide.content()
     assert "calibrating" in guide.content()
     shot(guide, "workbook-desktop-03-guide-progress")

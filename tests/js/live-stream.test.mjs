@@ -270,17 +270,64 @@ test('close stops a pending reconnect', () => {
   assert.equal(stream.status, 'closed');
 });
 
-test('after rate_limited it sends the unacknowledged messages again after a pause', () => {
+test('after rate_limited it waits retry_after_ms, then resends from expected_seq', () => {
   const { clock, net, stream } = setup();
   stream.connect();
   net.last().accept(0);
   stream.sendBeats([800]);
   stream.sendBeats([810]);
+  stream.sendBeats([820]);
+  // The server stored 1, then refused 2 (and so 3 arrives out of order).
   net.last().reply({ type: 'ack', seq: 1 });
-  net.last().reply({ type: 'error', code: 'rate_limited', message: 'slow down' });
+  net.last().reply({ type: 'error', code: 'rate_limited', expected_seq: 2, retry_after_ms: 250, message: 'slow down' });
+  net.last().reply({ type: 'error', code: 'out_of_order', expected_seq: 2, seq: 3, message: 'expected 2' });
   const before = net.last().beats().length;
-  clock.advance(999);
-  assert.equal(net.last().beats().length, before);
+  // Beats that arrive during the pause wait in the buffer.
+  stream.sendBeats([830]);
+  clock.advance(249);
+  assert.equal(net.last().beats().length, before, 'nothing is sent during the pause');
   clock.advance(1);
-  assert.deepEqual(net.last().beats().slice(before).map((m) => m.seq), [2]);
+  assert.deepEqual(net.last().beats().slice(before).map((m) => m.seq), [2, 3, 4]);
+  assert.deepEqual(net.last().beats().slice(before).map((m) => m.rr_ms[0]), [810, 820, 830]);
+  assert.equal(stream.pending, 3);
+});
+
+test('rate_limited with an expected_seq beyond the last ack drops what the server already stored', () => {
+  const { clock, net, stream } = setup();
+  stream.connect();
+  net.last().accept(0);
+  stream.sendBeats([800]);
+  stream.sendBeats([810]);
+  stream.sendBeats([820]);
+  // The acks for 1 and 2 were lost, but the error says 1 and 2 are stored.
+  net.last().reply({ type: 'error', code: 'rate_limited', expected_seq: 3, retry_after_ms: 100, message: 'slow down' });
+  const before = net.last().beats().length;
+  clock.advance(100);
+  assert.deepEqual(net.last().beats().slice(before).map((m) => m.seq), [3]);
+  assert.equal(stream.ackedSeq, 2);
+});
+
+test('rate_limited without a usable retry_after_ms pauses for the default, and never longer than the cap', async () => {
+  const { RATE_LIMIT_PAUSE_MS, RATE_LIMIT_MAX_PAUSE_MS, rateLimitPauseMs } = await import(
+    '../../attune/web/static/js/live-stream.js'
+  );
+  assert.equal(rateLimitPauseMs({}), RATE_LIMIT_PAUSE_MS);
+  assert.equal(rateLimitPauseMs({ retry_after_ms: -5 }), RATE_LIMIT_PAUSE_MS);
+  assert.equal(rateLimitPauseMs({ retry_after_ms: 'soon' }), RATE_LIMIT_PAUSE_MS);
+  assert.equal(rateLimitPauseMs({ retry_after_ms: 51 }), 51);
+  assert.equal(rateLimitPauseMs({ retry_after_ms: 10 ** 9 }), RATE_LIMIT_MAX_PAUSE_MS);
+});
+
+test('a finish refused by the rate limit is sent again after the pause', () => {
+  const { clock, net, stream } = setup();
+  stream.connect();
+  net.last().accept(0);
+  stream.sendBeats([800]);
+  net.last().reply({ type: 'ack', seq: 1 });
+  stream.finish();
+  const finishes = () => net.last().sent.filter((m) => m.type === 'finish').length;
+  assert.equal(finishes(), 1);
+  net.last().reply({ type: 'error', code: 'rate_limited', expected_seq: 2, retry_after_ms: 51, message: 'slow down' });
+  clock.advance(51);
+  assert.equal(finishes(), 2);
 });

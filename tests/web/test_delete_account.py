@@ -65,7 +65,7 @@ def test_the_page_explains_exactly_what_is_deleted(owner_client: Client, owner: 
     assert reverse("accounts:export") in html
     assert '<label for="id_password">' in html
     if apps.is_installed("attune.web.checkins"):
-        assert "Checkins" in html
+        assert "Check-ins" in html
 
 
 def test_a_wrong_or_missing_password_deletes_nothing(owner_client: Client, owner: Any) -> None:

@@ -69,3 +69,30 @@ def test_every_page_is_filled_for_the_demo_member() -> None:
     assert "safety-data" in history and "Day by day" in history and '<table class="changes">' in history
     assert re.search(r"[+-]\d\.\d</strong>", history)
     assert client.get(reverse("today:today")).status_code == 200
+
+
+def test_no_page_a_demo_member_can_reach_fails() -> None:
+    """Follow every same-site link two clicks deep from Today as the demo member: nothing 500s."""
+    run_demo()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="demo"))
+    skip = ("/accounts/logout", "/admin", "/static/", "#")
+    seen: dict[str, int] = {}
+    frontier = ["/", "/physio/recordings/", "/workbooks/"]
+    for _depth in range(2):
+        found: list[str] = []
+        for url in frontier:
+            response = client.get(url)
+            seen[url] = response.status_code
+            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+                continue
+            for href in re.findall(r'href="(/[^"#]*)', response.content.decode()):
+                href = href.replace("&amp;", "&")
+                if href not in seen and href not in found and not href.startswith(skip):
+                    found.append(href)
+        frontier = found
+    for url in frontier:
+        seen[url] = client.get(url).status_code
+    assert len(seen) > 20, sorted(seen)
+    assert {u: s for u, s in seen.items() if s >= 500} == {}
+    assert seen["/history/"] == 200 and seen["/practices/"] == 200 and seen["/physio/recordings/"] == 200

@@ -100,7 +100,7 @@ def test_before_and_after_reads_calibrating_until_three_sessions(owner_client: C
             owner, practice_slug="a-nature-sit", practice_title="A nature sit", before_safety=before, after_safety=after
         )
     html = owner_client.get(URL).content.decode()
-    assert "calibrating (2 of 3)" in html
+    assert "calibrating (2&nbsp;of&nbsp;3)" in html
     make_session(owner, practice_slug="a-nature-sit", practice_title="A nature sit", before_safety=5, after_safety=6)
     html = owner_client.get(URL).content.decode()
     # changes 2, 3, 1: mean 2.0, sample sd 1.0, standard error 1/sqrt(3) = 0.577
@@ -135,3 +135,39 @@ def test_safety_change_summary_matches_a_hand_computation() -> None:
     assert not s.calibrating
     assert safety_change("x", "X", 0, 0, 0).mean is None
     assert safety_change("x", "X", 1, 2, 4).standard_error is None
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_days_follow_a_far_time_zone_where_the_utc_date_differs(owner_client: Client, owner: Any, zone: str) -> None:
+    owner.timezone = zone
+    owner.save(update_fields=["timezone"])
+    tz = zoneinfo.ZoneInfo(zone)
+    day = (timezone.now().astimezone(tz) - dt.timedelta(days=3)).date()
+    # 23:50 on ``day`` and 00:10 the next day: twenty minutes apart, two of the member's days,
+    # yet on the same UTC date (UTC+14 and UTC-11 both put these two moments on one UTC date).
+    late = dt.datetime.combine(day, dt.time(23, 50), tzinfo=tz)
+    early = late + dt.timedelta(minutes=20)
+    assert late.astimezone(dt.timezone.utc).date() == early.astimezone(dt.timezone.utc).date()
+    make_checkin(owner, when=late, felt_safety=2)
+    make_checkin(owner, when=early, felt_safety=8)
+    make_session(owner, when=early + dt.timedelta(minutes=1))
+    response = owner_client.get(URL, {"range": "30"})
+    html = response.content.decode()
+    points = dict(map(tuple, chart(html)["points"]))
+    assert points[day.isoformat()] == 2 and points[(day + dt.timedelta(days=1)).isoformat()] == 8
+    next_day = day + dt.timedelta(days=1)
+    heading = f"{next_day:%A} {next_day.day} {next_day:%B %Y}"
+    assert heading in html and "23:50" in html and "00:10" in html and "00:11" in html
+
+
+def test_within_a_day_check_ins_and_sessions_interleave_latest_first(owner_client: Client, owner: Any) -> None:
+    london = zoneinfo.ZoneInfo("Europe/London")
+    day = (timezone.now().astimezone(london) - dt.timedelta(days=2)).date()
+    at = lambda h, m: dt.datetime.combine(day, dt.time(h, m), tzinfo=london)  # noqa: E731
+    make_checkin(owner, when=at(7, 1))
+    make_session(owner, when=at(8, 2), practice_title="Morning practice")
+    make_checkin(owner, when=at(20, 3))
+    html = owner_client.get(URL).content.decode()
+    article = html[html.index(f"{day:%A} {day.day} {day:%B %Y}"):]
+    article = article[: article.index("</article>")]
+    assert article.index("20:03") < article.index("08:02") < article.index("07:01")

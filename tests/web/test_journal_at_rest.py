@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 ANSWER = "The heron stood by the weir at 7:41 and I breathed out slowly."
+PROMPT_ANSWER = "On the ferry with my brother, shoulders low, 3308 gulls."
 TITLE = "Heron morning, unmistakable 5219"
 OLD = "old:" + base64.urlsafe_b64encode(bytes(range(32))).decode().rstrip("=")
 NEW = "new:" + base64.urlsafe_b64encode(bytes(range(32, 64))).decode().rstrip("=")
@@ -28,14 +29,23 @@ from django.contrib.auth import get_user_model
 from attune.web.journal.actions import write_entry
 user = get_user_model().objects.create_user("heronwatcher", "h@example.test", "a long passphrase here")
 write_entry(user, title={TITLE!r}, body={ANSWER!r})
+# and an answer to the built-in workbook's first prompt, through the same path as the day page
+from attune.web.journal.actions import answer_prompt
+from attune.web.workbooks import actions
+from attune.web.workbooks.models import Workbook
+actions.sync_builtin()
+enrolment = actions.enrol_self_paced(user, Workbook.objects.get(slug="coming-home-to-safety"))
+prompt = enrolment.version.content.day(1).prompts[0]
+answer_prompt(user, workbook_slug="coming-home-to-safety", workbook_version=enrolment.version.number, day=1,
+              prompt=prompt, body={PROMPT_ANSWER!r})
 """
 
 READ = """
 import django; django.setup()
 from attune.web.journal.models import JournalEntry
-entry = JournalEntry.objects.get(user__username="heronwatcher")
-print("KEY=" + entry.key_id)
-print("TEXT=" + entry.text)
+for entry in JournalEntry.objects.filter(user__username="heronwatcher").order_by("pk"):
+    print("KEY=" + entry.key_id)
+    print("TEXT=" + entry.text)
 """
 
 
@@ -86,7 +96,8 @@ def _copy(site: Path, tmp_path: Path) -> Path:
 def test_the_answer_cannot_be_read_in_the_database_file(site: Path) -> None:
     raw = _database_bytes(site)
     assert b"heronwatcher" in raw  # the search does look at the right bytes: plain columns are there
-    for needle in (ANSWER, "heron stood by the weir", TITLE, "unmistakable 5219"):
+    assert b"a-moment-of-ease" in raw  # ... including the prompt answer's row
+    for needle in (ANSWER, "heron stood by the weir", TITLE, "unmistakable 5219", PROMPT_ANSWER, "3308 gulls"):
         for encoding in ("utf-8", "utf-16-le"):
             assert needle.encode(encoding) not in raw
 
@@ -107,8 +118,9 @@ def test_the_members_export_has_the_answer_in_plain_text(site: Path, tmp_path: P
         document = json.loads(archive.read("attune-export.json"))
         csv_text = archive.read(next(n for n in names if n.endswith("journal_entries.csv"))).decode("utf-8")
     rows = document["tables"]["journal_entries"]
-    assert [(r["title"], r["text"], r["kind"]) for r in rows] == [(TITLE, ANSWER, "free")]
-    assert ANSWER in csv_text
+    found = sorted((r["title"], r["text"], r["kind"]) for r in rows)
+    assert found == [("", PROMPT_ANSWER, "prompt"), (TITLE, ANSWER, "free")]
+    assert ANSWER in csv_text and PROMPT_ANSWER in csv_text
 
 
 def test_the_answer_survives_a_key_rotation(site: Path, tmp_path: Path) -> None:
@@ -116,15 +128,16 @@ def test_the_answer_survives_a_key_rotation(site: Path, tmp_path: Path) -> None:
     assert "KEY=old" in _run(data_dir, OLD, "-c", READ)
 
     report = _attune(data_dir, f"{NEW},{OLD}", "manage", "rotatejournalkeys")
-    assert "re-encrypted 1, already current 0" in report
+    assert "re-encrypted 2, already current 0" in report
     assert "no entry uses 'old' any more" in report
     again = _attune(data_dir, f"{NEW},{OLD}", "manage", "rotatejournalkeys")
-    assert "re-encrypted 0, already current 1" in again
+    assert "re-encrypted 0, already current 2" in again
 
     after = _run(data_dir, NEW, "-c", READ)  # the old key is gone from the environment
-    assert "KEY=new" in after
-    assert f"TEXT={ANSWER}" in after
+    assert after.count("KEY=new") == 2
+    assert f"TEXT={ANSWER}" in after and f"TEXT={PROMPT_ANSWER}" in after
     assert ANSWER.encode() not in _database_bytes(data_dir)
+    assert PROMPT_ANSWER.encode() not in _database_bytes(data_dir)
 
 
 def test_rotation_stops_with_a_clear_message_when_a_key_is_missing(site: Path, tmp_path: Path) -> None:
@@ -138,5 +151,5 @@ def test_rotation_stops_with_a_clear_message_when_a_key_is_missing(site: Path, t
         check=False,
     )
     assert done.returncode != 0
-    assert "keys that are not in the keyring: 'old' (1 entries)" in done.stderr
+    assert "keys that are not in the keyring: 'old' (2 entries)" in done.stderr
     assert ANSWER not in done.stderr + done.stdout

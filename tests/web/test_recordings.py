@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import numpy as np
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from live_helpers import chunks, paced_rr
 from numpy.testing import assert_allclose
 
@@ -220,3 +223,70 @@ def test_the_data_export_carries_each_recording_as_an_rr_text_file(
         assert rr_files == [f"rr/attune-rr-{recording.pk}.txt"]
         lines = [ln for ln in zf.read(rr_files[0]).decode().splitlines() if ln and not ln.startswith("#")]
     assert_allclose([float(x) for x in lines], rr, rtol=1e-6)
+
+
+def _age(rec: Recording, minutes: float) -> None:
+    """Pretend the recording's last beats arrived ``minutes`` ago."""
+    Recording.objects.filter(pk=rec.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=minutes))
+
+
+def test_an_abandoned_open_recording_is_closed_with_every_beat_when_the_list_opens(owner_client: Client,
+                                                                                  owner: Any) -> None:
+    rr = paced_rr(90, seed=11)
+    stale = _recorded(owner, rr, finish=False, pacer_bpm=6.0)
+    fresh = _recorded(owner, paced_rr(30, seed=12), finish=False)
+    _age(stale, actions.STALE_AFTER.total_seconds() / 60 + 1)
+    _age(fresh, actions.STALE_AFTER.total_seconds() / 60 - 5)
+    html = owner_client.get(reverse("physio:recordings")).content.decode()
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stale.ended_at is not None and fresh.ended_at is None
+    assert "1 recording had been left open" in html
+    # Nothing lost: every stored interval is in the closed recording, and its summary is the core's.
+    assert_allclose(stale.rr_ms(), rr.astype(np.float32), rtol=0)
+    assert not LiveBeatBatch.objects.filter(recording=stale).exists()
+    assert_allclose(stale.rmssd_ms, time_domain(clean_rr(stale.rr_ms()).nn_ms).rmssd_ms, rtol=1e-9)
+
+
+def test_closing_stale_recordings_leaves_other_members_alone(owner: Any, other: Any) -> None:
+    theirs = _recorded(other, paced_rr(20), finish=False)
+    _age(theirs, 600)
+    assert actions.close_stale(owner) == 0
+    theirs.refresh_from_db()
+    assert theirs.ended_at is None
+
+
+def test_history_lists_finished_recordings_with_their_summary_line_and_before_and_after(owner: Any,
+                                                                                       other: Any) -> None:
+    from attune.web.physio.views import recent_for_history
+    from attune.web.practices.models import PracticeSession
+
+    session = PracticeSession.objects.create(user=owner, practice_slug="pacer", practice_title="Breathing pacer",
+                                             started_at=timezone.now(), before_safety=4, after_safety=7)
+    mine = _recorded(owner, paced_rr(150, seed=3), pacer_bpm=6.0, practice_session=session)
+    _recorded(owner, paced_rr(20), finish=False)  # open and recent: not listed yet
+    _recorded(other, paced_rr(150, seed=4))
+    segment = actions.start_assessment(owner)
+    _recorded(owner, paced_rr(70), assessment=segment, segment_rate_bpm=6.0, kind="resonance")
+    items = recent_for_history(owner, 30)
+    assert [i.rec.pk for i in items] == [mine.pk]
+    item = items[0]
+    assert (item.before_safety, item.after_safety) == (4, 7)
+    assert item.spark is not None and len(item.spark["points"].split()) > 10
+    assert item.spark["low_bpm"] <= mine.mean_hr_bpm <= item.spark["high_bpm"]
+    html = render_to_string("physio/_history_recordings.html", {"recordings": items})
+    assert f"{mine.time_in_coherence_s:.0f} s of {mine.duration_s:.0f} s" in html
+    assert f"{mine.mean_rmssd_live_ms:.0f} ms" in html and f"{mine.breathing_rate_bpm:.1f} a minute" in html
+    assert "4 → 7" in html and "What is this?" in html and "<polyline" in html
+
+
+def test_history_keeps_to_the_days_asked_for(owner: Any) -> None:
+    from attune.web.physio.views import recent_for_history
+
+    old = _recorded(owner, paced_rr(90, seed=5))
+    Recording.objects.filter(pk=old.pk).update(started_at=timezone.now() - dt.timedelta(days=40))
+    new = _recorded(owner, paced_rr(90, seed=6))
+    assert [i.rec.pk for i in recent_for_history(owner, 30)] == [new.pk]
+    assert [i.rec.pk for i in recent_for_history(owner, None)] == [new.pk, old.pk]
+    window = (timezone.now() - dt.timedelta(days=41), timezone.now() - dt.timedelta(days=39))
+    assert [i.rec.pk for i in recent_for_history(owner, window)] == [old.pk]

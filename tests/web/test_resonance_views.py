@@ -151,3 +151,21 @@ def test_the_assessment_index_lists_past_assessments(owner_client: Client, asses
     html = owner_client.get(reverse("physio:resonance")).content.decode()
     assert reverse("physio:resonance_result", args=[assessed.pk]) in html
     assert "dizzy" in html
+
+
+def test_each_evidence_cell_is_named_so_a_phone_can_show_a_rate_as_a_card(owner_client: Client,
+                                                                         assessed: ResonanceAssessment) -> None:
+    actions.score_assessment(assessed)
+    html = owner_client.get(reverse("physio:resonance_result", args=[assessed.pk])).content.decode()
+    assert html.count('data-label="Heart-rate swing"') == 5
+    assert html.count('data-label="Overall"') == 5
+    assert html.count('data-best="true"') == 1 and "physio/physio.css" in html
+
+
+def test_an_unscored_rate_shows_its_note_across_the_evidence_columns(owner_client: Client, owner: Any) -> None:
+    assessment = actions.start_assessment(owner, quick=True)
+    _segment(assessment, 6.0, depth_ms=40.0, seconds=70)
+    _segment(assessment, 5.0, depth_ms=40.0, seconds=30)
+    actions.score_assessment(assessment)
+    html = owner_client.get(reverse("physio:resonance_result", args=[assessment.pk])).content.decode()
+    assert 'class="evidence-note" colspan="5"' in html and "not scored" in html

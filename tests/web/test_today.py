@@ -89,3 +89,25 @@ def test_the_crisis_parser_reads_name_and_how(settings: Any) -> None:
 
     found = parse_crisis_resources("A | one\n\n  B|two  \nJust a name")
     assert [(r.name, r.how) for r in found] == [("A", "one"), ("B", "two"), ("Just a name", "")]
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_today_is_the_members_own_day_even_when_utc_has_another_date(
+    owner_client: Client, owner: Any, zone: str
+) -> None:
+    import zoneinfo
+
+    owner.timezone = zone
+    owner.save(update_fields=["timezone"])
+    tz = zoneinfo.ZoneInfo(zone)
+    local_today = timezone.now().astimezone(tz).date()
+    # Just after the member's midnight (UTC+14: still yesterday in UTC) and just before it (UTC-11:
+    # already tomorrow in UTC, for the day before).
+    first_minute = dt.datetime.combine(local_today, dt.time(0, 5), tzinfo=tz)
+    last_minute_before = first_minute - dt.timedelta(minutes=10)
+    assert first_minute.astimezone(dt.timezone.utc).date() != local_today or zone.endswith("Pago_Pago")
+    make_checkin(owner, when=last_minute_before, felt_safety=1)
+    assert "You might try" not in owner_client.get(reverse("today:today")).content.decode()
+    make_checkin(owner, when=first_minute, state="settled", felt_safety=7)
+    html = owner_client.get(reverse("today:today")).content.decode()
+    assert "You might try" in html and "Your check-in at 00:05" in html

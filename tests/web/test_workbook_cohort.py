@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +16,12 @@ from attune.web.workbooks import actions
 from attune.web.workbooks.models import Cohort, Enrolment, WorkbookVersion
 from tests.web.conftest import PASSWORD
 from tests.web.workbook_helpers import make_zip, sources, upload
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today(settings: Any) -> None:
+    """Groups start within a year or two of today, so today is pinned near the dates used here."""
+    settings.ATTUNE_FAKE_TODAY = "2025-03-10"
 
 
 def _cohort(guide_client: Client, start: str = "2025-03-03") -> Cohort:
@@ -88,7 +95,6 @@ def test_the_dashboard_is_404_for_a_member_and_for_another_guide(
 def test_the_dashboard_shows_progress_and_gently_flags_someone_quiet(
     guide_client: Client, owner: Any, other: Any, settings: Any
 ) -> None:
-    settings.ATTUNE_FAKE_TODAY = "2025-03-10"
     cohort = _cohort(guide_client)
     busy = actions.join_cohort(owner, cohort)
     quiet = actions.join_cohort(other, cohort)
@@ -120,7 +126,7 @@ def _session(user: Any, before: int, after: int) -> PracticeSession:
 def test_the_dashboard_shows_the_cohort_shift_only_from_workbook_practices(
     guide_client: Client, owner: Any, other: Any
 ) -> None:
-    cohort = _cohort(guide_client, start=str(timezone.localdate() - dt.timedelta(days=5)))
+    cohort = _cohort(guide_client, start="2025-03-05")
     a, b = actions.join_cohort(owner, cohort), actions.join_cohort(other, cohort)
     url = reverse("workbooks:cohort", args=[cohort.pk])
     actions.record_practice(actions.open_day(a, 1), 1, "hand-on-heart", "Hand on heart", 3, 6)
@@ -130,5 +136,17 @@ def test_the_dashboard_shows_the_cohort_shift_only_from_workbook_practices(
     actions.record_practice(actions.open_day(b, 2), 1, "hand-on-heart", "Hand on heart", 4, 6)
     page = guide_client.get(url).content.decode()
     # changes +3, +1, +2: mean 2.0, sd 1.0, standard error 1/sqrt(3) = 0.58
-    assert "+2.0" in page and "± 0.6" in page and "over 3 sessions" in page
+    assert "+2.0" in page and "± 0.6" in page and "over 3 sessions from 2 people" in page
     assert "What is this?" in page
+
+
+def test_the_cohort_shift_stays_hidden_while_all_its_sessions_are_one_persons(
+    guide_client: Client, owner: Any, other: Any
+) -> None:
+    cohort = _cohort(guide_client, start="2025-03-05")
+    a, _ = actions.join_cohort(owner, cohort), actions.join_cohort(other, cohort)
+    for day, (before, after) in enumerate([(3, 6), (5, 6), (4, 6)], start=1):
+        actions.record_practice(actions.open_day(a, day), 1, "hand-on-heart", "Hand on heart", before, after)
+    page = guide_client.get(reverse("workbooks:cohort", args=[cohort.pk])).content.decode()
+    assert "calibrating" in page and "at least 2 people" in page
+    assert "+2.0" not in page and "felt safety on average" not in page

@@ -157,9 +157,30 @@ def test_a_session_from_the_player_is_linked_to_the_day(owner_client: Client, ow
     owner_client.get(_day(enrolment, 1))
     start = owner_client.post(reverse("practices:session_start"), {"practice": "hand-on-heart", "safety": "4"})
     owner_client.post(start.json()["finishUrl"], {"outcome": "completed", "safety": "7"})
-    owner_client.get(_day(enrolment, 1))
+    day_page = owner_client.get(_day(enrolment, 1)).content.decode()
     progress = DayProgress.objects.get(enrolment=enrolment, day=1)
     assert progress.session_ids == [start.json()["id"]]
+    assert "felt safety 4 → 7" in day_page
+
+
+def test_begin_the_practice_opens_the_player_which_leads_back_to_the_day(owner_client: Client) -> None:
+    owner_client.get(reverse("workbooks:list"))
+    enrolment = _enrol(owner_client)
+    day_page = owner_client.get(_day(enrolment, 1)).content.decode()
+    player_url = f"{reverse('practices:player', args=['hand-on-heart'])}?next={_day(enrolment, 1)}"
+    assert f'href="{player_url}"' in day_page
+    player = owner_client.get(player_url).content.decode()
+    assert f'href="{_day(enrolment, 1)}"' in player and "Back to your workbook" in player
+
+
+def test_a_player_session_from_before_the_day_was_opened_is_not_counted(owner_client: Client, owner: Any) -> None:
+    owner_client.get(reverse("workbooks:list"))
+    enrolment = _enrol(owner_client)
+    start = owner_client.post(reverse("practices:session_start"), {"practice": "hand-on-heart", "safety": "4"})
+    owner_client.post(start.json()["finishUrl"], {"outcome": "completed", "safety": "7"})
+    owner.practice_sessions.update(started_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    owner_client.get(_day(enrolment, 1))
+    assert DayProgress.objects.get(enrolment=enrolment, day=1).session_ids == []
 
 
 def test_another_member_gets_404_on_every_page_of_an_enrolment(owner_client: Client, other_client: Client) -> None:

@@ -38,6 +38,22 @@ def test_a_changed_upload_is_version_two_and_a_member_keeps_version_one(guide_cl
     assert "more words" not in enrolment.version.content.day(1).items[0].text  # type: ignore[union-attr]
 
 
+def test_after_a_reupload_an_enrolled_member_still_reads_the_old_words_and_a_newcomer_the_new(
+    guide_client: Client, owner: Any, other: Any, owner_client: Client, other_client: Client
+) -> None:
+    upload(guide_client, make_zip(sources(extra="The first wording, about a quiet harbour.")))
+    started = actions.enrol_self_paced(owner, Workbook.objects.get())
+    upload(guide_client, make_zip(sources(extra="The second wording, about a windy hill.")))
+    day_one = owner_client.get(reverse("workbooks:day", args=[started.pk, 1])).content.decode()
+    assert "quiet harbour" in day_one and "windy hill" not in day_one
+    newcomer = actions.enrol_self_paced(other, Workbook.objects.get())
+    fresh = other_client.get(reverse("workbooks:day", args=[newcomer.pk, 1])).content.decode()
+    assert "windy hill" in fresh and "quiet harbour" not in fresh
+    versions = guide_client.get(reverse("workbooks:versions", args=["small-steps"])).content.decode()
+    assert versions.count("<tr><td>") == 2  # both versions are kept and listed
+    assert WorkbookVersion.objects.get(number=1).sources["days/day-01.md"].count("quiet harbour") == 1
+
+
 def test_the_same_upload_twice_publishes_nothing_new(guide_client: Client) -> None:
     upload(guide_client, make_zip(sources()))
     response = upload(guide_client, make_zip(sources()), name="again.zip")

@@ -32,7 +32,7 @@ TIMEZONE_REGIONS = (
 )
 TOO_LONG = "Please keep it to %(limit_value)d characters or fewer (this has %(show_value)d)."
 PACER_MIN_BPM = 3.0
-PACER_MAX_BPM = 12.0
+PACER_MAX_BPM = 10.0
 
 
 def _place(name: str) -> str:

@@ -116,12 +116,20 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_change.html", {"form": form})
 
 
+# How each table of the export reads to a person (the file names stay as they are).
+TABLE_LABELS = {"checkins": "check-ins"}
+
+
+def _counts(tables: dict[str, list[Any]]) -> list[tuple[str, int]]:
+    return [(TABLE_LABELS.get(name, name.replace("_", " ")), len(rows)) for name, rows in tables.items()]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def export(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         tables = collect_member_data(request.user)
-        counts = [(name.replace("_", " "), len(rows)) for name, rows in tables.items()]
+        counts = _counts(tables)
         return render(request, "accounts/export.html", {"counts": counts})
     response = HttpResponse(build_export(request.user), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{export_filename(request.user)}"'
@@ -140,7 +148,7 @@ def delete(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Your account and everything in it are deleted. Thank you for the time you spent here.")
         return redirect(settings.LOGOUT_REDIRECT_URL)
     tables = collect_member_data(request.user)
-    counts = [(name.replace("_", " "), len(rows)) for name, rows in tables.items()]
+    counts = _counts(tables)
     return render(request, "accounts/delete.html", {"form": form, "counts": counts})
 
 

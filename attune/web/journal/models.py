@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -180,6 +181,13 @@ class JournalEntry(models.Model):
         words = self.text.split()
         short = " ".join(words[:10])
         return short + ("…" if len(words) > 10 else "")
+
+    @cached_property
+    def workbook_title(self) -> str:
+        """The answered workbook's title as published (the slug if it is not known); "" for a free entry."""
+        from attune.web.journal.prompts import workbook_title
+
+        return workbook_title(self.workbook_slug, self.workbook_version) if self.workbook_slug else ""
 
     @property
     def is_shared(self) -> bool:

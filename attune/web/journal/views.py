@@ -146,7 +146,7 @@ def answer(request: HttpRequest) -> HttpResponse:
     prompt = None
     if form.is_valid():
         data = form.cleaned_data
-        prompt = find_prompt(data["workbook"], data["version"], data["day"], data["prompt_key"])
+        prompt = find_prompt(data["workbook"], data["version"], data["day"], data["prompt_key"], user=request.user)
         if prompt is None:
             form.add_error(None, "That question is not part of this workbook day, so the answer was not saved.")
     if not form.is_valid() or prompt is None:

@@ -15,8 +15,12 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
+from attune.web.checkins.forms import chip_groups
 from attune.web.physio import actions, meter
 from attune.web.physio.models import RESONANCE_RATES_BPM, ResonanceAssessment
+from attune.web.practices.forms import ReadingForm
+from attune.web.practices.models import PACER_SLUG
+from attune.web.today.safety import crisis_resources
 
 # What the pacer offers on this page (pacer-clock.js accepts 3 to 10 breaths a minute).
 PACER_MIN_BPM = 3.0
@@ -49,7 +53,11 @@ def _default_bpm(request: HttpRequest) -> float | None:
 @login_required
 @require_GET
 def practice(request: HttpRequest) -> HttpResponse:
-    """Choose a strap or the demo strap and a pace, then practise with live readings."""
+    """Choose a pace and a sensor, then practise with live readings.
+
+    The practice is also a practice session of the breathing pacer, so the optional felt-safety
+    readings before and after are stored with it (and show in History) and the recording links to it.
+    """
     default_bpm = _default_bpm(request)
     config: dict[str, Any] = {
         "start_url": reverse("physio:start"),
@@ -57,10 +65,16 @@ def practice(request: HttpRequest) -> HttpResponse:
         "initial_bpm": default_bpm or FALLBACK_BPM,
         "min_bpm": PACER_MIN_BPM,
         "max_bpm": PACER_MAX_BPM,
+        # The practice session that carries the felt-safety readings before and after.
+        "session_start_url": reverse("practices:session_start"),
+        "session_practice": PACER_SLUG,
         **_windows(),
     }
     context = {
         "config": config,
+        "before_groups": chip_groups(ReadingForm(prefix="before"), ("safety", "state")),
+        "after_groups": chip_groups(ReadingForm(prefix="after"), ("safety", "state")),
+        "crisis": crisis_resources(),
         "default_bpm": default_bpm,
         "pacer_url": _maybe_reverse("practices:pacer"),
         "resonance_url": reverse("live:resonance"),

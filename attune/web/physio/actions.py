@@ -10,6 +10,7 @@ transaction is ``BEGIN IMMEDIATE`` (settings), which serialises writers. The uni
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 from collections.abc import Sequence
@@ -37,6 +38,9 @@ AppendStatus = Literal["stored", "duplicate", "out_of_order", "closed", "missing
 # A reading counts as coherent at or above this coherence value (see docs/recordings.md).
 COHERENCE_THRESHOLD = 1.0
 MAX_FINISH_ATTEMPTS = 5
+# An open recording with no beats for this long is abandoned (the tab closed, the network went):
+# the member's recordings list and history close and summarise it, keeping every stored beat.
+STALE_AFTER = dt.timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -228,6 +232,21 @@ def finish_recording(recording: Recording | int) -> Recording:
         if done is not None:
             return done
     raise RuntimeError(f"recording {rid} kept changing while it was being finished")
+
+
+def close_stale(user: Any, *, now: dt.datetime | None = None) -> int:
+    """Finish the member's open recordings that have had no beats for :data:`STALE_AFTER`.
+
+    Nothing is lost: finishing compacts every stored beat into the recording and summarises it,
+    exactly as the Finish button would. Returns how many were closed.
+    """
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    stale = list(
+        Recording.objects.filter(user=user, ended_at__isnull=True, updated_at__lt=cutoff).values_list("pk", flat=True)
+    )
+    for pk in stale:
+        finish_recording(pk)
+    return len(stale)
 
 
 def compute_finish(rr_ms: codec.FloatArray, pacer_bpm: float | None) -> tuple[codec.ReadingSeries, Summary]:

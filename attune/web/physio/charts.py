@@ -41,7 +41,59 @@ def recording_chart(rec: Recording) -> dict[str, Any]:
     }
 
 
+SPARK_POINTS = 120
+
+
+def sparkline(rec: Recording, *, width: float = 160.0, height: float = 40.0) -> dict[str, Any] | None:
+    """A small heart-rate line for lists: SVG polyline points, with the range it spans.
+
+    Heart rate at each beat (60 000 / RR in ms, not corrected), averaged into at most
+    ``SPARK_POINTS`` equal-time bins so a premature beat does not dominate; None without beats.
+    """
+    rr = rec.rr_ms()
+    if rr.size < 2:
+        return None
+    t = np.cumsum(rr) / 1000.0
+    hr = 60000.0 / rr
+    bins = min(SPARK_POINTS, rr.size)
+    edges = np.linspace(t[0], t[-1], bins + 1)
+    idx = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, bins - 1)
+    counts = np.bincount(idx, minlength=bins)
+    sums = np.bincount(idx, weights=hr, minlength=bins)
+    keep = counts > 0
+    mid = ((edges[:-1] + edges[1:]) / 2.0)[keep]
+    mean = sums[keep] / counts[keep]
+    lo, hi = float(np.min(mean)), float(np.max(mean))
+    span = max(hi - lo, 1.0)
+    x0, x1 = float(mid[0]), float(mid[-1])
+    xs = (mid - x0) / max(x1 - x0, 1e-9) * width
+    ys = height - 2.0 - (mean - lo) / span * (height - 4.0)
+    return {
+        "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True)),
+        "width": width,
+        "height": height,
+        "low_bpm": lo,
+        "high_bpm": hi,
+    }
+
+
 def assessment_rows(assessment: ResonanceAssessment) -> list[dict[str, Any]]:
-    """One row per assessed rate from the stored evidence, slowest rate last."""
-    rows = assessment.result.get("rates", []) if isinstance(assessment.result, dict) else []
+    """One row per assessed rate from the stored evidence, slowest rate last.
+
+    Each row also gets ``labelled``: ``(column label, cell)`` pairs, so a phone can show a row as
+    a card with every value named.
+    """
+    result = assessment.result if isinstance(assessment.result, dict) else {}
+    labels = [str(c.get("label", "")) for c in result.get("columns", [])]
+    rows = [dict(r) for r in result.get("rates", [])]
+    for row in rows:
+        cells = list(row.get("cells", []))
+        usable = bool(row.get("usable", True))
+        # An unscored rate has one note ("only 40 s of beats") spanning the evidence columns.
+        row["labelled"] = [
+            (labels[i] if i < len(labels) and (usable or i == 0) else "", cell)
+            for i, cell in enumerate(cells)
+            if cell != ""
+        ]
+        row["span"] = max(1, len(labels) - 1)
     return sorted(rows, key=lambda r: -float(r.get("rate_bpm", 0)))

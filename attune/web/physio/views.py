@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -89,11 +91,54 @@ def _recording_payload(request: HttpRequest, rec: Recording) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class HistoryRecording:
+    """One recording as the History page lists it: the recording, its heart-rate line, before/after."""
+
+    rec: Recording
+    spark: dict[str, Any] | None
+    before_safety: int | None
+    after_safety: int | None
+
+
+def recent_for_history(
+    user: Any, day_range: int | tuple[dt.datetime, dt.datetime] | None = 90, *, limit: int = 20
+) -> list[HistoryRecording]:
+    """The member's finished recordings for the History page, newest first.
+
+    ``day_range`` is a number of days back from now, a ``(start, end)`` pair of aware datetimes
+    (``start <= started_at < end``), or None for all time. Assessment segments are left out (they
+    are listed with their assessment). Open recordings that have had no beats for
+    :data:`actions.STALE_AFTER` are closed and summarised first, so nothing waits forever.
+    Render with ``{% include "physio/_history_recordings.html" with recordings=... %}``.
+    """
+    actions.close_stale(user)
+    qs = Recording.objects.for_user(user).finished().filter(assessment__isnull=True).select_related("practice_session")
+    if isinstance(day_range, int):
+        qs = qs.filter(started_at__gte=timezone.now() - dt.timedelta(days=day_range))
+    elif day_range is not None:
+        start, end = day_range
+        qs = qs.filter(started_at__gte=start, started_at__lt=end)
+    out = []
+    for rec in qs[:limit]:
+        session = rec.practice_session
+        out.append(
+            HistoryRecording(
+                rec=rec,
+                spark=charts.sparkline(rec),
+                before_safety=session.before_safety if session else None,
+                after_safety=session.after_safety if session else None,
+            )
+        )
+    return out
+
+
 @login_required
 @require_GET
 def recordings(request: HttpRequest) -> HttpResponse:
+    closed = actions.close_stale(request.user)
     items = Recording.objects.for_user(request.user).filter(assessment__isnull=True)[:200]
-    return render(request, "physio/recording_list.html", {"recordings": items})
+    return render(request, "physio/recording_list.html", {"recordings": items, "closed_stale": closed})
 
 
 @login_required
@@ -151,6 +196,8 @@ def recording(request: HttpRequest, pk: int) -> HttpResponse:
         "chart": charts.recording_chart(rec) if rec.has_summary else None,
         "coherence_threshold": actions.COHERENCE_THRESHOLD,
         "summary": actions.summary_payload(rec),
+        "session": rec.practice_session,
+        "stale_minutes": int(actions.STALE_AFTER.total_seconds() // 60),
     }
     return render(request, "physio/recording_detail.html", context)
 

@@ -203,6 +203,11 @@ def session_start(request: HttpRequest) -> JsonResponse:
                 {"ok": False, "errors": {"practice": ["There is no practice with that name."]}}, status=400
             )
         title = practice.title
+        if practice.mode == "calming" and (form.cleaned_data.get("hold_in") or form.cleaned_data.get("hold_out")):
+            return JsonResponse(
+                {"ok": False, "errors": {"__all__": ["This is a calming practice; it never holds the breath."]}},
+                status=400,
+            )
     data = form.cleaned_data
     session = PracticeSession.objects.create(
         user=request.user,

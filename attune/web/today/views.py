@@ -124,7 +124,20 @@ def history(request: HttpRequest) -> HttpResponse:
         by_day[timezone.localtime(c.created_at).date()]["checkins"].append(c)
     for s in PracticeSession.objects.filter(user=user, started_at__gte=lo, started_at__lt=hi).order_by("-started_at"):
         by_day[timezone.localtime(s.started_at).date()]["sessions"].append(s)
-    day_list = [{"day": d, **by_day[d]} for d in sorted(by_day, reverse=True)]
+    # Within a day, check-ins and sessions interleave by time, the latest first.
+    day_list = [
+        {
+            "day": d,
+            **by_day[d],
+            "entries": sorted(
+                [("checkin", c.created_at, c) for c in by_day[d]["checkins"]]
+                + [("session", s.started_at, s) for s in by_day[d]["sessions"]],
+                key=lambda e: e[1],
+                reverse=True,
+            ),
+        }
+        for d in sorted(by_day, reverse=True)
+    ]
     earlier = (
         CheckIn.objects.filter(user=user, created_at__lt=lo).exists()
         or PracticeSession.objects.filter(user=user, started_at__lt=lo).exists()

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 
+from attune.web.workbooks import catalog
 from attune.web.workbooks.models import WorkbookVersion
 
 DAY_FILE = re.compile(r"^days/[a-z0-9][a-z0-9_-]*\.md$")
+#: How far from today a group's first day may be: a year back (a group already under way) and
+#: two years ahead (planning). Anything further is almost surely a typing slip.
+COHORT_START_PAST = dt.timedelta(days=365)
+COHORT_START_FUTURE = dt.timedelta(days=730)
+
+
+def max_upload_bytes() -> int:
+    """The largest zip accepted: what it may unpack to, plus room for the zip's own headers.
+
+    A zip is never much larger than its contents, so anything bigger is refused before it is read.
+    """
+    return catalog.max_unpacked_bytes() + 1024 * catalog.max_files()
 
 
 class UploadForm(forms.Form):
@@ -18,6 +33,16 @@ class UploadForm(forms.Form):
         help_text="A zip holding workbook.md and a days/ folder, at its top or inside one folder.",
         error_messages={"required": "Choose a zip file to upload.", "empty": "That file is empty."},
     )
+
+    def clean_archive(self) -> Any:
+        archive = self.cleaned_data["archive"]
+        limit = max_upload_bytes()
+        if archive.size is not None and archive.size > limit:
+            raise forms.ValidationError(
+                f"This file is {archive.size:,} bytes, larger than this site accepts for a workbook "
+                f"({limit:,} bytes). Nothing was published."
+            )
+        return archive
 
 
 class VersionChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -43,12 +68,25 @@ class CohortForm(forms.Form):
         error_messages={"required": "Choose the group's first day.", "invalid": "Enter a date like 2025-03-01."},
     )
 
-    def __init__(self, *args: Any, versions: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, versions: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.today = today
         self.fields["version"].queryset = versions
         first = versions.first()
         if first is not None and not self.is_bound:
             self.initial.setdefault("version", first.pk)
+        if not self.is_bound:
+            self.initial.setdefault("start_date", today)
+
+    def clean_start_date(self) -> dt.date:
+        start: dt.date = self.cleaned_data["start_date"]
+        earliest, latest = self.today - COHORT_START_PAST, self.today + COHORT_START_FUTURE
+        if not earliest <= start <= latest:
+            raise forms.ValidationError(
+                f"Choose a first day within a year before or two years after today "
+                f"(between {date_format(earliest, 'j F Y')} and {date_format(latest, 'j F Y')})."
+            )
+        return start
 
 
 class EditForm(forms.Form):

@@ -16,6 +16,9 @@ from attune.web.workbooks.models import DayProgress, Enrolment
 
 #: Days without any activity before a cohort dashboard gently flags someone.
 QUIET_DAYS = 3
+#: The cohort's before-to-after shift is shown only once its sessions come from at least this many
+#: people, so that a guide can never read one person's readings out of the "group" figure.
+MIN_SHIFT_PEOPLE = 2
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from attune.content.errors import ContentError, ContentInvalid
 from attune.content.workbooks import CheckinStep, PracticeStep, Prompt, Reading
 from attune.web.practices.library import current_library
 from attune.web.practices.models import PracticeSession
+from attune.web.today.stats import MIN_SESSIONS
 from attune.web.workbooks import actions, clock, journal_bridge, progress
 from attune.web.workbooks.forms import CohortForm, EditForm, PracticeRecordForm, UploadForm
 from attune.web.workbooks.models import Cohort, DayProgress, Enrolment, Workbook
@@ -353,7 +354,7 @@ def guide_home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     _require_guide(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         archive = form.cleaned_data["archive"]
@@ -391,7 +392,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     latest = workbook.latest_version()
     if latest is None:
         raise Http404("Nothing published yet.")
-    form = EditForm(request.POST or None, sources=dict(latest.sources))
+    form = EditForm(request.POST if request.method == "POST" else None, sources=dict(latest.sources))
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -412,7 +413,11 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cohort_new(request: HttpRequest, slug: str) -> HttpResponse:
     workbook = _get_own_workbook(request, slug)
-    form = CohortForm(request.POST or None, versions=workbook.versions.order_by("-number"))
+    form = CohortForm(
+        request.POST if request.method == "POST" else None,
+        versions=workbook.versions.order_by("-number"),
+        today=clock.today(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         cohort = actions.create_cohort(request.user, data["version"], data["title"], data["start_date"])
@@ -432,17 +437,21 @@ def cohort_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     enrolments = list(cohort.enrolments.select_related("user", "version").prefetch_related("days"))
     participants = [progress.participant(e, e.days.all(), today, tz) for e in enrolments]
     session_ids = [sid for e in enrolments for d in e.days.all() for sid in d.session_ids]
-    pairs = (
+    rows = list(
         PracticeSession.objects.with_both_readings()
         .filter(pk__in=session_ids, user_id__in=[e.user_id for e in enrolments])
-        .values_list("before_safety", "after_safety")
+        .values_list("before_safety", "after_safety", "user_id")
     )
-    shift = progress.cohort_shift(pairs)
+    shift = progress.cohort_shift((before, after) for before, after, _ in rows)
+    people = len({user_id for _, _, user_id in rows})
     context = {
         "cohort": cohort,
         "participants": participants,
         "shift": shift,
-        "min_sessions": 3,
+        "shift_people": people,
+        "shift_too_few_people": people < progress.MIN_SHIFT_PEOPLE,
+        "min_sessions": MIN_SESSIONS,
+        "min_people": progress.MIN_SHIFT_PEOPLE,
         "quiet_days": progress.QUIET_DAYS,
         "invite_url": request.build_absolute_uri(reverse("workbooks:join", args=[cohort.invite_token])),
         "shared_url": journal_bridge.url("shared"),

@@ -24,6 +24,13 @@ if (el && source && window.uPlot) {
   const line = cssVar('--line', '#ddd3c5');
 
   const axis = { stroke: ink, grid: { stroke: line, width: 1 }, ticks: { stroke: line, width: 1 } };
+  // Dates read the way the rest of attune writes them ("29 Aug"; "Aug 25" over long ranges),
+  // never the American month/day that uPlot defaults to.
+  const long = xMax - xMin > 200 * DAY;
+  const dateFmt = new Intl.DateTimeFormat('en-GB', long
+    ? { month: 'short', year: '2-digit', timeZone: 'UTC' }
+    : { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const xValues = (u, splits) => splits.map((ts) => dateFmt.format(new Date(ts * 1000)));
   const opts = {
     width: el.clientWidth || 320,
     height: 220,
@@ -32,7 +39,7 @@ if (el && source && window.uPlot) {
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true, range: () => [xMin, xMax] }, y: { range: [0, 10] } },
     axes: [
-      { ...axis, space: 60 },
+      { ...axis, space: long ? 56 : 64, values: xValues },
       { ...axis, splits: () => [0, 2, 4, 6, 8, 10], size: 32 },
     ],
     series: [

@@ -11,6 +11,8 @@
 //   and resends the rest in order, with their original `seq`, so the server never counts a beat
 //   twice and never misses one;
 // - an `out_of_order` error resends from its `expected_seq`;
+// - a `rate_limited` error pauses sending for its `retry_after_ms` (new beats wait in the buffer),
+//   then resends from its `expected_seq`;
 // - a dropped connection is retried with exponential backoff (reset by each `welcome`);
 // - `finish()` waits until every beat is acknowledged, then asks the server to close the
 //   recording; `finished` carries the stored summary.
@@ -24,7 +26,16 @@ export const RR_MAX_MS = 3000;
 export const FINAL_CLOSE_CODES = Object.freeze([4403, 4404]);
 
 const OPEN = 1; // WebSocket.OPEN
-const RATE_LIMIT_PAUSE_MS = 1000;
+/** Pause after `rate_limited` when the server gives no usable `retry_after_ms`, and the longest pause. */
+export const RATE_LIMIT_PAUSE_MS = 1000;
+export const RATE_LIMIT_MAX_PAUSE_MS = 30_000;
+
+/** How long to wait after a `rate_limited` error: the server's `retry_after_ms`, within sane bounds. */
+export function rateLimitPauseMs(msg) {
+  const ms = Number(msg && msg.retry_after_ms);
+  if (!Number.isFinite(ms) || ms <= 0) return RATE_LIMIT_PAUSE_MS;
+  return Math.min(RATE_LIMIT_MAX_PAUSE_MS, ms);
+}
 
 function defaultClock() {
   return {
@@ -138,7 +149,7 @@ export function createLiveStream({
   }
 
   function maybeSendFinish() {
-    if (finishing && !finishSent && buffer.length === 0 && isOpen()) {
+    if (finishing && !finishSent && buffer.length === 0 && resendTimer === null && isOpen()) {
       socket.send(JSON.stringify({ type: 'finish' }));
       finishSent = true;
     }
@@ -182,10 +193,15 @@ export function createLiveStream({
       case 'error':
         emit('error', msg);
         if (msg.code === 'out_of_order' && Number.isInteger(msg.expected_seq)) {
-          resendFrom(msg.expected_seq);
+          // While paused by a rate limit the timer resends; sending now would only be refused again.
+          if (resendTimer !== null) dropThrough(msg.expected_seq - 1);
+          else resendFrom(msg.expected_seq);
         } else if (msg.code === 'rate_limited') {
-          // Nothing of that message was stored; send what is pending again after a pause.
-          scheduleResend(RATE_LIMIT_PAUSE_MS);
+          // Nothing of that message was stored: hold everything for retry_after_ms, then resend
+          // from expected_seq (everything before it is stored).
+          if (Number.isInteger(msg.expected_seq)) dropThrough(msg.expected_seq - 1);
+          finishSent = false; // the refused message may have been the `finish` itself
+          scheduleResend(rateLimitPauseMs(msg));
         } else if (msg.code === 'closed') {
           // The recording was already closed (e.g. finished from another tab): nothing more to send.
           stopped = true;
@@ -215,6 +231,7 @@ export function createLiveStream({
     resendTimer = clock.setTimeout(() => {
       resendTimer = null;
       if (buffer.length > 0) resendFrom(ackedSeq + 1);
+      else maybeSendFinish();
     }, ms);
   }
 
@@ -287,11 +304,12 @@ export function createLiveStream({
       for (const rr of groups) {
         const seq = nextSeq;
         nextSeq += 1;
-        const entry = { seq, text: JSON.stringify({ type: 'beats', seq, rr_ms: rr, sent_ms: sentMs }) };
+        const entry = { seq, n: rr.length, text: JSON.stringify({ type: 'beats', seq, rr_ms: rr, sent_ms: sentMs }) };
         buffer.push(entry);
         counts.beatsQueued += rr.length;
         seqs.push(seq);
-        if (isOpen()) transmit(entry, false);
+        // During a rate-limit pause new messages wait in the buffer; the resend carries them.
+        if (isOpen() && resendTimer === null) transmit(entry, false);
       }
       return seqs;
     },
@@ -328,6 +346,10 @@ export function createLiveStream({
     },
     get pending() {
       return buffer.length;
+    },
+    /** RR intervals queued on this device that the server has not acknowledged yet. */
+    get pendingBeats() {
+      return buffer.reduce((sum, entry) => sum + entry.n, 0);
     },
     get counts() {
       return { ...counts };

@@ -6,6 +6,11 @@ import { createLiveStream } from './live-stream.js';
 import { createDemoSource, createStrapSource, webBluetoothAvailable } from './hr-sensor.js';
 
 export const TRACE_SECONDS = 60;
+/**
+ * Finishing waits for the websocket this long after its last sign of progress (a welcome or an
+ * ack); then it closes the recording over HTTP with the beats the server already has.
+ */
+export const FINISH_PATIENCE_MS = 15_000;
 const TRACE_STEP_S = 0.25;
 const TRACE_REDRAW_MS = 250;
 
@@ -42,6 +47,32 @@ export async function postJson(url, data = {}) {
   }
   if (!res.ok) throw new Error((body && body.error) || `The server said ${res.status}.`);
   return body;
+}
+
+/** POST form fields (as a form would) and return the JSON answer; throws an Error when not ok. */
+export async function postForm(url, fields = {}) {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) if (v !== null && v !== undefined && v !== '') body.set(k, String(v));
+  const res = await fetch(url, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json', 'X-CSRFToken': csrfToken() },
+    body,
+  });
+  let out = null;
+  try {
+    out = await res.json();
+  } catch {
+    out = null;
+  }
+  if (!res.ok || !out || out.ok === false) throw new Error(`The server said ${res.status}.`);
+  return out;
+}
+
+/** The checked felt-safety and state chips named `<prefix>-safety` and `<prefix>-state`, if any. */
+export function readFeltReading(root, prefix) {
+  const pick = (name) => root.querySelector(`input[name="${prefix}-${name}"]:checked`)?.value ?? null;
+  return { safety: pick('safety'), state: pick('state') };
 }
 
 /** A websocket address from the path the server gave, on this page's own host. */
@@ -324,7 +355,9 @@ export async function startRecording({ startUrl, body, source, root, readings, t
   const off = source.on('packet', onPacket);
   let recording;
   try {
-    recording = await postJson(startUrl, { ...body, simulated: source.simulated });
+    // `body` may be a promise (the live page first starts a practice session); beats that
+    // arrive meanwhile are already being kept above.
+    recording = await postJson(startUrl, { ...(await body), simulated: source.simulated });
   } catch (err) {
     off();
     throw err;
@@ -337,9 +370,13 @@ export async function startRecording({ startUrl, body, source, root, readings, t
     resolveFinished = resolve;
     rejectFinished = reject;
   });
+  finished.catch(() => {}); // a refusal is handled in finish()
+  let lastProgressMs = performance.now();
   stream = createLiveStream({
     url: wsUrl(recording),
     onEvent(type, detail) {
+      // Only the server's answers count as progress (reconnect attempts do not).
+      if (type === 'ack' || type === 'welcome') lastProgressMs = performance.now();
       if (type === 'status') {
         status.connection(detail.status);
         if (detail.status === 'refused' || detail.status === 'closed') rejectFinished(new Error(detail.status));
@@ -366,11 +403,46 @@ export async function startRecording({ startUrl, body, source, root, readings, t
     recording,
     stream,
     detach: off,
-    /** Stop taking beats, wait until every one is stored, and return the stored summary. */
-    finish() {
+    /**
+     * Stop taking beats, wait until every one is stored, and return what happened:
+     * `{summary, via, unsentBeats}`. `via` is 'websocket' when every beat was stored and the
+     * websocket closed the recording. When the websocket makes no progress for
+     * FINISH_PATIENCE_MS (or the server refused it), the recording is closed over HTTP with the
+     * beats the server already has: `via` is 'http' and `unsentBeats` counts the beats on this
+     * device that never reached it. If the server cannot be reached at all, `summary` is null,
+     * `via` is 'none' and the recording stays open (the recordings page summarises it later).
+     */
+    async finish({ patienceMs = FINISH_PATIENCE_MS } = {}) {
       off();
       stream.finish();
-      return finished;
+      const summary = await new Promise((resolve) => {
+        const check = setInterval(() => {
+          if (performance.now() - lastProgressMs < patienceMs) return;
+          clearInterval(check);
+          resolve(null);
+        }, 250);
+        finished.then(
+          (value) => {
+            clearInterval(check);
+            resolve(value);
+          },
+          () => {
+            clearInterval(check);
+            resolve(null);
+          },
+        );
+      });
+      if (summary) return { summary, via: 'websocket', unsentBeats: 0 };
+      const unsentBeats = stream.pendingBeats;
+      stream.close();
+      root.dataset.finishedVia = 'http';
+      try {
+        const out = await postJson(recording.finish_url);
+        return { summary: out.summary, via: 'http', unsentBeats };
+      } catch {
+        root.dataset.finishedVia = 'none';
+        return { summary: null, via: 'none', unsentBeats };
+      }
     },
   };
 }

@@ -8,7 +8,9 @@ import {
   createStatusTags,
   createTrace,
   makeSource,
+  postForm,
   readConfig,
+  readFeltReading,
   setupSensorCard,
   startRecording,
 } from './live-ui.js';
@@ -55,6 +57,27 @@ const trace = createTrace(session.querySelector('[data-role="trace"]'), {
 
 let source = null;
 let live = null;
+let practiceSession = null; // {id, finishUrl, lowSafety} of the pacer session carrying before/after
+let startedAtMs = 0;
+
+/** The practice session that keeps the felt-safety readings; the recording links to it. */
+async function startPracticeSession(pattern) {
+  if (!config.session_start_url) return null;
+  const before = readFeltReading(views.setup, 'before');
+  try {
+    return await postForm(config.session_start_url, {
+      practice: config.session_practice,
+      safety: before.safety,
+      state: before.state,
+      inhale: pattern.inhale.toFixed(3),
+      hold_in: 0,
+      exhale: pattern.exhale.toFixed(3),
+      hold_out: 0,
+    });
+  } catch {
+    return null; // the heart recording does not depend on it
+  }
+}
 
 async function begin(kind) {
   const bpm = chosenBpm();
@@ -64,9 +87,15 @@ async function begin(kind) {
   source.on('contact', (c) => status.contact(c.contact));
   await source.connect();
   status.connection('connecting');
+  startedAtMs = performance.now();
+  // The strap is already sending: startRecording listens first, then waits for the practice session.
+  const body = startPracticeSession(pattern).then((ps) => {
+    practiceSession = ps;
+    return { kind: 'practice', pacer_bpm: bpm, practice_session: ps ? ps.id : null };
+  });
   live = await startRecording({
     startUrl: config.start_url,
-    body: { kind: 'practice', pacer_bpm: bpm },
+    body,
     source,
     root,
     readings,
@@ -104,12 +133,8 @@ finishBtn.addEventListener('click', async () => {
   finishBtn.textContent = 'Saving…';
   pacer?.stop();
   const current = live;
-  let summary = null;
-  try {
-    summary = await current.finish();
-  } catch {
-    summary = null;
-  }
+  const outcome = await current.finish();
+  const summary = outcome.summary;
   source?.disconnect();
   trace.stop();
   const dl = views.done.querySelector('[data-role="summary"]');
@@ -121,16 +146,68 @@ finishBtn.addEventListener('click', async () => {
     dd.textContent = String(value);
     dl.append(dt, dd);
   }
-  if (!summary) {
-    views.done.querySelector('[data-role="done-note"]').textContent =
-      'The connection did not come back in time, so the last beats may not be saved yet.';
+  const note = views.done.querySelector('[data-role="done-note"]');
+  const heading = views.done.querySelector('h1');
+  const beats = (n) => `${n} heartbeat${n === 1 ? '' : 's'}`;
+  if (outcome.via === 'none') {
+    heading.textContent = 'Not closed yet';
+    note.textContent =
+      "We couldn't reach the server, so this recording is still open there with the beats it already has. "
+      + 'It will be closed and summarised the next time you open your recordings. '
+      + (outcome.unsentBeats ? `The last ${beats(outcome.unsentBeats)} stayed on this device and could not be sent.` : '');
+  } else if (outcome.via === 'http' && outcome.unsentBeats > 0) {
+    note.textContent =
+      `The live connection did not come back, so we closed the recording with the ${beats(summary.beats)} the server `
+      + `already had. The last ${beats(outcome.unsentBeats)} could not be sent and are not in it.`;
   } else if (source?.simulated) {
-    views.done.querySelector('[data-role="done-note"]').textContent =
-      'Thank you for trying it. These numbers came from the demo strap, so they are simulated.';
+    note.textContent = 'Thank you for trying it. These numbers came from the demo strap, so they are simulated.';
   }
+  root.dataset.unsentBeats = String(outcome.unsentBeats);
   views.done.querySelector('[data-role="recording-link"]').href = current.recording.detail_url;
   root.dataset.finished = 'true';
+  showAfterReading();
   show('done');
+});
+
+// After the practice: the optional felt-safety reading, saved with the practice session.
+const afterForm = views.done.querySelector('[data-role="after"]');
+const afterNote = views.done.querySelector('[data-role="after-note"]');
+const crisisBox = views.done.querySelector('[data-role="crisis"]');
+
+function showAfterReading() {
+  afterForm.hidden = !practiceSession;
+  if (practiceSession?.lowSafety) crisisBox.hidden = false;
+}
+
+async function endPracticeSession(reading) {
+  afterForm.hidden = true;
+  const elapsed = Math.round((performance.now() - startedAtMs) / 1000);
+  try {
+    const out = await postForm(practiceSession.finishUrl, {
+      outcome: 'completed',
+      elapsed_s: elapsed,
+      safety: reading.safety,
+      state: reading.state,
+    });
+    root.dataset.practiceSession = String(out.id);
+    if (reading.safety !== null) {
+      const before = readFeltReading(views.setup, 'before').safety;
+      afterNote.textContent = before !== null
+        ? `Saved with this practice: felt safety ${before} before, ${reading.safety} after.`
+        : `Saved with this practice: felt safety ${reading.safety} after.`;
+    }
+    if (out.lowSafety) crisisBox.hidden = false;
+  } catch {
+    afterNote.textContent = "We couldn't save that reading just now. The practice and its heartbeats are saved.";
+  }
+}
+
+afterForm.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  endPracticeSession(readFeltReading(afterForm, 'after'));
+});
+afterForm.querySelector('[data-action="skip-after"]').addEventListener('click', () => {
+  endPracticeSession({ safety: null, state: null });
 });
 
 window.addEventListener('pagehide', () => {

@@ -165,11 +165,20 @@ function renderResult(plan, scored) {
     const tr = document.createElement('tr');
     tr.dataset.rate = String(row.rate_bpm);
     tr.dataset.best = String(best != null && Math.abs(row.rate_bpm - best) < 1e-9);
-    for (const cell of row.cells || []) {
+    // Each cell carries its column's name, so a phone can show a row as a card (physio.css).
+    const cols = result.columns || [];
+    (row.cells || []).forEach((cell, i) => {
+      if (cell === '') return;
       const td = document.createElement('td');
       td.textContent = cell;
+      if (row.usable === false && i > 0) {
+        td.className = 'evidence-note';
+        td.colSpan = Math.max(1, cols.length - 1);
+      } else {
+        td.dataset.label = cols[i] ? cols[i].label : '';
+      }
       tr.append(td);
-    }
+    });
     return tr;
   }));
   const what = $('[data-role="columns-what"]');
