@@ -147,7 +147,7 @@ def test_days_follow_a_far_time_zone_where_the_utc_date_differs(owner_client: Cl
     # yet on the same UTC date (UTC+14 and UTC-11 both put these two moments on one UTC date).
     late = dt.datetime.combine(day, dt.time(23, 50), tzinfo=tz)
     early = late + dt.timedelta(minutes=20)
-    assert late.astimezone(dt.timezone.utc).date() == early.astimezone(dt.timezone.utc).date()
+    assert late.astimezone(dt.UTC).date() == early.astimezone(dt.UTC).date()
     make_checkin(owner, when=late, felt_safety=2)
     make_checkin(owner, when=early, felt_safety=8)
     make_session(owner, when=early + dt.timedelta(minutes=1))
@@ -168,6 +168,26 @@ def test_within_a_day_check_ins_and_sessions_interleave_latest_first(owner_clien
     make_session(owner, when=at(8, 2), practice_title="Morning practice")
     make_checkin(owner, when=at(20, 3))
     html = owner_client.get(URL).content.decode()
-    article = html[html.index(f"{day:%A} {day.day} {day:%B %Y}"):]
+    article = html[html.index(f"{day:%A} {day.day} {day:%B %Y}") :]
     article = article[: article.index("</article>")]
     assert article.index("20:03") < article.index("08:02") < article.index("07:01")
+
+
+def test_history_shows_a_finished_heart_recording_with_its_summary(
+    owner_client: Client, owner: Any, other: Any
+) -> None:
+    from live_helpers import chunks, paced_rr
+
+    from attune.web.physio import actions
+
+    def record(user: Any) -> Any:
+        rec = actions.start_recording(user)
+        for seq, group in enumerate(chunks(paced_rr(150, seed=3), 5), start=1):
+            assert actions.append_beats(rec, seq, group).stored
+        return actions.finish_recording(rec)
+
+    mine, theirs = record(owner), record(other)
+    html = owner_client.get(reverse("today:history")).content.decode()
+    assert reverse("physio:recording", args=[mine.pk]) in html
+    assert reverse("physio:recording", args=[theirs.pk]) not in html
+    assert "RMSSD" in html

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from attune.web.checkins.forms import CheckInForm
 from attune.web.checkins.models import CheckIn, State
 from attune.web.checkins.views import form_context
+from attune.web.physio.views import recent_for_history
 from attune.web.practices.library import current_library
 from attune.web.practices.models import PracticeSession
 from attune.web.today.safety import crisis_resources
@@ -163,6 +164,7 @@ def history(request: HttpRequest) -> HttpResponse:
     )
 
     context = {
+        "recordings": recent_for_history(user, days),
         "range_key": range_key,
         "ranges": [("30", "30 days"), ("90", "90 days"), ("365", "A year"), ("all", "All time")],
         "weekly": weekly,
@@ -172,7 +174,8 @@ def history(request: HttpRequest) -> HttpResponse:
             "weekly": weekly,
             # The x axis spans the chosen range (or all the data), never less than a week.
             "first": (
-                (today_local - dt.timedelta(days=days - 1)).isoformat() if days is not None
+                (today_local - dt.timedelta(days=days - 1)).isoformat()
+                if days is not None
                 else (series[0]["day"] if series else today_local.isoformat())
             ),
             "last": today_local.isoformat(),
