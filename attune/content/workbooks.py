@@ -472,8 +472,14 @@ class _DayFile:
 
 
 def _load_day(
-    path: Path, text: str, chapters: Mapping[str, int] | None, practice_slugs: Set[str], errors: _Errors
+    path: Path,
+    text: str,
+    chapters: Mapping[str, int] | None,
+    practice_slugs: Set[str],
+    errors: _Errors,
+    numbers: list[tuple[int, Path, int]] | None = None,
 ) -> _DayFile | None:
+    """Load one day file; ``numbers`` collects ``(day, path, line)`` even when the file has other problems."""
     parsed = _parse(path, text, errors)
     if parsed is None:
         return None
@@ -483,6 +489,8 @@ def _load_day(
     number: Any = doc.meta.get("day")
     if "day" in doc.meta and (not _is_int(number) or number < 1):
         errors.add(doc.path, doc.line_of("day"), "'day' must be a whole number, 1 or more")
+    elif "day" in doc.meta and numbers is not None:
+        numbers.append((int(number), doc.path, doc.line_of("day")))
     title = _text_field(doc, "title", errors)
     chapter = doc.meta.get("chapter")
     if "chapter" in doc.meta:
@@ -557,9 +565,19 @@ def _assemble(
     day_paths = sorted(p for p in files if len(p.parts) == 2 and p.parts[0] == DAYS_DIR and p.suffix == ".md")
     if not day_paths:
         errors.add(root / WORKBOOK_FILE, 1, f"the workbook has no days: add files like '{DAYS_DIR}/day-01.md'")
-    loaded = [_load_day(root / p, files[p], chapter_lines, practice_slugs, errors) for p in day_paths]
+    numbers: list[tuple[int, Path, int]] = []
+    loaded = [_load_day(root / p, files[p], chapter_lines, practice_slugs, errors, numbers) for p in day_paths]
     day_files = [d for d in loaded if d is not None]
     if unreadable or head is None or len(day_files) != len(day_paths) or not day_files:
+        # The other cross-file checks need every file; a repeated day number can still be named.
+        first_home: dict[int, Path] = {}
+        for number, path, line in numbers:
+            if number in first_home:
+                errors.add(
+                    path, line, f"day {number} is already in {first_home[number].name}; each day number is used once"
+                )
+            else:
+                first_home[number] = path
         return None
 
     by_number: dict[int, _DayFile] = {}

@@ -186,6 +186,19 @@ def test_it_refuses_a_duplicate_day_and_points_at_the_second(tmp_path: Path) -> 
     assert errors == ["days/day-02.md:2: day 1 is already in day-01.md; each day number is used once"]
 
 
+def test_it_names_a_duplicate_day_in_the_same_pass_as_a_missing_field_and_an_unknown_practice(tmp_path: Path) -> None:
+    files = tiny(
+        days__day_01=DAY_1.replace("hand-on-heart", "hand-on-hart"), days__day_02=DAY_2.replace("day: 2", "day: 1")
+    )
+    files["days/day-03.md"] = DAY_2.replace("day: 2", "day: 3").replace("minutes: 8\n", "")
+    errors = refusal(tmp_path, files)
+    assert errors == [
+        "days/day-01.md:9: unknown practice 'hand-on-hart' (did you mean 'hand-on-heart'?); no practice has that slug",
+        "days/day-02.md:2: day 1 is already in day-01.md; each day number is used once",
+        "days/day-03.md:1: the front matter is missing 'minutes'",
+    ]
+
+
 def test_it_refuses_a_gap_in_the_day_numbers(tmp_path: Path) -> None:
     errors = refusal(tmp_path, tiny(days__day_02=DAY_2.replace("day: 2", "day: 4")))
     assert errors == ["days/day-02.md:2: there is no days 2 to 3; days are numbered 1, 2, 3 and so on without gaps"]

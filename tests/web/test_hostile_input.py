@@ -20,8 +20,22 @@ from attune.web.practices.models import Outcome, PracticeSession
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE = ["-1", "99999999999999999999999999", "1e309", "nan", "NaN", "inf", "-inf", "4.5", "abc", "\x00", "0x4", "[]",
-           "9" * 5000, ""]
+HOSTILE = [
+    "-1",
+    "99999999999999999999999999",
+    "1e309",
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "4.5",
+    "abc",
+    "\x00",
+    "0x4",
+    "[]",
+    "9" * 5000,
+    "",
+]
 SCALES = ("felt_safety", "breath", "muscles", "attention", "felt_connection")
 START = reverse("practices:session_start")
 
@@ -105,9 +119,7 @@ def test_a_calming_practice_never_records_a_held_breath(owner_client: Client) ->
 
 
 @pytest.mark.parametrize("field", ["outcome", "elapsed_s", "safety", "state"])
-def test_a_session_finish_refuses_hostile_values_and_stays_open(
-    owner_client: Client, owner: Any, field: str
-) -> None:
+def test_a_session_finish_refuses_hostile_values_and_stays_open(owner_client: Client, owner: Any, field: str) -> None:
     session = make_session(owner, outcome=Outcome.UNDERWAY, after_safety=None, after_state="")
     for value in HOSTILE:
         if value == "" and field != "outcome":
@@ -145,7 +157,9 @@ def test_settings_refuse_a_pacer_rate_the_pacer_cannot_play(owner_client: Client
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-def test_account_deletion_with_a_hostile_password_is_refused_calmly(owner_client: Client, owner: Any, value: str) -> None:
+def test_account_deletion_with_a_hostile_password_is_refused_calmly(
+    owner_client: Client, owner: Any, value: str
+) -> None:
     response = owner_client.post(reverse("accounts:delete"), {"password": value})
     assert response.status_code in (200, 400)
     owner.refresh_from_db()

@@ -219,6 +219,8 @@ def test_today_step_points_at_the_ready_day(owner_client: Client, owner: Any, se
     owner_client.post(reverse("workbooks:complete", args=[enrolment.pk, 1]))
     step = today_step(owner)
     assert step is not None and step["day"].number == 2 and step["done"] == 1
+    today_page = owner_client.get(reverse("today:today")).content.decode()
+    assert "Today in your workbook" in today_page and f'href="{_day(enrolment, 2)}"' in today_page
 
 
 def test_the_print_view_holds_the_whole_workbook_and_uses_the_print_stylesheet(owner_client: Client) -> None:

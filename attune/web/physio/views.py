@@ -19,7 +19,7 @@ from attune.web.physio import actions, charts
 from attune.web.physio.models import RESONANCE_RATES_BPM, Kind, Recording, ResonanceAssessment
 from attune.web.practices.models import PracticeSession
 
-PACER_BPM_RANGE = (3.0, 12.0)
+PACER_BPM_RANGE = (3.0, 10.0)  # the same range as the pacer and the member's settings
 
 
 def _get_recording_for_user(request: HttpRequest, pk: int) -> Recording:

@@ -14,7 +14,6 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.content.errors import ContentError, ContentInvalid
@@ -330,7 +329,7 @@ def print_view(request: HttpRequest, pk: int) -> HttpResponse:
         "content": content,
         "introduction": render_markdown(content.introduction),
         "chapters": chapters,
-        "printed_on": timezone.localdate(),
+        "printed_on": clock.today(request.user),
     }
     return render(request, "workbooks/print.html", context)
 
