@@ -1,20 +1,38 @@
-"""Plausible check-ins and practice sessions for a demo member (and the page benchmark).
+"""Plausible history for a demo member (and the page benchmark).
 
 Seeded, so the same seed and end date give the same history. The story is gentle: felt safety
 drifts up a little over the weeks, with ordinary ups and downs; some days have no check-in;
 slowing down and gentle touch tend to help this member most.
+
+Besides check-ins and practice sessions (:func:`build_history`) the demo member has a few heart
+recordings from a simulated strap (:func:`build_recordings`, always ``simulated=True``), one
+resonance assessment (:func:`build_assessment`), a workbook followed for about ten days
+(:func:`build_workbook`) and a couple of free journal entries (:func:`build_journal`). Everything
+goes through the apps' own actions, then is moved back to the day it belongs to.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from attune.content.practices import Library, Practice
+from django.db.models import Q
+
+from attune.content.practices import Library, Pacer, Practice
+from attune.content.workbooks import CheckinStep, PracticeStep, Prompt, Reading
 from attune.web.checkins.models import BodyArea, CheckIn, Context
+from attune.web.journal import actions as journal_actions
+from attune.web.journal.models import JournalEntry
+from attune.web.physio import actions as physio_actions
+from attune.web.physio.models import RESONANCE_RATES_BPM, Kind, Recording, ResonanceAssessment
 from attune.web.practices.models import Outcome, PracticeSession
 from attune.web.today.suggestion import suggest
+from attune.web.workbooks import actions as workbook_actions
+from attune.web.workbooks.models import DayProgress, Enrolment, Workbook
 
 # Typical change in felt safety from before to after, per condition, for this demo member.
 EFFECT = {
@@ -38,6 +56,10 @@ NOTES = (
 
 def _clip(x: float, low: int, high: int) -> int:
     return max(low, min(high, round(x)))
+
+
+def _at(day: dt.date, hour: int, minute: int, tz: dt.tzinfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
 
 
 def _state_for(safety: float, rng: random.Random) -> str:
@@ -138,3 +160,425 @@ def build_history(
     CheckIn.objects.bulk_create(checkins, batch_size=500)
     PracticeSession.objects.bulk_create(sessions, batch_size=500)
     return len(checkins), len(sessions)
+
+
+# --------------------------------------------------------------------------- simulated heartbeats
+
+
+def rsa_swing_bpm(breath_hz: float, *, resonance_hz: float = 0.1) -> float:
+    """Peak-to-peak heart-rate swing (bpm) for breathing at ``breath_hz``, as the demo strap models it.
+
+    A floor of 3 bpm plus a bump centred on ``resonance_hz``: about 14 bpm at the resonance rate
+    and 3 to 4 bpm at ordinary resting rates of 12 to 15 breaths a minute. The numbers are the
+    demo's choice; the shape (largest swing near 0.1 Hz) follows resonance-breathing research.
+
+    References
+    ----------
+    .. [1] Vaschillo E, Lehrer P, Rishe N, Konstantinov M (2002). Heart rate variability biofeedback
+       as a method for assessing baroreflex function. Appl Psychophysiol Biofeedback 27:1-27.
+    .. [2] Lehrer PM, Gevirtz R (2014). Heart rate variability biofeedback: how and why does it
+       work? Front Psychol 5:756.
+    """
+    return 3.0 + 11.0 * math.exp(-(((breath_hz - resonance_hz) / 0.03) ** 2))
+
+
+def _ease(p: float) -> float:
+    return (1.0 - math.cos(math.pi * p)) / 2.0
+
+
+def _paced_level(pacer: Pacer, t_s: float) -> float:
+    """How full the lungs are (0 empty .. 1 full) ``t_s`` seconds into breathing with ``pacer``."""
+    t = t_s % pacer.cycle_s
+    if t < pacer.inhale_s:
+        return _ease(t / pacer.inhale_s)
+    t -= pacer.inhale_s
+    if t < pacer.hold_in_s:
+        return 1.0
+    t -= pacer.hold_in_s
+    if t < pacer.exhale_s:
+        return 1.0 - _ease(t / pacer.exhale_s)
+    return 0.0
+
+
+def simulate_rr(
+    duration_s: float,
+    rng: random.Random,
+    *,
+    resting_hr: float = 64.0,
+    pacer: Pacer | None = None,
+    resonance_bpm: float = 6.0,
+    noise_ms: float = 6.0,
+    premature_every_s: tuple[float, float] = (120.0, 180.0),
+) -> list[float]:
+    """RR intervals (ms) from a simulated strap, covering at least ``duration_s`` seconds.
+
+    The same idea as the browser's demo strap (``static/js/demo-strap.js``): heart rate rises with
+    the in-breath and falls with the out-breath by :func:`rsa_swing_bpm`; the baseline wanders
+    slowly (an Ornstein-Uhlenbeck drift, time constant about 30 s, spread about 1.5 bpm); each beat
+    carries a little Gaussian noise; and every 2 to 3 minutes there is a premature beat, a short
+    interval followed by a compensatory long one that together span about two ordinary beats.
+    With ``pacer`` None the breathing is unpaced, cycles of 4.2 to 5.2 s with 40 % spent breathing
+    in. It is a demonstration, not a physiological model: store what it makes as simulated.
+    """
+    if duration_s <= 0:
+        raise ValueError("duration_s must be positive")
+    resonance_hz = resonance_bpm / 60.0
+    out: list[float] = []
+    t = 0.0  # ms, time of the last beat
+    drift = 0.0
+    spont_start, spont_ms = 0.0, 4600.0
+    next_premature = rng.uniform(*premature_every_s) * 1000.0
+    compensate: float | None = None
+    while t < duration_s * 1000.0:
+        if compensate is not None:
+            out.append(round(compensate, 1))
+            t += compensate
+            compensate = None
+            continue
+        if pacer is not None:
+            level, hz = _paced_level(pacer, t / 1000.0), 1.0 / pacer.cycle_s
+        else:
+            while t >= spont_start + spont_ms:
+                spont_start += spont_ms
+                spont_ms = 4200.0 + 1000.0 * rng.random()
+            p = (t - spont_start) / spont_ms
+            level = _ease(p / 0.4) if p < 0.4 else 1.0 - _ease((p - 0.4) / 0.6)
+            hz = 1000.0 / spont_ms
+        hr = resting_hr + drift + rsa_swing_bpm(hz, resonance_hz=resonance_hz) * (level - 0.5)
+        rr = 60000.0 / min(180.0, max(35.0, hr)) + noise_ms * rng.gauss(0.0, 1.0)
+        drift += -drift * rr / 30000.0 + 0.35 * math.sqrt(rr / 1000.0) * rng.gauss(0.0, 1.0)
+        if t + rr >= next_premature:
+            normal = rr
+            rr = normal * rng.uniform(0.55, 0.65)
+            compensate = 2.0 * normal - rr
+            next_premature = t + rng.uniform(*premature_every_s) * 1000.0
+        out.append(round(rr, 1))
+        t += rr
+    return out
+
+
+# Beats per stored message: the live strap sends about one a second; the demo sends bigger batches.
+_BEATS_PER_MESSAGE = 32
+# This demo member's own resonance rate (breaths a minute), where their heart-rate swing is largest.
+DEMO_RESONANCE_BPM = 5.5
+
+
+def _store_recording(
+    user: Any,
+    rr: Sequence[float],
+    started: dt.datetime,
+    *,
+    kind: str,
+    pacer_bpm: float | None,
+    practice_session: PracticeSession | None = None,
+    assessment: ResonanceAssessment | None = None,
+    segment_rate_bpm: float | None = None,
+) -> Recording:
+    """Store ``rr`` as one simulated recording through the live path, then date it ``started``."""
+    rec = physio_actions.start_recording(
+        user,
+        kind=kind,
+        pacer_bpm=pacer_bpm,
+        simulated=True,
+        practice_session=practice_session,
+        assessment=assessment,
+        segment_rate_bpm=segment_rate_bpm,
+    )
+    for seq, i in enumerate(range(0, len(rr), _BEATS_PER_MESSAGE), start=1):
+        result = physio_actions.append_beats(rec, seq, rr[i : i + _BEATS_PER_MESSAGE])
+        if not result.stored:
+            raise RuntimeError(f"demo beats were not stored ({result.status})")
+    rec = physio_actions.finish_recording(rec)
+    ended = started + dt.timedelta(milliseconds=sum(rr))
+    Recording.objects.filter(pk=rec.pk).update(started_at=started, updated_at=ended, ended_at=ended)
+    return rec
+
+
+def build_recordings(
+    user: Any, *, now: dt.datetime, tz: dt.tzinfo = dt.UTC, seed: int = 7, linked: int = 3, free: int = 1
+) -> int:
+    """Simulated heart recordings over the last four weeks; returns how many were made.
+
+    Up to ``linked`` of them go with completed paced practice sessions that have before and after
+    readings (as if the member had worn the demo strap while practising), spread over the weeks;
+    the rest, at least ``free`` and enough to make three in all, are free recordings of quiet
+    unpaced sitting.
+    """
+    rng = random.Random(seed * 1009 + 1)
+    window = now - dt.timedelta(days=28)
+    candidates = list(
+        PracticeSession.objects.filter(
+            user=user,
+            outcome=Outcome.COMPLETED,
+            started_at__gte=window,
+            pacer_inhale_s__isnull=False,
+            pacer_exhale_s__isnull=False,
+            before_safety__isnull=False,
+            after_safety__isnull=False,
+            elapsed_s__gte=180,
+        ).order_by("started_at")
+    )
+    chosen: list[PracticeSession] = []
+    if candidates and linked > 0:
+        step = len(candidates) / min(linked, len(candidates))
+        chosen = [candidates[int(k * step)] for k in range(min(linked, len(candidates)))]
+    made = 0
+    for session in chosen:
+        pacer = Pacer(
+            inhale_s=float(session.pacer_inhale_s or 0),
+            exhale_s=float(session.pacer_exhale_s or 0),
+            hold_in_s=float(session.pacer_hold_in_s or 0),
+            hold_out_s=float(session.pacer_hold_out_s or 0),
+        )
+        rr = simulate_rr(
+            float(session.elapsed_s or 60),
+            rng,
+            resting_hr=rng.uniform(62, 70),
+            pacer=pacer,
+            resonance_bpm=DEMO_RESONANCE_BPM,
+        )
+        _store_recording(
+            user,
+            rr,
+            session.started_at,
+            kind=Kind.PRACTICE,
+            pacer_bpm=round(pacer.breaths_per_min, 2),
+            practice_session=session,
+        )
+        made += 1
+    for k in range(max(free, 3 - made)):
+        day = (now - dt.timedelta(days=3 + 6 * k + rng.randrange(0, 3))).astimezone(tz).date()
+        started = _at(day, 21, rng.randrange(0, 50), tz)
+        rr = simulate_rr(rng.uniform(240, 360), rng, resting_hr=rng.uniform(60, 66))
+        _store_recording(user, rr, started, kind=Kind.FREE, pacer_bpm=None)
+        made += 1
+    return made
+
+
+def build_assessment(user: Any, *, when: dt.datetime, seed: int = 7) -> ResonanceAssessment:
+    """One full resonance assessment at ``when``: two simulated minutes at each of the five rates, scored.
+
+    The rate the scorer suggests is applied, so it becomes the demo member's pacer rate.
+    """
+    rng = random.Random(seed * 1009 + 2)
+    assessment = physio_actions.start_assessment(user)
+    resting = rng.uniform(63, 67)
+    start = when
+    for rate in RESONANCE_RATES_BPM:
+        cycle = 60.0 / rate
+        pacer = Pacer(inhale_s=0.4 * cycle, exhale_s=0.6 * cycle)
+        rr = simulate_rr(assessment.segment_s, rng, resting_hr=resting, pacer=pacer, resonance_bpm=DEMO_RESONANCE_BPM)
+        _store_recording(
+            user, rr, start, kind=Kind.RESONANCE, pacer_bpm=rate, assessment=assessment, segment_rate_bpm=rate
+        )
+        start += dt.timedelta(seconds=assessment.segment_s + assessment.rest_s)
+    physio_actions.score_assessment(assessment)
+    ResonanceAssessment.objects.filter(pk=assessment.pk).update(created_at=when, scored_at=start)
+    assessment.refresh_from_db()
+    physio_actions.apply_rate(assessment)
+    return assessment
+
+
+# --------------------------------------------------------------------------- workbook and journal
+
+DEMO_WORKBOOK = "coming-home-to-safety"
+
+# Sam's answers to some of the built-in workbook's prompts, by prompt key.
+ANSWERS: dict[str, str] = {
+    "a-moment-of-ease": (
+        "Saturday morning at my sister's kitchen table, both of us still in jumpers, not really talking. "
+        "My shoulders were down for once. I think I was leaning back in the chair instead of forward."
+    ),
+    "how-protection-shows": (
+        "My jaw, mostly. And I breathe high up in my chest, like I'm waiting for something. "
+        "My voice goes a bit flat and quick, as if I want the conversation over with."
+    ),
+    "which-condition-invites": (
+        "Slowing down feels the most inviting, probably because I can do it on my own. "
+        "Eye contact feels the least. Even reading about it made me look away from the screen."
+    ),
+    "what-told-you": (
+        "My hands. They were cold and I was pressing my thumbs into my fingers. "
+        "I hadn't noticed until I sat still for a minute. Activated, I think, with a bit of tired underneath."
+    ),
+    "activated-or-shut-down": (
+        "Activated, most days. Racing thoughts, checking my phone, tidying things that don't need tidying. "
+        "Shut down comes later in the week, when I've been activated for too long. Then I just want the sofa."
+    ),
+    "small-yeses": (
+        "The cat climbing onto my lap without asking. The smell of the bakery on the corner. "
+        'A colleague saying "no rush" and meaning it. Small, but I felt each one land.'
+    ),
+    "first-week-noticed": (
+        "That I hold my breath when I read emails. And that my body softens much faster outdoors "
+        "than it does indoors, even when I'm doing nothing in particular."
+    ),
+    "first-week-carry": "The hand on my chest before I open the laptop. It's such a small thing, and it helps.",
+    "easiest-signal": (
+        "Muscles are easiest: I can feel my jaw and shoulders straight away. "
+        "Attention is the hardest to read. I only notice it has gone narrow once it has already been narrow for hours."
+    ),
+    "where-you-brace": (
+        "Jaw, shoulders, and a bit in my stomach. The stretches helped more than I expected, "
+        "especially slowly rolling my shoulders back. A warm shower helps too."
+    ),
+}
+
+# Two of Sam's own entries, written without a prompt: (days ago, title, body).
+FREE_ENTRIES: tuple[tuple[int, str, str], ...] = (
+    (
+        20,
+        "After the walk",
+        "Went down by the river after lunch instead of eating at my desk. The water was high and loud. "
+        "I noticed I was walking fast, as if I were late for something, and let myself slow down. "
+        "By the bridge my breathing had dropped into my belly without me trying. "
+        "I'd like to remember that it didn't take long.",
+    ),
+    (
+        5,
+        "",
+        "Phoned my sister this evening. I told her about the workbook and felt a bit silly at first, "
+        "but she was kind about it. We talked for almost an hour. Afterwards the flat felt warmer somehow. "
+        "Nothing to fix tonight, just glad I called.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class WorkbookDemo:
+    """What :func:`build_workbook` made."""
+
+    enrolment: Enrolment | None
+    days_done: int
+    answers: int
+
+
+def _backdate_entry(entry: JournalEntry, when: dt.datetime) -> None:
+    JournalEntry.objects.filter(pk=entry.pk).update(created_at=when, updated_at=when)
+
+
+def build_workbook(
+    user: Any,
+    library: Library,
+    *,
+    today: dt.date,
+    tz: dt.tzinfo,
+    now: dt.datetime,
+    seed: int = 7,
+    started_days_ago: int = 12,
+    days_done: int = 10,
+) -> WorkbookDemo:
+    """Follow the built-in workbook at the member's own pace, from ``started_days_ago`` days ago.
+
+    The first ``days_done`` days are done, one a day with a missed day somewhere between; their
+    readings, check-ins and practices are ticked (each practice recorded with before and after
+    readings) and several prompts are answered in the journal. The next day is open but not
+    finished. Returns an empty result when the built-in workbook is not available.
+    """
+    rng = random.Random(seed * 1009 + 3)
+    workbook_actions.sync_builtin()
+    workbook = Workbook.objects.filter(slug=DEMO_WORKBOOK, owner__isnull=True).first()
+    if workbook is None or workbook.latest_version() is None:
+        return WorkbookDemo(None, 0, 0)
+    enrolment = workbook_actions.enrol_self_paced(user, workbook)
+    start = today - dt.timedelta(days=started_days_ago)
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        start_date=start, enrolled_at=_at(start, 7, 50, tz), last_active_at=now
+    )
+    enrolment.refresh_from_db()
+    content = enrolment.version.content
+    slug, version = content.slug, enrolment.version.number
+    days = list(content.days[: days_done + 1])
+    # A missed calendar day or two (a missed day is just a day), so the day in progress is yesterday's.
+    spare = max(0, started_days_ago - days_done - 1)
+    skipped = set(rng.sample(range(1, started_days_ago), k=min(spare, started_days_ago - 1)))
+    date = start
+    answered = 0
+    done = 0
+    for n, day in enumerate(days):
+        while (date - start).days in skipped:
+            date += dt.timedelta(days=1)
+        finished = n < days_done
+        opened = _at(date, 20, rng.randrange(0, 40), tz)
+        if opened > now or date > today:
+            break
+        record = workbook_actions.open_day(enrolment, day.number)
+        stamps: dict[str, str] = {}
+        minute = 0
+        for index, item in enumerate(day.items):
+            if not finished and not isinstance(item, Reading):
+                break  # the day in progress: read, not yet practised or answered
+            minute += 3
+            when = opened + dt.timedelta(minutes=minute)
+            if isinstance(item, PracticeStep):
+                practice = library.get(item.slug)
+                title = practice.title if practice is not None else item.slug
+                before = rng.randrange(4, 7)
+                after = min(10, before + rng.choice((0, 1, 1, 2, 2, 3)))
+                session = workbook_actions.record_practice(record, index, item.slug, title, before, after)
+                length = practice.total_seconds if practice is not None else 180
+                PracticeSession.objects.filter(pk=session.pk).update(
+                    started_at=when, ended_at=when + dt.timedelta(seconds=length), elapsed_s=length
+                )
+                minute += length // 60
+            elif isinstance(item, Prompt):
+                body = ANSWERS.get(item.key)
+                if body is not None:
+                    entry = journal_actions.answer_prompt(
+                        user, workbook_slug=slug, workbook_version=version, day=day.number, prompt=item, body=body
+                    )
+                    _backdate_entry(entry, when)
+                    answered += 1
+                workbook_actions.mark_item(record, index)
+            elif isinstance(item, (Reading, CheckinStep)):
+                workbook_actions.mark_item(record, index)
+            stamps[str(index)] = when.isoformat()
+        if finished:
+            workbook_actions.complete_day(record)
+            done += 1
+        record.refresh_from_db()
+        items = {
+            k: {**v, "at": stamps.get(k, v.get("at"))} if isinstance(v, dict) else v
+            for k, v in record.items_done.items()
+        }
+        DayProgress.objects.filter(pk=record.pk).update(
+            opened_at=opened,
+            completed_at=opened + dt.timedelta(minutes=minute + 2) if finished else None,
+            items_done=items,
+        )
+        date += dt.timedelta(days=1)
+    Enrolment.objects.filter(pk=enrolment.pk).update(last_active_at=min(now, _last_active(enrolment)))
+    enrolment.refresh_from_db()
+    return WorkbookDemo(enrolment, done, answered)
+
+
+def _last_active(enrolment: Enrolment) -> dt.datetime:
+    """When the member last did anything in ``enrolment`` (its latest opened or finished day)."""
+    stamps: list[dt.datetime] = [
+        t
+        for p in DayProgress.objects.filter(enrolment=enrolment)
+        for t in (p.opened_at, p.completed_at)
+        if t is not None
+    ]
+    fallback: dt.datetime = enrolment.last_active_at
+    return max(stamps, default=fallback)
+
+
+def build_journal(user: Any, *, now: dt.datetime, tz: dt.tzinfo) -> int:
+    """The demo member's free journal entries (sealed like any entry); returns how many."""
+    made = 0
+    for days_ago, title, body in FREE_ENTRIES:
+        day = (now - dt.timedelta(days=days_ago)).astimezone(tz).date()
+        when = min(_at(day, 21, 15, tz), now)
+        entry = journal_actions.write_entry(user, body=body, title=title)
+        _backdate_entry(entry, when)
+        made += 1
+    return made
+
+
+def clear_extras(user: Any) -> None:
+    """Remove the demo member's recordings, assessments, workbook enrolments and journal entries."""
+    Recording.objects.filter(Q(user=user) | Q(assessment__user=user)).delete()
+    ResonanceAssessment.objects.filter(user=user).delete()
+    Enrolment.objects.filter(user=user).delete()
+    JournalEntry.objects.filter(user=user).delete()
