@@ -77,9 +77,14 @@ def _read_rr(path: Path) -> _Input:
 
 def load_input(path: Path, as_kind: str = "auto") -> _Input:
     """Read ``path`` as RR intervals or as an ECG (detecting which unless told)."""
+    wfdb_record = path.suffix == "" and path.with_suffix(".hea").exists()
+    if not path.exists() and not wfdb_record:
+        raise ValueError(f"{path} does not exist.")
+    if path.is_dir():
+        raise ValueError(f"{path} is a directory; give an RR or ECG file.")
     if as_kind == "rr":
         return _read_rr(path)
-    if as_kind == "ecg" or path.suffix.lower() in _ECG_SUFFIXES or _looks_like_ecg_text(path):
+    if as_kind == "ecg" or wfdb_record or path.suffix.lower() in _ECG_SUFFIXES or _looks_like_ecg_text(path):
         return _read_ecg(path)
     try:
         return _read_rr(path)
@@ -219,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
         report = analyze_rr(inp.rr_ms, clean_method=args.clean, frequency_method=args.spectrum)
     except (ValueError, ImportError) as exc:
         print(f"attune hrv: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"attune hrv: {path} cannot be read: {exc.strerror or exc}.", file=sys.stderr)
         return 2
     if args.json:
         json.dump(report_dict(inp, report), sys.stdout, indent=1, allow_nan=False)

@@ -67,3 +67,51 @@ def test_it_runs_without_django_or_pandas() -> None:
         [sys.executable, "-c", code, str(POLAR)], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "no RR intervals"),
+        ("garbage.txt", bytes(range(256)) * 8, "not a text file"),
+        ("garbage.bin", b"\x00\xff\x10" * 500, "not a text file"),
+        ("one.txt", b"812\n", "at least 3 RR intervals; got 1"),
+        ("negative.txt", b"800\n-810\n790\n805\n", "must be positive"),
+        ("heart_rate.txt", b"62\n63\n61\n64\n", "do not look like RR intervals"),
+    ],
+)
+def test_a_malformed_file_exits_2_with_a_message_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes, message: str
+) -> None:
+    p = tmp_path / name
+    p.write_bytes(content)
+    assert main([str(p)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("attune hrv:") and message in err
+    assert "Traceback" not in err
+
+
+def test_a_missing_file_or_a_directory_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(tmp_path / "nope.txt")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main([str(tmp_path)]) == 2
+    assert "is a directory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text", ["0.81\n0.79\n0.80\n0.82\n", "1.0,810\n1.8,790\n2.6,800\n3.4,820\n"])
+def test_it_reads_one_or_two_columns_in_seconds_or_milliseconds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    p = tmp_path / "rr.csv"
+    p.write_text(text)
+    assert main([str(p), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["rr_ms"] == pytest.approx([810.0, 790.0, 800.0, 820.0], abs=1e-9)
+
+
+def test_a_wfdb_record_gives_beat_times_and_nn_intervals(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(DATA / "ecg" / "mitdb100" / "100.hea"), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["input"] == "ecg" and len(doc["beat_times_s"]) == 2273
+    assert len(doc["nn_ms"]) > 2200 and doc["settings"]["frequency"]["window_s"] == 300.0
+    assert doc["artifacts"]["counts"]["ectopic"] > 0

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal
 
 import numpy as np
@@ -233,9 +234,9 @@ def clean_rr(
             found = [None if abs(r - m) <= limit_ms else "long-short" for r, m in zip(current, med, strict=True)]
         if all(f is None for f in found):
             break
-        for k, kind in enumerate(found):
-            if kind is not None and flags[source[k]] is None:
-                flags[source[k]] = kind
+        for k in (j for j, kind in enumerate(found) if kind is not None):
+            if flags[source[k]] is None:
+                flags[source[k]] = found[k]
         current, new_source, touched = _correct(current, med, found)
         changed.update(int(source[k]) for k in touched)
         source = source[new_source]
@@ -247,10 +248,10 @@ def clean_rr(
         nn_ms=frozen_f(current),
         flags=tuple(flags),
         changed_indices=_frozen_i(np.asarray(sorted(changed), dtype=np.intp)),
-        counts=counts,
+        counts=MappingProxyType(counts),
         artifact_percent=100.0 * n_flag / rr.size,
         method=method,
-        settings=settings,
+        settings=MappingProxyType(settings),
     )
 
 
@@ -316,10 +317,9 @@ def _classify_lipponen(
     next2_d = np.concatenate((drr_n[2:], [0.0, 0.0]))[:n]
     s22 = np.where(drr_n >= 0, np.minimum(next_d, next2_d), np.maximum(next_d, next2_d))
     standout = (np.abs(mrr_n) > 3) | ((s11 > 1) & (s22 < -1)) | ((s11 < -1) & (s22 > 1))
-    i = 0
-    while i < n:
-        if not standout[i] or protected[i]:
-            i += 1
+    skip_to = -1
+    for i in np.flatnonzero(standout & ~protected).tolist():
+        if i < skip_to:
             continue
         # A long interval right after a clearly short one is a compensatory pause
         # (our guard), not a missed beat.
@@ -331,10 +331,9 @@ def _classify_lipponen(
             nxt = abs(rr[i] + rr[i + 1] - med[i]) if i + 1 < n else np.inf
             prv = abs(rr[i] + rr[i - 1] - med[i]) if i > 0 else np.inf
             if nxt <= prv:
-                i += 1  # the next interval is the other half of this one: merged, not flagged again
+                skip_to = i + 2  # the next interval is the other half of this one: merged, not flagged again
         else:
             flags[i] = "long-short"
-        i += 1
     return flags
 
 
@@ -357,55 +356,55 @@ def _correct(
     """
     n = rr.size
     changed: set[int] = set()
-    if not any(f == "extra" or f == "missed" for f in flags):
-        # No structural fix: the same intervals, some to interpolate (linear time, no Python loop).
-        kinds = np.asarray([f or "" for f in flags])
-        bad = (kinds == "ectopic") | (kinds == "long-short")
-        after = np.zeros(n, dtype=bool)
-        after[1:] = kinds[:-1] == "ectopic"
-        return _interpolate(rr, med, rr.copy(), np.arange(n, dtype=np.intp), bad | after, changed)
-    # Step 1: structural fixes. Each output interval remembers its source index and
-    # whether it still needs interpolation.
-    values: list[float] = []
-    source: list[int] = []
-    needs: list[bool] = []
-    i = 0
-    while i < n:
-        kind = flags[i]
-        if kind == "extra":
+    kinds = np.asarray([f or "" for f in flags])
+    # An ordinary interval keeps its value; it is interpolated when it is ectopic or
+    # long/short, or follows an ectopic beat (the compensatory pause).
+    plain_need = (kinds == "ectopic") | (kinds == "long-short")
+    plain_need[1:] |= kinds[:-1] == "ectopic"
+    special = np.flatnonzero((kinds == "extra") | (kinds == "missed")).tolist()
+    if not special:
+        return _interpolate(rr, med, rr.copy(), np.arange(n, dtype=np.intp), plain_need, changed)
+    # Structural fixes: ordinary stretches are copied whole, extra and missed beats one by one.
+    vals: list[FloatArray] = []
+    srcs: list[IntArray] = []
+    needs: list[npt.NDArray[np.bool_]] = []
+
+    def emit(a: int, b: int) -> None:
+        if b > a:
+            vals.append(rr[a:b].copy())
+            srcs.append(np.arange(a, b, dtype=np.intp))
+            needs.append(plain_need[a:b])
+
+    pos = 0
+    for i in special:
+        if i < pos:
+            continue  # already merged into the interval before it
+        emit(pos, i)
+        if kinds[i] == "extra":
             # Merge with the neighbour that makes the sum closest to the local median.
             nxt = rr[i] + rr[i + 1] if i + 1 < n else np.inf
-            prv = values[-1] + rr[i] if values else np.inf
+            prv = float(vals[-1][-1]) + rr[i] if vals else np.inf
             if abs(nxt - med[i]) <= abs(prv - med[i]):
-                values.append(float(nxt))
-                source.append(i)
-                needs.append(False)
+                vals.append(np.array([nxt]))
+                srcs.append(np.array([i], dtype=np.intp))
+                needs.append(np.zeros(1, dtype=bool))
                 changed.update((i, i + 1))
-                i += 2
+                pos = i + 2
             else:
-                values[-1] = float(prv)
-                changed.update((source[-1], i))
-                i += 1
-            continue
-        if kind == "missed":
+                vals[-1][-1] = prv
+                changed.update((int(srcs[-1][-1]), i))
+                pos = i + 1
+        else:  # missed: split into equal parts
             parts = max(2, round(rr[i] / med[i]))
-            for _ in range(parts):
-                values.append(float(rr[i] / parts))
-                source.append(i)
-                needs.append(False)
+            vals.append(np.full(parts, rr[i] / parts))
+            srcs.append(np.full(parts, i, dtype=np.intp))
+            needs.append(np.zeros(parts, dtype=bool))
             changed.add(i)
-            i += 1
-            continue
-        bad = kind in ("ectopic", "long-short")
-        after_ectopic = i > 0 and flags[i - 1] == "ectopic"
-        values.append(float(rr[i]))
-        source.append(i)
-        needs.append(bad or after_ectopic)
-        i += 1
-
-    out = np.asarray(values, dtype=np.float64)
-    need = np.asarray(needs, dtype=bool)
-    src_arr = np.asarray(source, dtype=np.intp)
+            pos = i + 1
+    emit(pos, n)
+    out = np.concatenate(vals)
+    need = np.concatenate(needs)
+    src_arr = np.concatenate(srcs)
     return _interpolate(rr, med, out, src_arr, need, changed)
 
 

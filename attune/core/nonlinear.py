@@ -130,12 +130,12 @@ def sample_entropy(x: ArrayLike, m: int = 2, r: float = 0.2) -> float:
     for off in range(m):
         col = arr[off : off + k]
         np.maximum(dist, np.abs(col[:, None] - col[None, :]), out=dist)
-    tri = np.triu(np.ones((k, k), dtype=bool), 1)
-    match_m = (dist <= tol) & tri
-    b = int(np.count_nonzero(match_m))
+    # The matrices are symmetric with a matching diagonal: count distinct pairs i < j.
+    match_m = dist <= tol
+    b = (int(np.count_nonzero(match_m)) - k) // 2
     last = arr[m : m + k]
-    match_m1 = match_m & (np.abs(last[:, None] - last[None, :]) <= tol)
-    a = int(np.count_nonzero(match_m1))
+    match_m &= np.abs(last[:, None] - last[None, :]) <= tol
+    a = (int(np.count_nonzero(match_m)) - k) // 2
     if a == 0 or b == 0:
         return float("nan")
     return -math.log(a / b)

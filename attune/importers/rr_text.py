@@ -77,6 +77,12 @@ def read_rr(path: str | os.PathLike[str]) -> RRRecord:
         raise ValueError(f"RR file {p} does not exist.") from None
     except UnicodeDecodeError:
         raise ValueError(f"RR file {p} is not a text file.") from None
+    except IsADirectoryError:
+        raise ValueError(f"{p} is a directory, not an RR file.") from None
+    except OSError as exc:
+        raise ValueError(f"RR file {p} cannot be read: {exc.strerror or exc}.") from None
+    if "\x00" in text:
+        raise ValueError(f"RR file {p} is not a text file.")
     return parse_rr_text(text, source=str(p))
 
 
@@ -153,7 +159,13 @@ def parse_rr_text(text: str, *, source: str = "<text>") -> RRRecord:
         unit = "s" if float(np.median(rr)) < 10.0 else "ms"
     rr_ms = rr * 1000.0 if unit == "s" else rr
     med = float(np.median(rr_ms))
-    if not _PLAUSIBLE_MS[0] <= med <= _PLAUSIBLE_MS[1] or np.any(rr_ms <= 0):
+    if np.any(rr_ms <= 0):
+        bad = int(np.flatnonzero(rr_ms <= 0)[0])
+        raise ValueError(
+            f"{source}: RR intervals must be positive; value {bad + 1} is {rr[bad]:g}. "
+            "Is this a file of differences or of heart-rate changes?"
+        )
+    if not _PLAUSIBLE_MS[0] <= med <= _PLAUSIBLE_MS[1]:
         raise ValueError(
             f"{source}: these do not look like RR intervals (median {med:.4g} ms; expected 200 to 3000 ms, "
             "all positive). Is this an ECG or a heart-rate file?"

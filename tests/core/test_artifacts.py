@@ -112,6 +112,8 @@ def test_the_result_is_frozen_and_its_arrays_are_read_only() -> None:
         out.artifact_percent = 0.0  # type: ignore[misc]
     with pytest.raises(ValueError, match="read-only"):
         out.nn_ms[0] = 1.0
+    with pytest.raises(TypeError):
+        out.counts["ectopic"] = 0  # type: ignore[index]
 
 
 @pytest.mark.parametrize("rr", [[], [800.0], [800.0, 810.0]])

@@ -69,7 +69,7 @@ def test_it_skips_comments_blank_lines_and_rows_without_rr() -> None:
         ("x,y,z\n1,2,3\n", "no RR column"),
         ("1,2,3\n4,5,6\n", "3 columns without a header"),
         ("0.01\n0.02\n0.015\n", "do not look like RR intervals"),
-        ("-800\n810\n790\n", "do not look like RR intervals"),
+        ("-800\n810\n790\n", "must be positive; value 1 is -800"),
         ("rr_ms\n", "header but no rows"),
     ],
 )
