@@ -197,3 +197,29 @@ async def _hello(ws_url: str, cookie: str) -> str:
     async with connect(ws_url, origin=ws_url.replace("ws://", "http://").split("/ws/")[0],
                        additional_headers={"Cookie": f"sessionid={cookie}"}, proxy=None) as ws:
         return str(json.loads(await ws.recv())["node"])
+
+
+def test_two_processes_count_failed_logins_together_in_redis(two_processes: Any) -> None:
+    """The cache is Redis, so a lockout earned on one process holds on the other."""
+    import hashlib
+
+    import redis
+
+    server = two_processes
+    username = f"robin{secrets.token_hex(3)}"
+    server.manage("shell", "-c", (
+        "from django.contrib.auth import get_user_model as g; "
+        f"g().objects.create_user('{username}', 'r@example.test', '{PASSWORD}')"
+    ))
+    browser = Browser(server.url)
+    browser.get("/accounts/login/")
+    for attempt in range(1, 6):  # ATTUNE_LOGIN_FAILURE_LIMIT's default is 5: the fifth failure starts the pause
+        status, body = browser.post("/accounts/login/", {"username": username, "password": "not it at all"})
+        assert (status == 429) is (attempt == 5), (attempt, status)
+    # Whichever process answers now, the right password is held back until the pause ends.
+    for _ in range(4):
+        status, body = browser.post("/accounts/login/", {"username": username, "password": PASSWORD})
+        assert "Too many tries" in body, body[:400]
+    digest = hashlib.sha256(username.casefold().encode()).hexdigest()[:32]
+    keys = redis.Redis.from_url(REDIS_URL).keys(f"*{digest}*")
+    assert keys, "the failed-login counter is not in Redis"
