@@ -137,18 +137,20 @@ DATABASES = {"default": _database(env_secret("ATTUNE_DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_secret("ATTUNE_REDIS_URL")
+# Several attune servers (or test runs) can share one Redis by giving each its own prefix.
+REDIS_KEY_PREFIX = env_str("ATTUNE_REDIS_KEY_PREFIX", "attune")
 if REDIS_URL:
     CHANNEL_LAYERS: dict[str, Any] = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30, "prefix": f"{REDIS_KEY_PREFIX}:asgi"},
         }
     }
     CACHES: dict[str, Any] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "attune",
+            "KEY_PREFIX": REDIS_KEY_PREFIX,
         }
     }
 else:

@@ -28,6 +28,22 @@ def _fast_and_isolated(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyP
     }
 
 
+@pytest.fixture(autouse=True)
+def _close_connections_of_the_live_writer_thread() -> Any:
+    """Close the database connection the live writer keeps in asgiref's thread-sensitive thread.
+
+    In a server that connection is kept on purpose (no reconnect per beat); in tests it would
+    outlive the test database, and PostgreSQL refuses to drop a database someone is still using.
+    """
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    executor = SyncToAsync.single_thread_executor
+    if getattr(executor, "_threads", None):  # only if some test has used that thread
+        executor.submit(connections.close_all).result(timeout=10)
+
+
 def _make(username: str, **extra: Any) -> Any:
     from django.contrib.auth import get_user_model
 

@@ -73,14 +73,22 @@ def fresh_database() -> Iterator[str]:
 @pytest.fixture
 def two_processes(fresh_database: str, tmp_path: Path) -> Iterator[Any]:
     _require_redis()
+    prefix = f"attune-test-{secrets.token_hex(4)}"
     server = _e2e_server_class()(
         tmp_path,
+        # A fresh Redis key prefix per run: login counters from an earlier run never lock this one out.
         extra_env={"ATTUNE_DATABASE_URL": fresh_database, "ATTUNE_REDIS_URL": REDIS_URL,
-                   "ATTUNE_DATABASE_CONN_MAX_AGE": "60"},
+                   "ATTUNE_REDIS_KEY_PREFIX": prefix, "ATTUNE_DATABASE_CONN_MAX_AGE": "60"},
         processes=2,
     )
     yield server
     server.stop()
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    stale = list(client.scan_iter(f"{prefix}:*"))
+    if stale:
+        client.delete(*stale)
 
 
 class Browser:

@@ -6,6 +6,7 @@ guide pages are a 404 for anyone who is not the guide concerned.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -28,6 +29,8 @@ from attune.web.workbooks.render import render_markdown
 
 # --------------------------------------------------------------------------- access helpers
 
+
+_INVITE_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,100}")
 
 def _get_enrolment_for_user(request: HttpRequest, pk: int) -> Enrolment:
     return get_object_or_404(
@@ -461,6 +464,10 @@ def cohort_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, token: str) -> HttpResponse:
+    # Invite tokens come from secrets.token_urlsafe; anything else (a NUL byte, say, which PostgreSQL
+    # refuses outright) cannot be one, so it is a 404 before it reaches the database.
+    if not _INVITE_TOKEN.fullmatch(token):
+        raise Http404("No such invitation.")
     cohort = get_object_or_404(Cohort.objects.select_related("version__workbook", "guide"), invite_token=token)
     existing = Enrolment.objects.filter(user=request.user, cohort=cohort).first()
     if request.method == "POST":
