@@ -28,7 +28,8 @@ def check_scale_out(app_configs: Any = None, **kwargs: Any) -> list[Error | Warn
     if processes > 1 and cache.endswith("LocMemCache"):
         problems.append(
             Error(
-                "A per-process cache cannot count failed logins across several server processes.",
+                "A per-process cache cannot count failed logins and password-reset requests "
+                "across several server processes.",
                 hint="Set ATTUNE_REDIS_URL so the cache is shared.",
                 id="attune.E002",
             )

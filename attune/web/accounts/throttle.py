@@ -1,31 +1,79 @@
-"""Slow down password guessing: count failed logins per username and per network address.
+"""Slow down password guessing and reset-email flooding with counts kept in the cache.
 
-After ``LOGIN_FAILURE_LIMIT`` failures for one username (or ``LOGIN_FAILURE_LIMIT_PER_ADDRESS``
-failures from one address, by default four times as many so a shared household or office is not
-locked out by one forgetful person) within ``LOGIN_LOCKOUT_SECONDS``, further tries are refused
-without checking the password until ``LOGIN_LOCKOUT_SECONDS`` have passed. A successful login
-clears the username's count (never the address's, so an attacker cannot reset it with an account
-of their own).
+Logins: after ``LOGIN_FAILURE_LIMIT`` failures for one username (or
+``LOGIN_FAILURE_LIMIT_PER_ADDRESS`` failures from one address, by default four times as many so a
+shared household or office is not locked out by one forgetful person) within
+``LOGIN_LOCKOUT_SECONDS``, further tries are refused without checking the password until
+``LOGIN_LOCKOUT_SECONDS`` have passed. A successful login clears the username's count (never the
+address's, so an attacker cannot reset it with an account of their own).
 
-Counts live in the default cache, so several server processes need a shared cache (Redis); the
-system check ``attune.E002`` says so.
+Password-reset requests: at most ``PASSWORD_RESET_LIMIT_PER_EMAIL`` requests for one email
+address and ``PASSWORD_RESET_LIMIT_PER_ADDRESS`` from one network address within
+``PASSWORD_RESET_WINDOW_SECONDS``; beyond that no email is sent (the visitor sees the usual
+confirmation, so nothing tells them whether the address has an account).
+
+Both use the same counter: a window opens at the first event for a key and lasts its length in
+seconds. Usernames, email and network addresses are stored only as keyed hashes. Counts live in
+the default cache, so several server processes need a shared cache (Redis); the system check
+``attune.E002`` says so.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 
 _PREFIX = "attune:login"
+_RESET_PREFIX = "attune:reset"
 
 
 def _now() -> float:
     return time.time()
+
+
+def digest(text: str) -> str:
+    """A short keyed hash of ``text`` (case and surrounding space ignored), safe for cache keys and logs.
+
+    Keyed with ``SECRET_KEY`` so that a log line cannot be matched to an email by hashing guesses.
+    """
+    normalised = text.strip().casefold()
+    return salted_hmac("attune.accounts.throttle", normalised, algorithm="sha256").hexdigest()[:32]
+
+
+def count_event(key: str, window: int) -> int:
+    """Count one event under ``key``; return how many there have been in the current window.
+
+    A window opens at the first event after the previous one closed and lasts ``window`` seconds by
+    ``_now()``. The count itself uses the cache's atomic add and incr, so concurrent requests are
+    not lost (only two requests racing at the very moment a window closes may both start a new one).
+    """
+    opened_key = f"{key}:opened"
+    now = _now()
+    opened = cache.get(opened_key)
+    if opened is None:
+        if cache.add(opened_key, now, timeout=window + 60):
+            cache.add(key, 0, timeout=window)
+    elif now >= float(opened) + window:
+        cache.set(opened_key, now, timeout=window + 60)
+        cache.set(key, 0, timeout=window)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # the count expired just before its window did
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
+def forget(key: str) -> None:
+    """Drop the count under ``key`` so its next event opens a fresh window."""
+    cache.delete_many([key, f"{key}:opened"])
+
+
+# --- Logins -------------------------------------------------------------------------------------
 
 
 def _limit_for_username() -> int:
@@ -56,12 +104,9 @@ def client_address(request: HttpRequest) -> str:
 
 
 def _keys(username: str, address: str) -> list[tuple[str, int]]:
-    # Hash so that any username (spaces, long, unicode) makes a safe cache key and none is stored.
-    user_digest = hashlib.sha256(username.strip().casefold().encode("utf-8")).hexdigest()[:32]
-    address_digest = hashlib.sha256(address.encode("utf-8")).hexdigest()[:32]
     return [
-        (f"{_PREFIX}:user:{user_digest}", _limit_for_username()),
-        (f"{_PREFIX}:addr:{address_digest}", _limit_for_address()),
+        (f"{_PREFIX}:user:{digest(username)}", _limit_for_username()),
+        (f"{_PREFIX}:addr:{digest(address)}", _limit_for_address()),
     ]
 
 
@@ -81,15 +126,9 @@ def record_failure(username: str, address: str) -> int:
     lockout = _lockout_seconds()
     started = 0
     for key, limit in _keys(username, address):
-        cache.add(key, 0, timeout=lockout)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the count expired between add and incr
-            cache.set(key, 1, timeout=lockout)
-            count = 1
-        if count >= limit:
+        if count_event(key, lockout) >= limit:
             cache.set(f"{key}:until", _now() + lockout, timeout=lockout + 60)
-            cache.delete(key)
+            forget(key)
             started = lockout
     return started
 
@@ -97,7 +136,8 @@ def record_failure(username: str, address: str) -> int:
 def clear_username(username: str) -> None:
     """Forget the failed tries for this username (after a successful login or a password reset)."""
     key, _ = _keys(username, "")[0]
-    cache.delete_many([key, f"{key}:until"])
+    forget(key)
+    cache.delete(f"{key}:until")
 
 
 def wait_message(seconds: int) -> str:
@@ -105,3 +145,30 @@ def wait_message(seconds: int) -> str:
     minutes = max(1, math.ceil(seconds / 60))
     unit = "minute" if minutes == 1 else "minutes"
     return f"Too many tries. You can try again in {minutes} {unit}."
+
+
+# --- Password-reset requests --------------------------------------------------------------------
+
+
+def _reset_window_seconds() -> int:
+    return int(getattr(settings, "PASSWORD_RESET_WINDOW_SECONDS", 3600))
+
+
+def _reset_limit_for_email() -> int:
+    return int(getattr(settings, "PASSWORD_RESET_LIMIT_PER_EMAIL", 3))
+
+
+def _reset_limit_for_address() -> int:
+    return int(getattr(settings, "PASSWORD_RESET_LIMIT_PER_ADDRESS", 20))
+
+
+def allow_reset_request(email: str, address: str) -> bool:
+    """Count one password-reset request; False if the email or the address is over its limit.
+
+    Every request counts, refused ones too, so a flood does not get through by waiting between
+    refusals; the window still closes on time because it is measured from its first request.
+    """
+    window = _reset_window_seconds()
+    email_count = count_event(f"{_RESET_PREFIX}:email:{digest(email)}", window)
+    address_count = count_event(f"{_RESET_PREFIX}:addr:{digest(address)}", window)
+    return email_count <= _reset_limit_for_email() and address_count <= _reset_limit_for_address()

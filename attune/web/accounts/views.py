@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +30,8 @@ from attune.web.accounts.forms import (
     SetPasswordForm,
     SignupForm,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -154,14 +157,24 @@ def delete(request: HttpRequest) -> HttpResponse:
 
 # Password reset uses Django's views (they handle the signed, single-use tokens) with our forms,
 # templates and URL names.
-password_reset = auth_views.PasswordResetView.as_view(
-    form_class=PasswordResetForm,
-    template_name="accounts/password_reset_form.html",
-    email_template_name="registration/password_reset_email.txt",
-    subject_template_name="registration/password_reset_subject.txt",
-    success_url=reverse_lazy("accounts:password_reset_done"),
-    extra_email_context={"site_title": getattr(settings, "SITE_NAME", "attune")},
-)
+class _PasswordReset(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        email = str(form.cleaned_data["email"])
+        if throttle.allow_reset_request(email, throttle.client_address(self.request)):
+            return super().form_valid(form)
+        # Over the limit: send nothing, but answer exactly as usual so the page never tells
+        # whether the address has an account. Log a keyed hash, never the address itself.
+        logger.info("password reset request not sent: too many requests (email hash %s)", throttle.digest(email))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+password_reset = _PasswordReset.as_view(extra_email_context={"site_title": getattr(settings, "SITE_NAME", "attune")})
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 
 
