@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import numpy as np
 
+from attune.importers._text import data_lines, is_number, read_ecg_text
 from attune.importers.types import EcgRecord
 
 __all__ = ["load", "parse"]
@@ -27,14 +27,6 @@ _S_HEADER = re.compile(r"(^|[^a-z])(s|sec|secs|seconds?)([^a-z]|$)")
 
 def _split(line: str, delimiter: str | None) -> list[str]:
     return [f.strip() for f in (line.split(delimiter) if delimiter else line.split())]
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _decimals(text: str) -> int:
@@ -63,14 +55,13 @@ def parse(text: str, *, name: str = "<text>") -> EcgRecord:
         With the line number, when a row is not two numbers, the times do not increase, or
         there are fewer than two samples.
     """
-    lines = [(n, raw.strip()) for n, raw in enumerate(text.splitlines(), start=1)]
-    lines = [(n, line) for n, line in lines if line and not line.startswith("#")]
+    lines = data_lines(text)
     if not lines:
         raise ValueError(f"{name}: the file is empty; expected rows of time and value")
     first = lines[0][1]
     delimiter = next((d for d in _DELIMITERS if d in first), None)
     header: list[str] | None = None
-    if not all(_is_number(f) for f in _split(first, delimiter)[:2]):
+    if not all(is_number(f) for f in _split(first, delimiter)[:2]):
         header = [h.lower() for h in _split(first, delimiter)]
         lines = lines[1:]
     times: list[float] = []
@@ -129,11 +120,5 @@ def parse(text: str, *, name: str = "<text>") -> EcgRecord:
 
 def load(path: str | os.PathLike[str]) -> EcgRecord:
     """Read a time,value ECG table from a file; see :func:`parse`."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ValueError(f"ECG file {p} does not exist") from None
-    except UnicodeDecodeError:
-        raise ValueError(f"{p.name}: not a text file; expected rows of time and value") from None
-    return parse(text, name=p.name)
+    text, name = read_ecg_text(path, encoding="utf-8-sig", expected="rows of time and value")
+    return parse(text, name=name)

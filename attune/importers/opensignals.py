@@ -14,12 +14,12 @@ from __future__ import annotations
 import io
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from attune.importers._text import data_lines, read_ecg_text
 from attune.importers.types import EcgRecord
 
 __all__ = ["load", "parse"]
@@ -99,13 +99,14 @@ def parse(text: str, *, name: str = "<text>") -> EcgRecord:
         raise ValueError(f"{name}: the ECG channel {ecg_label!r} is not among the columns {columns}")
     col = columns.index(ecg_label)
 
-    n_rows = sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
+    rows = data_lines(text)
+    n_rows = len(rows)
     if n_rows < _MIN_ROWS:
         raise ValueError(f"{name}: need at least {_MIN_ROWS} data rows, got {n_rows}")
     try:
         data = np.loadtxt(io.StringIO(text), comments="#", ndmin=2, dtype=np.float64)
     except ValueError:
-        data = _rows_with_messages(lines, columns, name)
+        data = _rows_with_messages(rows, columns, name)
     if data.shape[0] and data.shape[1] != len(columns):
         raise ValueError(f"{name}: data rows have {data.shape[1]} values but the header names {len(columns)} columns")
     if data.shape[0] < _MIN_ROWS:
@@ -130,13 +131,10 @@ def parse(text: str, *, name: str = "<text>") -> EcgRecord:
     )
 
 
-def _rows_with_messages(lines: list[str], columns: list[str], name: str) -> npt.NDArray[np.float64]:
-    """Parse data rows one by one, to say which line is wrong."""
+def _rows_with_messages(lines: list[tuple[int, str]], columns: list[str], name: str) -> npt.NDArray[np.float64]:
+    """Parse numbered data rows (from :func:`data_lines`) one by one, to say which line is wrong."""
     rows: list[list[float]] = []
-    for n, raw in enumerate(lines, start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
+    for n, line in lines:
         fields = line.split()
         if len(fields) != len(columns):
             raise ValueError(
@@ -151,11 +149,5 @@ def _rows_with_messages(lines: list[str], columns: list[str], name: str) -> npt.
 
 def load(path: str | os.PathLike[str]) -> EcgRecord:
     """Read an OpenSignals text file from disk; see :func:`parse`."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ValueError(f"ECG file {p} does not exist") from None
-    except UnicodeDecodeError:
-        raise ValueError(f"{p.name}: not a text file; expected an OpenSignals text export") from None
-    return parse(text, name=p.name)
+    text, name = read_ecg_text(path, encoding="utf-8", expected="an OpenSignals text export")
+    return parse(text, name=name)

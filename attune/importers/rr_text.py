@@ -23,6 +23,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from attune.importers._text import is_number
+
 __all__ = ["RRRecord", "parse_rr_text", "read_rr"]
 
 _RR_NAMES = ("rr", "rri", "rr_interval", "ibi", "nn", "nni", "interval", "rr_ms", "rr_s", "ibi_ms", "ibi_s")
@@ -98,14 +100,6 @@ def _split(line: str) -> list[str]:
     return [x.strip().strip('"').strip("'") for x in parts]
 
 
-def _is_number(s: str) -> bool:
-    try:
-        float(s)
-    except ValueError:
-        return False
-    return True
-
-
 def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
@@ -127,7 +121,7 @@ def parse_rr_text(text: str, *, source: str = "<text>") -> RRRecord:
         raise ValueError(f"{source}: the file holds no RR intervals.")
     header: list[str] | None = None
     first = _split(lines[0])
-    if not all(_is_number(x) for x in first if x):
+    if not all(is_number(x) for x in first if x):
         header = first
         lines = lines[1:]
     rows = [_split(ln) for ln in lines]

@@ -3,8 +3,8 @@
 // over 20 minutes and more.
 
 import { createPacerTimeline, makePattern, presets, rateToPattern } from './pacer-clock.js';
-import { createPacerView } from './pacer.js';
-import { createSession, createWakeLock, formatClock, readJson, readingValues, show } from './session.js';
+import { createPracticeParts, wireFinish, wirePause } from './pacer-controls.js';
+import { formatClock, readJson, readingValues, show } from './session.js';
 
 const data = readJson('pacer-data');
 const $ = (id) => document.getElementById(id);
@@ -22,9 +22,7 @@ if (data) {
   const rate = $('rate');
   const paceError = $('pace-error');
   const btnPause = $('btn-pause');
-  const view = createPacerView($('pacer'), { soundToggle: $('opt-sound'), vibrateToggle: $('opt-vibrate') });
-  const session = createSession({ startUrl: data.startUrl, finishUrl: data.finishUrl, slug: data.slug });
-  const wake = createWakeLock();
+  const { view, session, wake } = createPracticeParts(data);
   let timeline = null;
   let limitMs = 0;
   let frame = 0;
@@ -120,48 +118,27 @@ if (data) {
     tick();
   });
 
-  function togglePause() {
-    if (!timeline || ended) return;
-    const s = timeline.state();
-    if (s.status === 'paused') {
-      timeline.resume();
-      btnPause.textContent = 'Pause';
-      $('announce').textContent = 'Resumed.';
-      wake.on();
-      tick();
-    } else if (s.status === 'running') {
-      timeline.pause();
-      btnPause.textContent = 'Resume';
-      $('announce').textContent = 'Paused.';
-      wake.off();
-    }
-  }
-  btnPause.addEventListener('click', togglePause);
+  wirePause({
+    run,
+    button: btnPause,
+    wake,
+    paused() {
+      if (!timeline || ended) return null;
+      const status = timeline.state().status;
+      return status === 'paused' ? true : status === 'running' ? false : null;
+    },
+    pause: () => timeline.pause(),
+    resume: () => timeline.resume(),
+    tick,
+  });
   $('btn-stop').addEventListener('click', () => end('stopped'));
-  document.addEventListener('keydown', (e) => {
-    if (run.hidden || e.target.closest('input, textarea, select, button, a')) return;
-    if (e.code === 'Space') {
-      e.preventDefault();
-      togglePause();
-    }
-  });
 
-  async function finish(reading) {
-    const elapsedS = timeline ? timeline.elapsedMs() / 1000 : 0;
-    const res = await session.finish(after.dataset.outcome || 'stopped', elapsedS, reading);
-    if (res && typeof res.change === 'number') {
-      $('done-text').textContent = `Felt safety, after minus before: ${res.change > 0 ? '+' : ''}${res.change}.`;
-    }
-    $('save-problem').hidden = !session.saveFailed;
-    $('done-crisis').hidden = !(res && res.lowSafety);
-    show(done, [after]);
-  }
-  after.addEventListener('submit', (e) => {
-    e.preventDefault();
-    finish(readingValues(after, 'after'));
-  });
-  after.querySelector('[data-action="skip"]').addEventListener('click', () => finish({ safety: '', state: '' }));
-  window.addEventListener('pagehide', () => {
-    if (timeline) session.leave(timeline.elapsedMs() / 1000, ended ? after.dataset.outcome : 'stopped');
+  wireFinish({
+    after,
+    done,
+    session,
+    elapsedS: () => (timeline ? timeline.elapsedMs() / 1000 : null),
+    ended: () => ended,
+    describeChange: (change) => `Felt safety, after minus before: ${change > 0 ? '+' : ''}${change}.`,
   });
 }

@@ -4,8 +4,8 @@
 
 import { makePattern, phaseAt } from './pacer-clock.js';
 import { createStepTimeline } from './player-steps.js';
-import { createPacerView } from './pacer.js';
-import { createSession, createWakeLock, formatClock, readJson, readingValues, show } from './session.js';
+import { createPracticeParts, wireFinish, wirePause } from './pacer-controls.js';
+import { formatClock, readJson, readingValues, show } from './session.js';
 
 const data = readJson('player-data');
 const $ = (id) => document.getElementById(id);
@@ -26,9 +26,7 @@ if (data) {
   }));
   const firstPacer = data.steps.find((s) => s.pacer)?.pacer || null;
   const timeline = createStepTimeline(steps);
-  const view = createPacerView($('pacer'), { soundToggle: $('opt-sound'), vibrateToggle: $('opt-vibrate') });
-  const session = createSession({ startUrl: data.startUrl, finishUrl: data.finishUrl, slug: data.slug });
-  const wake = createWakeLock();
+  const { view, session, wake } = createPracticeParts(data);
   let shownIndex = -1;
   let shownSecond = -1;
   let frame = 0;
@@ -90,24 +88,23 @@ if (data) {
   });
   before.querySelector('[data-action="skip"]').addEventListener('click', () => begin({ safety: '', state: '' }));
 
-  function togglePause() {
-    const s = timeline.state();
-    if (s.done) return;
-    if (s.paused) {
-      timeline.resume();
-      btnPause.textContent = 'Pause';
-      $('announce').textContent = 'Resumed.';
-      wake.on();
-      tick();
-    } else {
+  wirePause({
+    run,
+    button: btnPause,
+    wake,
+    paused() {
+      const s = timeline.state();
+      return s.done ? null : s.paused;
+    },
+    pause() {
+      const { remainingMs } = timeline.state();
       timeline.pause();
-      btnPause.textContent = 'Resume';
-      $('announce').textContent = 'Paused. Take all the time you need.';
-      $('timer').textContent = `Paused · ${formatClock(s.remainingMs)} left in this step`;
-      wake.off();
-    }
-  }
-  btnPause.addEventListener('click', togglePause);
+      $('timer').textContent = `Paused · ${formatClock(remainingMs)} left in this step`;
+    },
+    resume: () => timeline.resume(),
+    tick,
+    pausedText: 'Paused. Take all the time you need.',
+  });
   btnSkip.addEventListener('click', () => {
     const wasPaused = timeline.state().paused;
     timeline.skip();
@@ -117,36 +114,14 @@ if (data) {
     timeline.stop();
     end('stopped');
   });
-  document.addEventListener('keydown', (e) => {
-    if (run.hidden || e.target.closest('input, textarea, select, button, a')) return;
-    if (e.code === 'Space') {
-      e.preventDefault();
-      togglePause();
-    }
-  });
 
-  async function finish(reading) {
-    const elapsedS = timeline.state().totalElapsedMs / 1000;
-    const res = await session.finish(after.dataset.outcome || 'stopped', elapsedS, reading);
-    const text = $('done-text');
-    if (res && typeof res.change === 'number') {
-      const c = res.change;
-      text.textContent =
-        c > 0 ? `Felt safety went from before to after by +${c}.` : c < 0 ? `Felt safety moved by ${c}. That is useful to know, too.` : 'Felt safety stayed the same. That is useful to know, too.';
-    }
-    $('save-problem').hidden = !session.saveFailed;
-    $('done-crisis').hidden = !(res && res.lowSafety);
-    show(done, [after]);
-  }
-  after.addEventListener('submit', (e) => {
-    e.preventDefault();
-    finish(readingValues(after, 'after'));
-  });
-  after.querySelector('[data-action="skip"]').addEventListener('click', () => finish({ safety: '', state: '' }));
-
-  window.addEventListener('pagehide', () => {
-    if (timeline.state().started) {
-      session.leave(timeline.state().totalElapsedMs / 1000, ended ? after.dataset.outcome : 'stopped');
-    }
+  wireFinish({
+    after,
+    done,
+    session,
+    elapsedS: () => (timeline.state().started ? timeline.state().totalElapsedMs / 1000 : null),
+    ended: () => ended,
+    describeChange: (c) =>
+      c > 0 ? `Felt safety went from before to after by +${c}.` : c < 0 ? `Felt safety moved by ${c}. That is useful to know, too.` : 'Felt safety stayed the same. That is useful to know, too.',
   });
 }
