@@ -42,7 +42,7 @@ lint: $(BIN)/.dev
 	$(BIN)/lint-imports
 
 typecheck: $(BIN)/.dev
-	$(BIN)/mypy attune/core attune/importers attune/content
+	$(BIN)/mypy attune/core attune/importers attune/content attune/web attune/cli.py
 
 test-js:
 	node --test tests/js/

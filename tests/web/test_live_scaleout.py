@@ -209,8 +209,6 @@ async def _hello(ws_url: str, cookie: str) -> str:
 
 def test_two_processes_count_failed_logins_together_in_redis(two_processes: Any) -> None:
     """The cache is Redis, so a lockout earned on one process holds on the other."""
-    import hashlib
-
     import redis
 
     server = two_processes
@@ -228,6 +226,7 @@ def test_two_processes_count_failed_logins_together_in_redis(two_processes: Any)
     for _ in range(4):
         status, body = browser.post("/accounts/login/", {"username": username, "password": PASSWORD})
         assert "Too many tries" in body, body[:400]
-    digest = hashlib.sha256(username.casefold().encode()).hexdigest()[:32]
-    keys = redis.Redis.from_url(REDIS_URL).keys(f"*{digest}*")
+    # The fixture gave this server a fresh key prefix: its lockout must be in Redis under it.
+    prefix = server.env["ATTUNE_REDIS_KEY_PREFIX"]
+    keys = redis.Redis.from_url(REDIS_URL).keys(f"{prefix}:*login:user:*")
     assert keys, "the failed-login counter is not in Redis"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,6 +117,20 @@ def _current(form: forms.BaseForm, name: str) -> str:
     return "" if value is None else str(value)
 
 
+def _bound(value: int | Callable[[], int] | None) -> int:
+    """An IntegerField's ``min_value``/``max_value`` as an int (Django also accepts a callable)."""
+    return int((value() if callable(value) else value) or 0)
+
+
+def _pairs(field: forms.ChoiceField) -> Iterable[tuple[Any, Any]]:
+    """``field``'s (value, label) pairs.
+
+    Django normalises ``choices`` when it is set, so reading it gives the pairs; the stubs type the
+    getter as everything the setter accepts (callables, ``Choices`` classes, mappings).
+    """
+    return field.choices  # type: ignore[return-value]
+
+
 def chip_groups(form: forms.BaseForm, names: tuple[str, ...] | None = None) -> list[ChipGroup]:
     """The chip rows for ``form`` (a check-in or reading form), with what is already chosen.
 
@@ -125,9 +140,9 @@ def chip_groups(form: forms.BaseForm, names: tuple[str, ...] | None = None) -> l
     for name in names or tuple(form.fields):
         field = form.fields[name]
         current = _current(form, name)
-        errors = list(form.errors.get(name, []))
+        errors = [str(e) for e in form.errors.get(name, [])]
         if isinstance(field, forms.IntegerField):
-            low, high = int(field.min_value or 0), int(field.max_value or 0)
+            low, high = _bound(field.min_value), _bound(field.max_value)
             ends = SCALE_ENDS.get(name) or SIGNAL_ENDS.get(name)
             if ends is None:
                 ends = SCALE_ENDS["felt_safety"]
@@ -142,14 +157,14 @@ def chip_groups(form: forms.BaseForm, names: tuple[str, ...] | None = None) -> l
         elif isinstance(field, forms.ChoiceField) and name == "state":
             options = tuple(
                 Option(str(v), str(label), current == str(v), STATE_HINTS.get(str(v), ""))
-                for v, label in field.choices
+                for v, label in _pairs(field)
                 if v
             )
             groups.append(
                 ChipGroup(form.add_prefix(name), str(field.label), "states", options, None, errors, _id(form, name))
             )
         elif isinstance(field, forms.ChoiceField):
-            options = tuple(Option(str(v), str(label), current == str(v)) for v, label in field.choices if v)
+            options = tuple(Option(str(v), str(label), current == str(v)) for v, label in _pairs(field) if v)
             groups.append(
                 ChipGroup(form.add_prefix(name), str(field.label), "chips", options, None, errors, _id(form, name))
             )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
 
 
 class State(models.TextChoices):
@@ -60,7 +65,7 @@ SIGNAL_ENDS: dict[str, tuple[str, str]] = {
 
 
 class CheckInQuerySet(models.QuerySet["CheckIn"]):
-    def for_user(self, user: object) -> CheckInQuerySet:
+    def for_user(self, user: User) -> CheckInQuerySet:
         return self.filter(user=user)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,10 +12,11 @@ from django.views.decorators.http import require_http_methods
 
 from attune.web.checkins.forms import CheckInForm, chip_groups
 from attune.web.checkins.models import CheckIn
+from attune.web.http import AuthedRequest
 from attune.web.today.safety import crisis_resources
 
 
-def _get_checkin_for_user(request: HttpRequest, pk: int) -> CheckIn:
+def _get_checkin_for_user(request: AuthedRequest, pk: int) -> CheckIn:
     """The check-in ``pk`` if it belongs to the signed-in member; 404 for anyone else."""
     return get_object_or_404(CheckIn, pk=pk, user_id=request.user.pk)
 
@@ -32,7 +33,7 @@ def form_context(form: CheckInForm) -> dict[str, object]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: AuthedRequest) -> HttpResponse:
     form = CheckInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         checkin = form.save(commit=False)
@@ -46,7 +47,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     checkin = _get_checkin_for_user(request, pk)
     context = {
         "checkin": checkin,
@@ -57,7 +58,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     checkin = _get_checkin_for_user(request, pk)
     form = CheckInForm(request.POST if request.method == "POST" else None, instance=checkin)
     if request.method == "POST" and form.is_valid():
@@ -76,7 +77,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delete(request: HttpRequest, pk: int) -> HttpResponse:
+def delete(request: AuthedRequest, pk: int) -> HttpResponse:
     checkin = _get_checkin_for_user(request, pk)
     if request.method == "POST":
         checkin.delete()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,12 +11,15 @@ from attune.content.workbooks import Prompt
 from attune.web.journal.models import JournalEntry
 from attune.web.journal.sharing import may_share_with
 
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
+
 
 class NotYourGuide(Exception):
     """Sharing was asked for with someone who does not lead a cohort the member is in."""
 
 
-def write_entry(user: Any, *, body: str, title: str = "") -> JournalEntry:
+def write_entry(user: User, *, body: str, title: str = "") -> JournalEntry:
     """A new free entry for ``user``."""
     entry = JournalEntry(user=user, kind=JournalEntry.Kind.FREE)
     entry.set_text(body, title)
@@ -32,7 +35,7 @@ def update_entry(entry: JournalEntry, *, body: str, title: str | None = None) ->
 
 
 def answer_prompt(
-    user: Any, *, workbook_slug: str, workbook_version: int, day: int, prompt: Prompt, body: str
+    user: User, *, workbook_slug: str, workbook_version: int, day: int, prompt: Prompt, body: str
 ) -> JournalEntry:
     """Write or rewrite ``user``'s one answer to ``prompt`` in that workbook.
 
@@ -81,13 +84,13 @@ def answer_prompt(
     raise RuntimeError("the answer could not be saved; please try again")
 
 
-def answers_by_key(user: Any, workbook_slug: str) -> dict[str, JournalEntry]:
+def answers_by_key(user: User, workbook_slug: str) -> dict[str, JournalEntry]:
     """``user``'s answers in one workbook, by prompt key (for showing them on a day page)."""
     rows = JournalEntry.objects.filter(user_id=user.pk, kind=JournalEntry.Kind.PROMPT, workbook_slug=workbook_slug)
     return {row.prompt_key: row for row in rows}
 
 
-def share_entry(entry: JournalEntry, guide: Any) -> JournalEntry:
+def share_entry(entry: JournalEntry, guide: User) -> JournalEntry:
     """Let ``guide`` read ``entry``; refused unless they lead a cohort the entry's member is in.
 
     An entry is shared with one guide at a time: sharing with another moves it.

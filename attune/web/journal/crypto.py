@@ -227,8 +227,13 @@ def encrypt(plaintext: str, *, aad: bytes, ring: Keyring | None = None) -> tuple
     return ring.current_id, nonce, sealed
 
 
-def decrypt(key_id: str, nonce: bytes, ciphertext: bytes, *, aad: bytes, ring: Keyring | None = None) -> str:
+def decrypt(
+    key_id: str, nonce: bytes | memoryview, ciphertext: bytes | memoryview, *, aad: bytes, ring: Keyring | None = None
+) -> str:
     """Open a ciphertext made by :func:`encrypt`.
+
+    ``nonce`` and ``ciphertext`` may be memoryviews: that is how some database backends (PostgreSQL)
+    hand back a ``BinaryField``.
 
     Raises
     ------

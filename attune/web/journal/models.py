@@ -12,7 +12,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from attune.web.journal import crypto
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
 
 #: Longest body a member can write in one entry (characters).
 MAX_BODY_CHARS = 20_000
@@ -50,7 +53,7 @@ class SearchResult:
 
 
 class JournalEntryQuerySet(models.QuerySet["JournalEntry"]):
-    def owned_by(self, user: Any) -> JournalEntryQuerySet:
+    def owned_by(self, user: User) -> JournalEntryQuerySet:
         return self.filter(user_id=user.pk)
 
     def search(

@@ -6,14 +6,17 @@ no prompt is known and answers are refused.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 
 from attune.content.workbooks import Prompt
 
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
 
-def find_prompt(workbook_slug: str, version: int, day: int, prompt_key: str, user: Any = None) -> Prompt | None:
+
+def find_prompt(workbook_slug: str, version: int, day: int, prompt_key: str, user: User | None = None) -> Prompt | None:
     """The prompt ``prompt_key`` on ``day`` of that published workbook version, or ``None``.
 
     With ``user``, only a version that member is following counts: nobody can answer (and so

@@ -8,11 +8,16 @@ with a guide stops showing once the member leaves that guide's cohorts.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from attune.web.accounts.models import User
 
 
 def _enrolments() -> Any | None:
@@ -25,7 +30,7 @@ def _enrolments() -> Any | None:
         return None
 
 
-def guides_for(user: Any) -> QuerySet[Any]:
+def guides_for(user: User | AnonymousUser | None) -> QuerySet[User]:
     """The active guides leading a cohort that ``user`` is enrolled in (never ``user``)."""
     users = get_user_model().objects
     enrolment = _enrolments()
@@ -35,7 +40,7 @@ def guides_for(user: Any) -> QuerySet[Any]:
     return users.filter(pk__in=guide_ids, is_guide=True, is_active=True).exclude(pk=user.pk).order_by("pk")
 
 
-def members_for(guide: Any) -> QuerySet[Any]:
+def members_for(guide: User | AnonymousUser | None) -> QuerySet[User]:
     """The members enrolled in a cohort that ``guide`` leads."""
     users = get_user_model().objects
     enrolment = _enrolments()
@@ -45,5 +50,5 @@ def members_for(guide: Any) -> QuerySet[Any]:
     return users.filter(pk__in=member_ids)
 
 
-def may_share_with(user: Any, guide: Any) -> bool:
+def may_share_with(user: User | AnonymousUser | None, guide: User) -> bool:
     return guides_for(user).filter(pk=guide.pk).exists()

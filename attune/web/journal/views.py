@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from attune.web.http import AuthedRequest
 from attune.web.journal import actions
 from attune.web.journal.forms import AnswerForm, EntryForm, SearchForm, ShareForm
 from attune.web.journal.models import JournalEntry
@@ -24,14 +25,14 @@ from attune.web.journal.sharing import guides_for, members_for
 PAGE_SIZE = 50
 
 
-def _get_entry_for_user(request: HttpRequest, pk: int) -> JournalEntry:
+def _get_entry_for_user(request: AuthedRequest, pk: int) -> JournalEntry:
     """The entry ``pk`` if it belongs to the signed-in member; 404 for anyone else."""
     return get_object_or_404(JournalEntry, pk=pk, user_id=request.user.pk)
 
 
-def _get_shared_entry_for_guide(request: HttpRequest, pk: int) -> JournalEntry:
+def _get_shared_entry_for_guide(request: AuthedRequest, pk: int) -> JournalEntry:
     """The entry ``pk`` if it is shared with the signed-in guide and its member is still in their group."""
-    if not request.user.is_guide:  # type: ignore[union-attr]
+    if not request.user.is_guide:
         raise Http404
     return get_object_or_404(
         JournalEntry.objects.select_related("user"),
@@ -49,7 +50,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 @login_required
-def entry_list(request: HttpRequest) -> HttpResponse:
+def entry_list(request: AuthedRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     own = JournalEntry.objects.owned_by(request.user).select_related("shared_with")
@@ -66,7 +67,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: AuthedRequest) -> HttpResponse:
     form = EntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         entry = actions.write_entry(request.user, body=form.cleaned_data["body"], title=form.cleaned_data["title"])
@@ -77,7 +78,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = _get_entry_for_user(request, pk)
     guides = guides_for(request.user)
     context = {"entry": entry, "share_form": ShareForm(guides=guides), "has_guides": guides.exists()}
@@ -86,7 +87,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = _get_entry_for_user(request, pk)
     initial = {"title": entry.title, "body": entry.text}
     form = EntryForm(request.POST or None, initial=initial)
@@ -100,7 +101,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delete(request: HttpRequest, pk: int) -> HttpResponse:
+def delete(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = _get_entry_for_user(request, pk)
     if request.method == "POST":
         actions.delete_entry(entry)
@@ -111,7 +112,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def share(request: HttpRequest, pk: int) -> HttpResponse:
+def share(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = _get_entry_for_user(request, pk)
     guides = guides_for(request.user)
     form = ShareForm(request.POST, guides=guides)
@@ -130,7 +131,7 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unshare(request: HttpRequest, pk: int) -> HttpResponse:
+def unshare(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = _get_entry_for_user(request, pk)
     if entry.is_shared:
         actions.unshare_entry(entry)
@@ -140,7 +141,7 @@ def unshare(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def answer(request: HttpRequest) -> HttpResponse:
+def answer(request: AuthedRequest) -> HttpResponse:
     """Save the member's answer to a workbook prompt, then go back to the day page."""
     form = AnswerForm(request.POST)
     prompt = None
@@ -166,9 +167,9 @@ def answer(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def shared(request: HttpRequest) -> HttpResponse:
+def shared(request: AuthedRequest) -> HttpResponse:
     """For a guide: the entries members chose to share with them, newest share first."""
-    if not request.user.is_guide:  # type: ignore[union-attr]
+    if not request.user.is_guide:
         raise Http404
     entries = (
         JournalEntry.objects.filter(shared_with_id=request.user.pk, user__in=members_for(request.user))
@@ -179,6 +180,6 @@ def shared(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def shared_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def shared_entry(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = _get_shared_entry_for_guide(request, pk)
     return render(request, "journal/shared_detail.html", {"entry": entry})

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from attune.web.checkins.models import State
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
 
 PACER_SLUG = "pacer"
 PACER_TITLE = "Breathing pacer"
@@ -19,7 +24,7 @@ class Outcome(models.TextChoices):
 
 
 class PracticeSessionQuerySet(models.QuerySet["PracticeSession"]):
-    def for_user(self, user: object) -> PracticeSessionQuerySet:
+    def for_user(self, user: User) -> PracticeSessionQuerySet:
         return self.filter(user=user)
 
     def with_both_readings(self) -> PracticeSessionQuerySet:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from attune.content.practices import CONDITION_DESCRIPTIONS, CONDITIONS, STATE_DESCRIPTIONS, STATES, WITH, Practice
 from attune.web.checkins.forms import chip_groups
+from attune.web.http import AuthedRequest
 from attune.web.practices.forms import FinishForm, ReadingForm, StartForm
 from attune.web.practices.library import current_library
 from attune.web.practices.models import PACER_SLUG, PACER_TITLE, PracticeSession
@@ -24,7 +25,7 @@ PACER_DEFAULT_BPM = 6.0
 PACER_RANGE_BPM = (3.0, 10.0)
 
 
-def _get_session_for_user(request: HttpRequest, pk: int) -> PracticeSession:
+def _get_session_for_user(request: AuthedRequest, pk: int) -> PracticeSession:
     """The session ``pk`` if it belongs to the signed-in member; 404 for anyone else."""
     return get_object_or_404(PracticeSession, pk=pk, user_id=request.user.pk)
 
@@ -51,7 +52,7 @@ def practice_card(practice: Practice) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def library(request: HttpRequest) -> HttpResponse:
+def library(request: AuthedRequest) -> HttpResponse:
     lib = current_library()
     condition = request.GET.get("condition", "")
     state = request.GET.get("state", "")
@@ -89,7 +90,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, slug: str) -> HttpResponse:
+def detail(request: AuthedRequest, slug: str) -> HttpResponse:
     practice = _get_practice(slug)
     lib = current_library()
     context = {
@@ -120,7 +121,7 @@ def _reading_groups(prefix: str) -> list[Any]:
 
 @login_required
 @require_GET
-def player(request: HttpRequest, slug: str) -> HttpResponse:
+def player(request: AuthedRequest, slug: str) -> HttpResponse:
     practice = _get_practice(slug)
     steps = [
         {
@@ -165,12 +166,13 @@ def player(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def pacer(request: HttpRequest) -> HttpResponse:
-    bpm = getattr(request.user, "default_pacer_bpm", None)
+def pacer(request: AuthedRequest) -> HttpResponse:
+    bpm = request.user.default_pacer_bpm
     low, high = PACER_RANGE_BPM
-    own = bpm is not None and low <= float(bpm) <= high
+    own_bpm = float(bpm) if bpm is not None and low <= float(bpm) <= high else None
+    own = own_bpm is not None
     data = {
-        "defaultBpm": float(bpm) if own else PACER_DEFAULT_BPM,
+        "defaultBpm": own_bpm if own_bpm is not None else PACER_DEFAULT_BPM,
         "ownRate": own,
         "startUrl": reverse("practices:session_start"),
         "finishUrl": reverse("practices:session_finish", args=[0]),
@@ -178,7 +180,7 @@ def pacer(request: HttpRequest) -> HttpResponse:
     }
     context = {
         "pacer_data": data,
-        "own_rate": float(bpm) if own else None,
+        "own_rate": own_bpm,
         "minutes": (3, 5, 10, 20),
         "before_groups": _reading_groups("before"),
         "after_groups": _reading_groups("after"),
@@ -189,7 +191,7 @@ def pacer(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_start(request: HttpRequest) -> JsonResponse:
+def session_start(request: AuthedRequest) -> JsonResponse:
     form = StartForm(request.POST)
     if not form.is_valid():
         return _errors(form)
@@ -235,7 +237,7 @@ def session_start(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_POST
-def session_finish(request: HttpRequest, pk: int) -> JsonResponse:
+def session_finish(request: AuthedRequest, pk: int) -> JsonResponse:
     session = _get_session_for_user(request, pk)
     form = FinishForm(request.POST)
     if not form.is_valid():

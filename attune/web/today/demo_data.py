@@ -18,7 +18,7 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
@@ -33,6 +33,9 @@ from attune.web.practices.models import Outcome, PracticeSession
 from attune.web.today.suggestion import suggest
 from attune.web.workbooks import actions as workbook_actions
 from attune.web.workbooks.models import DayProgress, Enrolment, Workbook
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
 
 # Typical change in felt safety from before to after, per condition, for this demo member.
 EFFECT = {
@@ -72,7 +75,7 @@ def _state_for(safety: float, rng: random.Random) -> str:
 
 
 def build_history(
-    user: Any,
+    user: User,
     library: Library,
     *,
     days: int,
@@ -264,7 +267,7 @@ DEMO_RESONANCE_BPM = 5.5
 
 
 def _store_recording(
-    user: Any,
+    user: User,
     rr: Sequence[float],
     started: dt.datetime,
     *,
@@ -295,7 +298,7 @@ def _store_recording(
 
 
 def build_recordings(
-    user: Any, *, now: dt.datetime, tz: dt.tzinfo = dt.UTC, seed: int = 7, linked: int = 3, free: int = 1
+    user: User, *, now: dt.datetime, tz: dt.tzinfo = dt.UTC, seed: int = 7, linked: int = 3, free: int = 1
 ) -> int:
     """Simulated heart recordings over the last four weeks; returns how many were made.
 
@@ -355,7 +358,7 @@ def build_recordings(
     return made
 
 
-def build_assessment(user: Any, *, when: dt.datetime, seed: int = 7) -> ResonanceAssessment:
+def build_assessment(user: User, *, when: dt.datetime, seed: int = 7) -> ResonanceAssessment:
     """One full resonance assessment at ``when``: two simulated minutes at each of the five rates, scored.
 
     The rate the scorer suggests is applied, so it becomes the demo member's pacer rate.
@@ -458,7 +461,7 @@ def _backdate_entry(entry: JournalEntry, when: dt.datetime) -> None:
 
 
 def build_workbook(
-    user: Any,
+    user: User,
     library: Library,
     *,
     today: dt.date,
@@ -564,7 +567,7 @@ def _last_active(enrolment: Enrolment) -> dt.datetime:
     return max(stamps, default=fallback)
 
 
-def build_journal(user: Any, *, now: dt.datetime, tz: dt.tzinfo) -> int:
+def build_journal(user: User, *, now: dt.datetime, tz: dt.tzinfo) -> int:
     """The demo member's free journal entries (sealed like any entry); returns how many."""
     made = 0
     for days_ago, title, body in FREE_ENTRIES:
@@ -576,7 +579,7 @@ def build_journal(user: Any, *, now: dt.datetime, tz: dt.tzinfo) -> int:
     return made
 
 
-def clear_extras(user: Any) -> None:
+def clear_extras(user: User) -> None:
     """Remove the demo member's recordings, assessments, workbook enrolments and journal entries."""
     Recording.objects.filter(Q(user=user) | Q(assessment__user=user)).delete()
     ResonanceAssessment.objects.filter(user=user).delete()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from attune.web.checkins.forms import CheckInForm
 from attune.web.checkins.models import CheckIn, State
 from attune.web.checkins.views import form_context
+from attune.web.http import AuthedRequest
 from attune.web.physio.views import recent_for_history
 from attune.web.practices.library import current_library
 from attune.web.practices.models import PracticeSession
@@ -84,7 +85,7 @@ def _parse_day(value: str) -> dt.date | None:
 
 @login_required
 @require_GET
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthedRequest) -> HttpResponse:
     user = request.user
     tz = timezone.get_current_timezone()
     today_local = timezone.localdate()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,6 +15,9 @@ from attune.content.workbooks import load_workbook_zip, serialize_workbook, work
 from attune.web.practices.models import Outcome, PracticeSession
 from attune.web.workbooks import catalog, clock
 from attune.web.workbooks.models import Cohort, DayProgress, Enrolment, Mode, Workbook, WorkbookVersion
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
 
 
 class SlugTaken(Exception):
@@ -60,14 +63,14 @@ def sync_builtin() -> None:
             continue  # another request published it at the same moment
 
 
-def _check_owner(guide: Any, slug: str) -> Workbook:
+def _check_owner(guide: User, slug: str) -> Workbook:
     workbook, _ = Workbook.objects.get_or_create(slug=slug, defaults={"owner": guide})
     if workbook.owner_id != guide.pk:
         raise SlugTaken(slug)
     return workbook
 
 
-def upload_zip(guide: Any, data: bytes, label: str = "upload.zip") -> tuple[WorkbookVersion, bool]:
+def upload_zip(guide: User, data: bytes, label: str = "upload.zip") -> tuple[WorkbookVersion, bool]:
     """Validate a zipped workbook and publish it for ``guide``; all or nothing.
 
     Raises
@@ -90,7 +93,7 @@ def upload_zip(guide: Any, data: bytes, label: str = "upload.zip") -> tuple[Work
         return publish(workbook, content, sources)
 
 
-def save_edit(guide: Any, workbook: Workbook, sources: dict[str, str]) -> tuple[WorkbookVersion, bool]:
+def save_edit(guide: User, workbook: Workbook, sources: dict[str, str]) -> tuple[WorkbookVersion, bool]:
     """Validate edited files as a whole workbook and publish them as a new version if valid.
 
     Raises
@@ -119,7 +122,7 @@ def save_edit(guide: Any, workbook: Workbook, sources: dict[str, str]) -> tuple[
         return publish(workbook, content, sources)
 
 
-def enrol_self_paced(user: Any, workbook: Workbook) -> Enrolment:
+def enrol_self_paced(user: User, workbook: Workbook) -> Enrolment:
     """Start ``workbook`` at the member's own pace, from today, on its latest version.
 
     Enrolling again returns the existing enrolment (still on the version first started).
@@ -144,7 +147,7 @@ def enrol_self_paced(user: Any, workbook: Workbook) -> Enrolment:
         return Enrolment.objects.get(user=user, workbook=workbook, mode=Mode.SELF_PACED)
 
 
-def join_cohort(user: Any, cohort: Cohort) -> Enrolment:
+def join_cohort(user: User, cohort: Cohort) -> Enrolment:
     """Join ``cohort`` (idempotent): the cohort's version and start date."""
     existing = Enrolment.objects.filter(user=user, cohort=cohort).first()
     if existing is not None:
@@ -164,7 +167,7 @@ def join_cohort(user: Any, cohort: Cohort) -> Enrolment:
         return Enrolment.objects.get(user=user, cohort=cohort)
 
 
-def create_cohort(guide: Any, version: WorkbookVersion, title: str, start_date: dt.date) -> Cohort:
+def create_cohort(guide: User, version: WorkbookVersion, title: str, start_date: dt.date) -> Cohort:
     return Cohort.objects.create(guide=guide, version=version, title=title, start_date=start_date)
 
 

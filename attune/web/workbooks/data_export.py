@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attune.web.workbooks.models import Enrolment
 
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
 
-def export_member_data(user: Any) -> dict[str, list[dict[str, Any]]]:
+
+def export_member_data(user: User) -> dict[str, list[dict[str, Any]]]:
     enrolments = []
     progress = []
     for e in Enrolment.objects.filter(user=user).select_related("version__workbook", "cohort").prefetch_related("days"):

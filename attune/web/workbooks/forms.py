@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 
 from attune.web.workbooks import catalog
@@ -46,7 +47,7 @@ class UploadForm(forms.Form):
 
 
 class VersionChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
+    def label_from_instance(self, obj: WorkbookVersion) -> str:
         return f"Version {obj.number}: {obj.title} ({obj.day_count} days, {obj.published_at:%d %b %Y})"
 
 
@@ -68,10 +69,11 @@ class CohortForm(forms.Form):
         error_messages={"required": "Choose the group's first day.", "invalid": "Enter a date like 2025-03-01."},
     )
 
-    def __init__(self, *args: Any, versions: Any, today: dt.date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, versions: QuerySet[WorkbookVersion], today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
-        self.fields["version"].queryset = versions
+        # ``fields`` is typed as holding plain Fields; this one is the VersionChoice declared above.
+        cast(VersionChoice, self.fields["version"]).queryset = versions
         first = versions.first()
         if first is not None and not self.is_bound:
             self.initial.setdefault("version", first.pk)

@@ -6,17 +6,20 @@ the workbook pages working, with answers hidden, if the journal is not installed
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
 
 
 def installed() -> bool:
     return apps.is_installed("attune.web.journal")
 
 
-def answers(user: Any, workbook_slug: str) -> dict[str, Any]:
+def answers(user: User, workbook_slug: str) -> dict[str, Any]:
     """The member's own answers in this workbook, by prompt key (entries, decrypted on access)."""
     if not installed():
         return {}

@@ -16,7 +16,7 @@ from markdown.treeprocessors import Treeprocessor
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "/", "#")
 
 
-class _Clean(Treeprocessor):
+class _Clean(Treeprocessor):  # type: ignore[misc]  # markdown ships no type hints, so its base is Any
     def run(self, root: ET.Element) -> None:
         for parent in root.iter():
             for child in list(parent):
@@ -46,4 +46,5 @@ def _converter() -> markdown.Markdown:
 def render_markdown(text: str) -> SafeString:
     """Render ``text`` (Markdown from a guide) to HTML with raw HTML escaped and unsafe links dropped."""
     md = _converter()
-    return mark_safe(md.convert(text))  # noqa: S308 - raw HTML is disabled above; output is escaped markup
+    html: str = md.convert(text)
+    return mark_safe(html)  # noqa: S308 - raw HTML is disabled above; output is escaped markup

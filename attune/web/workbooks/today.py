@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
 from attune.web.workbooks import clock, progress
 from attune.web.workbooks.models import Enrolment
 
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
 
-def today_step(user: Any) -> dict[str, Any] | None:
+
+def today_step(user: User) -> dict[str, Any] | None:
     """What the member's most recently active workbook invites today, or None if they follow none.
 
     Returns a dict with ``enrolment``, ``title`` (the workbook's), ``done``/``total`` days,
