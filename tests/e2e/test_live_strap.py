@@ -157,7 +157,7 @@ def test_a_dropped_websocket_and_a_dropped_strap_never_count_a_beat_twice(server
     assert_allclose(row["rmssd_ms"], time_domain(clean_rr(delivered).nn_ms).rmssd_ms, rtol=1e-9)
 
 
-def test_when_the_websocket_never_comes_back_finish_closes_over_http_and_says_what_was_lost(
+def test_when_the_websocket_never_comes_back_the_beats_and_the_finish_go_over_http_and_none_is_lost(
     server: Any, desktop: Any
 ) -> None:
     notes = polar_notifications(max_s=85)
@@ -171,10 +171,10 @@ def test_when_the_websocket_never_comes_back_finish_closes_over_http_and_says_wh
     desktop.evaluate("window.__blockSockets = true; window.__sockets.at(-1).close()")
     desktop.clock.run_for(10_000)
     assert desktop.evaluate("window.__fakeStrap.done") is True  # every beat is on the page now
-    unsent_before = desktop.evaluate("window.__fakeStrap.deliveredRaw.length") - int(
+    waiting = desktop.evaluate("window.__fakeStrap.deliveredRaw.length") - int(
         desktop.locator("#live").get_attribute("data-beats-stored")
     )
-    assert unsent_before > 0
+    assert waiting > 0  # beats the websocket never delivered
     desktop.get_by_role("button", name="Finish and save").click()
     for _ in range(10):  # FINISH_PATIENCE_MS is 15 s of page time
         if desktop.locator("#live").get_attribute("data-finished") == "true":
@@ -186,12 +186,13 @@ def test_when_the_websocket_never_comes_back_finish_closes_over_http_and_says_wh
     )
     live = desktop.locator("#live")
     assert live.get_attribute("data-finished-via") == "http"
+    assert int(live.get_attribute("data-unsent-beats")) == 0
+    assert int(live.get_attribute("data-uploaded-beats")) == waiting
     (row,) = recording_rows(server, "polar-offline")
     delivered = np.asarray(desktop.evaluate("window.__fakeStrap.deliveredRaw"), dtype=float) * (1000 / 1024)
-    unsent = int(live.get_attribute("data-unsent-beats"))
-    assert row["ended_at"] is not None and unsent > 0
-    assert row["beats"] + unsent == delivered.size  # what was stored plus what could not be sent
-    assert_array_equal(np.asarray(row["rr_ms"]), delivered[: row["beats"]])
+    assert row["ended_at"] is not None
+    assert row["beats"] == delivered.size  # every beat the strap delivered, once
+    assert_array_equal(np.asarray(row["rr_ms"]), delivered)
+    assert_allclose(row["rmssd_ms"], time_domain(clean_rr(delivered).nn_ms).rmssd_ms, rtol=1e-9)
     note = desktop.locator("[data-role='done-note']").inner_text()
-    assert f"The last {unsent} heartbeats could not be sent" in note
-    assert f"with the {row['beats']} heartbeats the server already had" in note
+    assert "saved the recording another way" in note and "every heartbeat from this device is in it" in note

@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { backoffMs, chunkBeats, createLiveStream } from '../../attune/web/static/js/live-stream.js';
+import {
+  UPLOAD_MAX_BYTES,
+  UPLOAD_MAX_MESSAGES,
+  backoffMs,
+  chunkBeats,
+  createLiveStream,
+  finishOverHttp,
+  uploadBatches,
+} from '../../attune/web/static/js/live-stream.js';
 
 // A fake clock whose timers run only when the test advances it.
 function fakeClock() {
@@ -330,4 +338,162 @@ test('a finish refused by the rate limit is sent again after the pause', () => {
   net.last().reply({ type: 'error', code: 'rate_limited', expected_seq: 2, retry_after_ms: 51, message: 'slow down' });
   clock.advance(51);
   assert.equal(finishes(), 2);
+});
+
+// A fake HTTP server for the fallback: the beats upload and finish, with the server's seq rules
+// (a stored seq is acked again, a gap is refused with expected_seq, nothing after a refusal).
+const BEATS_URL = '/physio/recordings/1/beats/';
+const FINISH_URL = '/physio/recordings/1/finish/';
+
+function httpError(status, body) {
+  return Object.assign(new Error(body.error ?? `status ${status}`), { status, body });
+}
+
+function fakeHttp({ acked = 0, closed = false, maxMessages = UPLOAD_MAX_MESSAGES, down = false } = {}) {
+  const server = { acked, closed, stored: [], calls: [], down };
+  server.post = async (url, data) => {
+    server.calls.push({ url, data: JSON.parse(JSON.stringify(data)) });
+    if (server.down) throw new TypeError('Failed to fetch'); // no status: not reached
+    if (url === FINISH_URL) {
+      server.closed = true;
+      return { summary: { beats: server.stored.length } };
+    }
+    assert.equal(url, BEATS_URL);
+    if (data.messages.length > maxMessages) throw httpError(413, { code: 'too_large', error: 'too many' });
+    for (const m of data.messages) {
+      if (m.seq <= server.acked) continue;
+      if (server.closed) throw httpError(409, { code: 'closed', acked_seq: server.acked, error: 'finished' });
+      if (m.seq !== server.acked + 1) {
+        throw httpError(409, { code: 'out_of_order', acked_seq: server.acked, expected_seq: server.acked + 1 });
+      }
+      server.stored.push(...m.rr_ms);
+      server.acked = m.seq;
+    }
+    return { acked_seq: server.acked };
+  };
+  return server;
+}
+
+// A stream whose socket went for good after the server acknowledged `ackedOverWs` messages.
+function offlineStream(nMessages, { ackedOverWs = 0 } = {}) {
+  const { net, stream } = setup();
+  stream.connect();
+  net.last().accept(0);
+  const sent = [];
+  for (let i = 0; i < nMessages; i += 1) {
+    const rr = [800 + (i % 50), 810 + (i % 40)];
+    sent.push(...rr);
+    stream.sendBeats(rr);
+  }
+  if (ackedOverWs > 0) net.last().reply({ type: 'ack', seq: ackedOverWs });
+  net.last().serverClose(1006);
+  return { net, stream, sent };
+}
+
+test('the HTTP fallback uploads the unacknowledged buffer, then finishes, and loses no beat', async () => {
+  const { net, stream, sent } = offlineStream(10, { ackedOverWs: 4 });
+  const server = fakeHttp({ acked: 4 });
+  server.stored.push(...sent.slice(0, 8)); // what the websocket stored (4 messages of 2 beats)
+  assert.equal(stream.pendingBeats, 12);
+  const sockets = net.sockets.length;
+  const outcome = await finishOverHttp({ stream, post: server.post, beatsUrl: BEATS_URL, finishUrl: FINISH_URL });
+  assert.deepEqual(server.calls.map((c) => c.url), [BEATS_URL, FINISH_URL]);
+  assert.deepEqual(server.calls[0].data.messages.map((m) => m.seq), [5, 6, 7, 8, 9, 10]);
+  assert.deepEqual(server.stored, sent);
+  assert.deepEqual(outcome, { summary: { beats: 20 }, via: 'http', unsentBeats: 0, uploadedBeats: 12 });
+  assert.equal(stream.pending, 0);
+  assert.equal(stream.status, 'closed');
+  assert.equal(net.sockets.length, sockets); // no reconnect after the page gave up on the socket
+});
+
+test('beats the server stored but never acknowledged are uploaded again and counted once', async () => {
+  const { stream, sent } = offlineStream(6); // the acks for 1 to 3 were lost with the socket
+  const server = fakeHttp({ acked: 3 });
+  server.stored.push(...sent.slice(0, 6));
+  const outcome = await finishOverHttp({ stream, post: server.post, beatsUrl: BEATS_URL, finishUrl: FINISH_URL });
+  assert.deepEqual(server.calls[0].data.messages.map((m) => m.seq), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(server.stored, sent);
+  assert.equal(outcome.unsentBeats, 0);
+  assert.equal(outcome.summary.beats, sent.length);
+});
+
+test('a long buffer is uploaded in order in batches within the limits', async () => {
+  const { stream, sent } = offlineStream(1300);
+  const server = fakeHttp();
+  const outcome = await finishOverHttp({ stream, post: server.post, beatsUrl: BEATS_URL, finishUrl: FINISH_URL });
+  const uploads = server.calls.filter((c) => c.url === BEATS_URL);
+  assert.deepEqual(uploads.map((c) => c.data.messages.length), [600, 600, 100]);
+  for (const c of uploads) assert.ok(JSON.stringify(c.data).length <= UPLOAD_MAX_BYTES);
+  assert.deepEqual(server.calls.at(-1).url, FINISH_URL);
+  assert.deepEqual(server.stored, sent);
+  assert.equal(outcome.unsentBeats, 0);
+});
+
+test('an out_of_order answer resends from the expected seq', async () => {
+  const { stream, sent } = offlineStream(5);
+  const server = fakeHttp();
+  const firstSeqs = [];
+  let first = true;
+  const post = async (url, data) => {
+    if (url === BEATS_URL) firstSeqs.push(data.messages[0].seq);
+    if (first && url === BEATS_URL) {
+      // The server stores messages 1 and 2 of this upload, then refuses 3 (as if 3 had been lost).
+      first = false;
+      await server.post(url, { messages: data.messages.slice(0, 2) });
+      throw httpError(409, { code: 'out_of_order', acked_seq: 2, expected_seq: 3 });
+    }
+    return server.post(url, data);
+  };
+  const outcome = await finishOverHttp({ stream, post, beatsUrl: BEATS_URL, finishUrl: FINISH_URL });
+  assert.deepEqual(firstSeqs, [1, 3]);
+  assert.deepEqual(server.stored, sent);
+  assert.equal(outcome.unsentBeats, 0);
+});
+
+test('a 413 makes the batches smaller', async () => {
+  const { stream, sent } = offlineStream(100);
+  const server = fakeHttp({ maxMessages: 30 });
+  const outcome = await finishOverHttp({ stream, post: server.post, beatsUrl: BEATS_URL, finishUrl: FINISH_URL });
+  assert.deepEqual(server.stored, sent);
+  assert.equal(outcome.unsentBeats, 0);
+  const sizes = server.calls.filter((c) => c.url === BEATS_URL).map((c) => c.data.messages.length);
+  assert.deepEqual(sizes, [100, 50, 25, 25, 25, 25]); // halved until the server took them
+});
+
+test('when a closed recording refuses the upload it still finishes and says how many beats were not stored', async () => {
+  const { stream } = offlineStream(4);
+  const server = fakeHttp({ acked: 1, closed: true }); // finished meanwhile from another tab
+  const outcome = await finishOverHttp({ stream, post: server.post, beatsUrl: BEATS_URL, finishUrl: FINISH_URL });
+  assert.deepEqual(server.calls.map((c) => c.url), [BEATS_URL, FINISH_URL]);
+  assert.equal(outcome.via, 'http');
+  assert.equal(outcome.unsentBeats, 6); // messages 2 to 4
+  assert.equal(outcome.uploadedBeats, 2); // message 1 was acknowledged by the upload
+});
+
+test('when HTTP cannot reach the server either, nothing is finished and the unsent beats are counted', async () => {
+  const { stream } = offlineStream(3);
+  const server = fakeHttp({ down: true });
+  const outcome = await finishOverHttp({ stream, post: server.post, beatsUrl: BEATS_URL, finishUrl: FINISH_URL });
+  assert.deepEqual(server.calls.map((c) => c.url), [BEATS_URL]); // finish is not tried without the beats
+  assert.deepEqual(outcome, { summary: null, via: 'none', unsentBeats: 6, uploadedBeats: 0 });
+});
+
+test('with nothing left to upload the fallback only finishes', async () => {
+  const { stream } = offlineStream(3, { ackedOverWs: 3 });
+  const server = fakeHttp({ acked: 3 });
+  const outcome = await finishOverHttp({ stream, post: server.post, beatsUrl: BEATS_URL, finishUrl: FINISH_URL });
+  assert.deepEqual(server.calls.map((c) => c.url), [FINISH_URL]);
+  assert.equal(outcome.unsentBeats, 0);
+});
+
+test('uploadBatches keeps order and stays within the message and byte limits', () => {
+  const messages = Array.from({ length: 50 }, (_, i) => ({ seq: i + 1, rr_ms: Array(16).fill(1234.5678901234) }));
+  const batches = uploadBatches(messages, { maxMessages: 20, maxBytes: 3000 });
+  assert.deepEqual(batches.flat(), messages);
+  for (const b of batches) {
+    assert.ok(b.length <= 20);
+    assert.ok(JSON.stringify({ messages: b }).length <= 3000, JSON.stringify({ messages: b }).length);
+  }
+  assert.ok(batches.length > 3); // the byte limit, not the count, split them
+  assert.deepEqual(uploadBatches([]), []);
 });

@@ -1,6 +1,9 @@
-"""Validation of client messages for the live websocket (docs/live-protocol.md).
+"""Validation of client messages for the live websocket and its HTTP fallback (docs/live-protocol.md).
 
-Pure functions: a raw text frame in, a typed message or a :class:`ProtocolError` out.
+Pure functions: a raw text frame (or an HTTP upload's body) in, typed messages or a
+:class:`ProtocolError` out. The websocket (``attune.web.live.consumers``) and the HTTP beats upload
+(``attune.web.physio.views.beats``) both check ``beats`` messages with :func:`parse_beats`, so the
+two ways in accept exactly the same beats.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ MAX_RR_PER_MESSAGE = 16
 RR_MIN_MS = 200.0
 RR_MAX_MS = 3000.0
 MAX_SEQ = 2_147_483_647  # what a PositiveIntegerField holds on every database
+# The HTTP upload of a browser's unacknowledged buffer (POST /physio/recordings/<id>/beats/).
+MAX_UPLOAD_MESSAGES = 600
+MAX_UPLOAD_BYTES = 256 * 1024
 
 
 class ProtocolError(Exception):
@@ -65,6 +71,14 @@ def _optional_ms(obj: dict[str, Any], field: str) -> float | None:
     return float(value)
 
 
+def decode_json(raw: str | bytes) -> Any:
+    """JSON text (or UTF-8 bytes) to Python; NaN, Infinity and invalid JSON are ``malformed``."""
+    try:
+        return json.loads(raw, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        raise ProtocolError("malformed", "That was not valid JSON (NaN and Infinity are not allowed).") from None
+
+
 def parse(text: str | None, binary: bytes | None = None) -> Message:
     """Check one frame against the protocol; raise :class:`ProtocolError` with a clear reason."""
     if text is None:
@@ -75,15 +89,12 @@ def parse(text: str | None, binary: bytes | None = None) -> Message:
     # Cheap bound first (a character is at least one byte), then the exact UTF-8 size.
     if len(text) > MAX_MESSAGE_BYTES or len(text.encode("utf-8")) > MAX_MESSAGE_BYTES:
         raise ProtocolError("too_large", f"Messages are at most {MAX_MESSAGE_BYTES} bytes of JSON.")
-    try:
-        obj = json.loads(text, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError):
-        raise ProtocolError("malformed", "That was not valid JSON (NaN and Infinity are not allowed).") from None
+    obj = decode_json(text)
     if not isinstance(obj, dict):
         raise ProtocolError("malformed", "Each message is one JSON object with a 'type'.")
     kind = obj.get("type")
     if kind == "beats":
-        return _beats(obj)
+        return parse_beats(obj)
     if kind == "finish":
         return Finish()
     if kind == "ping":
@@ -91,7 +102,15 @@ def parse(text: str | None, binary: bytes | None = None) -> Message:
     raise ProtocolError("malformed", "'type' must be one of beats, finish or ping.")
 
 
-def _beats(obj: dict[str, Any]) -> Beats:
+def parse_beats(obj: object) -> Beats:
+    """Check one ``beats`` message, already decoded from JSON: ``seq``, ``rr_ms``, optional ``sent_ms``.
+
+    ``type`` may be left out (the HTTP upload's messages need none); if given it must be ``beats``.
+    """
+    if not isinstance(obj, dict):
+        raise ProtocolError("malformed", "Each message is one JSON object.")
+    if obj.get("type", "beats") != "beats":
+        raise ProtocolError("malformed", "Only 'beats' messages carry RR intervals.")
     seq = obj.get("seq")
     if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_SEQ:
         raise ProtocolError("malformed", "'seq' must be a whole number from 1 up.")
@@ -106,3 +125,34 @@ def _beats(obj: dict[str, Any]) -> Beats:
             )
         values.append(float(v))
     return Beats(seq=seq, rr_ms=tuple(values), sent_ms=_optional_ms(obj, "sent_ms"))
+
+
+def parse_upload(body: bytes) -> tuple[Beats, ...]:
+    """Check the body of an HTTP beats upload: ``{"messages": [{"seq": n, "rr_ms": [...]}, ...]}``.
+
+    At most :data:`MAX_UPLOAD_BYTES` bytes and :data:`MAX_UPLOAD_MESSAGES` messages, each checked by
+    :func:`parse_beats` exactly as the websocket checks it. The whole body is checked before
+    anything is stored, so a bad message anywhere means nothing is stored. Whether the ``seq``
+    values fit what is stored is for the caller (``physio.actions.append_in_order``).
+    """
+    if len(body) > MAX_UPLOAD_BYTES:
+        raise ProtocolError(
+            "too_large", f"An upload is at most {MAX_UPLOAD_BYTES} bytes of JSON; this one had {len(body)}."
+        )
+    obj = decode_json(body)
+    if not isinstance(obj, dict) or not isinstance(obj.get("messages"), list):
+        raise ProtocolError("malformed", "Send one JSON object with a list of 'messages'.")
+    raw = obj["messages"]
+    if len(raw) > MAX_UPLOAD_MESSAGES:
+        raise ProtocolError(
+            "too_large", f"An upload carries at most {MAX_UPLOAD_MESSAGES} messages; this one had {len(raw)}."
+        )
+    if not raw:
+        raise ProtocolError("malformed", f"'messages' must hold 1 to {MAX_UPLOAD_MESSAGES} messages.")
+    out: list[Beats] = []
+    for i, item in enumerate(raw):
+        try:
+            out.append(parse_beats(item))
+        except ProtocolError as exc:
+            raise ProtocolError(exc.code, f"Message {i + 1}: {exc.message}", index=i, **exc.extra) from None
+    return tuple(out)

@@ -119,6 +119,38 @@ def append_many(items: Sequence[tuple[int, int, Sequence[float] | codec.FloatArr
         ]
 
 
+def append_in_order(
+    recording: Recording | int, messages: Sequence[tuple[int, Sequence[float] | codec.FloatArray]]
+) -> list[AppendResult]:
+    """Store messages ``(seq, rr_ms)`` of one recording in order, in one transaction; stop at a refusal.
+
+    Each message follows :func:`append_beats`'s rules: the next ``seq`` is stored, a ``seq`` already
+    stored is a ``duplicate`` (nothing changes, the next message is still tried), and anything else
+    is refused (``out_of_order``, ``closed`` or ``missing``). The results cover the messages up to
+    and including the first refused one; nothing after a refusal is stored, even if it would fit.
+    The HTTP beats upload uses this when the websocket is gone.
+    """
+    rid = recording.pk if isinstance(recording, Recording) else int(recording)
+    for seq, rr in messages:
+        if seq < 1 or len(rr) == 0:
+            raise ValueError("append_in_order needs seq >= 1 and at least one RR interval per message")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    results: list[AppendResult] = []
+    batches: list[LiveBeatBatch] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for seq, rr in messages:
+            cursor.execute(_append_sql(), [seq, len(rr), now, rid, seq - 1])
+            if cursor.rowcount == 1:
+                results.append(AppendResult("stored", seq))
+                batches.append(LiveBeatBatch(recording_id=rid, seq=seq, rr=codec.encode_rr(rr)))
+                continue
+            results.append(_why_not(rid, seq))
+            if results[-1].status != "duplicate":
+                break
+        LiveBeatBatch.objects.bulk_create(batches)
+    return results
+
+
 @functools.cache
 def _append_sql() -> str:
     """The compare-and-set as one plain UPDATE (the ORM's per-query cost dominated under load)."""

@@ -10,6 +10,7 @@ urlpatterns = [
     path("recordings/start/", views.start, name="start"),
     path("recordings/<int:pk>/", views.recording, name="recording"),
     path("recordings/<int:pk>/rr.txt", views.rr_download, name="rr"),
+    path("recordings/<int:pk>/beats/", views.beats, name="beats"),
     path("recordings/<int:pk>/finish/", views.finish, name="finish"),
     path("resonance/", views.resonance, name="resonance"),
     path("resonance/start/", views.resonance_start, name="resonance_start"),

@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from attune.web.physio import actions, charts
+from attune.web.live.protocol import MAX_UPLOAD_BYTES, ProtocolError, parse_upload
+from attune.web.physio import actions, charts, codec
 from attune.web.physio.models import RESONANCE_RATES_BPM, Kind, Recording, ResonanceAssessment
 from attune.web.practices.models import PracticeSession
 
@@ -87,6 +89,7 @@ def _recording_payload(request: HttpRequest, rec: Recording) -> dict[str, Any]:
         **_ws_urls(request, rec),
         "detail_url": reverse("physio:recording", args=[rec.pk]),
         "finish_url": reverse("physio:finish", args=[rec.pk]),
+        "beats_url": reverse("physio:beats", args=[rec.pk]),
         "rr_url": reverse("physio:rr", args=[rec.pk]),
     }
 
@@ -223,6 +226,63 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"summary": actions.summary_payload(rec)})
     return redirect("physio:recording", pk=rec.pk)
+
+
+def _upload_body(request: HttpRequest) -> bytes:
+    """The raw body of a beats upload, refusing a large one before reading it where possible."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    too_large = ProtocolError("too_large", f"An upload is at most {MAX_UPLOAD_BYTES} bytes of JSON.")
+    if declared > MAX_UPLOAD_BYTES:
+        raise too_large
+    try:
+        return request.body
+    except RequestDataTooBig:
+        raise too_large from None
+
+
+def _refused(exc: ProtocolError, status: int, **extra: Any) -> JsonResponse:
+    return JsonResponse({"error": exc.message, "code": exc.code, **exc.extra, **extra}, status=status)
+
+
+@login_required
+@require_POST
+def beats(request: HttpRequest, pk: int) -> JsonResponse:
+    """Store beats messages over HTTP, for when the websocket is gone (docs/live-protocol.md).
+
+    The body is ``{"messages": [{"seq": n, "rr_ms": [...]}, ...]}``, each message checked as the
+    websocket checks it and applied in order with its rules: a stored ``seq`` is acknowledged
+    again, a gap is refused with ``expected_seq`` and nothing after a refusal is stored. Answers
+    ``{"acked_seq": n}`` (everything up to ``n`` is stored) or an error with ``code``.
+    """
+    rec = _get_recording_for_user(request, pk)
+    try:
+        messages = parse_upload(_upload_body(request))
+    except ProtocolError as exc:
+        return _refused(exc, 413 if exc.code == "too_large" else 400)
+    results = actions.append_in_order(rec, [(m.seq, codec.as_stored_rr(m.rr_ms)) for m in messages])
+    last = results[-1]
+    counts = {
+        "stored": sum(r.status == "stored" for r in results),
+        "duplicates": sum(r.status == "duplicate" for r in results),
+    }
+    if last.status in ("stored", "duplicate"):
+        return JsonResponse({"acked_seq": last.acked_seq, **counts})
+    refused = messages[len(results) - 1].seq
+    if last.status == "missing":
+        raise Http404("No such recording.")
+    if last.status == "closed":
+        error = ProtocolError("closed", "This recording is finished; start a new one to keep going.", seq=refused)
+    else:
+        error = ProtocolError(
+            "out_of_order",
+            f"Expected message {last.expected_seq}; resend from there.",
+            expected_seq=last.expected_seq,
+            seq=refused,
+        )
+    return _refused(error, 409, acked_seq=last.acked_seq, **counts)
 
 
 @login_required

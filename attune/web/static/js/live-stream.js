@@ -15,7 +15,10 @@
 //   then resends from its `expected_seq`;
 // - a dropped connection is retried with exponential backoff (reset by each `welcome`);
 // - `finish()` waits until every beat is acknowledged, then asks the server to close the
-//   recording; `finished` carries the stored summary.
+//   recording; `finished` carries the stored summary;
+// - when the websocket does not come back, `finishOverHttp()` uploads the unacknowledged buffer
+//   over HTTP (`POST .../beats/`, the same messages and seq rules) and only then closes the
+//   recording over HTTP, so a beat is lost only if HTTP fails too.
 
 /** The protocol's limits, from docs/live-protocol.md. */
 export const MAX_RR_PER_MESSAGE = 16;
@@ -29,6 +32,10 @@ const OPEN = 1; // WebSocket.OPEN
 /** Pause after `rate_limited` when the server gives no usable `retry_after_ms`, and the longest pause. */
 export const RATE_LIMIT_PAUSE_MS = 1000;
 export const RATE_LIMIT_MAX_PAUSE_MS = 30_000;
+
+/** Limits of one HTTP beats upload (docs/live-protocol.md); batches stay within them. */
+export const UPLOAD_MAX_MESSAGES = 600;
+export const UPLOAD_MAX_BYTES = 256 * 1024;
 
 /** How long to wait after a `rate_limited` error: the server's `retry_after_ms`, within sane bounds. */
 export function rateLimitPauseMs(msg) {
@@ -304,7 +311,12 @@ export function createLiveStream({
       for (const rr of groups) {
         const seq = nextSeq;
         nextSeq += 1;
-        const entry = { seq, n: rr.length, text: JSON.stringify({ type: 'beats', seq, rr_ms: rr, sent_ms: sentMs }) };
+        const entry = {
+          seq,
+          n: rr.length,
+          rr,
+          text: JSON.stringify({ type: 'beats', seq, rr_ms: rr, sent_ms: sentMs }),
+        };
         buffer.push(entry);
         counts.beatsQueued += rr.length;
         seqs.push(seq);
@@ -328,6 +340,18 @@ export function createLiveStream({
       resendTimer = null;
       closeSocket(1000, 'closed by the page');
       setStatus('closed');
+    },
+    /** The messages not acknowledged yet, oldest first, as `{seq, rr_ms}` (copies). */
+    unacknowledged() {
+      return buffer.map((entry) => ({ seq: entry.seq, rr_ms: [...entry.rr] }));
+    },
+    /**
+     * The server says (another way, e.g. over HTTP) that `seq` and everything before it is
+     * stored: drop those from the buffer.
+     */
+    acknowledge(seq) {
+      const n = Number(seq);
+      if (Number.isInteger(n) && n > 0) dropThrough(n);
     },
     /** Close the current socket as a network drop would (for testing reconnects). */
     drop() {
@@ -355,4 +379,96 @@ export function createLiveStream({
       return { ...counts };
     },
   };
+}
+
+/**
+ * Split messages `{seq, rr_ms}` into upload batches of at most `maxMessages` messages and
+ * `maxBytes` bytes of JSON body each, keeping their order.
+ */
+export function uploadBatches(messages, { maxMessages = UPLOAD_MAX_MESSAGES, maxBytes = UPLOAD_MAX_BYTES } = {}) {
+  const envelope = JSON.stringify({ messages: [] }).length;
+  const batches = [];
+  let current = [];
+  let bytes = envelope;
+  for (const m of messages) {
+    // The JSON is ASCII (numbers and keys), so its length is its size in bytes.
+    const size = JSON.stringify(m).length + 1;
+    if (current.length > 0 && (current.length >= maxMessages || bytes + size > maxBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = envelope;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/**
+ * Upload a stream's unacknowledged messages over HTTP (`POST .../beats/`), in order.
+ *
+ * `post(url, data)` resolves with the server's JSON answer, or rejects with an Error carrying
+ * `status` (the HTTP status; absent when the server could not be reached) and `body` (the
+ * server's JSON answer, if any). Every `acked_seq` the server gives drops those messages from the
+ * stream's buffer; an `out_of_order` answer resends from its `expected_seq`. It stops when the
+ * buffer is empty, or when an answer brings no progress (a closed recording, a refusal).
+ *
+ * @returns {Promise<{reached: boolean, uploadedBeats: number, error: object|null}>} `reached` is
+ *   false when the server could not be reached at all.
+ */
+export async function uploadUnsent({ stream, post, url, maxMessages = UPLOAD_MAX_MESSAGES, maxBytes = UPLOAD_MAX_BYTES }) {
+  const startBeats = stream.pendingBeats;
+  let limit = maxMessages;
+  let error = null;
+  while (stream.pending > 0) {
+    const before = stream.ackedSeq;
+    const [batch] = uploadBatches(stream.unacknowledged(), { maxMessages: limit, maxBytes });
+    let answer;
+    try {
+      answer = await post(url, { messages: batch });
+    } catch (err) {
+      if (!err || err.status === undefined) {
+        return { reached: false, uploadedBeats: startBeats - stream.pendingBeats, error: { code: 'network' } };
+      }
+      answer = err.body || {};
+      error = { status: err.status, code: answer.code ?? null, message: answer.error ?? String(err.message ?? '') };
+      if (err.status === 413 && batch.length > 1) {
+        limit = Math.floor(batch.length / 2); // the server's limits are smaller: smaller batches
+        continue;
+      }
+    }
+    if (!answer || !Number.isInteger(answer.acked_seq)) break; // not an answer from the beats upload
+    stream.acknowledge(answer.acked_seq);
+    if (answer.code === 'closed') break; // finished meanwhile (another tab): nothing more is stored
+    if (stream.ackedSeq <= before) break; // no progress: resending would not help
+    if (answer.code === undefined) error = null;
+  }
+  return { reached: true, uploadedBeats: startBeats - stream.pendingBeats, error };
+}
+
+/**
+ * Close the recording over HTTP when the websocket is gone: stop the stream, upload its
+ * unacknowledged beats (`beatsUrl`), then close the recording (`finishUrl`).
+ *
+ * @returns {Promise<{summary: object|null, via: 'http'|'none', unsentBeats: number, uploadedBeats: number}>}
+ *   `via` is 'none' (and `summary` null) when the server could not be reached: the recording then
+ *   stays open with what it has. `unsentBeats` counts the beats on this device that the server
+ *   never stored.
+ */
+export async function finishOverHttp({ stream, post, beatsUrl, finishUrl }) {
+  stream.close();
+  let uploadedBeats = 0;
+  if (beatsUrl && stream.pending > 0) {
+    const upload = await uploadUnsent({ stream, post, url: beatsUrl });
+    uploadedBeats = upload.uploadedBeats;
+    if (!upload.reached) return { summary: null, via: 'none', unsentBeats: stream.pendingBeats, uploadedBeats };
+  }
+  try {
+    const out = await post(finishUrl, {});
+    if (!out || typeof out.summary !== 'object' || out.summary === null) throw new Error('no summary');
+    return { summary: out.summary, via: 'http', unsentBeats: stream.pendingBeats, uploadedBeats };
+  } catch {
+    return { summary: null, via: 'none', unsentBeats: stream.pendingBeats, uploadedBeats };
+  }
 }

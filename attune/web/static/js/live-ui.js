@@ -2,13 +2,13 @@
 // heart-rate trace (uPlot) drawn against the pacer's breath, the status tags, and the glue that
 // runs one recording (a heart-rate source feeding a live stream).
 
-import { createLiveStream } from './live-stream.js';
+import { createLiveStream, finishOverHttp } from './live-stream.js';
 import { createDemoSource, createStrapSource, webBluetoothAvailable } from './hr-sensor.js';
 
 export const TRACE_SECONDS = 60;
 /**
  * Finishing waits for the websocket this long after its last sign of progress (a welcome or an
- * ack); then it closes the recording over HTTP with the beats the server already has.
+ * ack); then it uploads the beats still on this device over HTTP and closes the recording there.
  */
 export const FINISH_PATIENCE_MS = 15_000;
 const TRACE_STEP_S = 0.25;
@@ -31,7 +31,10 @@ export function csrfToken() {
   }
 }
 
-/** POST JSON and return the JSON answer; throws an Error with the server's message. */
+/**
+ * POST JSON and return the JSON answer; throws an Error with the server's message, its HTTP
+ * `status` and its JSON `body` (no `status` when the server could not be reached).
+ */
 export async function postJson(url, data = {}) {
   const res = await fetch(url, {
     method: 'POST',
@@ -45,7 +48,12 @@ export async function postJson(url, data = {}) {
   } catch {
     body = null;
   }
-  if (!res.ok) throw new Error((body && body.error) || `The server said ${res.status}.`);
+  if (!res.ok) {
+    const err = new Error((body && body.error) || `The server said ${res.status}.`);
+    err.status = res.status;
+    err.body = body;
+    throw err;
+  }
   return body;
 }
 
@@ -407,10 +415,11 @@ export async function startRecording({ startUrl, body, source, root, readings, t
      * Stop taking beats, wait until every one is stored, and return what happened:
      * `{summary, via, unsentBeats}`. `via` is 'websocket' when every beat was stored and the
      * websocket closed the recording. When the websocket makes no progress for
-     * FINISH_PATIENCE_MS (or the server refused it), the recording is closed over HTTP with the
-     * beats the server already has: `via` is 'http' and `unsentBeats` counts the beats on this
-     * device that never reached it. If the server cannot be reached at all, `summary` is null,
-     * `via` is 'none' and the recording stays open (the recordings page summarises it later).
+     * FINISH_PATIENCE_MS (or the server refused it), the beats still on this device are uploaded
+     * over HTTP and then the recording is closed over HTTP: `via` is 'http' and `unsentBeats`
+     * counts the beats on this device that never reached the server (0 when the upload worked).
+     * If the server cannot be reached at all, `summary` is null, `via` is 'none' and the
+     * recording stays open (the recordings page summarises it later).
      */
     async finish({ patienceMs = FINISH_PATIENCE_MS } = {}) {
       off();
@@ -433,16 +442,16 @@ export async function startRecording({ startUrl, body, source, root, readings, t
         );
       });
       if (summary) return { summary, via: 'websocket', unsentBeats: 0 };
-      const unsentBeats = stream.pendingBeats;
-      stream.close();
       root.dataset.finishedVia = 'http';
-      try {
-        const out = await postJson(recording.finish_url);
-        return { summary: out.summary, via: 'http', unsentBeats };
-      } catch {
-        root.dataset.finishedVia = 'none';
-        return { summary: null, via: 'none', unsentBeats };
-      }
+      const outcome = await finishOverHttp({
+        stream,
+        post: postJson,
+        beatsUrl: recording.beats_url,
+        finishUrl: recording.finish_url,
+      });
+      root.dataset.finishedVia = outcome.via;
+      root.dataset.uploadedBeats = String(outcome.uploadedBeats);
+      return outcome;
     },
   };
 }

@@ -159,6 +159,10 @@ finishBtn.addEventListener('click', async () => {
     note.textContent =
       `The live connection did not come back, so we closed the recording with the ${beats(summary.beats)} the server `
       + `already had. The last ${beats(outcome.unsentBeats)} could not be sent and are not in it.`;
+  } else if (outcome.via === 'http') {
+    note.textContent =
+      'The live connection did not come back, so we saved the recording another way: '
+      + 'every heartbeat from this device is in it.';
   } else if (source?.simulated) {
     note.textContent = 'Thank you for trying it. These numbers came from the demo strap, so they are simulated.';
   }
