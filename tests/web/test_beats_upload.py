@@ -16,8 +16,9 @@ from django.urls import reverse
 from live_helpers import chunks, paced_rr
 from numpy.testing import assert_array_equal
 
+from attune.web.accounts import throttle
 from attune.web.live.protocol import MAX_UPLOAD_BYTES, MAX_UPLOAD_MESSAGES, ProtocolError, parse
-from attune.web.physio import actions
+from attune.web.physio import actions, views
 from attune.web.physio.models import LiveBeatBatch, Recording
 
 
@@ -254,3 +255,58 @@ def test_append_in_order_stops_at_the_first_refusal(rec: Recording) -> None:
     assert [r.status for r in results] == ["stored", "duplicate", "out_of_order"]
     assert results[-1].expected_seq == 2
     assert _state(rec)[:3] == (1, 1, 1)
+
+
+def test_the_31st_upload_for_a_recording_in_a_minute_is_refused_and_stores_nothing(
+    owner_client: Client, rec: Recording, rr: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert (views.BEATS_UPLOAD_LIMIT, views.BEATS_UPLOAD_WINDOW_SECONDS) == (30, 60)
+    messages = _messages(rr, size=1)[:31]
+    start = throttle._now()
+    monkeypatch.setattr(throttle, "_now", lambda: start)
+    for message in messages[:30]:
+        assert _upload(owner_client, rec, [message]).status_code == 200
+    before = _state(rec)
+    assert before[:3] == (30, 30, 30)
+
+    monkeypatch.setattr(throttle, "_now", lambda: start + 10.5)
+    refused = _upload(owner_client, rec, [messages[30]])
+    assert refused.status_code == 429
+    payload = refused.json()
+    assert payload["type"] == "error" and payload["code"] == "rate_limited"
+    assert payload["message"] and payload["error"] == payload["message"]
+    assert payload["retry_after_ms"] == 49_500
+    assert refused["Retry-After"] == "50"
+    assert _state(rec) == before
+
+    monkeypatch.setattr(throttle, "_now", lambda: start + 59.9)
+    assert _upload(owner_client, rec, [messages[30]]).status_code == 429
+    assert _state(rec) == before
+
+    monkeypatch.setattr(throttle, "_now", lambda: start + 60)
+    again = _upload(owner_client, rec, [messages[30]])
+    assert again.status_code == 200 and again.json()["acked_seq"] == 31
+    assert _state(rec)[:3] == (31, 31, 31)
+
+
+def test_the_upload_limit_counts_each_recording_on_its_own(
+    owner: Any, owner_client: Client, rec: Recording, rr: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = throttle._now()
+    monkeypatch.setattr(throttle, "_now", lambda: start)
+    for _ in range(views.BEATS_UPLOAD_LIMIT):
+        assert _upload(owner_client, rec, []).status_code != 429
+    assert _upload(owner_client, rec, _messages(rr)).status_code == 429
+    second = actions.start_recording(owner, kind="practice", pacer_bpm=6.0)
+    response = _upload(owner_client, second, _messages(rr))
+    assert response.status_code == 200 and response.json()["acked_seq"] == len(_messages(rr))
+
+
+def test_another_members_uploads_do_not_use_up_the_owners_limit(
+    other_client: Client, owner_client: Client, rec: Recording, rr: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = throttle._now()
+    monkeypatch.setattr(throttle, "_now", lambda: start)
+    for _ in range(views.BEATS_UPLOAD_LIMIT + 5):
+        assert _upload(other_client, rec, _messages(rr)).status_code == 404
+    assert _upload(owner_client, rec, _messages(rr)).status_code == 200

@@ -80,7 +80,10 @@ class TimezoneField(forms.ChoiceField):
 
 def _clean_email(email: str, instance_pk: int | None) -> str:
     email = User.objects.normalize_email(email.strip())
-    if email and User.objects.filter(email__iexact=email).exclude(pk=instance_pk).exists():
+    others = User.objects.filter(email__iexact=email)
+    if instance_pk is not None:
+        others = others.exclude(pk=instance_pk)
+    if email and others.exists():
         raise forms.ValidationError(
             "Another account already uses this email. If it is yours, you can reset that account's password.",
             code="duplicate_email",

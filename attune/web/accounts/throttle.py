@@ -68,6 +68,14 @@ def count_event(key: str, window: int) -> int:
         return 1
 
 
+def window_remaining(key: str, window: int) -> float:
+    """Seconds until the current window under ``key`` closes (a whole window if none is open)."""
+    opened = cache.get(f"{key}:opened")
+    if opened is None:
+        return float(window)
+    return min(float(window), max(0.0, float(opened) + window - _now()))
+
+
 def forget(key: str) -> None:
     """Drop the count under ``key`` so its next event opens a fresh window."""
     cache.delete_many([key, f"{key}:opened"])

@@ -65,7 +65,7 @@ _resume = sync_to_async(resume_meter, thread_sensitive=False)
 _compute_finish = sync_to_async(actions.compute_finish, thread_sensitive=False)
 
 
-class LiveConsumer(AsyncWebsocketConsumer):
+class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels ships no type hints, so its base is Any
     # No channel layer: a connection talks only to its own browser, and the database is what the
     # server processes share. (With Redis, a channel per connection would mean one blocking Redis
     # read per connection; under load those time out and drop connections.)

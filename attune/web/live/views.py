@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from attune.web.checkins.forms import chip_groups
+from attune.web.http import AuthedRequest
 from attune.web.physio import actions, meter
 from attune.web.physio.models import RESONANCE_RATES_BPM, ResonanceAssessment
 from attune.web.practices.forms import ReadingForm
@@ -52,7 +53,7 @@ def _default_bpm(request: HttpRequest) -> float | None:
 
 @login_required
 @require_GET
-def practice(request: HttpRequest) -> HttpResponse:
+def practice(request: AuthedRequest) -> HttpResponse:
     """Choose a pace and a sensor, then practise with live readings.
 
     The practice is also a practice session of the breathing pacer, so the optional felt-safety
@@ -85,21 +86,21 @@ def practice(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def resonance(request: HttpRequest) -> HttpResponse:
+def resonance(request: AuthedRequest) -> HttpResponse:
     """The guided resonance-rate assessment: five paced rates, then the evidence for each."""
     latest = ResonanceAssessment.objects.filter(user=request.user, scored_at__isnull=False).first()
     config: dict[str, Any] = {
         "resonance_start_url": reverse("physio:resonance_start"),
         "start_url": reverse("physio:start"),
         "rates_bpm": list(RESONANCE_RATES_BPM),
-        "current_bpm": request.user.default_pacer_bpm,  # type: ignore[union-attr]
+        "current_bpm": request.user.default_pacer_bpm,
         "practice_url": reverse("live:practice"),
         **_windows(),
     }
     context = {
         "config": config,
         "rates": RESONANCE_RATES_BPM,
-        "current_bpm": request.user.default_pacer_bpm,  # type: ignore[union-attr]
+        "current_bpm": request.user.default_pacer_bpm,
         "latest": latest,
         "history_url": _maybe_reverse("physio:resonance"),
         "windows": _windows(),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from attune.core import BreathingSegment, assess_resonance, clean_rr, time_domain
@@ -151,11 +151,19 @@ def append_in_order(
     return results
 
 
+def _column(name: str) -> str:
+    """The database column of the concrete ``Recording`` field ``name``."""
+    field = Recording._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise LookupError(f"Recording.{name} is not a field stored in a column.")
+    return field.column
+
+
 @functools.cache
 def _append_sql() -> str:
     """The compare-and-set as one plain UPDATE (the ORM's per-query cost dominated under load)."""
     qn = connection.ops.quote_name
-    col = {f: qn(Recording._meta.get_field(f).column) for f in ("id", "acked_seq", "beats", "updated_at", "ended_at")}
+    col = {f: qn(_column(f)) for f in ("id", "acked_seq", "beats", "updated_at", "ended_at")}
     # Only quoted identifiers from the model are interpolated; every value is a query parameter.
     table = qn(Recording._meta.db_table)
     return (

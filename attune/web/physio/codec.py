@@ -15,6 +15,7 @@ small integer: bit 0 set when the beat was flagged as an artifact, bit 1 while c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -57,11 +58,11 @@ class ReadingSeries:
 
     @property
     def artifact(self) -> npt.NDArray[np.bool_]:
-        return (self.flags & FLAG_ARTIFACT) != 0
+        return cast("npt.NDArray[np.bool_]", (self.flags & FLAG_ARTIFACT) != 0)
 
     @property
     def calibrating(self) -> npt.NDArray[np.bool_]:
-        return (self.flags & FLAG_CALIBRATING) != 0
+        return cast("npt.NDArray[np.bool_]", (self.flags & FLAG_CALIBRATING) != 0)
 
     @classmethod
     def empty(cls) -> ReadingSeries:

@@ -10,7 +10,7 @@ over the whole stream, and the summary is stored.
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.conf import settings
@@ -19,6 +19,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from attune.web.physio import codec
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
 
 
 def _zone(user: Any) -> zoneinfo.ZoneInfo | None:
@@ -43,7 +46,7 @@ class Kind(models.TextChoices):
 
 
 class RecordingQuerySet(models.QuerySet["Recording"]):
-    def for_user(self, user: object) -> RecordingQuerySet:
+    def for_user(self, user: User) -> RecordingQuerySet:
         return self.filter(user=user)
 
     def finished(self) -> RecordingQuerySet:

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from attune.web.accounts import throttle
+from attune.web.http import AuthedRequest
 from attune.web.live.protocol import MAX_UPLOAD_BYTES, ProtocolError, parse_upload
 from attune.web.physio import actions, charts, codec
 from attune.web.physio.models import RESONANCE_RATES_BPM, Kind, Recording, ResonanceAssessment
@@ -23,13 +25,19 @@ from attune.web.practices.models import PracticeSession
 
 PACER_BPM_RANGE = (3.0, 10.0)  # the same range as the pacer and the member's settings
 
+# The beats upload is meant for one upload (in a few batches) at the end of a practice; this caps a
+# client stuck in a loop (docs/live-protocol.md). Counted per recording, refused uploads included.
+BEATS_UPLOAD_LIMIT = 30
+BEATS_UPLOAD_WINDOW_SECONDS = 60
+_BEATS_UPLOAD_PREFIX = "attune:beats-upload"
 
-def _get_recording_for_user(request: HttpRequest, pk: int) -> Recording:
+
+def _get_recording_for_user(request: AuthedRequest, pk: int) -> Recording:
     """The recording ``pk`` if it belongs to the signed-in member; 404 for anyone else."""
     return get_object_or_404(Recording, pk=pk, user_id=request.user.pk)
 
 
-def _get_assessment_for_user(request: HttpRequest, pk: int) -> ResonanceAssessment:
+def _get_assessment_for_user(request: AuthedRequest, pk: int) -> ResonanceAssessment:
     return get_object_or_404(ResonanceAssessment, pk=pk, user_id=request.user.pk)
 
 
@@ -138,7 +146,7 @@ def recent_for_history(
 
 @login_required
 @require_GET
-def recordings(request: HttpRequest) -> HttpResponse:
+def recordings(request: AuthedRequest) -> HttpResponse:
     closed = actions.close_stale(request.user)
     items = Recording.objects.for_user(request.user).filter(assessment__isnull=True)[:200]
     return render(request, "physio/recording_list.html", {"recordings": items, "closed_stale": closed})
@@ -146,7 +154,7 @@ def recordings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def start(request: HttpRequest) -> JsonResponse:
+def start(request: AuthedRequest) -> JsonResponse:
     """Create a recording; the page then opens the websocket at ``ws_url``."""
     try:
         data = _body(request)
@@ -192,7 +200,7 @@ def _int(raw: object) -> int:
 
 @login_required
 @require_GET
-def recording(request: HttpRequest, pk: int) -> HttpResponse:
+def recording(request: AuthedRequest, pk: int) -> HttpResponse:
     rec = _get_recording_for_user(request, pk)
     context = {
         "rec": rec,
@@ -207,7 +215,7 @@ def recording(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def rr_download(request: HttpRequest, pk: int) -> HttpResponse:
+def rr_download(request: AuthedRequest, pk: int) -> HttpResponse:
     """The RR intervals as plain text: '#' comment lines, then one interval in ms per line."""
     rec = _get_recording_for_user(request, pk)
     body = rec.rr_text()
@@ -219,7 +227,7 @@ def rr_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def finish(request: HttpRequest, pk: int) -> HttpResponse:
+def finish(request: AuthedRequest, pk: int) -> HttpResponse:
     """Close a recording over HTTP (for when the websocket is gone); same summary as ``finished``."""
     rec = _get_recording_for_user(request, pk)
     rec = actions.finish_recording(rec)
@@ -247,17 +255,46 @@ def _refused(exc: ProtocolError, status: int, **extra: Any) -> JsonResponse:
     return JsonResponse({"error": exc.message, "code": exc.code, **exc.extra, **extra}, status=status)
 
 
+def _upload_rate_limited(rec: Recording) -> JsonResponse | None:
+    """Count one beats upload for ``rec``; a 429 answer if it is over the limit, else None.
+
+    Uses the cache counter of :mod:`attune.web.accounts.throttle`: a window opens at the first
+    upload and lasts :data:`BEATS_UPLOAD_WINDOW_SECONDS`; at most :data:`BEATS_UPLOAD_LIMIT`
+    uploads are let through in it.
+    """
+    key = f"{_BEATS_UPLOAD_PREFIX}:{rec.pk}"
+    window = BEATS_UPLOAD_WINDOW_SECONDS
+    if throttle.count_event(key, window) <= BEATS_UPLOAD_LIMIT:
+        return None
+    remaining_s = throttle.window_remaining(key, window)
+    retry_after_ms = max(1, math.ceil(remaining_s * 1000))
+    message = (
+        "That is a lot of uploads for one recording in a short time, so this one was not stored. "
+        f"Please try again in {math.ceil(retry_after_ms / 1000)} seconds."
+    )
+    error = ProtocolError("rate_limited", message, retry_after_ms=retry_after_ms)
+    # `error` repeats the message under the name the endpoint's other refusals use (live-stream.js).
+    response = JsonResponse({**error.payload(), "error": message}, status=429)
+    response["Retry-After"] = str(math.ceil(retry_after_ms / 1000))
+    return response
+
+
 @login_required
 @require_POST
-def beats(request: HttpRequest, pk: int) -> JsonResponse:
+def beats(request: AuthedRequest, pk: int) -> JsonResponse:
     """Store beats messages over HTTP, for when the websocket is gone (docs/live-protocol.md).
 
     The body is ``{"messages": [{"seq": n, "rr_ms": [...]}, ...]}``, each message checked as the
     websocket checks it and applied in order with its rules: a stored ``seq`` is acknowledged
     again, a gap is refused with ``expected_seq`` and nothing after a refusal is stored. Answers
-    ``{"acked_seq": n}`` (everything up to ``n`` is stored) or an error with ``code``.
+    ``{"acked_seq": n}`` (everything up to ``n`` is stored) or an error with ``code``. More than
+    :data:`BEATS_UPLOAD_LIMIT` uploads for one recording within :data:`BEATS_UPLOAD_WINDOW_SECONDS`
+    are refused with 429 (``rate_limited``, ``retry_after_ms``) before the body is read.
     """
     rec = _get_recording_for_user(request, pk)
+    limited = _upload_rate_limited(rec)
+    if limited is not None:
+        return limited
     try:
         messages = parse_upload(_upload_body(request))
     except ProtocolError as exc:
@@ -287,7 +324,7 @@ def beats(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_GET
-def resonance(request: HttpRequest) -> HttpResponse:
+def resonance(request: AuthedRequest) -> HttpResponse:
     assessments = ResonanceAssessment.objects.filter(user=request.user)[:50]
     return render(
         request,
@@ -298,7 +335,7 @@ def resonance(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def resonance_start(request: HttpRequest) -> JsonResponse:
+def resonance_start(request: AuthedRequest) -> JsonResponse:
     """Create an assessment and return its plan: the rates, the seconds for each, the rests."""
     try:
         data = _body(request)
@@ -315,7 +352,7 @@ def resonance_start(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_POST
-def resonance_score(request: HttpRequest, pk: int) -> HttpResponse:
+def resonance_score(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = _get_assessment_for_user(request, pk)
     try:
         assessment = actions.score_assessment(assessment)
@@ -330,7 +367,7 @@ def resonance_score(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def resonance_apply(request: HttpRequest, pk: int) -> HttpResponse:
+def resonance_apply(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = _get_assessment_for_user(request, pk)
     try:
         data = _body(request)
@@ -347,7 +384,7 @@ def resonance_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def resonance_result(request: HttpRequest, pk: int) -> HttpResponse:
+def resonance_result(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = _get_assessment_for_user(request, pk)
     segments = list(assessment.segments.order_by("-segment_rate_bpm", "started_at"))
     return render(
