@@ -100,23 +100,7 @@ def append_many(items: Sequence[tuple[int, int, Sequence[float] | codec.FloatArr
     previous transaction was being written goes into the next one. Items are applied in order, so
     two messages for one recording in one batch behave as if sent one after the other.
     """
-    for _, seq, rr in items:
-        if seq < 1 or len(rr) == 0:
-            raise ValueError("append_beats needs seq >= 1 and at least one RR interval")
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    statuses: list[bool] = []
-    batches: list[LiveBeatBatch] = []
-    with transaction.atomic(), connection.cursor() as cursor:
-        for rid, seq, rr in items:
-            cursor.execute(_append_sql(), [seq, len(rr), now, rid, seq - 1])
-            statuses.append(cursor.rowcount == 1)
-            if statuses[-1]:
-                batches.append(LiveBeatBatch(recording_id=rid, seq=seq, rr=codec.encode_rr(rr)))
-        LiveBeatBatch.objects.bulk_create(batches)
-        return [
-            AppendResult("stored", seq) if stored else _why_not(rid, seq)
-            for (rid, seq, _), stored in zip(items, statuses, strict=True)
-        ]
+    return _apply(items, stop_at_refusal=False)
 
 
 def append_in_order(
@@ -131,24 +115,41 @@ def append_in_order(
     The HTTP beats upload uses this when the websocket is gone.
     """
     rid = recording.pk if isinstance(recording, Recording) else int(recording)
-    for seq, rr in messages:
+    return _apply([(rid, seq, rr) for seq, rr in messages], stop_at_refusal=True)
+
+
+def _apply(
+    items: Sequence[tuple[int, int, Sequence[float] | codec.FloatArray]], *, stop_at_refusal: bool
+) -> list[AppendResult]:
+    """Try each ``(recording_id, seq, rr_ms)`` in order with one compare-and-set UPDATE, in one transaction.
+
+    With ``stop_at_refusal`` a refusal is explained at once and ends the run (a duplicate does not);
+    otherwise every item is tried and refusals are explained afterwards, against the final state.
+    """
+    for _, seq, rr in items:
         if seq < 1 or len(rr) == 0:
-            raise ValueError("append_in_order needs seq >= 1 and at least one RR interval per message")
+            raise ValueError("storing beats needs seq >= 1 and at least one RR interval per message")
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    results: list[AppendResult] = []
+    results: list[AppendResult | None] = []
     batches: list[LiveBeatBatch] = []
     with transaction.atomic(), connection.cursor() as cursor:
-        for seq, rr in messages:
+        for rid, seq, rr in items:
             cursor.execute(_append_sql(), [seq, len(rr), now, rid, seq - 1])
             if cursor.rowcount == 1:
                 results.append(AppendResult("stored", seq))
                 batches.append(LiveBeatBatch(recording_id=rid, seq=seq, rr=codec.encode_rr(rr)))
-                continue
-            results.append(_why_not(rid, seq))
-            if results[-1].status != "duplicate":
-                break
+            elif stop_at_refusal:
+                refused = _why_not(rid, seq)
+                results.append(refused)
+                if refused.status != "duplicate":
+                    break
+            else:
+                results.append(None)
         LiveBeatBatch.objects.bulk_create(batches)
-    return results
+        return [
+            result if result is not None else _why_not(rid, seq)
+            for (rid, seq, _), result in zip(items, results, strict=False)  # a stopped run covers fewer items
+        ]
 
 
 def _column(name: str) -> str:
