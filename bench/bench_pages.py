@@ -54,8 +54,8 @@ def build_member() -> object:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
+    from attune.web.demo.data import build_history
     from attune.web.practices.library import current_library
-    from attune.web.today.demo_data import build_history
 
     tz = zoneinfo.ZoneInfo("Europe/Berlin")
     user = get_user_model().objects.create_user("bench", "bench@example.invalid", "a long bench passphrase")

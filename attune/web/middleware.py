@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -47,12 +46,8 @@ class MemberTimezoneMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        tz_name = getattr(user, "timezone", "") if user is not None and user.is_authenticated else ""
-        if tz_name:
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(tz_name))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
+        if user is not None and user.is_authenticated:
+            timezone.activate(user.zone)
         else:
             timezone.deactivate()
         return self.get_response(request)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "attune.web.live",
     "attune.web.journal",
     "attune.web.workbooks",
+    "attune.web.demo",
 ]
 
 MIDDLEWARE = [

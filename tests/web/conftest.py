@@ -89,3 +89,11 @@ def guide_client(guide: Any) -> Client:
 @pytest.fixture
 def anon_client(db: None) -> Client:
     return Client()
+
+
+@pytest.fixture
+def builtin_workbooks(db: None) -> None:
+    """The built-in workbooks published, as `attune serve` does at start-up (never a page visit)."""
+    from attune.web.workbooks import actions
+
+    actions.sync_builtin()

@@ -17,9 +17,9 @@ from live_helpers import chunks, paced_rr
 from numpy.testing import assert_array_equal
 
 from attune.web.accounts import throttle
-from attune.web.live.protocol import MAX_UPLOAD_BYTES, MAX_UPLOAD_MESSAGES, ProtocolError, parse
 from attune.web.physio import actions, views
 from attune.web.physio.models import LiveBeatBatch, Recording
+from attune.web.physio.protocol import MAX_UPLOAD_BYTES, MAX_UPLOAD_MESSAGES, ProtocolError, parse
 
 
 def _messages(rr: np.ndarray, size: int = 5, first_seq: int = 1) -> list[dict[str, Any]]:
@@ -47,7 +47,7 @@ def rr() -> np.ndarray:
 
 
 def test_starting_a_recording_names_its_beats_upload_url(owner_client: Client) -> None:
-    body = owner_client.post(reverse("physio:start"), {"kind": "free"}).json()
+    body = owner_client.post(reverse("live:start_recording"), {"kind": "free"}).json()
     assert body["beats_url"] == f"/physio/recordings/{body['id']}/beats/"
 
 

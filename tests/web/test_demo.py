@@ -18,7 +18,6 @@ from attune.web.checkins.models import CheckIn
 from attune.web.journal.models import JournalEntry
 from attune.web.physio.models import RESONANCE_RATES_BPM, Kind, Recording, ResonanceAssessment
 from attune.web.practices.models import PracticeSession
-from attune.web.today.demo_data import simulate_rr
 from attune.web.workbooks.models import DayProgress, Enrolment
 
 pytestmark = pytest.mark.django_db
@@ -125,29 +124,6 @@ def test_the_demo_member_is_about_ten_days_into_the_built_in_workbook_with_journ
         assert len(entry.text) > 40 and entry.text.encode() not in bytes(entry.ciphertext)
     free = JournalEntry.objects.filter(user=user, kind=JournalEntry.Kind.FREE)
     assert free.count() == 2 and all(e.created_at < timezone.now() for e in free)
-
-
-def test_the_simulated_strap_swings_most_near_its_resonance_rate_and_adds_premature_beats() -> None:
-    import random
-    import statistics
-
-    from attune.content.practices import Pacer
-
-    def spread(rate: float) -> float:
-        """The spread of heart rate (bpm) over 5 minutes of paced breathing without premature beats."""
-        cycle = 60 / rate
-        pacer = Pacer(0.4 * cycle, 0.6 * cycle)
-        rr = simulate_rr(300, random.Random(3), pacer=pacer, resonance_bpm=5.5, premature_every_s=(1e6, 1e6))
-        return statistics.pstdev(60000 / x for x in rr)
-
-    rr = simulate_rr(300, random.Random(1), premature_every_s=(60, 60))
-    assert 290_000 <= sum(rr) <= 302_000
-    short = [i for i in range(1, len(rr) - 1) if rr[i] < 0.7 * rr[i - 1]]
-    assert 3 <= len(short) <= 5
-    for i in short:  # a premature beat and its compensatory pause span about two ordinary beats (not 1.6)
-        assert abs(rr[i] + rr[i + 1] - 2 * rr[i - 1]) < 0.1 * 2 * rr[i - 1]
-    assert spread(5.5) > 2 * spread(12.0)
-    assert spread(5.5) > spread(4.5) > spread(12.0)
 
 
 def test_it_leaves_other_members_alone(owner: object) -> None:

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from attune.web.today.stats import safety_change
+from attune.web.common.stats import safety_change
 
 pytestmark = pytest.mark.django_db
 URL = reverse("today:history")

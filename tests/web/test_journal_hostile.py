@@ -44,7 +44,7 @@ def test_a_hostile_answer_is_refused_with_a_message(
     owner_client: Client, owner: Any, guide: Any, values: dict[str, str]
 ) -> None:
     cohort_led_by(guide, owner)
-    response = owner_client.post(reverse("journal:answer"), _answer(**values))
+    response = owner_client.post(reverse("workbooks:answer"), _answer(**values))
     assert response.status_code == 400
     assert "Your answer was not saved" in response.content.decode() or "not part of this workbook" in (
         response.content.decode()
@@ -56,11 +56,11 @@ def test_answering_a_workbook_one_does_not_follow_is_refused(
     owner_client: Client, other_client: Client, owner: Any, guide: Any
 ) -> None:
     cohort_led_by(guide, owner)  # the owner follows "ease"; the other member does not
-    response = other_client.post(reverse("journal:answer"), _answer())
+    response = other_client.post(reverse("workbooks:answer"), _answer())
     assert response.status_code == 400
     assert PROMPT.text not in response.content.decode()
     assert not JournalEntry.objects.exists()
-    assert owner_client.post(reverse("journal:answer"), _answer()).status_code == 302
+    assert owner_client.post(reverse("workbooks:answer"), _answer()).status_code == 302
 
 
 @pytest.mark.parametrize("guide_value", ["abc", HUGE_NUMBER, "-1", ""])

@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from journal_helpers import cohort_led_by, journal_keys  # noqa: F401  (fixture)
 
+from attune.web.accounts.relations import guides_for
 from attune.web.journal import actions
 from attune.web.journal.models import JournalEntry
-from attune.web.journal.sharing import guides_for
 
 pytestmark = pytest.mark.usefixtures("journal_keys")
 SECRET = "I felt the tightness in my chest let go."

@@ -149,10 +149,10 @@ def test_deleting_asks_first_and_then_deletes(owner_client: Client, entry: Journ
 def test_answering_a_prompt_keeps_one_editable_answer(owner_client: Client, owner: Any, guide: Any) -> None:
     cohort_led_by(guide, owner)
     data = {"workbook": "ease", "version": 1, "day": 1, "prompt_key": PROMPT.key, "next": "/workbooks/ease/"}
-    first = owner_client.post(reverse("journal:answer"), {**data, "body": "On the bus home."})
+    first = owner_client.post(reverse("workbooks:answer"), {**data, "body": "On the bus home."})
     assert first.status_code == 302
     assert first["Location"].startswith("/workbooks/ease/")
-    owner_client.post(reverse("journal:answer"), {**data, "body": "Reading in bed."})
+    owner_client.post(reverse("workbooks:answer"), {**data, "body": "Reading in bed."})
     answer = JournalEntry.objects.get(user=owner)
     assert answer.kind == JournalEntry.Kind.PROMPT
     assert answer.text == "Reading in bed."
@@ -166,7 +166,7 @@ def test_answering_a_question_that_is_not_in_the_workbook_is_refused(
 ) -> None:
     cohort_led_by(guide, owner)
     data = {"workbook": "ease", "version": 1, "day": 1, "prompt_key": "made-up", "body": "Words."}
-    response = owner_client.post(reverse("journal:answer"), data)
+    response = owner_client.post(reverse("workbooks:answer"), data)
     assert response.status_code == 400
     assert "not part of this workbook day" in response.content.decode()
     assert not JournalEntry.objects.exists()
@@ -182,7 +182,7 @@ def test_answering_ignores_a_next_address_on_another_site(owner_client: Client, 
         "body": "Here.",
         "next": "https://evil.test/",
     }
-    response = owner_client.post(reverse("journal:answer"), data)
+    response = owner_client.post(reverse("workbooks:answer"), data)
     assert response["Location"] == reverse("journal:list")
 
 
@@ -190,7 +190,7 @@ def test_the_answer_form_partial_renders_for_a_day_page(owner: Any, guide: Any) 
     from django.template.loader import render_to_string
 
     html = render_to_string(
-        "journal/prompt_answer.html#prompt-answer",
+        "workbooks/prompt_answer.html#prompt-answer",
         {
             "prompt": PROMPT,
             "workbook_slug": "ease",
@@ -200,6 +200,6 @@ def test_the_answer_form_partial_renders_for_a_day_page(owner: Any, guide: Any) 
             "next": "/x/",
         },
     )
-    assert f'action="{reverse("journal:answer")}"' in html
+    assert f'action="{reverse("workbooks:answer")}"' in html
     assert f'<label for="answer-{PROMPT.key}">{PROMPT.text}</label>' in html
     assert 'name="prompt_key" value="safe-place"' in html

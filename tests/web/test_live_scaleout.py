@@ -162,7 +162,7 @@ def test_two_processes_share_live_recordings_through_postgresql_and_redis(two_pr
     ))
     browser = Browser(server.url)
     browser.sign_in("sam")
-    status, body = browser.post("/physio/recordings/start/", {"kind": "free", "pacer_bpm": "6"})
+    status, body = browser.post("/live/recordings/start/", {"kind": "free", "pacer_bpm": "6"})
     assert status == 201, body
     started = json.loads(body)
     ws_url = f"ws://127.0.0.1:{server.port}{started['ws_path']}"

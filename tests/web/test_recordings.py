@@ -34,7 +34,9 @@ def finished(owner: Any) -> tuple[Recording, np.ndarray]:
 
 
 def test_starting_a_recording_returns_its_id_and_websocket_url(owner_client: Client, owner: Any) -> None:
-    response = owner_client.post(reverse("physio:start"), {"kind": "practice", "pacer_bpm": "6", "simulated": "true"})
+    response = owner_client.post(
+        reverse("live:start_recording"), {"kind": "practice", "pacer_bpm": "6", "simulated": "true"}
+    )
     assert response.status_code == 201
     body = response.json()
     rec = Recording.objects.get(pk=body["id"])
@@ -44,20 +46,28 @@ def test_starting_a_recording_returns_its_id_and_websocket_url(owner_client: Cli
 
 
 def test_starting_a_recording_accepts_json(owner_client: Client) -> None:
-    response = owner_client.post(reverse("physio:start"), {"kind": "free"}, content_type="application/json")
+    response = owner_client.post(reverse("live:start_recording"), {"kind": "free"}, content_type="application/json")
     assert response.status_code == 201
 
 
-@pytest.mark.parametrize("data", [{"kind": "nap"}, {"pacer_bpm": "fast"}, {"pacer_bpm": "40"},
-                                  {"practice_session": "999"}, {"assessment": "999", "segment_rate_bpm": "6"}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"kind": "nap"},
+        {"pacer_bpm": "fast"},
+        {"pacer_bpm": "40"},
+        {"practice_session": "999"},
+        {"assessment": "999", "segment_rate_bpm": "6"},
+    ],
+)
 def test_starting_a_recording_refuses_bad_fields(owner_client: Client, data: dict[str, str]) -> None:
-    response = owner_client.post(reverse("physio:start"), data)
+    response = owner_client.post(reverse("live:start_recording"), data)
     assert response.status_code == 400 and response.json()["error"]
     assert not Recording.objects.exists()
 
 
 def test_an_anonymous_visitor_cannot_start_a_recording(anon_client: Client) -> None:
-    response = anon_client.post(reverse("physio:start"), {"kind": "free"})
+    response = anon_client.post(reverse("live:start_recording"), {"kind": "free"})
     assert response.status_code == 302
     assert not Recording.objects.exists()
 
@@ -109,8 +119,9 @@ def test_a_short_recording_finishes_with_an_honest_empty_summary(owner: Any) -> 
     assert rec.beats == 2 and rec.rmssd_ms is None and rec.time_in_coherence_s is None
 
 
-def test_the_owner_sees_the_summary_with_what_is_this_lines(owner_client: Client,
-                                                            finished: tuple[Recording, np.ndarray]) -> None:
+def test_the_owner_sees_the_summary_with_what_is_this_lines(
+    owner_client: Client, finished: tuple[Recording, np.ndarray]
+) -> None:
     rec, _ = finished
     response = owner_client.get(reverse("physio:recording", args=[rec.pk]))
     assert response.status_code == 200
@@ -136,8 +147,9 @@ def test_finishing_over_http_returns_the_summary_as_json(owner_client: Client, o
     assert summary["recording"] == rec.pk and summary["rmssd_ms"] is not None
 
 
-def test_the_rr_download_is_plain_text_one_interval_per_line(owner_client: Client,
-                                                             finished: tuple[Recording, np.ndarray]) -> None:
+def test_the_rr_download_is_plain_text_one_interval_per_line(
+    owner_client: Client, finished: tuple[Recording, np.ndarray]
+) -> None:
     rec, rr = finished
     response = owner_client.get(reverse("physio:rr", args=[rec.pk]))
     assert response.status_code == 200
@@ -150,8 +162,9 @@ def test_the_rr_download_is_plain_text_one_interval_per_line(owner_client: Clien
     np.testing.assert_array_equal(values, rr)
 
 
-def test_the_recordings_list_shows_only_the_members_own(owner_client: Client, other: Any,
-                                                        finished: tuple[Recording, np.ndarray]) -> None:
+def test_the_recordings_list_shows_only_the_members_own(
+    owner_client: Client, other: Any, finished: tuple[Recording, np.ndarray]
+) -> None:
     rec, _ = finished
     theirs = _recorded(other, paced_rr(10))
     html = owner_client.get(reverse("physio:recordings")).content.decode()
@@ -160,8 +173,9 @@ def test_the_recordings_list_shows_only_the_members_own(owner_client: Client, ot
 
 
 @pytest.mark.parametrize("name", ["physio:recording", "physio:rr"])
-def test_another_member_and_a_guide_get_404(other_client: Client, guide_client: Client, name: str,
-                                            finished: tuple[Recording, np.ndarray]) -> None:
+def test_another_member_and_a_guide_get_404(
+    other_client: Client, guide_client: Client, name: str, finished: tuple[Recording, np.ndarray]
+) -> None:
     rec, _ = finished
     assert other_client.get(reverse(name, args=[rec.pk])).status_code == 404
     assert guide_client.get(reverse(name, args=[rec.pk])).status_code == 404
@@ -174,8 +188,9 @@ def test_another_member_cannot_finish_a_recording(other_client: Client, owner: A
 
 
 @pytest.mark.parametrize("name", ["physio:recording", "physio:rr"])
-def test_an_anonymous_visitor_is_sent_to_sign_in(anon_client: Client, name: str,
-                                                 finished: tuple[Recording, np.ndarray]) -> None:
+def test_an_anonymous_visitor_is_sent_to_sign_in(
+    anon_client: Client, name: str, finished: tuple[Recording, np.ndarray]
+) -> None:
     rec, _ = finished
     response = anon_client.get(reverse(name, args=[rec.pk]))
     assert response.status_code == 302 and "login" in response["Location"]
@@ -192,8 +207,9 @@ def test_append_beats_is_idempotent_and_refuses_gaps(owner: Any) -> None:
     assert Recording.objects.get(pk=rec.pk).beats == 1
 
 
-def test_the_data_export_includes_every_recording_with_its_intervals(owner: Any,
-                                                                     finished: tuple[Recording, np.ndarray]) -> None:
+def test_the_data_export_includes_every_recording_with_its_intervals(
+    owner: Any, finished: tuple[Recording, np.ndarray]
+) -> None:
     from attune.web.physio.data_export import export_member_data, export_member_files
 
     rec, rr = finished
@@ -230,18 +246,21 @@ def _age(rec: Recording, minutes: float) -> None:
     Recording.objects.filter(pk=rec.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=minutes))
 
 
-def test_an_abandoned_open_recording_is_closed_with_every_beat_when_the_list_opens(owner_client: Client,
-                                                                                  owner: Any) -> None:
+def test_an_abandoned_open_recording_is_closed_with_every_beat_by_the_stale_job(
+    owner_client: Client, owner: Any
+) -> None:
     rr = paced_rr(90, seed=11)
     stale = _recorded(owner, rr, finish=False, pacer_bpm=6.0)
     fresh = _recorded(owner, paced_rr(30, seed=12), finish=False)
     _age(stale, actions.STALE_AFTER.total_seconds() / 60 + 1)
     _age(fresh, actions.STALE_AFTER.total_seconds() / 60 - 5)
-    html = owner_client.get(reverse("physio:recordings")).content.decode()
+    owner_client.get(reverse("physio:recordings"))
+    stale.refresh_from_db()
+    assert stale.ended_at is None, "a GET never writes: the list must not close anything"
+    assert actions.close_stale(owner) == 1
     stale.refresh_from_db()
     fresh.refresh_from_db()
     assert stale.ended_at is not None and fresh.ended_at is None
-    assert "1 recording had been left open" in html
     # Nothing lost: every stored interval is in the closed recording, and its summary is the core's.
     assert_allclose(stale.rr_ms(), rr.astype(np.float32), rtol=0)
     assert not LiveBeatBatch.objects.filter(recording=stale).exists()
@@ -256,13 +275,18 @@ def test_closing_stale_recordings_leaves_other_members_alone(owner: Any, other: 
     assert theirs.ended_at is None
 
 
-def test_history_lists_finished_recordings_with_their_summary_line_and_before_and_after(owner: Any,
-                                                                                       other: Any) -> None:
-    from attune.web.physio.views import recent_for_history
+def test_history_lists_finished_recordings_with_their_summary_line_and_before_and_after(owner: Any, other: Any) -> None:
     from attune.web.practices.models import PracticeSession
+    from attune.web.today.history import recent_for_history
 
-    session = PracticeSession.objects.create(user=owner, practice_slug="pacer", practice_title="Breathing pacer",
-                                             started_at=timezone.now(), before_safety=4, after_safety=7)
+    session = PracticeSession.objects.create(
+        user=owner,
+        practice_slug="pacer",
+        practice_title="Breathing pacer",
+        started_at=timezone.now(),
+        before_safety=4,
+        after_safety=7,
+    )
     mine = _recorded(owner, paced_rr(150, seed=3), pacer_bpm=6.0, practice_session=session)
     _recorded(owner, paced_rr(20), finish=False)  # open and recent: not listed yet
     _recorded(other, paced_rr(150, seed=4))
@@ -281,7 +305,7 @@ def test_history_lists_finished_recordings_with_their_summary_line_and_before_an
 
 
 def test_history_keeps_to_the_days_asked_for(owner: Any) -> None:
-    from attune.web.physio.views import recent_for_history
+    from attune.web.today.history import recent_for_history
 
     old = _recorded(owner, paced_rr(90, seed=5))
     Recording.objects.filter(pk=old.pk).update(started_at=timezone.now() - dt.timedelta(days=40))

@@ -14,8 +14,9 @@ from attune.web.physio.models import RESONANCE_RATES_BPM, Recording, ResonanceAs
 
 
 def _segment(assessment: ResonanceAssessment, rate: float, *, depth_ms: float, seconds: float = 125) -> Recording:
-    rec = actions.start_recording(assessment.user, kind="resonance", assessment=assessment, segment_rate_bpm=rate,
-                                  pacer_bpm=rate)
+    rec = actions.start_recording(
+        assessment.user, kind="resonance", assessment=assessment, segment_rate_bpm=rate, pacer_bpm=rate
+    )
     rr = paced_rr(seconds, breath_hz=rate / 60, depth_ms=depth_ms, seed=int(rate * 10))
     for seq, group in enumerate(chunks(rr, 4), start=1):
         actions.append_beats(rec, seq, group)
@@ -46,11 +47,15 @@ def test_quick_mode_takes_a_minute_a_rate_with_shorter_rests(owner_client: Clien
 
 def test_a_segment_recording_is_tied_to_its_rate(owner_client: Client, owner: Any) -> None:
     assessment = actions.start_assessment(owner)
-    body = owner_client.post(reverse("physio:start"), {"assessment": assessment.pk, "segment_rate_bpm": "5.5"}).json()
+    body = owner_client.post(
+        reverse("live:start_recording"), {"assessment": assessment.pk, "segment_rate_bpm": "5.5"}
+    ).json()
     rec = Recording.objects.get(pk=body["id"])
     assert rec.assessment == assessment and rec.segment_rate_bpm == 5.5 and rec.pacer_bpm == 5.5
     assert rec.kind == "resonance"
-    refused = owner_client.post(reverse("physio:start"), {"assessment": assessment.pk, "segment_rate_bpm": "5.2"})
+    refused = owner_client.post(
+        reverse("live:start_recording"), {"assessment": assessment.pk, "segment_rate_bpm": "5.2"}
+    )
     assert refused.status_code == 400
 
 
@@ -87,13 +92,15 @@ def test_a_too_short_segment_is_listed_but_not_scored(owner: Any) -> None:
 
 def test_scoring_with_no_usable_segment_says_why(owner_client: Client, owner: Any) -> None:
     assessment = actions.start_assessment(owner)
-    response = owner_client.post(reverse("physio:resonance_score", args=[assessment.pk]),
-                                 HTTP_ACCEPT="application/json")
+    response = owner_client.post(
+        reverse("physio:resonance_score", args=[assessment.pk]), HTTP_ACCEPT="application/json"
+    )
     assert response.status_code == 400 and "nothing to score" in response.json()["error"]
 
 
-def test_applying_sets_the_members_default_pacer_rate(owner_client: Client, owner: Any,
-                                                      assessed: ResonanceAssessment) -> None:
+def test_applying_sets_the_members_default_pacer_rate(
+    owner_client: Client, owner: Any, assessed: ResonanceAssessment
+) -> None:
     actions.score_assessment(assessed)
     response = owner_client.post(reverse("physio:resonance_apply", args=[assessed.pk]), HTTP_ACCEPT="application/json")
     assert response.json() == {"default_pacer_bpm": 5.5}
@@ -103,8 +110,9 @@ def test_applying_sets_the_members_default_pacer_rate(owner_client: Client, owne
     assert assessed.applied and assessed.applied_rate_bpm == 5.5
 
 
-def test_the_member_may_choose_another_assessed_rate_and_assess_again(owner_client: Client, owner: Any,
-                                                                      assessed: ResonanceAssessment) -> None:
+def test_the_member_may_choose_another_assessed_rate_and_assess_again(
+    owner_client: Client, owner: Any, assessed: ResonanceAssessment
+) -> None:
     actions.score_assessment(assessed)
     owner_client.post(reverse("physio:resonance_apply", args=[assessed.pk]), {"rate_bpm": "6"})
     owner.refresh_from_db()
@@ -122,26 +130,29 @@ def test_the_member_may_choose_another_assessed_rate_and_assess_again(owner_clie
 
 def test_applying_before_scoring_is_refused(owner_client: Client, owner: Any) -> None:
     assessment = actions.start_assessment(owner)
-    response = owner_client.post(reverse("physio:resonance_apply", args=[assessment.pk]),
-                                 HTTP_ACCEPT="application/json")
+    response = owner_client.post(
+        reverse("physio:resonance_apply", args=[assessment.pk]), HTTP_ACCEPT="application/json"
+    )
     assert response.status_code == 400
     owner.refresh_from_db()
     assert owner.default_pacer_bpm is None
 
 
 @pytest.mark.parametrize("name", ["physio:resonance_score", "physio:resonance_apply"])
-def test_another_member_gets_404_and_changes_nothing(other_client: Client, owner: Any, name: str,
-                                                    assessed: ResonanceAssessment) -> None:
+def test_another_member_gets_404_and_changes_nothing(
+    other_client: Client, owner: Any, name: str, assessed: ResonanceAssessment
+) -> None:
     assert other_client.post(reverse(name, args=[assessed.pk])).status_code == 404
     assessed.refresh_from_db()
     owner.refresh_from_db()
     assert assessed.scored_at is None and owner.default_pacer_bpm is None
 
 
-def test_another_member_cannot_see_the_result_or_record_into_it(other_client: Client,
-                                                                assessed: ResonanceAssessment) -> None:
+def test_another_member_cannot_see_the_result_or_record_into_it(
+    other_client: Client, assessed: ResonanceAssessment
+) -> None:
     assert other_client.get(reverse("physio:resonance_result", args=[assessed.pk])).status_code == 404
-    response = other_client.post(reverse("physio:start"), {"assessment": assessed.pk, "segment_rate_bpm": "6"})
+    response = other_client.post(reverse("live:start_recording"), {"assessment": assessed.pk, "segment_rate_bpm": "6"})
     assert response.status_code == 400
     assert assessed.segments.count() == 5
 
@@ -153,8 +164,9 @@ def test_the_assessment_index_lists_past_assessments(owner_client: Client, asses
     assert "dizzy" in html
 
 
-def test_each_evidence_cell_is_named_so_a_phone_can_show_a_rate_as_a_card(owner_client: Client,
-                                                                         assessed: ResonanceAssessment) -> None:
+def test_each_evidence_cell_is_named_so_a_phone_can_show_a_rate_as_a_card(
+    owner_client: Client, assessed: ResonanceAssessment
+) -> None:
     actions.score_assessment(assessed)
     html = owner_client.get(reverse("physio:resonance_result", args=[assessed.pk])).content.decode()
     assert html.count('data-label="Heart-rate swing"') == 5

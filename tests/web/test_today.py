@@ -85,7 +85,7 @@ def test_the_about_page_says_it_is_not_a_medical_device_and_lists_crisis_resourc
 
 
 def test_the_crisis_parser_reads_name_and_how(settings: Any) -> None:
-    from attune.web.today.safety import parse_crisis_resources
+    from attune.web.common.safety import parse_crisis_resources
 
     found = parse_crisis_resources("A | one\n\n  B|two  \nJust a name")
     assert [(r.name, r.how) for r in found] == [("A", "one"), ("B", "two"), ("Just a name", "")]

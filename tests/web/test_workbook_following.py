@@ -15,6 +15,8 @@ from attune.web.workbooks.models import DayProgress, Enrolment, Workbook, Workbo
 from attune.web.workbooks.today import today_step
 from tests.web.workbook_helpers import make_zip, sources, upload
 
+pytestmark = pytest.mark.usefixtures("builtin_workbooks")
+
 BUILTIN = "coming-home-to-safety"
 
 
@@ -31,30 +33,6 @@ def _enrol(client: Client, slug: str = BUILTIN) -> Enrolment:
 
 def _day(enrolment: Enrolment, day: int) -> str:
     return reverse("workbooks:day", args=[enrolment.pk, day])
-
-
-def test_the_builtin_workbook_is_published_on_first_visit_without_a_deploy_step(owner_client: Client) -> None:
-    response = owner_client.get(reverse("workbooks:list"))
-    assert response.status_code == 200
-    assert "Coming home to safety" in response.content.decode()
-    version = WorkbookVersion.objects.get(workbook__slug=BUILTIN)
-    assert (version.number, version.day_count, version.workbook.owner) == (1, 28, None)
-    owner_client.get(reverse("workbooks:list"))
-    assert WorkbookVersion.objects.count() == 1
-
-
-def test_a_changed_builtin_file_publishes_a_new_version(owner_client: Client, settings: Any, tmp_path: Any) -> None:
-    import shutil
-
-    content = tmp_path / "content"
-    shutil.copytree(settings.CONTENT_DIR, content)
-    settings.CONTENT_DIR = content
-    owner_client.get(reverse("workbooks:list"))
-    day = content / "workbooks" / BUILTIN / "days" / "day-03.md"
-    day.write_text(day.read_text() + "\nOne more kind sentence.\n")
-    catalog.clear_cache()
-    owner_client.get(reverse("workbooks:list"))
-    assert list(WorkbookVersion.objects.values_list("number", flat=True).order_by("number")) == [1, 2]
 
 
 def test_a_member_enrols_at_their_own_pace_starting_today(owner_client: Client, owner: Any, settings: Any) -> None:
@@ -74,7 +52,7 @@ def test_the_day_page_shows_each_item(owner_client: Client) -> None:
     assert "A hand on your heart" in page and "?next=" in page  # the practice, with a way back
     assert "Think of a moment, however small" in page  # the prompt
     assert "take a first check-in" in page  # the check-in step
-    assert DayProgress.objects.filter(enrolment=enrolment, day=1).exists()
+    assert not DayProgress.objects.filter(enrolment=enrolment, day=1).exists()  # a GET writes nothing
 
 
 def test_guide_html_in_a_reading_is_shown_as_text(guide_client: Client, guide: Any) -> None:
@@ -115,7 +93,7 @@ def test_cohort_members_wait_for_the_group_but_earlier_days_stay_open(
     guide_client: Client, owner_client: Client, owner: Any, settings: Any
 ) -> None:
     upload(guide_client, make_zip(sources()))
-    version = WorkbookVersion.objects.get()
+    version = WorkbookVersion.objects.get(workbook__owner__isnull=False)
     cohort = actions.create_cohort(owner, version, "Circle", dt.date(2025, 5, 1))
     enrolment = actions.join_cohort(owner, cohort)
     settings.ATTUNE_FAKE_TODAY = "2025-05-02"
@@ -158,9 +136,11 @@ def test_a_session_from_the_player_is_linked_to_the_day(owner_client: Client, ow
     start = owner_client.post(reverse("practices:session_start"), {"practice": "hand-on-heart", "safety": "4"})
     owner_client.post(start.json()["finishUrl"], {"outcome": "completed", "safety": "7"})
     day_page = owner_client.get(_day(enrolment, 1)).content.decode()
+    assert "felt safety 4 → 7" in day_page  # shown at once; a GET writes nothing
+    assert not DayProgress.objects.filter(enrolment=enrolment, day=1).exists()
+    owner_client.post(reverse("workbooks:complete", args=[enrolment.pk, 1]))  # the first change links it
     progress = DayProgress.objects.get(enrolment=enrolment, day=1)
     assert progress.session_ids == [start.json()["id"]]
-    assert "felt safety 4 → 7" in day_page
 
 
 def test_begin_the_practice_opens_the_player_which_leads_back_to_the_day(owner_client: Client) -> None:
@@ -179,7 +159,8 @@ def test_a_player_session_from_before_the_day_was_opened_is_not_counted(owner_cl
     start = owner_client.post(reverse("practices:session_start"), {"practice": "hand-on-heart", "safety": "4"})
     owner_client.post(start.json()["finishUrl"], {"outcome": "completed", "safety": "7"})
     owner.practice_sessions.update(started_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
-    owner_client.get(_day(enrolment, 1))
+    assert "felt safety 4 → 7" not in owner_client.get(_day(enrolment, 1)).content.decode()
+    owner_client.post(reverse("workbooks:complete", args=[enrolment.pk, 1]))
     assert DayProgress.objects.get(enrolment=enrolment, day=1).session_ids == []
 
 

@@ -27,7 +27,6 @@ import math
 import re
 import uuid
 import zipfile
-import zoneinfo
 from collections.abc import Iterator, Mapping
 from types import ModuleType
 from typing import Any
@@ -74,13 +73,6 @@ def member_data_modules() -> Iterator[ModuleType]:
         yield module
 
 
-def _member_zone(user: Any) -> dt.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(str(getattr(user, "timezone", "") or "UTC"))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
-
-
 def to_jsonable(value: Any, zone: dt.tzinfo) -> Any:
     """Turn one exported value into plain JSON data; datetimes in ``zone`` with their offset."""
     if value is None or isinstance(value, bool | int | str):
@@ -109,7 +101,7 @@ def to_jsonable(value: Any, zone: dt.tzinfo) -> Any:
 
 def collect_member_data(user: Any) -> Tables:
     """Every table every app keeps for ``user``, as plain JSON data."""
-    zone = _member_zone(user)
+    zone = user.zone
     tables: Tables = {}
     for module in member_data_modules():
         provided = module.export_member_data(user)
@@ -150,13 +142,13 @@ def table_csv(rows: list[dict[str, Any]]) -> str:
 
 
 def export_filename(user: Any, day: dt.date | None = None) -> str:
-    day = day or timezone.localdate(timezone=_member_zone(user))
+    day = day or timezone.localdate(timezone=user.zone)
     return f"attune-export-{user.get_username()}-{day.isoformat()}.zip"
 
 
 def build_export(user: Any, now: dt.datetime | None = None) -> bytes:
     """The member's whole export as the bytes of a zip file."""
-    zone = _member_zone(user)
+    zone = user.zone
     moment = (now or timezone.now()).astimezone(zone)
     tables = collect_member_data(user)
     document = {

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from attune.content.practices import BREATHS_PER_MIN_RANGE
 from attune.web.accounts.models import User
 
 # The regions of the IANA time zone database. Older aliases ("US/Eastern", "GB", "Etc/GMT+5")
@@ -31,8 +32,7 @@ TIMEZONE_REGIONS = (
     "Pacific",
 )
 TOO_LONG = "Please keep it to %(limit_value)d characters or fewer (this has %(show_value)d)."
-PACER_MIN_BPM = 3.0
-PACER_MAX_BPM = 10.0
+PACER_MIN_BPM, PACER_MAX_BPM = BREATHS_PER_MIN_RANGE
 
 
 def _place(name: str) -> str:

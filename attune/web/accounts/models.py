@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
@@ -32,6 +33,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        """The member's own time zone (UTC if unset or unknown): the one place attune resolves it."""
+        try:
+            return zoneinfo.ZoneInfo(self.timezone or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return dt.UTC
 
     @property
     def name(self) -> str:

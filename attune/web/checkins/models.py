@@ -8,23 +8,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from attune.web.common.states import State
+
 if TYPE_CHECKING:
     from attune.web.accounts.models import User
-
-
-class State(models.TextChoices):
-    """The three broad states, in plain words. The app never diagnoses."""
-
-    SETTLED = "settled", "Settled"
-    ACTIVATED = "activated", "Activated"
-    SHUT_DOWN = "shut_down", "Shut down"
-
-
-STATE_HINTS: dict[str, str] = {
-    "settled": "safe, present, open",
-    "activated": "on guard, restless, braced",
-    "shut_down": "flat, numb, far away",
-}
 
 
 class BodyArea(models.TextChoices):
@@ -49,20 +36,9 @@ class Context(models.TextChoices):
     OTHER = "other", "Somewhere else"
 
 
-SAFETY_RANGE = (0, 10)
-SIGNAL_RANGE = (1, 5)
-CONNECTION_RANGE = (0, 10)
 NOTE_MAX_CHARS = 2000
 # At or below this felt safety the app gently shows the operator's crisis resources.
 LOW_SAFETY = 2
-
-# Plain words for the two ends of each 1..5 signal (low end first).
-SIGNAL_ENDS: dict[str, tuple[str, str]] = {
-    "breath": ("quick or held", "slow and easy"),
-    "muscles": ("braced", "released"),
-    "attention": ("narrow or scanning", "wide and soft"),
-}
-
 
 class CheckInQuerySet(models.QuerySet["CheckIn"]):
     def for_user(self, user: User) -> CheckInQuerySet:
@@ -118,8 +94,8 @@ class CheckIn(models.Model):
     def export_row(self) -> dict[str, object]:
         return {
             "id": self.pk,
-            "created_at": self.created_at.isoformat(),
-            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
             "state": self.state,
             "felt_safety": self.felt_safety,
             "breath": self.breath,

@@ -10,25 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from attune.web.checkins.forms import CheckInForm, chip_groups
+from attune.web.accounts.http import AuthedRequest
+from attune.web.checkins.forms import CheckInForm, form_context
 from attune.web.checkins.models import CheckIn
-from attune.web.http import AuthedRequest
-from attune.web.today.safety import crisis_resources
+from attune.web.common.safety import crisis_resources
 
 
 def _get_checkin_for_user(request: AuthedRequest, pk: int) -> CheckIn:
     """The check-in ``pk`` if it belongs to the signed-in member; 404 for anyone else."""
     return get_object_or_404(CheckIn, pk=pk, user_id=request.user.pk)
-
-
-def form_context(form: CheckInForm) -> dict[str, object]:
-    groups = chip_groups(form)
-    main = [g for g in groups if g.name not in {"body_area", "context"}]
-    extras = [g for g in groups if g.name in {"body_area", "context"}]
-    open_extras = any(g.errors or any(o.checked for o in g.options) for g in extras) or bool(
-        form["note"].value() or form.errors.get("note")
-    )
-    return {"form": form, "groups": main, "extras": extras, "open_extras": open_extras}
 
 
 @login_required

@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from attune.content.workbooks import Prompt
+from attune.web.accounts.relations import may_share_with
 from attune.web.journal.models import JournalEntry
-from attune.web.journal.sharing import may_share_with
 
 if TYPE_CHECKING:
     from attune.web.accounts.models import User
@@ -35,12 +35,20 @@ def update_entry(entry: JournalEntry, *, body: str, title: str | None = None) ->
 
 
 def answer_prompt(
-    user: User, *, workbook_slug: str, workbook_version: int, day: int, prompt: Prompt, body: str
+    user: User,
+    *,
+    workbook_slug: str,
+    workbook_version: int,
+    day: int,
+    prompt: Prompt,
+    body: str,
+    workbook_title: str = "",
 ) -> JournalEntry:
     """Write or rewrite ``user``'s one answer to ``prompt`` in that workbook.
 
     There is one answer per (member, workbook, prompt key): answering again, even from a later
-    version of the workbook, edits it and records the version and wording last answered.
+    version of the workbook, edits it and records the version and wording last answered. The
+    caller (the workbooks app) has checked that ``prompt`` is part of that day.
     """
     for _attempt in range(2):
         try:
@@ -63,6 +71,7 @@ def answer_prompt(
                 entry.workbook_version = workbook_version
                 entry.day = day
                 entry.prompt_text = prompt.text
+                entry.source_title = workbook_title
                 entry.set_text(body, "")
                 if created:
                     entry.save()
@@ -72,6 +81,7 @@ def answer_prompt(
                             "workbook_version",
                             "day",
                             "prompt_text",
+                            "source_title",
                             "key_id",
                             "nonce",
                             "ciphertext",

@@ -38,28 +38,6 @@ class EntryForm(forms.Form):
         return body.rstrip()
 
 
-class AnswerForm(forms.Form):
-    """An answer to one workbook prompt, posted from a day page."""
-
-    workbook = forms.SlugField(max_length=80)
-    version = forms.IntegerField(min_value=1)
-    day = forms.IntegerField(min_value=1, max_value=10_000)
-    prompt_key = forms.SlugField(max_length=80)
-    body = forms.CharField(
-        label="Your answer",
-        max_length=MAX_BODY_CHARS,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _EMPTY, "max_length": _TOO_LONG},
-    )
-
-    def clean_body(self) -> str:
-        body: str = self.cleaned_data["body"]
-        if not body.strip():
-            raise forms.ValidationError(_EMPTY, code="required")
-        return body.rstrip()
-
-
 class GuideChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)

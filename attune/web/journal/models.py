@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -102,6 +101,8 @@ class JournalEntry(models.Model):
     day = models.PositiveSmallIntegerField(null=True, blank=True)
     prompt_key = models.CharField(max_length=80, blank=True)
     prompt_text = models.TextField(blank=True)
+    # The workbook's title when the prompt was answered (the guide's words, like the prompt).
+    source_title = models.CharField(max_length=200, blank=True)
 
     # The member's words: JSON {"v", "title", "body"} sealed with AES-256-GCM.
     key_id = models.CharField(max_length=32)
@@ -185,12 +186,10 @@ class JournalEntry(models.Model):
         short = " ".join(words[:10])
         return short + ("…" if len(words) > 10 else "")
 
-    @cached_property
+    @property
     def workbook_title(self) -> str:
-        """The answered workbook's title as published (the slug if it is not known); "" for a free entry."""
-        from attune.web.journal.prompts import workbook_title
-
-        return workbook_title(self.workbook_slug, self.workbook_version) if self.workbook_slug else ""
+        """The answered workbook's title as it was when answered (the slug if unknown); "" for a free entry."""
+        return self.source_title or self.workbook_slug
 
     @property
     def is_shared(self) -> bool:

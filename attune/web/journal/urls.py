@@ -8,7 +8,6 @@ app_name = "journal"
 urlpatterns = [
     path("", views.entry_list, name="list"),
     path("new/", views.new, name="new"),
-    path("answer/", views.answer, name="answer"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/delete/", views.delete, name="delete"),

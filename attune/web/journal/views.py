@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from attune.web.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.relations import guides_for, members_for
 from attune.web.journal import actions
-from attune.web.journal.forms import AnswerForm, EntryForm, SearchForm, ShareForm
+from attune.web.journal.forms import EntryForm, SearchForm, ShareForm
 from attune.web.journal.models import JournalEntry
-from attune.web.journal.prompts import find_prompt
-from attune.web.journal.sharing import guides_for, members_for
 
 PAGE_SIZE = 50
 
@@ -40,13 +37,6 @@ def _get_shared_entry_for_guide(request: AuthedRequest, pk: int) -> JournalEntry
         shared_with_id=request.user.pk,
         user__in=members_for(request.user),
     )
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return fallback
 
 
 @login_required
@@ -137,33 +127,6 @@ def unshare(request: AuthedRequest, pk: int) -> HttpResponse:
         actions.unshare_entry(entry)
         messages.success(request, "Taken back. Only you can read it now.")
     return redirect("journal:detail", pk=entry.pk)
-
-
-@login_required
-@require_POST
-def answer(request: AuthedRequest) -> HttpResponse:
-    """Save the member's answer to a workbook prompt, then go back to the day page."""
-    form = AnswerForm(request.POST)
-    prompt = None
-    if form.is_valid():
-        data = form.cleaned_data
-        prompt = find_prompt(data["workbook"], data["version"], data["day"], data["prompt_key"], user=request.user)
-        if prompt is None:
-            form.add_error(None, "That question is not part of this workbook day, so the answer was not saved.")
-    if not form.is_valid() or prompt is None:
-        context = {"form": form, "back": _safe_next(request, reverse("journal:list"))}
-        return render(request, "journal/answer_error.html", context, status=400)
-    data = form.cleaned_data
-    actions.answer_prompt(
-        request.user,
-        workbook_slug=data["workbook"],
-        workbook_version=data["version"],
-        day=data["day"],
-        prompt=prompt,
-        body=data["body"],
-    )
-    messages.success(request, "Your answer is saved in your journal. Only you can read it.")
-    return redirect(_safe_next(request, reverse("journal:list")))
 
 
 @login_required

@@ -15,9 +15,14 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import connection
 
 from attune.core import MeterReading, StreamingMeter
-from attune.web.live.protocol import (
+from attune.web.live.writer import run_db, writer
+from attune.web.physio import actions, codec
+from attune.web.physio.meter import resume_meter
+from attune.web.physio.models import Recording
+from attune.web.physio.protocol import (
     MAX_MESSAGE_BYTES,
     MAX_RR_PER_MESSAGE,
     RR_MAX_MS,
@@ -27,11 +32,8 @@ from attune.web.live.protocol import (
     Ping,
     ProtocolError,
     parse,
+    refusal,
 )
-from attune.web.live.writer import run_db, writer
-from attune.web.physio import actions, codec
-from attune.web.physio.meter import resume_meter
-from attune.web.physio.models import Recording
 
 # A short random name for this server process, sent in `welcome` (lets a scale-out test see
 # which process served a connection; it says nothing about the machine).
@@ -62,7 +64,21 @@ def _stored_rr(recording_id: int) -> codec.FloatArray:
 
 # CPU-only work runs in a worker thread so the database thread keeps writing others' beats.
 _resume = sync_to_async(resume_meter, thread_sensitive=False)
-_compute_finish = sync_to_async(actions.compute_finish, thread_sensitive=False)
+
+
+def _finish_in_worker(recording_id: int) -> Recording:
+    """:func:`physio.actions.finish_recording` in a worker thread, which then gives back its connection.
+
+    Finishing summarises the whole recording (CPU-bound), so it runs away from the database thread
+    that stores everyone's beats; the worker thread's own connection is closed when it is done.
+    """
+    try:
+        return actions.finish_recording(recording_id)
+    finally:
+        connection.close()
+
+
+_finish = sync_to_async(_finish_in_worker, thread_sensitive=False)
 
 
 class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels ships no type hints, so its base is Any
@@ -159,14 +175,9 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             await self._send({"type": "ack", "seq": msg.seq, "duplicate": True})
             return
         if self.closed_recording:
-            raise ProtocolError("closed", "This recording is finished; start a new one to keep going.")
+            raise refusal("closed", expected_seq=self.acked_seq + 1)
         if msg.seq != self.acked_seq + 1:
-            raise ProtocolError(
-                "out_of_order",
-                f"Expected message {self.acked_seq + 1}; resend from there.",
-                expected_seq=self.acked_seq + 1,
-                seq=msg.seq,
-            )
+            raise refusal("out_of_order", expected_seq=self.acked_seq + 1, seq=msg.seq)
         rr = codec.as_stored_rr(msg.rr_ms)
         result = await writer().append(self.recording_id, msg.seq, rr)
         if not result.stored:
@@ -174,14 +185,11 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             if result.status == "duplicate":
                 await self._send({"type": "ack", "seq": msg.seq, "duplicate": True})
                 return
-            if result.status == "out_of_order":
-                raise ProtocolError(
-                    "out_of_order",
-                    f"Expected message {result.expected_seq}; resend from there.",
-                    expected_seq=result.expected_seq,
-                    seq=msg.seq,
-                )
-            raise ProtocolError("closed", "This recording is finished; start a new one to keep going.")
+            raise refusal(
+                result.status,
+                expected_seq=result.expected_seq,
+                seq=msg.seq if result.status == "out_of_order" else None,
+            )
         self.acked_seq = msg.seq
         self.beats += len(rr)
         artifact = False
@@ -214,26 +222,13 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self.closed_recording = result.status == "closed"
         if result.status == "missing":
             await self.close(code=CLOSE_NOT_FOUND)
-            raise ProtocolError("closed", "This recording is gone.")
+            raise refusal("missing", expected_seq=result.expected_seq)
         rr = await run_db(_stored_rr, self.recording_id)
         self.beats = int(rr.size)
         self.meter = await _resume(rr, self.pacer_bpm)
 
-    async def _finish(self) -> Recording:
-        """finish_recording, with the computation off the database thread."""
-        for _ in range(actions.MAX_FINISH_ATTEMPTS):
-            rec: Recording = await run_db(Recording.objects.get, pk=self.recording_id)
-            if rec.ended_at is not None:
-                return rec
-            rr = await run_db(rec.rr_ms)
-            series, summary = await _compute_finish(rr, rec.pacer_bpm)
-            done = await run_db(actions.store_finished, rec.pk, rec.acked_seq, rr, series, summary)
-            if done is not None:
-                return done
-        raise RuntimeError(f"recording {self.recording_id} kept changing while it was being finished")
-
     async def on_finish(self) -> None:
-        rec = await self._finish()
+        rec = await _finish(self.recording_id)
         self.closed_recording = True
         self.acked_seq = rec.acked_seq
         payload = {"type": "finished", "summary": actions.summary_payload(rec)}

@@ -8,4 +8,5 @@ app_name = "live"
 urlpatterns = [
     path("", views.practice, name="practice"),
     path("resonance/", views.resonance, name="resonance"),
+    path("recordings/start/", views.start_recording, name="start_recording"),
 ]

@@ -10,30 +10,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
-from attune.web.checkins.forms import chip_groups
-from attune.web.http import AuthedRequest
+from attune.content.practices import BREATHS_PER_MIN_RANGE
+from attune.web.accounts.http import AuthedRequest
+from attune.web.common.bodies import BadBody, first_error, posted_fields
+from attune.web.common.chips import chip_groups
+from attune.web.common.safety import crisis_resources
+from attune.web.live.forms import StartRecordingForm
 from attune.web.physio import actions, meter
+from attune.web.physio.links import recording_payload
 from attune.web.physio.models import RESONANCE_RATES_BPM, ResonanceAssessment
 from attune.web.practices.forms import ReadingForm
 from attune.web.practices.models import PACER_SLUG
-from attune.web.today.safety import crisis_resources
 
 # What the pacer offers on this page (pacer-clock.js accepts 3 to 10 breaths a minute).
-PACER_MIN_BPM = 3.0
-PACER_MAX_BPM = 10.0
+PACER_MIN_BPM, PACER_MAX_BPM = BREATHS_PER_MIN_RANGE
 FALLBACK_BPM = 6.0
-
-
-def _maybe_reverse(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
 
 
 def _windows() -> dict[str, float]:
@@ -61,7 +57,7 @@ def practice(request: AuthedRequest) -> HttpResponse:
     """
     default_bpm = _default_bpm(request)
     config: dict[str, Any] = {
-        "start_url": reverse("physio:start"),
+        "start_url": reverse("live:start_recording"),
         "default_bpm": default_bpm,
         "initial_bpm": default_bpm or FALLBACK_BPM,
         "min_bpm": PACER_MIN_BPM,
@@ -77,7 +73,7 @@ def practice(request: AuthedRequest) -> HttpResponse:
         "after_groups": chip_groups(ReadingForm(prefix="after"), ("safety", "state")),
         "crisis": crisis_resources(),
         "default_bpm": default_bpm,
-        "pacer_url": _maybe_reverse("practices:pacer"),
+        "pacer_url": reverse("practices:pacer"),
         "resonance_url": reverse("live:resonance"),
         "windows": _windows(),
     }
@@ -91,7 +87,7 @@ def resonance(request: AuthedRequest) -> HttpResponse:
     latest = ResonanceAssessment.objects.filter(user=request.user, scored_at__isnull=False).first()
     config: dict[str, Any] = {
         "resonance_start_url": reverse("physio:resonance_start"),
-        "start_url": reverse("physio:start"),
+        "start_url": reverse("live:start_recording"),
         "rates_bpm": list(RESONANCE_RATES_BPM),
         "current_bpm": request.user.default_pacer_bpm,
         "practice_url": reverse("live:practice"),
@@ -102,7 +98,31 @@ def resonance(request: AuthedRequest) -> HttpResponse:
         "rates": RESONANCE_RATES_BPM,
         "current_bpm": request.user.default_pacer_bpm,
         "latest": latest,
-        "history_url": _maybe_reverse("physio:resonance"),
+        "history_url": reverse("physio:resonance"),
         "windows": _windows(),
     }
     return render(request, "live/resonance.html", context)
+
+
+@login_required
+@require_POST
+def start_recording(request: AuthedRequest) -> JsonResponse:
+    """Create a recording (free, during a practice, or an assessment segment); the page then opens
+    the websocket at ``ws_url``."""
+    try:
+        form = StartRecordingForm(posted_fields(request), user=request.user)
+    except BadBody as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    if not form.is_valid():
+        return JsonResponse({"error": first_error(form)}, status=400)
+    data = form.cleaned_data
+    rec = actions.start_recording(
+        request.user,
+        kind=data["kind"],
+        pacer_bpm=data["pacer_bpm"],
+        simulated=data["simulated"],
+        practice_session=data["practice_session"],
+        assessment=data["assessment"],
+        segment_rate_bpm=data["segment_rate_bpm"],
+    )
+    return JsonResponse(recording_payload(request, rec), status=201)

@@ -38,6 +38,8 @@ AppendStatus = Literal["stored", "duplicate", "out_of_order", "closed", "missing
 # A reading counts as coherent at or above this coherence value (see docs/recordings.md).
 COHERENCE_THRESHOLD = 1.0
 MAX_FINISH_ATTEMPTS = 5
+# clean_rr and time_domain each need at least this many RR intervals.
+MIN_SUMMARY_BEATS = 3
 # An open recording with no beats for this long is abandoned (the tab closed, the network went):
 # the member's recordings list and history close and summarise it, keeping every stored beat.
 STALE_AFTER = dt.timedelta(minutes=30)
@@ -228,12 +230,10 @@ def summarise(rr_ms: codec.FloatArray, series: codec.ReadingSeries) -> Summary:
         return Summary()
     duration_s = float(np.sum(rr_ms)) / 1000.0
     rmssd = mean_hr = artifact = None
-    try:
+    if rr_ms.size >= MIN_SUMMARY_BEATS:  # with fewer, the summary stays empty where it has no answer
         cleaned = clean_rr(rr_ms)
         td = time_domain(cleaned.nn_ms)
         rmssd, mean_hr, artifact = td.rmssd_ms, td.mean_hr_bpm, float(cleaned.artifact_percent)
-    except ValueError:
-        pass  # too few beats for the core: the summary stays empty where it has no answer
     settled = ~series.calibrating if len(series) == rr_ms.size else np.zeros(rr_ms.size, dtype=bool)
     live_rmssd = series.rmssd_ms[settled] if len(series) else np.zeros(0)
     live_rmssd = live_rmssd[np.isfinite(live_rmssd)]

@@ -9,7 +9,6 @@ over the whole stream, and the summary is stored.
 
 from __future__ import annotations
 
-import zoneinfo
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,13 +21,6 @@ from attune.web.physio import codec
 
 if TYPE_CHECKING:
     from attune.web.accounts.models import User
-
-
-def _zone(user: Any) -> zoneinfo.ZoneInfo | None:
-    try:
-        return zoneinfo.ZoneInfo(str(getattr(user, "timezone", "") or "UTC"))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 def _ms_text(x: float) -> str:
@@ -169,7 +161,7 @@ class Recording(models.Model):
     def rr_text(self) -> str:
         """The RR intervals as plain text: '#' comment lines, then one interval in ms per line."""
         rr = self.rr_ms()
-        started = timezone.localtime(self.started_at, _zone(self.user)).isoformat()
+        started = timezone.localtime(self.started_at, self.user.zone).isoformat()
         lines = [
             "# attune RR intervals, one per line, in milliseconds",
             f"# recording {self.pk}, {self.get_kind_display().lower()}, started {started}",

@@ -7,7 +7,6 @@ from attune.web.physio import views
 app_name = "physio"
 urlpatterns = [
     path("recordings/", views.recordings, name="recordings"),
-    path("recordings/start/", views.start, name="start"),
     path("recordings/<int:pk>/", views.recording, name="recording"),
     path("recordings/<int:pk>/rr.txt", views.rr_download, name="rr"),
     path("recordings/<int:pk>/beats/", views.beats, name="beats"),

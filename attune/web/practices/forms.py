@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from attune.web.checkins.forms import choice_field, scale_field
-from attune.web.checkins.models import State
+from attune.web.common.chips import choice_field, scale_field
+from attune.web.common.states import State
 from attune.web.practices.models import Outcome
 
 MAX_ELAPSED_S = 6 * 3600

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from attune.web.checkins.models import State
+from attune.web.common.states import State
 
 if TYPE_CHECKING:
     from attune.web.accounts.models import User
@@ -93,8 +93,8 @@ class PracticeSession(models.Model):
             "id": self.pk,
             "practice_slug": self.practice_slug,
             "practice_title": self.practice_title,
-            "started_at": self.started_at.isoformat(),
-            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+            "started_at": self.started_at,
+            "ended_at": self.ended_at,
             "outcome": self.outcome,
             "elapsed_s": self.elapsed_s,
             "before_safety": self.before_safety,

@@ -13,16 +13,23 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from attune.content.practices import CONDITION_DESCRIPTIONS, CONDITIONS, STATE_DESCRIPTIONS, STATES, WITH, Practice
-from attune.web.checkins.forms import chip_groups
-from attune.web.http import AuthedRequest
+from attune.content.practices import (
+    BREATHS_PER_MIN_RANGE,
+    CONDITION_DESCRIPTIONS,
+    CONDITIONS,
+    STATE_DESCRIPTIONS,
+    STATES,
+    WITH,
+    Practice,
+)
+from attune.web.accounts.http import AuthedRequest
+from attune.web.common.chips import chip_groups
+from attune.web.common.safety import crisis_resources
 from attune.web.practices.forms import FinishForm, ReadingForm, StartForm
 from attune.web.practices.library import current_library
 from attune.web.practices.models import PACER_SLUG, PACER_TITLE, PracticeSession
-from attune.web.today.safety import crisis_resources
 
 PACER_DEFAULT_BPM = 6.0
-PACER_RANGE_BPM = (3.0, 10.0)
 
 
 def _get_session_for_user(request: AuthedRequest, pk: int) -> PracticeSession:
@@ -168,7 +175,7 @@ def player(request: AuthedRequest, slug: str) -> HttpResponse:
 @require_GET
 def pacer(request: AuthedRequest) -> HttpResponse:
     bpm = request.user.default_pacer_bpm
-    low, high = PACER_RANGE_BPM
+    low, high = BREATHS_PER_MIN_RANGE
     own_bpm = float(bpm) if bpm is not None and low <= float(bpm) <= high else None
     own = own_bpm is not None
     data = {

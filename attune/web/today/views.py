@@ -15,15 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from attune.web.checkins.forms import CheckInForm
-from attune.web.checkins.models import CheckIn, State
-from attune.web.checkins.views import form_context
-from attune.web.http import AuthedRequest
-from attune.web.physio.views import recent_for_history
+from attune.web.accounts.http import AuthedRequest
+from attune.web.checkins.forms import CheckInForm, form_context
+from attune.web.checkins.models import CheckIn
+from attune.web.common.safety import crisis_resources
+from attune.web.common.states import State
+from attune.web.common.stats import MIN_SESSIONS, safety_change
 from attune.web.practices.library import current_library
 from attune.web.practices.models import PracticeSession
-from attune.web.today.safety import crisis_resources
-from attune.web.today.stats import MIN_SESSIONS, safety_change
+from attune.web.today.history import recent_for_history
 from attune.web.today.suggestion import suggest
 from attune.web.workbooks.today import today_step
 

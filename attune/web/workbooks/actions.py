@@ -219,36 +219,55 @@ def record_practice(
     return session
 
 
-def attach_sessions(progress: DayProgress, practice_items: dict[int, str]) -> None:
-    """Link practice sessions done in the player since the day was opened to the day's practice items.
+def unlinked_sessions(
+    enrolment: Enrolment, progress: DayProgress | None, practice_items: dict[int, str]
+) -> dict[int, PracticeSession]:
+    """Practice sessions done for a day's practice steps and not yet linked to any step: a read.
 
-    ``practice_items`` maps an item index to its practice slug. A session is linked once, to the
-    first matching item that has none yet.
+    ``practice_items`` maps a step's index to its practice slug. A session counts when it is of
+    that practice, finished (not underway), started on or after the member's local midnight of the
+    day the day's record was opened (of today, for a day with no record yet, so that what a GET
+    shows and what the next POST links agree), and not linked to a step of this enrolment.
+    Each session goes to the first matching step that has none.
     """
-    linked = set(
-        s for other in DayProgress.objects.filter(enrolment__user=progress.enrolment.user) for s in other.session_ids
-    )
-    pending = {i: slug for i, slug in practice_items.items() if not progress.items_done.get(str(i), {}).get("session")}
+    done = progress.items_done if progress is not None else {}
+    pending = {i: slug for i, slug in practice_items.items() if not _linked_session(done.get(str(i)))}
     if not pending:
-        return
+        return {}
+    user = enrolment.user
+    since = _midnight(user, progress.opened_at if progress is not None else timezone.now())
+    linked = {s for other in DayProgress.objects.filter(enrolment=enrolment) for s in other.session_ids}
     sessions = (
-        PracticeSession.objects.filter(
-            user=progress.enrolment.user, started_at__gte=progress.opened_at, practice_slug__in=set(pending.values())
-        )
+        PracticeSession.objects.filter(user=user, started_at__gte=since, practice_slug__in=set(pending.values()))
         .exclude(outcome=Outcome.UNDERWAY)
         .exclude(pk__in=linked)
         .order_by("started_at")
     )
-    changed = False
+    found: dict[int, PracticeSession] = {}
     for session in sessions:
-        for index, slug in sorted(pending.items()):
-            if slug == session.practice_slug:
-                progress.items_done[str(index)] = {"at": timezone.now().isoformat(), "session": session.pk}
-                del pending[index]
-                changed = True
-                break
-    if changed:
-        progress.save(update_fields=["items_done"])
+        index = next((i for i, slug in sorted(pending.items()) if slug == session.practice_slug), None)
+        if index is not None:
+            found[index] = session
+            del pending[index]
+    return found
+
+
+def _linked_session(entry: object) -> bool:
+    return isinstance(entry, dict) and bool(entry.get("session"))
+
+
+def _midnight(user: User, moment: dt.datetime) -> dt.datetime:
+    return dt.datetime.combine(moment.astimezone(user.zone).date(), dt.time.min, tzinfo=user.zone)
+
+
+def attach_sessions(progress: DayProgress, practice_items: dict[int, str]) -> None:
+    """Link the sessions :func:`unlinked_sessions` finds to their steps (on a POST that changes the day)."""
+    found = unlinked_sessions(progress.enrolment, progress, practice_items)
+    if not found:
+        return
+    for index, session in found.items():
+        progress.items_done[str(index)] = {"at": timezone.now().isoformat(), "session": session.pk}
+    progress.save(update_fields=["items_done"])
 
 
 def complete_day(progress: DayProgress, done: bool = True) -> None:

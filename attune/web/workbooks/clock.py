@@ -7,16 +7,18 @@ pins today for every member. It exists for tests and demos only; leave it unset 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import zoneinfo
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
 
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
+
 
 def fake_today() -> dt.date | None:
-    """The pinned date, if ``ATTUNE_FAKE_TODAY`` is set to a valid ISO date; else None."""
-    raw = str(getattr(settings, "ATTUNE_FAKE_TODAY", "") or os.environ.get("ATTUNE_FAKE_TODAY", "")).strip()
+    """The pinned date, if the ``ATTUNE_FAKE_TODAY`` setting is a valid ISO date; else None."""
+    raw = str(getattr(settings, "ATTUNE_FAKE_TODAY", "") or "").strip()
     if not raw:
         return None
     try:
@@ -25,17 +27,9 @@ def fake_today() -> dt.date | None:
         return None
 
 
-def member_zone(user: object) -> dt.tzinfo:
-    name = str(getattr(user, "timezone", "") or "UTC")
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
-
-
-def today(user: object) -> dt.date:
+def today(user: User) -> dt.date:
     """Today's date in ``user``'s own time zone (or the pinned date, see module docs)."""
     pinned = fake_today()
     if pinned is not None:
         return pinned
-    return timezone.now().astimezone(member_zone(user)).date()
+    return timezone.now().astimezone(user.zone).date()

@@ -23,8 +23,8 @@ def export_member_data(user: User) -> dict[str, list[dict[str, Any]]]:
                 "mode": e.mode,
                 "cohort": e.cohort.title if e.cohort else None,
                 "start_date": e.start_date.isoformat(),
-                "enrolled_at": e.enrolled_at.isoformat(),
-                "last_active_at": e.last_active_at.isoformat(),
+                "enrolled_at": e.enrolled_at,
+                "last_active_at": e.last_active_at,
             }
         )
         for day in e.days.all():

@@ -10,8 +10,12 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.formats import date_format
 
+from attune.web.journal.models import MAX_BODY_CHARS
 from attune.web.workbooks import catalog
 from attune.web.workbooks.models import WorkbookVersion
+
+_EMPTY = "There is nothing here yet. Write a few words, or leave the page; nothing is saved."
+_TOO_LONG = "This is %(show_value)s characters long; an answer holds up to %(limit_value)s."
 
 DAY_FILE = re.compile(r"^days/[a-z0-9][a-z0-9_-]*\.md$")
 #: How far from today a group's first day may be: a year back (a group already under way) and
@@ -143,3 +147,25 @@ class PracticeRecordForm(forms.Form):
 
     before = forms.IntegerField(min_value=0, max_value=10, required=False, label="Felt safety before (0 to 10)")
     after = forms.IntegerField(min_value=0, max_value=10, required=False, label="Felt safety after (0 to 10)")
+
+
+class AnswerForm(forms.Form):
+    """An answer to one workbook prompt, posted from a day page."""
+
+    workbook = forms.SlugField(max_length=80)
+    version = forms.IntegerField(min_value=1)
+    day = forms.IntegerField(min_value=1, max_value=10_000)
+    prompt_key = forms.SlugField(max_length=80)
+    body = forms.CharField(
+        label="Your answer",
+        max_length=MAX_BODY_CHARS,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _EMPTY, "max_length": _TOO_LONG},
+    )
+
+    def clean_body(self) -> str:
+        body: str = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError(_EMPTY, code="required")
+        return body.rstrip()

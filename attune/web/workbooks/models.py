@@ -186,7 +186,7 @@ class DayProgress(models.Model):
     def export_row(self) -> dict[str, object]:
         return {
             "day": self.day,
-            "opened_at": self.opened_at.isoformat(),
-            "completed_at": self.completed_at.isoformat() if self.completed_at else None,
+            "opened_at": self.opened_at,
+            "completed_at": self.completed_at,
             "items_done": self.items_done,
         }

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from attune.web.today.stats import SafetyChange, safety_change
+from attune.web.common.stats import SafetyChange, safety_change
 from attune.web.workbooks.models import DayProgress, Enrolment
 
 #: Days without any activity before a cohort dashboard gently flags someone.

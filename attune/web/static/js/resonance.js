@@ -85,7 +85,7 @@ async function segment(plan, index) {
   readings.reset();
   trace.clear();
   current = await startRecording({
-    startUrl: plan.start_recording_url || config.start_url,
+    startUrl: config.start_url,
     body: { assessment: plan.assessment, segment_rate_bpm: rate },
     source,
     root,

@@ -14,7 +14,6 @@ goes through the apps' own actions, then is moved back to the day it belongs to.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,8 +21,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from attune.content.practices import Library, Pacer, Practice
+from attune.content.practices import Library, Practice
 from attune.content.workbooks import CheckinStep, PracticeStep, Prompt, Reading
+from attune.core.simulate import BreathPattern, simulate_rr
 from attune.web.checkins.models import BodyArea, CheckIn, Context
 from attune.web.journal import actions as journal_actions
 from attune.web.journal.models import JournalEntry
@@ -165,101 +165,6 @@ def build_history(
     return len(checkins), len(sessions)
 
 
-# --------------------------------------------------------------------------- simulated heartbeats
-
-
-def rsa_swing_bpm(breath_hz: float, *, resonance_hz: float = 0.1) -> float:
-    """Peak-to-peak heart-rate swing (bpm) for breathing at ``breath_hz``, as the demo strap models it.
-
-    A floor of 3 bpm plus a bump centred on ``resonance_hz``: about 14 bpm at the resonance rate
-    and 3 to 4 bpm at ordinary resting rates of 12 to 15 breaths a minute. The numbers are the
-    demo's choice; the shape (largest swing near 0.1 Hz) follows resonance-breathing research.
-
-    References
-    ----------
-    .. [1] Vaschillo E, Lehrer P, Rishe N, Konstantinov M (2002). Heart rate variability biofeedback
-       as a method for assessing baroreflex function. Appl Psychophysiol Biofeedback 27:1-27.
-    .. [2] Lehrer PM, Gevirtz R (2014). Heart rate variability biofeedback: how and why does it
-       work? Front Psychol 5:756.
-    """
-    return 3.0 + 11.0 * math.exp(-(((breath_hz - resonance_hz) / 0.03) ** 2))
-
-
-def _ease(p: float) -> float:
-    return (1.0 - math.cos(math.pi * p)) / 2.0
-
-
-def _paced_level(pacer: Pacer, t_s: float) -> float:
-    """How full the lungs are (0 empty .. 1 full) ``t_s`` seconds into breathing with ``pacer``."""
-    t = t_s % pacer.cycle_s
-    if t < pacer.inhale_s:
-        return _ease(t / pacer.inhale_s)
-    t -= pacer.inhale_s
-    if t < pacer.hold_in_s:
-        return 1.0
-    t -= pacer.hold_in_s
-    if t < pacer.exhale_s:
-        return 1.0 - _ease(t / pacer.exhale_s)
-    return 0.0
-
-
-def simulate_rr(
-    duration_s: float,
-    rng: random.Random,
-    *,
-    resting_hr: float = 64.0,
-    pacer: Pacer | None = None,
-    resonance_bpm: float = 6.0,
-    noise_ms: float = 6.0,
-    premature_every_s: tuple[float, float] = (120.0, 180.0),
-) -> list[float]:
-    """RR intervals (ms) from a simulated strap, covering at least ``duration_s`` seconds.
-
-    The same idea as the browser's demo strap (``static/js/demo-strap.js``): heart rate rises with
-    the in-breath and falls with the out-breath by :func:`rsa_swing_bpm`; the baseline wanders
-    slowly (an Ornstein-Uhlenbeck drift, time constant about 30 s, spread about 1.5 bpm); each beat
-    carries a little Gaussian noise; and every 2 to 3 minutes there is a premature beat, a short
-    interval followed by a compensatory long one that together span about two ordinary beats.
-    With ``pacer`` None the breathing is unpaced, cycles of 4.2 to 5.2 s with 40 % spent breathing
-    in. It is a demonstration, not a physiological model: store what it makes as simulated.
-    """
-    if duration_s <= 0:
-        raise ValueError("duration_s must be positive")
-    resonance_hz = resonance_bpm / 60.0
-    out: list[float] = []
-    t = 0.0  # ms, time of the last beat
-    drift = 0.0
-    spont_start, spont_ms = 0.0, 4600.0
-    next_premature = rng.uniform(*premature_every_s) * 1000.0
-    compensate: float | None = None
-    while t < duration_s * 1000.0:
-        if compensate is not None:
-            out.append(round(compensate, 1))
-            t += compensate
-            compensate = None
-            continue
-        if pacer is not None:
-            level, hz = _paced_level(pacer, t / 1000.0), 1.0 / pacer.cycle_s
-        else:
-            while t >= spont_start + spont_ms:
-                spont_start += spont_ms
-                spont_ms = 4200.0 + 1000.0 * rng.random()
-            p = (t - spont_start) / spont_ms
-            level = _ease(p / 0.4) if p < 0.4 else 1.0 - _ease((p - 0.4) / 0.6)
-            hz = 1000.0 / spont_ms
-        hr = resting_hr + drift + rsa_swing_bpm(hz, resonance_hz=resonance_hz) * (level - 0.5)
-        rr = 60000.0 / min(180.0, max(35.0, hr)) + noise_ms * rng.gauss(0.0, 1.0)
-        drift += -drift * rr / 30000.0 + 0.35 * math.sqrt(rr / 1000.0) * rng.gauss(0.0, 1.0)
-        if t + rr >= next_premature:
-            normal = rr
-            rr = normal * rng.uniform(0.55, 0.65)
-            compensate = 2.0 * normal - rr
-            next_premature = t + rng.uniform(*premature_every_s) * 1000.0
-        out.append(round(rr, 1))
-        t += rr
-    return out
-
-
 # Beats per stored message: the live strap sends about one a second; the demo sends bigger batches.
 _BEATS_PER_MESSAGE = 32
 # This demo member's own resonance rate (breaths a minute), where their heart-rate swing is largest.
@@ -327,7 +232,7 @@ def build_recordings(
         chosen = [candidates[int(k * step)] for k in range(min(linked, len(candidates)))]
     made = 0
     for session in chosen:
-        pacer = Pacer(
+        pacer = BreathPattern(
             inhale_s=float(session.pacer_inhale_s or 0),
             exhale_s=float(session.pacer_exhale_s or 0),
             hold_in_s=float(session.pacer_hold_in_s or 0),
@@ -369,7 +274,7 @@ def build_assessment(user: User, *, when: dt.datetime, seed: int = 7) -> Resonan
     start = when
     for rate in RESONANCE_RATES_BPM:
         cycle = 60.0 / rate
-        pacer = Pacer(inhale_s=0.4 * cycle, exhale_s=0.6 * cycle)
+        pacer = BreathPattern(inhale_s=0.4 * cycle, exhale_s=0.6 * cycle)
         rr = simulate_rr(assessment.segment_s, rng, resting_hr=resting, pacer=pacer, resonance_bpm=DEMO_RESONANCE_BPM)
         _store_recording(
             user, rr, start, kind=Kind.RESONANCE, pacer_bpm=rate, assessment=assessment, segment_rate_bpm=rate

@@ -34,6 +34,24 @@ class ProtocolError(Exception):
         return {"type": "error", "code": self.code, "message": self.message, **self.extra}
 
 
+def refusal(status: str, *, expected_seq: int, seq: int | None = None) -> ProtocolError:
+    """Why a ``beats`` message was not stored, as the websocket and the HTTP upload both say it.
+
+    ``status`` is an append's outcome (``physio.actions.AppendResult.status``): ``closed``,
+    ``out_of_order`` or ``missing``; ``expected_seq`` is the next message the server can store.
+    """
+    extra: dict[str, Any] = {} if seq is None else {"seq": seq}
+    if status == "out_of_order":
+        return ProtocolError(
+            "out_of_order", f"Expected message {expected_seq}; resend from there.", expected_seq=expected_seq, **extra
+        )
+    if status == "missing":
+        return ProtocolError("closed", "This recording is gone.", **extra)
+    if status == "closed":
+        return ProtocolError("closed", "This recording is finished; start a new one to keep going.", **extra)
+    raise ValueError(f"{status!r} is not a refusal")
+
+
 @dataclass(frozen=True)
 class Beats:
     seq: int

@@ -18,9 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attune.web.checkins.models import CheckIn
-from attune.web.practices.library import current_library
-from attune.web.practices.models import PracticeSession
-from attune.web.today.demo_data import (
+from attune.web.demo.data import (
     build_assessment,
     build_history,
     build_journal,
@@ -28,6 +26,8 @@ from attune.web.today.demo_data import (
     build_workbook,
     clear_extras,
 )
+from attune.web.practices.library import current_library
+from attune.web.practices.models import PracticeSession
 
 USERNAME = "demo"
 TIMEZONE = "Europe/London"

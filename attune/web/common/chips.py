@@ -1,0 +1,135 @@
+"""Chip rows: the check-in's way of asking, shared by every form that asks the same questions.
+
+A form field made with :func:`scale_field` or :func:`choice_field` says plainly what it accepts;
+:func:`chip_groups` turns a form into rows of chips for the templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from attune.web.common.states import SIGNAL_ENDS, STATE_HINTS
+
+
+def scale_field(label: str, low: int, high: int, *, required: bool = True) -> forms.IntegerField:
+    message = f"{label} is a whole number from {low} to {high}."
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        required=required,
+        error_messages={
+            "required": f"Choose a number for {label.lower()} ({low} to {high}).",
+            "invalid": message,
+            "min_value": message,
+            "max_value": message,
+        },
+    )
+
+
+def choice_field(label: str, choices: Any, *, required: bool) -> forms.ChoiceField:
+    labels = [str(c.label).lower() for c in choices]
+    names = ", ".join(labels[:-1]) + " or " + labels[-1]
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", "—"), *choices.choices] if not required else choices.choices,
+        required=required,
+        error_messages={
+            "required": f"Choose the one closest to now: {names}.",
+            "invalid_choice": f"{label} is one of: {names}.",
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    checked: bool
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class ChipGroup:
+    """One question of the check-in, ready to render as a row of chips."""
+
+    name: str  # the input name, with the form's prefix
+    legend: str
+    kind: str  # "states", "scale" (0..10) or "five" (1..5)
+    options: tuple[Option, ...]
+    ends: tuple[str, str] | None
+    errors: list[str]
+    id: str
+
+
+SCALE_ENDS: dict[str, tuple[str, str]] = {
+    "felt_safety": ("not safe at all", "completely safe"),
+    "felt_connection": ("far from anyone", "close and connected"),
+}
+
+
+def _id(form: forms.BaseForm, name: str) -> str:
+    return "q-" + form.add_prefix(name).replace("_", "-")
+
+
+def _current(form: forms.BaseForm, name: str) -> str:
+    value = form[name].value()
+    return "" if value is None else str(value)
+
+
+def _bound(value: int | Callable[[], int] | None) -> int:
+    """An IntegerField's ``min_value``/``max_value`` as an int (Django also accepts a callable)."""
+    return int((value() if callable(value) else value) or 0)
+
+
+def _pairs(field: forms.ChoiceField) -> Iterable[tuple[Any, Any]]:
+    """``field``'s (value, label) pairs.
+
+    Django normalises ``choices`` when it is set, so reading it gives the pairs; the stubs type the
+    getter as everything the setter accepts (callables, ``Choices`` classes, mappings).
+    """
+    return field.choices  # type: ignore[return-value]
+
+
+def chip_groups(form: forms.BaseForm, names: tuple[str, ...] | None = None) -> list[ChipGroup]:
+    """The chip rows for ``form`` (a check-in or reading form), with what is already chosen.
+
+    Nothing is pre-selected on a new form: a default would nudge the answer.
+    """
+    groups: list[ChipGroup] = []
+    for name in names or tuple(form.fields):
+        field = form.fields[name]
+        current = _current(form, name)
+        errors = [str(e) for e in form.errors.get(name, [])]
+        if isinstance(field, forms.IntegerField):
+            low, high = _bound(field.min_value), _bound(field.max_value)
+            ends = SCALE_ENDS.get(name) or SIGNAL_ENDS.get(name)
+            if ends is None:
+                ends = SCALE_ENDS["felt_safety"]
+            options = tuple(
+                Option(str(v), str(v), current == str(v), ends[0] if v == low else ends[1] if v == high else "")
+                for v in range(low, high + 1)
+            )
+            kind = "five" if high - low == 4 else "scale"
+            groups.append(
+                ChipGroup(form.add_prefix(name), str(field.label), kind, options, ends, errors, _id(form, name))
+            )
+        elif isinstance(field, forms.ChoiceField) and name == "state":
+            options = tuple(
+                Option(str(v), str(label), current == str(v), STATE_HINTS.get(str(v), ""))
+                for v, label in _pairs(field)
+                if v
+            )
+            groups.append(
+                ChipGroup(form.add_prefix(name), str(field.label), "states", options, None, errors, _id(form, name))
+            )
+        elif isinstance(field, forms.ChoiceField):
+            options = tuple(Option(str(v), str(label), current == str(v)) for v, label in _pairs(field) if v)
+            groups.append(
+                ChipGroup(form.add_prefix(name), str(field.label), "chips", options, None, errors, _id(form, name))
+            )
+    return groups

@@ -1,0 +1,79 @@
+"""What the live pages post: starting a recording, alone, during a practice or as an assessment segment."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+
+from attune.content.practices import BREATHS_PER_MIN_RANGE
+from attune.web.common.bodies import FlagField
+from attune.web.physio.models import RESONANCE_RATES_BPM, Kind, ResonanceAssessment
+from attune.web.practices.models import PracticeSession
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
+
+_ID_MAX = 2_147_483_647  # the largest id every database stores
+
+
+def _id_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        required=False, min_value=1, max_value=_ID_MAX, error_messages={"invalid": "That is not an id."}
+    )
+
+
+class StartRecordingForm(forms.Form):
+    kind = forms.ChoiceField(choices=Kind.choices, required=False)
+    pacer_bpm = forms.FloatField(
+        required=False,
+        min_value=BREATHS_PER_MIN_RANGE[0],
+        max_value=BREATHS_PER_MIN_RANGE[1],
+        error_messages={
+            "invalid": "pacer_bpm must be a number.",
+            "min_value": f"pacer_bpm must be between {BREATHS_PER_MIN_RANGE[0]:g} and {BREATHS_PER_MIN_RANGE[1]:g}.",
+            "max_value": f"pacer_bpm must be between {BREATHS_PER_MIN_RANGE[0]:g} and {BREATHS_PER_MIN_RANGE[1]:g}.",
+        },
+    )
+    simulated = FlagField(required=False)
+    practice_session = _id_field()
+    assessment = _id_field()
+    segment_rate_bpm = forms.FloatField(
+        required=False, error_messages={"invalid": "segment_rate_bpm must be a number."}
+    )
+
+    def __init__(self, data: Any, *, user: User) -> None:
+        super().__init__(data)
+        self.user = user
+        self.fields["kind"].error_messages["invalid_choice"] = f"kind must be one of {', '.join(Kind.values)}."
+
+    def clean_practice_session(self) -> PracticeSession | None:
+        pk = self.cleaned_data.get("practice_session")
+        if pk is None:
+            return None
+        session = PracticeSession.objects.filter(pk=pk, user=self.user).first()
+        if session is None:
+            raise forms.ValidationError("There is no such practice session of yours.")
+        return session
+
+    def clean_assessment(self) -> ResonanceAssessment | None:
+        pk = self.cleaned_data.get("assessment")
+        if pk is None:
+            return None
+        assessment = ResonanceAssessment.objects.filter(pk=pk, user=self.user).first()
+        if assessment is None:
+            raise forms.ValidationError("There is no such assessment of yours.")
+        return assessment
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["kind"] = data.get("kind") or Kind.FREE
+        if data.get("assessment") is not None:
+            rate = data.get("segment_rate_bpm")
+            if rate is None or not any(math.isclose(rate, r) for r in RESONANCE_RATES_BPM):
+                raise forms.ValidationError("segment_rate_bpm must be one of the assessment's rates.")
+            data["kind"], data["pacer_bpm"] = Kind.RESONANCE, rate
+        else:
+            data["segment_rate_bpm"] = None
+        return data
