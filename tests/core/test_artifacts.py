@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
 from attune.core import clean_rr, time_domain
+from tests.shared_data import shared_data
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "rr"
-POLAR = DATA / "polar_h10_device_rr.csv"
-NSR_SHORT = DATA / "pyhrv_SampleNNISeriesShort_ms.txt"
+POLAR = "rr/polar_h10_device_rr.csv"
+NSR_SHORT = "rr/pyhrv_SampleNNISeriesShort_ms.txt"
 
 
 def sinus(n: int = 300, seed: int = 1) -> np.ndarray:
@@ -71,9 +70,8 @@ def test_it_leaves_clean_sinus_rhythm_alone() -> None:
     assert_allclose(out.nn_ms, rr, rtol=0)
 
 
-@pytest.mark.skipif(not NSR_SHORT.exists(), reason="shared data not present")
 def test_it_flags_almost_nothing_in_a_real_normal_sinus_recording() -> None:
-    out = clean_rr(np.loadtxt(NSR_SHORT))
+    out = clean_rr(np.loadtxt(shared_data(NSR_SHORT)))
     assert out.artifact_percent < 2.0
 
 
@@ -123,9 +121,8 @@ def test_the_threshold_rule_flags_beats_far_from_the_local_median() -> None:
     assert_allclose(out.nn_ms[[50, 120]], 850.0, atol=60.0)
 
 
-@pytest.mark.skipif(not POLAR.exists(), reason="shared data not present")
 def test_it_flags_the_premature_beat_couplets_in_the_polar_h10_stream() -> None:
-    rr = np.loadtxt(POLAR, delimiter=",", skiprows=1, usecols=2)
+    rr = np.loadtxt(shared_data(POLAR), delimiter=",", skiprows=1, usecols=2)
     out = clean_rr(rr)
     # 774 ms, then two premature beats (413, 375 ms) and the compensatory pause (1196 ms).
     assert_allclose(rr[55:59], [774, 413, 375, 1196])
