@@ -10,16 +10,15 @@ from pathlib import Path
 import pytest
 
 from attune.hrv_cli import main
+from tests.shared_data import shared_data
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
-POLAR = DATA / "rr" / "polar_h10_device_rr.csv"
-BITALINO = DATA / "ecg" / "pyhrv_bitalino_SampleECG_1000hz.txt"
-pytestmark = pytest.mark.skipif(not DATA.exists(), reason="shared data not present")
+POLAR = "rr/polar_h10_device_rr.csv"
+BITALINO = "ecg/pyhrv_bitalino_SampleECG_1000hz.txt"
 
 
 def test_it_prints_a_readable_report_for_an_rr_file(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([str(POLAR)]) == 0
+    assert main([str(shared_data(POLAR))]) == 0
     out = capsys.readouterr().out
     assert "RMSSD (ms)" in out and "cleaned" in out and "raw" in out
     assert "ectopic" in out
@@ -27,7 +26,7 @@ def test_it_prints_a_readable_report_for_an_rr_file(capsys: pytest.CaptureFixtur
 
 
 def test_json_holds_settings_metrics_artifacts_and_nn(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([str(POLAR), "--json"]) == 0
+    assert main([str(shared_data(POLAR)), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["input"] == "rr"
     assert doc["settings"]["frequency"]["interpolation_hz"] == 4.0
@@ -42,7 +41,7 @@ def test_json_holds_settings_metrics_artifacts_and_nn(capsys: pytest.CaptureFixt
 
 
 def test_an_ecg_file_gives_beat_times(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([str(BITALINO), "--json"]) == 0
+    assert main([str(shared_data(BITALINO)), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["input"] == "ecg"
     assert len(doc["beat_times_s"]) == len(doc["rr_ms"]) + 1
@@ -64,7 +63,7 @@ def test_it_runs_without_django_or_pandas() -> None:
         "sys.exit(rc or (3 if bad else 0))"
     )
     proc = subprocess.run(
-        [sys.executable, "-c", code, str(POLAR)], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-c", code, str(shared_data(POLAR))], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0, proc.stderr
 
@@ -110,7 +109,7 @@ def test_it_reads_one_or_two_columns_in_seconds_or_milliseconds(
 
 
 def test_a_wfdb_record_gives_beat_times_and_nn_intervals(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([str(DATA / "ecg" / "mitdb100" / "100.hea"), "--json"]) == 0
+    assert main([str(shared_data("ecg/mitdb100/100.hea")), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["input"] == "ecg" and len(doc["beat_times_s"]) == 2273
     assert len(doc["nn_ms"]) > 2200 and doc["settings"]["frequency"]["window_s"] == 300.0

@@ -16,19 +16,17 @@ Documented differences (docs/hrv.md, section 9):
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
 from attune.core import FrequencyDomain, frequency_domain, sample_entropy, time_domain
+from tests.shared_data import shared_data
 
 nk = pytest.importorskip("neurokit2")
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "rr"
-SERIES = ["pyhrv_SampleNNISeriesShort_ms.txt", "pyhrv_SampleNNISeriesLong_ms.txt"]
-pytestmark = pytest.mark.skipif(not DATA.exists(), reason="shared data not present")
+SERIES = ["rr/pyhrv_SampleNNISeriesShort_ms.txt", "rr/pyhrv_SampleNNISeriesLong_ms.txt"]
 
 
 def _peaks(nn: np.ndarray) -> np.ndarray:
@@ -45,7 +43,7 @@ def _nk(func: object, *args: object, **kwargs: object) -> dict[str, float]:
 
 @pytest.fixture(params=SERIES)
 def nn(request: pytest.FixtureRequest) -> np.ndarray:
-    return np.loadtxt(DATA / request.param)
+    return np.loadtxt(shared_data(request.param))
 
 
 def test_time_domain_equals_neurokit2_to_1e_9(nn: np.ndarray) -> None:
@@ -110,13 +108,13 @@ def test_normalised_units_differ_from_neurokit2_by_definition(nn: np.ndarray) ->
 
 
 def test_sample_entropy_equals_neurokit2_on_a_five_minute_segment() -> None:
-    nn = np.loadtxt(DATA / SERIES[0])
+    nn = np.loadtxt(shared_data(SERIES[0]))
     theirs = nk.entropy_sample(nn, dimension=2, tolerance=0.2 * np.std(nn, ddof=1))[0]
     assert_allclose(sample_entropy(nn, m=2, r=0.2), theirs, rtol=1e-9)
 
 
 def test_neurokit2_truncates_vlf_on_a_five_minute_recording() -> None:
-    nn = np.loadtxt(DATA / SERIES[0])
+    nn = np.loadtxt(shared_data(SERIES[0]))
     ours, theirs = _configured_alike(nn, "quadratic")
     grid_n = int(np.floor(np.sum(nn[1:]) / 1000.0 * 4)) + 1
     assert ours.vlf_ms2 > 1.5 * theirs["HRV_VLF"]

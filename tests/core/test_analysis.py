@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import tracemalloc
-from pathlib import Path
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
 from attune.core import analyze_rr, frequency_domain, time_domain
+from tests.shared_data import shared_data
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "rr"
-NSR_LONG = DATA / "pyhrv_SampleNNISeriesLong_ms.txt"
-POLAR = DATA / "polar_h10_device_rr.csv"
-pytestmark = pytest.mark.skipif(not DATA.exists(), reason="shared data not present")
+NSR_LONG = "rr/pyhrv_SampleNNISeriesLong_ms.txt"
+POLAR = "rr/polar_h10_device_rr.csv"
 
 
 def test_it_runs_every_part_on_an_hour_of_real_beats() -> None:
-    rr = np.loadtxt(NSR_LONG)
+    rr = np.loadtxt(shared_data(NSR_LONG))
     report = analyze_rr(rr)
     assert report.frequency is not None and report.nonlinear is not None and report.breathing is not None
     assert report.notes == ()
@@ -28,7 +26,7 @@ def test_it_runs_every_part_on_an_hour_of_real_beats() -> None:
 
 
 def test_it_reports_raw_and_cleaned_rmssd_for_the_polar_stream() -> None:
-    rr = np.loadtxt(POLAR, delimiter=",", skiprows=1, usecols=2)
+    rr = np.loadtxt(shared_data(POLAR), delimiter=",", skiprows=1, usecols=2)
     report = analyze_rr(rr)
     assert report.raw_time.rmssd_ms > 10 * report.time.rmssd_ms
     assert report.cleaning.counts["ectopic"] > 100
@@ -46,7 +44,7 @@ def test_it_rejects_fewer_than_three_intervals() -> None:
 
 
 def test_a_day_of_beats_is_analysed_in_bounded_memory() -> None:
-    hour = np.loadtxt(NSR_LONG)
+    hour = np.loadtxt(shared_data(NSR_LONG))
     rng = np.random.default_rng(0)
     day = np.concatenate([hour + rng.normal(0, 5, hour.size) for _ in range(24)])
     tracemalloc.start()

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
 from attune.core import clean_rr, time_domain
+from tests.shared_data import shared_data
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "rr"
-POLAR = DATA / "polar_h10_device_rr.csv"
-NSR_SHORT = DATA / "pyhrv_SampleNNISeriesShort_ms.txt"
+POLAR = "rr/polar_h10_device_rr.csv"
+NSR_SHORT = "rr/pyhrv_SampleNNISeriesShort_ms.txt"
 
 
 def sinus(n: int = 300, seed: int = 1) -> np.ndarray:
@@ -71,10 +70,45 @@ def test_it_leaves_clean_sinus_rhythm_alone() -> None:
     assert_allclose(out.nn_ms, rr, rtol=0)
 
 
-@pytest.mark.skipif(not NSR_SHORT.exists(), reason="shared data not present")
 def test_it_flags_almost_nothing_in_a_real_normal_sinus_recording() -> None:
-    out = clean_rr(np.loadtxt(NSR_SHORT))
+    out = clean_rr(np.loadtxt(shared_data(NSR_SHORT)))
     assert out.artifact_percent < 2.0
+
+
+# A steady rise of about 8 ms a beat from the very first interval, then a gentle swing.
+RISING_START = [653, 661, 684, 691, 699, 707, 707, 714, 722, 730, 738, 730, 722, 714, 707, 699, 707, 714, 722, 714]
+
+
+@pytest.mark.parametrize("rr", [RISING_START, RISING_START[::-1]], ids=["rise-at-the-start", "fall-at-the-end"])
+def test_a_steady_trend_at_either_end_is_not_an_artifact(rr: list[int]) -> None:
+    # The 11-beat median ran off the series and lagged the trend, so 653 ms was flagged and then
+    # extrapolated to 631 ms, away from its neighbour (issue 8).
+    out = clean_rr(rr)
+    assert out.flags == (None,) * 20
+    assert out.changed_indices.size == 0
+    assert_allclose(out.nn_ms, rr, rtol=0)
+
+
+def test_a_trend_at_the_start_does_not_hide_a_premature_first_beat() -> None:
+    rr = np.asarray(RISING_START, dtype=np.float64)
+    rr[0], rr[1] = 420.0, 894.0  # a premature beat and its compensatory pause
+    out = clean_rr(rr)
+    assert out.flags[0] is not None and out.flags[1] is not None
+    assert out.flags[2:] == (None,) * 18
+    # Both take the nearest normal interval (684 ms), then keep their 1314 ms between them.
+    assert_allclose(out.nn_ms[:3], [657.0, 657.0, 684.0], rtol=1e-12)
+
+
+@pytest.mark.parametrize(("where", "value"), [(0, 1300.0), (0, 520.0), (-1, 1300.0), (-1, 520.0)])
+def test_a_correction_at_either_end_stays_within_its_neighbours(where: int, value: float) -> None:
+    rr = np.linspace(700.0, 900.0, 60)  # a steady slowing, so that an extrapolation would overshoot
+    rr[where] = value
+    out = clean_rr(rr)
+    assert out.flags[where] is not None
+    assert out.nn_ms.size == rr.size
+    # The nearest normal interval is the bound: 703.4 ms at the start, 896.6 ms at the end.
+    expected = 700.0 + 200.0 / 59 if where == 0 else 900.0 - 200.0 / 59
+    assert_allclose(out.nn_ms[where], expected, rtol=1e-12)
 
 
 def test_the_threshold_rule_flags_beats_far_from_the_local_median() -> None:
@@ -87,9 +121,8 @@ def test_the_threshold_rule_flags_beats_far_from_the_local_median() -> None:
     assert_allclose(out.nn_ms[[50, 120]], 850.0, atol=60.0)
 
 
-@pytest.mark.skipif(not POLAR.exists(), reason="shared data not present")
 def test_it_flags_the_premature_beat_couplets_in_the_polar_h10_stream() -> None:
-    rr = np.loadtxt(POLAR, delimiter=",", skiprows=1, usecols=2)
+    rr = np.loadtxt(shared_data(POLAR), delimiter=",", skiprows=1, usecols=2)
     out = clean_rr(rr)
     # 774 ms, then two premature beats (413, 375 ms) and the compensatory pause (1196 ms).
     assert_allclose(rr[55:59], [774, 413, 375, 1196])

@@ -5,8 +5,6 @@ Run with ``pytest -s`` to see the figures.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
@@ -15,28 +13,21 @@ from scipy import signal as sps
 from attune.core.ecg import BeatMatch, RPeaks, detect_r_peaks, evaluate_beats
 from attune.importers import load_ecg
 from attune.importers.wfdb import read_annotations
+from tests.shared_data import shared_data
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 FS_100 = 360.0
 REQUIRED = 0.998  # issue 3: sensitivity and positive predictivity on record 100
 
 
-def _data(relative: str) -> Path:
-    path = DATA / relative
-    if not path.exists():
-        pytest.fail(f"test data {path} is missing; the shared recordings must sit at {DATA}")
-    return path
-
-
 @pytest.fixture(scope="module")
 def record_100() -> np.ndarray:
-    _data("ecg/mitdb100/100.dat")
-    return load_ecg(DATA / "ecg/mitdb100/100.hea", lead="MLII").signal
+    shared_data("ecg/mitdb100/100.dat")
+    return load_ecg(shared_data("ecg/mitdb100/100.hea"), lead="MLII").signal
 
 
 @pytest.fixture(scope="module")
 def reference_100_s() -> np.ndarray:
-    return read_annotations(_data("ecg/mitdb100/100.atr")).beat_samples / FS_100
+    return read_annotations(shared_data("ecg/mitdb100/100.atr")).beat_samples / FS_100
 
 
 def _report(name: str, m: BeatMatch) -> str:
@@ -76,14 +67,14 @@ def test_it_puts_each_peak_on_the_r_wave_within_a_few_milliseconds(
 
 
 def test_it_copes_with_the_ectopic_beats_and_artefacts_of_record_208() -> None:
-    ecg = np.load(_data("ecg/mitdb208/ecg_208_MLII_5min_360hz.npz"))["ecg"]
+    ecg = np.load(shared_data("ecg/mitdb208/ecg_208_MLII_5min_360hz.npz"))["ecg"]
     peaks = detect_r_peaks(ecg, FS_100)
     _plausible_rate(peaks, "MIT-BIH 208 excerpt")
     assert np.all(np.diff(peaks.indices) >= 0.2 * FS_100)
 
 
 def test_it_finds_the_beats_of_the_bitalino_recording() -> None:
-    record = load_ecg(_data("ecg/pyhrv_bitalino_SampleECG_1000hz.txt"))
+    record = load_ecg(shared_data("ecg/pyhrv_bitalino_SampleECG_1000hz.txt"))
     peaks = detect_r_peaks(record.signal, record.fs_hz)
     _plausible_rate(peaks, "BITalino 1000 Hz")
     assert peaks.indices.size >= 22.0 * 40 / 60  # 22 s at no less than 40 bpm

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
 from attune.core import StreamingMeter, coherence, time_domain
+from tests.shared_data import shared_data
 
-POLAR = Path(__file__).resolve().parents[3] / "shared" / "data" / "rr" / "polar_h10_device_rr.csv"
+POLAR = "rr/polar_h10_device_rr.csv"
 
 
 def modulated_rr(freq_hz: float = 0.1, amp_ms: float = 50.0, duration_s: float = 150.0, seed: int = 0) -> np.ndarray:
@@ -102,9 +102,8 @@ def test_replaying_stored_rr_recreates_the_meter() -> None:
     assert_allclose(b.rmssd_ms, a.rmssd_ms, rtol=1e-9)  # type: ignore[arg-type]
 
 
-@pytest.mark.skipif(not POLAR.exists(), reason="shared data not present")
 def test_it_runs_on_the_real_polar_stream() -> None:
-    rr = np.loadtxt(POLAR, delimiter=",", skiprows=1, usecols=2)
+    rr = np.loadtxt(shared_data(POLAR), delimiter=",", skiprows=1, usecols=2)
     meter = StreamingMeter()
     readings = [meter.update(x) for x in rr]
     assert any(r.artifact for r in readings)

@@ -11,15 +11,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from attune.importers import load_ecg
 from attune.importers.opensignals import parse
-
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-
-
-def _data(relative: str) -> Path:
-    path = DATA / relative
-    if not path.exists():
-        pytest.fail(f"test data {path} is missing; the shared recordings must sit at {DATA}")
-    return path
+from tests.shared_data import shared_data
 
 
 def _file(rows: list[list[int]], *, device: dict[str, object] | None = None) -> str:
@@ -41,7 +33,7 @@ def _rows(seq: list[int]) -> list[list[int]]:
 
 
 def test_it_reads_the_bitalino_sample_file() -> None:
-    record = load_ecg(_data("ecg/pyhrv_bitalino_SampleECG_1000hz.txt"))
+    record = load_ecg(shared_data("ecg/pyhrv_bitalino_SampleECG_1000hz.txt"))
     assert record.fs_hz == 1000.0
     assert record.signal.size == 22_350
     assert (record.label, record.units, record.t_s) == ("A2", "adc", None)

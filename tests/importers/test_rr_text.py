@@ -9,13 +9,11 @@ import pytest
 from numpy.testing import assert_allclose
 
 from attune.importers.rr_text import parse_rr_text, read_rr
+from tests.shared_data import shared_data
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "rr"
 
-
-@pytest.mark.skipif(not DATA.exists(), reason="shared data not present")
 def test_it_reads_the_polar_h10_csv_with_its_header_and_shared_notifications() -> None:
-    rec = read_rr(DATA / "polar_h10_device_rr.csv")
+    rec = read_rr(shared_data("rr/polar_h10_device_rr.csv"))
     assert rec.rr_ms.size == 798
     assert rec.unit == "ms"
     assert_allclose(rec.rr_ms[:4], [421, 379, 1073, 413])
@@ -23,9 +21,8 @@ def test_it_reads_the_polar_h10_csv_with_its_header_and_shared_notifications() -
     assert_allclose(rec.t_s[2:4], [2.673494, 2.681176])
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="shared data not present")
 def test_it_reads_one_integer_ms_per_line() -> None:
-    rec = read_rr(DATA / "pyhrv_SampleNNISeriesShort_ms.txt")
+    rec = read_rr(shared_data("rr/pyhrv_SampleNNISeriesShort_ms.txt"))
     assert rec.rr_ms.size == 337 and rec.unit == "ms" and rec.t_s is None
 
 

@@ -12,15 +12,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from attune.importers import load_ecg
 from attune.importers.wfdb import BEAT_SYMBOLS, read_annotations, read_header, read_record
-
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-
-
-def _data(relative: str) -> Path:
-    path = DATA / relative
-    if not path.exists():
-        pytest.fail(f"test data {path} is missing; the shared recordings must sit at {DATA}")
-    return path
+from tests.shared_data import shared_data
 
 
 def _encode_212(samples: np.ndarray) -> bytes:
@@ -54,7 +46,7 @@ def _write_record(tmp_path: Path, frames: np.ndarray, *, fmt: int = 212, checksu
 
 
 def test_it_reads_both_leads_of_record_100_in_millivolts() -> None:
-    record = read_record(_data("ecg/mitdb100/100.hea"))
+    record = read_record(shared_data("ecg/mitdb100/100.hea"))
     assert record.signals.shape == (650_000, 2)
     assert record.fs_hz == 360.0
     assert record.labels == ("MLII", "V5")
@@ -63,9 +55,9 @@ def test_it_reads_both_leads_of_record_100_in_millivolts() -> None:
 
 
 def test_it_loads_a_chosen_lead_as_an_ecg_record() -> None:
-    mlii = load_ecg(_data("ecg/mitdb100/100.dat"))
-    v5 = load_ecg(_data("ecg/mitdb100/100.hea").with_suffix(""), lead="V5")  # the bare record name
-    by_index = load_ecg(_data("ecg/mitdb100/100.hea"), lead=1)
+    mlii = load_ecg(shared_data("ecg/mitdb100/100.dat"))
+    v5 = load_ecg(shared_data("ecg/mitdb100/100.hea").with_suffix(""), lead="V5")  # the bare record name
+    by_index = load_ecg(shared_data("ecg/mitdb100/100.hea"), lead=1)
     assert (mlii.label, mlii.units, mlii.fs_hz, mlii.t_s) == ("MLII", "mV", 360.0, None)
     assert v5.label == "V5"
     assert_array_equal(v5.signal, by_index.signal)
@@ -73,12 +65,12 @@ def test_it_loads_a_chosen_lead_as_an_ecg_record() -> None:
 
 
 def test_it_reads_the_100_atr_labels() -> None:
-    ann = read_annotations(_data("ecg/mitdb100/100.atr"))
+    ann = read_annotations(shared_data("ecg/mitdb100/100.atr"))
     counts = Counter(ann.symbols)
     assert counts == Counter({"N": 2239, "A": 33, "V": 1, "+": 1})
     assert ann.beat_samples.size == 2273
     assert ann.aux[0] == "(N"  # the opening rhythm mark carries its rhythm name
-    with _data("ecg/mitdb100/100_atr_beats.csv").open() as fh:
+    with shared_data("ecg/mitdb100/100_atr_beats.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     assert_array_equal(ann.samples, [int(r["sample"]) for r in rows])
     assert list(ann.symbols) == [r["symbol"] for r in rows]
@@ -158,9 +150,9 @@ def test_it_reports_missing_files(tmp_path: Path) -> None:
 
 def test_it_rejects_an_unknown_lead() -> None:
     with pytest.raises(ValueError, match=r"lead 'V1' is not in the record; it has 'MLII', 'V5'"):
-        load_ecg(_data("ecg/mitdb100/100.hea"), lead="V1")
+        load_ecg(shared_data("ecg/mitdb100/100.hea"), lead="V1")
     with pytest.raises(ValueError, match="out of range"):
-        load_ecg(_data("ecg/mitdb100/100.hea"), lead=2)
+        load_ecg(shared_data("ecg/mitdb100/100.hea"), lead=2)
 
 
 def _word(code: int, value: int) -> bytes:

@@ -1,15 +1,108 @@
-"""The suggestion rule, as a pure function over the real built-in library."""
+"""The suggestion rule, as a pure function: on a small library made here, then on the built-in one."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from attune.content.practices import Library, load_library
-from attune.web.today.suggestion import WHY, suggest
+from attune.content.practices import Library, Practice, load_library
+from attune.web.today.suggestion import suggest
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def _practice(slug: str, condition: str, with_whom: tuple[str, ...], suits: tuple[str, ...]) -> Practice:
+    return Practice(
+        slug=slug,
+        title=slug.replace("-", " ").capitalize(),
+        condition=condition,
+        why="",
+        duration_min=5,
+        with_whom=with_whom,
+        suits=suits,
+        safety=(),
+        steps=(),
+        body="",
+    )
+
+
+# In library order (condition, then duration), as the rule receives it.
+SMALL = (
+    _practice("hand-on-heart", "gentle-touch", ("solo",), ("shut_down",)),
+    _practice("hug", "gentle-touch", ("partner",), ("shut_down", "settled")),
+    _practice("mirror-gaze", "soft-gaze", ("solo",), ("settled",)),
+    _practice("partner-gaze", "soft-gaze", ("partner",), ("settled",)),
+    _practice("slow-walk", "slowing-down", ("partner",), ("activated",)),
+    _practice("long-exhale", "slowing-down", ("solo",), ("activated",)),
+    _practice("box-breath", "slowing-down", ("solo",), ()),
+    _practice("listening-pairs", "honest-conversation", ("partner", "group"), ("settled",)),
+    _practice("tree-sit", "beyond-people", ("solo",), ("shut_down", "activated")),
+)
+
+
+def _slugs(
+    state: str, practices: tuple[Practice, ...] = SMALL, *, alone: bool = False, recent: Sequence[str] = ()
+) -> tuple[str, str, str]:
+    s = suggest(state, practices, alone=alone, recent=recent)
+    assert s is not None and len(s.alternatives) == 2
+    return (s.practice.slug, s.alternatives[0].slug, s.alternatives[1].slug)
+
+
+@pytest.mark.parametrize(
+    ("state", "alone", "expected"),
+    [
+        # Slowing down first, one that suits the state before one that does not.
+        ("activated", False, ("slow-walk", "long-exhale", "box-breath")),
+        # Alone: the solo practice moves ahead of the one done with a partner.
+        ("activated", True, ("long-exhale", "slow-walk", "box-breath")),
+        # Gentle touch or beyond people; the first alternative is from another condition.
+        ("shut_down", False, ("hand-on-heart", "tree-sit", "hug")),
+        ("shut_down", True, ("hand-on-heart", "tree-sit", "hug")),
+        # With someone first, even when alone; one alternative is solo.
+        ("settled", False, ("hug", "partner-gaze", "mirror-gaze")),
+        ("settled", True, ("hug", "partner-gaze", "mirror-gaze")),
+    ],
+)
+def test_it_picks_a_practice_and_two_alternatives_for_each_state(
+    state: str, alone: bool, expected: tuple[str, str, str]
+) -> None:
+    assert _slugs(state, alone=alone) == expected
+
+
+def test_a_recently_done_practice_moves_to_the_back_of_its_group() -> None:
+    assert _slugs("activated", recent=["slow-walk"]) == ("long-exhale", "slow-walk", "box-breath")
+
+
+def test_of_two_recent_practices_the_one_done_longer_ago_comes_first() -> None:
+    assert _slugs("activated", recent=["long-exhale", "slow-walk"])[0] == "slow-walk"
+    assert _slugs("activated", recent=["slow-walk", "long-exhale"])[0] == "long-exhale"
+
+
+def test_a_library_without_the_preferred_condition_offers_what_suits_the_state() -> None:
+    no_slowing = tuple(p for p in SMALL if p.condition != "slowing-down")
+    assert _slugs("activated", no_slowing) == ("tree-sit", "hand-on-heart", "hug")
+
+
+def test_the_reason_names_the_state_and_what_helps() -> None:
+    for state, words in [
+        ("activated", ("You said you feel activated.", "slowing down")),
+        ("shut_down", ("You said you feel shut down.", "your own hand")),
+        ("settled", ("You said you feel settled.", "practise with someone")),
+    ]:
+        s = suggest(state, SMALL)
+        assert s is not None
+        assert all(w in s.why for w in words), s.why
+
+
+def test_an_empty_library_gives_no_suggestion() -> None:
+    assert suggest("settled", ()) is None
+
+
+def test_an_unknown_state_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unknown state 'happy'"):
+        suggest("happy", SMALL)
 
 
 @pytest.fixture(scope="module")
@@ -17,65 +110,26 @@ def library() -> Library:
     return load_library(REPO / "content" / "practices")
 
 
-def test_activated_leads_to_slowing_down(library: Library) -> None:
-    s = suggest("activated", library.practices)
-    assert s is not None and s.practice.condition == "slowing-down"
-    assert s.why == WHY["activated"] and "slowing down" in s.why
+@pytest.mark.parametrize(
+    ("state", "alone", "conditions"),
+    [
+        ("activated", False, {"slowing-down"}),
+        ("activated", True, {"slowing-down"}),
+        ("shut_down", False, {"gentle-touch", "beyond-people"}),
+        ("shut_down", True, {"gentle-touch", "beyond-people"}),
+    ],
+)
+def test_the_built_in_library_has_a_fitting_practice_for_each_state(
+    library: Library, state: str, alone: bool, conditions: set[str]
+) -> None:
+    s = suggest(state, library.practices, alone=alone)
+    assert s is not None and s.practice.condition in conditions
+    assert not alone or "solo" in s.practice.with_whom
 
 
-def test_shut_down_leads_to_gentle_touch_or_beyond_people(library: Library) -> None:
-    s = suggest("shut_down", library.practices)
-    assert s is not None and s.practice.condition in {"gentle-touch", "beyond-people"}
-
-
-def test_settled_leads_to_a_practice_with_someone(library: Library) -> None:
-    s = suggest("settled", library.practices)
+@pytest.mark.parametrize("alone", [False, True])
+def test_the_built_in_library_offers_a_settled_member_someone_and_a_solo_choice(library: Library, alone: bool) -> None:
+    s = suggest("settled", library.practices, alone=alone)
     assert s is not None and {"partner", "group"} & set(s.practice.with_whom)
-
-
-def test_settled_and_alone_still_offers_a_solo_alternative(library: Library) -> None:
-    s = suggest("settled", library.practices, alone=True)
-    assert s is not None and any("solo" in p.with_whom for p in s.alternatives)
-
-
-@pytest.mark.parametrize("state", ["activated", "shut_down"])
-def test_alone_prefers_practices_that_can_be_done_solo(library: Library, state: str) -> None:
-    s = suggest(state, library.practices, alone=True)
-    assert s is not None and "solo" in s.practice.with_whom
-
-
-@pytest.mark.parametrize("state", ["settled", "activated", "shut_down"])
-def test_there_are_always_two_distinct_alternatives(library: Library, state: str) -> None:
-    s = suggest(state, library.practices)
-    assert s is not None and len(s.alternatives) == 2
-    slugs = [s.practice.slug, *(p.slug for p in s.alternatives)]
-    assert len(set(slugs)) == 3
-
-
-def test_a_recently_done_practice_moves_back_in_the_queue(library: Library) -> None:
-    first = suggest("activated", library.practices)
-    assert first is not None
-    again = suggest("activated", library.practices, recent=[first.practice.slug])
-    assert again is not None and again.practice.slug != first.practice.slug
-    assert again.practice.condition == "slowing-down"
-
-
-def test_a_library_without_the_preferred_condition_still_suggests_something(library: Library) -> None:
-    no_slowing = [p for p in library.practices if p.condition != "slowing-down"]
-    s = suggest("activated", no_slowing)
-    assert s is not None and s.practice.condition != "slowing-down"
-
-
-def test_an_empty_library_gives_no_suggestion() -> None:
-    assert suggest("settled", ()) is None
-
-
-def test_an_unknown_state_is_an_error(library: Library) -> None:
-    with pytest.raises(ValueError, match="unknown state 'happy'"):
-        suggest("happy", library.practices)
-
-
-def test_the_rule_is_deterministic(library: Library) -> None:
-    a = suggest("shut_down", library.practices, recent=["hand-on-heart"])
-    b = suggest("shut_down", library.practices, recent=["hand-on-heart"])
-    assert a == b
+    assert any("solo" in p.with_whom for p in s.alternatives)
+    assert len({s.practice.slug, *(p.slug for p in s.alternatives)}) == 3

@@ -31,10 +31,14 @@ class SafetyChange:
 def safety_change(slug: str, title: str, n: int, total: float, total_sq: float) -> SafetyChange:
     """Summarise ``n`` changes from their sum and sum of squares.
 
+    The standard error treats the ``n`` changes as independent. That holds for one member's
+    sessions of one practice; over several people, pass one value per person (each person's mean
+    change), or people who practise often make the ± too small.
+
     Parameters
     ----------
     n
-        Number of sessions with both readings.
+        Number of sessions with both readings (or of people, one value each).
     total, total_sq
         Sum of the changes and sum of their squares.
     """

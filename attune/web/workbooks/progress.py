@@ -8,8 +8,8 @@ before, and any earlier day stays open for good: catching up never locks anyone 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from attune.web.common.stats import SafetyChange, safety_change
 from attune.web.workbooks.models import DayProgress, Enrolment
@@ -105,10 +105,24 @@ def participant(enrolment: Enrolment, progress: Iterable[DayProgress], today: dt
     )
 
 
-def cohort_shift(changes: Iterable[tuple[int, int]]) -> SafetyChange:
-    """Before-to-after felt safety over a cohort's practice sessions: n, mean change, standard error.
+def cohort_shift(changes: Iterable[tuple[int, int] | tuple[int, int, Hashable]]) -> SafetyChange:
+    """Before-to-after felt safety over a cohort's practice sessions, one value per person.
 
-    ``changes`` are ``(before, after)`` pairs from sessions with both readings.
+    ``changes`` are ``(before, after, person)`` from sessions with both readings; ``person`` is
+    anything that tells people apart, such as a user id. Each person's changes (after - before)
+    are averaged into one value; the shift is the mean of those values and its standard error is
+    their sample standard deviation over the square root of the number of people. Several sessions
+    of one person are not independent observations: counting each session once would let someone
+    who practises often outweigh the others and make the ± too small.
+
+    The result's ``n`` counts sessions (below :data:`~attune.web.today.stats.MIN_SESSIONS` it reads
+    "calibrating"); its mean and standard error are across people, the standard error None with
+    fewer than two. A ``(before, after)`` pair without a person counts as a person of its own.
     """
-    deltas = [after - before for before, after in changes]
-    return safety_change("cohort", "All practices", len(deltas), float(sum(deltas)), float(sum(d * d for d in deltas)))
+    per_person: dict[Hashable, list[int]] = {}
+    for k, change in enumerate(changes):
+        person = change[2] if len(change) == 3 else ("unnamed", k)
+        per_person.setdefault(person, []).append(change[1] - change[0])
+    means = [sum(deltas) / len(deltas) for deltas in per_person.values()]
+    across_people = safety_change("cohort", "All practices", len(means), sum(means), sum(m * m for m in means))
+    return replace(across_people, n=sum(len(deltas) for deltas in per_person.values()))
