@@ -26,6 +26,7 @@ from attune.content.workbooks import (
     load_workbook,
     load_workbook_zip,
     serialize_workbook,
+    unzip_workbook,
     workbook_digest,
     workbook_from_dict,
 )
@@ -420,6 +421,31 @@ def test_it_refuses_bytes_that_are_not_a_zip(data: bytes) -> None:
 def test_it_refuses_a_zip_without_a_workbook_file() -> None:
     data = zipped({"a/workbook.md": WORKBOOK_MD, "b/workbook.md": WORKBOOK_MD})
     assert "must hold 'workbook.md' at its top level or inside a single folder" in zip_refusal(data)
+
+
+def test_unzip_gives_only_the_files_the_workbook_is_built_from_workbook_md_first(tmp_path: Path) -> None:
+    ignored: dict[str, str | bytes] = {
+        "days/old/day-09.md": b"\xff not even UTF-8",
+        "days/readme.txt": "notes",
+        "notes.md": "notes",
+        "__MACOSX/._workbook.md": b"\xff\xfe",
+    }
+    data = zipped({**dict(reversed(tiny().items())), **ignored}, folder="tiny/")
+    sources = unzip_workbook(data, max_unpacked_bytes=LIMIT, max_files=50)
+    assert list(sources.items()) == [("workbook.md", WORKBOOK_MD), ("days/day-01.md", DAY_1), ("days/day-02.md", DAY_2)]
+    assert load_zip(data) == load(tmp_path, tiny())
+
+
+def test_unzip_keeps_every_limit_of_the_loader() -> None:
+    bomb = zipped({**tiny(), "days/day-03.md": b"\n" * 5_000_000})
+    with pytest.raises(ContentInvalid, match=f"would unpack to 5,00.* bytes, more than the limit of {LIMIT:,}"):
+        unzip_workbook(bomb, max_unpacked_bytes=LIMIT, max_files=50)
+    with pytest.raises(ContentInvalid, match="nothing was published"):
+        unzip_workbook(_patch_sizes(bomb, b"days/day-03.md", 100), max_unpacked_bytes=LIMIT, max_files=50)
+    with pytest.raises(ContentInvalid, match="the zip holds 4 entries; the limit is 3"):
+        unzip_workbook(bomb, max_unpacked_bytes=LIMIT, max_files=3)
+    with pytest.raises(ContentInvalid, match="climbs out of the zip"):
+        unzip_workbook(zipped({**tiny(), "../x.md": "x"}), max_unpacked_bytes=LIMIT, max_files=50)
 
 
 # --------------------------------------------------------------------------- snapshots

@@ -28,7 +28,12 @@ public is importable from here.
 
 from __future__ import annotations
 
-from attune.content.workbooks.archive import DEFAULT_MAX_FILES, DEFAULT_MAX_UNPACKED_BYTES, load_workbook_zip
+from attune.content.workbooks.archive import (
+    DEFAULT_MAX_FILES,
+    DEFAULT_MAX_UNPACKED_BYTES,
+    load_workbook_zip,
+    unzip_workbook,
+)
 from attune.content.workbooks.loading import (
     DAYS_DIR,
     MAX_MINUTES,
@@ -73,6 +78,7 @@ __all__ = [
     "load_workbook_zip",
     "load_workbooks",
     "serialize_workbook",
+    "unzip_workbook",
     "workbook_digest",
     "workbook_from_dict",
 ]
