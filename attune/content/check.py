@@ -2,7 +2,7 @@
 
 A PATH may be
 - a content folder (one holding ``practices/`` and perhaps ``workbooks/``): everything in it is
-  checked, workbooks too when :mod:`attune.content.workbooks` is installed;
+  checked, workbooks too;
 - a practices folder: every practice in it, including cross-references between them;
 - a single file: checked together with the folder it belongs to, reporting only its own errors.
 
@@ -13,20 +13,15 @@ With no PATH, the configured content folder is checked (``$ATTUNE_CONTENT_DIR``,
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-from collections.abc import Callable, Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO, cast
+from typing import TextIO
 
 from attune.content import default_content_dir
 from attune.content.errors import ContentError, ContentInvalid
 from attune.content.practices import Library, collect_library, load_practice, practice_files
-
-# attune.content.workbooks.check_workbooks(content_dir, practice_slugs): the slugs let it check the
-# practices that workbook days refer to.
-WorkbookChecker = Callable[[Path, AbstractSet[str]], list[ContentError]]
+from attune.content.workbooks import check_workbooks
 
 PRACTICES_DIR = "practices"
 WORKBOOKS_DIR = "workbooks"
@@ -104,10 +99,7 @@ def _check_dir(directory: Path) -> tuple[list[ContentError], Library]:
 
 def _check_content_dir(content_dir: Path) -> tuple[list[ContentError], Library]:
     library, errors = collect_library(content_dir / PRACTICES_DIR)
-    check_workbooks = _workbook_checker()
-    if check_workbooks is not None:
-        errors = errors + list(check_workbooks(content_dir, frozenset(p.slug for p in library)))
-    return errors, library
+    return errors + check_workbooks(content_dir, frozenset(p.slug for p in library)), library
 
 
 def _check_file(path: Path) -> list[ContentError]:
@@ -134,17 +126,6 @@ def _check_file(path: Path) -> list[ContentError]:
 
 def _in_workbooks(path: Path) -> bool:
     return WORKBOOKS_DIR in path.resolve().parts
-
-
-def _workbook_checker() -> WorkbookChecker | None:
-    """``attune.content.workbooks.check_workbooks`` if that module exists, else None."""
-    try:
-        module = importlib.import_module("attune.content.workbooks")
-    except ModuleNotFoundError as exc:
-        if exc.name == "attune.content.workbooks":
-            return None
-        raise  # the module exists but something it imports is missing: that is a real error
-    return cast(WorkbookChecker, module.check_workbooks)
 
 
 def _display(path: Path) -> str:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import io
-import sys
-import types
 from collections.abc import Callable
-from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import pytest
@@ -93,30 +90,20 @@ def test_a_content_folder_without_practices_is_a_problem(tmp_path: Path) -> None
     assert [e.message for e in check([tmp_path])][:1] == ["the practices folder does not exist"]
 
 
-def test_it_runs_the_workbook_checks_when_that_module_is_installed(
-    monkeypatch: pytest.MonkeyPatch, write_practice: WritePractice, tmp_path: Path
+def test_it_checks_the_workbooks_of_a_content_folder_against_its_practices(
+    write_practice: WritePractice, tmp_path: Path
 ) -> None:
     write_practice()
-    seen: list[tuple[Path, AbstractSet[str]]] = []
-    problem = ContentError(tmp_path / "workbooks" / "w" / "workbook.md", 3, "a workbook problem")
-
-    def check_workbooks(content_dir: Path, practice_slugs: AbstractSet[str]) -> list[ContentError]:
-        seen.append((content_dir, practice_slugs))
-        return [problem]
-
-    fake = types.ModuleType("attune.content.workbooks")
-    fake.check_workbooks = check_workbooks  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "attune.content.workbooks", fake)
-    assert check([tmp_path]) == [problem]
-    assert seen == [(tmp_path, frozenset({"sample"}))]
-
-
-def test_it_still_checks_practices_when_the_workbook_module_is_absent(
-    monkeypatch: pytest.MonkeyPatch, write_practice: WritePractice, tmp_path: Path
-) -> None:
-    write_practice(replace={"with: [solo]": "with: [crowd]"})
-    monkeypatch.setitem(sys.modules, "attune.content.workbooks", None)
-    assert [(e.path.name, e.line) for e in check([tmp_path])] == [("sample.md", 7)]
+    day = tmp_path / "workbooks" / "w" / "days" / "day-01.md"
+    day.parent.mkdir(parents=True)
+    day.write_text("---\nday: 1\nitems:\n  - practice: sample\n  - practice: nowhere\n---\n", encoding="utf-8")
+    assert [(e.path.name, e.line, e.message.split(";")[0]) for e in check([tmp_path])] == [
+        ("day-01.md", 1, "the front matter is missing 'chapter'"),
+        ("day-01.md", 1, "the front matter is missing 'minutes'"),
+        ("day-01.md", 1, "the front matter is missing 'title'"),
+        ("day-01.md", 5, "unknown practice 'nowhere'"),
+        ("workbook.md", 1, "a workbook needs a 'workbook.md' file at its top level"),
+    ]
 
 
 def test_a_clean_folder_exits_zero(write_practice: WritePractice, tmp_path: Path) -> None:

@@ -39,9 +39,12 @@ from attune.content.workbooks.loading import (
     MAX_MINUTES,
     MIN_MINUTES,
     WORKBOOK_FILE,
+    WORKBOOKS_DIR,
+    check_workbook,
     check_workbooks,
     load_workbook,
     load_workbooks,
+    workbook_folders,
 )
 from attune.content.workbooks.model import (
     DEFAULT_CHECKIN_TEXT,
@@ -64,6 +67,7 @@ __all__ = [
     "FORMAT_VERSION",
     "MAX_MINUTES",
     "MIN_MINUTES",
+    "WORKBOOKS_DIR",
     "WORKBOOK_FILE",
     "Chapter",
     "CheckinStep",
@@ -73,6 +77,7 @@ __all__ = [
     "Prompt",
     "Reading",
     "Workbook",
+    "check_workbook",
     "check_workbooks",
     "load_workbook",
     "load_workbook_zip",
@@ -80,5 +85,6 @@ __all__ = [
     "serialize_workbook",
     "unzip_workbook",
     "workbook_digest",
+    "workbook_folders",
     "workbook_from_dict",
 ]

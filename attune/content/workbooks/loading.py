@@ -24,6 +24,8 @@ from attune.content.workbooks.model import Chapter, CheckinStep, Day, Item, Prac
 MIN_MINUTES = 1
 MAX_MINUTES = 60
 
+#: A content folder keeps its workbooks here, one folder each; a workbook folder holds these.
+WORKBOOKS_DIR = "workbooks"
 WORKBOOK_FILE = "workbook.md"
 DAYS_DIR = "days"
 
@@ -538,24 +540,43 @@ def check_workbooks(content_dir: Path, practice_slugs: Set[str]) -> list[Content
     return _load_all(Path(content_dir), practice_slugs)[1]
 
 
-def _load_all(content_dir: Path, practice_slugs: Set[str]) -> tuple[tuple[Workbook, ...], list[ContentError]]:
-    base = content_dir / "workbooks"
+def check_workbook(folder: Path, practice_slugs: Set[str], *, match_folder_name: bool = False) -> list[ContentError]:
+    """Every problem in the workbook in ``folder`` (empty when all is well).
+
+    With ``match_folder_name``, its ``slug`` must also be the folder's name, as it must for the
+    folders of a content folder's ``workbooks/``.
+    """
+    try:
+        _load_folder(Path(folder), practice_slugs, match_folder_name=match_folder_name)
+    except ContentInvalid as exc:
+        return list(exc.errors)
+    return []
+
+
+def workbook_folders(base: Path) -> list[Path]:
+    """The workbook folders in ``base`` (a ``workbooks/`` folder) by name, without drafts (``_name``) or hidden ones."""
     if not base.is_dir():
-        return (), []
+        return []
+    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def _load_folder(folder: Path, practice_slugs: Set[str], *, match_folder_name: bool) -> Workbook:
+    workbook = load_workbook(folder, practice_slugs)
+    if match_folder_name and workbook.slug != folder.name:
+        path = folder / WORKBOOK_FILE
+        line = parse(path.read_text(encoding="utf-8-sig"), path).line_of("slug")
+        raise ContentInvalid(
+            [ContentError(path, line, f"the slug '{workbook.slug}' must match the folder name '{folder.name}'")]
+        )
+    return workbook
+
+
+def _load_all(content_dir: Path, practice_slugs: Set[str]) -> tuple[tuple[Workbook, ...], list[ContentError]]:
     workbooks: list[Workbook] = []
     errors: list[ContentError] = []
-    for folder in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+    for folder in workbook_folders(content_dir / WORKBOOKS_DIR):
         try:
-            workbook = load_workbook(folder, practice_slugs)
+            workbooks.append(_load_folder(folder, practice_slugs, match_folder_name=True))
         except ContentInvalid as exc:
             errors.extend(exc.errors)
-            continue
-        if workbook.slug != folder.name:
-            path = folder / WORKBOOK_FILE
-            line = parse(path.read_text(encoding="utf-8-sig"), path).line_of("slug")
-            errors.append(
-                ContentError(path, line, f"the slug '{workbook.slug}' must match the folder name '{folder.name}'")
-            )
-            continue
-        workbooks.append(workbook)
     return tuple(workbooks), errors
