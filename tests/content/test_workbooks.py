@@ -298,6 +298,13 @@ def test_it_refuses_a_file_that_is_not_utf8_at_the_line_of_the_bad_byte(tmp_path
     ]
 
 
+def test_it_refuses_a_nul_character_at_its_line_in_a_folder_and_in_a_zip(tmp_path: Path) -> None:
+    files = tiny(days__day_01=DAY_1.replace("for the first day", "for the\x00 first day"))
+    expected = "days/day-01.md:13: the file holds a NUL character, which cannot be stored; remove it and try again"
+    assert refusal(tmp_path, files) == [expected]
+    assert zip_refusal(zipped(dict(files))) == expected
+
+
 def test_check_workbooks_wants_the_slug_to_match_the_folder(tmp_path: Path) -> None:
     write(tmp_path / "workbooks" / "not-tiny", tiny())
     assert [str(e) for e in check_workbooks(tmp_path, PRACTICES)] == [

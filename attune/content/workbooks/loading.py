@@ -473,12 +473,22 @@ def assemble(
 
 
 def decode(path: Path, data: bytes, errors: Errors) -> str | None:
+    """The text of a workbook file, or None with the error added: not UTF-8, or holding a NUL.
+
+    A published workbook keeps its files' text in the database, and PostgreSQL text cannot hold NUL.
+    """
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         errors.add(path, line, "the file is not UTF-8 text; save it as UTF-8 and try again")
         return None
+    nul = text.find("\x00")
+    if nul != -1:
+        line = text.count("\n", 0, nul) + 1
+        errors.add(path, line, "the file holds a NUL character, which cannot be stored; remove it and try again")
+        return None
+    return text
 
 
 def load_workbook(folder: Path, practice_slugs: Set[str]) -> Workbook:
