@@ -133,3 +133,10 @@ def test_it_refuses_a_nul_character_which_no_database_text_can_hold(guide_client
     text = _refused(guide_client, make_zip(files))
     assert "days/day-02.md:" in text and "NUL character" in text
 
+
+def test_it_refuses_yaml_aliases_before_expanding_them(guide_client: Client) -> None:
+    laughs = "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]\n" for i in range(1, 8))
+    files: dict[str, str | bytes] = {**sources()}
+    files["workbook.md"] = str(files["workbook.md"]).replace("---\n", "---\nl0: &l0 lol\n" + laughs, 1)
+    text = _refused(guide_client, make_zip(files))
+    assert "workbook.md:2:" in text and "anchors and aliases are not allowed" in text
