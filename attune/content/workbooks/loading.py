@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -178,14 +178,10 @@ def _load_chapters(doc: Document, node: yaml.MappingNode | None, errors: Errors)
 
 @dataclass(frozen=True)
 class _Head:
-    slug: str
-    title: str
-    summary: str
-    guide: str
-    version: int
-    chapters: tuple[Chapter, ...]
+    """workbook.md loaded: the workbook still without its days, and where its chapters stand."""
+
+    workbook: Workbook
     chapter_lines: dict[str, int]
-    introduction: str
     doc: Document
 
 
@@ -211,17 +207,17 @@ def _load_head(path: Path, text: str, errors: Errors) -> _Head | None:
     if len(errors.items) > before:
         return None
     lines = _element_lines(_child(node, "chapters"), len(chapters), doc.line_of("chapters"))
-    return _Head(
+    workbook = Workbook(
         slug=str(slug),
         title=title,
         summary=summary,
         guide=guide,
         version=int(version),
         chapters=chapters,
-        chapter_lines={c.slug: line for c, line in zip(chapters, lines, strict=True)},
+        days=(),
         introduction=doc.body.strip(),
-        doc=doc,
     )
+    return _Head(workbook, {c.slug: line for c, line in zip(chapters, lines, strict=True)}, doc)
 
 
 def _load_item(raw: object, doc: Document, line: int, practice_slugs: Set[str], errors: Errors) -> Item | None:
@@ -429,7 +425,7 @@ def assemble(
             )
         expected = df.day.number + 1
 
-    position = {c.slug: i for i, c in enumerate(head.chapters)}
+    position = {c.slug: i for i, c in enumerate(head.workbook.chapters)}
     previous: _DayFile | None = None
     for df in ordered:
         if previous is not None and position[df.day.chapter] < position[previous.day.chapter]:
@@ -441,7 +437,7 @@ def assemble(
             )
         previous = df
     used = {df.day.chapter for df in day_files}
-    for chapter in head.chapters:
+    for chapter in head.workbook.chapters:
         if chapter.slug not in used:
             errors.add(head.doc.path, head.chapter_lines[chapter.slug], f"chapter '{chapter.slug}' has no days")
 
@@ -460,16 +456,7 @@ def assemble(
 
     if errors:
         return None
-    return Workbook(
-        slug=head.slug,
-        title=head.title,
-        summary=head.summary,
-        guide=head.guide,
-        version=head.version,
-        chapters=head.chapters,
-        days=tuple(df.day for df in ordered),
-        introduction=head.introduction,
-    )
+    return replace(head.workbook, days=tuple(df.day for df in ordered))
 
 
 def decode(path: Path, data: bytes, errors: Errors) -> str | None:
