@@ -2,9 +2,13 @@
 
 A PATH may be
 - a content folder (one holding ``practices/`` and perhaps ``workbooks/``): everything in it is
-  checked, workbooks too when :mod:`attune.content.workbooks` is installed;
+  checked, workbooks too;
+- a workbook folder (one holding ``workbook.md``), checked against the practices of the content
+  folder it lies in, or of the configured content folder when it lies in none;
+- a ``workbooks/`` folder: every workbook in it, the same way;
 - a practices folder: every practice in it, including cross-references between them;
-- a single file: checked together with the folder it belongs to, reporting only its own errors.
+- a single file: checked together with the practices folder or the workbook it belongs to,
+  reporting only its own errors.
 
 With no PATH, the configured content folder is checked (``$ATTUNE_CONTENT_DIR``, else the built-in
 ``content/``). The exit status is 0 when everything is clean and 1 when anything is wrong.
@@ -13,28 +17,30 @@ With no PATH, the configured content folder is checked (``$ATTUNE_CONTENT_DIR``,
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-from collections.abc import Callable, Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO, cast
+from typing import TextIO
 
 from attune.content import default_content_dir
 from attune.content.errors import ContentError, ContentInvalid
-from attune.content.practices import Library, collect_library, load_practice, practice_files
-
-# attune.content.workbooks.check_workbooks(content_dir, practice_slugs): the slugs let it check the
-# practices that workbook days refer to.
-WorkbookChecker = Callable[[Path, AbstractSet[str]], list[ContentError]]
+from attune.content.practices import collect_library, load_practice, practice_files
+from attune.content.workbooks import (
+    DAYS_DIR,
+    WORKBOOK_FILE,
+    WORKBOOKS_DIR,
+    check_workbook,
+    check_workbooks,
+    workbook_folders,
+)
 
 PRACTICES_DIR = "practices"
-WORKBOOKS_DIR = "workbooks"
 
 
 def check(paths: Sequence[Path]) -> list[ContentError]:
     """Every problem in the content at ``paths``, sorted by file and line, without duplicates."""
-    return _check(paths)[0]
+    return _check(paths).errors
 
 
 def main(argv: list[str] | None = None, *, out: TextIO | None = None) -> int:
@@ -48,15 +54,16 @@ def main(argv: list[str] | None = None, *, out: TextIO | None = None) -> int:
         nargs="*",
         type=Path,
         metavar="PATH",
-        help="a content folder, a practices folder or single files (default: the configured content folder)",
+        help="a content, practices, workbooks or workbook folder, or files (default: the configured content folder)",
     )
     args = parser.parse_args(argv)
     stream = out if out is not None else sys.stdout
     paths: list[Path] = args.paths or [default_content_dir()]
-    errors, practices = _check(paths)
+    total = _check(paths)
+    errors = total.errors
     for error in errors:
         print(f"{_display(error.path)}:{error.line}: {error.message}", file=stream)
-    checked = f"{practices} practice{'s' if practices != 1 else ''} checked"
+    checked = _summary(total)
     if errors:
         files = len({e.path for e in errors})
         print(
@@ -69,82 +76,111 @@ def main(argv: list[str] | None = None, *, out: TextIO | None = None) -> int:
     return 0
 
 
-def _check(paths: Sequence[Path]) -> tuple[list[ContentError], int]:
-    errors: list[ContentError] = []
-    practices = 0
-    for path in paths:
-        if not path.exists():
-            errors.append(ContentError(path, 1, "no such file or folder"))
-        elif path.is_dir():
-            found, _ = _check_dir(path)
-            errors.extend(found)
-            practices += _count_practices(path)
-        else:
-            errors.extend(_check_file(path))
-            practices += path.suffix == ".md" and not _in_workbooks(path)
-    unique = sorted(set(errors), key=lambda e: (str(e.path), e.line, e.message))
-    return unique, practices
+@dataclass(frozen=True)
+class _Checked:
+    """What checking one path found, and how many practices and workbooks it covered."""
+
+    errors: list[ContentError]
+    practices: int = 0
+    workbooks: int = 0
+
+
+def _check(paths: Sequence[Path]) -> _Checked:
+    """Everything found at ``paths``: errors sorted by file and line, without duplicates, and the counts."""
+    results = [_check_path(path) for path in paths]
+    errors = {error for result in results for error in result.errors}
+    unique = sorted(errors, key=lambda e: (str(e.path), e.line, e.message))
+    return _Checked(unique, sum(r.practices for r in results), sum(r.workbooks for r in results))
+
+
+def _check_path(path: Path) -> _Checked:
+    if not path.exists():
+        return _Checked([ContentError(path, 1, "no such file or folder")])
+    if not path.is_dir():
+        return _check_file(path)
+    if _is_content_dir(path):
+        return _check_content_dir(path)
+    if (path / WORKBOOK_FILE).is_file():
+        return _check_workbook_folder(path)
+    if _is_workbooks_dir(path):
+        slugs = _practice_slugs_for(path)
+        folders = workbook_folders(path)
+        found = [e for folder in folders for e in check_workbook(folder, slugs, match_folder_name=True)]
+        return _Checked(found, workbooks=len(folders))
+    _, errors = collect_library(path)
+    return _Checked(errors, practices=len(practice_files(path)))
 
 
 def _is_content_dir(path: Path) -> bool:
     return (path / PRACTICES_DIR).is_dir() or (path / WORKBOOKS_DIR).is_dir()
 
 
-def _count_practices(directory: Path) -> int:
-    folder = directory / PRACTICES_DIR if _is_content_dir(directory) else directory
-    return len(practice_files(folder)) if folder.is_dir() else 0
+def _is_workbooks_dir(path: Path) -> bool:
+    """A content folder's ``workbooks/``, or any folder whose sub-folders are workbooks."""
+    return path.name == WORKBOOKS_DIR or any((folder / WORKBOOK_FILE).is_file() for folder in workbook_folders(path))
 
 
-def _check_dir(directory: Path) -> tuple[list[ContentError], Library]:
-    if _is_content_dir(directory):
-        return _check_content_dir(directory)
-    library, errors = collect_library(directory)
-    return errors, library
+def _check_content_dir(content_dir: Path) -> _Checked:
+    practices = content_dir / PRACTICES_DIR
+    library, errors = collect_library(practices)
+    found = errors + check_workbooks(content_dir, frozenset(p.slug for p in library))
+    count = len(practice_files(practices)) if practices.is_dir() else 0
+    return _Checked(found, practices=count, workbooks=len(workbook_folders(content_dir / WORKBOOKS_DIR)))
 
 
-def _check_content_dir(content_dir: Path) -> tuple[list[ContentError], Library]:
-    library, errors = collect_library(content_dir / PRACTICES_DIR)
-    check_workbooks = _workbook_checker()
-    if check_workbooks is not None:
-        errors = errors + list(check_workbooks(content_dir, frozenset(p.slug for p in library)))
-    return errors, library
+def _check_workbook_folder(folder: Path) -> _Checked:
+    """One workbook; its slug must match the folder's name where the site would load it by that name."""
+    loaded_by_name = folder.resolve().parent.name == WORKBOOKS_DIR and not folder.name.startswith((".", "_"))
+    errors = check_workbook(folder, _practice_slugs_for(folder), match_folder_name=loaded_by_name)
+    return _Checked(errors, workbooks=1)
 
 
-def _check_file(path: Path) -> list[ContentError]:
+def _practice_slugs_for(path: Path) -> frozenset[str]:
+    """The practices a workbook at ``path`` may name: its content folder's, else the configured folder's."""
+    resolved = path.resolve()
+    holders = (folder for folder in (resolved, *resolved.parents) if (folder / PRACTICES_DIR).is_dir())
+    library, _ = collect_library(next(holders, default_content_dir()) / PRACTICES_DIR)
+    return frozenset(p.slug for p in library)
+
+
+def _check_file(path: Path) -> _Checked:
     if path.suffix != ".md":
-        return [ContentError(path, 1, "content files are Markdown files ending in .md")]
+        return _Checked([ContentError(path, 1, "content files are Markdown files ending in .md")])
     target = path.resolve()
-    content_dir = next((parent for parent in target.parents if _is_content_dir(parent)), None)
-    if _in_workbooks(path):
-        if content_dir is None:
-            return [ContentError(path, 1, "a workbook file is checked from its content folder; none was found")]
-        found, _ = _check_content_dir(content_dir)
+    workbook = _workbook_folder_of(target)
+    if workbook is not None:
+        checked = _check_workbook_folder(workbook)
     elif target in practice_files(target.parent):
         # Check the file along with its neighbours, so that references between files are checked too.
-        found, _ = _check_dir(target.parent)
+        checked = _check_path(target.parent)
     else:
         # A draft (``_name.md``) or a file outside any library: only what the file alone can show.
         try:
             load_practice(path)
         except ContentInvalid as exc:
-            return list(exc.errors)
-        return []
-    return [ContentError(path, e.line, e.message) for e in found if e.path.resolve() == target]
+            return _Checked(list(exc.errors), practices=1)
+        return _Checked([], practices=1)
+    own = [ContentError(path, e.line, e.message) for e in checked.errors if e.path.resolve() == target]
+    return _Checked(own, practices=int(workbook is None), workbooks=int(workbook is not None))
 
 
-def _in_workbooks(path: Path) -> bool:
-    return WORKBOOKS_DIR in path.resolve().parts
+def _workbook_folder_of(target: Path) -> Path | None:
+    """The workbook folder a file belongs to: one inside a ``workbooks/`` folder, or one holding workbook.md."""
+    parts = target.parts
+    inside = [i for i, part in enumerate(parts[:-2]) if part == WORKBOOKS_DIR]
+    if inside:
+        return Path(*parts[: inside[-1] + 2])
+    if target.name == WORKBOOK_FILE:
+        return target.parent
+    if target.parent.name == DAYS_DIR and (target.parent.parent / WORKBOOK_FILE).is_file():
+        return target.parent.parent
+    return None
 
 
-def _workbook_checker() -> WorkbookChecker | None:
-    """``attune.content.workbooks.check_workbooks`` if that module exists, else None."""
-    try:
-        module = importlib.import_module("attune.content.workbooks")
-    except ModuleNotFoundError as exc:
-        if exc.name == "attune.content.workbooks":
-            return None
-        raise  # the module exists but something it imports is missing: that is a real error
-    return cast(WorkbookChecker, module.check_workbooks)
+def _summary(checked: _Checked) -> str:
+    counts = [(checked.practices, "practice"), (checked.workbooks, "workbook")]
+    named = [f"{n} {noun}{'s' if n != 1 else ''}" for n, noun in counts if n]
+    return f"{' and '.join(named) or '0 practices'} checked"
 
 
 def _display(path: Path) -> str:

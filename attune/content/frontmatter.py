@@ -3,6 +3,11 @@
 Front matter sits between two lines of ``---`` at the very top of the file. Values are
 parsed with PyYAML's safe loader; every top-level key also gets the 1-based line it
 stands on, so validators can point at the exact line of a bad field.
+
+Anchors and aliases are refused, and so is nesting deeper than :data:`MAX_DEPTH`, by reading
+the YAML's events before anything is built from them. An alias lets a few hundred bytes stand
+for billions of values (the "billion laughs"): walking them took minutes and gigabytes. Deep
+nesting would exhaust the stack of PyYAML's recursive composer. Content never needs either.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ import yaml
 from attune.content.errors import ContentError, ContentInvalid
 
 FENCE = "---"
+#: How deeply front matter may nest lists and mappings; the built-in content needs three levels.
+MAX_DEPTH = 20
+_NOT_ALLOWED = "anchors and aliases are not allowed, so write each value out in full"
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,8 @@ def parse(text: str, path: Path) -> Document:
     Raises
     ------
     ContentInvalid
-        With file and line, when the fences are missing or the YAML is broken or not a mapping.
+        With file and line, when the fences are missing, the YAML is broken or not a mapping,
+        or it uses an anchor or alias or nests more than :data:`MAX_DEPTH` levels deep.
     """
     lines = text.splitlines()
     if not lines or lines[0].strip() != FENCE:
@@ -62,6 +71,7 @@ def parse(text: str, path: Path) -> Document:
         raise ContentInvalid([ContentError(path, 1, "the front matter is never closed: add a '---' line after it")])
     yaml_text = "\n".join(lines[1:end])
     try:
+        _refuse_expansion(yaml_text, path)
         node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
         meta = yaml.safe_load(yaml_text)
     except yaml.YAMLError as exc:
@@ -82,6 +92,23 @@ def parse(text: str, path: Path) -> Document:
         _collect_lines(node, (), value_lines)
     body = "\n".join(lines[end + 1 :])
     return Document(path=path, meta=meta, body=body, body_line=end + 2, key_lines=key_lines, value_lines=value_lines)
+
+
+def _refuse_expansion(yaml_text: str, path: Path) -> None:
+    """Raise ContentInvalid at the first anchor, alias or too-deep nesting, reading events only."""
+    depth = 0
+    for event in yaml.parse(yaml_text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 2 if event.start_mark is not None else 2
+        if isinstance(event, yaml.AliasEvent):
+            problem = f"the front matter uses a YAML alias ('*{event.anchor}'); {_NOT_ALLOWED}"
+        elif isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            problem = f"the front matter sets a YAML anchor ('&{event.anchor}'); {_NOT_ALLOWED}"
+        else:
+            depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
+            if depth <= MAX_DEPTH:
+                continue
+            problem = f"the front matter nests more than {MAX_DEPTH} levels deep"
+        raise ContentInvalid([ContentError(path, line, problem)])
 
 
 def _collect_lines(node: yaml.Node, prefix: tuple[str | int, ...], out: dict[tuple[str | int, ...], int]) -> None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-import sys
-import types
+import shutil
 from collections.abc import Callable
-from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import pytest
@@ -93,33 +91,101 @@ def test_a_content_folder_without_practices_is_a_problem(tmp_path: Path) -> None
     assert [e.message for e in check([tmp_path])][:1] == ["the practices folder does not exist"]
 
 
-def test_it_runs_the_workbook_checks_when_that_module_is_installed(
-    monkeypatch: pytest.MonkeyPatch, write_practice: WritePractice, tmp_path: Path
+def test_it_checks_the_workbooks_of_a_content_folder_against_its_practices(
+    write_practice: WritePractice, tmp_path: Path
 ) -> None:
     write_practice()
-    seen: list[tuple[Path, AbstractSet[str]]] = []
-    problem = ContentError(tmp_path / "workbooks" / "w" / "workbook.md", 3, "a workbook problem")
-
-    def check_workbooks(content_dir: Path, practice_slugs: AbstractSet[str]) -> list[ContentError]:
-        seen.append((content_dir, practice_slugs))
-        return [problem]
-
-    fake = types.ModuleType("attune.content.workbooks")
-    fake.check_workbooks = check_workbooks  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "attune.content.workbooks", fake)
-    assert check([tmp_path]) == [problem]
-    assert seen == [(tmp_path, frozenset({"sample"}))]
-
-
-def test_it_still_checks_practices_when_the_workbook_module_is_absent(
-    monkeypatch: pytest.MonkeyPatch, write_practice: WritePractice, tmp_path: Path
-) -> None:
-    write_practice(replace={"with: [solo]": "with: [crowd]"})
-    monkeypatch.setitem(sys.modules, "attune.content.workbooks", None)
-    assert [(e.path.name, e.line) for e in check([tmp_path])] == [("sample.md", 7)]
+    day = tmp_path / "workbooks" / "w" / "days" / "day-01.md"
+    day.parent.mkdir(parents=True)
+    day.write_text("---\nday: 1\nitems:\n  - practice: sample\n  - practice: nowhere\n---\n", encoding="utf-8")
+    assert [(e.path.name, e.line, e.message.split(";")[0]) for e in check([tmp_path])] == [
+        ("day-01.md", 1, "the front matter is missing 'chapter'"),
+        ("day-01.md", 1, "the front matter is missing 'minutes'"),
+        ("day-01.md", 1, "the front matter is missing 'title'"),
+        ("day-01.md", 5, "unknown practice 'nowhere'"),
+        ("workbook.md", 1, "a workbook needs a 'workbook.md' file at its top level"),
+    ]
 
 
 def test_a_clean_folder_exits_zero(write_practice: WritePractice, tmp_path: Path) -> None:
     write_practice()
     status, output = run([str(tmp_path / "practices")])
     assert (status, output) == (0, "No problems found (1 practice checked).\n")
+
+
+# --------------------------------------------------------------------------- workbook folders
+
+BUILTIN_CONTENT = REPO / "content"
+BUILTIN_WORKBOOK = BUILTIN_CONTENT / "workbooks" / "coming-home-to-safety"
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A copy of the built-in content folder, to break."""
+    shutil.copytree(BUILTIN_CONTENT, tmp_path / "content")
+    return tmp_path / "content"
+
+
+@pytest.mark.parametrize(
+    ("path", "summary"),
+    [
+        (BUILTIN_WORKBOOK, "No problems found (1 workbook checked).\n"),
+        (BUILTIN_CONTENT / "workbooks", "No problems found (1 workbook checked).\n"),
+        (BUILTIN_CONTENT / "practices", "No problems found (20 practices checked).\n"),
+        (BUILTIN_CONTENT, "No problems found (20 practices and 1 workbook checked).\n"),
+    ],
+    ids=["a workbook folder", "the workbooks folder", "the practices folder", "the content folder"],
+)
+def test_the_built_in_content_passes_whichever_of_its_folders_is_named(
+    monkeypatch: pytest.MonkeyPatch, path: Path, summary: str
+) -> None:
+    monkeypatch.delenv("ATTUNE_CONTENT_DIR", raising=False)
+    assert run([str(path)]) == (0, summary)
+
+
+def test_a_workbook_folder_reports_its_own_problems_against_the_practices_of_its_content_folder(
+    content_copy: Path,
+) -> None:
+    day = content_copy / "workbooks" / "coming-home-to-safety" / "days" / "day-03.md"
+    day.write_text(day.read_text(encoding="utf-8").replace("one-slow-minute", "one-slow-hour"), encoding="utf-8")
+    (content_copy / "practices" / "long-hug.md").unlink()  # a day on partner practices now names a missing one
+    errors = check([content_copy / "workbooks" / "coming-home-to-safety"])
+    assert {(e.path.name, e.message.split(";")[0]) for e in errors} == {
+        ("day-03.md", "unknown practice 'one-slow-hour' (did you mean 'one-slow-minute'?)"),
+        *{(e.path.name, "unknown practice 'long-hug'") for e in errors if e.path.name != "day-03.md"},
+    }
+    assert any(e.path.name != "day-03.md" for e in errors)
+    assert check([content_copy / "workbooks"]) == errors
+
+
+def test_a_single_day_file_reports_only_its_own_problems(content_copy: Path) -> None:
+    days = content_copy / "workbooks" / "coming-home-to-safety" / "days"
+    day = days / "day-03.md"
+    day.write_text(day.read_text(encoding="utf-8").replace("minutes: ", "minutes: 9"), encoding="utf-8")
+    (days / "day-04.md").write_text("not a day", encoding="utf-8")
+    assert [(e.path, e.line, e.message) for e in check([day])] == [
+        (day, 5, "'minutes' must be a whole number from 1 to 60")
+    ]
+
+
+def test_a_workbook_folder_outside_a_content_folder_uses_the_configured_practices(
+    monkeypatch: pytest.MonkeyPatch, content_copy: Path, tmp_path: Path
+) -> None:
+    mine = shutil.copytree(BUILTIN_WORKBOOK, tmp_path / "elsewhere" / "coming-home-to-safety")
+    monkeypatch.setenv("ATTUNE_CONTENT_DIR", str(content_copy))
+    assert run([str(mine)]) == (0, "No problems found (1 workbook checked).\n")
+    assert check([mine / "days" / "day-03.md"]) == []
+    (content_copy / "practices" / "one-slow-minute.md").unlink()
+    assert [(e.path.name, e.message.split(";")[0]) for e in check([mine / "days" / "day-03.md"])] == [
+        ("day-03.md", "unknown practice 'one-slow-minute'")
+    ]
+
+
+def test_a_draft_workbook_folder_named_explicitly_need_not_match_its_slug(content_copy: Path) -> None:
+    folder = content_copy / "workbooks" / "coming-home-to-safety"
+    draft = folder.rename(folder.with_name("_coming-home-to-safety"))
+    assert check([draft]) == []
+    named = draft.rename(folder.with_name("coming-home"))
+    assert [e.message for e in check([named])] == [
+        "the slug 'coming-home-to-safety' must match the folder name 'coming-home'"
+    ]

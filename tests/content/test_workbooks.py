@@ -26,6 +26,7 @@ from attune.content.workbooks import (
     load_workbook,
     load_workbook_zip,
     serialize_workbook,
+    unzip_workbook,
     workbook_digest,
     workbook_from_dict,
 )
@@ -297,6 +298,13 @@ def test_it_refuses_a_file_that_is_not_utf8_at_the_line_of_the_bad_byte(tmp_path
     ]
 
 
+def test_it_refuses_a_nul_character_at_its_line_in_a_folder_and_in_a_zip(tmp_path: Path) -> None:
+    files = tiny(days__day_01=DAY_1.replace("for the first day", "for the\x00 first day"))
+    expected = "days/day-01.md:13: the file holds a NUL character, which cannot be stored; remove it and try again"
+    assert refusal(tmp_path, files) == [expected]
+    assert zip_refusal(zipped(dict(files))) == expected
+
+
 def test_check_workbooks_wants_the_slug_to_match_the_folder(tmp_path: Path) -> None:
     write(tmp_path / "workbooks" / "not-tiny", tiny())
     assert [str(e) for e in check_workbooks(tmp_path, PRACTICES)] == [
@@ -420,6 +428,31 @@ def test_it_refuses_bytes_that_are_not_a_zip(data: bytes) -> None:
 def test_it_refuses_a_zip_without_a_workbook_file() -> None:
     data = zipped({"a/workbook.md": WORKBOOK_MD, "b/workbook.md": WORKBOOK_MD})
     assert "must hold 'workbook.md' at its top level or inside a single folder" in zip_refusal(data)
+
+
+def test_unzip_gives_only_the_files_the_workbook_is_built_from_workbook_md_first(tmp_path: Path) -> None:
+    ignored: dict[str, str | bytes] = {
+        "days/old/day-09.md": b"\xff not even UTF-8",
+        "days/readme.txt": "notes",
+        "notes.md": "notes",
+        "__MACOSX/._workbook.md": b"\xff\xfe",
+    }
+    data = zipped({**dict(reversed(tiny().items())), **ignored}, folder="tiny/")
+    sources = unzip_workbook(data, max_unpacked_bytes=LIMIT, max_files=50)
+    assert list(sources.items()) == [("workbook.md", WORKBOOK_MD), ("days/day-01.md", DAY_1), ("days/day-02.md", DAY_2)]
+    assert load_zip(data) == load(tmp_path, tiny())
+
+
+def test_unzip_keeps_every_limit_of_the_loader() -> None:
+    bomb = zipped({**tiny(), "days/day-03.md": b"\n" * 5_000_000})
+    with pytest.raises(ContentInvalid, match=f"would unpack to 5,00.* bytes, more than the limit of {LIMIT:,}"):
+        unzip_workbook(bomb, max_unpacked_bytes=LIMIT, max_files=50)
+    with pytest.raises(ContentInvalid, match="nothing was published"):
+        unzip_workbook(_patch_sizes(bomb, b"days/day-03.md", 100), max_unpacked_bytes=LIMIT, max_files=50)
+    with pytest.raises(ContentInvalid, match="the zip holds 4 entries; the limit is 3"):
+        unzip_workbook(bomb, max_unpacked_bytes=LIMIT, max_files=3)
+    with pytest.raises(ContentInvalid, match="climbs out of the zip"):
+        unzip_workbook(zipped({**tiny(), "../x.md": "x"}), max_unpacked_bytes=LIMIT, max_files=50)
 
 
 # --------------------------------------------------------------------------- snapshots

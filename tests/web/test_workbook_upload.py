@@ -125,3 +125,18 @@ def test_the_upload_page_is_not_there_for_someone_who_is_not_a_guide(persona: st
         assert reverse("accounts:login") in response["Location"]
     assert upload(client, make_zip(sources())).status_code in (302, 404)
     assert not Enrolment.objects.exists() and not WorkbookVersion.objects.exists()
+
+
+def test_it_refuses_a_nul_character_which_no_database_text_can_hold(guide_client: Client) -> None:
+    files: dict[str, str | bytes] = {**sources()}
+    files["days/day-02.md"] = str(files["days/day-02.md"]) + "A stray\x00 byte.\n"
+    text = _refused(guide_client, make_zip(files))
+    assert "days/day-02.md:" in text and "NUL character" in text
+
+
+def test_it_refuses_yaml_aliases_before_expanding_them(guide_client: Client) -> None:
+    laughs = "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]\n" for i in range(1, 8))
+    files: dict[str, str | bytes] = {**sources()}
+    files["workbook.md"] = str(files["workbook.md"]).replace("---\n", "---\nl0: &l0 lol\n" + laughs, 1)
+    text = _refused(guide_client, make_zip(files))
+    assert "workbook.md:2:" in text and "anchors and aliases are not allowed" in text

@@ -11,18 +11,22 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from django.conf import settings
 
 from attune.content.errors import ContentError, ContentInvalid
 from attune.content.registry import ContentCache
-from attune.content.workbooks import DEFAULT_MAX_FILES, DEFAULT_MAX_UNPACKED_BYTES, load_workbook
+from attune.content.workbooks import (
+    DAYS_DIR,
+    DEFAULT_MAX_FILES,
+    DEFAULT_MAX_UNPACKED_BYTES,
+    load_workbook,
+    unzip_workbook,
+)
+from attune.content.workbooks import WORKBOOK_FILE as WORKBOOK_FILE  # actions names it through catalog
 from attune.content.workbooks import Workbook as WorkbookContent
 from attune.web.practices.library import current_library
-
-WORKBOOK_FILE = "workbook.md"
-DAYS_DIR = "days"
 
 
 @dataclass(frozen=True)
@@ -102,25 +106,8 @@ def clear_cache() -> None:
 
 
 def zip_sources(data: bytes) -> dict[str, str]:
-    """The workbook files inside an upload that :func:`load_workbook_zip` has already accepted."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = [
-            i.filename
-            for i in archive.infolist()
-            if not i.is_dir()
-            and not i.filename.startswith("__MACOSX/")
-            and not PurePosixPath(i.filename).name.startswith(".")
-        ]
-        roots = [n[: -len(WORKBOOK_FILE)] for n in names if n.endswith("/" + WORKBOOK_FILE) and n.count("/") == 1]
-        root = "" if WORKBOOK_FILE in names or not roots else roots[0]
-        out: dict[str, str] = {}
-        for name in names:
-            rel = name[len(root) :] if name.startswith(root) else None
-            if rel is None:
-                continue
-            if rel == WORKBOOK_FILE or (rel.startswith(DAYS_DIR + "/") and rel.endswith(".md") and rel.count("/") == 1):
-                out[rel] = archive.read(name).decode("utf-8-sig")
-    return dict(sorted(out.items(), key=lambda kv: (kv[0] != WORKBOOK_FILE, kv[0])))
+    """The workbook files inside an upload, read as :func:`load_workbook_zip` reads them, within the same limits."""
+    return unzip_workbook(data, max_unpacked_bytes=max_unpacked_bytes(), max_files=max_files())
 
 
 def zip_of(sources: dict[str, str]) -> bytes:

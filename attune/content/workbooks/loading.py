@@ -1,85 +1,31 @@
-"""Workbooks: a guide's step-a-day program, written as a folder of Markdown files.
+"""Loading a workbook folder: every file validated, every problem named with its file and line.
 
-A workbook lives in one folder::
-
-    <slug>/
-      workbook.md        front matter: slug, title, summary, chapters (+ guide, version);
-                         body: the introduction
-      days/day-01.md     front matter: day, title, chapter, minutes, items; body: the day's reading
-      days/day-02.md
-      ...
-
-A day's ``items`` list is the order in which the day unfolds. Each item is one of:
-
-- ``reading``: the bare word shows the file's body; ``reading: <text>`` shows inline text.
-- ``prompt: <question>`` with ``key: <slug>``: a reflective question answered in the journal.
-  The key stays stable when the wording changes, so journal entries keep their question.
-- ``practice: <practice-slug>`` with an optional ``note``: a practice from the library.
-- ``checkin``: the bare word, or ``checkin: <invitation>``: a check-in step.
-
-The full reference for guides is ``docs/workbooks.md``. Loading collects every problem it can
-find, each with a file and a line, and raises :class:`ContentInvalid` carrying all of them.
-
-Zip uploads are read in memory and never written to disk: names that are absolute, climb out
-with ``..`` or are symbolic links are refused, and the archive's size is limited both by what
-its headers declare and by the bytes actually decompressed.
+The folder layout and the day items are described in :mod:`attune.content.workbooks`; the
+same checks run on zip uploads (:mod:`attune.content.workbooks.archive`), which hand this module
+the decoded files through :func:`assemble`.
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
-import io
-import json
 import re
-import stat
-import zipfile
-import zlib
 from collections.abc import Iterable, Mapping, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import Any, ClassVar, TypeAlias
+from typing import Any
 
 import yaml
 
 from attune.content.errors import ContentError, ContentInvalid
 from attune.content.frontmatter import FENCE, Document, parse
+from attune.content.workbooks.model import Chapter, CheckinStep, Day, Item, PracticeStep, Prompt, Reading, Workbook
 
-__all__ = [
-    "DEFAULT_CHECKIN_TEXT",
-    "DEFAULT_MAX_FILES",
-    "DEFAULT_MAX_UNPACKED_BYTES",
-    "FORMAT_VERSION",
-    "MAX_MINUTES",
-    "MIN_MINUTES",
-    "Chapter",
-    "CheckinStep",
-    "Day",
-    "Item",
-    "PracticeStep",
-    "Prompt",
-    "Reading",
-    "Workbook",
-    "check_workbooks",
-    "load_workbook",
-    "load_workbook_zip",
-    "load_workbooks",
-    "serialize_workbook",
-    "workbook_digest",
-    "workbook_from_dict",
-]
-
-#: Version of the serialized snapshot produced by :func:`serialize_workbook`.
-FORMAT_VERSION = 1
 #: Bounds on a day's ``minutes`` accepted by the loader. The built-in workbook keeps to 5..15.
 MIN_MINUTES = 1
 MAX_MINUTES = 60
-#: Suggested upload limits; the web layer passes its configured values to :func:`load_workbook_zip`.
-DEFAULT_MAX_UNPACKED_BYTES = 5 * 1024 * 1024
-DEFAULT_MAX_FILES = 200
-#: What a bare ``- checkin`` item invites.
-DEFAULT_CHECKIN_TEXT = "Take a moment to check in: how is your body right now?"
 
+#: A content folder keeps its workbooks here, one folder each; a workbook folder holds these.
+WORKBOOKS_DIR = "workbooks"
 WORKBOOK_FILE = "workbook.md"
 DAYS_DIR = "days"
 
@@ -90,129 +36,9 @@ _CHAPTER_KEYS = ("slug", "title", "summary")
 _DAY_KEYS = ("day", "title", "chapter", "minutes", "items")
 _ITEM_KINDS = ("reading", "prompt", "practice", "checkin")
 _ITEM_EXTRA_KEYS: dict[str, tuple[str, ...]] = {"reading": (), "prompt": ("key",), "practice": ("note",), "checkin": ()}
-_ZIP_JUNK = ("__MACOSX/",)
-_ZIP_JUNK_NAMES = (".DS_Store", "Thumbs.db")
-_READ_CHUNK = 64 * 1024
 
 
-# --------------------------------------------------------------------------- the model
-
-
-@dataclass(frozen=True)
-class Chapter:
-    """A named stretch of days, such as "Slowing down"."""
-
-    slug: str
-    title: str
-    summary: str = ""
-
-
-@dataclass(frozen=True)
-class Reading:
-    """A short piece of Markdown to read."""
-
-    text: str
-    kind: ClassVar[str] = "reading"
-
-
-@dataclass(frozen=True)
-class Prompt:
-    """A reflective question, answered in the member's private journal under ``key``."""
-
-    key: str
-    text: str
-    kind: ClassVar[str] = "prompt"
-
-
-@dataclass(frozen=True)
-class PracticeStep:
-    """A practice from the library, by slug, with an optional note from the guide."""
-
-    slug: str
-    note: str = ""
-    kind: ClassVar[str] = "practice"
-
-
-@dataclass(frozen=True)
-class CheckinStep:
-    """An invitation to do a check-in (state, felt safety, the four signals)."""
-
-    text: str = DEFAULT_CHECKIN_TEXT
-    kind: ClassVar[str] = "checkin"
-
-
-Item: TypeAlias = Reading | Prompt | PracticeStep | CheckinStep
-
-
-@dataclass(frozen=True)
-class Day:
-    """One day of a workbook: a handful of items that take about ``minutes`` minutes."""
-
-    number: int
-    title: str
-    chapter: str
-    minutes: int
-    items: tuple[Item, ...]
-
-    @property
-    def practices(self) -> tuple[str, ...]:
-        """Slugs of the practices this day invites, in order."""
-        return tuple(item.slug for item in self.items if isinstance(item, PracticeStep))
-
-    @property
-    def prompts(self) -> tuple[Prompt, ...]:
-        """The day's reflective questions, in order."""
-        return tuple(item for item in self.items if isinstance(item, Prompt))
-
-
-@dataclass(frozen=True)
-class Workbook:
-    """A whole workbook: chapters in order and days numbered 1..N without gaps."""
-
-    slug: str
-    title: str
-    summary: str
-    guide: str
-    version: int
-    chapters: tuple[Chapter, ...]
-    days: tuple[Day, ...]
-    introduction: str = ""
-
-    def day(self, number: int) -> Day:
-        """The day numbered ``number`` (1-based); ``KeyError`` if there is none."""
-        if 1 <= number <= len(self.days) and self.days[number - 1].number == number:
-            return self.days[number - 1]
-        for day in self.days:
-            if day.number == number:
-                return day
-        raise KeyError(number)
-
-    def chapter(self, slug: str) -> Chapter:
-        """The chapter with ``slug``; ``KeyError`` if there is none."""
-        for chapter in self.chapters:
-            if chapter.slug == slug:
-                return chapter
-        raise KeyError(slug)
-
-    def days_in(self, chapter_slug: str) -> tuple[Day, ...]:
-        """The days of one chapter, in order."""
-        return tuple(day for day in self.days if day.chapter == chapter_slug)
-
-    @property
-    def practice_slugs(self) -> frozenset[str]:
-        """Every practice the workbook refers to."""
-        return frozenset(slug for day in self.days for slug in day.practices)
-
-    @property
-    def total_minutes(self) -> int:
-        """The sum of the days' estimated minutes."""
-        return sum(day.minutes for day in self.days)
-
-
-# --------------------------------------------------------------------------- loading
-
-
-class _Errors:
+class Errors:
     """Collects errors; files are named relative to ``root`` as the guide sees them."""
 
     def __init__(self) -> None:
@@ -277,7 +103,7 @@ def _duplicate_keys(node: yaml.MappingNode | None) -> list[tuple[str, int]]:
 
 
 def _check_keys(
-    doc: Document, node: yaml.MappingNode | None, required: Iterable[str], optional: Iterable[str], errors: _Errors
+    doc: Document, node: yaml.MappingNode | None, required: Iterable[str], optional: Iterable[str], errors: Errors
 ) -> None:
     known = tuple(required) + tuple(optional)
     for key in required:
@@ -294,7 +120,7 @@ def _check_keys(
         errors.add(doc.path, line, f"'{key}' appears twice in the front matter; keep one")
 
 
-def _text_field(doc: Document, key: str, errors: _Errors) -> str:
+def _text_field(doc: Document, key: str, errors: Errors) -> str:
     value = doc.meta.get(key)
     if key not in doc.meta:
         return ""
@@ -304,7 +130,7 @@ def _text_field(doc: Document, key: str, errors: _Errors) -> str:
     return value.strip()
 
 
-def _parse(path: Path, text: str, errors: _Errors) -> tuple[Document, yaml.MappingNode | None] | None:
+def _parse(path: Path, text: str, errors: Errors) -> tuple[Document, yaml.MappingNode | None] | None:
     try:
         doc = parse(text, path)
     except ContentInvalid as exc:
@@ -313,7 +139,7 @@ def _parse(path: Path, text: str, errors: _Errors) -> tuple[Document, yaml.Mappi
     return doc, _front_matter_node(text)
 
 
-def _load_chapters(doc: Document, node: yaml.MappingNode | None, errors: _Errors) -> tuple[Chapter, ...]:
+def _load_chapters(doc: Document, node: yaml.MappingNode | None, errors: Errors) -> tuple[Chapter, ...]:
     raw = doc.meta.get("chapters")
     if "chapters" not in doc.meta:
         return ()
@@ -352,18 +178,14 @@ def _load_chapters(doc: Document, node: yaml.MappingNode | None, errors: _Errors
 
 @dataclass(frozen=True)
 class _Head:
-    slug: str
-    title: str
-    summary: str
-    guide: str
-    version: int
-    chapters: tuple[Chapter, ...]
+    """workbook.md loaded: the workbook still without its days, and where its chapters stand."""
+
+    workbook: Workbook
     chapter_lines: dict[str, int]
-    introduction: str
     doc: Document
 
 
-def _load_head(path: Path, text: str, errors: _Errors) -> _Head | None:
+def _load_head(path: Path, text: str, errors: Errors) -> _Head | None:
     parsed = _parse(path, text, errors)
     if parsed is None:
         return None
@@ -385,20 +207,20 @@ def _load_head(path: Path, text: str, errors: _Errors) -> _Head | None:
     if len(errors.items) > before:
         return None
     lines = _element_lines(_child(node, "chapters"), len(chapters), doc.line_of("chapters"))
-    return _Head(
+    workbook = Workbook(
         slug=str(slug),
         title=title,
         summary=summary,
         guide=guide,
         version=int(version),
         chapters=chapters,
-        chapter_lines={c.slug: line for c, line in zip(chapters, lines, strict=True)},
+        days=(),
         introduction=doc.body.strip(),
-        doc=doc,
     )
+    return _Head(workbook, {c.slug: line for c, line in zip(chapters, lines, strict=True)}, doc)
 
 
-def _load_item(raw: object, doc: Document, line: int, practice_slugs: Set[str], errors: _Errors) -> Item | None:
+def _load_item(raw: object, doc: Document, line: int, practice_slugs: Set[str], errors: Errors) -> Item | None:
     if isinstance(raw, str):
         word = raw.strip()
         if word == "reading":
@@ -476,7 +298,7 @@ def _load_day(
     text: str,
     chapters: Mapping[str, int] | None,
     practice_slugs: Set[str],
-    errors: _Errors,
+    errors: Errors,
     numbers: list[tuple[int, Path, int]] | None = None,
 ) -> _DayFile | None:
     """Load one day file; ``numbers`` collects ``(day, path, line)`` even when the file has other problems."""
@@ -550,8 +372,8 @@ def _load_day(
     return _DayFile(day=day, doc=doc, prompt_lines=prompt_lines)
 
 
-def _assemble(
-    root: Path, files: Mapping[PurePosixPath, str], practice_slugs: Set[str], errors: _Errors
+def assemble(
+    root: Path, files: Mapping[PurePosixPath, str], practice_slugs: Set[str], errors: Errors
 ) -> Workbook | None:
     """Build a workbook from ``files`` (paths relative to the workbook folder); errors name ``root / path``."""
     unreadable = bool(errors)  # a file that could not be decoded leaves a hole: skip the cross-file checks
@@ -603,7 +425,7 @@ def _assemble(
             )
         expected = df.day.number + 1
 
-    position = {c.slug: i for i, c in enumerate(head.chapters)}
+    position = {c.slug: i for i, c in enumerate(head.workbook.chapters)}
     previous: _DayFile | None = None
     for df in ordered:
         if previous is not None and position[df.day.chapter] < position[previous.day.chapter]:
@@ -615,7 +437,7 @@ def _assemble(
             )
         previous = df
     used = {df.day.chapter for df in day_files}
-    for chapter in head.chapters:
+    for chapter in head.workbook.chapters:
         if chapter.slug not in used:
             errors.add(head.doc.path, head.chapter_lines[chapter.slug], f"chapter '{chapter.slug}' has no days")
 
@@ -634,25 +456,26 @@ def _assemble(
 
     if errors:
         return None
-    return Workbook(
-        slug=head.slug,
-        title=head.title,
-        summary=head.summary,
-        guide=head.guide,
-        version=head.version,
-        chapters=head.chapters,
-        days=tuple(df.day for df in ordered),
-        introduction=head.introduction,
-    )
+    return replace(head.workbook, days=tuple(df.day for df in ordered))
 
 
-def _decode(path: Path, data: bytes, errors: _Errors) -> str | None:
+def decode(path: Path, data: bytes, errors: Errors) -> str | None:
+    """The text of a workbook file, or None with the error added: not UTF-8, or holding a NUL.
+
+    A published workbook keeps its files' text in the database, and PostgreSQL text cannot hold NUL.
+    """
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         errors.add(path, line, "the file is not UTF-8 text; save it as UTF-8 and try again")
         return None
+    nul = text.find("\x00")
+    if nul != -1:
+        line = text.count("\n", 0, nul) + 1
+        errors.add(path, line, "the file holds a NUL character, which cannot be stored; remove it and try again")
+        return None
+    return text
 
 
 def load_workbook(folder: Path, practice_slugs: Set[str]) -> Workbook:
@@ -672,7 +495,7 @@ def load_workbook(folder: Path, practice_slugs: Set[str]) -> Workbook:
         practice or chapter, a duplicate or missing day number, ...), each with a file and line.
     """
     folder = Path(folder)
-    errors = _Errors()
+    errors = Errors()
     files: dict[PurePosixPath, str] = {}
     candidates = [folder / WORKBOOK_FILE, *sorted((folder / DAYS_DIR).glob("*.md"))]
     for path in candidates:
@@ -683,192 +506,13 @@ def load_workbook(folder: Path, practice_slugs: Set[str]) -> Workbook:
         except OSError as exc:
             errors.add(path, 1, f"the file cannot be read: {exc.strerror}")
             continue
-        text = _decode(path, data, errors)
+        text = decode(path, data, errors)
         if text is not None:
             files[PurePosixPath(path.relative_to(folder).as_posix())] = text
-    workbook = _assemble(folder, files, practice_slugs, errors)
+    workbook = assemble(folder, files, practice_slugs, errors)
     if workbook is None or errors:
         raise ContentInvalid(errors.sorted())
     return workbook
-
-
-def _zip_name_problem(name: str) -> str | None:
-    if "\\" in name:
-        return "uses backslashes in its name; zip names use '/'"
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        return "has an absolute path; every name in the zip must be relative to it"
-    if any(part == ".." for part in name.split("/")):
-        return "climbs out of the zip with '..'"
-    if "\x00" in name:
-        return "has a NUL character in its name"
-    return None
-
-
-def _is_zip_junk(name: str) -> bool:
-    return (
-        name.startswith(_ZIP_JUNK)
-        or PurePosixPath(name).name in _ZIP_JUNK_NAMES
-        or PurePosixPath(name).name.startswith("._")
-    )
-
-
-def _zip_root(names: Iterable[str]) -> str | None:
-    """The folder inside the zip that holds workbook.md: '' for the top, or one top-level folder."""
-    names = list(names)
-    if WORKBOOK_FILE in names:
-        return ""
-    roots = {n[: -len(WORKBOOK_FILE)] for n in names if n.endswith("/" + WORKBOOK_FILE) and n.count("/") == 1}
-    return roots.pop() if len(roots) == 1 else None
-
-
-def load_workbook_zip(
-    data: bytes,
-    *,
-    max_unpacked_bytes: int,
-    max_files: int,
-    practice_slugs: Set[str],
-    label: str = "upload.zip",
-) -> Workbook:
-    """Validate a zipped workbook in memory and load it; nothing is written to disk.
-
-    The zip may hold ``workbook.md`` and ``days/`` at its top level or inside one folder.
-    macOS metadata (``__MACOSX/``, ``._*``, ``.DS_Store``) is skipped.
-
-    Parameters
-    ----------
-    data
-        The uploaded bytes.
-    max_unpacked_bytes
-        Limit on the total size once decompressed. It is checked against the sizes the zip
-        declares before anything is read, and again against the bytes actually decompressed,
-        so a zip whose headers under-report its size is still stopped.
-    max_files
-        Limit on the number of entries (files and folders) in the zip.
-    practice_slugs
-        Slugs of the practices that exist.
-    label
-        How the upload is named in messages about the zip as a whole.
-
-    Raises
-    ------
-    ContentInvalid
-        For anything unsafe (absolute paths, ``..``, symbolic links, encrypted entries, too many
-        entries, too large once unpacked), damaged or not UTF-8, and for every problem
-        :func:`load_workbook` would report; file names in messages are as they appear in the zip.
-    """
-    top = Path(label)
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise ContentInvalid([ContentError(top, 1, "this file is not a zip archive, or it is damaged")]) from None
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > max_files:
-            raise ContentInvalid(
-                [
-                    ContentError(
-                        top, 1, f"the zip holds {len(infos)} entries; the limit is {max_files}, nothing was published"
-                    )
-                ]
-            )
-        errors = _Errors()
-        seen: set[str] = set()
-        for info in infos:
-            problem = _zip_name_problem(info.filename)
-            mode = info.external_attr >> 16
-            if problem is None and stat.S_ISLNK(mode):
-                problem = "is a symbolic link; a workbook holds only plain files"
-            if problem is None and info.flag_bits & 0x1:
-                problem = "is encrypted; upload a zip without a password"
-            if problem is None and info.filename in seen:
-                problem = "appears twice in the zip"
-            seen.add(info.filename)
-            if problem is not None:
-                errors.add(top, 1, f"{info.filename!r} {problem}")
-        if errors:
-            raise ContentInvalid(errors.sorted())
-        declared = sum(info.file_size for info in infos)
-        if declared > max_unpacked_bytes:
-            raise ContentInvalid(
-                [
-                    ContentError(
-                        top,
-                        1,
-                        f"the zip would unpack to {declared:,} bytes, more than the limit of {max_unpacked_bytes:,}; "
-                        "nothing was published",
-                    )
-                ]
-            )
-        files = [info for info in infos if not info.is_dir() and not _is_zip_junk(info.filename)]
-        root = _zip_root(info.filename for info in files)
-        if root is None:
-            raise ContentInvalid(
-                [
-                    ContentError(
-                        top, 1, f"the zip must hold '{WORKBOOK_FILE}' at its top level or inside a single folder"
-                    )
-                ]
-            )
-        wanted = [
-            info
-            for info in files
-            if info.filename.startswith(root)
-            and (
-                info.filename[len(root) :] == WORKBOOK_FILE
-                or (info.filename[len(root) :].startswith(DAYS_DIR + "/") and info.filename.endswith(".md"))
-            )
-        ]
-        texts: dict[PurePosixPath, str] = {}
-        budget = max_unpacked_bytes
-        for info in wanted:
-            path = Path(info.filename)
-            try:
-                raw = _read_bounded(archive, info, budget)
-            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
-                raise ContentInvalid(
-                    [
-                        ContentError(
-                            path,
-                            1,
-                            f"this entry of the zip is damaged and cannot be read ({exc}); nothing was published",
-                        )
-                    ]
-                ) from None
-            if raw is None:
-                raise ContentInvalid(
-                    [
-                        ContentError(
-                            top,
-                            1,
-                            f"the zip unpacks to more than the limit of {max_unpacked_bytes:,} bytes "
-                            "(its headers under-report the size); nothing was published",
-                        )
-                    ]
-                )
-            budget -= len(raw)
-            text = _decode(path, raw, errors)
-            if text is not None:
-                texts[PurePosixPath(info.filename[len(root) :])] = text
-    workbook = _assemble(Path(root.rstrip("/")) if root else Path(""), texts, practice_slugs, errors)
-    if workbook is None or errors:
-        raise ContentInvalid(errors.sorted())
-    return workbook
-
-
-def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes | None:
-    """Decompress one entry, giving up (``None``) as soon as more than ``budget`` bytes come out."""
-    chunks: list[bytes] = []
-    total = 0
-    with archive.open(info) as stream:
-        while True:
-            chunk = stream.read(_READ_CHUNK)
-            if not chunk:
-                break
-            total += len(chunk)
-            if total > budget:
-                return None
-            chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def load_workbooks(content_dir: Path, practice_slugs: Set[str]) -> tuple[Workbook, ...]:
@@ -893,138 +537,43 @@ def check_workbooks(content_dir: Path, practice_slugs: Set[str]) -> list[Content
     return _load_all(Path(content_dir), practice_slugs)[1]
 
 
-def _load_all(content_dir: Path, practice_slugs: Set[str]) -> tuple[tuple[Workbook, ...], list[ContentError]]:
-    base = content_dir / "workbooks"
+def check_workbook(folder: Path, practice_slugs: Set[str], *, match_folder_name: bool = False) -> list[ContentError]:
+    """Every problem in the workbook in ``folder`` (empty when all is well).
+
+    With ``match_folder_name``, its ``slug`` must also be the folder's name, as it must for the
+    folders of a content folder's ``workbooks/``.
+    """
+    try:
+        _load_folder(Path(folder), practice_slugs, match_folder_name=match_folder_name)
+    except ContentInvalid as exc:
+        return list(exc.errors)
+    return []
+
+
+def workbook_folders(base: Path) -> list[Path]:
+    """The workbook folders in ``base`` (a ``workbooks/`` folder) by name, without drafts (``_name``) or hidden ones."""
     if not base.is_dir():
-        return (), []
+        return []
+    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def _load_folder(folder: Path, practice_slugs: Set[str], *, match_folder_name: bool) -> Workbook:
+    workbook = load_workbook(folder, practice_slugs)
+    if match_folder_name and workbook.slug != folder.name:
+        path = folder / WORKBOOK_FILE
+        line = parse(path.read_text(encoding="utf-8-sig"), path).line_of("slug")
+        raise ContentInvalid(
+            [ContentError(path, line, f"the slug '{workbook.slug}' must match the folder name '{folder.name}'")]
+        )
+    return workbook
+
+
+def _load_all(content_dir: Path, practice_slugs: Set[str]) -> tuple[tuple[Workbook, ...], list[ContentError]]:
     workbooks: list[Workbook] = []
     errors: list[ContentError] = []
-    for folder in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+    for folder in workbook_folders(content_dir / WORKBOOKS_DIR):
         try:
-            workbook = load_workbook(folder, practice_slugs)
+            workbooks.append(_load_folder(folder, practice_slugs, match_folder_name=True))
         except ContentInvalid as exc:
             errors.extend(exc.errors)
-            continue
-        if workbook.slug != folder.name:
-            path = folder / WORKBOOK_FILE
-            line = parse(path.read_text(encoding="utf-8-sig"), path).line_of("slug")
-            errors.append(
-                ContentError(path, line, f"the slug '{workbook.slug}' must match the folder name '{folder.name}'")
-            )
-            continue
-        workbooks.append(workbook)
     return tuple(workbooks), errors
-
-
-# --------------------------------------------------------------------------- snapshots
-
-
-def _item_to_dict(item: Item) -> dict[str, str]:
-    if isinstance(item, Reading):
-        return {"kind": "reading", "text": item.text}
-    if isinstance(item, Prompt):
-        return {"kind": "prompt", "key": item.key, "text": item.text}
-    if isinstance(item, PracticeStep):
-        return {"kind": "practice", "slug": item.slug, "note": item.note}
-    return {"kind": "checkin", "text": item.text}
-
-
-def serialize_workbook(workbook: Workbook) -> dict[str, Any]:
-    """A JSON-ready snapshot of ``workbook``, for keeping each published version.
-
-    :func:`workbook_from_dict` turns it back into an equal :class:`Workbook`.
-    """
-    return {
-        "format": FORMAT_VERSION,
-        "slug": workbook.slug,
-        "title": workbook.title,
-        "summary": workbook.summary,
-        "guide": workbook.guide,
-        "version": workbook.version,
-        "introduction": workbook.introduction,
-        "chapters": [{"slug": c.slug, "title": c.title, "summary": c.summary} for c in workbook.chapters],
-        "days": [
-            {
-                "number": d.number,
-                "title": d.title,
-                "chapter": d.chapter,
-                "minutes": d.minutes,
-                "items": [_item_to_dict(item) for item in d.items],
-            }
-            for d in workbook.days
-        ],
-    }
-
-
-def _get(data: Mapping[str, Any], key: str, kind: type[Any], where: str) -> Any:
-    value = data.get(key) if isinstance(data, Mapping) else None
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ValueError(f"workbook snapshot: {where} needs '{key}' as {kind.__name__}")
-    return value
-
-
-def _item_from_dict(data: Mapping[str, Any], where: str) -> Item:
-    kind = _get(data, "kind", str, where)
-    if kind == "reading":
-        return Reading(text=_get(data, "text", str, where))
-    if kind == "prompt":
-        return Prompt(key=_get(data, "key", str, where), text=_get(data, "text", str, where))
-    if kind == "practice":
-        return PracticeStep(slug=_get(data, "slug", str, where), note=_get(data, "note", str, where))
-    if kind == "checkin":
-        return CheckinStep(text=_get(data, "text", str, where))
-    raise ValueError(f"workbook snapshot: {where} has an unknown item kind {kind!r}")
-
-
-def workbook_from_dict(data: Mapping[str, Any]) -> Workbook:
-    """Rebuild a :class:`Workbook` from :func:`serialize_workbook`'s snapshot.
-
-    Raises
-    ------
-    ValueError
-        If the snapshot is of an unknown format or a field is missing or of the wrong type.
-    """
-    fmt = _get(data, "format", int, "the snapshot")
-    if fmt != FORMAT_VERSION:
-        raise ValueError(f"workbook snapshot: format {fmt} is not supported (expected {FORMAT_VERSION})")
-    chapters = tuple(
-        Chapter(
-            slug=_get(c, "slug", str, f"chapter {i + 1}"),
-            title=_get(c, "title", str, f"chapter {i + 1}"),
-            summary=_get(c, "summary", str, f"chapter {i + 1}"),
-        )
-        for i, c in enumerate(_get(data, "chapters", list, "the snapshot"))
-    )
-    days = tuple(
-        Day(
-            number=_get(d, "number", int, f"day entry {i + 1}"),
-            title=_get(d, "title", str, f"day entry {i + 1}"),
-            chapter=_get(d, "chapter", str, f"day entry {i + 1}"),
-            minutes=_get(d, "minutes", int, f"day entry {i + 1}"),
-            items=tuple(
-                _item_from_dict(item, f"day entry {i + 1}") for item in _get(d, "items", list, f"day entry {i + 1}")
-            ),
-        )
-        for i, d in enumerate(_get(data, "days", list, "the snapshot"))
-    )
-    return Workbook(
-        slug=_get(data, "slug", str, "the snapshot"),
-        title=_get(data, "title", str, "the snapshot"),
-        summary=_get(data, "summary", str, "the snapshot"),
-        guide=_get(data, "guide", str, "the snapshot"),
-        version=_get(data, "version", int, "the snapshot"),
-        chapters=chapters,
-        days=days,
-        introduction=_get(data, "introduction", str, "the snapshot"),
-    )
-
-
-def workbook_digest(workbook: Workbook) -> str:
-    """A SHA-256 hex digest of the workbook's content, ignoring ``version``.
-
-    Lets the web layer notice that an upload is identical to the version already published.
-    """
-    snapshot = serialize_workbook(workbook)
-    snapshot.pop("version")
-    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
