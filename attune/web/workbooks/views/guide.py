@@ -125,7 +125,7 @@ def cohort_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     # with_both_readings() leaves out sessions missing either reading; the test only narrows the type.
     shift = progress.cohort_shift(
-        (before, after) for before, after, _ in rows if before is not None and after is not None
+        (before, after, user_id) for before, after, user_id in rows if before is not None and after is not None
     )
     people = len({user_id for _, _, user_id in rows})
     context = {

@@ -1,0 +1,146 @@
+"""A GET reads: every GET URL, as every persona, leaves every table exactly as it was.
+
+The URLs are not listed by hand: they come from the URL resolver, so a new page is covered (or
+this test fails for want of arguments for it). Each table is compared by row count and by a
+checksum of all its rows, before and after each request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from attune.web.journal import actions as journal_actions
+from attune.web.physio import actions as physio_actions
+from attune.web.physio.models import Recording, ResonanceAssessment
+from attune.web.workbooks import actions as workbook_actions
+from attune.web.workbooks.models import Cohort, Enrolment
+from tests.web.journal_helpers import cohort_led_by, journal_keys  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.usefixtures("journal_keys")
+
+# URL names that have no GET: POST-only endpoints answer 405 and are still walked (they must not
+# write either); the admin's catch-all and view-on-site redirect are left to Django.
+SKIP = {"admin:view_on_site", "admin:None"}
+
+
+def _names(patterns: list[Any], namespace: str = "") -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            found += _names(p.url_patterns, p.namespace or namespace)
+        elif isinstance(p, URLPattern):
+            found.append((f"{namespace}:{p.name}", p.pattern))
+    return found
+
+
+def _snapshot() -> dict[str, tuple[int, str]]:
+    """Row count and a checksum of every row, for every table attune's models use."""
+    state: dict[str, tuple[int, str]] = {}
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            table = model._meta.db_table
+            columns = ", ".join(connection.ops.quote_name(f.column) for f in model._meta.concrete_fields)
+            cursor.execute(f"SELECT {columns} FROM {connection.ops.quote_name(table)} ORDER BY 1")  # noqa: S608
+            rows = cursor.fetchall()
+            digest = hashlib.sha256(
+                repr([tuple(bytes(v) if isinstance(v, memoryview) else v for v in r) for r in rows]).encode()
+            )
+            state[table] = (len(rows), digest.hexdigest())
+    return state
+
+
+@pytest.fixture
+def world(db: None, owner: Any, other: Any, guide: Any, settings: Any) -> dict[str, Any]:
+    """The demo member's whole history, a cohort led by the guide, and objects for every URL."""
+    call_command("demo", days=14, verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    demo = get_user_model().objects.get(username="demo")
+    cohort = cohort_led_by(guide, demo)
+    entry = journal_actions.write_entry(demo, body="A quiet morning.")
+    journal_actions.share_entry(entry, guide)
+    recording = Recording.objects.filter(user=demo).first()
+    stale = physio_actions.start_recording(demo)
+    Recording.objects.filter(pk=stale.pk).update(updated_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    assessment = ResonanceAssessment.objects.filter(user=demo).first()
+    enrolment = Enrolment.objects.filter(user=demo).first()
+    assert recording is not None and assessment is not None and enrolment is not None
+    admin = get_user_model().objects.create_superuser("root", "root@example.invalid", "a long admin password")
+    return {
+        "demo": demo,
+        "admin": admin,
+        "args": {
+            "checkins:": {"pk": demo.checkins.first().pk},
+            "practices:session_finish": {"pk": demo.practice_sessions.first().pk},
+            "practices:": {"slug": "hand-on-heart"},
+            "physio:resonance": {"pk": assessment.pk},
+            "physio:": {"pk": recording.pk},
+            "journal:shared_entry": {"pk": entry.pk},
+            "journal:": {"pk": entry.pk},
+            "workbooks:cohort": {"pk": cohort.pk},
+            "workbooks:join": {"token": Cohort.objects.get(pk=cohort.pk).invite_token},
+            "workbooks:day": {"pk": enrolment.pk, "day": 1},
+            "workbooks:item_done": {"pk": enrolment.pk, "day": 1, "index": 0},
+            "workbooks:practice": {"pk": enrolment.pk, "day": 1, "index": 0},
+            "workbooks:complete": {"pk": enrolment.pk, "day": 1},
+            "workbooks:following": {"pk": enrolment.pk},
+            "workbooks:progress": {"pk": enrolment.pk},
+            "workbooks:print": {"pk": enrolment.pk},
+            "workbooks:": {"slug": cohort.version.workbook.slug},
+            "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+            "admin:": {"object_id": str(demo.pk), "id": str(demo.pk), "app_label": "accounts"},
+        },
+    }
+
+
+def _url(name: str, pattern: Any, args: dict[str, dict[str, Any]]) -> str:
+    wanted = set(getattr(pattern, "converters", {})) or set(pattern.regex.groupindex)
+    if not wanted:
+        return reverse(name)
+    # The most specific prefix of the name that has arguments for it.
+    for prefix in sorted((k for k in args if name.startswith(k)), key=len, reverse=True):
+        kwargs = {k: v for k, v in args[prefix].items() if k in wanted}
+        if set(kwargs) == wanted:
+            return reverse(name, kwargs=kwargs)
+    raise AssertionError(f"test_get_writes_nothing needs arguments {sorted(wanted)} for the URL {name}")
+
+
+def test_no_get_writes_to_the_database_for_any_persona(
+    world: dict[str, Any], owner: Any, other: Any, guide: Any
+) -> None:
+    personas: dict[str, Client] = {"anonymous": Client()}
+    for label, user in (("owner", world["demo"]), ("outsider", other), ("guide", guide), ("admin", world["admin"])):
+        client = Client()
+        client.force_login(user)
+        personas[label] = client
+    urls = [
+        _url(name, pattern, world["args"])
+        for name, pattern in _names(get_resolver().url_patterns)
+        if name not in SKIP and not name.endswith(":None")
+    ]
+    assert len(urls) > 60  # every page of the app, not a sample
+    walked = 0
+    for label, client in personas.items():
+        for url in urls:
+            before = _snapshot()
+            response = client.get(url)
+            assert response.status_code < 500, f"{label} GET {url} -> {response.status_code}"
+            changed = [t for t, v in _snapshot().items() if before[t] != v]
+            assert not changed, f"{label} GET {url} wrote to {changed}"
+            walked += 1
+    assert walked == len(urls) * len(personas)
+
+
+def test_the_walk_would_notice_a_write(world: dict[str, Any]) -> None:
+    before = _snapshot()
+    workbook_actions.touch(Enrolment.objects.filter(user=world["demo"]).first())
+    assert any(before[t] != v for t, v in _snapshot().items())
