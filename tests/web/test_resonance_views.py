@@ -76,7 +76,7 @@ def test_the_result_page_shows_the_evidence_for_each_rate(owner_client: Client, 
     html = owner_client.get(reverse("physio:resonance_result", args=[assessed.pk])).content.decode()
     for rate in ("6.5", "6", "5.5", "5", "4.5"):
         assert f"<strong>{rate}</strong>" in html
-    assert "Heart-rate swing" in html and "what is this?" in html
+    assert "Heart-rate swing" in html and "What do these columns mean?" in html
     assert "Use 5.5 breaths a minute" in html
 
 
@@ -181,3 +181,39 @@ def test_an_unscored_rate_shows_its_note_across_the_evidence_columns(owner_clien
     actions.score_assessment(assessment)
     html = owner_client.get(reverse("physio:resonance_result", args=[assessment.pk])).content.decode()
     assert 'class="evidence-note" colspan="5"' in html and "not scored" in html
+
+
+def test_a_result_stores_numbers_and_the_page_words_them(owner_client: Client, assessed: ResonanceAssessment) -> None:
+    actions.score_assessment(assessed)
+    assessed.refresh_from_db()
+    assert set(assessed.result) == {"format", "criteria", "rates"}
+    for row in assessed.result["rates"]:
+        assert all(not isinstance(v, str) for v in row.values()), row  # no sentences, no formatted cells
+    body = owner_client.post(
+        reverse("physio:resonance_score", args=[assessed.pk]), HTTP_ACCEPT="application/json"
+    ).json()
+    assert f"{assessed.best_rate_bpm:g} breaths a minute had the strongest overall evidence" in body["summary"]
+    assert "bpm</td>" in body["evidence_html"] and 'data-best="true"' in body["evidence_html"]
+
+
+def test_the_migration_drops_stored_wording_and_keeps_the_numbers(owner: Any) -> None:
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    migration = importlib.import_module("attune.web.physio.migrations.0002_resonance_result_numbers")
+    old = {
+        "rates": [{"rate_bpm": 6.0, "score": 0.8, "usable": True, "cells": ["6", "12.0 bpm"]}],
+        "columns": [{"label": "Breaths a minute", "what": ""}],
+        "summary": "Of the 1 rate you tried...",
+        "method": "Mean of four criteria",
+        "criteria": ["peak_to_trough"],
+    }
+    assessment = ResonanceAssessment.objects.create(user=owner, result=old)
+    migration.to_numbers(django_apps, None)
+    assessment.refresh_from_db()
+    assert assessment.result == {
+        "rates": [{"rate_bpm": 6.0, "score": 0.8, "usable": True}],
+        "criteria": ["peak_to_trough"],
+        "format": 2,
+    }

@@ -356,35 +356,8 @@ def apply_rate(assessment: ResonanceAssessment, rate_bpm: float | None = None) -
     return rate
 
 
-EVIDENCE_COLUMNS: tuple[dict[str, str], ...] = (
-    {"label": "Breaths a minute", "what": ""},
-    {
-        "label": "Heart-rate swing",
-        "what": "Peak-to-trough heart rate: the highest minus the lowest heart rate within each breath, averaged "
-        "over the breaths (Lehrer: 15 to 25 bpm is a good swing, over 25 a very large one).",
-    },
-    {
-        "label": "Slow-wave power",
-        "what": "The power of the heart rhythm within 0.015 Hz of its highest peak between 0.04 and 0.15 Hz, in ms². "
-        "Larger means the heart rate swung more strongly with the breath.",
-    },
-    {
-        "label": "In step with the breath",
-        "what": "From 0 to 1: how consistently the heart rate rose and fell at the same point of each breath "
-        "(1 is perfectly in step).",
-    },
-    {
-        "label": "One smooth peak",
-        "what": "The share of the rhythm's power (0.04 to 0.26 Hz) that sits in its main peak; 'yes' when no other "
-        "peak reaches half its height.",
-    },
-    {
-        "label": "Overall",
-        "what": "The mean of the four criteria, each scaled from 0 to 1 (swing and power divided by the largest "
-        "among the rates you tried); the rate with the highest overall is suggested. Beats that looked like "
-        "artifacts were corrected first.",
-    },
-)
+#: The shape of ``ResonanceAssessment.result``: numbers only; the pages word them (physio/_resonance_evidence.html).
+RESULT_FORMAT = 2
 
 
 def score_assessment(assessment: ResonanceAssessment) -> ResonanceAssessment:
@@ -431,14 +404,6 @@ def score_assessment(assessment: ResonanceAssessment) -> ResonanceAssessment:
                 "peak_concentration": ev.peak_concentration,
                 "second_peak_ratio": ev.second_peak_ratio,
                 "score": ev.score,
-                "cells": [
-                    f"{ev.rate_bpm:g}",
-                    f"{ev.peak_to_trough_bpm:.1f} bpm",
-                    f"{ev.lf_peak_power_ms2:.0f} ms²",
-                    f"{ev.phase_synchrony:.2f}",
-                    f"{'yes' if ev.single_peak else 'no'} ({100 * ev.peak_concentration:.0f} %)",
-                    f"{ev.score:.2f}",
-                ],
             }
         )
     for rec, duration in short:
@@ -448,21 +413,10 @@ def score_assessment(assessment: ResonanceAssessment) -> ResonanceAssessment:
                 "recording": rec.pk,
                 "usable": False,
                 "duration_s": duration,
-                "cells": [f"{rec.segment_rate_bpm:g}", f"only {duration:.0f} s of beats, not scored", "", "", "", ""],
             }
         )
     best = result.best_rate_bpm
-    assessment.result = {
-        "rates": rows,
-        "columns": list(EVIDENCE_COLUMNS),
-        "criteria": list(result.criteria),
-        "method": result.method,
-        "summary": (
-            f"Of the {len(usable)} rate{'s' if len(usable) != 1 else ''} you tried, {best:g} breaths a minute had the "
-            "strongest overall evidence. It is a suggestion from one sitting: rates next to it may suit you "
-            "almost as well, and you can assess again any time."
-        ),
-    }
+    assessment.result = {"format": RESULT_FORMAT, "criteria": list(result.criteria), "rates": rows}
     assessment.best_rate_bpm = best
     assessment.scored_at = timezone.now()
     assessment.save(update_fields=["result", "best_rate_bpm", "scored_at"])

@@ -78,22 +78,22 @@ def sparkline(rec: Recording, *, width: float = 160.0, height: float = 40.0) -> 
 
 
 def assessment_rows(assessment: ResonanceAssessment) -> list[dict[str, Any]]:
-    """One row per assessed rate from the stored evidence, slowest rate last.
+    """The stored evidence, one row per assessed rate, fastest first, for the evidence partial.
 
-    Each row also gets ``labelled``: ``(column label, cell)`` pairs, so a phone can show a row as
-    a card with every value named.
+    Each row is the stored numbers plus ``best`` (the suggested rate) and ``peak_percent`` (the
+    main peak's share of the rhythm's power, in percent).
     """
     result = assessment.result if isinstance(assessment.result, dict) else {}
-    labels = [str(c.get("label", "")) for c in result.get("columns", [])]
     rows = [dict(r) for r in result.get("rates", [])]
+    best = assessment.best_rate_bpm
     for row in rows:
-        cells = list(row.get("cells", []))
-        usable = bool(row.get("usable", True))
-        # An unscored rate has one note ("only 40 s of beats") spanning the evidence columns.
-        row["labelled"] = [
-            (labels[i] if i < len(labels) and (usable or i == 0) else "", cell)
-            for i, cell in enumerate(cells)
-            if cell != ""
-        ]
-        row["span"] = max(1, len(labels) - 1)
+        row["best"] = best is not None and math.isclose(float(row.get("rate_bpm", 0)), best)
+        row["peak_percent"] = 100.0 * float(row.get("peak_concentration") or 0.0)
     return sorted(rows, key=lambda r: -float(r.get("rate_bpm", 0)))
+
+
+def evidence_context(assessment: ResonanceAssessment, *, actions: bool) -> dict[str, Any]:
+    """What ``physio/_resonance_evidence.html`` needs (``actions``: the per-rate links and buttons)."""
+    rows = assessment_rows(assessment)
+    usable = sum(1 for r in rows if r.get("usable"))
+    return {"assessment": assessment, "rows": rows, "usable": usable, "actions": actions}

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -208,7 +209,15 @@ def resonance_score(request: AuthedRequest, pk: int) -> HttpResponse:
             return _bad(str(exc))
         return HttpResponseBadRequest(str(exc))
     if _wants_json(request):
-        return JsonResponse({"best_rate_bpm": assessment.best_rate_bpm, "result": assessment.result})
+        context = charts.evidence_context(assessment, actions=False)
+        return JsonResponse(
+            {
+                "best_rate_bpm": assessment.best_rate_bpm,
+                "result": assessment.result,
+                "summary": render_to_string("physio/_resonance_evidence.html#summary", context).strip(),
+                "evidence_html": render_to_string("physio/_resonance_evidence.html#evidence", context, request),
+            }
+        )
     return redirect("physio:resonance_result", pk=assessment.pk)
 
 
@@ -241,7 +250,7 @@ def resonance_result(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "assessment": assessment,
             "segments": segments,
-            "rows": charts.assessment_rows(assessment),
+            **charts.evidence_context(assessment, actions=True),
             "current": request.user.default_pacer_bpm,
         },
     )

@@ -146,50 +146,13 @@ async function rest(plan, index) {
 }
 
 function renderResult(plan, scored) {
-  const result = scored.result || {};
+  // The server words the evidence from the stored numbers (physio/_resonance_evidence.html).
   const best = scored.best_rate_bpm;
-  $('[data-role="best"]').textContent = result.summary
-    || (best != null ? `${fmtRate(best)} breaths a minute had the strongest evidence.` : 'There was not enough to score.');
+  $('[data-role="best"]').textContent = scored.summary || 'There was not enough to score.';
   $('[data-role="simulated-note"]').hidden = !source.simulated;
-  const table = $('[data-role="evidence"]');
-  const head = table.querySelector('thead tr');
-  head.replaceChildren(...(result.columns || []).map((c) => {
-    const th = document.createElement('th');
-    th.scope = 'col';
-    th.textContent = c.label;
-    if (c.what) th.title = c.what;
-    return th;
-  }));
-  const body = table.querySelector('tbody');
-  body.replaceChildren(...(result.rates || []).map((row) => {
-    const tr = document.createElement('tr');
-    tr.dataset.rate = String(row.rate_bpm);
-    tr.dataset.best = String(best != null && Math.abs(row.rate_bpm - best) < 1e-9);
-    // Each cell carries its column's name, so a phone can show a row as a card (physio.css).
-    const cols = result.columns || [];
-    (row.cells || []).forEach((cell, i) => {
-      if (cell === '') return;
-      const td = document.createElement('td');
-      td.textContent = cell;
-      if (row.usable === false && i > 0) {
-        td.className = 'evidence-note';
-        td.colSpan = Math.max(1, cols.length - 1);
-      } else {
-        td.dataset.label = cols[i] ? cols[i].label : '';
-      }
-      tr.append(td);
-    });
-    return tr;
-  }));
-  const what = $('[data-role="columns-what"]');
-  what.replaceChildren(...(result.columns || []).filter((c) => c.what).map((c) => {
-    const li = document.createElement('li');
-    const b = document.createElement('strong');
-    b.textContent = `${c.label}: `;
-    li.append(b, c.what);
-    return li;
-  }));
-  if (result.method) $('[data-role="method"]').textContent = result.method;
+  const area = $('[data-role="evidence-area"]');
+  const doc = new DOMParser().parseFromString(scored.evidence_html || '', 'text/html');
+  area.replaceChildren(...doc.body.childNodes);
   $('[data-role="result-link"]').href = plan.result_url;
   const apply = $('[data-action="apply"]');
   apply.hidden = best == null;
