@@ -19,8 +19,6 @@ DEST="$ROOT/attune/web/static/vendor"
 
 # name@version | file inside the package | destination (relative to DEST) | sha256
 MANIFEST=(
-  "htmx.org@2.0.11|dist/htmx.min.js|htmx/htmx.min.js|d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717"
-  "htmx.org@2.0.11|LICENSE|htmx/LICENSE|"
   "uplot@1.6.32|dist/uPlot.iife.min.js|uplot/uPlot.iife.min.js|19c8d4c6ad88929a79f4ae49d6f7161566dfd0ba3d15cc495e974f787eb78f1f"
   "uplot@1.6.32|dist/uPlot.min.css|uplot/uPlot.min.css|df630c6a8d6f8eeaff264b50f73ce5b114f646ffd9a0bb74f049b0a00135fa04"
   "uplot@1.6.32|LICENSE|uplot/LICENSE|"
