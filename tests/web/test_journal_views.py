@@ -203,3 +203,13 @@ def test_the_answer_form_partial_renders_for_a_day_page(owner: Any, guide: Any) 
     assert f'action="{reverse("workbooks:answer")}"' in html
     assert f'<label for="answer-{PROMPT.key}">{PROMPT.text}</label>' in html
     assert 'name="prompt_key" value="safe-place"' in html
+
+
+def test_an_answer_with_a_bare_word_as_next_is_saved_and_goes_back_to_the_journal(
+    owner: Any, owner_client: Client, guide: Any
+) -> None:
+    cohort_led_by(guide, owner)
+    data = {"workbook": "ease", "version": 1, "day": 1, "prompt_key": PROMPT.key, "body": "Slowly.", "next": "abc"}
+    response = owner_client.post(reverse("workbooks:answer"), data)
+    assert response.status_code == 302 and response["Location"] == reverse("journal:list")
+    assert JournalEntry.objects.filter(user=owner, prompt_key=PROMPT.key).count() == 1

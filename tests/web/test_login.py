@@ -161,3 +161,11 @@ def test_it_sends_a_member_who_is_logged_in_onwards(owner_client: Client) -> Non
     response = owner_client.get(URL)
     assert response.status_code == 302
     assert response["Location"] == reverse("today:today")
+
+
+def test_a_signed_in_member_with_a_bare_word_as_next_is_sent_home_not_to_a_500(owner_client: Any) -> None:
+    # `redirect("abc")` reads a bare word as a URL name and raises NoReverseMatch (a 500 before).
+    response = owner_client.get("/accounts/login/?next=abc")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert owner_client.get("/accounts/login/?next=/journal/")["Location"] == "/journal/"
+    assert owner_client.get("/accounts/login/?next=//elsewhere.example/")["Location"] == "/"

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from attune.web.accounts.export import member_data_modules
 
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
 
-def delete_account(user: Any) -> None:
+
+def delete_account(user: User) -> None:
     """Delete the member and everything that is theirs, at once.
 
     Apps clean up what a cascade cannot reach (``delete_member_data``); then deleting the user's

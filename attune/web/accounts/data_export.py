@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
 
 
-def export_member_data(user: Any) -> dict[str, list[dict[str, Any]]]:
+def export_member_data(user: User) -> dict[str, list[dict[str, Any]]]:
     return {
         "profile": [
             {

@@ -29,7 +29,7 @@ import uuid
 import zipfile
 from collections.abc import Iterator, Mapping
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.utils import timezone
@@ -56,6 +56,9 @@ it. The JSON file is always exact.
 
 Your password is not included, not even in scrambled form.
 """
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
 
 
 def member_data_modules() -> Iterator[ModuleType]:
@@ -99,7 +102,7 @@ def to_jsonable(value: Any, zone: dt.tzinfo) -> Any:
     raise TypeError(f"cannot export a value of type {type(value).__name__}; give plain JSON data instead")
 
 
-def collect_member_data(user: Any) -> Tables:
+def collect_member_data(user: User) -> Tables:
     """Every table every app keeps for ``user``, as plain JSON data."""
     zone = user.zone
     tables: Tables = {}
@@ -141,12 +144,12 @@ def table_csv(rows: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def export_filename(user: Any, day: dt.date | None = None) -> str:
+def export_filename(user: User, day: dt.date | None = None) -> str:
     day = day or timezone.localdate(timezone=user.zone)
     return f"attune-export-{user.get_username()}-{day.isoformat()}.zip"
 
 
-def build_export(user: Any, now: dt.datetime | None = None) -> bytes:
+def build_export(user: User, now: dt.datetime | None = None) -> bytes:
     """The member's whole export as the bytes of a zip file."""
     zone = user.zone
     moment = (now or timezone.now()).astimezone(zone)

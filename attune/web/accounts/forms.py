@@ -235,7 +235,7 @@ class DeleteAccountForm(forms.Form):
         error_messages={"required": "Please enter your password to confirm."},
     )
 
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 

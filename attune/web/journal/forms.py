@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from attune.web.journal.models import MAX_BODY_CHARS, MAX_TITLE_CHARS
 
@@ -12,6 +13,9 @@ _EMPTY = "There is nothing here yet. Write a few words, or leave the page; nothi
 _TOO_LONG = (
     "This is %(show_value)s characters long; an entry holds up to %(limit_value)s. You might split it into two entries."
 )
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
 
 
 class EntryForm(forms.Form):
@@ -51,7 +55,7 @@ class ShareForm(forms.Form):
         error_messages={"invalid_choice": "You can share only with a guide whose group you are in."},
     )
 
-    def __init__(self, *args: Any, guides: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, guides: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["guide"]
         assert isinstance(field, forms.ModelChoiceField)

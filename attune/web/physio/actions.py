@@ -15,7 +15,7 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from django.db import connection, models, transaction
@@ -44,6 +44,9 @@ MIN_SUMMARY_BEATS = 3
 # the member's recordings list and history close and summarise it, keeping every stored beat.
 STALE_AFTER = dt.timedelta(minutes=30)
 
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
+
 
 @dataclass(frozen=True)
 class AppendResult:
@@ -66,12 +69,12 @@ class AppendResult:
 
 
 def start_recording(
-    user: Any,
+    user: User,
     *,
     kind: str = Kind.FREE,
     pacer_bpm: float | None = None,
     simulated: bool = False,
-    practice_session: Any = None,
+    practice_session: Any = None,  # a practices.PracticeSession, which physio does not import
     assessment: ResonanceAssessment | None = None,
     segment_rate_bpm: float | None = None,
 ) -> Recording:
@@ -275,7 +278,7 @@ def finish_recording(recording: Recording | int) -> Recording:
     raise RuntimeError(f"recording {rid} kept changing while it was being finished")
 
 
-def close_stale(user: Any, *, now: dt.datetime | None = None) -> int:
+def close_stale(user: User, *, now: dt.datetime | None = None) -> int:
     """Finish the member's open recordings that have had no beats for :data:`STALE_AFTER`.
 
     Nothing is lost: finishing compacts every stored beat into the recording and summarises it,
@@ -330,7 +333,7 @@ def summary_payload(rec: Recording) -> dict[str, Any]:
     }
 
 
-def start_assessment(user: Any, *, quick: bool = False) -> ResonanceAssessment:
+def start_assessment(user: User, *, quick: bool = False) -> ResonanceAssessment:
     return ResonanceAssessment.objects.create(user=user, quick=quick)
 
 

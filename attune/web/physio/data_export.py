@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attune.web.physio.models import Recording, ResonanceAssessment
 
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
 
-def export_member_data(user: Any) -> dict[str, list[dict[str, Any]]]:
+
+def export_member_data(user: User) -> dict[str, list[dict[str, Any]]]:
     recordings = Recording.objects.filter(user=user).order_by("started_at", "pk")
     assessments = ResonanceAssessment.objects.filter(user=user).order_by("created_at", "pk")
     return {
@@ -16,7 +19,7 @@ def export_member_data(user: Any) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def export_member_files(user: Any) -> dict[str, str]:
+def export_member_files(user: User) -> dict[str, str]:
     """Each recording's RR intervals as a text file (the same text as the download), by file name.
 
     accounts/export.py writes each one into the zip beside the tables.

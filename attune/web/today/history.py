@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from attune.web.physio import charts
 from attune.web.physio.models import Recording
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,7 @@ class HistoryRecording:
 
 
 def recent_for_history(
-    user: Any, day_range: int | tuple[dt.datetime, dt.datetime] | None = 90, *, limit: int = 20
+    user: User, day_range: int | tuple[dt.datetime, dt.datetime] | None = 90, *, limit: int = 20
 ) -> list[HistoryRecording]:
     """The member's finished recordings for the History page, newest first.
 
