@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from typing import Protocol
 
-__all__ = ["BreathPattern", "rsa_swing_bpm", "simulate_rr"]
+__all__ = ["Breathing", "lung_level", "rsa_swing_bpm", "simulate_rr"]
 
 
 def rsa_swing_bpm(breath_hz: float, *, resonance_hz: float = 0.1) -> float:
@@ -35,39 +35,40 @@ def _ease(p: float) -> float:
     return (1.0 - math.cos(math.pi * p)) / 2.0
 
 
-@dataclass(frozen=True)
-class BreathPattern:
-    """A paced breath: seconds breathing in, holding full, breathing out, holding empty."""
-
-    inhale_s: float
-    exhale_s: float
-    hold_in_s: float = 0.0
-    hold_out_s: float = 0.0
-
-    def __post_init__(self) -> None:
-        if min(self.inhale_s, self.exhale_s) <= 0 or min(self.hold_in_s, self.hold_out_s) < 0:
-            raise ValueError("inhale_s and exhale_s must be positive and holds zero or more")
+class Breathing(Protocol):
+    """A paced breath in seconds per phase (``attune.content.practices.Pacer`` is one)."""
 
     @property
-    def cycle_s(self) -> float:
-        return self.inhale_s + self.hold_in_s + self.exhale_s + self.hold_out_s
-
+    def inhale_s(self) -> float: ...
     @property
-    def breaths_per_min(self) -> float:
-        return 60.0 / self.cycle_s
+    def exhale_s(self) -> float: ...
+    @property
+    def hold_in_s(self) -> float: ...
+    @property
+    def hold_out_s(self) -> float: ...
 
-    def level(self, t_s: float) -> float:
-        """How full the lungs are (0 empty .. 1 full) ``t_s`` seconds into breathing with this pattern."""
-        t = t_s % self.cycle_s
-        if t < self.inhale_s:
-            return _ease(t / self.inhale_s)
-        t -= self.inhale_s
-        if t < self.hold_in_s:
-            return 1.0
-        t -= self.hold_in_s
-        if t < self.exhale_s:
-            return 1.0 - _ease(t / self.exhale_s)
-        return 0.0
+
+def lung_level(pattern: Breathing, t_s: float) -> float:
+    """How full the lungs are (0 empty .. 1 full) ``t_s`` seconds into breathing with ``pattern``.
+
+    Raises
+    ------
+    ValueError
+        If breathing in or out takes no time.
+    """
+    if min(pattern.inhale_s, pattern.exhale_s) <= 0:
+        raise ValueError("inhale_s and exhale_s must be positive")
+    cycle = pattern.inhale_s + pattern.hold_in_s + pattern.exhale_s + pattern.hold_out_s
+    t = t_s % cycle
+    for phase_s, start, end in (
+        (pattern.inhale_s, 0.0, 1.0),
+        (pattern.hold_in_s, 1.0, 1.0),
+        (pattern.exhale_s, 1.0, 0.0),
+    ):
+        if t < phase_s:
+            return start + (end - start) * _ease(t / phase_s)
+        t -= phase_s
+    return 0.0
 
 
 def simulate_rr(
@@ -75,7 +76,7 @@ def simulate_rr(
     rng: random.Random,
     *,
     resting_hr: float = 64.0,
-    pacer: BreathPattern | None = None,
+    pacer: Breathing | None = None,
     resonance_bpm: float = 6.0,
     noise_ms: float = 6.0,
     premature_every_s: tuple[float, float] = (120.0, 180.0),
@@ -106,7 +107,8 @@ def simulate_rr(
             compensate = None
             continue
         if pacer is not None:
-            level, hz = pacer.level(t / 1000.0), 1.0 / pacer.cycle_s
+            cycle_s = pacer.inhale_s + pacer.hold_in_s + pacer.exhale_s + pacer.hold_out_s
+            level, hz = lung_level(pacer, t / 1000.0), 1.0 / cycle_s
         else:
             while t >= spont_start + spont_ms:
                 spont_start += spont_ms

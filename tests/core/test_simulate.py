@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import random
 import statistics
+from dataclasses import dataclass
 
 import pytest
 
-from attune.core.simulate import BreathPattern, rsa_swing_bpm, simulate_rr
+from attune.core.simulate import lung_level, rsa_swing_bpm, simulate_rr
+
+
+@dataclass(frozen=True)
+class BreathPattern:
+    inhale_s: float
+    exhale_s: float
+    hold_in_s: float = 0.0
+    hold_out_s: float = 0.0
 
 
 def test_the_simulated_strap_swings_most_near_its_resonance_rate_and_adds_premature_beats() -> None:
@@ -39,4 +48,10 @@ def test_the_same_seed_gives_the_same_beats_and_bad_input_is_refused() -> None:
     with pytest.raises(ValueError, match="duration_s"):
         simulate_rr(0, random.Random(1))
     with pytest.raises(ValueError, match="inhale_s"):
-        BreathPattern(0.0, 5.0)
+        lung_level(BreathPattern(0.0, 5.0), 1.0)
+
+
+def test_the_lungs_fill_hold_and_empty_in_step_with_the_pattern() -> None:
+    pattern = BreathPattern(inhale_s=4.0, exhale_s=4.0, hold_in_s=2.0, hold_out_s=2.0)
+    levels = [lung_level(pattern, t) for t in (0.0, 2.0, 4.0, 5.0, 6.0, 8.0, 10.0, 11.0, 12.0)]
+    assert levels == pytest.approx([0.0, 0.5, 1.0, 1.0, 1.0, 0.5, 0.0, 0.0, 0.0])

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from attune.content.practices import Library, Practice
+from attune.content.practices import Library, Pacer, Practice
 from attune.content.workbooks import CheckinStep, PracticeStep, Prompt, Reading
-from attune.core.simulate import BreathPattern, simulate_rr
+from attune.core.simulate import simulate_rr
 from attune.web.checkins.models import BodyArea, CheckIn, Context
 from attune.web.journal import actions as journal_actions
 from attune.web.journal.models import JournalEntry
@@ -232,7 +232,7 @@ def build_recordings(
         chosen = [candidates[int(k * step)] for k in range(min(linked, len(candidates)))]
     made = 0
     for session in chosen:
-        pacer = BreathPattern(
+        pacer = Pacer(
             inhale_s=float(session.pacer_inhale_s or 0),
             exhale_s=float(session.pacer_exhale_s or 0),
             hold_in_s=float(session.pacer_hold_in_s or 0),
@@ -274,7 +274,7 @@ def build_assessment(user: User, *, when: dt.datetime, seed: int = 7) -> Resonan
     start = when
     for rate in RESONANCE_RATES_BPM:
         cycle = 60.0 / rate
-        pacer = BreathPattern(inhale_s=0.4 * cycle, exhale_s=0.6 * cycle)
+        pacer = Pacer(inhale_s=0.4 * cycle, exhale_s=0.6 * cycle)
         rr = simulate_rr(assessment.segment_s, rng, resting_hr=resting, pacer=pacer, resonance_bpm=DEMO_RESONANCE_BPM)
         _store_recording(
             user, rr, start, kind=Kind.RESONANCE, pacer_bpm=rate, assessment=assessment, segment_rate_bpm=rate
