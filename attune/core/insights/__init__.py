@@ -26,6 +26,7 @@ from attune.core.insights.records import (
     PracticeOutcome,
     context_key,
 )
+from attune.core.insights.reflection import Helped, WeeklyReflection, weekly_reflection
 
 __all__ = [
     "COMPANY",
@@ -35,6 +36,7 @@ __all__ = [
     "STATES",
     "CheckInRecord",
     "Estimate",
+    "Helped",
     "Hyper",
     "LearnedSuggestion",
     "Moment",
@@ -45,10 +47,12 @@ __all__ = [
     "PracticeLike",
     "PracticeOutcome",
     "Row",
+    "WeeklyReflection",
     "best_guess",
     "context_key",
     "fit_posterior",
     "personal_map",
     "screen",
     "suggest",
+    "weekly_reflection",
 ]

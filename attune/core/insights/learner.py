@@ -29,6 +29,7 @@ from typing import Final
 
 import numpy as np
 
+from attune.core.insights._words import lower_first, signed, times
 from attune.core.insights.personal_map import MIN_SESSIONS
 from attune.core.insights.posterior import PRACTICE, Posterior
 from attune.core.insights.records import STATE_WORDS, Moment, PracticeLike
@@ -118,28 +119,13 @@ def screen(practice: PracticeLike, moment: Moment) -> str | None:
     return None
 
 
-def _signed(x: float) -> str:
-    r = round(x, 1)
-    return f"+{r:.1f}" if r > 0 else (f"\u2212{-r:.1f}" if r < 0 else "0.0")
-
-
-def _times(n: int) -> str:
-    return {1: "once", 2: "twice"}.get(n, f"{n} times")
-
-
-def _lower_first(title: str) -> str:
-    if len(title) > 1 and title[1].isupper():
-        return title
-    return title[:1].lower() + title[1:]
-
-
 def _why(practice: PracticeLike, posterior: Posterior, state: str, best: str | None) -> str:
     """One sentence from the member's own data, or the rule's reason while there is not enough."""
     words = STATE_WORDS[state]
     n, raw = posterior.n(state, practice.slug), posterior.raw_mean(state, practice.slug)
-    name = _lower_first(practice.title)
+    name = lower_first(practice.title)
     if raw is not None and n >= MIN_SESSIONS:
-        said = f"{_signed(raw)} on average over {n} times"
+        said = f"{signed(raw)} on average over {n} times"
         if raw > 0 and practice.slug == best:
             return f"From {words}, {name} has helped you most: {said}."
         if raw > 0:
@@ -151,7 +137,7 @@ def _why(practice: PracticeLike, posterior: Posterior, state: str, best: str | N
     reason = RULE_REASONS[state] if fits_rule else CONDITION_REASONS.get(practice.condition, RULE_REASONS[state])
     if raw is None:
         return reason
-    return f"{reason} From {words} you have tried it {_times(n)} so far ({_signed(raw)}): not enough yet to go on."
+    return f"{reason} From {words} you have tried it {times(n)} so far ({signed(raw)}): not enough yet to go on."
 
 
 def _untried_why(practice: PracticeLike, posterior: Posterior, state: str) -> str:
