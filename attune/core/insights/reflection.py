@@ -27,12 +27,6 @@ from attune.core.insights.records import (
     time_of_day,
 )
 
-MAX_HELPED: Final = 3
-"""At most this many practices are listed under "what helped"."""
-
-MIN_TIME_OF_DAY_DIFFERENCE: Final = 1.5
-"""Felt-safety points between two times of day (each with two check-ins or more) worth mentioning."""
-
 
 @dataclass(frozen=True)
 class Helped:
@@ -63,6 +57,13 @@ class WeeklyReflection:
     ended_settled: int
     helped: tuple[Helped, ...]
     observation: str
+
+
+MAX_HELPED: Final = 3
+"""At most this many practices are listed under "what helped"."""
+
+MIN_TIME_OF_DAY_DIFFERENCE: Final = 1.5
+"""Felt-safety points between two times of day (each with two check-ins or more) worth mentioning."""
 
 
 def _helped(outcomes: Sequence[PracticeOutcome], titles: Mapping[str, str]) -> list[Helped]:
