@@ -1,6 +1,8 @@
 """The `attune` command.
 
-    attune serve [--host H] [--port P] [--processes N]   migrate, then serve over ASGI
+    attune serve [--host H] [--port P] [--processes N] [--no-worker]
+                                                         migrate, then serve over ASGI beside a worker
+    attune worker                                        run background jobs (serve starts one)
     attune createguide USERNAME [--email E]              make (or promote) a guide
     attune content check [PATH ...]                      validate practices and workbooks
     attune export USERNAME [-o FILE]                     a member's data as a zip (JSON + CSV)
@@ -15,10 +17,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import subprocess
 import sys
+import threading
+import time
 from collections.abc import Sequence
+from types import FrameType
 
 SETTINGS = "attune.web.settings"
+# How long `attune serve` lets its worker finish the job in hand when stopping, before ending it.
+WORKER_STOP_S = 15
 
 
 def _django() -> None:
@@ -37,19 +46,74 @@ def _serve(args: argparse.Namespace) -> int:
 
     call_command("check", fail_level="ERROR")
     call_command("migrate", interactive=False, verbosity=1)
+    from attune.web.workbooks.tasks import queue_sync_builtin
+
+    queue_sync_builtin()
+    worker = None if args.no_worker else _start_worker()
     import uvicorn
 
+    # uvicorn stops gracefully on SIGTERM and then raises it again; exit through Python instead of
+    # dying there, so that the worker is stopped too.
+    signal.signal(signal.SIGTERM, _exit_quietly)
     print(f"attune is ready at http://{args.host}:{args.port}/", flush=True)
-    uvicorn.run(
-        "attune.web.asgi:application",
-        host=args.host,
-        port=args.port,
-        workers=args.processes,
-        log_level="warning",
-        ws_max_size=64 * 1024,
-        lifespan="off",
-    )
+    try:
+        uvicorn.run(
+            "attune.web.asgi:application",
+            host=args.host,
+            port=args.port,
+            workers=args.processes,
+            log_level="warning",
+            ws_max_size=64 * 1024,
+            lifespan="off",
+        )
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if worker is not None:
+            _stop_worker(worker)
     return 0
+
+
+def _exit_quietly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    # Its own session: Ctrl-C reaches the server alone, which then stops the worker gracefully.
+    return subprocess.Popen(
+        [sys.executable, "-m", "attune.cli", "worker", "--parent", str(os.getpid())], start_new_session=True
+    )
+
+
+def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    if worker.poll() is not None:
+        return
+    worker.send_signal(signal.SIGINT)  # Huey's graceful stop: the job in hand finishes
+    try:
+        worker.wait(WORKER_STOP_S)
+    except subprocess.TimeoutExpired:
+        worker.terminate()  # Huey stops at once; an interrupted job is logged
+        worker.wait()
+
+
+def _worker(args: argparse.Namespace) -> int:
+    _django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if args.parent:
+        threading.Thread(target=_stop_when_orphaned, args=(args.parent,), daemon=True, name="parent").start()
+    storage = "Redis" if settings.REDIS_URL else "SQLite"
+    print(f"attune worker: {settings.TASKS_THREADS} threads, queue in {storage}", flush=True)
+    call_command("run_huey")
+    return 0
+
+
+def _stop_when_orphaned(parent: int) -> None:
+    """Stop this worker gracefully when the `attune serve` that started it is gone, however it went."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os.kill(os.getpid(), signal.SIGINT)
 
 
 def _manage(argv: Sequence[str]) -> int:
@@ -68,6 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=os.environ.get("ATTUNE_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("ATTUNE_PORT", "8000")))
     serve.add_argument("--processes", type=int, default=int(os.environ.get("ATTUNE_SERVER_PROCESSES", "1")))
+    serve.add_argument("--no-worker", action="store_true", help="start no worker; run `attune worker` yourself")
+
+    worker = sub.add_parser("worker", help="run background jobs (attune serve starts one)")
+    worker.add_argument("--parent", type=int, default=0, help=argparse.SUPPRESS)  # set by serve
 
     guide = sub.add_parser("createguide", help="create a guide, or make an existing member a guide")
     guide.add_argument("username")
@@ -104,6 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "worker":
+        return _worker(args)
     if args.command == "content":
         from attune.content.check import main as check_main
 

@@ -1,11 +1,12 @@
 """attune's one settings module. Every variable is documented in docs/configuration.md.
 
 SQLite (WAL, IMMEDIATE transactions) is the embedded default; ATTUNE_DATABASE_URL switches to
-PostgreSQL and ATTUNE_REDIS_URL switches the channel layer and the cache to Redis.
+PostgreSQL and ATTUNE_REDIS_URL switches the channel layer, the cache and the job queue to Redis.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "template_partials",
+    "huey.contrib.djhuey",
     "attune.web.accounts",
+    "attune.web.jobs",
     "attune.web.checkins",
     "attune.web.practices",
     "attune.web.today",
@@ -156,6 +159,30 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "attune"}}
 
+
+def _private_file(path: Path) -> Path:
+    """Create ``path`` readable by this user only, if it is missing (SQLite gives its WAL the same mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    return path
+
+
+# Background jobs (Huey, see docs/configuration.md): a SQLite queue beside the database on one
+# machine, Redis under the same key prefix when scaled out. `attune serve` starts one worker.
+TASKS_THREADS = env_int("ATTUNE_TASKS_THREADS", 2, minimum=1)
+HUEY: dict[str, Any] = {
+    "name": "attune",
+    "immediate": False,  # a server never runs jobs inside a request; the tests switch this on
+    "results": False,  # progress and outcome live in the Job record; nobody reads Huey's result store
+    **(
+        {"huey_class": "attune.web.jobs.storage.RedisHuey", "url": REDIS_URL, "key_prefix": REDIS_KEY_PREFIX}
+        if REDIS_URL
+        else {"huey_class": "huey.SqliteHuey", "filename": str(_private_file(DATA_DIR / "tasks.sqlite3"))}
+    ),
+    # A SQLite queue is polled: an idle worker looks at most once a second. Redis blocks instead.
+    "consumer": {"workers": TASKS_THREADS, "worker_type": "thread", "max_delay": 1.0},
+}
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -229,5 +256,7 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # The worker logs every task it runs at INFO: once a minute for closing stale recordings.
+        "huey": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

@@ -32,7 +32,8 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None, processes: int = 1) -> None:
+    def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None, processes: int = 1,
+                 extra_args: tuple[str, ...] = ()) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "ATTUNE_DATA_DIR": str(data_dir), "ATTUNE_SECRET_KEY": "e2e-not-secret",
@@ -40,7 +41,8 @@ class Server:
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
         self.log = (data_dir / "server.log").open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "attune.cli", "serve", "--port", str(self.port), "--processes", str(processes)],
+            [sys.executable, "-m", "attune.cli", "serve", "--port", str(self.port), "--processes", str(processes),
+             *extra_args],
             cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60

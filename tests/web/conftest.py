@@ -28,6 +28,17 @@ def _fast_and_isolated(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyP
     }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_inline() -> None:
+    """Background jobs run inside the test that queues them (Huey's immediate mode, in memory).
+
+    test_worker.py starts the real worker in a subprocess, with its own settings.
+    """
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
 @pytest.fixture(autouse=True)
 def _close_connections_of_the_live_writer_thread() -> Any:
     """Close the database connection the live writer keeps in asgiref's thread-sensitive thread.

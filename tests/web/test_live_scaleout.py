@@ -7,11 +7,9 @@ not reachable the test fails and says so: it never skips.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import re
 import secrets
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -24,71 +22,27 @@ import numpy as np
 import pytest
 from live_helpers import chunks, paced_rr
 from numpy.testing import assert_allclose
+from service_helpers import REDIS_URL, fresh_postgres_database, redis_key_prefix, server_class
 
 from attune.core import clean_rr, time_domain
 
 pytestmark = pytest.mark.services
 
-POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-REDIS_URL = "redis://127.0.0.1:6379/0"
 PASSWORD = "a calm long passphrase"
 
 
-def _e2e_server_class() -> Any:
-    path = Path(__file__).resolve().parents[1] / "e2e" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("attune_e2e_conftest", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.Server
-
-
-def _require_redis() -> None:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=3) as s:
-            s.sendall(b"PING\r\n")
-            assert s.recv(16).startswith(b"+PONG")
-    except (OSError, AssertionError) as exc:
-        pytest.fail(f"Redis must be running at 127.0.0.1:6379 for this test (make services): {exc}")
-
-
 @pytest.fixture
-def fresh_database() -> Iterator[str]:
-    import psycopg
-
-    name = f"attune_scaleout_{secrets.token_hex(4)}"
-    try:
-        admin = psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL must be running at 127.0.0.1:5432 (user postgres) for this test: {exc}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgres://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture
-def two_processes(fresh_database: str, tmp_path: Path) -> Iterator[Any]:
-    _require_redis()
-    prefix = f"attune-test-{secrets.token_hex(4)}"
-    server = _e2e_server_class()(
-        tmp_path,
-        # A fresh Redis key prefix per run: login counters from an earlier run never lock this one out.
-        extra_env={"ATTUNE_DATABASE_URL": fresh_database, "ATTUNE_REDIS_URL": REDIS_URL,
-                   "ATTUNE_REDIS_KEY_PREFIX": prefix, "ATTUNE_DATABASE_CONN_MAX_AGE": "60"},
-        processes=2,
-    )
-    yield server
-    server.stop()
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    stale = list(client.scan_iter(f"{prefix}:*"))
-    if stale:
-        client.delete(*stale)
+def two_processes(tmp_path: Path) -> Iterator[Any]:
+    # A fresh Redis key prefix per run: login counters from an earlier run never lock this one out.
+    with fresh_postgres_database("scaleout") as database, redis_key_prefix() as prefix:
+        server = server_class()(
+            tmp_path,
+            extra_env={"ATTUNE_DATABASE_URL": database, "ATTUNE_REDIS_URL": REDIS_URL,
+                       "ATTUNE_REDIS_KEY_PREFIX": prefix, "ATTUNE_DATABASE_CONN_MAX_AGE": "60"},
+            processes=2,
+        )
+        yield server
+        server.stop()
 
 
 class Browser:

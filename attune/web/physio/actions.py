@@ -278,16 +278,18 @@ def finish_recording(recording: Recording | int) -> Recording:
     raise RuntimeError(f"recording {rid} kept changing while it was being finished")
 
 
-def close_stale(user: User, *, now: dt.datetime | None = None) -> int:
+def close_stale(user: User | None, *, now: dt.datetime | None = None) -> int:
     """Finish the member's open recordings that have had no beats for :data:`STALE_AFTER`.
 
-    Nothing is lost: finishing compacts every stored beat into the recording and summarises it,
-    exactly as the Finish button would. Returns how many were closed.
+    ``user=None`` closes every member's (the background job does, once a minute). Nothing is lost:
+    finishing compacts every stored beat into the recording and summarises it, exactly as the
+    Finish button would. Returns how many were closed.
     """
     cutoff = (now or timezone.now()) - STALE_AFTER
-    stale = list(
-        Recording.objects.filter(user=user, ended_at__isnull=True, updated_at__lt=cutoff).values_list("pk", flat=True)
-    )
+    stale_recordings = Recording.objects.filter(ended_at__isnull=True, updated_at__lt=cutoff)
+    if user is not None:
+        stale_recordings = stale_recordings.filter(user=user)
+    stale = list(stale_recordings.values_list("pk", flat=True))
     for pk in stale:
         finish_recording(pk)
     return len(stale)

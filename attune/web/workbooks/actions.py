@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,21 +47,34 @@ def publish(workbook: Workbook, content: WorkbookContent, sources: dict[str, str
     return version, True
 
 
-def sync_builtin() -> None:
-    """Publish a new version of every built-in workbook whose files changed since the last one."""
-    for slug, loaded in catalog.builtin_workbooks().items():
-        digest = workbook_digest(loaded.content)
-        latest = WorkbookVersion.objects.filter(workbook__slug=slug).order_by("-number").only("digest").first()
-        if latest is not None and latest.digest == digest:
-            continue
-        try:
-            with transaction.atomic():
-                workbook, _ = Workbook.objects.get_or_create(slug=slug, defaults={"owner": None})
-                if workbook.owner_id is not None:
-                    continue  # a guide's workbook already has this slug; theirs wins
-                publish(workbook, loaded.content, loaded.sources)
-        except IntegrityError:
-            continue  # another request published it at the same moment
+def sync_builtin(progress: Callable[[int, int], None] | None = None) -> int:
+    """Publish a new version of every built-in workbook whose files changed since the last one.
+
+    Returns how many versions were published. ``progress(done, total)`` is called after each
+    workbook (the start-up job reports through it).
+    """
+    builtin = catalog.builtin_workbooks()
+    published = 0
+    for done, (slug, loaded) in enumerate(builtin.items(), start=1):
+        published += _publish_builtin(slug, loaded.content, loaded.sources)
+        if progress is not None:
+            progress(done, len(builtin))
+    return published
+
+
+def _publish_builtin(slug: str, content: WorkbookContent, sources: dict[str, str]) -> bool:
+    digest = workbook_digest(content)
+    latest = WorkbookVersion.objects.filter(workbook__slug=slug).order_by("-number").only("digest").first()
+    if latest is not None and latest.digest == digest:
+        return False
+    try:
+        with transaction.atomic():
+            workbook, _ = Workbook.objects.get_or_create(slug=slug, defaults={"owner": None})
+            if workbook.owner_id is not None:
+                return False  # a guide's workbook already has this slug; theirs wins
+            return publish(workbook, content, sources)[1]
+    except IntegrityError:
+        return False  # another process published it at the same moment
 
 
 def _check_owner(guide: User, slug: str) -> Workbook:
