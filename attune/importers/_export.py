@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO
 from zoneinfo import ZoneInfo
 
 from attune.importers.errors import ImportFormatError
@@ -20,6 +20,7 @@ from attune.importers.records import Progress
 __all__ = [
     "CountingReader",
     "CsvTable",
+    "PathArg",
     "ProgressCallback",
     "ProgressReporter",
     "display_name",
@@ -28,14 +29,27 @@ __all__ = [
 ]
 
 ProgressCallback = Callable[[Progress], None]
+PathArg = str | os.PathLike[str]
 
 _STEP_BYTES = 4 << 20  # report at least every 4 MiB ...
 _STEP_FRACTION = 0.01  # ... or every 1 % of the file, whichever comes first
 
 
-def display_name(path: str | os.PathLike[str], name: str | None) -> str:
+def display_name(path: PathArg, name: str | None) -> str:
     """The name for messages: the one given, or the file's own name (never the directory)."""
     return name if name else Path(path).name
+
+
+def open_input(path: PathArg, label: str, error: type[ImportFormatError]) -> BinaryIO:
+    """Open a file for reading in binary, or raise ``error`` saying plainly why it cannot be."""
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise error(label, "file", "the file does not exist") from None
+    except IsADirectoryError:
+        raise error(label, "file", "this is a folder, not a file") from None
+    except OSError as exc:
+        raise error(label, "file", f"the file cannot be read ({exc.strerror or exc})") from None
 
 
 class ProgressReporter:
@@ -83,6 +97,12 @@ class CountingReader(io.RawIOBase):
 
     def readable(self) -> bool:
         return True
+
+    def close(self) -> None:
+        """Close this stream and the one it reads from."""
+        if not self.closed:
+            self._raw.close()
+        super().close()
 
     def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
         data = self._raw.read(len(buffer))
@@ -197,25 +217,14 @@ class CsvTable:
     @classmethod
     def open(
         cls,
-        path: str | os.PathLike[str],
-        *,
-        name: str,
-        error: type[ImportFormatError],
-        max_bytes: int = 1 << 30,
+        path: PathArg, *, name: str, error: type[ImportFormatError], max_bytes: int = 1 << 30
     ) -> CsvTable:
         """Open a CSV file and read its header, guessing the delimiter (comma, semicolon or tab)."""
 
         def too_big(count: int) -> None:
             raise error(name, f"byte {count}", f"the file is larger than {max_bytes} bytes")
 
-        try:
-            raw = open(path, "rb")  # noqa: SIM115 (closed by close())
-        except FileNotFoundError:
-            raise error(name, "file", "the file does not exist") from None
-        except IsADirectoryError:
-            raise error(name, "file", "this is a folder, not a file") from None
-        except OSError as exc:
-            raise error(name, "file", f"the file cannot be read ({exc.strerror or exc})") from None
+        raw = open_input(path, name, error)
         try:
             total = os.fstat(raw.fileno()).st_size
             counter = CountingReader(raw, limit=max_bytes, on_limit=too_big)

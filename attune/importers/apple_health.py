@@ -48,7 +48,14 @@ from typing import IO, Literal
 import numpy as np
 from lxml import etree
 
-from attune.importers._export import CountingReader, ProgressCallback, ProgressReporter, display_name
+from attune.importers._export import (
+    CountingReader,
+    PathArg,
+    ProgressCallback,
+    ProgressReporter,
+    display_name,
+    open_input,
+)
 from attune.importers.errors import AppleHealthError, UnsafeArchiveError
 from attune.importers.records import (
     BeatSeries,
@@ -118,11 +125,7 @@ class ZipLimits:
 
 
 def read_apple_health(
-    path: str | os.PathLike[str],
-    *,
-    name: str | None = None,
-    progress: ProgressCallback | None = None,
-    limits: ZipLimits = ZipLimits(),
+    path: PathArg, *, name: str | None = None, progress: ProgressCallback | None = None, limits: ZipLimits = ZipLimits()
 ) -> Iterator[Imported]:
     """Stream the records attune keeps from an Apple Health export.
 
@@ -164,15 +167,8 @@ def read_apple_health(
     """
     label = display_name(path, name)
     p = Path(path)
-    try:
-        with open(p, "rb") as fh:
-            magic = fh.read(4)
-    except FileNotFoundError:
-        raise AppleHealthError(label, "file", "the file does not exist") from None
-    except IsADirectoryError:
-        raise AppleHealthError(label, "file", "this is a folder, not an export") from None
-    except OSError as exc:
-        raise AppleHealthError(label, "file", f"the file cannot be read ({exc.strerror or exc})") from None
+    with open_input(p, label, AppleHealthError) as fh:
+        magic = fh.read(4)
     if magic.startswith(b"PK"):
         yield from _read_zip(p, label, progress, limits)
     else:

@@ -25,13 +25,12 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import IO, Any
 
 import fitdecode
 import numpy as np
 
-from attune.importers._export import ProgressCallback, ProgressReporter, display_name
+from attune.importers._export import PathArg, ProgressCallback, ProgressReporter, display_name, open_input
 from attune.importers.errors import FitFileError
 from attune.importers.records import BeatSeries, HeartRateSeries, Imported, natural_key
 
@@ -45,12 +44,7 @@ _DECODE_ERRORS = (fitdecode.FitError, struct.error, ValueError, KeyError, IndexE
                   UnicodeDecodeError, OverflowError, ZeroDivisionError, EOFError, OSError)
 
 
-def read_fit(
-    path: str | os.PathLike[str],
-    *,
-    name: str | None = None,
-    progress: ProgressCallback | None = None,
-) -> Iterator[Imported]:
+def read_fit(path: PathArg, *, name: str | None = None, progress: ProgressCallback | None = None) -> Iterator[Imported]:
     """Read beat-to-beat intervals and heart rate from a FIT file.
 
     Parameters
@@ -74,16 +68,8 @@ def read_fit(
         the file and the byte offset.
     """
     label = display_name(path, name)
-    p = Path(path)
-    try:
-        fh = open(p, "rb")  # noqa: SIM115 (closed in the finally below, also when the caller stops early)
-    except FileNotFoundError:
-        raise FitFileError(label, "file", "the file does not exist") from None
-    except IsADirectoryError:
-        raise FitFileError(label, "file", "this is a folder, not a FIT file") from None
-    except OSError as exc:
-        raise FitFileError(label, "file", f"the file cannot be read ({exc.strerror or exc})") from None
-    try:
+    fh = open_input(path, label, FitFileError)
+    try:  # closed also when the caller stops early
         size = os.fstat(fh.fileno()).st_size
         yield from _read(fh, size, label, progress)
     finally:
