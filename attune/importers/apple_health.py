@@ -99,7 +99,9 @@ _MOOD_KINDS: dict[str, Literal["momentary_emotion", "daily_mood"]] = {
 _SDNN_RANGE_MS = (0.0, 1000.0)
 _HR_RANGE_BPM = (20.0, 250.0)
 _MIN_SEGMENT_RR = 3
-_BEAT_TIME = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d{1,6}))?\s*([AaPp])?\.?\s*[Mm]?\.?$")
+_BEAT_TIME = re.compile(r"\s*(\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d{1,6}))?\s*(?:([AaPp])\.?\s*[Mm]?\.?)?\s*$")
+_READ = frozenset((SDNN, RESTING_HR, HEARTBEAT_SERIES, MINDFUL, SLEEP, *STATE_OF_MIND))
+_PRUNE_EVERY = 256  # cleared top-level elements are dropped in batches; each is a few hundred bytes
 
 
 @dataclass(frozen=True)
@@ -272,12 +274,13 @@ def _read_xml(raw: IO[bytes], size: int, label: str, progress: ProgressCallback 
                 )
             seen_root = True
         if elem.tag == "Record":
-            yield from parser.record(elem)
+            parser.index += 1
+            if elem.get("type") in _READ:  # most records are other types: pass them over cheaply
+                yield from parser.record(elem)
         elem.clear(keep_tail=False)
-        if parent is not None and parent.getparent() is None:
-            while elem.getprevious() is not None:
-                del parent[0]
-        reporter.tick(counter.count)
+        if parent is not None and len(parent) >= _PRUNE_EVERY and parent.getparent() is None:
+            del parent[:-1]  # the cleared siblings before this one; this one is still being built on
+            reporter.tick(counter.count)
     if not seen_root:
         raise AppleHealthError(label, "file", "no Apple Health records; expected <HealthData> with <Record> elements")
     reporter.done()
@@ -360,7 +363,6 @@ class _RecordParser:
     # -- records --
 
     def record(self, elem: etree._Element) -> Iterator[Imported]:
-        self.index += 1
         kind = elem.get("type")
         if kind == SDNN:
             yield from self._quantity(elem, kind, "sdnn", _SDNN_RANGE_MS, "ms", "spot")
@@ -495,12 +497,13 @@ class _RecordParser:
 
 def _time_of_day(text: str) -> float | None:
     """Seconds since local midnight from Apple's beat times (``7:00:01.23 PM``, ``19:00:01,23``)."""
-    m = _BEAT_TIME.match(text.replace("\u202f", " ").replace("\u00a0", " ").strip())
+    m = _BEAT_TIME.match(text)  # \s also matches the narrow no-break space recent iOS puts before AM
     if not m:
         return None
-    hour, minute, second = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    fraction = float("0." + m.group(4)) if m.group(4) else 0.0
-    meridiem = (m.group(5) or "").lower()
+    h, mi, se, frac, mer = m.groups()
+    hour, minute, second = int(h), int(mi), int(se)
+    fraction = float("0." + frac) if frac else 0.0
+    meridiem = mer.lower() if mer else ""
     if minute > 59 or second > 60:
         return None
     if meridiem:
