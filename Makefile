@@ -21,7 +21,7 @@ $(BIN)/.dev: $(BIN)/.web
 $(CORE_VENV)/bin/.core: pyproject.toml
 	test -x $(CORE_VENV)/bin/python || $(PYTHON) -m venv $(CORE_VENV)
 	$(CORE_VENV)/bin/python -m pip install --quiet --upgrade pip==25.3
-	$(CORE_VENV)/bin/python -m pip install --quiet -e ".[core]" pytest==9.2.0 PyYAML==6.0.4
+	$(CORE_VENV)/bin/python -m pip install --quiet -e ".[importers]" pytest==9.2.0 PyYAML==6.0.4 hypothesis==6.170.27
 	touch $@
 
 ## Serve attune on SQLite at http://$(HOST):$(PORT) with the built-in content.

@@ -1,5 +1,9 @@
 """Importers: files in, :mod:`attune.core` inputs out. One module per source format, no Django.
 
+:func:`read_export` streams what a watch, ring, strap or app already recorded (Apple Health,
+FIT, Oura, Whoop, Elite HRV, HRV4Training, RR text files) as the records of
+:mod:`attune.importers.records`; see ``docs/importers.md``.
+
 :func:`load_ecg` reads one ECG lead from any supported format:
 
 - WFDB records (``.hea`` header with format 212 or 16 ``.dat`` signals), see :mod:`.wfdb`;
@@ -13,10 +17,40 @@ import os
 from pathlib import Path
 
 from attune.importers import ecg_csv, opensignals, wfdb
+from attune.importers.errors import ImportFormatError
+from attune.importers.exports import detect_format, read_export
+from attune.importers.records import (
+    BeatSeries,
+    HeartRateSeries,
+    Imported,
+    Measurement,
+    MindfulSession,
+    Progress,
+    SleepSession,
+    SleepStage,
+    StateOfMind,
+)
 from attune.importers.rr_text import RRRecord, read_rr
 from attune.importers.types import EcgRecord
 
-__all__ = ["EcgRecord", "RRRecord", "load_ecg", "read_rr"]
+__all__ = [
+    "BeatSeries",
+    "EcgRecord",
+    "HeartRateSeries",
+    "ImportFormatError",
+    "Imported",
+    "Measurement",
+    "MindfulSession",
+    "Progress",
+    "RRRecord",
+    "SleepSession",
+    "SleepStage",
+    "StateOfMind",
+    "detect_format",
+    "load_ecg",
+    "read_export",
+    "read_rr",
+]
 
 _WFDB_SUFFIXES = {".hea", ".dat", ".atr"}
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ""}

@@ -1,0 +1,84 @@
+"""RR interval text files (the ones ``attune hrv`` reads) as a timed beat series.
+
+The intervals are read by :func:`attune.importers.rr_text.read_rr` (one or two columns, with or
+without a header, ms or s). A text file has no start time of its own, so it comes from the file
+name when the name is a time (Elite HRV names each reading's RR file ``2024-05-04 07-01-33.txt``,
+in the phone's local time), or else from the caller.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+
+from attune.importers._export import PathArg, display_name
+from attune.importers.errors import RRFileError
+from attune.importers.records import BeatSeries, natural_key
+from attune.importers.rr_text import read_rr
+
+__all__ = ["read_rr_file", "start_from_name"]
+
+_NAMED_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ _T](\d{2})[-.:](\d{2})[-.:](\d{2})")
+
+
+def start_from_name(name: str, local_tz: tzinfo = UTC) -> datetime | None:
+    """The time in a file name like ``2024-05-04 07-01-33.txt``, as aware UTC; None if it has none."""
+    m = _NAMED_TIME.search(name)
+    if not m:
+        return None
+    try:
+        y, mo, d, h, mi, se = (int(g) for g in m.groups())
+        local = datetime(y, mo, d, h, mi, se, tzinfo=local_tz)
+    except ValueError:
+        return None
+    return local.astimezone(UTC)
+
+
+def read_rr_file(
+    path: PathArg, *, name: str | None = None, start: datetime | None = None, local_tz: tzinfo = UTC
+) -> Iterator[BeatSeries]:
+    """Read an RR text file as one :class:`~attune.importers.records.BeatSeries`.
+
+    Parameters
+    ----------
+    path : str or path-like
+    name : str, optional
+        The name to use in messages and to look for a time in; the file's own name by default.
+    start : datetime, optional
+        When the first beat fell (aware). Used when the name holds no time.
+    local_tz : tzinfo
+        The zone of a time in the file name; UTC by default.
+
+    Yields
+    ------
+    BeatSeries
+        Keyed by its start time and a digest of its intervals, so the same file imported twice
+        gives the same key.
+
+    Raises
+    ------
+    RRFileError
+        When the file cannot be read as RR intervals (the message names the file, and the line
+        where there is one), or when no start time is known.
+    """
+    label = display_name(path, name)
+    when = start_from_name(label, local_tz)
+    if when is None and start is not None:
+        if start.tzinfo is None:
+            raise RRFileError(label, "file", "the start time given has no time zone")
+        when = start.astimezone(UTC)
+    if when is None:
+        raise RRFileError(label, "file", "no start time: the name holds none and none was given")
+    try:
+        record = read_rr(path)
+    except ValueError as exc:
+        message = str(exc).replace(str(path), label).replace(str(Path(path).resolve()), label)
+        message = message.removeprefix(f"{label}: ").removeprefix("RR file ").rstrip(".")
+        line = re.search(r"\bline (\d+)", message)
+        raise RRFileError(label, f"line {line.group(1)}" if line else "file", message) from None
+    digest = hashlib.sha256(record.rr_ms.tobytes()).hexdigest()
+    yield BeatSeries(start=when, rr_ms=record.rr_ms, source="rr_file", device="",
+                     key=natural_key("rr_file", when, digest))
