@@ -49,8 +49,11 @@ test-js:
 	node scripts/js-size.mjs
 	bash scripts/vendor.sh --check
 
+## The browser tests run on their own: Playwright's sync API keeps an event loop running in its
+## worker for the whole session, and Django refuses database calls in a process that has one.
 test-py: $(BIN)/.dev
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --ignore=tests/e2e
+	$(BIN)/python -m pytest -q -n 2 tests/e2e
 
 ## The database tests again, against the local PostgreSQL server and Redis.
 test-pg: $(BIN)/.dev

@@ -46,9 +46,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     call_command("check", fail_level="ERROR")
     call_command("migrate", interactive=False, verbosity=1)
-    from attune.web.workbooks.tasks import queue_sync_builtin
+    from attune.web.workbooks.tasks import sync_builtin_now
 
-    queue_sync_builtin()
+    # Before serving, so the first page already has the built-in content (a job record shows it).
+    sync_builtin_now()
     worker = None if args.no_worker else _start_worker()
     import uvicorn
 

@@ -84,6 +84,9 @@ def _workers_of(pid: int) -> list[int]:
     return found
 
 
+QUEUE_A_SYNC = "from attune.web.workbooks.tasks import queue_sync_builtin; queue_sync_builtin()"
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -94,7 +97,7 @@ def _alive(pid: int) -> bool:
 
 def _the_worker_runs_jobs_and_stops_with_the_server(server: Any, query: Query) -> None:
     [worker] = _workers_of(server.proc.pid)
-    # `attune serve` queued the built-in content sync at start-up; the worker reports it done.
+    # `attune serve` synced the built-in content before serving, recorded as a job.
     _eventually(
         lambda: query("SELECT state, percent FROM jobs_job WHERE kind = %s", ("workbooks.sync_builtin",))
         == [("done", 100)],
@@ -142,11 +145,15 @@ def test_a_server_started_without_a_worker_leaves_jobs_for_attune_worker(tmp_pat
     query = _sqlite(tmp_path / "attune.sqlite3")
     try:
         assert _workers_of(server.proc.pid) == []
-        assert query("SELECT state FROM jobs_job", ()) == [("queued",)]
+        assert query("SELECT state FROM jobs_job", ()) == [("done",)]  # the start-up sync, run by serve
+        server.manage("shell", "-c", QUEUE_A_SYNC)
+        assert query("SELECT state FROM jobs_job ORDER BY created_at", ()) == [("done",), ("queued",)]
         worker = subprocess.Popen([sys.executable, "-m", "attune.cli", "worker"], cwd=REPO, env=server.env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            _eventually(lambda: query("SELECT state FROM jobs_job", ()) == [("done",)], "the job done by attune worker")
+            _eventually(
+                lambda: query("SELECT state FROM jobs_job", ()) == [("done",), ("done",)], "the job done by attune worker"
+            )
         finally:
             worker.send_signal(signal.SIGINT)
             assert worker.wait(10) == 0

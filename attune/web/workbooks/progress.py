@@ -92,7 +92,13 @@ class Participant:
 def participant(enrolment: Enrolment, progress: Iterable[DayProgress], today: dt.date, tz: dt.tzinfo) -> Participant:
     rows = list(progress)
     completed = sum(1 for p in rows if p.completed_at is not None)
-    reached = max((p.day for p in rows), default=0)
+    # The furthest day they wrote to, or the day after the last one they finished: opening a day
+    # page writes nothing, so finishing day N is what brings a member to day N + 1.
+    finished = [p.day for p in rows if p.completed_at is not None]
+    reached = min(
+        max([p.day for p in rows] + [d + 1 for d in finished], default=0),
+        enrolment.version.day_count,
+    )
     last_local = enrolment.last_active_at.astimezone(tz).date()
     return Participant(
         enrolment=enrolment,

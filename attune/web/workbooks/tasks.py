@@ -25,6 +25,14 @@ def _sync(progress: jobs.Progress) -> str:
     return f"{published} new workbook version{'s' if published != 1 else ''} published."
 
 
+def sync_builtin_now() -> Job:
+    """Sync the built-in workbooks in this process, recorded as a job (`attune serve` does at start-up)."""
+    job = jobs.create(None, SYNC_BUILTIN)
+    sync_builtin_job.call_local(str(job.pk))
+    job.refresh_from_db()
+    return job
+
+
 def queue_sync_builtin(owner: User | None = None) -> Job:
     """Sync the built-in workbooks in the background (`attune serve` does at start-up)."""
     job = jobs.create(owner, SYNC_BUILTIN)
