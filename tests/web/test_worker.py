@@ -99,8 +99,9 @@ def _the_worker_runs_jobs_and_stops_with_the_server(server: Any, query: Query) -
     [worker] = _workers_of(server.proc.pid)
     # `attune serve` synced the built-in content before serving, recorded as a job.
     _eventually(
-        lambda: query("SELECT state, percent FROM jobs_job WHERE kind = %s", ("workbooks.sync_builtin",))
-        == [("done", 100)],
+        lambda: (
+            query("SELECT state, percent FROM jobs_job WHERE kind = %s", ("workbooks.sync_builtin",)) == [("done", 100)]
+        ),
         "the start-up content sync job done at 100%",
     )
     assert query("SELECT count(*) FROM workbooks_workbookversion", ()) == [(1,)]
@@ -110,8 +111,9 @@ def _the_worker_runs_jobs_and_stops_with_the_server(server: Any, query: Query) -
     assert match, printed
     recording = int(match.group(1))
     _eventually(
-        lambda: query("SELECT beats FROM physio_recording WHERE id = %s AND ended_at IS NOT NULL", (recording,))
-        == [(3,)],
+        lambda: (
+            query("SELECT beats FROM physio_recording WHERE id = %s AND ended_at IS NOT NULL", (recording,)) == [(3,)]
+        ),
         "the abandoned recording finished with its three beats",
     )
 
@@ -148,11 +150,17 @@ def test_a_server_started_without_a_worker_leaves_jobs_for_attune_worker(tmp_pat
         assert query("SELECT state FROM jobs_job", ()) == [("done",)]  # the start-up sync, run by serve
         server.manage("shell", "-c", QUEUE_A_SYNC)
         assert query("SELECT state FROM jobs_job ORDER BY created_at", ()) == [("done",), ("queued",)]
-        worker = subprocess.Popen([sys.executable, "-m", "attune.cli", "worker"], cwd=REPO, env=server.env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "attune.cli", "worker"],
+            cwd=REPO,
+            env=server.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             _eventually(
-                lambda: query("SELECT state FROM jobs_job", ()) == [("done",), ("done",)], "the job done by attune worker"
+                lambda: query("SELECT state FROM jobs_job", ()) == [("done",), ("done",)],
+                "the job done by attune worker",
             )
         finally:
             worker.send_signal(signal.SIGINT)
