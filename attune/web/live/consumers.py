@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import connection
 
@@ -93,6 +94,19 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
     beats: int
     pacer_bpm: float | None
     closed_recording: bool
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Hand a message to its handler, without Channels' per-message connection clean-up.
+
+        Channels closes "old" database connections before every message, in the thread that the
+        live writer keeps its connection in: with CONN_MAX_AGE 0 that meant a thread hop and a new
+        connection for every beat. The writer keeps its one connection on purpose and reopens it
+        only if it breaks (``live.writer._with_live_connection``), so the clean-up is skipped here.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         # Accept first so the close code reaches the browser; anyone but the owner gets 4404,
