@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "attune.web.live",
     "attune.web.journal",
     "attune.web.workbooks",
+    "attune.web.rooms",
     "attune.web.demo",
 ]
 
