@@ -2,19 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { bestSample, createClockSync, ntpSample, RECHECK_MS } from '../../attune/web/static/js/clock-sync.js';
+import { seededRng } from '../../attune/web/static/js/demo-strap.js';
 import { phaseAt, presets } from '../../attune/web/static/js/pacer-clock.js';
-
-// Seeded generator: the same jitter on every run.
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('one symmetric round trip gives the exact offset and the network time', () => {
   // Local clock 3000 ms ahead of the server; 20 ms each way; the server takes 1 ms.
@@ -76,7 +65,7 @@ function phaseDifferenceMs(a, b, stepStartServerMs, pattern) {
 
 test('two devices with clocks +3 s and -2 s apart and jittery links draw the breath within 50 ms', () => {
   const pattern = presets['six-a-minute'].pattern;
-  const rng = mulberry32(42);
+  const rng = seededRng(42);
   const a = device(3000, rng);
   const b = device(-2000, rng);
   const stepStart = 1_000; // server time the step began
@@ -96,7 +85,7 @@ test('two devices with clocks +3 s and -2 s apart and jittery links draw the bre
 });
 
 test('after a reconnect a fresh burst replaces the old estimate', () => {
-  const rng = mulberry32(3);
+  const rng = seededRng(3);
   const a = device(500, rng);
   runBurst(a, 0);
   const before = a.sync.offsetMs();

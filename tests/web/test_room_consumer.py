@@ -162,13 +162,18 @@ async def _start_hug(room_id: int, host: Any) -> dict[str, Any]:
     return {"gate": gate, "item": room.plan["steps"][gate]["item"]}
 
 
-async def test_the_touch_step_waits_for_both_yeses(owner: Any, other: Any) -> None:
+async def _both_at_the_hug(owner: Any, other: Any) -> tuple[Room, Any, Any, dict[str, Any]]:
     room = await _room(owner, other, with_hug=True)
     host, _ = await opened(room.pk, owner)
     partner, _ = await opened(room.pk, other)
     where = await _start_hug(room.pk, host)
     for _ in range(where["gate"] + 1):
         await partner.receive_json_from()  # the partner saw the same moves
+    return room, host, partner, where
+
+
+async def test_the_touch_step_waits_for_both_yeses(owner: Any, other: Any) -> None:
+    room, host, partner, where = await _both_at_the_hug(owner, other)
     await host.send_json_to({"type": "consent", "item": where["item"], "answer": "yes"})
     assert (await host.receive_json_from()) == {"type": "consent", "item": where["item"], "answer": "yes",
                                                 "outcome": "waiting"}
@@ -184,12 +189,7 @@ async def test_the_touch_step_waits_for_both_yeses(owner: Any, other: Any) -> No
 
 
 async def test_one_not_now_skips_the_step_for_both_without_saying_who(owner: Any, other: Any) -> None:
-    room = await _room(owner, other, with_hug=True)
-    host, _ = await opened(room.pk, owner)
-    partner, _ = await opened(room.pk, other)
-    where = await _start_hug(room.pk, host)
-    for _ in range(where["gate"] + 1):
-        await partner.receive_json_from()
+    room, host, partner, where = await _both_at_the_hug(owner, other)
     await partner.send_json_to({"type": "consent", "item": where["item"], "answer": "not_now"})
     to_host = await host.receive_json_from()
     assert to_host["event"] == "skipped" and to_host["state"]["gates"] == {str(where["item"]): "declined"}

@@ -17,6 +17,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from attune.web.common.rate import TokenBucket
 from attune.web.rooms import actions
 from attune.web.rooms.models import Participant, Room, Status
 from attune.web.rooms.protocol import MAX_MESSAGE_BYTES, Consent, Control, Ping, Refused, Remove, Swap, parse
@@ -72,7 +73,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             return
         room, me = loaded
         self.room_id, self.participant_id = room.pk, me.pk
-        self.tokens, self.token_time = RATE_BURST, time.monotonic()
+        self.bucket = TokenBucket(RATE_PER_S, RATE_BURST)
         self.group = room.group_name
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self._send(
@@ -94,20 +95,11 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
     async def _send(self, payload: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(payload, separators=(",", ":"), allow_nan=False))
 
-    def _allow(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(RATE_BURST, self.tokens + (now - self.token_time) * RATE_PER_S)
-        self.token_time = now
-        if self.tokens < 1.0:
-            return False
-        self.tokens -= 1.0
-        return True
-
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.group is None:
             return  # refused on connect; the close is on its way
         received_ms = time.time() * 1000.0
-        if not self._allow():
+        if not self.bucket.allow():
             await self._send(
                 Refused(
                     "rate_limited",

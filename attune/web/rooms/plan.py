@@ -106,13 +106,19 @@ def pair_breathing(minutes: int, bpm: float = 6.0) -> Practice:
         ),
         Step("Letting it go", 20, "Let your breath find its own pace. Notice how you each feel before anyone speaks."),
     )
+    why = "Two people on one slow rhythm, each leading in turn, then breathing side by side."
+    return _breathing(PAIR_BREATHING_SLUG, PAIR_BREATHING_TITLE, why, minutes, "partner", steps)
+
+
+def _breathing(slug: str, title: str, why: str, minutes: int, whom: str, steps: tuple[Step, ...]) -> Practice:
+    """A slowing-down practice made here rather than read from the library."""
     return Practice(
-        slug=PAIR_BREATHING_SLUG,
-        title=PAIR_BREATHING_TITLE,
+        slug=slug,
+        title=title,
         condition="slowing-down",
-        why="Two people on one slow rhythm, each leading in turn, then breathing side by side.",
+        why=why,
         duration_min=float(minutes),
-        with_whom=("partner",),
+        with_whom=(whom,),
         suits=("settled", "activated"),
         safety=("If you feel dizzy or light-headed, stop and let your breath go back to its own pace.",),
         steps=steps,
@@ -125,18 +131,8 @@ def group_pacer(minutes: int, bpm: float = 6.0) -> Practice:
     cycle = 60.0 / bpm
     pacer = Pacer(inhale_s=round(cycle / 2, 2), exhale_s=round(cycle / 2, 2))
     text = "You might follow the circle: in as it grows, out as it shrinks. Stop whenever you like."
-    return Practice(
-        slug="pacer",
-        title="Breathing pacer",
-        condition="slowing-down",
-        why="One slow rhythm for everyone in the room.",
-        duration_min=float(minutes),
-        with_whom=("group",),
-        suits=("settled", "activated"),
-        safety=("If you feel dizzy or light-headed, stop and let your breath go back to its own pace.",),
-        steps=(Step("Breathing together", minutes * 60, text, pacer),),
-        body="",
-    )
+    steps = (Step("Breathing together", minutes * 60, text, pacer),)
+    return _breathing("pacer", "Breathing pacer", "One slow rhythm for everyone in the room.", minutes, "group", steps)
 
 
 def practices_for(kind: str) -> list[Practice]:

@@ -80,7 +80,7 @@ def start_pair(request: AuthedRequest) -> HttpResponse:
             request, "rooms/home.html", {"plan_form": form, "join_form": JoinForm(), "workshops": []}, status=400
         )
     practices = form.practices(pair_breathing)
-    room = actions.create_pair(request.user, practices, title=" then ".join(p.title for p in practices)[:120])
+    room = actions.create_pair(request.user, practices, title=" · ".join(p.title for p in practices)[:120])
     return redirect("rooms:room", pk=room.pk)
 
 

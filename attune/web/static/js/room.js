@@ -32,7 +32,6 @@ if (data) {
   const view = pacerRoot ? createPacerView(pacerRoot, { soundToggle: $('opt-sound'), vibrateToggle: $('opt-vibrate') }) : null;
   let shownStep = null;
   let shownState = null;
-  let lastPhase = null; // for the probe
 
   const room = connectRoom(data.wsPath, {
     onStatus(status, code) {
@@ -50,6 +49,7 @@ if (data) {
         take(message.state);
       } else if (message.type === 'joined') {
         present = message.present;
+        shownState = null;
       } else if (message.type === 'consent') {
         answered[String(message.item)] = message.answer;
         shownState = null;
@@ -95,7 +95,9 @@ if (data) {
   function renderStep(pos) {
     const step = plan.steps[pos.step];
     const item = plan.items[step.item];
-    setText('step-count', `${item.title} · step ${pos.step + 1} of ${plan.steps.length}`);
+    const siblings = plan.steps.map((s, i) => i).filter((i) => plan.steps[i].item === step.item && plan.steps[i].solo === step.solo);
+    const title = step.solo ? item.solo.title : item.title;
+    setText('step-count', siblings.length > 1 ? `${title} · step ${siblings.indexOf(pos.step) + 1} of ${siblings.length}` : title);
     setText('step-title', step.title);
     setText('step-text', step.text);
     setText('step-role', roleText(step));
@@ -127,6 +129,8 @@ if (data) {
         setHidden('consent', pos.state !== 'consent');
         setHidden('step', pos.state === 'consent');
         setText('btn-pause', state.status === 'paused' ? 'Resume' : 'Pause');
+        setHidden('btn-pause', pos.state === 'consent');
+        setHidden('btn-extend', pos.state === 'consent');
         if (pos.state === 'consent') renderConsent(plan.steps[pos.step]);
         else if (pos.step !== shownStep) {
           shownStep = pos.step;
@@ -139,19 +143,23 @@ if (data) {
       const total = pos.endMs - pos.startMs;
       setText('timer', `${formatClock(total - elapsed)} left${state.status === 'paused' ? ' · paused' : ''}`);
       const pattern = patterns[pos.step];
-      if (pattern && view) {
-        lastPhase = phaseAt(pattern, elapsed);
-        view.render(lastPhase);
-      } else lastPhase = null;
-    } else lastPhase = null;
+      if (pattern && view) view.render(phaseAt(pattern, elapsed));
+    }
     requestAnimationFrame(frame);
   }
   requestAnimationFrame(frame);
 
   // For tests and for anyone curious: where this screen thinks the breath is, in server time.
   window.attuneRoom = {
-    probe: () => ({ serverNow: room.clock.serverNow(), offsetMs: room.clock.offsetMs(), rttMs: room.clock.rttMs(),
-      phase: lastPhase && lastPhase.phase, cycleElapsedMs: lastPhase && lastPhase.cycleElapsedMs, version: state.version }),
+    probe() {
+      const now = room.clock.serverNow();
+      const pos = positionAt(plan, state, now);
+      const pattern = pos.step !== null ? patterns[pos.step] : null;
+      const breath = pattern && pos.startMs !== null ? phaseAt(pattern, stepElapsedMs(state, pos, now)) : null;
+      return { serverNow: now, offsetMs: room.clock.offsetMs(), rttMs: room.clock.rttMs(), state: pos.state,
+        step: pos.step, phase: breath && breath.phase, cycleElapsedMs: breath && breath.cycleElapsedMs,
+        cycleMs: pattern && pattern.cycleMs, version: state.version };
+    },
   };
 
   const control = (action, extra = {}) => room.send({ type: 'control', action, ...extra });
