@@ -23,7 +23,7 @@ class PlanForm(forms.Form):
     """Up to three practices in order; the first may be the shared breathing pacer."""
 
     kind = "pair"
-    first_label = "Breathing together (the shared pacer)"
+    first_label = "Breathing together"
     first = forms.ChoiceField(label="First")
     then = forms.ChoiceField(label="Then", required=False)
     last = forms.ChoiceField(label="And then", required=False)

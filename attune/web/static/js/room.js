@@ -183,6 +183,12 @@ if (data) {
   });
   for (const button of document.querySelectorAll('[data-remove]')) {
     button.addEventListener('click', () => {
+      if (!button.dataset.sure) {
+        // Two taps, so a slip of the thumb never sends anyone away.
+        button.dataset.sure = 'yes';
+        button.textContent = 'Tap again to ask them to leave';
+        return;
+      }
       room.send({ type: 'remove', participant: Number(button.dataset.remove) });
       button.closest('li').hidden = true;
     });
