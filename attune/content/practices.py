@@ -104,7 +104,9 @@ FIELDS: Final[tuple[str, ...]] = (
     "solo_alternative",
     "steps",
 )
-STEP_FIELDS: Final[tuple[str, ...]] = ("title", "seconds", "text", "pacer")
+STEP_FIELDS: Final[tuple[str, ...]] = ("title", "seconds", "text", "pacer", "lead")
+LEADS: Final[tuple[str, ...]] = ("first", "second")
+"""Who leads a step done in turns: the person who goes first, or the other one."""
 PACER_FIELDS: Final[tuple[str, ...]] = ("inhale", "hold_in", "exhale", "hold_out")
 
 
@@ -141,6 +143,8 @@ class Step:
     seconds: int
     text: str
     pacer: Pacer | None = None
+    lead: str | None = None
+    """For steps done in turns (speaking and listening, leading a breath): ``first`` or ``second``."""
 
 
 @dataclass(frozen=True)
@@ -670,10 +674,13 @@ class _Checker:
         pacer = self.pacer(where, label, item.get("pacer"), mode)
         if pacer is not None and isinstance(seconds, int) and seconds < pacer.cycle_s:
             self.error((*where, "seconds"), f"{label} is shorter than one breath of its pacer ({pacer.cycle_s:g} s)")
+        lead = item.get("lead")
+        if lead is not None and lead not in LEADS:
+            self.error((*where, "lead"), f"{label}: lead is 'first' or 'second' (who leads this turn), not '{lead}'")
         if len(self.errors) > before:
             return None
         assert isinstance(title, str) and isinstance(text, str) and isinstance(seconds, int)
-        return Step(title=title.strip(), seconds=seconds, text=" ".join(text.split()), pacer=pacer)
+        return Step(title=title.strip(), seconds=seconds, text=" ".join(text.split()), pacer=pacer, lead=lead)
 
     def pacer(self, where: tuple[str | int, ...], label: str, value: object, mode: str | None) -> Pacer | None:
         if value is None:

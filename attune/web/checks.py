@@ -12,9 +12,21 @@ from django.core.checks import Error, Tags, Warning, register
 def check_scale_out(app_configs: Any = None, **kwargs: Any) -> list[Error | Warning]:
     problems: list[Error | Warning] = []
     processes = getattr(settings, "SERVER_PROCESSES", 1)
-    # No check on the channel layer yet: nothing sends through it (live sockets talk only to their own
-    # browser). The shared rooms of issue 10 will, and bring back an error for an in-memory layer
-    # behind several processes.
+    # Rooms broadcast through the channel layer: an in-memory layer reaches only its own process, so
+    # two people in one room served by different processes would not see each other.
+    backend = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", "")
+    if processes > 1 and backend.endswith("InMemoryChannelLayer"):
+        problems.append(
+            Error(
+                "An in-memory channel layer cannot serve more than one server process: people in one "
+                "room on different processes would not reach each other.",
+                hint=(
+                    "Set ATTUNE_REDIS_URL so the processes share a Redis channel layer, "
+                    "or set ATTUNE_SERVER_PROCESSES=1."
+                ),
+                id="attune.E001",
+            )
+        )
     cache = settings.CACHES.get("default", {}).get("BACKEND", "")
     if processes > 1 and cache.endswith("LocMemCache"):
         problems.append(

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "attune.web.live",
     "attune.web.journal",
     "attune.web.workbooks",
+    "attune.web.rooms",
     "attune.web.demo",
 ]
 

@@ -175,6 +175,13 @@ def test_an_energising_practice_may_hold_the_breath(write_practice: WritePractic
     assert practice.steps[0].pacer is not None and practice.steps[0].pacer.has_holds
 
 
+def test_a_step_done_in_turns_names_who_leads_it(write_practice: WritePractice) -> None:
+    path = write_practice(replace={"seconds: 50": "seconds: 50\n    lead: second"})
+    assert load_practice(path).steps[0].lead == "second"
+    wrong = write_practice(replace={"seconds: 50": "seconds: 50\n    lead: both"})
+    assert_reported(errors_of(wrong), wrong, 14, "lead is 'first' or 'second'")
+
+
 def test_it_asks_touch_with_a_partner_for_consent_and_a_solo_alternative(write_practice: WritePractice) -> None:
     path = write_practice(
         replace={

@@ -1,4 +1,4 @@
-"""System checks that catch a misconfigured deployment (attune.E002, W001, W002)."""
+"""System checks that catch a misconfigured deployment (attune.E001, E002, W001, W002)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,14 @@ def _ids() -> set[str]:
     return {message.id for message in run_checks() if message.id and message.id.startswith("attune.")}
 
 
+@override_settings(SERVER_PROCESSES=2, CHANNEL_LAYERS=MEMORY_LAYER, CACHES=REDIS_CACHE)
+def test_an_in_memory_channel_layer_with_several_processes_is_an_error() -> None:
+    errors = [m for m in run_checks() if m.id == "attune.E001"]
+    assert len(errors) == 1
+    assert errors[0].is_serious()
+    assert "ATTUNE_REDIS_URL" in (errors[0].hint or "")
+
+
 @override_settings(SERVER_PROCESSES=2, CHANNEL_LAYERS=MEMORY_LAYER)
 def test_a_per_process_cache_with_several_processes_is_an_error(settings: Any) -> None:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -25,7 +33,7 @@ def test_a_per_process_cache_with_several_processes_is_an_error(settings: Any) -
 @override_settings(SERVER_PROCESSES=1, CHANNEL_LAYERS=MEMORY_LAYER)
 def test_one_process_needs_no_redis(settings: Any) -> None:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    assert not {"attune.E002", "attune.W001"} & _ids()
+    assert not {"attune.E001", "attune.E002", "attune.W001"} & _ids()
 
 
 @override_settings(SERVER_PROCESSES=4, CHANNEL_LAYERS=REDIS_LAYER, CACHES=REDIS_CACHE)
@@ -33,7 +41,7 @@ def test_redis_makes_several_processes_fine_but_sqlite_earns_a_warning() -> None
     from django.conf import settings
 
     ids = _ids()
-    assert not {"attune.E002"} & ids
+    assert not {"attune.E001", "attune.E002"} & ids
     # The suite runs on SQLite and again on PostgreSQL: only SQLite behind several processes earns W001.
     on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
     assert ("attune.W001" in ids) is on_sqlite

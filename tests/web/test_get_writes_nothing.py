@@ -21,8 +21,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from attune.web.journal import actions as journal_actions
 from attune.web.physio import actions as physio_actions
 from attune.web.physio.models import Recording, ResonanceAssessment
+from attune.web.rooms import actions as rooms_actions
 from attune.web.workbooks import actions as workbook_actions
 from attune.web.workbooks.models import Cohort, Enrolment
+from tests.web import room_helpers
 from tests.web.journal_helpers import cohort_led_by, journal_keys  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.usefixtures("journal_keys")
@@ -75,6 +77,9 @@ def world(db: None, owner: Any, other: Any, guide: Any, settings: Any) -> dict[s
     enrolment = Enrolment.objects.filter(user=demo).first()
     assert recording is not None and assessment is not None and enrolment is not None
     admin = get_user_model().objects.create_superuser("root", "root@example.invalid", "a long admin password")
+    pair = room_helpers.pair_room(demo, other, with_hug=True)
+    workshop = room_helpers.workshop(guide)
+    rooms_actions.enrol(demo, workshop)
     return {
         "demo": demo,
         "admin": admin,
@@ -97,6 +102,12 @@ def world(db: None, owner: Any, other: Any, guide: Any, settings: Any) -> dict[s
             "workbooks:print": {"pk": enrolment.pk},
             "workbooks:": {"slug": cohort.version.workbook.slug},
             "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+            "rooms:join_link": {"code": pair.code},
+            "rooms:workshop": {"pk": workshop.pk},
+            "rooms:enrol": {"pk": workshop.pk},
+            "rooms:cancel": {"pk": workshop.pk},
+            "rooms:projector": {"pk": workshop.room_id},
+            "rooms:": {"pk": pair.pk},
             "admin:": {"object_id": str(demo.pk), "id": str(demo.pk), "app_label": "accounts"},
         },
     }

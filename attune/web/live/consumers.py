@@ -19,6 +19,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import connection
 
 from attune.core import MeterReading, StreamingMeter
+from attune.web.common.rate import TokenBucket
 from attune.web.live.writer import run_db, writer
 from attune.web.physio import actions, codec
 from attune.web.physio.meter import resume_meter
@@ -114,8 +115,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         await self.accept()
         user = self.scope.get("user")
         self.recording_id = int(self.scope["url_route"]["kwargs"]["recording_id"])
-        self.tokens = RATE_BURST
-        self.token_time = time.monotonic()
+        self.bucket = TokenBucket(RATE_PER_S, RATE_BURST)
         loaded = await run_db(_load, self.recording_id, user.pk) if user is not None and user.is_authenticated else None
         if loaded is None:
             await self.close(code=CLOSE_NOT_FOUND)
@@ -150,19 +150,10 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
     async def _send(self, payload: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(payload, separators=(",", ":"), allow_nan=False))
 
-    def _allow(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(RATE_BURST, self.tokens + (now - self.token_time) * RATE_PER_S)
-        self.token_time = now
-        if self.tokens < 1.0:
-            return False
-        self.tokens -= 1.0
-        return True
-
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if not hasattr(self, "meter"):
             return  # refused on connect; the close is on its way
-        if not self._allow():
+        if not self.bucket.allow():
             await self._send(
                 ProtocolError(
                     "rate_limited",

@@ -1,0 +1,404 @@
+"""Everything that changes a room, and the only place that tells its screens (docs/rooms.md).
+
+Each action locks the room row, checks who is asking and what the timeline allows, writes, and
+then broadcasts to the room's group through the channel layer. A refusal raises
+:class:`~attune.web.rooms.protocol.Refused` and changes nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+import statistics
+import time
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from attune.content.practices import Practice
+from attune.web.accounts.relations import members_for
+from attune.web.practices.models import Outcome, PracticeSession
+from attune.web.rooms import timeline as tl
+from attune.web.rooms.models import Audience, Kind, Participant, Role, Room, Status, Workshop
+from attune.web.rooms.plan import build_plan
+from attune.web.rooms.protocol import Refused
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: a code read aloud or off a screen cannot be mistaken.
+CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
+CODE_LENGTH = 6
+PAIR_CODE_MINUTES = 15
+MIN_GROUP = 5  # the room's shift is shown only from this many answers (FIELD.md)
+MAX_EXTRA_S = 1800
+
+
+def now_ms() -> int:
+    """Server time: milliseconds since 1970 by this machine's clock."""
+    return int(time.time() * 1000)
+
+
+def broadcast(room: Room, payload: dict[str, Any]) -> None:
+    """Send ``payload`` to every screen in ``room``, on every server process (through Redis if set)."""
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(room.group_name, {"type": "room.event", "payload": payload})
+
+
+def _timeline_payload(room: Room, event: str | None = None) -> dict[str, Any]:
+    payload: dict[str, Any] = {"type": "timeline", "state": room.state(), "server_ms": now_ms()}
+    if event:
+        payload["event"] = event
+    return payload
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: str) -> str:
+    return "".join(raw.split()).replace("-", "").upper()[:16]
+
+
+def _create_room(host: User, kind: str, title: str, plan: dict[str, Any], **extra: Any) -> Room:
+    for _ in range(20):
+        try:
+            with transaction.atomic():
+                room = Room.objects.create(kind=kind, host=host, title=title, plan=plan, code=new_code(), **extra)
+                Participant.objects.create(room=room, user=host, role=Role.HOST)
+                return room
+        except IntegrityError:  # the code was taken: draw again
+            continue
+    raise RuntimeError("could not find a free room code")
+
+
+def create_pair(host: User, practices: list[Practice], title: str) -> Room:
+    """A pair room for ``host``, with a code for a partner that works once, for 15 minutes."""
+    plan = build_plan(practices, title=title, gated=True)
+    room = _create_room(
+        host, Kind.PAIR, title, plan, code_expires_at=timezone.now() + timedelta(minutes=PAIR_CODE_MINUTES)
+    )
+    room.first_lead = room.participants.get().pk
+    room.save(update_fields=["first_lead"])
+    return room
+
+
+def join_pair(user: User, code: str) -> Room:
+    """Join the pair room behind ``code`` as the partner; the code then stops working."""
+    with transaction.atomic():
+        room = Room.objects.select_for_update().filter(code=code, kind=Kind.PAIR).first()
+        if room is None:
+            raise Refused("unknown", "That code doesn't match a practice. You might check it with your partner.")
+        if room.participants.filter(user=user).exists():
+            return room
+        if room.code_used_at is not None:
+            raise Refused("used", "That code has already been used. Your partner can start a new practice.")
+        if room.ended_at is not None or room.code_expires_at is None or room.code_expires_at < timezone.now():
+            raise Refused("expired", "That code has expired. Your partner can start a new practice for a fresh one.")
+        Participant.objects.create(room=room, user=user, role=Role.PARTNER)
+        room.code_used_at = timezone.now()
+        room.save(update_fields=["code_used_at"])
+    broadcast(room, {"type": "joined", "present": room.participants.present().count()})
+    return room
+
+
+def _locked(room_id: int, participant_id: int) -> tuple[Room, Participant]:
+    room = Room.objects.select_for_update().get(pk=room_id)
+    me = Participant.objects.filter(pk=participant_id, room=room).first()
+    if me is None or me.status != Status.IN:
+        raise Refused("not_in_room", "You are no longer in this room.")
+    me.room = room
+    return room, me
+
+
+def _save_timeline(room: Room) -> None:
+    room.version += 1
+    room.save(update_fields=["timeline", "version", "first_lead", "ended_at"])
+
+
+def _anchor(timeline: dict[str, Any], step: int, at_ms: int) -> None:
+    timeline["anchor_step"] = step
+    timeline["anchor_ms"] = at_ms
+
+
+def control(room_id: int, participant_id: int, action: str, seconds: int | None = None) -> Room:
+    """start, pause, resume, next, previous, extend or stop, for someone allowed to lead."""
+    with transaction.atomic():
+        room, me = _locked(room_id, participant_id)
+        if not me.can_control:
+            raise Refused("not_allowed", "The guide leads this room; your screen follows along.")
+        plan, t, now = room.plan, room.timeline, now_ms()
+        pos = tl.position(plan, t, now)
+        if action == "start":
+            if t["status"] != tl.LOBBY:
+                raise Refused("conflict", "This practice has already begun.")
+            t["status"] = tl.RUNNING
+            _anchor(t, tl.first_active(plan, t, 0) or 0, now)
+        elif t["status"] in (tl.LOBBY, tl.ENDED):
+            raise Refused("conflict", "That works once the practice is under way.")
+        elif action == "stop":
+            t["status"] = tl.ENDED
+            room.ended_at = timezone.now()
+        elif action == "pause":
+            if t["status"] != tl.RUNNING or pos.state != tl.RUNNING:
+                raise Refused("conflict", "Only a running step can be paused.")
+            t["status"], t["paused_ms"] = tl.PAUSED, now
+        elif action == "resume":
+            if t["status"] != tl.PAUSED:
+                raise Refused("conflict", "Nothing is paused.")
+            if pos.start_ms is not None and pos.step is not None:
+                _anchor(t, pos.step, pos.start_ms + (now - int(t["paused_ms"])))
+            t["status"], t["paused_ms"] = tl.RUNNING, None
+        elif action in ("next", "previous"):
+            _move(room, pos, forward=action == "next", now=now)
+        elif action == "extend":
+            if pos.step is None or pos.state not in (tl.RUNNING, tl.PAUSED):
+                raise Refused("conflict", "Only a running step can be made longer.")
+            extra = t["extra"].get(str(pos.step), 0) + int(seconds or 0)
+            if extra > MAX_EXTRA_S:
+                raise Refused("conflict", f"A step can be made at most {MAX_EXTRA_S // 60} minutes longer.")
+            t["extra"][str(pos.step)] = extra
+        _save_timeline(room)
+    broadcast(room, _timeline_payload(room))
+    return room
+
+
+def _move(room: Room, pos: tl.Position, *, forward: bool, now: int) -> None:
+    plan, t = room.plan, room.timeline
+    if pos.state == "consent" and forward and pos.step is not None:
+        # Moving on from a question that is still open skips the shared steps for both.
+        t["gates"][str(plan["steps"][pos.step]["item"])] = tl.DECLINED
+        target = tl.first_active(plan, t, pos.step)
+    elif pos.state == "finished":
+        target = None if forward else tl.first_active(plan, t, len(plan["steps"]) - 1, -1)
+    else:
+        here = pos.step if pos.step is not None else 0
+        target = tl.first_active(plan, t, here + 1) if forward else tl.first_active(plan, t, here - 1, -1)
+        if target is None and not forward:
+            target = here
+    if target is None:
+        t["status"] = tl.ENDED
+        room.ended_at = timezone.now()
+        return
+    _anchor(t, target, now)
+    if t["status"] == tl.PAUSED:
+        t["paused_ms"] = now
+
+
+def answer_consent(room_id: int, participant_id: int, item: int, answer: str) -> str:
+    """One person's answer to a touch or eye-contact step; returns ``waiting``, ``passed`` or ``declined``.
+
+    The step begins only when everyone in the pair has said yes. One "not now" skips it for both;
+    the broadcast says only that it was skipped, never who answered what.
+    """
+    with transaction.atomic():
+        room, me = _locked(room_id, participant_id)
+        plan, t, now = room.plan, room.timeline, now_ms()
+        pos = tl.position(plan, t, now)
+        if pos.state != "consent" or pos.step is None or plan["steps"][pos.step]["item"] != item:
+            raise Refused("conflict", "That question isn't open any more.")
+        me.consent = {**me.consent, str(item): answer}
+        me.save(update_fields=["consent"])
+        if answer == "not_now":
+            t["gates"][str(item)] = tl.DECLINED
+            _anchor(t, tl.first_active(plan, t, pos.step) or len(plan["steps"]), now)
+            outcome = tl.DECLINED
+        else:
+            answers = [p.consent.get(str(item)) for p in room.participants.present()]
+            if len(answers) < 2 or any(a != "yes" for a in answers):
+                return "waiting"
+            t["gates"][str(item)] = tl.PASSED
+            _anchor(t, pos.step, now)
+            outcome = tl.PASSED
+        _save_timeline(room)
+    broadcast(room, _timeline_payload(room, "skipped" if outcome == tl.DECLINED else "agreed"))
+    return outcome
+
+
+def swap_lead(room_id: int, participant_id: int) -> Room:
+    """Pairs: the other person goes first in the steps done in turns."""
+    with transaction.atomic():
+        room, _me = _locked(room_id, participant_id)
+        if not room.is_pair:
+            raise Refused("not_allowed", "Turns are for pair practice.")
+        other = room.participants.present().exclude(pk=room.first_lead or 0).first()
+        if other is None:
+            raise Refused("conflict", "Turns can swap once your partner is here.")
+        room.first_lead = other.pk
+        _save_timeline(room)
+    broadcast(room, _timeline_payload(room))
+    return room
+
+
+def remove_participant(room_id: int, participant_id: int, target_id: int) -> None:
+    """The guide asks someone to leave a workshop room; their screen closes with a kind word."""
+    with transaction.atomic():
+        room, me = _locked(room_id, participant_id)
+        if room.is_pair or me.role != Role.HOST:
+            raise Refused("not_allowed", "Only the guide of a workshop can ask someone to leave.")
+        target = room.participants.filter(pk=target_id, status=Status.IN).exclude(role=Role.HOST).first()
+        if target is None:
+            raise Refused("conflict", "That person is not in the room.")
+        target.status = Status.REMOVED
+        target.save(update_fields=["status"])
+    broadcast(room, {"type": "removed", "participant": target_id})
+
+
+# ---------------------------------------------------------------------------------------------
+# Readings: each person's own PracticeSession
+
+
+def record_reading(participant: Participant, phase: str, safety: int | None, state: str) -> PracticeSession:
+    """The two-tap reading before or after; stored as the member's own session, seen only by them."""
+    room = participant.room
+    session = participant.session
+    if session is None:
+        items = room.plan["items"]
+        session = PracticeSession.objects.create(
+            user=participant.user,
+            practice_slug=items[0]["slug"] if items else "pacer",
+            practice_title=room.title[:120],
+            started_at=timezone.now(),
+        )
+        participant.session = session
+        participant.save(update_fields=["session"])
+    if phase == "before":
+        session.before_safety, session.before_state = safety, state
+        session.save(update_fields=["before_safety", "before_state"])
+    else:
+        finished = tl.position(room.plan, room.timeline, now_ms()).state in ("finished", tl.ENDED)
+        session.after_safety, session.after_state = safety, state
+        session.ended_at = timezone.now()
+        session.outcome = Outcome.COMPLETED if finished else Outcome.STOPPED
+        session.elapsed_s = max(0, int((session.ended_at - session.started_at).total_seconds()))
+        session.save(update_fields=["after_safety", "after_state", "ended_at", "outcome", "elapsed_s"])
+    if not room.is_pair:
+        broadcast(room, {"type": "shift", "shift": room_shift(room)})
+    return session
+
+
+def share_shift(participant: Participant, share: bool) -> None:
+    """Pairs: show (or stop showing) my before and after to my partner."""
+    participant.shares_shift = share
+    participant.save(update_fields=["shares_shift"])
+    shift = _shift_of(participant.session) if share else None
+    broadcast(participant.room, {"type": "shared", "participant": participant.pk, "shared": share, "shift": shift})
+
+
+def _shift_of(session: PracticeSession | None) -> dict[str, Any] | None:
+    if session is None:
+        return None
+    return {
+        "before_safety": session.before_safety,
+        "before_state": session.before_state,
+        "after_safety": session.after_safety,
+        "after_state": session.after_state,
+    }
+
+
+def partner_shift(participant: Participant) -> dict[str, Any] | None:
+    """Pairs: the partner's before and after, only if the partner chose to share them."""
+    room = participant.room
+    if not room.is_pair:
+        return None
+    partner = room.participants.present().exclude(pk=participant.pk).select_related("session").first()
+    if partner is None or not partner.shares_shift:
+        return None
+    return _shift_of(partner.session)
+
+
+def _summary(values: list[tuple[int | None, str]]) -> dict[str, Any]:
+    answered = [(s, st) for s, st in values if s is not None or st]
+    safeties = [s for s, _ in answered if s is not None]
+    states = {"settled": 0, "activated": 0, "shut_down": 0}
+    for _, st in answered:
+        if st in states:
+            states[st] += 1
+    shown = len(answered) >= MIN_GROUP
+    return {
+        "answers": len(answered),
+        "shown": shown,
+        "states": states if shown else None,
+        "safety_median": statistics.median(safeties) if shown and safeties else None,
+    }
+
+
+def room_shift(room: Room) -> dict[str, Any]:
+    """The room's before and after as a distribution, only from five answers, never with a name."""
+    sessions = list(
+        PracticeSession.objects.filter(
+            pk__in=room.participants.filter(status=Status.IN).exclude(session=None).values("session")
+        )
+    )
+    before = _summary([(s.before_safety, s.before_state) for s in sessions])
+    after = _summary([(s.after_safety, s.after_state) for s in sessions])
+    changes = [s.safety_change for s in sessions if s.safety_change is not None]
+    return {
+        "min_group": MIN_GROUP,
+        "before": before,
+        "after": after,
+        "change_median": statistics.median(changes) if len(changes) >= MIN_GROUP else None,
+        "change_answers": len(changes),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Workshops
+
+
+def schedule_workshop(guide: User, practices: list[Practice], *, title: str, **fields: Any) -> Workshop:
+    plan = build_plan(practices, title=title, gated=False)
+    with transaction.atomic():
+        room = _create_room(guide, Kind.WORKSHOP, title, plan)
+        return Workshop.objects.create(room=room, **fields)
+
+
+def may_see(user: User, workshop: Workshop, *, via_code: bool = False) -> bool:
+    """Who may find and enrol: every member, those with the code, or members of the guide's groups."""
+    room = workshop.room
+    if room.host_id == user.pk or room.participants.filter(user=user).exists() or via_code:
+        return True
+    if workshop.audience == Audience.MEMBERS:
+        return True
+    if workshop.audience == Audience.GROUPS:
+        return members_for(room.host).filter(pk=user.pk).exists()
+    return False
+
+
+def enrol(user: User, workshop: Workshop) -> Participant:
+    """A place if there is one, otherwise a place on the waitlist."""
+    with transaction.atomic():
+        room = Room.objects.select_for_update().get(pk=workshop.room_id)
+        taken = room.participants.filter(status=Status.IN, role=Role.PARTICIPANT).count()
+        status = Status.IN if taken < workshop.capacity else Status.WAITLIST
+        place, created = Participant.objects.get_or_create(
+            room=room, user=user, defaults={"role": Role.PARTICIPANT, "status": status}
+        )
+        if not created and place.status == Status.CANCELLED:
+            place.status = status
+            place.joined_at = timezone.now()
+            place.save(update_fields=["status", "joined_at"])
+        return place
+
+
+def cancel(user: User, workshop: Workshop) -> Participant | None:
+    """Give up a place (or a waitlist spot); the longest-waiting person moves up. Returns who did."""
+    with transaction.atomic():
+        room = Room.objects.select_for_update().get(pk=workshop.room_id)
+        place = room.participants.filter(user=user, role=Role.PARTICIPANT).first()
+        if place is None or place.status not in (Status.IN, Status.WAITLIST):
+            return None
+        had_place = place.status == Status.IN
+        place.status = Status.CANCELLED
+        place.save(update_fields=["status"])
+        if not had_place:
+            return None
+        promoted = room.participants.filter(status=Status.WAITLIST).order_by("joined_at", "pk").first()
+        if promoted is not None:
+            promoted.status = Status.IN
+            promoted.save(update_fields=["status"])
+        return promoted

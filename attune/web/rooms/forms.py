@@ -1,0 +1,91 @@
+"""Forms for starting a pair practice, joining with a code, readings, and scheduling a workshop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from attune.content.practices import Practice
+from attune.web.practices.forms import ReadingForm
+from attune.web.practices.library import current_library
+from attune.web.rooms.models import Audience
+from attune.web.rooms.plan import MAX_MINUTES, MIN_MINUTES, PAIR_BREATHING_SLUG, practices_for
+
+PACER_CHOICE = "pacer"
+
+
+def _choices(kind: str, first: tuple[str, str]) -> list[tuple[str, str]]:
+    return [first, *((p.slug, f"{p.title} ({p.duration_min:g} min)") for p in practices_for(kind))]
+
+
+class PlanForm(forms.Form):
+    """Up to three practices in order; the first may be the shared breathing pacer."""
+
+    kind = "pair"
+    first_label = "Breathing together"
+    first = forms.ChoiceField(label="First")
+    then = forms.ChoiceField(label="Then", required=False)
+    last = forms.ChoiceField(label="And then", required=False)
+    minutes = forms.IntegerField(
+        label="Minutes of breathing",
+        min_value=MIN_MINUTES,
+        max_value=MAX_MINUTES,
+        initial=6,
+        error_messages={
+            "min_value": f"From {MIN_MINUTES} to {MAX_MINUTES} minutes.",
+            "max_value": f"From {MIN_MINUTES} to {MAX_MINUTES} minutes.",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        slug = PAIR_BREATHING_SLUG if self.kind == "pair" else PACER_CHOICE
+        options = _choices(self.kind, (slug, self.first_label))
+        more = [("", "Nothing more"), *options]
+        for name, choices in (("first", options), ("then", more), ("last", more)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+
+    def practices(self, pacer: Any) -> list[Practice]:
+        """The chosen practices in order; the pacer choice becomes ``pacer(minutes)``."""
+        library = current_library()
+        out: list[Practice] = []
+        for name in ("first", "then", "last"):
+            slug = self.cleaned_data.get(name)
+            if not slug:
+                continue
+            practice = library.get(slug)
+            out.append(practice if practice is not None else pacer(self.cleaned_data["minutes"]))
+        return out
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your partner",
+        max_length=16,
+        error_messages={"required": "Type the six letters and numbers your partner sees."},
+    )
+
+
+class RoomReadingForm(ReadingForm):
+    phase = forms.ChoiceField(choices=[("before", "Before"), ("after", "After")])
+
+
+class WorkshopForm(PlanForm):
+    kind = "group"
+    field_order = ("title", "description", "starts_at", "duration_min", "capacity", "audience", "place", "call_url")
+    first_label = "A shared breathing pacer"
+    title = forms.CharField(max_length=120)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
+    starts_at = forms.DateTimeField(
+        label="Starts",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="In your own time zone; everyone sees it in theirs.",
+    )
+    duration_min = forms.IntegerField(label="Length in minutes", min_value=10, max_value=480, initial=60)
+    capacity = forms.IntegerField(label="Places", min_value=1, max_value=500, initial=20)
+    audience = forms.ChoiceField(label="Who may join", choices=Audience.choices)
+    place = forms.CharField(label="Place (in person)", max_length=200, required=False)
+    call_url = forms.URLField(label="Your video call link (online)", required=False, assume_scheme="https")

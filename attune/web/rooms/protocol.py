@@ -1,0 +1,107 @@
+"""Checking what a browser sends to a room's websocket (docs/rooms.md). Pure: text in, a message out.
+
+Every refusal is a :class:`Refused` with a code and a sentence a person can read; the consumer
+sends it back as an ``error`` and the socket stays open.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+MAX_MESSAGE_BYTES = 2048
+CONTROL_ACTIONS = ("start", "pause", "resume", "next", "previous", "extend", "stop")
+EXTEND_SECONDS = (15, 600)
+ANSWERS = ("yes", "not_now")
+
+
+class Refused(Exception):
+    """A message (or an action) that changed nothing, with the reason in words."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def payload(self) -> dict[str, Any]:
+        return {"type": "error", "code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Ping:
+    sent_ms: float
+
+
+@dataclass(frozen=True)
+class Control:
+    action: str
+    seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class Consent:
+    item: int
+    answer: str
+
+
+@dataclass(frozen=True)
+class Swap:
+    pass
+
+
+@dataclass(frozen=True)
+class Remove:
+    participant: int
+
+
+Message = Ping | Control | Consent | Swap | Remove
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _whole(obj: dict[str, Any], field: str, low: int, high: int) -> int:
+    value = obj.get(field)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise Refused("malformed", f"'{field}' must be a whole number from {low} to {high}.")
+    return value
+
+
+def parse(text: str | None, binary: bytes | None = None) -> Message:
+    if text is None:
+        if len(binary or b"") > MAX_MESSAGE_BYTES:
+            raise Refused("too_large", f"Messages are at most {MAX_MESSAGE_BYTES} bytes.")
+        raise Refused("malformed", "Send JSON text frames, not binary ones.")
+    if len(text) > MAX_MESSAGE_BYTES or len(text.encode("utf-8")) > MAX_MESSAGE_BYTES:
+        raise Refused("too_large", f"Messages are at most {MAX_MESSAGE_BYTES} bytes of JSON.")
+    try:
+        obj = json.loads(text, parse_constant=_no_constants)
+    except (ValueError, RecursionError):
+        raise Refused("malformed", "That was not valid JSON.") from None
+    if not isinstance(obj, dict):
+        raise Refused("malformed", "Each message is one JSON object with a 'type'.")
+    kind = obj.get("type")
+    if kind == "ping":
+        sent = obj.get("sent_ms")
+        if not isinstance(sent, int | float) or isinstance(sent, bool) or not math.isfinite(sent):
+            raise Refused("malformed", "'sent_ms' must be a finite number of milliseconds.")
+        return Ping(float(sent))
+    if kind == "control":
+        action = obj.get("action")
+        if action not in CONTROL_ACTIONS:
+            raise Refused("malformed", f"'action' must be one of {', '.join(CONTROL_ACTIONS)}.")
+        seconds = _whole(obj, "seconds", *EXTEND_SECONDS) if action == "extend" else None
+        return Control(str(action), seconds)
+    if kind == "consent":
+        answer = obj.get("answer")
+        if answer not in ANSWERS:
+            raise Refused("malformed", "'answer' is 'yes' or 'not_now'.")
+        return Consent(_whole(obj, "item", 0, 1000), str(answer))
+    if kind == "swap":
+        return Swap()
+    if kind == "remove":
+        return Remove(_whole(obj, "participant", 1, 2**62))
+    raise Refused("malformed", "'type' must be one of ping, control, consent, swap or remove.")

@@ -1,0 +1,322 @@
+"""Rooms over HTTP: start a pair practice, join with a code, the room page, readings, workshops.
+
+Thin views with one access helper per object: :func:`_place_for_user` answers 404 to anyone who
+is not in the room, whether or not it exists. The live part (the timeline, consent, the guide's
+console) runs over the websocket in ``consumers.py``; pages get their data through ``json_script``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from attune.web.accounts import throttle
+from attune.web.accounts.http import AuthedRequest
+from attune.web.common.chips import chip_groups
+from attune.web.common.safety import crisis_resources
+from attune.web.practices.forms import ReadingForm
+from attune.web.rooms import actions
+from attune.web.rooms import timeline as tl
+from attune.web.rooms.forms import JoinForm, PlanForm, RoomReadingForm, WorkshopForm
+from attune.web.rooms.models import Kind, Participant, Role, Room, Status, Workshop
+from attune.web.rooms.plan import group_pacer, pair_breathing
+from attune.web.rooms.protocol import Refused
+from attune.web.rooms.qr import qr_svg
+
+# Guessing codes: at most this many wrong codes per member (and four times as many per network
+# address) in a window; then every try is refused until the window closes.
+JOIN_FAILURE_LIMIT = 8
+JOIN_FAILURE_LIMIT_PER_ADDRESS = 4 * JOIN_FAILURE_LIMIT
+JOIN_WINDOW_SECONDS = 600
+
+
+def _place_for_user(request: AuthedRequest, pk: int) -> Participant:
+    """The member's place in room ``pk`` if they are in it; 404 for anyone else."""
+    return get_object_or_404(
+        Participant.objects.select_related("room", "session"), room_id=pk, user_id=request.user.pk, status=Status.IN
+    )
+
+
+def _errors(form: Any, status: int = 400) -> JsonResponse:
+    return JsonResponse(
+        {"ok": False, "errors": {f: [str(e) for e in errs] for f, errs in form.errors.items()}}, status=status
+    )
+
+
+@login_required
+@require_GET
+def home(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    upcoming = [
+        w
+        for w in Workshop.objects.select_related("room", "room__host").filter(
+            room__ended_at=None, starts_at__gte=timezone.now() - timedelta(hours=12)
+        )
+        if actions.may_see(user, w)
+    ]
+    mine = Participant.objects.select_related("room").filter(
+        user=user, status=Status.IN, room__ended_at=None, room__kind=Kind.PAIR
+    )
+    return render(
+        request,
+        "rooms/home.html",
+        {"plan_form": PlanForm(), "join_form": JoinForm(), "workshops": upcoming, "open_pairs": mine},
+    )
+
+
+@login_required
+@require_POST
+def start_pair(request: AuthedRequest) -> HttpResponse:
+    form = PlanForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "rooms/home.html", {"plan_form": form, "join_form": JoinForm(), "workshops": []}, status=400
+        )
+    practices = form.practices(pair_breathing)
+    room = actions.create_pair(request.user, practices, title=" · ".join(p.title for p in practices)[:120])
+    return redirect("rooms:room", pk=room.pk)
+
+
+def _throttle_keys(request: AuthedRequest) -> list[tuple[str, int]]:
+    address = request.META.get("REMOTE_ADDR", "")
+    return [
+        (f"attune:roomcode:user:{request.user.pk}", JOIN_FAILURE_LIMIT),
+        (f"attune:roomcode:addr:{throttle.digest(address)}", JOIN_FAILURE_LIMIT_PER_ADDRESS),
+    ]
+
+
+def _locked_out(request: AuthedRequest) -> float:
+    """Seconds until codes may be tried again (0 when they may be now)."""
+    from django.core.cache import cache
+
+    waits = [
+        throttle.window_remaining(key, JOIN_WINDOW_SECONDS)
+        for key, limit in _throttle_keys(request)
+        if int(cache.get(key) or 0) >= limit
+    ]
+    return max(waits, default=0.0)
+
+
+def _join_page(request: AuthedRequest, form: JoinForm, status: int = 200, room: Room | None = None) -> HttpResponse:
+    return render(request, "rooms/join.html", {"form": form, "room": room}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join(request: AuthedRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _join_page(request, JoinForm(initial={"code": request.GET.get("code", "")[:16]}))
+    form = JoinForm(request.POST)
+    if not form.is_valid():
+        return _join_page(request, form, 400)
+    wait = _locked_out(request)
+    if wait > 0:
+        minutes = int(wait // 60) + 1
+        form.add_error(None, f"That's a lot of codes in a short time. You might try again in {minutes} minutes.")
+        response = _join_page(request, form, 429)
+        response["Retry-After"] = str(int(wait) + 1)
+        return response
+    code = actions.normalise_code(form.cleaned_data["code"])
+    workshop = Workshop.objects.filter(room__code=code, room__ended_at=None).first()
+    if workshop is not None:
+        return redirect(f"{reverse('rooms:workshop', args=[workshop.pk])}?code={code}")
+    try:
+        room = actions.join_pair(request.user, code)
+    except Refused as exc:
+        if exc.code == "unknown":
+            for key, _limit in _throttle_keys(request):
+                throttle.count_event(key, JOIN_WINDOW_SECONDS)
+        form.add_error("code", exc.message)
+        return _join_page(request, form, 404 if exc.code == "unknown" else 410)
+    return redirect("rooms:room", pk=room.pk)
+
+
+@login_required
+@require_GET
+def join_link(request: AuthedRequest, code: str) -> HttpResponse:
+    """The link a partner opens: a page that asks before joining (a GET never joins anyone)."""
+    return _join_page(request, JoinForm(initial={"code": actions.normalise_code(code)}))
+
+
+def _room_data(place: Participant) -> dict[str, Any]:
+    room = place.room
+    return {
+        "room": room.pk,
+        "kind": room.kind,
+        "plan": room.plan,
+        "state": room.state(),
+        "serverMs": actions.now_ms(),
+        "wsPath": f"/ws/rooms/{room.pk}/",
+        "readingUrl": reverse("rooms:reading", args=[room.pk]),
+        "shareUrl": reverse("rooms:share", args=[room.pk]),
+        "you": {
+            "participant": place.pk,
+            "role": place.role,
+            "canControl": place.can_control,
+            "consent": place.consent,
+            "sharing": place.shares_shift,
+        },
+        "readings": _own_readings(place),
+        "partnerShift": actions.partner_shift(place),
+        "present": room.participants.present().count(),
+    }
+
+
+def _own_readings(place: Participant) -> dict[str, bool]:
+    s = place.session
+    return {
+        "before": s is not None and (s.before_safety is not None or bool(s.before_state)),
+        "after": s is not None and s.ended_at is not None,
+    }
+
+
+@login_required
+@require_GET
+def room(request: AuthedRequest, pk: int) -> HttpResponse:
+    place = _place_for_user(request, pk)
+    r = place.room
+    context: dict[str, Any] = {
+        "room": r,
+        "place": place,
+        "room_data": _room_data(place),
+        "before_groups": chip_groups(ReadingForm(prefix="before"), ("safety", "state")),
+        "after_groups": chip_groups(ReadingForm(prefix="after"), ("safety", "state")),
+        "crisis": crisis_resources(),
+        "join_url": request.build_absolute_uri(reverse("rooms:join_link", args=[r.code])) if r.code else "",
+        "code_open": r.is_pair and r.code_used_at is None and r.code_expires_at and r.code_expires_at > timezone.now(),
+        "ended": r.ended_at is not None or r.timeline["status"] == tl.ENDED,
+    }
+    if not r.is_pair:
+        context["workshop"] = r.workshop
+        context["shift"] = actions.room_shift(r)
+        if place.role == Role.HOST:
+            context["people"] = r.participants.present().exclude(role=Role.HOST).select_related("user")
+    return render(request, "rooms/room.html", context)
+
+
+@login_required
+@require_POST
+def reading(request: AuthedRequest, pk: int) -> JsonResponse:
+    place = _place_for_user(request, pk)
+    form = RoomReadingForm(request.POST)
+    if not form.is_valid():
+        return _errors(form)
+    data = form.cleaned_data
+    session = actions.record_reading(place, data["phase"], data.get("safety"), data.get("state") or "")
+    low = data.get("safety") is not None and data["safety"] <= 2
+    return JsonResponse({"ok": True, "phase": data["phase"], "lowSafety": low, "change": session.safety_change})
+
+
+@login_required
+@require_POST
+def share(request: AuthedRequest, pk: int) -> JsonResponse:
+    place = _place_for_user(request, pk)
+    if not place.room.is_pair:
+        raise Http404("Only pair practice shares with a partner.")
+    actions.share_shift(place, request.POST.get("share", "yes") != "no")
+    return JsonResponse({"ok": True, "sharing": place.shares_shift})
+
+
+@login_required
+@require_GET
+def projector(request: AuthedRequest, pk: int) -> HttpResponse:
+    place = _place_for_user(request, pk)
+    if place.role != Role.HOST or place.room.is_pair:
+        raise Http404("The projector view belongs to the workshop's guide.")
+    r = place.room
+    join_url = request.build_absolute_uri(reverse("rooms:join_link", args=[r.code]))
+    return render(
+        request,
+        "rooms/projector.html",
+        {
+            "room": r,
+            "room_data": {**_room_data(place), "projector": True},
+            "code": r.code,
+            "qr": qr_svg(join_url),
+            "join_url": join_url,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Workshops
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workshop_new(request: AuthedRequest) -> HttpResponse:
+    if not request.user.is_guide:
+        raise Http404("Only guides schedule workshops.")
+    form = WorkshopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        w = actions.schedule_workshop(
+            request.user,
+            form.practices(group_pacer),
+            title=d["title"],
+            description=d["description"],
+            starts_at=d["starts_at"],
+            duration_min=d["duration_min"],
+            capacity=d["capacity"],
+            audience=d["audience"],
+            place=d["place"],
+            call_url=d["call_url"],
+        )
+        return redirect("rooms:workshop", pk=w.pk)
+    return render(request, "rooms/workshop_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _workshop_for_user(request: AuthedRequest, pk: int, code: str = "") -> Workshop:
+    """The workshop if this member may see it (its audience, or the right code); 404 otherwise."""
+    w = get_object_or_404(Workshop.objects.select_related("room", "room__host"), pk=pk)
+    via_code = bool(code) and actions.normalise_code(code) == w.room.code
+    if not actions.may_see(request.user, w, via_code=via_code):
+        raise Http404("No such workshop.")
+    return w
+
+
+@login_required
+@require_GET
+def workshop(request: AuthedRequest, pk: int) -> HttpResponse:
+    code = request.GET.get("code", "")[:16]
+    w = _workshop_for_user(request, pk, code)
+    place = w.room.participants.filter(user=request.user).first()
+    taken = w.room.participants.filter(status=Status.IN, role=Role.PARTICIPANT).count()
+    return render(
+        request,
+        "rooms/workshop.html",
+        {
+            "w": w,
+            "place": place,
+            "taken": taken,
+            "full": taken >= w.capacity,
+            "code": code,
+            "is_guide": w.room.host_id == request.user.pk,
+            "waiting": w.room.participants.filter(status=Status.WAITLIST).count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def enrol(request: AuthedRequest, pk: int) -> HttpResponse:
+    w = _workshop_for_user(request, pk, request.POST.get("code", "")[:16])
+    if w.room.ended_at is not None or w.room.host_id == request.user.pk:
+        raise Http404("This workshop is not taking places.")
+    actions.enrol(request.user, w)
+    return redirect("rooms:workshop", pk=w.pk)
+
+
+@login_required
+@require_POST
+def cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    w = get_object_or_404(Workshop, pk=pk, room__participants__user=request.user)
+    actions.cancel(request.user, w)
+    return redirect("rooms:workshop", pk=w.pk)

@@ -1,0 +1,253 @@
+// A shared room (pair practice, workshop, guide's console, projector): every screen draws the
+// same step and the same breath from the server's clock. Timing is pure (room-timeline.js,
+// pacer-clock.js, clock-sync.js); this module wires the DOM and the socket.
+
+import { makePattern, phaseAt } from './pacer-clock.js';
+import { createPacerView } from './pacer.js';
+import { leadFor, positionAt, stepElapsedMs } from './room-timeline.js';
+import { connectRoom } from './room-socket.js';
+import { formatClock, post, readJson, readingValues } from './session.js';
+
+const data = readJson('room-data');
+const $ = (id) => document.getElementById(id);
+const setHidden = (id, hidden) => {
+  const el = $(id);
+  if (el) el.hidden = hidden;
+};
+const setText = (id, text) => {
+  const el = $(id);
+  if (el && el.textContent !== text) el.textContent = text;
+};
+
+if (data) {
+  const { plan } = data;
+  const you = data.you;
+  const patterns = plan.steps.map((s) =>
+    s.pacer ? makePattern({ ...s.pacer, calming: plan.items[s.item].calming && !(s.pacer.holdIn || s.pacer.holdOut) }) : null,
+  );
+  let state = data.state;
+  let present = data.present;
+  let answered = { ...you.consent };
+  const pacerRoot = $('pacer');
+  const view = pacerRoot ? createPacerView(pacerRoot, { soundToggle: $('opt-sound'), vibrateToggle: $('opt-vibrate') }) : null;
+  let shownStep = null;
+  let shownState = null;
+
+  const room = connectRoom(data.wsPath, {
+    onStatus(status, code) {
+      setText('connection', status === 'reconnecting' ? 'Reconnecting…' : '');
+      if (status === 'closed') {
+        setHidden('removed', code !== 4403);
+        setText('connection', code === 4404 ? 'This room is closed.' : '');
+      }
+    },
+    onMessage(message) {
+      if (message.type === 'welcome') {
+        answered = { ...message.you.consent };
+        take(message.state);
+      } else if (message.type === 'timeline') {
+        take(message.state);
+      } else if (message.type === 'joined') {
+        present = message.present;
+        shownState = null;
+      } else if (message.type === 'consent') {
+        answered[String(message.item)] = message.answer;
+        shownState = null;
+      } else if (message.type === 'shared' && message.participant !== you.participant) {
+        showPartnerShift(message.shared ? message.shift : null);
+      } else if (message.type === 'shift') {
+        showShift(message.shift);
+      } else if (message.type === 'removed') {
+        setHidden('removed', false);
+      } else if (message.type === 'error') {
+        setText('status', message.message);
+      }
+    },
+  });
+
+  function take(next) {
+    if (next.version >= state.version) state = next;
+    shownState = null;
+    shownStep = null;
+  }
+
+  function roleText(step) {
+    const who = leadFor(step, state.first_lead, you.participant);
+    if (!who || !data.kind || data.kind !== 'pair') return '';
+    const [lead, follow] = plan.items[step.item].roles;
+    return who === 'you' ? `Your turn to ${lead}; your partner will ${follow}.` : `Your turn to ${follow}; your partner will ${lead}.`;
+  }
+
+  function showSection(name) {
+    for (const id of ['lobby', 'run', 'after', 'done', 'ended-early']) setHidden(id, id !== name);
+  }
+
+  function renderConsent(step) {
+    const item = plan.items[step.item];
+    setText('consent-title', item.title);
+    const mine = answered[String(step.item)];
+    setHidden('consent-ask', mine === 'yes');
+    setHidden('consent-waiting', mine !== 'yes');
+    const solo = item.solo && item.solo.title ? `If not, you might each do “${item.solo.title}” on your own instead.` : '';
+    setText('consent-solo', solo);
+  }
+
+  function renderStep(pos) {
+    const step = plan.steps[pos.step];
+    const item = plan.items[step.item];
+    const siblings = plan.steps.map((s, i) => i).filter((i) => plan.steps[i].item === step.item && plan.steps[i].solo === step.solo);
+    const title = step.solo ? item.solo.title : item.title;
+    setText('step-count', siblings.length > 1 ? `${title} · step ${siblings.indexOf(pos.step) + 1} of ${siblings.length}` : title);
+    setText('step-title', step.title);
+    setText('step-text', step.text);
+    setText('step-role', roleText(step));
+    setHidden('step-role', !roleText(step));
+    setHidden('skipped', !step.solo);
+    if (step.solo) setText('skipped', `This one is skipped for both of you. You might each do “${item.solo.title}” on your own, side by side.`);
+    setHidden('group-consent', !(item.consent && data.kind !== 'pair'));
+    if (item.consent && data.kind !== 'pair') setText('group-solo', item.solo ? `${item.solo.title}: ${item.solo.why}` : '');
+    setHidden('pacer-box', !patterns[pos.step]);
+    if (view) view.reset();
+  }
+
+  function frame() {
+    const now = room.clock.serverNow();
+    const pos = positionAt(plan, state, now);
+    const key = `${pos.state}:${pos.step}:${state.version}`;
+    if (key !== shownState) {
+      shownState = key;
+      if (pos.state === 'lobby') {
+        showSection('lobby');
+        setText('lobby-status', data.kind === 'pair' ? (present >= 2 ? 'You are both here.' : 'Waiting for your partner to join…') : 'The guide will begin soon.');
+        const begin = $('btn-begin');
+        if (begin) begin.disabled = data.kind === 'pair' && present < 2;
+      } else if (pos.state === 'finished' || pos.state === 'ended') {
+        showSection(data.readings.after ? 'done' : 'after');
+        if (data.projector) showSection('done');
+      } else {
+        showSection('run');
+        setHidden('consent', pos.state !== 'consent');
+        setHidden('step', pos.state === 'consent');
+        setText('btn-pause', state.status === 'paused' ? 'Resume' : 'Pause');
+        setHidden('btn-pause', pos.state === 'consent');
+        setHidden('btn-extend', pos.state === 'consent');
+        if (pos.state === 'consent') renderConsent(plan.steps[pos.step]);
+        else if (pos.step !== shownStep) {
+          shownStep = pos.step;
+          renderStep(pos);
+        }
+      }
+    }
+    if ((pos.state === 'running' || pos.state === 'paused') && pos.step !== null) {
+      const elapsed = stepElapsedMs(state, pos, now);
+      const total = pos.endMs - pos.startMs;
+      setText('timer', `${formatClock(total - elapsed)} left${state.status === 'paused' ? ' · paused' : ''}`);
+      const pattern = patterns[pos.step];
+      if (pattern && view) view.render(phaseAt(pattern, elapsed));
+    }
+    requestAnimationFrame(frame);
+  }
+  requestAnimationFrame(frame);
+
+  // For tests and for anyone curious: where this screen thinks the breath is, in server time.
+  window.attuneRoom = {
+    probe() {
+      const now = room.clock.serverNow();
+      const pos = positionAt(plan, state, now);
+      const pattern = pos.step !== null ? patterns[pos.step] : null;
+      const breath = pattern && pos.startMs !== null ? phaseAt(pattern, stepElapsedMs(state, pos, now)) : null;
+      return { serverNow: now, offsetMs: room.clock.offsetMs(), rttMs: room.clock.rttMs(), state: pos.state,
+        step: pos.step, phase: breath && breath.phase, cycleElapsedMs: breath && breath.cycleElapsedMs,
+        cycleMs: pattern && pattern.cycleMs, version: state.version };
+    },
+  };
+
+  const control = (action, extra = {}) => room.send({ type: 'control', action, ...extra });
+  const on = (id, fn) => $(id) && $(id).addEventListener('click', fn);
+  on('btn-begin', () => control('start'));
+  on('btn-pause', () => control(state.status === 'paused' ? 'resume' : 'pause'));
+  on('btn-next', () => control('next'));
+  on('btn-previous', () => control('previous'));
+  on('btn-extend', () => control('extend', { seconds: 60 }));
+  on('btn-stop', () => control('stop'));
+  on('btn-swap', () => room.send({ type: 'swap' }));
+  const consent = (answer) => () => {
+    const pos = positionAt(plan, state, room.clock.serverNow());
+    if (pos.state === 'consent') room.send({ type: 'consent', item: plan.steps[pos.step].item, answer });
+  };
+  on('btn-yes', consent('yes'));
+  on('btn-not-now', consent('not_now'));
+  on('btn-only-pacer', () => {
+    document.body.classList.toggle('only-pacer');
+    $('btn-only-pacer').textContent = document.body.classList.contains('only-pacer') ? 'Show everything' : 'Only the pacer';
+  });
+  for (const button of document.querySelectorAll('[data-remove]')) {
+    button.addEventListener('click', () => {
+      if (!button.dataset.sure) {
+        // Two taps, so a slip of the thumb never sends anyone away.
+        button.dataset.sure = 'yes';
+        button.textContent = 'Tap again to ask them to leave';
+        return;
+      }
+      room.send({ type: 'remove', participant: Number(button.dataset.remove) });
+      button.closest('li').hidden = true;
+    });
+  }
+
+  async function saveReading(form, phase) {
+    const values = readingValues(form, phase);
+    try {
+      const answer = await post(data.readingUrl, { phase, ...values });
+      data.readings[phase] = true;
+      setHidden(`${phase}-crisis`, !answer.lowSafety);
+      setText(`${phase}-saved`, 'Saved, just for you.');
+    } catch {
+      setText(`${phase}-saved`, "We couldn't save that just now. The practice goes on.");
+    }
+    if (phase === 'after') showSection('done');
+  }
+  for (const phase of ['before', 'after']) {
+    const form = $(phase);
+    if (!form) continue;
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      saveReading(form, phase);
+    });
+    form.querySelector('[data-action="skip"]')?.addEventListener('click', () => {
+      if (phase === 'after') showSection('done');
+      else form.hidden = true;
+    });
+  }
+  if (data.readings.before && $('before')) $('before').hidden = true;
+
+  on('btn-share', async () => {
+    const sharing = !data.you.sharing;
+    await post(data.shareUrl, { share: sharing ? 'yes' : 'no' });
+    data.you.sharing = sharing;
+    $('btn-share').textContent = sharing ? 'Stop sharing my shift' : 'Share my shift with my partner';
+  });
+
+  function showPartnerShift(shift) {
+    const box = $('partner-shift');
+    if (!box) return;
+    box.hidden = !shift;
+    if (!shift) return;
+    const word = (s, st) => [s !== null && s !== undefined ? `felt safety ${s}` : null, st ? st.replace('_', ' ') : null].filter(Boolean).join(', ') || 'no reading';
+    setText('partner-before', word(shift.before_safety, shift.before_state));
+    setText('partner-after', word(shift.after_safety, shift.after_state));
+  }
+  showPartnerShift(data.partnerShift);
+
+  function showShift(shift) {
+    const box = $('shift');
+    if (!box || !shift) return;
+    for (const phase of ['before', 'after']) {
+      const s = shift[phase];
+      setText(`shift-${phase}`, s.shown
+        ? `${s.answers} answers · settled ${s.states.settled}, activated ${s.states.activated}, shut down ${s.states.shut_down}` +
+          (s.safety_median !== null ? ` · median felt safety ${s.safety_median}` : '')
+        : `Shown from ${shift.min_group} answers (${s.answers} so far).`);
+    }
+    setText('shift-change', shift.change_median !== null ? `Median change in felt safety: ${shift.change_median > 0 ? '+' : ''}${shift.change_median}` : '');
+  }
+}
