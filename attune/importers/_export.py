@@ -8,6 +8,7 @@ import math
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -24,6 +25,7 @@ __all__ = [
     "ProgressCallback",
     "ProgressReporter",
     "display_name",
+    "open_export",
     "parse_datetime",
     "parse_offset",
 ]
@@ -278,6 +280,21 @@ class CsvTable:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@contextmanager
+def open_export(
+    path: PathArg, *, name: str | None, error: type[ImportFormatError], progress: ProgressCallback | None
+) -> Iterator[tuple[CsvTable, ProgressReporter]]:
+    """An app's CSV export, opened under its display name, and a progress reporter over its bytes.
+
+    The reader ticks the reporter as it goes; the final report is sent when the block ends without
+    an error.
+    """
+    with CsvTable.open(path, name=display_name(path, name), error=error) as table:
+        reporter = ProgressReporter(progress, table.total)
+        yield table, reporter
+        reporter.done()
 
 
 def _read_header_line(text: io.TextIOWrapper, name: str, error: type[ImportFormatError]) -> str:

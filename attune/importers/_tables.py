@@ -12,8 +12,8 @@ from attune.importers._export import (
     ProgressCallback,
     ProgressReporter,
     cell,
-    display_name,
     finite_float,
+    open_export,
     parse_datetime,
 )
 from attune.importers.errors import ImportFormatError
@@ -135,15 +135,13 @@ def read_spot_readings(
     kind and the reading's start time (which the app writes to the second, or to the minute).
     When the time column holds only a date, one of ``clock_columns`` may hold the time of day.
     """
-    label = display_name(path, name)
-    with CsvTable.open(path, name=label, error=error) as table:
+    with open_export(path, name=name, error=error, progress=progress) as (table, reporter):
         time_index = table.column(*time_columns)
         found = present(table, columns)
         if time_index is None or not found:
-            raise error(label, "line 1", f"not {what}: the header names no {time_columns[0]!r} column and no "
+            raise error(table.name, "line 1", f"not {what}: the header names no {time_columns[0]!r} column and no "
                         f"{' or '.join(repr(c.names[0]) for c in columns)} column")
         clock_index = table.column(*clock_columns) if clock_columns else None
-        reporter = ProgressReporter(progress, table.total)
         for line, row in table.rows():
             if clock_index is not None and cell(row, clock_index):
                 row = [*row, f"{cell(row, time_index)} {cell(row, clock_index)}"]
@@ -156,4 +154,3 @@ def read_spot_readings(
                 device="", identity=(start,), reporter=reporter,
             )
             reporter.tick(table.bytes_read)
-        reporter.done()

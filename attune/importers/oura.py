@@ -25,15 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, tzinfo
 
-from attune.importers._export import (
-    CsvTable,
-    PathArg,
-    ProgressCallback,
-    ProgressReporter,
-    cell,
-    display_name,
-    parse_date,
-)
+from attune.importers._export import PathArg, ProgressCallback, cell, open_export, parse_date
 from attune.importers._tables import HR_BOUNDS, HRV_BOUNDS, MeasureColumn, durations, present, row_measurements, time_at
 from attune.importers.errors import OuraError
 from attune.importers.records import Imported, SleepSession, natural_key
@@ -81,8 +73,7 @@ def read_oura(
     OuraError
         With the file name and line, when the file is not an Oura export or a cell is unreadable.
     """
-    label = display_name(path, name)
-    with CsvTable.open(path, name=label, error=OuraError) as table:
+    with open_export(path, name=name, error=OuraError, progress=progress) as (table, reporter):
         day_index = table.column("day", "date")
         start_index = table.column("bedtime_start", "Bedtime Start")
         end_index = table.column("bedtime_end", "Bedtime End")
@@ -91,9 +82,8 @@ def read_oura(
         measures = present(table, _MEASURES)
         stages = {field: table.column(*names) for field, names in _STAGES.items()}
         if (day_index is None and start_index is None) or not (measures or stages["asleep_s"] is not None):
-            raise OuraError(label, "line 1", "not an Oura export: expected 'day' or 'date' and 'average_hrv' "
+            raise OuraError(table.name, "line 1", "not an Oura export: expected 'day' or 'date' and 'average_hrv' "
                             "or 'Average HRV' columns")
-        reporter = ProgressReporter(progress, table.total)
         for line, row in table.rows():
             start = time_at(table, row, line, start_index, local_tz, required=False)
             end = time_at(table, row, line, end_index, local_tz, required=False)
@@ -101,7 +91,7 @@ def read_oura(
             if start is None:
                 parsed = parse_date(day)
                 if parsed is None:
-                    raise OuraError(label, f"line {line}", f"no bedtime and no day like 2024-05-04 ({day[:20]!r})")
+                    raise OuraError(table.name, f"line {line}", f"no bedtime and no day like 2024-05-04 ({day[:20]!r})")
                 start = datetime(parsed.year, parsed.month, parsed.day, tzinfo=local_tz).astimezone(UTC)
             identity = (cell(row, id_index) or day or start,)
             is_nap = cell(row, type_index).lower() not in _NIGHT_TYPES
@@ -118,4 +108,3 @@ def read_oura(
                     key=natural_key("oura", "sleep", *identity),
                 )
             reporter.tick(table.bytes_read)
-        reporter.done()

@@ -23,15 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, tzinfo
 
-from attune.importers._export import (
-    CsvTable,
-    PathArg,
-    ProgressCallback,
-    ProgressReporter,
-    cell,
-    display_name,
-    parse_offset,
-)
+from attune.importers._export import PathArg, ProgressCallback, cell, open_export, parse_offset
 from attune.importers._tables import HR_BOUNDS, HRV_BOUNDS, MeasureColumn, durations, present, row_measurements, time_at
 from attune.importers.errors import WhoopError
 from attune.importers.records import Imported, SleepSession, natural_key
@@ -76,8 +68,7 @@ def read_whoop(
     WhoopError
         With the file name and line, when the file is not a Whoop export or a cell is unreadable.
     """
-    label = display_name(path, name)
-    with CsvTable.open(path, name=label, error=WhoopError) as table:
+    with open_export(path, name=name, error=WhoopError, progress=progress) as (table, reporter):
         cycle_index = table.column("Cycle start time")
         zone_index = table.column("Cycle timezone")
         onset_index = table.column("Sleep onset")
@@ -86,13 +77,12 @@ def read_whoop(
         measures = present(table, _MEASURES)
         stages = {field: table.column(header) for field, header in _STAGES_MIN.items()}
         if cycle_index is None and onset_index is None:
-            raise WhoopError(label, "line 1", "not a Whoop export: no 'Cycle start time' or 'Sleep onset' column")
-        reporter = ProgressReporter(progress, table.total)
+            raise WhoopError(table.name, "line 1", "not a Whoop export: no 'Cycle start time' or 'Sleep onset' column")
         for line, row in table.rows():
             zone_text = cell(row, zone_index)
             zone = parse_offset(zone_text) if zone_text else local_tz
             if zone is None:
-                raise WhoopError(label, f"line {line}", f"time zone {zone_text[:40]!r} is not like UTC+01:00")
+                raise WhoopError(table.name, f"line {line}", f"time zone {zone_text[:40]!r} is not like UTC+01:00")
             cycle = time_at(table, row, line, cycle_index, zone, required=False)
             onset = time_at(table, row, line, onset_index, zone, required=False)
             wake = time_at(table, row, line, wake_index, zone, required=False)
@@ -113,4 +103,3 @@ def read_whoop(
                     key=natural_key("whoop", "sleep", onset),
                 )
             reporter.tick(table.bytes_read)
-        reporter.done()

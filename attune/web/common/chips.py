@@ -15,8 +15,12 @@ from django import forms
 from attune.web.common.states import SIGNAL_ENDS, STATE_HINTS
 
 
+def number_errors(message: str) -> dict[str, str]:
+    """Error messages for a number field that answer anything wrong (not a number, too low, too high) alike."""
+    return dict.fromkeys(("invalid", "min_value", "max_value"), message)
+
+
 def scale_field(label: str, low: int, high: int, *, required: bool = True) -> forms.IntegerField:
-    message = f"{label} is a whole number from {low} to {high}."
     return forms.IntegerField(
         label=label,
         min_value=low,
@@ -24,9 +28,7 @@ def scale_field(label: str, low: int, high: int, *, required: bool = True) -> fo
         required=required,
         error_messages={
             "required": f"Choose a number for {label.lower()} ({low} to {high}).",
-            "invalid": message,
-            "min_value": message,
-            "max_value": message,
+            **number_errors(f"{label} is a whole number from {low} to {high}."),
         },
     )
 

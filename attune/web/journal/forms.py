@@ -18,6 +18,30 @@ if TYPE_CHECKING:
     from attune.web.accounts.models import User
 
 
+class BodyField(forms.CharField):
+    """Free writing (an entry, or an answer to a workbook prompt) of up to ``MAX_BODY_CHARS``.
+
+    Spacing inside is kept as typed; text of only spaces counts as empty, and trailing space is
+    dropped. ``too_long`` is the sentence shown when the text is over the limit.
+    """
+
+    def __init__(self, *, label: str, rows: int, too_long: str, help_text: str = "") -> None:
+        super().__init__(
+            label=label,
+            help_text=help_text,
+            max_length=MAX_BODY_CHARS,
+            strip=False,
+            widget=forms.Textarea(attrs={"rows": rows}),
+            error_messages={"required": _EMPTY, "max_length": too_long},
+        )
+
+    def clean(self, value: Any) -> str:
+        body: str = super().clean(value)
+        if not body.strip():
+            raise forms.ValidationError(_EMPTY, code="required")
+        return body.rstrip()
+
+
 class EntryForm(forms.Form):
     title = forms.CharField(
         label="Title",
@@ -26,20 +50,9 @@ class EntryForm(forms.Form):
         help_text="Optional.",
         error_messages={"max_length": f"A title holds up to {MAX_TITLE_CHARS} characters."},
     )
-    body = forms.CharField(
-        label="Your entry",
-        help_text="Private by default: only you can read this.",
-        max_length=MAX_BODY_CHARS,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        error_messages={"required": _EMPTY, "max_length": _TOO_LONG},
+    body = BodyField(
+        label="Your entry", rows=10, too_long=_TOO_LONG, help_text="Private by default: only you can read this."
     )
-
-    def clean_body(self) -> str:
-        body: str = self.cleaned_data["body"]
-        if not body.strip():
-            raise forms.ValidationError(_EMPTY, code="required")
-        return body.rstrip()
 
 
 class GuideChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

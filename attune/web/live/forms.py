@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
+from django.db import models
 
 from attune.content.practices import BREATHS_PER_MIN_RANGE
 from attune.web.common.bodies import FlagField
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from attune.web.accounts.models import User
 
 _ID_MAX = 2_147_483_647  # the largest id every database stores
+_Owned = TypeVar("_Owned", bound=models.Model)
 
 
 def _id_field() -> forms.IntegerField:
@@ -49,22 +51,20 @@ class StartRecordingForm(forms.Form):
         self.fields["kind"].error_messages["invalid_choice"] = f"kind must be one of {', '.join(Kind.values)}."
 
     def clean_practice_session(self) -> PracticeSession | None:
-        pk = self.cleaned_data.get("practice_session")
-        if pk is None:
-            return None
-        session = PracticeSession.objects.filter(pk=pk, user=self.user).first()
-        if session is None:
-            raise forms.ValidationError("There is no such practice session of yours.")
-        return session
+        return self._own(PracticeSession, "practice_session", "There is no such practice session of yours.")
 
     def clean_assessment(self) -> ResonanceAssessment | None:
-        pk = self.cleaned_data.get("assessment")
+        return self._own(ResonanceAssessment, "assessment", "There is no such assessment of yours.")
+
+    def _own(self, model: type[_Owned], field: str, missing: str) -> _Owned | None:
+        """The member's own record with the id in ``field`` (None without one); ``missing`` if there is none such."""
+        pk = self.cleaned_data.get(field)
         if pk is None:
             return None
-        assessment = ResonanceAssessment.objects.filter(pk=pk, user=self.user).first()
-        if assessment is None:
-            raise forms.ValidationError("There is no such assessment of yours.")
-        return assessment
+        found = model._default_manager.filter(pk=pk, user=self.user).first()
+        if found is None:
+            raise forms.ValidationError(missing)
+        return found
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -32,12 +32,17 @@ PACER_MIN_BPM, PACER_MAX_BPM = BREATHS_PER_MIN_RANGE
 FALLBACK_BPM = 6.0
 
 
-def _windows() -> dict[str, float]:
-    return {
+def _render_page(request: HttpRequest, template: str, config: dict[str, Any], **context: Any) -> HttpResponse:
+    """A live page, given the browser's ``config`` (for ``json_script``) and the template's context.
+
+    Both pages show the meter's windows in their text and hand them to the browser in ``config``.
+    """
+    windows = {
         "meter_window_s": meter.METER_WINDOW_S,
         "rmssd_window_s": meter.RMSSD_WINDOW_S,
         "coherence_threshold": actions.COHERENCE_THRESHOLD,
     }
+    return render(request, template, {**context, "config": {**config, **windows}, "windows": windows})
 
 
 def _default_bpm(request: HttpRequest) -> float | None:
@@ -65,19 +70,18 @@ def practice(request: AuthedRequest) -> HttpResponse:
         # The practice session that carries the felt-safety readings before and after.
         "session_start_url": reverse("practices:session_start"),
         "session_practice": PACER_SLUG,
-        **_windows(),
     }
-    context = {
-        "config": config,
-        "before_groups": chip_groups(ReadingForm(prefix="before"), ("safety", "state")),
-        "after_groups": chip_groups(ReadingForm(prefix="after"), ("safety", "state")),
-        "crisis": crisis_resources(),
-        "default_bpm": default_bpm,
-        "pacer_url": reverse("practices:pacer"),
-        "resonance_url": reverse("live:resonance"),
-        "windows": _windows(),
-    }
-    return render(request, "live/practice.html", context)
+    return _render_page(
+        request,
+        "live/practice.html",
+        config,
+        before_groups=chip_groups(ReadingForm(prefix="before"), ("safety", "state")),
+        after_groups=chip_groups(ReadingForm(prefix="after"), ("safety", "state")),
+        crisis=crisis_resources(),
+        default_bpm=default_bpm,
+        pacer_url=reverse("practices:pacer"),
+        resonance_url=reverse("live:resonance"),
+    )
 
 
 @login_required
@@ -91,17 +95,16 @@ def resonance(request: AuthedRequest) -> HttpResponse:
         "rates_bpm": list(RESONANCE_RATES_BPM),
         "current_bpm": request.user.default_pacer_bpm,
         "practice_url": reverse("live:practice"),
-        **_windows(),
     }
-    context = {
-        "config": config,
-        "rates": RESONANCE_RATES_BPM,
-        "current_bpm": request.user.default_pacer_bpm,
-        "latest": latest,
-        "history_url": reverse("physio:resonance"),
-        "windows": _windows(),
-    }
-    return render(request, "live/resonance.html", context)
+    return _render_page(
+        request,
+        "live/resonance.html",
+        config,
+        rates=RESONANCE_RATES_BPM,
+        current_bpm=request.user.default_pacer_bpm,
+        latest=latest,
+        history_url=reverse("physio:resonance"),
+    )
 
 
 @login_required

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from attune.web.common.chips import choice_field, scale_field
+from attune.web.common.chips import choice_field, number_errors, scale_field
 from attune.web.common.states import State
 from attune.web.practices.models import Outcome
 
@@ -12,14 +12,8 @@ MAX_ELAPSED_S = 6 * 3600
 
 
 def _seconds(label: str, low: float, high: float) -> forms.FloatField:
-    message = f"{label} is a number of seconds from {low:g} to {high:g}."
-    return forms.FloatField(
-        label=label,
-        min_value=low,
-        max_value=high,
-        required=False,
-        error_messages={"invalid": message, "min_value": message, "max_value": message},
-    )
+    errors = number_errors(f"{label} is a number of seconds from {low:g} to {high:g}.")
+    return forms.FloatField(label=label, min_value=low, max_value=high, required=False, error_messages=errors)
 
 
 class ReadingForm(forms.Form):

@@ -10,11 +10,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.formats import date_format
 
-from attune.web.journal.models import MAX_BODY_CHARS
+from attune.web.journal.forms import BodyField
 from attune.web.workbooks import catalog
 from attune.web.workbooks.models import WorkbookVersion
 
-_EMPTY = "There is nothing here yet. Write a few words, or leave the page; nothing is saved."
 _TOO_LONG = "This is %(show_value)s characters long; an answer holds up to %(limit_value)s."
 
 DAY_FILE = re.compile(r"^days/[a-z0-9][a-z0-9_-]*\.md$")
@@ -156,16 +155,4 @@ class AnswerForm(forms.Form):
     version = forms.IntegerField(min_value=1)
     day = forms.IntegerField(min_value=1, max_value=10_000)
     prompt_key = forms.SlugField(max_length=80)
-    body = forms.CharField(
-        label="Your answer",
-        max_length=MAX_BODY_CHARS,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _EMPTY, "max_length": _TOO_LONG},
-    )
-
-    def clean_body(self) -> str:
-        body: str = self.cleaned_data["body"]
-        if not body.strip():
-            raise forms.ValidationError(_EMPTY, code="required")
-        return body.rstrip()
+    body = BodyField(label="Your answer", rows=5, too_long=_TOO_LONG)

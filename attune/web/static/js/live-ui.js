@@ -20,6 +20,21 @@ export function readConfig(id) {
   return el ? JSON.parse(el.textContent) : {};
 }
 
+/**
+ * A live page's parts: its settings (the `live-config` json_script), its root (`#live`), its views
+ * (the `[data-view]` sections, by name), and `show(name)`, which shows one view and hides the rest.
+ */
+export function livePage() {
+  const root = document.getElementById('live');
+  const views = Object.fromEntries([...root.querySelectorAll('[data-view]')].map((el) => [el.dataset.view, el]));
+  const show = (name) => {
+    for (const [key, el] of Object.entries(views)) el.hidden = key !== name;
+    root.dataset.state = name;
+    window.scrollTo({ top: 0 });
+  };
+  return { config: readConfig('live-config'), root, views, show };
+}
+
 export function csrfToken() {
   const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   if (m) return decodeURIComponent(m[1]);

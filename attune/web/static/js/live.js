@@ -7,23 +7,15 @@ import {
   createReadingsPanel,
   createStatusTags,
   createTrace,
+  livePage,
   makeSource,
   postForm,
-  readConfig,
   readFeltReading,
   setupSensorCard,
   startRecording,
 } from './live-ui.js';
 
-const config = readConfig('live-config');
-const root = document.getElementById('live');
-const views = Object.fromEntries([...root.querySelectorAll('[data-view]')].map((el) => [el.dataset.view, el]));
-
-function show(name) {
-  for (const [key, el] of Object.entries(views)) el.hidden = key !== name;
-  root.dataset.state = name;
-  window.scrollTo({ top: 0 });
-}
+const { config, root, views, show } = livePage();
 
 // Pace choice
 const customField = root.querySelector('.custom-pace');

@@ -8,9 +8,16 @@ import { createSession, createWakeLock, readingValues, show } from './session.js
 
 const $ = (id) => document.getElementById(id);
 
-/** The pacer view (with its sound and vibration toggles), the session and the wake lock for `data`. */
+/**
+ * The parts both pages share: the pacer view (with its sound and vibration toggles), the session and
+ * the wake lock for `data`, and the elements of practices/_parts.html they are wired to.
+ */
 export function createPracticeParts(data) {
   return {
+    run: $('run'),
+    after: $('after'),
+    done: $('done'),
+    btnPause: $('btn-pause'),
     view: createPacerView($('pacer'), { soundToggle: $('opt-sound'), vibrateToggle: $('opt-vibrate') }),
     session: createSession({ startUrl: data.startUrl, finishUrl: data.finishUrl, slug: data.slug }),
     wake: createWakeLock(),

@@ -15,14 +15,10 @@ function fmt(n) {
 
 if (data) {
   const setup = $('setup');
-  const run = $('run');
-  const after = $('after');
-  const done = $('done');
   const custom = $('custom');
   const rate = $('rate');
   const paceError = $('pace-error');
-  const btnPause = $('btn-pause');
-  const { view, session, wake } = createPracticeParts(data);
+  const { view, session, wake, run, after, done, btnPause } = createPracticeParts(data);
   let timeline = null;
   let limitMs = 0;
   let frame = 0;

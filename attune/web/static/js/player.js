@@ -12,11 +12,7 @@ const $ = (id) => document.getElementById(id);
 
 if (data) {
   const before = $('before');
-  const run = $('run');
-  const after = $('after');
-  const done = $('done');
   const pacerBox = $('pacer-box');
-  const btnPause = $('btn-pause');
   const btnSkip = $('btn-skip');
   const btnStop = $('btn-stop');
 
@@ -26,7 +22,7 @@ if (data) {
   }));
   const firstPacer = data.steps.find((s) => s.pacer)?.pacer || null;
   const timeline = createStepTimeline(steps);
-  const { view, session, wake } = createPracticeParts(data);
+  const { view, session, wake, run, after, done, btnPause } = createPracticeParts(data);
   let shownIndex = -1;
   let shownSecond = -1;
   let frame = 0;

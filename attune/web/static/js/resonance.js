@@ -8,25 +8,17 @@ import {
   createReadingsPanel,
   createStatusTags,
   createTrace,
+  livePage,
   makeSource,
   postJson,
-  readConfig,
   setupSensorCard,
   startRecording,
 } from './live-ui.js';
 
-const config = readConfig('live-config');
-const root = document.getElementById('live');
-const views = Object.fromEntries([...root.querySelectorAll('[data-view]')].map((el) => [el.dataset.view, el]));
+const { config, root, views, show } = livePage();
 const $ = (sel, el = root) => el.querySelector(sel);
 const clock = { now: () => performance.now() };
 const TICK_MS = 200;
-
-function show(name) {
-  for (const [key, el] of Object.entries(views)) el.hidden = key !== name;
-  root.dataset.state = name;
-  window.scrollTo({ top: 0 });
-}
 
 const fmtRate = (r) => String(Number(r.toFixed(1))).replace(/\.0$/, '');
 const clockText = (ms) => {
