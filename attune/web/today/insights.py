@@ -58,14 +58,16 @@ class _Companions:
     """Who was there at any moment, from the check-ins of the same local day before it."""
 
     def __init__(self, checkins: Sequence[CheckInRow], tz: dt.tzinfo) -> None:
-        ordered = sorted(checkins, key=lambda c: c[0])
-        self._times = [c[0] for c in ordered]
-        self._days = [c[0].astimezone(tz).date() for c in ordered]
-        self._company = [company(c[3], c[4]) for c in ordered]
+        self._checkins = sorted(checkins, key=lambda c: c[0])
+        self._times = [c[0] for c in self._checkins]
+        self._tz = tz
 
     def at(self, when: dt.datetime, day: dt.date) -> str:
         i = bisect.bisect_right(self._times, when) - 1
-        return self._company[i] if i >= 0 and self._days[i] == day else "alone"
+        if i < 0 or self._times[i].astimezone(self._tz).date() != day:
+            return "alone"
+        _, _, _, context, consent = self._checkins[i]
+        return company(context, consent)
 
 
 def outcomes(

@@ -1,6 +1,6 @@
 """The "What helps me" page, laid out: the personal map by starting state, with its intervals drawn.
 
-Pure: a :class:`~attune.core.insights.PersonalMap` in, rows with words and SVG geometry out. Each
+Pure (Django only for safe HTML): a :class:`~attune.core.insights.PersonalMap` in, rows with words and SVG out. Each
 row's interval is drawn in its own small SVG on one shared axis (geometry as attributes, so the
 strict Content-Security-Policy needs no inline styles); the axis labels sit in equal grid cells
 whose centres are the ticks, which is why the axis runs half a step past the first and last tick.
@@ -12,6 +12,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from attune.core.insights import STATES, PersonalMap, Row
 
@@ -67,9 +70,7 @@ class MapRow:
     """One practice or condition from one state, ready to show."""
 
     row: Row
-    x_low: float
-    x_mean: float
-    x_high: float
+    svg: SafeString
     change: str
     interval: str
     raw: str
@@ -81,14 +82,33 @@ class MapRow:
         return self.row.enough
 
 
+def _svg(row: Row, axis: Axis) -> SafeString:
+    """The row's drawing: the axis's grid and zero, the interval as a bar, the estimate as an upright line."""
+    grid = "".join(
+        f'<line class="{"iv-zero" if zero else "iv-grid"}" x1="{x}" x2="{x}" y1="0" y2="24" '
+        'vector-effect="non-scaling-stroke"/>'
+        for x, _, zero in axis.tick_marks
+    )
+    return format_html(
+        '<svg class="iv iv-{}" viewBox="0 0 {} 24" preserveAspectRatio="none" focusable="false">{}'
+        '<line class="iv-range" x1="{}" x2="{}" y1="12" y2="12" vector-effect="non-scaling-stroke"/>'
+        '<line class="iv-mean" x1="{}" x2="{}" y1="3" y2="21" vector-effect="non-scaling-stroke"/></svg>',
+        row.state,
+        int(WIDTH),
+        mark_safe(grid),  # noqa: S308 (numbers and fixed class names only)
+        axis.x(row.change.low),
+        axis.x(row.change.high),
+        axis.x(row.change.mean),
+        axis.x(row.change.mean),
+    )
+
+
 def map_row(row: Row, axis: Axis) -> MapRow:
     ended = "stayed settled" if row.state == "settled" else "ended settled"
     settled = f"{ended} {row.settled_count} of {row.rated}" if row.rated else "no state recorded at the end"
     return MapRow(
         row=row,
-        x_low=axis.x(row.change.low),
-        x_mean=axis.x(row.change.mean),
-        x_high=axis.x(row.change.high),
+        svg=_svg(row, axis) if row.enough else mark_safe(""),
         change=signed(row.change.mean),
         interval=f"{signed(row.change.low)} to {signed(row.change.high)}",
         raw=signed(row.raw_mean) if row.raw_mean is not None else "",
