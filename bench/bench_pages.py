@@ -20,7 +20,6 @@ import http.client
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -85,55 +84,12 @@ def build_member() -> object:
         session_chance=1.0,
         not_after=timezone.now(),
     )
-    # A check-in today, so Today shows the suggestion as well as the form.
-    from attune.web.checkins.models import CheckIn
+    # A check-in today, so Today shows the suggestion as well as the form: the demo member's own.
+    from attune.web.demo.data import build_today
 
-    CheckIn.objects.create(
-        user=user,
-        created_at=timezone.now(),
-        state="activated",
-        felt_safety=4,
-        breath=2,
-        muscles=2,
-        attention=3,
-        felt_connection=5,
-    )
-    print(f"member: {n_c + 1} check-ins and {n_s} practice sessions over {DAYS} days")
+    n_c += build_today(user, now=timezone.now(), tz=tz) is not None
+    print(f"member: {n_c} check-ins and {n_s} practice sessions over {DAYS} days")
     return user
-
-
-class Server:
-    """``attune serve`` on a free port, on the benchmark's database, for as long as the ``with`` lasts."""
-
-    def __init__(self, data_dir: str) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = int(sock.getsockname()[1])
-        env = {**os.environ, "ATTUNE_DATA_DIR": data_dir, "ATTUNE_SECRET_KEY": SECRET_KEY}
-        env.pop("DJANGO_SETTINGS_MODULE", None)
-        self.log = open(Path(data_dir) / "server.log", "w")  # noqa: SIM115 (closed in __exit__)
-        command = [sys.executable, "-m", "attune.cli", "serve", "--port", str(self.port), "--processes", "1"]
-        self.proc = subprocess.Popen([*command, "--no-worker"], cwd=REPO, env=env, stdout=self.log, stderr=self.log)
-
-    def __enter__(self) -> Server:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("attune serve exited early; see server.log")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return self
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("attune serve did not start within 60 s")
-
-    def __exit__(self, *exc: object) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
 
 
 def session_cookie(user: object) -> str:
@@ -225,10 +181,15 @@ def main(argv: list[str] | None = None) -> int:
         user = build_member()
         queries = query_counts(user)
         cookie = session_cookie(user)
-        with Server(data_dir) as server:
+        from tests.e2e.conftest import Server  # the same `attune serve` the browser tests drive
+
+        server = Server(Path(data_dir), {"ATTUNE_SECRET_KEY": SECRET_KEY}, extra_args=("--no-worker",))
+        try:
             print(f"before: {load_average()}")
             results = time_pages(server.port, cookie, args.runs)
             print(f"after:  {load_average()}")
+        finally:
+            server.stop()
         ok = True
         print(f"over HTTP to a real `attune serve` (one process), {args.runs} runs each after 5 to warm up:")
         for name, (median, p90, _) in results.items():

@@ -182,18 +182,10 @@ def build_today(user: User, *, now: dt.datetime, tz: dt.tzinfo) -> CheckIn | Non
     if CheckIn.objects.filter(user=user, created_at__gte=start).exists():
         return None
     when = max(start, min(now - dt.timedelta(minutes=5), _at(local.date(), 8, 10, tz)))
+    morning = {"state": "settled", "felt_safety": 7, "breath": 4, "muscles": 4, "attention": 4, "felt_connection": 8}
+    note = "My sister is visiting today."
     return CheckIn.objects.create(
-        user=user,
-        created_at=when,
-        state="settled",
-        felt_safety=7,
-        breath=4,
-        muscles=4,
-        attention=4,
-        felt_connection=8,
-        context=Context.WITH_SOMEONE,
-        both_opt_in=True,
-        note="My sister is visiting today.",
+        user=user, created_at=when, context=Context.WITH_SOMEONE, both_opt_in=True, note=note, **morning
     )
 
 
