@@ -60,3 +60,9 @@ def copy_content(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(REPO / "content", target)
     return target
+
+
+def make_sessions(user: Any, n: int, *, days_ago: int = 30, **fields: Any) -> list[Any]:
+    """``n`` sessions with the same readings, one a day at 09:00 UTC from ``days_ago`` days back."""
+    first = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0) - dt.timedelta(days=days_ago)
+    return [make_session(user, when=first + dt.timedelta(days=i), **fields) for i in range(n)]

@@ -30,6 +30,26 @@ def test_it_saves_the_optional_extras(owner_client: Client, owner: Any) -> None:
     assert (checkin.body_area, checkin.context, checkin.note) == ("throat", "with_animal", "Cat on my lap.")
 
 
+def test_consent_is_never_assumed_and_is_saved_only_when_ticked(owner_client: Client, owner: Any) -> None:
+    html = owner_client.get(reverse("checkins:new")).content.decode()
+    assert 'name="both_opt_in"' in html and "we both opt in to touch or eye contact" in html
+    owner_client.post(reverse("checkins:new"), VALID_CHECKIN)
+    owner_client.post(reverse("checkins:new"), {**VALID_CHECKIN, "context": "with_someone", "both_opt_in": "on"})
+    assert list(CheckIn.objects.filter(user=owner).order_by("pk").values_list("both_opt_in", flat=True)) == [
+        False,
+        True,
+    ]
+
+
+def test_editing_a_check_in_shows_and_can_withdraw_consent(owner_client: Client, owner: Any) -> None:
+    checkin = make_checkin(owner, context="with_someone", both_opt_in=True)
+    html = owner_client.get(reverse("checkins:edit", args=[checkin.pk])).content.decode()
+    assert 'name="both_opt_in" value="on" checked' in html and '<details class="more" open>' in html
+    owner_client.post(reverse("checkins:edit", args=[checkin.pk]), {**VALID_CHECKIN, "context": "with_someone"})
+    checkin.refresh_from_db()
+    assert checkin.both_opt_in is False
+
+
 def test_the_form_preselects_nothing(owner_client: Client) -> None:
     html = owner_client.get(reverse("checkins:new")).content.decode()
     assert 'type="radio"' in html

@@ -145,6 +145,43 @@ def test_every_page_is_filled_for_the_demo_member() -> None:
     assert client.get(reverse("today:today")).status_code == 200
 
 
+def test_the_demo_members_map_suggestion_and_reflection_are_filled() -> None:
+    import zoneinfo
+
+    import numpy as np
+
+    from attune.core.insights import Moment, fit_posterior, suggest
+    from attune.web.today import views
+
+    run_demo()
+    user = get_user_model().objects.get(username="demo")
+    client = Client()
+    client.force_login(user)
+    today = client.get(reverse("today:today")).content.decode()
+    assert "You might try" in today  # the demo always has a check-in today
+    map_html = client.get(reverse("today:what_helps")).content.decode()
+    settled = map_html.split('id="from-settled"', 1)[1].split("By condition", 1)[0]
+    assert settled.count('class="iv-range"') >= 3 and "A long, easy hug" in settled
+    last_week = (timezone.localdate() - dt.timedelta(days=7)).isoformat()
+    week = client.get(reverse("today:reflection"), {"week": last_week}).content.decode()
+    assert "What helped this week" in week and "Nothing was recorded this week" not in week
+
+    # With someone who opted in, from settled, the hug is suggested by name more often than not; alone, never.
+    tz = zoneinfo.ZoneInfo("Europe/London")
+    with timezone.override(tz):
+        posterior = fit_posterior(views._outcomes(user), views._practices())
+    at = dt.datetime(2025, 3, 3, 8, 30, tzinfo=tz)
+    picks = {
+        company: [
+            suggest(posterior, views._practices(), Moment("settled", 6, at, company, consent=True), rng)
+            for rng in map(np.random.default_rng, range(100))
+        ]
+        for company in ("with_someone", "alone")
+    }
+    assert sum(s is not None and s.practice.slug == "long-hug" for s in picks["with_someone"]) > 40
+    assert not any(s is not None and s.practice.slug == "long-hug" for s in picks["alone"])
+
+
 def test_the_demo_members_recordings_workbook_and_journal_pages_render() -> None:
     run_demo()
     user = get_user_model().objects.get(username="demo")

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import pytest
-from daily_factories import VALID_CHECKIN, make_checkin, make_session
+from daily_factories import VALID_CHECKIN, make_checkin, make_session, make_sessions
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -38,9 +38,77 @@ def test_before_a_check_in_today_shows_the_form_and_no_suggestion(owner_client: 
 def test_after_a_check_in_it_suggests_a_practice_with_why_and_two_alternatives(owner_client: Client) -> None:
     owner_client.post(reverse("checkins:new"), {**VALID_CHECKIN, "state": "activated"})
     html = owner_client.get(reverse("today:today")).content.decode()
-    assert "You might try" in html and "Why this?" in html and "You said you feel activated" in html
+    from attune.core.insights.learner import CONDITION_REASONS, RULE_REASONS
+
+    # With no sessions yet, "why this" is the rule's reason, or the plain reason of the practice's condition.
+    assert "You might try" in html and "Why this?" in html
+    why = re.search(r"<summary>Why this\?</summary>\s*<p>([^<]+)</p>", html)
+    reasons = {*RULE_REASONS.values(), *CONDITION_REASONS.values()}
+    assert why is not None and why.group(1).replace("&#x27;", "'") in reasons
     alternatives = re.search(r'<ul class="alts">(.*?)</ul>', html, re.S)
     assert alternatives is not None and alternatives.group(1).count("<li>") == 2
+    assert "Something you haven&#x27;t tried" in alternatives.group(1)
+
+
+def _suggested(html: str) -> str:
+    found = re.search(r'<h2 id="sugg-title"><a href="[^"]+">([^<]+)</a>', html)
+    assert found is not None
+    return found.group(1)
+
+
+def test_a_reload_shows_the_same_suggestion_and_writes_nothing(owner_client: Client, owner: Any) -> None:
+    from attune.web.checkins.models import CheckIn
+    from attune.web.practices.models import PracticeSession
+
+    make_checkin(owner, state="settled", felt_safety=7)
+
+    def card() -> str:
+        html = owner_client.get(reverse("today:today")).content.decode()
+        return html.split('id="suggestion"', 1)[1].split("</section>", 1)[0]
+
+    first = card()
+    # Untried practices are drawn widely, so an unseeded draw would differ within a few reloads.
+    for _ in range(6):
+        assert card() == first
+    assert CheckIn.objects.count() == 1 and PracticeSession.objects.count() == 0
+
+
+def _hug_helped(owner: Any) -> None:
+    """Ten hugs from settled, with someone who opted in, each lifting felt safety from 3 to 8; other practices less."""
+    for slug, title, after in (("hand-on-heart", "A hand on your heart", 5), ("one-slow-minute", "One slow minute", 4)):
+        make_sessions(owner, 8, days_ago=60, practice_slug=slug, practice_title=title, before_state="settled",
+                      before_safety=4, after_safety=after)
+    for s in make_sessions(owner, 10, practice_slug="long-hug", practice_title="A long, easy hug",
+                           before_state="settled", before_safety=3, after_safety=8):
+        make_checkin(owner, when=s.started_at - dt.timedelta(minutes=5), state="settled",
+                     context="with_someone", both_opt_in=True)
+
+
+def test_with_someone_who_opted_in_it_suggests_what_helped_most_by_name(owner_client: Client, owner: Any) -> None:
+    _hug_helped(owner)
+    make_checkin(owner, state="settled", felt_safety=6, context="with_someone", both_opt_in=True)
+    html = owner_client.get(reverse("today:today")).content.decode()
+    assert _suggested(html) == "A long, easy hug"
+    assert "From settled, a long, easy hug has helped you most: +5.0 on average over 10 times." in html
+    assert "What is this? The plain average" in html
+
+
+def test_touch_with_someone_waits_for_both_to_opt_in(owner_client: Client, owner: Any) -> None:
+    _hug_helped(owner)
+    make_checkin(owner, state="settled", felt_safety=6, context="with_someone")
+    html = owner_client.get(reverse("today:today")).content.decode()
+    assert "A long, easy hug" not in html and "wait until you both opt in" in html
+
+
+def test_alone_it_never_suggests_a_practice_that_needs_someone(owner_client: Client, owner: Any) -> None:
+    from attune.web.practices.library import current_library
+
+    _hug_helped(owner)
+    make_checkin(owner, state="settled", felt_safety=6, context="alone")
+    html = owner_client.get(reverse("today:today")).content.decode()
+    offered = re.findall(r'href="/practices/([a-z-]+)/"', html.split('id="suggestion"', 1)[1].split("</section>")[0])
+    library = current_library()
+    assert offered and all("solo" in library[slug].with_whom for slug in offered)
 
 
 def test_yesterdays_check_in_does_not_count_for_today(owner_client: Client, owner: Any) -> None:

@@ -26,6 +26,11 @@ class CheckInForm(forms.ModelForm):  # type: ignore[type-arg]
         error_messages={"max_length": f"The note can be up to {NOTE_MAX_CHARS} characters (it has %(show_value)d)."},
     )
 
+    both_opt_in = forms.BooleanField(
+        label="Someone is here with me, and we both opt in to touch or eye contact",
+        required=False,
+    )
+
     class Meta:
         model = CheckIn
         fields = (
@@ -38,6 +43,7 @@ class CheckInForm(forms.ModelForm):  # type: ignore[type-arg]
             "body_area",
             "context",
             "note",
+            "both_opt_in",
         )
 
 
@@ -47,6 +53,6 @@ def form_context(form: CheckInForm) -> dict[str, object]:
     main = [g for g in groups if g.name not in {"body_area", "context"}]
     extras = [g for g in groups if g.name in {"body_area", "context"}]
     open_extras = any(g.errors or any(o.checked for o in g.options) for g in extras) or bool(
-        form["note"].value() or form.errors.get("note")
+        form["note"].value() or form.errors.get("note") or form["both_opt_in"].value()
     )
     return {"form": form, "groups": main, "extras": extras, "open_extras": open_extras}

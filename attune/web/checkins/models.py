@@ -59,6 +59,10 @@ class CheckIn(models.Model):
     body_area = models.CharField(max_length=16, choices=BodyArea.choices, blank=True)
     context = models.CharField(max_length=16, choices=Context.choices, blank=True)
     note = models.TextField(max_length=NOTE_MAX_CHARS, blank=True)
+    both_opt_in = models.BooleanField(
+        default=False,
+        help_text="Someone is here and both of them opt in to touch or eye contact. Never assumed.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CheckInQuerySet.as_manager()
@@ -105,4 +109,5 @@ class CheckIn(models.Model):
             "body_area": self.body_area,
             "context": self.context,
             "note": self.note,
+            "both_opt_in": self.both_opt_in,
         }

@@ -45,6 +45,8 @@ EFFECT = {
     "honest-conversation": 0.6,
     "soft-gaze": 0.4,
 }
+# On top of its condition's: a long hug with someone who wants one helps this member most of all.
+PRACTICE_LIFT = {"long-hug": 1.3}
 NOTES = (
     "Slept badly, jaw tight all morning.",
     "Walked by the river after lunch. Softer afterwards.",
@@ -131,6 +133,10 @@ def build_history(
                 options: list[Practice] = [suggestion.practice, *suggestion.alternatives] if suggestion else []
                 practice = rng.choice(options) if options else rng.choice(practices)
                 recent = [practice.slug, *recent][:6]
+                if "solo" not in practice.with_whom:
+                    # Practising with someone: this morning's check-in says so, and whether both opted in.
+                    checkins[-1].context = Context.WITH_SOMEONE
+                    checkins[-1].both_opt_in = practice.needs_consent
                 start = when + dt.timedelta(minutes=rng.randrange(5, 40))
                 if not_after is not None and start + dt.timedelta(seconds=practice.total_seconds + 90) > not_after:
                     continue
@@ -139,7 +145,8 @@ def build_history(
                 elapsed = int(length * (rng.uniform(0.3, 0.8) if stopped else 1.0))
                 readings = rng.random() > 0.1
                 before = _clip(safety + rng.gauss(0, 0.7), 0, 10)
-                after = _clip(before + EFFECT[practice.condition] * (0.5 if stopped else 1) + rng.gauss(0, 1.0), 0, 10)
+                effect = EFFECT[practice.condition] + PRACTICE_LIFT.get(practice.slug, 0.0)
+                after = _clip(before + effect * (0.5 if stopped else 1) + rng.gauss(0, 1.0), 0, 10)
                 pacer = next((s.pacer for s in practice.steps if s.pacer is not None), None)
                 sessions.append(
                     PracticeSession(
@@ -163,6 +170,23 @@ def build_history(
     CheckIn.objects.bulk_create(checkins, batch_size=500)
     PracticeSession.objects.bulk_create(sessions, batch_size=500)
     return len(checkins), len(sessions)
+
+
+def build_today(user: User, *, now: dt.datetime, tz: dt.tzinfo) -> CheckIn | None:
+    """This morning's check-in, with Sam's sister visiting and both open to a hug, unless there is one today.
+
+    So Today shows a suggestion straight away, and one that may involve the person who is there.
+    """
+    local = now.astimezone(tz)
+    start = dt.datetime.combine(local.date(), dt.time.min, tzinfo=tz)
+    if CheckIn.objects.filter(user=user, created_at__gte=start).exists():
+        return None
+    when = max(start, min(now - dt.timedelta(minutes=5), _at(local.date(), 8, 10, tz)))
+    morning = {"state": "settled", "felt_safety": 7, "breath": 4, "muscles": 4, "attention": 4, "felt_connection": 8}
+    note = "My sister is visiting today."
+    return CheckIn.objects.create(
+        user=user, created_at=when, context=Context.WITH_SOMEONE, both_opt_in=True, note=note, **morning
+    )
 
 
 # Beats per stored message: the live strap sends about one a second; the demo sends bigger batches.

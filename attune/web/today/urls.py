@@ -8,5 +8,7 @@ app_name = "today"
 urlpatterns = [
     path("", views.today, name="today"),
     path("history/", views.history, name="history"),
+    path("what-helps/", views.what_helps, name="what_helps"),
+    path("reflection/", views.reflection, name="reflection"),
     path("about/", views.about, name="about"),
 ]

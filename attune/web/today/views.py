@@ -1,13 +1,15 @@
-"""Today (check in, then a suggestion), History (by day, with a chart), and About."""
+"""Today (check in, then a suggestion), History (by day, with a chart), What helps me, the weekly reflection, About."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Count, F, Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,6 +17,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from attune.content.practices import CONDITIONS, Practice
+from attune.core.insights import (
+    INTERVAL_LEVEL,
+    LearnedSuggestion,
+    Pick,
+    Posterior,
+    PracticeLike,
+    PracticeOutcome,
+    fit_posterior,
+    personal_map,
+    suggest,
+    weekly_reflection,
+)
+from attune.core.insights import MIN_SESSIONS as MAP_MIN_SESSIONS
 from attune.web.accounts.http import AuthedRequest
 from attune.web.checkins.forms import CheckInForm, form_context
 from attune.web.checkins.models import CheckIn
@@ -23,8 +39,9 @@ from attune.web.common.states import State
 from attune.web.common.stats import MIN_SESSIONS, safety_change
 from attune.web.practices.library import current_library
 from attune.web.practices.models import PracticeSession
+from attune.web.today import insights
 from attune.web.today.history import recent_for_history
-from attune.web.today.suggestion import suggest
+from attune.web.today.what_helps import sections
 from attune.web.workbooks.today import today_step
 
 RANGES: dict[str, int | None] = {"30": 30, "90": 90, "365": 365, "all": None}
@@ -34,6 +51,58 @@ DAYS_PER_PAGE = 14
 
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+# The hierarchy's standard deviations are cached per member and number of sessions (the cache, never
+# the database, so a GET still writes nothing); a new session refits them on the next view.
+HYPER_CACHE_S = 7 * 24 * 3600
+
+
+def _outcomes(user: Any, lo: dt.datetime | None = None, hi: dt.datetime | None = None) -> list[PracticeOutcome]:
+    """The member's practice outcomes (``lo <= started_at < hi`` when given), for the insights."""
+    sessions = PracticeSession.objects.for_user(user).with_both_readings().exclude(before_state="")
+    checkins = CheckIn.objects.for_user(user)
+    if lo is not None and hi is not None:
+        sessions = sessions.filter(started_at__gte=lo, started_at__lt=hi)
+        checkins = checkins.filter(created_at__gte=lo, created_at__lt=hi)
+    return insights.outcomes(
+        sessions.order_by("started_at").values_list(*insights.SESSION_FIELDS),
+        list(checkins.order_by("created_at").values_list(*insights.CHECKIN_FIELDS)),
+        _practices(),
+        timezone.get_current_timezone(),
+    )
+
+
+def _practices() -> tuple[PracticeLike, ...]:
+    return insights.with_pacer(current_library().practices)
+
+
+def _hyper_key(user: Any, outcomes: list[PracticeOutcome]) -> str:
+    return f"insights:hyper:{user.pk}:{len(outcomes)}"
+
+
+def _posterior(user: Any, outcomes: list[PracticeOutcome]) -> Posterior:
+    key = _hyper_key(user, outcomes)
+    hyper = cache.get(key)
+    posterior = fit_posterior(outcomes, _practices(), hyper=hyper)
+    if hyper is None:
+        cache.set(key, posterior.hyper, HYPER_CACHE_S)
+    return posterior
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A practice the learner picked, with the library's practice for its title, condition and length."""
+
+    practice: Practice
+    pick: Pick
+
+
+def _offers(learned: LearnedSuggestion | None) -> tuple[Offer | None, list[Offer]]:
+    library = current_library()
+    picks = [] if learned is None else [learned.practice, *learned.alternatives]
+    offers = [Offer(p, pick) for pick in picks if (p := library.get(pick.slug)) is not None]
+    return (offers[0], offers[1:]) if offers else (None, [])
 
 
 @require_GET
@@ -48,25 +117,89 @@ def today(request: HttpRequest) -> HttpResponse:
         .order_by("started_at")
         .only("practice_slug", "practice_title", "started_at", "outcome", "before_safety", "after_safety")
     )
-    suggestion = None
+    suggestion: Offer | None = None
+    alternatives: list[Offer] = []
     if latest is not None:
-        recent = list(
-            PracticeSession.objects.filter(user=user)
-            .order_by("-started_at")
-            .values_list("practice_slug", flat=True)[:6]
-        )
-        suggestion = suggest(latest.state, current_library().practices, alone=latest.context == "alone", recent=recent)
+        tz = timezone.get_current_timezone()
+        row = (latest.created_at, latest.state, latest.felt_safety, latest.context, latest.both_opt_in)
+        rng = insights.suggestion_rng(user.pk, timezone.localdate(), latest.pk)
+        learned = suggest(_posterior(user, _outcomes(user)), _practices(), insights.moment(row, tz), rng)
+        suggestion, alternatives = _offers(learned)
     form = CheckInForm()
     context = {
         **form_context(form),
         "action": reverse("checkins:new"),
         "latest": latest,
         "suggestion": suggestion,
+        "alternatives": alternatives,
+        "min_sessions": MAP_MIN_SESSIONS,
         "sessions": sessions,
         "crisis": crisis_resources() if latest is not None and latest.feels_unsafe else [],
         "workbook_step": today_step(user),
     }
     return render(request, "today/today.html", context)
+
+
+@login_required
+@require_GET
+def what_helps(request: AuthedRequest) -> HttpResponse:
+    """The personal map: what has helped, from each starting state, in the member's sessions so far."""
+    user = request.user
+    outcomes = _outcomes(user)
+    key = _hyper_key(user, outcomes)
+    pmap = personal_map(outcomes, _practices(), hyper=cache.get(key), condition_labels=CONDITIONS)
+    cache.set(key, pmap.posterior.hyper, HYPER_CACHE_S)
+    axis, by_state = sections(pmap)
+    context = {
+        "pmap": pmap,
+        "axis": axis,
+        "sections": by_state,
+        "min_sessions": pmap.min_sessions,
+        "level": round(100 * INTERVAL_LEVEL),
+    }
+    return render(request, "today/what_helps.html", context)
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+@login_required
+@require_GET
+def reflection(request: AuthedRequest) -> HttpResponse:
+    """A gentle look back at one week (Monday to Sunday, the member's own calendar): this week by default."""
+    user = request.user
+    this_week = _monday(timezone.localdate())
+    week, problems = this_week, []
+    if "week" in request.GET:
+        parsed = _parse_day(request.GET["week"])
+        if parsed is None or parsed > this_week + dt.timedelta(days=6) or parsed.year < 2000:
+            problems.append("That week isn't one we can show, so here is this week.")
+        else:
+            week = _monday(parsed)
+    lo, hi = _day_start(week), _day_start(week + dt.timedelta(days=7))
+    checkins = CheckIn.objects.for_user(user).filter(created_at__gte=lo, created_at__lt=hi)
+    records = insights.checkin_records(
+        checkins.order_by("created_at").values_list(*insights.CHECKIN_FIELDS), timezone.get_current_timezone()
+    )
+    titles = {p.slug: p.title for p in _practices()}
+    week_data = weekly_reflection(records, _outcomes(user, lo, hi), week, titles)
+    earlier = (
+        CheckIn.objects.for_user(user).filter(created_at__lt=lo).exists()
+        or PracticeSession.objects.for_user(user).filter(started_at__lt=lo).exists()
+    )
+    labels = dict(State.choices)
+    context = {
+        "week": week_data,
+        "last_day": week + dt.timedelta(days=6),
+        "is_this_week": week == this_week,
+        "earlier": (week - dt.timedelta(days=7)).isoformat() if earlier else None,
+        "later": (week + dt.timedelta(days=7)).isoformat() if week < this_week else None,
+        "problems": problems,
+        "states": [(state, labels[state], n) for state, n in week_data.states if n],
+        "helped": [(h, labels[h.state].lower()) for h in week_data.helped],
+    }
+    return render(request, "today/reflection.html", context, status=400 if problems else 200)
 
 
 def _range(request: HttpRequest) -> tuple[str, int | None, bool]:

@@ -23,6 +23,7 @@ from attune.web.demo.data import (
     build_history,
     build_journal,
     build_recordings,
+    build_today,
     build_workbook,
     clear_extras,
 )
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             now = timezone.now()
             end = now.astimezone(tz).date()
             n_checkins, n_sessions = build_history(user, library, days=days, end=end, tz=tz, seed=seed, not_after=now)
+            n_checkins += build_today(user, now=now, tz=tz) is not None
             assessed_on = end - dt.timedelta(days=16)
             assessment = build_assessment(
                 user, when=dt.datetime.combine(assessed_on, dt.time(19, 30), tzinfo=tz), seed=seed
