@@ -209,7 +209,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ATTUNE_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
+# Request bodies are capped before Django reads them (attune.web.common.body_limit): a small limit
+# for every form and JSON request, a larger one for the upload endpoints (the workbook zip).
+ATTUNE_MAX_BODY_BYTES = env_int("ATTUNE_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
+ATTUNE_MAX_UPLOAD_BYTES = env_int("ATTUNE_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
+# The guard holds each path to its own cap; Django's limits only need to let the larger one through
+# (the workbook editor posts its files as form fields). Up to the cap a body stays in memory, so
+# nothing a visitor sends is ever spooled to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(ATTUNE_MAX_BODY_BYTES, ATTUNE_MAX_UPLOAD_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 # Crisis resources shown when a member says they are not safe. Operators set their own, one per line
