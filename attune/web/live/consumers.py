@@ -129,6 +129,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
                     "rr_max_ms": RR_MAX_MS,
                     "messages_per_s": RATE_PER_S,
                     "burst": RATE_BURST,
+                    "max_recording_beats": actions.MAX_RECORDING_BEATS,
+                    "max_recording_s": actions.MAX_RECORDING_S,
                 },
             }
         )
@@ -180,6 +182,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             raise refusal("out_of_order", expected_seq=self.acked_seq + 1, seq=msg.seq)
         rr = codec.as_stored_rr(msg.rr_ms)
         result = await writer().append(self.recording_id, msg.seq, rr)
+        if result.status == "full":
+            raise refusal("full", expected_seq=result.expected_seq)
         if not result.stored:
             await self._resync(result)
             if result.status == "duplicate":
