@@ -36,4 +36,12 @@ def check_scale_out(app_configs: Any = None, **kwargs: Any) -> list[Error | Warn
         )
     if not settings.DEBUG and "*" in settings.ALLOWED_HOSTS:
         problems.append(Warning("ATTUNE_ALLOWED_HOSTS contains '*', so any host name is accepted.", id="attune.W002"))
+    if getattr(settings, "EMAIL_CONSOLE_SHOW_CONTENT", False) and not settings.DEBUG:
+        problems.append(
+            Warning(
+                "ATTUNE_EMAIL_CONSOLE_SHOW_CONTENT prints whole e-mails, password-reset links included, to the log.",
+                hint="Use it only in development (with ATTUNE_DEBUG=true), or configure a mail server.",
+                id="attune.W003",
+            )
+        )
     return problems

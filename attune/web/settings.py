@@ -176,7 +176,13 @@ PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("ATTUNE_PASSWORD_RESET_LIMIT_PER_EMAIL"
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("ATTUNE_PASSWORD_RESET_LIMIT_PER_ADDRESS", 20, minimum=1)
 PASSWORD_RESET_WINDOW_SECONDS = env_int("ATTUNE_PASSWORD_RESET_WINDOW_SECONDS", 3600, minimum=1)
 
-EMAIL_BACKEND = env_str("ATTUNE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# With no mail server, e-mail is printed to the console, which is the server's log: attune's console
+# backend prints no link, token or address unless ATTUNE_EMAIL_CONSOLE_SHOW_CONTENT asks for it (for
+# development only). Django's own console backend, if named, is replaced by it.
+EMAIL_BACKEND = env_str("ATTUNE_EMAIL_BACKEND", "attune.web.common.mail.ConsoleEmailBackend")
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+    EMAIL_BACKEND = "attune.web.common.mail.ConsoleEmailBackend"
+EMAIL_CONSOLE_SHOW_CONTENT = env_bool("ATTUNE_EMAIL_CONSOLE_SHOW_CONTENT", False)
 EMAIL_HOST = env_str("ATTUNE_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("ATTUNE_EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("ATTUNE_EMAIL_HOST_USER")

@@ -109,12 +109,12 @@ def test_a_reset_lifts_a_login_lockout(anon_client: Client, owner: Any, settings
     assert login.status_code == 302
 
 
-def test_the_email_backend_is_the_console_unless_configured() -> None:
+def test_the_email_backend_is_the_redacting_console_unless_configured() -> None:
     from attune.web import settings as project_settings
 
     if "ATTUNE_EMAIL_BACKEND" in os.environ:
         pytest.skip("ATTUNE_EMAIL_BACKEND is set in this environment")
-    assert project_settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
+    assert project_settings.EMAIL_BACKEND == "attune.web.common.mail.ConsoleEmailBackend"
 
 
 # --- Throttling of reset requests -----------------------------------------------------------------
