@@ -19,7 +19,7 @@ def check_scale_out(app_configs: Any = None, **kwargs: Any) -> list[Error | Warn
     if processes > 1 and cache.endswith("LocMemCache"):
         problems.append(
             Error(
-                "A per-process cache cannot count failed logins and password-reset requests "
+                "A per-process cache cannot count password-reset requests and beats uploads "
                 "across several server processes.",
                 hint="Set ATTUNE_REDIS_URL so the cache is shared.",
                 id="attune.E002",
