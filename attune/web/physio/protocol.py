@@ -84,7 +84,13 @@ def _refuse_constant(name: str) -> Any:
 
 
 def _is_number(x: object) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool)
+    """A JSON number that fits a float: an int of hundreds of digits is not one (float() overflows)."""
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return False
+    return isinstance(x, float) or abs(x) <= _LARGEST_INT
+
+
+_LARGEST_INT = 2**53  # beyond this an int is not a plausible millisecond count, and far below float's range
 
 
 def _optional_ms(obj: dict[str, Any], field: str) -> float | None:
