@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 # Nothing but this origin, ever: no third-party scripts, fonts, images or connections.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -84,3 +85,21 @@ class RefuseUnreadableCharsetMiddleware:
                 "attune reads request bodies in UTF-8 only.", content_type="text/plain; charset=utf-8"
             )
         return self.get_response(request)
+
+
+class PrivateNoStoreMiddleware:
+    """Every answer to a signed-in member says ``Cache-Control: no-store, private``.
+
+    Journal entries, check-ins, history, RR downloads: nothing shown behind login may stay in a
+    shared computer's browser cache or a proxy's. Static files are answered before this runs.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
