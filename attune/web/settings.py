@@ -7,6 +7,7 @@ PostgreSQL and ATTUNE_REDIS_URL switches the channel layer and the cache to Redi
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,20 @@ PACKAGE_DIR = Path(__file__).resolve().parent  # attune/web
 REPO_DIR = PACKAGE_DIR.parent.parent
 
 DATA_DIR = Path(env_str("ATTUNE_DATA_DIR", str(REPO_DIR / "var"))).resolve()
+# The data folder holds the database, the secret key and the journal keys: only attune's own user may
+# enter it, from the moment it exists (an existing looser folder earns the check attune.W004).
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def _create_private_file(path: Path, text: str = "") -> bool:
+    """Create ``path`` readable by its owner only (0600 from the start); False if it already exists."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return True
 CONTENT_DIR = Path(env_str("ATTUNE_CONTENT_DIR", str(REPO_DIR / "content"))).resolve()
 
 DEBUG = env_bool("ATTUNE_DEBUG", False)
@@ -32,13 +47,10 @@ def _secret_key() -> str:
         return key
     # First run on a single machine: make a key once and keep it beside the data.
     path = DATA_DIR / "secret_key"
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    path.write_text(key, encoding="utf-8")
-    path.chmod(0o600)
-    return key
+    if _create_private_file(path, key):
+        return key
+    return path.read_text(encoding="utf-8").strip()  # made before, or by another process just now
 
 
 SECRET_KEY = _secret_key()
@@ -111,7 +123,9 @@ TEMPLATES = [
 def _database(url: str) -> dict[str, Any]:
     if not url or url.startswith("sqlite"):
         path = Path(urlparse(url).path) if url.startswith("sqlite:///") else DATA_DIR / "attune.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # SQLite makes its -wal and -shm files with the database file's mode, so 0600 here covers them.
+        _create_private_file(path)
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path,

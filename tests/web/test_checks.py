@@ -50,3 +50,13 @@ def test_printing_whole_emails_outside_development_earns_a_warning(settings: Any
     assert "attune.W003" in _ids()
     settings.DEBUG = True
     assert "attune.W003" not in _ids()
+
+
+def test_a_data_folder_others_can_read_earns_a_warning(settings: Any, tmp_path: Any) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    settings.DATA_DIR = folder
+    assert "attune.W004" in _ids()
+    folder.chmod(0o700)
+    assert "attune.W004" not in _ids()
