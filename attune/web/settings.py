@@ -185,6 +185,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "attune.web.accounts.passwords.MaximumLengthValidator"},
 ]
 # Failed logins (attune's and the admin's) are counted by django-axes in the database, so every
 # server process and a restart see the same counts. A lock holds one account from one address: an
