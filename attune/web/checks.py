@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -31,7 +32,7 @@ def check_scale_out(app_configs: Any = None, **kwargs: Any) -> list[Error | Warn
     if processes > 1 and cache.endswith("LocMemCache"):
         problems.append(
             Error(
-                "A per-process cache cannot count failed logins and password-reset requests "
+                "A per-process cache cannot count password-reset requests and beats uploads "
                 "across several server processes.",
                 hint="Set ATTUNE_REDIS_URL so the cache is shared.",
                 id="attune.E002",
@@ -48,4 +49,21 @@ def check_scale_out(app_configs: Any = None, **kwargs: Any) -> list[Error | Warn
         )
     if not settings.DEBUG and "*" in settings.ALLOWED_HOSTS:
         problems.append(Warning("ATTUNE_ALLOWED_HOSTS contains '*', so any host name is accepted.", id="attune.W002"))
+    data_dir = Path(settings.DATA_DIR)
+    if data_dir.is_dir() and data_dir.stat().st_mode & 0o077:
+        problems.append(
+            Warning(
+                f"The data folder {str(data_dir)!r} can be read by other users of this machine.",
+                hint=f"It holds the database and keys: chmod 700 {str(data_dir)!r}.",
+                id="attune.W004",
+            )
+        )
+    if getattr(settings, "EMAIL_CONSOLE_SHOW_CONTENT", False) and not settings.DEBUG:
+        problems.append(
+            Warning(
+                "ATTUNE_EMAIL_CONSOLE_SHOW_CONTENT prints whole e-mails, password-reset links included, to the log.",
+                hint="Use it only in development (with ATTUNE_DEBUG=true), or configure a mail server.",
+                id="attune.W003",
+            )
+        )
     return problems

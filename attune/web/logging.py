@@ -7,7 +7,9 @@ slip into a log anyway:
 * a message or an exception that mentions a private field (``note=...``, ``{'note': '...'}``,
   ``"answer": "..."``, a QueryDict's ``'note': ['...']``) has that value replaced by ``[private]``;
 * a database error that quotes the row it refused (PostgreSQL's ``Failing row contains (...)``
-  and ``Key (...)=(...)``) has the quoted values replaced.
+  and ``Key (...)=(...)``) has the quoted values replaced;
+* a password-reset link (``/password-reset/<uid>/<token>/``, in a 404 line, say) loses its uid and
+  token.
 
 The filter cleans a record's message and its formatted traceback. It sits on the console handler
 (see ``LOGGING`` in settings) and :func:`guard_all_handlers` adds it to every other handler that
@@ -35,12 +37,15 @@ _ROW_PATTERN = re.compile(
     re.DOTALL,
 )
 _DB_KEY_PATTERN = re.compile(r"(?P<key>Key \([^)]*\)=)\(.*?\)(?=\s|$)", re.MULTILINE)
+# A password-reset link (uid and token) lets whoever holds it set a password: never in a log.
+_RESET_LINK_PATTERN = re.compile(r"(?P<key>/password-reset/)[^\s/?\"']+/[^\s/?\"']+/?")
 
 
 def scrub(message: str) -> str:
     """Return ``message`` with every private value replaced by ``[private]``."""
     message = _FIELD_PATTERN.sub(lambda m: m.group("key") + PRIVATE, message)
     message = _ROW_PATTERN.sub(lambda m: m.group("key") + PRIVATE, message)
+    message = _RESET_LINK_PATTERN.sub(lambda m: m.group("key") + "[token]/", message)
     return _DB_KEY_PATTERN.sub(lambda m: m.group("key") + "(" + PRIVATE + ")", message)
 
 

@@ -6,6 +6,7 @@ PostgreSQL and ATTUNE_REDIS_URL switches the channel layer, the cache and the jo
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -20,6 +21,20 @@ PACKAGE_DIR = Path(__file__).resolve().parent  # attune/web
 REPO_DIR = PACKAGE_DIR.parent.parent
 
 DATA_DIR = Path(env_str("ATTUNE_DATA_DIR", str(REPO_DIR / "var"))).resolve()
+# The data folder holds the database, the secret key and the journal keys: only attune's own user may
+# enter it, from the moment it exists (an existing looser folder earns the check attune.W004).
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def _create_private_file(path: Path, text: str = "") -> bool:
+    """Create ``path`` readable by its owner only (0600 from the start); False if it already exists."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return True
 CONTENT_DIR = Path(env_str("ATTUNE_CONTENT_DIR", str(REPO_DIR / "content"))).resolve()
 
 DEBUG = env_bool("ATTUNE_DEBUG", False)
@@ -32,13 +47,10 @@ def _secret_key() -> str:
         return key
     # First run on a single machine: make a key once and keep it beside the data.
     path = DATA_DIR / "secret_key"
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    path.write_text(key, encoding="utf-8")
-    path.chmod(0o600)
-    return key
+    if _create_private_file(path, key):
+        return key
+    return path.read_text(encoding="utf-8").strip()  # made before, or by another process just now
 
 
 SECRET_KEY = _secret_key()
@@ -56,6 +68,7 @@ INSTALLED_APPS = [
     "channels",
     "template_partials",
     "huey.contrib.djhuey",
+    "axes",
     "attune.web.accounts",
     "attune.web.jobs",
     "attune.web.checkins",
@@ -71,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "attune.web.middleware.RefuseUnreadableCharsetMiddleware",
     "attune.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,8 +92,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "attune.web.middleware.MemberTimezoneMiddleware",
+    "attune.web.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a login that django-axes refused into attune's "too many tries" page (last, as axes asks).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "attune.web.urls"
@@ -109,7 +126,9 @@ TEMPLATES = [
 def _database(url: str) -> dict[str, Any]:
     if not url or url.startswith("sqlite"):
         path = Path(urlparse(url).path) if url.startswith("sqlite:///") else DATA_DIR / "attune.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # SQLite makes its -wal and -shm files with the database file's mode, so 0600 here covers them.
+        _create_private_file(path)
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path,
@@ -193,10 +212,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "attune.web.accounts.passwords.MaximumLengthValidator"},
 ]
-LOGIN_FAILURE_LIMIT = env_int("ATTUNE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
-LOGIN_LOCKOUT_SECONDS = env_int("ATTUNE_LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
-LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("ATTUNE_LOGIN_FAILURE_LIMIT_PER_ADDRESS", 4 * LOGIN_FAILURE_LIMIT, minimum=1)
+# Failed logins (attune's and the admin's) are counted by django-axes in the database, so every
+# server process and a restart see the same counts. A lock holds one account from one address: an
+# attacker cannot lock the owner out from elsewhere, nor everyone behind one address. It lifts after
+# the cool-off (ATTUNE_LOGIN_LOCKOUT_SECONDS) or at once with a password reset.
+AUTHENTICATION_BACKENDS = ["attune.web.accounts.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("ATTUNE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(seconds=env_int("ATTUNE_LOGIN_LOCKOUT_SECONDS", 900, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # hammering a lock does not make it longer
+AXES_LOCKOUT_CALLABLE = "attune.web.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "attune.web.accounts.lockout.client_ip"
+AXES_CLIENT_STR_CALLABLE = "attune.web.accounts.lockout.client_str"  # a keyed hash in log lines, never a name
+AXES_DISABLE_ACCESS_LOG = True  # axes keeps no second log of every successful login and its address
+AXES_VERBOSE = False
 # Behind a proxy you run, the header that carries the client's address (e.g. HTTP_X_FORWARDED_FOR).
 LOGIN_CLIENT_ADDRESS_HEADER = env_str("ATTUNE_LOGIN_CLIENT_ADDRESS_HEADER", "")
 ALLOW_SIGNUP = env_bool("ATTUNE_ALLOW_SIGNUP", True)
@@ -204,7 +237,13 @@ PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("ATTUNE_PASSWORD_RESET_LIMIT_PER_EMAIL"
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("ATTUNE_PASSWORD_RESET_LIMIT_PER_ADDRESS", 20, minimum=1)
 PASSWORD_RESET_WINDOW_SECONDS = env_int("ATTUNE_PASSWORD_RESET_WINDOW_SECONDS", 3600, minimum=1)
 
-EMAIL_BACKEND = env_str("ATTUNE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# With no mail server, e-mail is printed to the console, which is the server's log: attune's console
+# backend prints no link, token or address unless ATTUNE_EMAIL_CONSOLE_SHOW_CONTENT asks for it (for
+# development only). Django's own console backend, if named, is replaced by it.
+EMAIL_BACKEND = env_str("ATTUNE_EMAIL_BACKEND", "attune.web.common.mail.ConsoleEmailBackend")
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+    EMAIL_BACKEND = "attune.web.common.mail.ConsoleEmailBackend"
+EMAIL_CONSOLE_SHOW_CONTENT = env_bool("ATTUNE_EMAIL_CONSOLE_SHOW_CONTENT", False)
 EMAIL_HOST = env_str("ATTUNE_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("ATTUNE_EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("ATTUNE_EMAIL_HOST_USER")
@@ -237,7 +276,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ATTUNE_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
+# Request bodies are capped before Django reads them (attune.web.common.body_limit): a small limit
+# for every form and JSON request, a larger one for the upload endpoints (the workbook zip).
+ATTUNE_MAX_BODY_BYTES = env_int("ATTUNE_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
+ATTUNE_MAX_UPLOAD_BYTES = env_int("ATTUNE_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
+# The guard holds each path to its own cap; Django's limits only need to let the larger one through
+# (the workbook editor posts its files as form fields). Up to the cap a body stays in memory, so
+# nothing a visitor sends is ever spooled to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(ATTUNE_MAX_BODY_BYTES, ATTUNE_MAX_UPLOAD_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 # Crisis resources shown when a member says they are not safe. Operators set their own, one per line
@@ -259,5 +305,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # The worker logs every task it runs at INFO: once a minute for closing stale recordings.
         "huey": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "axes": {"level": "WARNING"},  # not a line per login; lockouts are still logged (as keyed hashes)
     },
 }

@@ -50,3 +50,21 @@ def test_redis_makes_several_processes_fine_but_sqlite_earns_a_warning() -> None
 @override_settings(ALLOWED_HOSTS=["*"], DEBUG=False)
 def test_a_wildcard_host_earns_a_warning() -> None:
     assert "attune.W002" in _ids()
+
+
+def test_printing_whole_emails_outside_development_earns_a_warning(settings: Any) -> None:
+    settings.EMAIL_CONSOLE_SHOW_CONTENT = True
+    settings.DEBUG = False
+    assert "attune.W003" in _ids()
+    settings.DEBUG = True
+    assert "attune.W003" not in _ids()
+
+
+def test_a_data_folder_others_can_read_earns_a_warning(settings: Any, tmp_path: Any) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    settings.DATA_DIR = folder
+    assert "attune.W004" in _ids()
+    folder.chmod(0o700)
+    assert "attune.W004" not in _ids()

@@ -136,3 +136,12 @@ def test_it_needs_the_csrf_token(owner: Any) -> None:
     client.force_login(owner)
     assert client.post(URL, {"password": PASSWORD}).status_code == 403
     assert get_user_model().objects.filter(pk=owner.pk).exists()
+
+
+def test_no_failed_login_record_names_a_deleted_account(owner_client: Client, owner: Any) -> None:
+    from axes.models import AccessAttempt
+
+    Client().post(reverse("accounts:login"), {"username": "olive", "password": "wrong guess"})
+    assert AccessAttempt.objects.filter(username="olive").exists()
+    owner_client.post(URL, {"password": PASSWORD})
+    assert not AccessAttempt.objects.filter(username="olive").exists()

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from attune.web.accounts import throttle
+from tests.web.conftest import PASSWORD
 
 NEW_PASSWORD = "a new and gentle passphrase"
 
@@ -98,10 +99,11 @@ def test_it_rejects_mismatched_new_passwords(anon_client: Client, owner: Any) ->
 
 
 def test_a_reset_lifts_a_login_lockout(anon_client: Client, owner: Any, settings: Any) -> None:
-    settings.LOGIN_FAILURE_LIMIT = 2
+    settings.AXES_FAILURE_LIMIT = 2
     for _ in range(2):
         anon_client.post(reverse("accounts:login"), {"username": "olive", "password": "guess"})
-    assert throttle.seconds_locked("olive", "127.0.0.1") > 0
+    locked = anon_client.post(reverse("accounts:login"), {"username": "olive", "password": PASSWORD})
+    assert locked.status_code == 429
     _ask(anon_client, "olive@example.test")
     set_url = anon_client.get(_link(mail.outbox[0]), follow=True).redirect_chain[-1][0]
     anon_client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
@@ -109,12 +111,12 @@ def test_a_reset_lifts_a_login_lockout(anon_client: Client, owner: Any, settings
     assert login.status_code == 302
 
 
-def test_the_email_backend_is_the_console_unless_configured() -> None:
+def test_the_email_backend_is_the_redacting_console_unless_configured() -> None:
     from attune.web import settings as project_settings
 
     if "ATTUNE_EMAIL_BACKEND" in os.environ:
         pytest.skip("ATTUNE_EMAIL_BACKEND is set in this environment")
-    assert project_settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
+    assert project_settings.EMAIL_BACKEND == "attune.web.common.mail.ConsoleEmailBackend"
 
 
 # --- Throttling of reset requests -----------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from axes.utils import reset as reset_failed_logins
 from django.db import transaction
 
 from attune.web.accounts.export import member_data_modules
@@ -23,4 +24,5 @@ def delete_account(user: User) -> None:
             delete_extra = getattr(module, "delete_member_data", None)
             if delete_extra is not None:
                 delete_extra(user)
+        reset_failed_logins(username=user.get_username())  # counted failures name the account
         user.delete()

@@ -1,21 +1,17 @@
-"""Slow down password guessing and reset-email flooding with counts kept in the cache.
-
-Logins: after ``LOGIN_FAILURE_LIMIT`` failures for one username (or
-``LOGIN_FAILURE_LIMIT_PER_ADDRESS`` failures from one address, by default four times as many so a
-shared household or office is not locked out by one forgetful person) within
-``LOGIN_LOCKOUT_SECONDS``, further tries are refused without checking the password until
-``LOGIN_LOCKOUT_SECONDS`` have passed. A successful login clears the username's count (never the
-address's, so an attacker cannot reset it with an account of their own).
+"""Counts kept in the cache: password-reset e-mail flooding and other per-key rate limits.
 
 Password-reset requests: at most ``PASSWORD_RESET_LIMIT_PER_EMAIL`` requests for one email
 address and ``PASSWORD_RESET_LIMIT_PER_ADDRESS`` from one network address within
 ``PASSWORD_RESET_WINDOW_SECONDS``; beyond that no email is sent (the visitor sees the usual
 confirmation, so nothing tells them whether the address has an account).
 
-Both use the same counter: a window opens at the first event for a key and lasts its length in
-seconds. Usernames, email and network addresses are stored only as keyed hashes. Counts live in
-the default cache, so several server processes need a shared cache (Redis); the system check
-``attune.E002`` says so.
+The counter (:func:`count_event`) is shared with other limits (beats uploads): a window opens at
+the first event for a key and lasts its length in seconds. Email and network addresses are stored
+only as keyed hashes. Counts live in the default cache, so several server processes need a shared
+cache (Redis); the system check ``attune.E002`` says so.
+
+Failed logins are not counted here: django-axes counts them in the database, per account and
+address (see ``AXES_*`` in settings and :mod:`attune.web.accounts.lockout`).
 """
 
 from __future__ import annotations
@@ -28,7 +24,6 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-_PREFIX = "attune:login"
 _RESET_PREFIX = "attune:reset"
 
 
@@ -81,19 +76,7 @@ def forget(key: str) -> None:
     cache.delete_many([key, f"{key}:opened"])
 
 
-# --- Logins -------------------------------------------------------------------------------------
-
-
-def _limit_for_username() -> int:
-    return int(getattr(settings, "LOGIN_FAILURE_LIMIT", 5))
-
-
-def _limit_for_address() -> int:
-    return int(getattr(settings, "LOGIN_FAILURE_LIMIT_PER_ADDRESS", 4 * _limit_for_username()))
-
-
-def _lockout_seconds() -> int:
-    return int(getattr(settings, "LOGIN_LOCKOUT_SECONDS", 900))
+# --- Network addresses and messages ----------------------------------------------------------
 
 
 def client_address(request: HttpRequest) -> str:
@@ -109,43 +92,6 @@ def client_address(request: HttpRequest) -> str:
         if forwarded:
             return forwarded[-1]
     return str(request.META.get("REMOTE_ADDR", "") or "unknown")
-
-
-def _keys(username: str, address: str) -> list[tuple[str, int]]:
-    return [
-        (f"{_PREFIX}:user:{digest(username)}", _limit_for_username()),
-        (f"{_PREFIX}:addr:{digest(address)}", _limit_for_address()),
-    ]
-
-
-def seconds_locked(username: str, address: str) -> int:
-    """Seconds until tries are allowed again for this username or address; 0 if allowed now."""
-    now = _now()
-    longest = 0.0
-    for key, _ in _keys(username, address):
-        until = cache.get(f"{key}:until")
-        if until is not None and float(until) > now:
-            longest = max(longest, float(until) - now)
-    return math.ceil(longest)
-
-
-def record_failure(username: str, address: str) -> int:
-    """Count one failed login; return the lockout in seconds if this failure started one, else 0."""
-    lockout = _lockout_seconds()
-    started = 0
-    for key, limit in _keys(username, address):
-        if count_event(key, lockout) >= limit:
-            cache.set(f"{key}:until", _now() + lockout, timeout=lockout + 60)
-            forget(key)
-            started = lockout
-    return started
-
-
-def clear_username(username: str) -> None:
-    """Forget the failed tries for this username (after a successful login or a password reset)."""
-    key, _ = _keys(username, "")[0]
-    forget(key)
-    cache.delete(f"{key}:until")
 
 
 def wait_message(seconds: int) -> str:

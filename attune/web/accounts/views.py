@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
@@ -60,24 +61,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
     form = LoginForm(request, data=request.POST if request.method == "POST" else None)
-    locked_message = ""
-    status = 200
-    if request.method == "POST":
-        username = str(request.POST.get("username", ""))
-        address = throttle.client_address(request)
-        wait = throttle.seconds_locked(username, address)
-        if not wait and form.is_valid():
-            throttle.clear_username(username)
-            login(request, form.get_user())
-            return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
-        if not wait:
-            wait = throttle.record_failure(username, address)
-        if wait:
-            locked_message = throttle.wait_message(wait)
-            form = LoginForm(request, initial={"username": username})
-            status = 429
-    context = {"form": form, "next": next_url, "locked_message": locked_message}
-    return render(request, "accounts/login.html", context, status=status)
+    # django-axes (AxesStandaloneBackend) refuses a locked account and address inside is_valid(), and
+    # its middleware answers those with lockout.lockout_response; a success clears the failures.
+    if request.method == "POST" and form.is_valid():
+        login(request, form.get_user())
+        return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
 
 @require_POST
@@ -176,8 +165,8 @@ class _PasswordResetConfirm(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        # Whoever can read the account's email may try again at once.
-        throttle.clear_username(form.user.get_username())
+        # Whoever can read the account's email may try again at once, from anywhere.
+        axes_reset(username=form.user.get_username())
         return super().form_valid(form)
 
 

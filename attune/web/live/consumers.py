@@ -8,6 +8,7 @@ from the stored beats when a member reconnects.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import secrets
 import time
@@ -41,6 +42,8 @@ from attune.web.physio.protocol import (
 # which process served a connection; it says nothing about the machine).
 NODE = secrets.token_hex(4)
 CLOSE_NOT_FOUND = 4404
+CLOSE_SERVER_ERROR = 1011  # RFC 6455: the server met a condition it did not expect
+logger = logging.getLogger(__name__)
 RATE_PER_S = 20.0
 # A browser that was offline resends its buffer at once: allow two minutes of messages in a burst.
 RATE_BURST = 120.0
@@ -143,6 +146,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
                     "rr_max_ms": RR_MAX_MS,
                     "messages_per_s": RATE_PER_S,
                     "burst": RATE_BURST,
+                    "max_recording_beats": actions.MAX_RECORDING_BEATS,
+                    "max_recording_s": actions.MAX_RECORDING_S,
                 },
             }
         )
@@ -174,6 +179,10 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
                 await self.on_finish()
         except ProtocolError as exc:
             await self._send(exc.payload())
+        except Exception:
+            # A bug, not the client's fault: say so with a close code rather than dropping the socket.
+            logger.exception("live socket: unexpected error on recording %s", self.recording_id)
+            await self.close(code=CLOSE_SERVER_ERROR)
 
     async def on_beats(self, msg: Beats) -> None:
         if msg.seq <= self.acked_seq:
@@ -185,6 +194,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             raise refusal("out_of_order", expected_seq=self.acked_seq + 1, seq=msg.seq)
         rr = codec.as_stored_rr(msg.rr_ms)
         result = await writer().append(self.recording_id, msg.seq, rr)
+        if result.status == "full":
+            raise refusal("full", expected_seq=result.expected_seq)
         if not result.stored:
             await self._resync(result)
             if result.status == "duplicate":

@@ -119,13 +119,16 @@ def start_recording(request: AuthedRequest) -> JsonResponse:
     if not form.is_valid():
         return JsonResponse({"error": first_error(form)}, status=400)
     data = form.cleaned_data
-    rec = actions.start_recording(
-        request.user,
-        kind=data["kind"],
-        pacer_bpm=data["pacer_bpm"],
-        simulated=data["simulated"],
-        practice_session=data["practice_session"],
-        assessment=data["assessment"],
-        segment_rate_bpm=data["segment_rate_bpm"],
-    )
+    try:
+        rec = actions.start_recording(
+            request.user,
+            kind=data["kind"],
+            pacer_bpm=data["pacer_bpm"],
+            simulated=data["simulated"],
+            practice_session=data["practice_session"],
+            assessment=data["assessment"],
+            segment_rate_bpm=data["segment_rate_bpm"],
+        )
+    except actions.TooManyOpen as exc:
+        return JsonResponse({"error": str(exc), "code": "too_many_open"}, status=409)
     return JsonResponse(recording_payload(request, rec), status=201)

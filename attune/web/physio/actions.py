@@ -30,10 +30,11 @@ from attune.web.physio.models import (
     Kind,
     LiveBeatBatch,
     Recording,
+    RecordingQuerySet,
     ResonanceAssessment,
 )
 
-AppendStatus = Literal["stored", "duplicate", "out_of_order", "closed", "missing"]
+AppendStatus = Literal["stored", "duplicate", "out_of_order", "closed", "missing", "full"]
 
 # A reading counts as coherent at or above this coherence value (see docs/recordings.md).
 COHERENCE_THRESHOLD = 1.0
@@ -43,6 +44,12 @@ MIN_SUMMARY_BEATS = 3
 # An open recording with no beats for this long is abandoned (the tab closed, the network went):
 # the member's recordings list and history close and summarise it, keeping every stored beat.
 STALE_AFTER = dt.timedelta(minutes=30)
+# Bounds (docs/recordings.md): one recording holds at most this many beats and seconds of beats; a
+# member has at most this many recordings open at once (abandoned ones, past STALE_AFTER, not counted).
+# Finishing summarises the whole recording inside the request, so these also bound that work.
+MAX_RECORDING_BEATS = 20_000
+MAX_RECORDING_S = 2 * 3600
+MAX_OPEN_RECORDINGS = 3
 
 if TYPE_CHECKING:
     from attune.web.accounts.models import User
@@ -68,6 +75,15 @@ class AppendResult:
         return self.acked_seq + 1
 
 
+class TooManyOpen(Exception):
+    """The member already has :data:`MAX_OPEN_RECORDINGS` recordings open."""
+
+
+def open_recordings(user: User) -> RecordingQuerySet:
+    """The member's recordings still open and not abandoned (beats within :data:`STALE_AFTER`)."""
+    return Recording.objects.filter(user=user, ended_at__isnull=True, updated_at__gte=timezone.now() - STALE_AFTER)
+
+
 def start_recording(
     user: User,
     *,
@@ -79,6 +95,25 @@ def start_recording(
     segment_rate_bpm: float | None = None,
 ) -> Recording:
     now = timezone.now()
+    with transaction.atomic():
+        if open_recordings(user).count() >= MAX_OPEN_RECORDINGS:
+            raise TooManyOpen(
+                f"You already have {MAX_OPEN_RECORDINGS} recordings going. Please finish one first "
+                f"(or leave it: after {int(STALE_AFTER.total_seconds() // 60)} minutes without beats it is closed)."
+            )
+        return _create_recording(user, now, kind, pacer_bpm, simulated, practice_session, assessment, segment_rate_bpm)
+
+
+def _create_recording(
+    user: User,
+    now: dt.datetime,
+    kind: str,
+    pacer_bpm: float | None,
+    simulated: bool,
+    practice_session: Any,
+    assessment: ResonanceAssessment | None,
+    segment_rate_bpm: float | None,
+) -> Recording:
     return Recording.objects.create(
         user=user,
         kind=kind,
@@ -139,7 +174,9 @@ def _apply(
     batches: list[LiveBeatBatch] = []
     with transaction.atomic(), connection.cursor() as cursor:
         for rid, seq, rr in items:
-            cursor.execute(_append_sql(), [seq, len(rr), now, rid, seq - 1])
+            total_ms = float(np.sum(rr))
+            cap = [len(rr), MAX_RECORDING_BEATS, total_ms, MAX_RECORDING_S * 1000.0]
+            cursor.execute(_append_sql(), [seq, len(rr), total_ms, now, rid, seq - 1, *cap])
             if cursor.rowcount == 1:
                 results.append(AppendResult("stored", seq))
                 batches.append(LiveBeatBatch(recording_id=rid, seq=seq, rr=codec.encode_rr(rr)))
@@ -169,12 +206,14 @@ def _column(name: str) -> str:
 def _append_sql() -> str:
     """The compare-and-set as one plain UPDATE (the ORM's per-query cost dominated under load)."""
     qn = connection.ops.quote_name
-    col = {f: qn(_column(f)) for f in ("id", "acked_seq", "beats", "updated_at", "ended_at")}
+    col = {f: qn(_column(f)) for f in ("id", "acked_seq", "beats", "live_ms", "updated_at", "ended_at")}
     # Only quoted identifiers from the model are interpolated; every value is a query parameter.
     table = qn(Recording._meta.db_table)
     return (
         f"UPDATE {table} SET {col['acked_seq']} = %s, {col['beats']} = {col['beats']} + %s, "  # noqa: S608
-        f"{col['updated_at']} = %s WHERE {col['id']} = %s AND {col['acked_seq']} = %s AND {col['ended_at']} IS NULL"
+        f"{col['live_ms']} = {col['live_ms']} + %s, {col['updated_at']} = %s "
+        f"WHERE {col['id']} = %s AND {col['acked_seq']} = %s AND {col['ended_at']} IS NULL "
+        f"AND {col['beats']} + %s <= %s AND {col['live_ms']} + %s <= %s"
     )
 
 
@@ -187,6 +226,8 @@ def _why_not(rid: int, seq: int) -> AppendResult:
         return AppendResult("duplicate", acked)
     if ended_at is not None:
         return AppendResult("closed", acked)
+    if seq == acked + 1:  # the next message, on an open recording: only the caps refused it
+        return AppendResult("full", acked)
     return AppendResult("out_of_order", acked)
 
 

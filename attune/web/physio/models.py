@@ -115,6 +115,7 @@ class Recording(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     acked_seq = models.PositiveIntegerField(default=0, help_text="The last websocket message stored.")
     beats = models.PositiveIntegerField(default=0, help_text="RR intervals stored.")
+    live_ms = models.FloatField(default=0.0, help_text="RR intervals stored live, summed (ms): bounds its length.")
     rr = models.BinaryField(default=b"", help_text="RR intervals, little-endian float32 ms (see codec.py).")
     readings = models.BinaryField(default=b"", help_text="Per-beat readings, float32 columns (see codec.py).")
     # The summary, filled by finish_recording.

@@ -38,7 +38,7 @@ def refusal(status: str, *, expected_seq: int, seq: int | None = None) -> Protoc
     """Why a ``beats`` message was not stored, as the websocket and the HTTP upload both say it.
 
     ``status`` is an append's outcome (``physio.actions.AppendResult.status``): ``closed``,
-    ``out_of_order`` or ``missing``; ``expected_seq`` is the next message the server can store.
+    ``out_of_order``, ``full`` or ``missing``; ``expected_seq`` is the next message the server can store.
     """
     extra: dict[str, Any] = {} if seq is None else {"seq": seq}
     if status == "out_of_order":
@@ -47,6 +47,13 @@ def refusal(status: str, *, expected_seq: int, seq: int | None = None) -> Protoc
         )
     if status == "missing":
         return ProtocolError("closed", "This recording is gone.", **extra)
+    if status == "full":
+        return ProtocolError(
+            "full",
+            "This recording is as long as one recording can be; finish it and start a new one to keep going.",
+            expected_seq=expected_seq,
+            **extra,
+        )
     if status == "closed":
         return ProtocolError("closed", "This recording is finished; start a new one to keep going.", **extra)
     raise ValueError(f"{status!r} is not a refusal")
@@ -77,7 +84,13 @@ def _refuse_constant(name: str) -> Any:
 
 
 def _is_number(x: object) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool)
+    """A JSON number that fits a float: an int of hundreds of digits is not one (float() overflows)."""
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return False
+    return isinstance(x, float) or abs(x) <= _LARGEST_INT
+
+
+_LARGEST_INT = 2**53  # beyond this an int is not a plausible millisecond count, and far below float's range
 
 
 def _optional_ms(obj: dict[str, Any], field: str) -> float | None:

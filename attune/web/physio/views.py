@@ -150,6 +150,10 @@ def beats(request: AuthedRequest, pk: int) -> JsonResponse:
     limited = _upload_rate_limited(rec)
     if limited is not None:
         return limited
+    if (request.content_type or "").startswith("multipart/"):
+        # A multipart form may already have been parsed (by the CSRF check), and its raw body is gone.
+        message = "Send the beats as JSON (Content-Type: application/json)."
+        return JsonResponse({"error": message, "code": "malformed"}, status=415)
     try:
         messages = parse_upload(_upload_body(request))
     except ProtocolError as exc:

@@ -70,8 +70,8 @@ def _publish_builtin(slug: str, content: WorkbookContent, sources: dict[str, str
     try:
         with transaction.atomic():
             workbook, _ = Workbook.objects.get_or_create(slug=slug, defaults={"owner": None})
-            if workbook.owner_id is not None:
-                return False  # a guide's workbook already has this slug; theirs wins
+            if not workbook.is_builtin:
+                return False  # a guide's workbook (or one its guide left behind) has this slug; theirs wins
             return publish(workbook, content, sources)[1]
     except IntegrityError:
         return False  # another process published it at the same moment
@@ -183,6 +183,33 @@ def join_cohort(user: User, cohort: Cohort) -> Enrolment:
 
 def create_cohort(guide: User, version: WorkbookVersion, title: str, start_date: dt.date) -> Cohort:
     return Cohort.objects.create(guide=guide, version=version, title=title, start_date=start_date)
+
+
+def release_guide(guide: User) -> None:
+    """Before a guide's account is deleted: end their groups and let go of their workbooks.
+
+    Members keep what is theirs. Each enrolment in a group the guide leads becomes self-paced (its
+    days and answers stay; a member who already follows that workbook alone keeps the group's
+    enrolment as it was, its days still opening on the group's dates), and the groups are deleted.
+    A workbook the guide published that other members follow is kept for them without an owner
+    (``owner_deleted``): nobody else can find it and nobody can edit it. Any other workbook of the
+    guide's is deleted, with the guide's own enrolments.
+    """
+    led = Enrolment.objects.filter(cohort__guide=guide).exclude(user=guide)
+    for enrolment in led:
+        alone = Enrolment.objects.filter(user_id=enrolment.user_id, workbook_id=enrolment.workbook_id)
+        if not alone.filter(mode=Mode.SELF_PACED).exists():
+            enrolment.mode = Mode.SELF_PACED
+            enrolment.save(update_fields=["mode"])
+    Enrolment.objects.filter(user=guide).delete()
+    Cohort.objects.filter(guide=guide).delete()  # the members' enrolments lose their cohort (SET_NULL)
+    for workbook in Workbook.objects.filter(owner=guide):
+        if workbook.enrolments.exists():
+            workbook.owner = None
+            workbook.owner_deleted = True
+            workbook.save(update_fields=["owner", "owner_deleted"])
+        else:
+            workbook.delete()
 
 
 def touch(enrolment: Enrolment) -> None:

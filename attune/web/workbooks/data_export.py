@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from attune.web.workbooks.actions import release_guide
 from attune.web.workbooks.models import Enrolment
 
 if TYPE_CHECKING:
@@ -30,3 +31,8 @@ def export_member_data(user: User) -> dict[str, list[dict[str, Any]]]:
         for day in e.days.all():
             progress.append({"enrolment": e.pk, "workbook": e.workbook.slug, **day.export_row()})
     return {"workbook_enrolments": enrolments, "workbook_progress": progress}
+
+
+def delete_member_data(user: User) -> None:
+    """A guide's groups end and their workbooks are let go of before their account goes."""
+    release_guide(user)

@@ -39,6 +39,10 @@ class Workbook(models.Model):
         related_name="workbooks",
         help_text="The guide who publishes it; empty for a built-in workbook.",
     )
+    owner_deleted = models.BooleanField(
+        default=False,
+        help_text="Its guide deleted their account: kept, without an owner, only for the members following it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -49,7 +53,7 @@ class Workbook(models.Model):
 
     @property
     def is_builtin(self) -> bool:
-        return self.owner_id is None
+        return self.owner_id is None and not self.owner_deleted
 
     def latest_version(self) -> WorkbookVersion | None:
         return self.versions.order_by("-number").first()

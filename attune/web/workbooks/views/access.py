@@ -25,7 +25,7 @@ def get_visible_workbook(request: AuthedRequest, slug: str) -> Workbook:
     user = request.user
     workbook = get_object_or_404(Workbook, slug=slug)
     if (
-        workbook.owner_id is None
+        workbook.is_builtin
         or workbook.owner_id == user.pk
         or workbook.enrolments.filter(user_id=user.pk).exists()
     ):

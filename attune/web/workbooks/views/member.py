@@ -43,7 +43,7 @@ def workbook_list(request: AuthedRequest) -> HttpResponse:
             }
         )
     workbooks = []
-    for wb in Workbook.objects.filter(Q(owner=None) | Q(owner_id=user.pk)).order_by("slug"):
+    for wb in Workbook.objects.filter(Q(owner=None, owner_deleted=False) | Q(owner_id=user.pk)).order_by("slug"):
         latest = wb.latest_version()
         if latest is not None:
             workbooks.append({"workbook": wb, "version": latest})
