@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import pytest
-from test_live_scaleout import PASSWORD, Browser, fresh_database, two_processes  # noqa: F401  (fixtures)
+from test_live_scaleout import PASSWORD, Browser, two_processes  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.services
 
