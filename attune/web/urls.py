@@ -12,5 +12,6 @@ urlpatterns = [
     path("live/", include("attune.web.live.urls")),
     path("journal/", include("attune.web.journal.urls")),
     path("workbooks/", include("attune.web.workbooks.urls")),
+    path("imports/", include("attune.web.imports.urls")),
     path("admin/", admin.site.urls),
 ]
