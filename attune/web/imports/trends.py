@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from attune.web.accounts.models import User
 
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-SHOWN_DAYS = 120  # the charts show the last 120 days; the baseline uses everything before too
+SHOWN_DAYS = 120  # the charts show the 120 days up to the latest reading; the baseline uses all before too
 MORNING_ENDS_HOUR = 12  # spot readings before noon count as morning readings
 MIN_CORRELATION_DAYS = 10
 WIDTH, HEIGHT, PAD_LEFT, PAD_RIGHT, PAD_Y = 640.0, 200.0, 44.0, 8.0, 16.0
@@ -98,15 +98,17 @@ class BaselineChart:
         return "within your usual range"
 
 
+def _shown(x: float, decimals: int) -> float | int:
+    """A value as the page prints it: whole beats a minute, ln values to two places."""
+    return round(float(x), decimals) if decimals else round(float(x))
+
+
 def _baseline_chart(
-    slug: str, title: str, unit: str, what: str, b: Baseline, *, decimals: int, today: int
+    slug: str, title: str, unit: str, what: str, b: Baseline, *, decimals: int
 ) -> BaselineChart | None:
     if len(b) == 0:
         return None
-    shown = b.day >= today - SHOWN_DAYS
-    if not shown.any():
-        return None
-    idx = np.flatnonzero(shown)
+    idx = np.flatnonzero(b.day >= b.day[-1] - SHOWN_DAYS)
     settled = idx[~b.calibrating[idx] & np.isfinite(b.normal_sd[idx])]
     lows = np.concatenate([b.value[idx], b.rolling_mean[idx], b.normal_low[settled]])
     highs = np.concatenate([b.value[idx], b.rolling_mean[idx], b.normal_high[settled]])
@@ -122,18 +124,18 @@ def _baseline_chart(
     last = idx[-1]
     finite_band = not b.calibrating[last] and math.isfinite(float(b.normal_sd[last]))
     rows = [
-        {"day": day_date(int(b.day[i])), "value": round(float(b.value[i]), decimals),
-         "rolling": round(float(b.rolling_mean[i]), decimals),
-         "low": round(float(b.normal_low[i]), decimals) if i in settled else None,
-         "high": round(float(b.normal_high[i]), decimals) if i in settled else None}
+        {"day": day_date(int(b.day[i])), "value": _shown(b.value[i], decimals),
+         "rolling": _shown(b.rolling_mean[i], decimals),
+         "low": _shown(b.normal_low[i], decimals) if i in settled else None,
+         "high": _shown(b.normal_high[i], decimals) if i in settled else None}
         for i in idx[::-1]
     ]
     return BaselineChart(
         slug=slug, title=title, unit=unit, what=what, readings=int(b.readings[last]),
-        calibrating=bool(b.calibrating[last]), latest=round(float(b.value[last]), decimals),
-        rolling=round(float(b.rolling_mean[last]), decimals),
-        normal_low=round(float(b.normal_low[last]), decimals) if finite_band else None,
-        normal_high=round(float(b.normal_high[last]), decimals) if finite_band else None,
+        calibrating=bool(b.calibrating[last]), latest=_shown(b.value[last], decimals),
+        rolling=_shown(b.rolling_mean[last], decimals),
+        normal_low=_shown(b.normal_low[last], decimals) if finite_band else None,
+        normal_high=_shown(b.normal_high[last], decimals) if finite_band else None,
         dots=[{"x": axis.x(b.day[i]), "y": axis.y(b.value[i])} for i in idx],
         rolling_path=rolling_path, band_path=band_path, ticks=axis.ticks(decimals),
         first_label=day_date(axis.first_day).strftime("%-d %b"),
@@ -175,8 +177,9 @@ class WeeklyChart:
     mean_path: str
 
 
-def _weekly_chart(title: str, what: str, days: list[int], values: list[float], today: int) -> WeeklyChart | None:
-    keep = [(d, v) for d, v in zip(days, values, strict=True) if d >= today - SHOWN_DAYS]
+def _weekly_chart(title: str, what: str, days: list[int], values: list[float]) -> WeeklyChart | None:
+    last = max(days, default=0)
+    keep = [(d, v) for d, v in zip(days, values, strict=True) if d >= last - SHOWN_DAYS]
     if not keep:
         return None
     w = weekly_ranges([d for d, _ in keep], [v for _, v in keep])
@@ -224,10 +227,9 @@ def _together(
         return Together(None, len(common), context)
 
 
-def body_over_time(user: User, now: dt.datetime) -> dict[str, Any]:
-    """Everything the page shows, for ``user`` as of ``now``."""
+def body_over_time(user: User) -> dict[str, Any]:
+    """Everything the page shows, for ``user``."""
     zone = user.zone
-    today = day_number(now, zone)
     context, r_days, r_ln = rmssd_readings(user)
     rmssd_what = (
         f"The natural log of RMSSD from your {'nightly readings (a night counts for the morning it ends)' if context == 'nightly' else 'morning spot readings (before noon)'}; "  # noqa: E501
@@ -237,23 +239,23 @@ def body_over_time(user: User, now: dt.datetime) -> dict[str, Any]:
     )
     rhr = _measurements(user, Kind.RESTING_HR, [Context.DAILY, Context.NIGHTLY, Context.SPOT])
     sdnn = _measurements(user, Kind.SDNN, [Context.SPOT, Context.NIGHTLY, Context.DAILY])
+
+    def by_day(readings: list[Reading]) -> Baseline:
+        return daily_baseline([day_number(s, zone) for s, _, _ in readings], [v for _, _, v in readings])
+
     charts = [
-        c for c in (
-            _baseline_chart("rmssd", f"ln RMSSD, {context}", "ln ms", rmssd_what,
-                            daily_baseline(r_days, r_ln), decimals=2, today=today) if r_days else None,
-            _baseline_chart(
-                "resting-hr", "Resting heart rate", "bpm",
-                "Your device's own resting heart rate for each day, in beats a minute, against your 7-day mean and "
-                f"60-day band (mean ± 1 SD); calibrating until {CALIBRATION_READINGS} days have a reading.",
-                daily_baseline([day_number(s, zone) for s, _, _ in rhr], [v for _, _, v in rhr]), decimals=0,
-                today=today) if rhr else None,
-            _baseline_chart(
-                "sdnn", "SDNN (Apple Health)", "ms",
-                "Apple Watch reports SDNN, the standard deviation of beat intervals over a short reading, not RMSSD: "
-                "it has its own chart and is never compared with RMSSD. Daily mean in ms, 7-day mean and 60-day band.",
-                daily_baseline([day_number(s, zone) for s, _, _ in sdnn], [v for _, _, v in sdnn]), decimals=0,
-                today=today) if sdnn else None,
-        ) if c is not None
+        _baseline_chart("rmssd", f"ln RMSSD, {context}", "ln ms", rmssd_what, daily_baseline(r_days, r_ln),
+                        decimals=2),
+        _baseline_chart(
+            "resting-hr", "Resting heart rate", "bpm",
+            "Your device's own resting heart rate for each day, in beats a minute, against your 7-day mean and "
+            f"60-day band (mean ± 1 SD); calibrating until {CALIBRATION_READINGS} days have a reading.",
+            by_day(rhr), decimals=0),
+        _baseline_chart(
+            "sdnn", "SDNN (Apple Health)", "ms",
+            "Apple Watch reports SDNN, the standard deviation of beat intervals over a short reading, not RMSSD: "
+            "it has its own chart and is never compared with RMSSD. Daily mean in ms, 7-day mean and 60-day band.",
+            by_day(sdnn), decimals=0),
     ]
     rows = list(CheckIn.objects.filter(user=user).values_list("created_at", "felt_safety", "felt_connection"))
     c_days = [day_number(t, zone) for t, _, _ in rows]
@@ -261,11 +263,10 @@ def body_over_time(user: User, now: dt.datetime) -> dict[str, Any]:
         c for c in (
             _weekly_chart("Felt safety, week by week",
                           "The mean of your felt-safety answers (0 to 10) for each week, Monday to Sunday; the bar "
-                          "runs from the week's lowest answer to its highest.", c_days, [float(s) for _, s, _ in rows],
-                          today),
+                          "runs from the week's lowest answer to its highest.", c_days, [float(s) for _, s, _ in rows]),
             _weekly_chart("Felt connection, week by week",
-                          "The same for felt connection (0 to 10).", c_days, [float(c) for _, _, c in rows], today),
+                          "The same for felt connection (0 to 10).", c_days, [float(c) for _, _, c in rows]),
         ) if c is not None
     ]
     together = _together([(d, float(s)) for d, (_, s, _) in zip(c_days, rows, strict=True)], r_days, r_ln, context)
-    return {"charts": charts, "weekly": weekly, "together": together}
+    return {"charts": [c for c in charts if c is not None], "weekly": weekly, "together": together}

@@ -91,16 +91,17 @@ class ImportUploadHandler(FileUploadHandler):
         self.path: Path | None = None
         self._fd: int | None = None
         self._written = 0
+        self._complete = False
 
     def handle_raw_input(self, input_data: Any, META: Any, content_length: int, boundary: Any,
                          encoding: str | None = None) -> None:
-        # The whole request, a few hundred bytes of form fields and boundaries above the file.
+        # The whole request, a few hundred bytes of form fields and boundaries above the file. The
+        # form fields (the CSRF token) are still parsed; the file is passed over unwritten.
         if content_length > self.limit + (64 << 10):
             self.too_large = True
-            raise StopUpload(connection_reset=False)
 
     def new_file(self, field_name: str, *args: Any, **kwargs: Any) -> None:
-        if field_name != FIELD or self.path is not None:
+        if field_name != FIELD or self.path is not None or self.too_large:
             raise SkipFile
         super().new_file(field_name, *args, **kwargs)
         self.path = upload_dir() / f"{uuid.uuid4()}.incoming"
@@ -125,13 +126,16 @@ class ImportUploadHandler(FileUploadHandler):
             return None
         os.close(self._fd)
         self._fd = None
+        self._complete = True
         return StoredUpload(self.path, self.file_name or "upload", file_size, self.content_type)
 
     def upload_interrupted(self) -> None:
+        # Django calls this when the last part of the request was not a file it kept (a skipped
+        # second field, say), even after this handler's file arrived whole: keep a whole file.
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-        if self.path is not None:
+        if self.path is not None and not self._complete:
             remove(self.path)
 
     def upload_complete(self) -> None:

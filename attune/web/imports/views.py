@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -119,5 +118,5 @@ def cancel(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 @require_GET
 def body(request: AuthedRequest) -> HttpResponse:
-    context = trends.body_over_time(request.user, timezone.now())
+    context = trends.body_over_time(request.user)
     return render(request, "imports/body.html", context)
