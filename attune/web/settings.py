@@ -220,6 +220,9 @@ ATTUNE_WORKBOOK_MAX_FILES = env_int("ATTUNE_WORKBOOK_MAX_FILES", 200, minimum=2)
 # without reporting progress before it is taken to have died with its worker and is run again.
 IMPORT_MAX_BYTES = env_int("ATTUNE_IMPORT_MAX_BYTES", 2 * 1024**3, minimum=1024)
 IMPORT_UPLOAD_DIR = DATA_DIR / "imports"
+# Request bodies and uploads spooled to disk go to the data folder, not the system's /tmp.
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 IMPORT_STALL_SECONDS = env_int("ATTUNE_IMPORT_STALL_SECONDS", 300, minimum=5)
 # For tests and demos only: pretend today is this ISO date when pacing workbook days.
 ATTUNE_FAKE_TODAY = env_str("ATTUNE_FAKE_TODAY")
