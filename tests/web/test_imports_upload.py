@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,25 +31,30 @@ def _uploads_in_tmp(settings: Any, tmp_path: Path) -> Path:
     return settings.IMPORT_UPLOAD_DIR
 
 
-@pytest.fixture(autouse=True)
-def _run_jobs_on_commit(django_capture_on_commit_callbacks: Any) -> Any:
-    """Jobs are queued when their transaction commits; in a test that wraps everything in one, now."""
-    global _commit
-    _commit = django_capture_on_commit_callbacks
-    yield
+Upload = Callable[[Client, str, bytes], Any]
+Start = Callable[[Any, Path], Import]
 
 
-_commit: Any = None
+@pytest.fixture
+def upload(django_capture_on_commit_callbacks: Any) -> Upload:
+    """POST a file to the upload view; its job, queued when the transaction commits, runs at once."""
+
+    def post(client: Client, name: str, data: bytes) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("imports:upload"), {"file": SimpleUploadedFile(name, data)})
+
+    return post
 
 
-def _upload(client: Client, name: str, data: bytes) -> Any:
-    with _commit(execute=True):
-        return client.post(reverse("imports:upload"), {"file": SimpleUploadedFile(name, data)})
+@pytest.fixture
+def start(django_capture_on_commit_callbacks: Any) -> Start:
+    """Start an import of a file already on disk, as the upload view does after streaming it."""
 
+    def begin(owner: Any, path: Path) -> Import:
+        with django_capture_on_commit_callbacks(execute=True):
+            return actions.start(owner, uploads.StoredUpload(path, "a.csv", path.stat().st_size, None))
 
-def _start(owner: Any, path: Path) -> Import:
-    with _commit(execute=True):
-        return actions.start(owner, uploads.StoredUpload(path, "a.csv", path.stat().st_size, None))
+    return begin
 
 
 def _only_import(owner: Any) -> Import:
@@ -58,9 +64,9 @@ def _only_import(owner: Any) -> Import:
 
 def test_an_oura_export_is_imported_by_the_job_with_every_number_kept(
     owner_client: Client, owner: Any, tmp_path: Path
-) -> None:
+, upload: Upload) -> None:
     data = oura_csv(tmp_path / "sleepmodel.csv", 30).read_bytes()
-    response = _upload(owner_client, "sleepmodel.csv", data)
+    response = upload(owner_client, "sleepmodel.csv", data)
     imp = _only_import(owner)
     assert response.status_code == 302 and response["Location"] == reverse("imports:detail", args=[imp.pk])
     assert imp.state == State.DONE and imp.format == "oura" and imp.size_bytes == len(data)
@@ -74,45 +80,51 @@ def test_an_oura_export_is_imported_by_the_job_with_every_number_kept(
     assert not any(uploads.upload_dir().iterdir())  # the upload is deleted after the import
 
 
-def test_importing_the_same_file_again_adds_nothing(owner_client: Client, owner: Any, tmp_path: Path) -> None:
+def test_importing_the_same_file_again_adds_nothing(
+    owner_client: Client, owner: Any, tmp_path: Path, upload: Upload
+) -> None:
     data = oura_csv(tmp_path / "sleepmodel.csv", 20).read_bytes()
-    _upload(owner_client, "sleepmodel.csv", data)
+    upload(owner_client, "sleepmodel.csv", data)
     before = Measurement.objects.filter(owner=owner).count() + Sleep.objects.filter(owner=owner).count()
-    _upload(owner_client, "sleepmodel.csv", data)
+    upload(owner_client, "sleepmodel.csv", data)
     second = _only_import(owner)
     assert second.state == State.DONE
     assert (second.added, second.duplicates) == (0, 60)
     assert Measurement.objects.filter(owner=owner).count() + Sleep.objects.filter(owner=owner).count() == before
 
 
-def test_a_later_export_that_overlaps_adds_only_the_new_nights(owner_client: Client, owner: Any) -> None:
-    _upload(owner_client, "first.csv", "\n".join([HEADER, *oura_rows(20)]).encode())
-    _upload(owner_client, "later.csv", "\n".join([HEADER, *oura_rows(30)]).encode())  # nights 0..29
+def test_a_later_export_that_overlaps_adds_only_the_new_nights(
+    owner_client: Client, owner: Any, upload: Upload
+) -> None:
+    upload(owner_client, "first.csv", "\n".join([HEADER, *oura_rows(20)]).encode())
+    upload(owner_client, "later.csv", "\n".join([HEADER, *oura_rows(30)]).encode())  # nights 0..29
     later = _only_import(owner)
     assert (later.added, later.duplicates) == (30, 60)
     assert Measurement.objects.filter(owner=owner, kind="rmssd").count() == 30
 
 
 def test_the_same_nights_belong_to_each_member_separately(owner_client: Client, other_client: Client,
-                                                          owner: Any, other: Any) -> None:
+                                                          owner: Any, other: Any, upload: Upload) -> None:
     data = "\n".join([HEADER, *oura_rows(5)]).encode()
-    _upload(owner_client, "a.csv", data)
-    _upload(other_client, "a.csv", data)
+    upload(owner_client, "a.csv", data)
+    upload(other_client, "a.csv", data)
     assert _only_import(other).added == 15
     assert Measurement.objects.filter(owner=other).count() == 10
 
 
-def test_a_zip_of_oura_csv_files_is_unpacked_and_read(owner_client: Client, owner: Any) -> None:
+def test_a_zip_of_oura_csv_files_is_unpacked_and_read(owner_client: Client, owner: Any, upload: Upload) -> None:
     data = zip_of({"oura/sleepmodel.csv": "\n".join([HEADER, *oura_rows(7)]).encode(), "readme.txt": b"hello"})
-    _upload(owner_client, "oura-export.zip", data)
+    upload(owner_client, "oura-export.zip", data)
     imp = _only_import(owner)
     assert imp.state == State.DONE and imp.added == 21
     assert not any(uploads.upload_dir().iterdir())
 
 
-def test_apple_heartbeat_series_become_recordings_analysed_like_live_ones(owner_client: Client, owner: Any) -> None:
+def test_apple_heartbeat_series_become_recordings_analysed_like_live_ones(
+    owner_client: Client, owner: Any, upload: Upload
+) -> None:
     data = zip_of({"apple_health_export/export.xml": (FIXTURES / "apple_health_export.xml").read_bytes()})
-    _upload(owner_client, "export.zip", data)
+    upload(owner_client, "export.zip", data)
     imp = _only_import(owner)
     assert imp.state == State.DONE, imp.error
     recordings = Recording.objects.filter(user=owner, imported=True)
@@ -123,13 +135,13 @@ def test_apple_heartbeat_series_become_recordings_analysed_like_live_ones(owner_
     assert rec.ended_at is not None and rec.beats == rec.rr_ms().size
     assert rec.mean_hr_bpm is not None  # the finished-recording summary, as for a live one
     assert Measurement.objects.filter(owner=owner, kind="sdnn", unit="ms").exists()
-    _upload(owner_client, "export.zip", data)
+    upload(owner_client, "export.zip", data)
     assert _only_import(owner).added == 0
     assert Recording.objects.filter(user=owner, imported=True).count() == recordings.count()
 
 
-def test_the_status_endpoint_reports_the_jobs_progress(owner_client: Client, owner: Any) -> None:
-    _upload(owner_client, "a.csv", "\n".join([HEADER, *oura_rows(3)]).encode())
+def test_the_status_endpoint_reports_the_jobs_progress(owner_client: Client, owner: Any, upload: Upload) -> None:
+    upload(owner_client, "a.csv", "\n".join([HEADER, *oura_rows(3)]).encode())
     imp = _only_import(owner)
     status = owner_client.get(reverse("imports:status", args=[imp.pk])).json()
     assert status["finished"] is True and status["percent"] == 100
@@ -138,14 +150,16 @@ def test_the_status_endpoint_reports_the_jobs_progress(owner_client: Client, own
     assert '<progress id="import-progress" max="100" value="100"' in page
 
 
-def test_a_queued_import_can_be_cancelled_and_its_file_goes(owner: Any, tmp_path: Path, settings: Any) -> None:
+def test_a_queued_import_can_be_cancelled_and_its_file_goes(
+    owner: Any, tmp_path: Path, settings: Any, start: Start
+) -> None:
     from huey.contrib.djhuey import HUEY
 
     path = uploads.upload_dir() / "incoming.upload"
     path.write_text("\n".join([HEADER, *oura_rows(3)]), encoding="utf-8")
     HUEY.immediate = False  # queue without running, as a busy worker would
     try:
-        imp = _start(owner, path)
+        imp = start(owner, path)
         assert imp.job is not None and imp.job.state == "queued"
         actions.cancel(imp)
     finally:
@@ -157,7 +171,7 @@ def test_a_queued_import_can_be_cancelled_and_its_file_goes(owner: Any, tmp_path
     assert not Measurement.objects.filter(owner=owner).exists()
 
 
-def test_a_running_import_stops_when_asked_and_keeps_what_it_stored(owner: Any, monkeypatch: Any) -> None:
+def test_a_running_import_stops_when_asked_and_keeps_what_it_stored(owner: Any, monkeypatch: Any, start: Start) -> None:
     path = uploads.upload_dir() / "incoming.upload"
     path.write_text("\n".join([HEADER, *oura_rows(700)]), encoding="utf-8")
     monkeypatch.setattr(actions, "BATCH_RECORDS", 300)
@@ -168,7 +182,7 @@ def test_a_running_import_stops_when_asked_and_keeps_what_it_stored(owner: Any, 
         Job.objects.filter(pk=self.imp.job_id).update(cancel_requested=True)  # the member pressed Stop
 
     monkeypatch.setattr(actions._Writer, "flush", flush_then_cancel)
-    imp = _start(owner, path)
+    imp = start(owner, path)
     imp.refresh_from_db()
     assert imp.state == State.CANCELLED
     assert Job.objects.get(pk=imp.job_id).state == "cancelled"
@@ -177,8 +191,8 @@ def test_a_running_import_stops_when_asked_and_keeps_what_it_stored(owner: Any, 
     assert not uploads.upload_path(imp.pk).exists()
 
 
-def test_imported_data_is_in_the_members_export(owner_client: Client, owner: Any) -> None:
-    _upload(owner_client, "a.csv", "\n".join([HEADER, *oura_rows(2)]).encode())
+def test_imported_data_is_in_the_members_export(owner_client: Client, owner: Any, upload: Upload) -> None:
+    upload(owner_client, "a.csv", "\n".join([HEADER, *oura_rows(2)]).encode())
     with zipfile.ZipFile(io.BytesIO(build_export(owner))) as archive:
         tables = json.loads(archive.read("attune-export.json"))["tables"]
     assert [row["original_name"] for row in tables["imports"]] == ["a.csv"]
