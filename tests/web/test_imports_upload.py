@@ -191,6 +191,18 @@ def test_a_running_import_stops_when_asked_and_keeps_what_it_stored(owner: Any, 
     assert not uploads.upload_path(imp.pk).exists()
 
 
+def test_a_finished_import_run_again_is_left_as_it_was(owner: Any) -> None:
+    """A worker can die after the import finished and before its job closed; the rerun changes nothing."""
+    from attune.web.jobs import actions as jobs
+
+    job = jobs.create(owner, actions.JOB_KIND)
+    imp = Import.objects.create(owner=owner, job=job, original_name="a.csv", size_bytes=3, format="oura",
+                                created_at="2024-01-01T00:00:00Z", state=State.DONE, added=9, records_read=9)
+    assert jobs.run(job.pk, lambda progress: actions.run(str(imp.pk), progress)) == "done"
+    imp.refresh_from_db()
+    assert (imp.state, imp.added, imp.error) == (State.DONE, 9, "")
+
+
 def test_imported_data_is_in_the_members_export(owner_client: Client, owner: Any, upload: Upload) -> None:
     upload(owner_client, "a.csv", "\n".join([HEADER, *oura_rows(2)]).encode())
     with zipfile.ZipFile(io.BytesIO(build_export(owner))) as archive:

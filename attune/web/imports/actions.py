@@ -119,6 +119,8 @@ def delete_member_files(user: User) -> None:
 def run(import_id: str, progress: jobs.Progress) -> str:
     """The job's body: read the file, store it batch by batch, then delete the upload."""
     imp = Import.objects.select_related("owner").get(pk=import_id)
+    if imp.finished:  # the worker died between finishing the import and closing its job
+        return f"{imp.added} added, {imp.duplicates} already here."
     path = uploads.upload_path(imp.pk)
     if not path.exists():
         _finish(imp.pk, State.FAILED, error=f"{imp.original_name}: the uploaded file is no longer on the server.")
