@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from attune.core.analysis import HRVReport, analyze_rr
 from attune.core.artifacts import ARTIFACT_KINDS, ArtifactKind, CleanedRR, clean_rr
+from attune.core.baseline import Baseline, Correlation, WeeklyRanges, correlation, daily_baseline, weekly_ranges
 from attune.core.breathing import BreathingRate, breathing_rate
 from attune.core.coherence import Coherence, coherence
 from attune.core.ecg import BeatMatch, RPeaks, detect_r_peaks, evaluate_beats
@@ -19,11 +20,13 @@ from attune.core.time_domain import TimeDomain, time_domain
 __all__ = [
     "ARTIFACT_KINDS",
     "ArtifactKind",
+    "Baseline",
     "BeatMatch",
     "BreathingRate",
     "BreathingSegment",
     "CleanedRR",
     "Coherence",
+    "Correlation",
     "FrequencyDomain",
     "FrequencySettings",
     "HRVReport",
@@ -34,11 +37,14 @@ __all__ = [
     "ResonanceResult",
     "StreamingMeter",
     "TimeDomain",
+    "WeeklyRanges",
     "analyze_rr",
     "assess_resonance",
     "breathing_rate",
     "clean_rr",
     "coherence",
+    "correlation",
+    "daily_baseline",
     "detect_r_peaks",
     "dfa_alpha",
     "evaluate_beats",
@@ -47,4 +53,5 @@ __all__ = [
     "poincare",
     "sample_entropy",
     "time_domain",
+    "weekly_ranges",
 ]

@@ -70,7 +70,7 @@ from attune.importers.records import (
     natural_key,
 )
 
-__all__ = ["ZipLimits", "read_apple_health"]
+__all__ = ["ZipLimits", "check_archive", "read_apple_health"]
 
 SDNN = "HKQuantityTypeIdentifierHeartRateVariabilitySDNN"
 RESTING_HR = "HKQuantityTypeIdentifierRestingHeartRate"
@@ -211,7 +211,15 @@ def _unsafe_name(entry: str) -> bool:
     return any(part == ".." for part in re.split(r"[/\\]", entry))
 
 
-def _check_archive(archive: zipfile.ZipFile, label: str, limits: ZipLimits) -> zipfile.ZipInfo:
+def check_archive(archive: zipfile.ZipFile, label: str, limits: ZipLimits) -> list[zipfile.ZipInfo]:
+    """Refuse an unsafe zip before anything is unpacked; its entries when it is within ``limits``.
+
+    Raises
+    ------
+    UnsafeArchiveError
+        An entry name is absolute or climbs with ``..``, an entry is encrypted, or the archive has
+        too many entries, unpacks too large, or packs an entry suspiciously tightly.
+    """
     infos = archive.infolist()
     if len(infos) > limits.max_entries:
         raise UnsafeArchiveError(label, "file", f"{len(infos)} entries; at most {limits.max_entries} are accepted")
@@ -231,6 +239,11 @@ def _check_archive(archive: zipfile.ZipFile, label: str, limits: ZipLimits) -> z
             raise UnsafeArchiveError(
                 label, info.filename, f"packed {ratio:.0f} times; at most {limits.max_ratio:g} is accepted"
             )
+    return infos
+
+
+def _check_archive(archive: zipfile.ZipFile, label: str, limits: ZipLimits) -> zipfile.ZipInfo:
+    infos = check_archive(archive, label, limits)
     candidates = [i for i in infos if not i.is_dir() and i.filename.replace("\\", "/").rsplit("/", 1)[-1].lower()
                   == "export.xml"]
     if not candidates:

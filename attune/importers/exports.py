@@ -14,9 +14,9 @@ from attune.importers._export import PathArg, ProgressCallback, display_name
 from attune.importers.errors import ImportFormatError
 from attune.importers.records import Imported, Source
 
-__all__ = ["detect_format", "read_export"]
+__all__ = ["SNIFF_BYTES", "detect_format", "read_export", "sniff_format"]
 
-_SNIFF_BYTES = 4096
+SNIFF_BYTES = 4096
 
 
 def detect_format(path: PathArg, *, name: str | None = None) -> Source:
@@ -30,11 +30,22 @@ def detect_format(path: PathArg, *, name: str | None = None) -> Source:
     label = display_name(path, name)
     try:
         with open(path, "rb") as fh:
-            head = fh.read(_SNIFF_BYTES)
+            head = fh.read(SNIFF_BYTES)
     except FileNotFoundError:
         raise ImportFormatError(label, "file", "the file does not exist") from None
     except OSError as exc:
         raise ImportFormatError(label, "file", f"the file cannot be read ({exc.strerror or exc})") from None
+    return sniff_format(head, label)
+
+
+def sniff_format(head: bytes, label: str) -> Source:
+    """Which export a file is, from its first 4 KiB (for files inside a zip, which have no path).
+
+    Raises
+    ------
+    ImportFormatError
+        If the bytes begin none of the formats attune reads.
+    """
     if head.startswith(b"PK\x03\x04"):
         return "apple_health"
     if len(head) >= 12 and head[8:12] == b".FIT":

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "attune.web.journal",
     "attune.web.workbooks",
     "attune.web.rooms",
+    "attune.web.imports",
     "attune.web.demo",
 ]
 
@@ -254,6 +255,15 @@ DEFAULT_FROM_EMAIL = env_str("ATTUNE_DEFAULT_FROM_EMAIL", "attune <attune@localh
 # Workbook uploads: the most a zip may unpack to, and how many files it may hold.
 ATTUNE_WORKBOOK_MAX_UNPACKED_BYTES = env_int("ATTUNE_WORKBOOK_MAX_UNPACKED_BYTES", 5 * 1024 * 1024, minimum=1024)
 ATTUNE_WORKBOOK_MAX_FILES = env_int("ATTUNE_WORKBOOK_MAX_FILES", 200, minimum=2)
+# Imports of exports from watches, rings and straps (docs/imports.md): the largest file accepted,
+# where uploads wait on disk until their job has read them, and how long a running import may go
+# without reporting progress before it is taken to have died with its worker and is run again.
+IMPORT_MAX_BYTES = env_int("ATTUNE_IMPORT_MAX_BYTES", 2 * 1024**3, minimum=1024)
+IMPORT_UPLOAD_DIR = DATA_DIR / "imports"
+# Request bodies and uploads spooled to disk go to the data folder, not the system's /tmp.
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+IMPORT_STALL_SECONDS = env_int("ATTUNE_IMPORT_STALL_SECONDS", 300, minimum=5)
 # For tests and demos only: pretend today is this ISO date when pacing workbook days.
 ATTUNE_FAKE_TODAY = env_str("ATTUNE_FAKE_TODAY")
 

@@ -18,6 +18,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from attune.web.imports.models import Import
 from attune.web.journal import actions as journal_actions
 from attune.web.physio import actions as physio_actions
 from attune.web.physio.models import Recording, ResonanceAssessment
@@ -76,6 +77,9 @@ def world(db: None, owner: Any, other: Any, guide: Any, settings: Any) -> dict[s
     assessment = ResonanceAssessment.objects.filter(user=demo).first()
     enrolment = Enrolment.objects.filter(user=demo).first()
     assert recording is not None and assessment is not None and enrolment is not None
+    imported = Import.objects.create(
+        owner=demo, original_name="sleepmodel.csv", size_bytes=10, format="oura", created_at=dt.datetime.now(dt.UTC)
+    )
     admin = get_user_model().objects.create_superuser("root", "root@example.invalid", "a long admin password")
     pair = room_helpers.pair_room(demo, other, with_hug=True)
     workshop = room_helpers.workshop(guide)
@@ -89,6 +93,7 @@ def world(db: None, owner: Any, other: Any, guide: Any, settings: Any) -> dict[s
             "practices:": {"slug": "hand-on-heart"},
             "physio:resonance": {"pk": assessment.pk},
             "physio:": {"pk": recording.pk},
+            "imports:": {"pk": imported.pk},
             "journal:shared_entry": {"pk": entry.pk},
             "journal:": {"pk": entry.pk},
             "workbooks:cohort": {"pk": cohort.pk},

@@ -7,9 +7,10 @@ wraps the HTTP application and answers 413 instead:
 * at once, without reading anything, when the ``Content-Length`` header announces too much;
 * as soon as the bytes received pass the limit, when there is no header or it lied.
 
-Ordinary requests may carry at most ``ATTUNE_MAX_BODY_BYTES``. The upload endpoints (paths named in
-:data:`UPLOAD_URL_NAMES`, the hook for later ones such as an import) may carry up to
-``ATTUNE_MAX_UPLOAD_BYTES``. Both are read from settings on each request, so tests can change them.
+Ordinary requests may carry at most ``ATTUNE_MAX_BODY_BYTES``. The upload endpoints (the URL names
+in :data:`UPLOAD_LIMITS`) carry up to the setting named there: ``ATTUNE_MAX_UPLOAD_BYTES`` for
+workbooks, ``IMPORT_MAX_BYTES`` (plus room for the form around the file) for an import. Limits are
+read from settings on each request, so tests can change them.
 """
 
 from __future__ import annotations
@@ -26,26 +27,36 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-#: URL names whose requests may carry an upload (``ATTUNE_MAX_UPLOAD_BYTES``): the workbook zip and
-#: the in-browser workbook editor, which posts every file of a workbook at once. An app that adds an
-#: upload endpoint (an import, say) adds its URL name here; every other path gets the small limit.
-UPLOAD_URL_NAMES: set[str] = {"workbooks:upload", "workbooks:edit"}
+#: URL names whose requests may carry an upload, and the setting that bounds each: the workbook zip
+#: and the in-browser workbook editor (which posts every file of a workbook at once), and an export
+#: file to import. An app that adds an upload endpoint adds its URL name here; every other path gets
+#: the small limit.
+UPLOAD_LIMITS: dict[str, str] = {
+    "workbooks:upload": "ATTUNE_MAX_UPLOAD_BYTES",
+    "workbooks:edit": "ATTUNE_MAX_UPLOAD_BYTES",
+    "imports:upload": "IMPORT_MAX_BYTES",
+}
+#: Room for the multipart framing and form fields around an uploaded file.
+FORM_MARGIN_BYTES = 1 << 20
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-def _is_upload(path: str) -> bool:
+def _upload_setting(path: str) -> str | None:
     try:
-        return resolve(path).view_name in UPLOAD_URL_NAMES
+        return UPLOAD_LIMITS.get(resolve(path).view_name)
     except Resolver404:
-        return False
+        return None
 
 
 def limit_for(path: str) -> int:
     """The most bytes a request body to ``path`` may carry."""
-    if _is_upload(path):
-        return int(getattr(settings, "ATTUNE_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+    setting = _upload_setting(path)
+    if setting == "ATTUNE_MAX_UPLOAD_BYTES":
+        return int(getattr(settings, setting, DEFAULT_MAX_UPLOAD_BYTES))
+    if setting is not None:
+        return int(getattr(settings, setting)) + FORM_MARGIN_BYTES
     return int(getattr(settings, "ATTUNE_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES))
 
 

@@ -22,6 +22,7 @@ queued never starts, and a late report from a job that was cancelled stops it.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 import uuid
@@ -108,6 +109,25 @@ def request_cancel(job_id: JobId) -> None:
             Job.objects.filter(pk=job_id, state=State.RUNNING).update(cancel_requested=True, updated_at=timezone.now())
 
 
+def requeue_stalled(kind: str, *, quiet_for: float) -> list[str]:
+    """Put back in the queue the running jobs of ``kind`` that have reported nothing for ``quiet_for`` s.
+
+    A worker that died (killed, out of memory, the machine restarted) leaves its job "running" for
+    ever; a job whose body can start again safely is queued again through this. Returns the ids
+    moved back to queued: the caller hands each to the worker again.
+    """
+    cutoff = timezone.now() - dt.timedelta(seconds=quiet_for)
+    quiet = Job.objects.filter(kind=kind, state=State.RUNNING, updated_at__lt=cutoff)
+    stalled = list(quiet.values_list("pk", flat=True))
+    moved = []
+    for job_id in stalled:
+        if Job.objects.filter(pk=job_id, state=State.RUNNING, updated_at__lt=cutoff).update(
+            state=State.QUEUED, updated_at=timezone.now(), message="Starting again where it stopped."
+        ):
+            moved.append(str(job_id))
+    return moved
+
+
 class Progress:
     """What a job body calls as it goes: ``progress(done, total)``.
 
@@ -122,12 +142,13 @@ class Progress:
         self._percent = -1
         self._written_at = 0.0
 
-    def __call__(self, done: int, total: int, *, message: str | None = None) -> None:
+    def __call__(self, done: int, total: int, *, records: int | None = None, message: str | None = None) -> None:
+        """Report ``done`` of ``total``; ``records`` (``done`` by default) is what the page counts."""
         percent = 100 * done // total if total > 0 else 0
         now = time.monotonic()
         if percent == self._percent and message is None and now - self._written_at < self.MIN_INTERVAL_S:
             return
-        report(self.job_id, percent=percent, records=done, message=message)
+        report(self.job_id, percent=percent, records=done if records is None else records, message=message)
         self._percent, self._written_at = percent, now
 
 

@@ -467,3 +467,52 @@ def score_assessment(assessment: ResonanceAssessment) -> ResonanceAssessment:
     assessment.scored_at = timezone.now()
     assessment.save(update_fields=["result", "best_rate_bpm", "scored_at"])
     return assessment
+
+
+@dataclass(frozen=True)
+class ImportedBeats:
+    """Beat-to-beat intervals read from an export, before they become a recording."""
+
+    key: str
+    started_at: dt.datetime
+    rr_ms: codec.FloatArray
+    source: str
+    device: str
+
+
+def imported_keys(user: User, keys: Sequence[str]) -> set[str]:
+    """Which of ``keys`` the member already has as imported recordings."""
+    return set(Recording.objects.filter(user=user, import_key__in=list(keys)).values_list("import_key", flat=True))
+
+
+def prepare_imported(user: User, beats: ImportedBeats) -> Recording:
+    """An unsaved, finished recording of imported beats, analysed exactly as a live one is finished.
+
+    The readings and summary come from :func:`compute_finish` (the streaming meter replayed over
+    every beat, then :func:`summarise`), so an imported recording reads like one taken here.
+    Pure computation and no database write: call it outside a transaction, then
+    :func:`store_imported`.
+    """
+    rr = np.asarray(beats.rr_ms, dtype=np.float64)
+    series, summary = compute_finish(rr, None)
+    duration = dt.timedelta(seconds=float(np.sum(rr)) / 1000.0)
+    return Recording(
+        user=user,
+        kind=Kind.FREE,
+        imported=True,
+        source=beats.source[:20],
+        device=beats.device[:200],
+        import_key=beats.key,
+        started_at=beats.started_at,
+        updated_at=beats.started_at + duration,
+        ended_at=beats.started_at + duration,
+        beats=int(rr.size),
+        rr=codec.encode_rr(rr),
+        readings=codec.encode_readings(series),
+        **summary.as_fields(),
+    )
+
+
+def store_imported(recordings: Sequence[Recording]) -> None:
+    """Save recordings from :func:`prepare_imported`; one already imported (same key) is left as it was."""
+    Recording.objects.bulk_create(list(recordings), ignore_conflicts=True)

@@ -110,6 +110,13 @@ class Recording(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FREE)
     pacer_bpm = models.FloatField(null=True, blank=True, help_text="Breaths a minute the pacer was set to, if any.")
     simulated = models.BooleanField(default=False, help_text="True when the beats came from the demo strap.")
+    # Beats brought in from an export (an Apple heartbeat series, a FIT file, an RR file).
+    imported = models.BooleanField(default=False, help_text="True when the beats came from an imported file.")
+    source = models.CharField(max_length=20, blank=True, help_text="The export format, for imported beats.")
+    device = models.CharField(max_length=200, blank=True, help_text="The device the file names, for imported beats.")
+    import_key = models.CharField(
+        max_length=80, blank=True, help_text="The natural key of imported beats: importing again adds nothing."
+    )
     started_at = models.DateTimeField()
     updated_at = models.DateTimeField(help_text="When the last beats arrived.")
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -137,6 +144,9 @@ class Recording(models.Model):
             models.CheckConstraint(
                 condition=Q(assessment__isnull=True) | Q(segment_rate_bpm__isnull=False),
                 name="recording_segment_has_rate",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "import_key"], condition=~Q(import_key=""), name="recording_imported_once"
             ),
         ]
 
@@ -166,13 +176,18 @@ class Recording(models.Model):
         lines = [
             "# attune RR intervals, one per line, in milliseconds",
             f"# recording {self.pk}, {self.get_kind_display().lower()}, started {started}",
-            f"# source: {'demo strap (simulated)' if self.simulated else 'heart-rate strap'}",
+            f"# source: {self._source_text()}",
             f"# beats: {rr.size}",
             "# values as received and stored (float32: exact for a strap's 1/1024 s units), not cleaned",
         ]
         if self.pacer_bpm:
             lines.append(f"# pacer: {self.pacer_bpm:g} breaths a minute")
         return "\n".join([*lines, *(_ms_text(float(x)) for x in rr)]) + "\n"
+
+    def _source_text(self) -> str:
+        if self.imported:
+            return f"imported from {self.source}" + (f" ({self.device})" if self.device else "")
+        return "demo strap (simulated)" if self.simulated else "heart-rate strap"
 
     def reading_series(self) -> codec.ReadingSeries:
         return codec.decode_readings(self.readings)
@@ -186,6 +201,9 @@ class Recording(models.Model):
             "segment_rate_bpm": self.segment_rate_bpm,
             "pacer_bpm": self.pacer_bpm,
             "simulated": self.simulated,
+            "imported": self.imported,
+            "source": self.source,
+            "device": self.device,
             "started_at": self.started_at,
             "ended_at": self.ended_at,
             "beats": self.beats,

@@ -1,0 +1,346 @@
+"""Starting an import, running it in the worker, stopping it, and cleaning up after it.
+
+The job reads the file with :func:`attune.importers.read_export` and stores records in batches.
+Each batch is one transaction that inserts the rows (skipping any whose natural key the member
+already has) and moves the import's counters on, ``records_read`` included. If the worker dies
+mid-batch the transaction never happened; when the job runs again it reads the file from the
+start, passes over the ``records_read`` records already stored, and carries on: nothing is lost,
+nothing is stored twice, and the counts stay exact.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from attune.importers import (
+    BeatSeries,
+    HeartRateSeries,
+    Imported,
+    ImportFormatError,
+    Measurement,
+    MindfulSession,
+    Progress,
+    SleepSession,
+    SleepStage,
+    StateOfMind,
+    read_export,
+)
+from attune.importers.apple_health import check_archive
+from attune.web.imports import models, uploads
+from attune.web.imports.models import Import, State
+from attune.web.jobs import actions as jobs
+from attune.web.jobs.models import State as JobState
+from attune.web.physio import actions as physio
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+JOB_KIND = "imports.import"
+BATCH_RECORDS = 1000
+# Beat series are analysed before they are stored (a replay of the live meter); fewer per batch
+# keeps each batch's work, and what a dead worker has to redo, to a few seconds.
+BATCH_BEAT_SERIES = 50
+COPY_CHUNK_BYTES = 1 << 20
+
+
+def start(user: User, upload: uploads.StoredUpload) -> Import:
+    """Check an uploaded file, keep it under its import's name, and queue the job that reads it.
+
+    Raises
+    ------
+    uploads.UploadRefused
+        The file is not an export attune reads; it is deleted and nothing is queued.
+    """
+    from attune.web.imports.tasks import run_import  # the task module imports this one
+
+    name = Path(upload.name or "upload").name[:255] or "upload"
+    try:
+        checked = uploads.check_upload(upload.path, name)
+    except uploads.UploadRefused:
+        uploads.remove(upload.path)
+        raise
+    with transaction.atomic():
+        job = jobs.create(user, JOB_KIND, message=f"Waiting to read {name}.")
+        imp = Import.objects.create(
+            owner=user, job=job, original_name=name, size_bytes=upload.size or 0, format=str(checked.format),
+            created_at=timezone.now(),
+        )
+        upload.path.rename(uploads.upload_path(imp.pk))
+        jobs.enqueue(job, run_import, str(imp.pk))
+    return imp
+
+
+def cancel(imp: Import) -> None:
+    """Ask the import's job to stop; what it has stored so far stays (a later import adds the rest)."""
+    if imp.job_id is not None:
+        jobs.request_cancel(imp.job_id)
+    # A job cancelled while still queued never runs, so its file is removed here.
+    if imp.job is not None and Import.objects.filter(pk=imp.pk, job__state=JobState.CANCELLED).exists():
+        _finish(imp.pk, State.CANCELLED)
+
+
+def resume_stalled(quiet_for: float) -> list[str]:
+    """Queue again the imports whose worker died (no progress for ``quiet_for`` s). Returns their ids."""
+    from attune.web.imports.tasks import run_import
+
+    resumed = []
+    for job_id in jobs.requeue_stalled(JOB_KIND, quiet_for=quiet_for):
+        imp = Import.objects.filter(job_id=job_id).first()
+        if imp is None:
+            continue
+        job = imp.job
+        assert job is not None
+        jobs.enqueue(job, run_import, str(imp.pk))
+        resumed.append(str(imp.pk))
+    return resumed
+
+
+def delete_member_files(user: User) -> None:
+    """Remove the member's uploads still waiting on disk (account deletion calls this)."""
+    for pk in Import.objects.filter(owner=user).values_list("pk", flat=True):
+        uploads.remove(uploads.upload_path(pk))
+
+
+# --- the job ---------------------------------------------------------------------------------------
+
+
+def run(import_id: str, progress: jobs.Progress) -> str:
+    """The job's body: read the file, store it batch by batch, then delete the upload."""
+    imp = Import.objects.select_related("owner").get(pk=import_id)
+    if imp.finished:  # the worker died between finishing the import and closing its job
+        return f"{imp.added} added, {imp.duplicates} already here."
+    path = uploads.upload_path(imp.pk)
+    if not path.exists():
+        _finish(imp.pk, State.FAILED, error=f"{imp.original_name}: the uploaded file is no longer on the server.")
+        return "The uploaded file was gone."
+    Import.objects.filter(pk=imp.pk).update(state=State.IMPORTING)
+    writer = _Writer(imp)
+    writer.reading.report = lambda: progress(writer.permille, 1000, records=max(writer.seen, writer.records_read))
+    try:
+        for record in _records(imp, path, writer.reading):
+            writer.add(record)
+            if writer.full:
+                writer.flush()
+                writer.reading.report()
+        writer.flush()
+    except jobs.Cancelled:
+        _finish(imp.pk, State.CANCELLED)
+        raise
+    except ImportFormatError as exc:
+        writer.flush()
+        kept = "; what was read before this point was kept" if writer.added else ""
+        _finish(imp.pk, State.FAILED, error=f"{exc}{kept}.")
+        return f"Stopped at a damaged place in {imp.original_name}."
+    except Exception:
+        # A bug, not a damaged file: the job fails with it. A worker that is killed or stopped
+        # raises nothing here, and leaves the upload for the job to start again.
+        _finish(imp.pk, State.FAILED, error=f"{imp.original_name}: attune could not finish reading this file.")
+        raise
+    _finish(imp.pk, State.DONE)
+    return f"{writer.added} added, {writer.duplicates} already here."
+
+
+def _finish(pk: Any, state: State, *, error: str = "") -> None:
+    uploads.remove(uploads.upload_path(pk))
+    Import.objects.filter(pk=pk).update(state=state, finished_at=timezone.now(), error=error)
+
+
+@dataclass
+class _Reading:
+    """How far the reader is through the whole upload (every file of a zip together)."""
+
+    bytes_done: int = 0  # of the files finished already
+    bytes_total: int = 1
+    current: Progress | None = None
+    skipped_done: int = 0
+    report: Callable[[], None] = lambda: None
+
+    def on_progress(self, p: Progress) -> None:
+        """The reader's callback: note how far it is, and tell the job (which may say to stop)."""
+        self.current = p
+        self.report()
+
+    def next_file(self) -> None:
+        if self.current is not None:
+            self.bytes_done += self.current.bytes_total
+            self.skipped_done += self.current.skipped
+        self.current = None
+
+    @property
+    def fraction(self) -> float:
+        now = self.current.bytes_read if self.current else 0
+        return min(1.0, (self.bytes_done + now) / max(1, self.bytes_total))
+
+    @property
+    def skipped(self) -> int:
+        return self.skipped_done + (self.current.skipped if self.current else 0)
+
+
+def _records(imp: Import, path: Path, reading: _Reading) -> Iterator[Imported]:
+    """Every record of the upload; for a zip of CSV files, each CSV unpacked in turn and read."""
+    zone = imp.owner.zone
+    if imp.format not in ("oura", "whoop", "elite_hrv", "hrv4training", "csv_zip") or not zipfile.is_zipfile(path):
+        reading.bytes_total = max(1, path.stat().st_size)
+        yield from read_export(path, name=imp.original_name, progress=reading.on_progress, local_tz=zone)
+        return
+    with zipfile.ZipFile(path) as archive:
+        entries = [archive.getinfo(n) for n in uploads.check_upload(path, imp.original_name).csv_entries]
+        check_archive(archive, imp.original_name, uploads.LIMITS)
+        reading.bytes_total = max(1, sum(i.file_size for i in entries))
+        for n, info in enumerate(entries):
+            scratch = uploads.scratch_path(imp.pk, n)
+            try:
+                _unpack(archive, info, scratch, imp.original_name)
+                label = f"{imp.original_name}/{info.filename}"
+                yield from read_export(scratch, name=label, progress=reading.on_progress, local_tz=zone)
+            finally:
+                uploads.remove(scratch)
+            reading.next_file()
+
+
+def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, label: str) -> None:
+    """Copy one entry to ``target`` (0600), stopping if it unpacks past its declared size."""
+    written = 0
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with archive.open(info) as entry:
+            while chunk := entry.read(COPY_CHUNK_BYTES):
+                written += len(chunk)
+                if written > info.file_size or written > uploads.MAX_CSV_BYTES:
+                    raise ImportFormatError(label, info.filename, "unpacks larger than the archive declares")
+                os.write(fd, chunk)
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise ImportFormatError(label, info.filename, f"cannot be unpacked ({str(exc)[:120]})") from None
+    finally:
+        os.close(fd)
+
+
+# --- storing in batches ----------------------------------------------------------------------------
+
+RowBuilder = Callable[[Any, dict[str, Any]], Model]
+
+
+def _measurement(r: Measurement, common: dict[str, Any]) -> Model:
+    return models.Measurement(kind=r.kind, value=r.value, unit=r.unit, context=r.context, window_s=r.window_s,
+                              end=r.end, **common)
+
+
+def _mindful(r: MindfulSession, common: dict[str, Any]) -> Model:
+    return models.MindfulSession(end=r.end, **common)
+
+
+def _state_of_mind(r: StateOfMind, common: dict[str, Any]) -> Model:
+    return models.StateOfMind(kind=r.kind, valence=r.valence, labels=list(r.labels),
+                              associations=list(r.associations), **common)
+
+
+def _sleep(r: SleepSession, common: dict[str, Any]) -> Model:
+    return models.Sleep(end=r.end, is_nap=r.is_nap, asleep_s=r.asleep_s, light_s=r.light_s, deep_s=r.deep_s,
+                        rem_s=r.rem_s, awake_s=r.awake_s, **common)
+
+
+def _sleep_stage(r: SleepStage, common: dict[str, Any]) -> Model:
+    return models.SleepStage(end=r.end, stage=r.stage, **common)
+
+
+ROWS: dict[type, tuple[type[models.ImportedRecord], RowBuilder]] = {
+    Measurement: (models.Measurement, _measurement),
+    MindfulSession: (models.MindfulSession, _mindful),
+    StateOfMind: (models.StateOfMind, _state_of_mind),
+    SleepSession: (models.Sleep, _sleep),
+    SleepStage: (models.SleepStage, _sleep_stage),
+}
+
+
+@dataclass
+class _Writer:
+    """Collects records and stores them a batch at a time (see the module docstring)."""
+
+    imp: Import
+    reading: _Reading = field(default_factory=_Reading)
+    pending: dict[str, Imported] = field(default_factory=dict)
+    seen: int = 0  # records the reader has yielded in this run
+    records_read: int = 0
+    added: int = 0
+    duplicates: int = 0
+    not_kept: int = 0
+    beat_series: int = 0
+
+    def __post_init__(self) -> None:
+        self.records_read = self.imp.records_read
+        self.added, self.duplicates, self.not_kept = self.imp.added, self.imp.duplicates, self.imp.not_kept
+
+    def add(self, record: Imported) -> None:
+        self.seen += 1
+        if self.seen <= self.imp.records_read:  # stored by an earlier run of this job
+            return
+        if isinstance(record, HeartRateSeries):
+            self.not_kept += 1
+            self.records_read += 1
+            return
+        if record.key in self.pending:  # the same reading twice in one file: the first wins
+            self.duplicates += 1
+            self.records_read += 1
+            return
+        self.pending[record.key] = record
+        self.beat_series += isinstance(record, BeatSeries)
+
+    @property
+    def full(self) -> bool:
+        return len(self.pending) >= BATCH_RECORDS or self.beat_series >= BATCH_BEAT_SERIES
+
+    @property
+    def permille(self) -> int:
+        return int(1000 * self.reading.fraction)
+
+    def flush(self) -> None:
+        owner = self.imp.owner
+        rows: dict[type[models.ImportedRecord], list[Model]] = {}
+        beats: list[BeatSeries] = []
+        for record in self.pending.values():
+            if isinstance(record, BeatSeries):
+                beats.append(record)
+                continue
+            model, build = ROWS[type(record)]
+            common = {"owner": owner, "source": record.source, "device": record.device[:200], "key": record.key,
+                      "data_import": self.imp, "start": record.start}
+            rows.setdefault(model, []).append(build(record, common))
+        new_rows = {model: _new(model, owner, items) for model, items in rows.items()}
+        have = physio.imported_keys(owner, [b.key for b in beats])
+        recordings = [
+            physio.prepare_imported(owner, physio.ImportedBeats(b.key, b.start, b.rr_ms, b.source, b.device))
+            for b in beats if b.key not in have
+        ]  # analysed outside the transaction, so the database is not held while the meter runs
+        added = sum(len(items) for items in new_rows.values()) + len(recordings)
+        with transaction.atomic():
+            for model, items in new_rows.items():
+                model.objects.bulk_create(items, ignore_conflicts=True)
+            physio.store_imported(recordings)
+            self.added += added
+            self.duplicates += len(self.pending) - added
+            self.records_read += len(self.pending)
+            Import.objects.filter(pk=self.imp.pk).update(
+                records_read=self.records_read, added=self.added, duplicates=self.duplicates,
+                skipped=self.reading.skipped, not_kept=self.not_kept,
+            )
+        self.pending.clear()
+        self.beat_series = 0
+
+
+def _new(model: type[models.ImportedRecord], owner: User, items: list[Model]) -> list[Model]:
+    """The rows whose natural key the member does not have yet."""
+    keys = [getattr(item, "key") for item in items]  # noqa: B009  (Model has no .key for mypy)
+    have = set(model.objects.filter(owner=owner, key__in=keys).values_list("key", flat=True))
+    return [item for item, key in zip(items, keys, strict=True) if key not in have]

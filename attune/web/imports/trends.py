@@ -1,0 +1,272 @@
+"""The "Your body over time" page's numbers and charts, drawn on the server as SVG.
+
+Each chart holds one kind of number only: ln RMSSD, resting heart rate and SDNN each have their
+own axis, and felt safety and felt connection (0 to 10) theirs. The maths is
+:mod:`attune.core.baseline`; this module picks the readings, places them on the member's days, and
+turns the results into coordinates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from attune.core.baseline import CALIBRATION_READINGS, Baseline, Correlation, correlation, daily_baseline, weekly_ranges
+from attune.web.checkins.models import CheckIn
+from attune.web.imports.models import Context, Kind, Measurement
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
+
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+SHOWN_DAYS = 120  # the charts show the 120 days up to the latest reading; the baseline uses all before too
+MORNING_ENDS_HOUR = 12  # spot readings before noon count as morning readings
+MIN_CORRELATION_DAYS = 10
+WIDTH, HEIGHT, PAD_LEFT, PAD_RIGHT, PAD_Y = 640.0, 200.0, 44.0, 8.0, 16.0
+
+
+def day_number(moment: dt.datetime, zone: dt.tzinfo) -> int:
+    return moment.astimezone(zone).date().toordinal() - EPOCH_ORDINAL
+
+
+def day_date(day: int) -> dt.date:
+    return dt.date.fromordinal(int(day) + EPOCH_ORDINAL)
+
+
+@dataclass(frozen=True)
+class Axis:
+    """Maps days and values onto the SVG's coordinates."""
+
+    first_day: int
+    last_day: int
+    low: float
+    high: float
+
+    def x(self, day: float) -> float:
+        span = max(1, self.last_day - self.first_day)
+        return round(PAD_LEFT + (day - self.first_day) / span * (WIDTH - PAD_LEFT - PAD_RIGHT), 1)
+
+    def y(self, value: float) -> float:
+        span = self.high - self.low or 1.0
+        return round(HEIGHT - PAD_Y - (value - self.low) / span * (HEIGHT - 2 * PAD_Y), 1)
+
+    def ticks(self, decimals: int) -> list[dict[str, Any]]:
+        values = np.linspace(self.low, self.high, 4)
+        return [{"y": self.y(float(v)), "label": f"{v:.{decimals}f}"} for v in values]
+
+
+@dataclass(frozen=True)
+class BaselineChart:
+    """One measure against its baseline, ready for the template (``imports/_baseline_chart.html``)."""
+
+    slug: str
+    title: str
+    unit: str
+    what: str
+    readings: int
+    calibrating: bool
+    latest: float | None
+    rolling: float | None
+    normal_low: float | None
+    normal_high: float | None
+    dots: list[dict[str, float]]
+    rolling_path: str
+    band_path: str
+    ticks: list[dict[str, Any]]
+    first_label: str
+    last_label: str
+    rows: list[dict[str, Any]]
+
+    @property
+    def calibration_needed(self) -> int:
+        return CALIBRATION_READINGS
+
+    @property
+    def position(self) -> str:
+        """Where the latest 7-day mean sits against the normal band, in words."""
+        if self.calibrating or self.rolling is None or self.normal_low is None or self.normal_high is None:
+            return ""
+        if self.rolling < self.normal_low:
+            return "below your usual range"
+        if self.rolling > self.normal_high:
+            return "above your usual range"
+        return "within your usual range"
+
+
+def _shown(x: float, decimals: int) -> float | int:
+    """A value as the page prints it: whole beats a minute, ln values to two places."""
+    return round(float(x), decimals) if decimals else round(float(x))
+
+
+def _baseline_chart(
+    slug: str, title: str, unit: str, what: str, b: Baseline, *, decimals: int
+) -> BaselineChart | None:
+    if len(b) == 0:
+        return None
+    idx = np.flatnonzero(b.day >= b.day[-1] - SHOWN_DAYS)
+    settled = idx[~b.calibrating[idx] & np.isfinite(b.normal_sd[idx])]
+    lows = np.concatenate([b.value[idx], b.rolling_mean[idx], b.normal_low[settled]])
+    highs = np.concatenate([b.value[idx], b.rolling_mean[idx], b.normal_high[settled]])
+    pad = max(1e-6, float(highs.max() - lows.min()) * 0.08)
+    axis = Axis(int(b.day[idx[0]]), max(int(b.day[idx[-1]]), int(b.day[idx[0]]) + 1),
+                float(lows.min()) - pad, float(highs.max()) + pad)
+    rolling_path = _path([(axis.x(b.day[i]), axis.y(b.rolling_mean[i])) for i in idx])
+    band_path = ""
+    if settled.size >= 2:
+        top = [(axis.x(b.day[i]), axis.y(b.normal_high[i])) for i in settled]
+        bottom = [(axis.x(b.day[i]), axis.y(b.normal_low[i])) for i in settled[::-1]]
+        band_path = _path(top + bottom) + " Z"
+    last = idx[-1]
+    finite_band = not b.calibrating[last] and math.isfinite(float(b.normal_sd[last]))
+    rows = [
+        {"day": day_date(int(b.day[i])), "value": _shown(b.value[i], decimals),
+         "rolling": _shown(b.rolling_mean[i], decimals),
+         "low": _shown(b.normal_low[i], decimals) if i in settled else None,
+         "high": _shown(b.normal_high[i], decimals) if i in settled else None}
+        for i in idx[::-1]
+    ]
+    return BaselineChart(
+        slug=slug, title=title, unit=unit, what=what, readings=int(b.readings[last]),
+        calibrating=bool(b.calibrating[last]), latest=_shown(b.value[last], decimals),
+        rolling=_shown(b.rolling_mean[last], decimals),
+        normal_low=_shown(b.normal_low[last], decimals) if finite_band else None,
+        normal_high=_shown(b.normal_high[last], decimals) if finite_band else None,
+        dots=[{"x": axis.x(b.day[i]), "y": axis.y(b.value[i])} for i in idx],
+        rolling_path=rolling_path, band_path=band_path, ticks=axis.ticks(decimals),
+        first_label=day_date(axis.first_day).strftime("%-d %b"),
+        last_label=day_date(int(b.day[last])).strftime("%-d %b"),
+        rows=rows,
+    )
+
+
+def _path(points: Sequence[tuple[float, float]]) -> str:
+    return " ".join(f"{'M' if n == 0 else 'L'}{x:g},{y:g}" for n, (x, y) in enumerate(points))
+
+
+Reading = tuple[dt.datetime, dt.datetime | None, float]
+
+
+def _measurements(user: User, kind: str, contexts: Sequence[str]) -> list[Reading]:
+    qs = Measurement.objects.filter(owner=user, kind=kind, context__in=list(contexts)).order_by("start")
+    return list(qs.values_list("start", "end", "value"))
+
+
+def rmssd_readings(user: User) -> tuple[str, list[int], list[float]]:
+    """Nightly RMSSD if the member has any, else morning spot readings: (context, days, ln values)."""
+    zone = user.zone
+    nightly = _measurements(user, Kind.RMSSD, [Context.NIGHTLY])
+    if nightly:  # a night belongs to the morning it ends on
+        return "nightly", [day_number(end or start, zone) for start, end, _ in nightly], [
+            math.log(v) for _, _, v in nightly]
+    spot = [(s, v) for s, _, v in _measurements(user, Kind.RMSSD, [Context.SPOT])
+            if s.astimezone(zone).hour < MORNING_ENDS_HOUR]
+    return "morning", [day_number(s, zone) for s, _ in spot], [math.log(v) for _, v in spot]
+
+
+@dataclass(frozen=True)
+class WeeklyChart:
+    title: str
+    what: str
+    weeks: list[dict[str, Any]]
+    ticks: list[dict[str, Any]]
+    mean_path: str
+
+
+def _weekly_chart(title: str, what: str, days: list[int], values: list[float]) -> WeeklyChart | None:
+    last = max(days, default=0)
+    keep = [(d, v) for d, v in zip(days, values, strict=True) if d >= last - SHOWN_DAYS]
+    if not keep:
+        return None
+    w = weekly_ranges([d for d, _ in keep], [v for _, v in keep])
+    axis = Axis(int(w.week_start[0]), max(int(w.week_start[-1]), int(w.week_start[0]) + 7), 0.0, 10.0)
+    weeks = [
+        {"start": day_date(int(w.week_start[i])), "n": int(w.n[i]), "mean": round(float(w.mean[i]), 1),
+         "low": float(w.low[i]), "high": float(w.high[i]), "x": axis.x(w.week_start[i]), "y": axis.y(w.mean[i]),
+         "y_low": axis.y(w.low[i]), "y_high": axis.y(w.high[i])}
+        for i in range(len(w))
+    ]
+    return WeeklyChart(title=title, what=what, weeks=weeks, ticks=axis.ticks(0),
+                       mean_path=_path([(axis.x(w.week_start[i]), axis.y(w.mean[i])) for i in range(len(w))]))
+
+
+@dataclass(frozen=True)
+class Together:
+    """A correlation between a day's felt safety and that day's ln RMSSD, with its interval."""
+
+    result: Correlation | None
+    pairs: int
+    rmssd_context: str
+
+    @property
+    def needed(self) -> int:
+        return MIN_CORRELATION_DAYS
+
+
+def _together(
+    checkins: list[tuple[int, float]], rmssd_days: list[int], rmssd_ln: list[float], context: str
+) -> Together:
+    safety: dict[int, list[float]] = {}
+    for d, v in checkins:
+        safety.setdefault(d, []).append(v)
+    hrv: dict[int, list[float]] = {}
+    for d, v in zip(rmssd_days, rmssd_ln, strict=True):
+        hrv.setdefault(d, []).append(v)
+    common = sorted(set(safety) & set(hrv))
+    if len(common) < MIN_CORRELATION_DAYS:
+        return Together(None, len(common), context)
+    x = [float(np.mean(safety[d])) for d in common]
+    y = [float(np.mean(hrv[d])) for d in common]
+    try:
+        return Together(correlation(x, y), len(common), context)
+    except ValueError:  # one of them never varied
+        return Together(None, len(common), context)
+
+
+def body_over_time(user: User) -> dict[str, Any]:
+    """Everything the page shows, for ``user``."""
+    zone = user.zone
+    context, r_days, r_ln = rmssd_readings(user)
+    rmssd_what = (
+        f"The natural log of RMSSD from your {'nightly readings (a night counts for the morning it ends)' if context == 'nightly' else 'morning spot readings (before noon)'}; "  # noqa: E501
+        "one value a day (the mean if there are several). The line is your 7-day mean; the shaded band is "
+        "the mean ± 1 standard deviation of your daily values over the last 60 days. "
+        f"It reads \"calibrating\" until {CALIBRATION_READINGS} days have a reading."
+    )
+    rhr = _measurements(user, Kind.RESTING_HR, [Context.DAILY, Context.NIGHTLY, Context.SPOT])
+    sdnn = _measurements(user, Kind.SDNN, [Context.SPOT, Context.NIGHTLY, Context.DAILY])
+
+    def by_day(readings: list[Reading]) -> Baseline:
+        return daily_baseline([day_number(s, zone) for s, _, _ in readings], [v for _, _, v in readings])
+
+    charts = [
+        _baseline_chart("rmssd", f"ln RMSSD, {context}", "ln ms", rmssd_what, daily_baseline(r_days, r_ln),
+                        decimals=2),
+        _baseline_chart(
+            "resting-hr", "Resting heart rate", "bpm",
+            "Your device's own resting heart rate for each day, in beats a minute, against your 7-day mean and "
+            f"60-day band (mean ± 1 SD); calibrating until {CALIBRATION_READINGS} days have a reading.",
+            by_day(rhr), decimals=0),
+        _baseline_chart(
+            "sdnn", "SDNN (Apple Health)", "ms",
+            "Apple Watch reports SDNN, the standard deviation of beat intervals over a short reading, not RMSSD: "
+            "it has its own chart and is never compared with RMSSD. Daily mean in ms, 7-day mean and 60-day band.",
+            by_day(sdnn), decimals=0),
+    ]
+    rows = list(CheckIn.objects.filter(user=user).values_list("created_at", "felt_safety", "felt_connection"))
+    c_days = [day_number(t, zone) for t, _, _ in rows]
+    weekly = [
+        c for c in (
+            _weekly_chart("Felt safety, week by week",
+                          "The mean of your felt-safety answers (0 to 10) for each week, Monday to Sunday; the bar "
+                          "runs from the week's lowest answer to its highest.", c_days, [float(s) for _, s, _ in rows]),
+            _weekly_chart("Felt connection, week by week",
+                          "The same for felt connection (0 to 10).", c_days, [float(c) for _, _, c in rows]),
+        ) if c is not None
+    ]
+    together = _together([(d, float(s)) for d, (_, s, _) in zip(c_days, rows, strict=True)], r_days, r_ln, context)
+    return {"charts": [c for c in charts if c is not None], "weekly": weekly, "together": together}
