@@ -14,7 +14,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.urls.converters import IntConverter
+from django.urls.converters import IntConverter, UUIDConverter
 from live_helpers import ORIGIN, WebsocketClient, session_cookie
 
 from attune.web.physio import actions
@@ -26,6 +26,14 @@ with warnings.catch_warnings():
 HUGE = int("9" * 400)
 
 
+def _placeholder(converter: Any) -> Any:
+    if isinstance(converter, IntConverter):
+        return 1
+    if isinstance(converter, UUIDConverter):
+        return "00000000-0000-0000-0000-000000000001"
+    return "x"
+
+
 def _post_urls(patterns: list[Any], namespace: str = "") -> list[str]:
     """Every attune URL (and the admin's login), with placeholder arguments."""
     urls: list[str] = []
@@ -35,7 +43,7 @@ def _post_urls(patterns: list[Any], namespace: str = "") -> list[str]:
                 urls += _post_urls(p.url_patterns, p.namespace or namespace)
         elif isinstance(p, URLPattern) and p.name:
             converters = getattr(p.pattern, "converters", {})
-            kwargs = {k: 1 if isinstance(c, IntConverter) else "x" for k, c in converters.items()}
+            kwargs = {k: _placeholder(c) for k, c in converters.items()}
             urls.append(reverse(f"{namespace}:{p.name}", kwargs=kwargs))
     return [*urls, reverse("admin:login")]
 
