@@ -88,7 +88,10 @@ def test_with_someone_who_opted_in_it_suggests_what_helped_most_by_name(owner_cl
     _hug_helped(owner)
     make_checkin(owner, state="settled", felt_safety=6, context="with_someone", both_opt_in=True)
     html = owner_client.get(reverse("today:today")).content.decode()
-    assert _suggested(html) == "A long, easy hug"
+    # Thompson sampling draws (seeded by member, day and check-in, so ids on another database draw
+    # differently): the hug is offered by name, first or as "what helped most", with its evidence.
+    card = html.split('id="suggestion"', 1)[1].split("</section>")[0]
+    assert "A long, easy hug" in card
     assert "From settled, a long, easy hug has helped you most: +5.0 on average over 10 times." in html
     assert "What is this? The plain average" in html
 
