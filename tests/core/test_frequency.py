@@ -77,3 +77,65 @@ def test_it_rejects_less_than_a_minute_of_beats_and_says_so() -> None:
 def test_it_rejects_an_unknown_method() -> None:
     with pytest.raises(ValueError, match="welch"):
         frequency_domain(modulated_rr(0.1, 40.0), method="burg")  # type: ignore[arg-type]
+
+
+def _lomb_by_direct_sums(rr: np.ndarray, window_s: float = 300.0) -> tuple[np.ndarray, np.ndarray]:
+    """The windowed Lomb-Scargle PSD with scipy's direct O(N x F) sums: the slow reference."""
+    from scipy.signal import lombscargle
+
+    from attune.core._common import beat_times_s
+
+    t = beat_times_s(rr)
+    x = rr - smoothness_priors_trend(rr, 500.0 * (rr.size / (t[-1] - t[0] + rr[0] / 1000) / 4.0) ** 2)
+    win = min(window_s, t[-1] - t[0])
+    freqs = np.arange(1, int(0.5 * 2 * win) + 1) / (2 * win)
+    acc, count, start = np.zeros_like(freqs), 0, t[0]
+    while start + win <= t[-1] + 1e-9:
+        sel = (t >= start) & (t <= start + win)
+        ys = x[sel] - x[sel].mean()
+        acc += 2.0 * lombscargle(t[sel], ys, 2 * np.pi * freqs) * win / ys.size
+        count, start = count + 1, start + win / 2
+    return freqs, acc / count
+
+
+@pytest.mark.parametrize(("freq_hz", "duration_s"), [(0.1, 1800.0), (0.25, 1800.0), (0.37, 400.0)])
+def test_the_fast_lomb_scargle_equals_scipys_direct_sums_within_half_a_percent(
+    freq_hz: float, duration_s: float
+) -> None:
+    clean = modulated_rr(freq_hz, 30.0, duration_s)
+    rr = clean + 8.0 * np.random.default_rng(11).standard_normal(clean.size)
+    fast = frequency_domain(rr, method="lomb")
+    freqs, psd = _lomb_by_direct_sums(rr)
+    assert_allclose(fast.freqs_hz, freqs[freqs <= 0.5], rtol=1e-12)
+    s = fast.settings
+    for (lo, hi), ours in ((s.vlf_hz, fast.vlf_ms2), (s.lf_hz, fast.lf_ms2), (s.hf_hz, fast.hf_ms2)):
+        mask = (freqs >= lo) & (freqs < hi)
+        assert_allclose(ours, float(np.trapezoid(psd[mask], freqs[mask])), rtol=5e-3)
+
+
+def test_the_numpy_welch_equals_scipys() -> None:
+    from scipy.signal import welch
+
+    from attune.core.frequency import welch_psd
+
+    x = np.random.default_rng(12).standard_normal(5000)
+    for nperseg, noverlap, nfft in ((1200, 600, 2400), (301, 100, 601), (5000, 2500, 10000)):
+        f_ref, p_ref = welch(x, fs=4.0, window="hann", nperseg=nperseg, noverlap=noverlap, nfft=nfft, detrend=False)
+        f, p = welch_psd(x, 4.0, nperseg, noverlap, nfft)
+        assert_allclose(f, f_ref, rtol=1e-12)
+        assert_allclose(p, p_ref, rtol=1e-10)
+
+
+@pytest.mark.parametrize("n", [4, 5, 50, 3000])
+def test_the_splines_equal_scipys_not_a_knot_and_pchip(n: int) -> None:
+    from scipy.interpolate import CubicSpline, PchipInterpolator
+
+    from attune.core._common import cubic_spline, pchip
+
+    rng = np.random.default_rng(n)
+    x = np.cumsum(rng.uniform(0.3, 1.5, n))
+    y = np.cumsum(rng.standard_normal(n))
+    at = np.sort(np.concatenate((np.linspace(x[0] - 1, x[-1] + 1, 3 * n), x)))
+    assert_allclose(cubic_spline(x, y, at), CubicSpline(x, y)(at), rtol=1e-10, atol=1e-10)
+    assert_allclose(pchip(x, y, at), PchipInterpolator(x, y)(at), rtol=1e-10, atol=1e-10)
+    assert_allclose(pchip(x[:2], y[:2], at), PchipInterpolator(x[:2], y[:2])(at), rtol=1e-10, atol=1e-10)
