@@ -99,7 +99,9 @@ def _jsonable(obj: Any) -> Any:
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: _jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, np.ndarray):
-        return [_jsonable(x) for x in obj.tolist()]
+        if obj.dtype.kind == "f" and not np.all(np.isfinite(obj)):
+            return [v if math.isfinite(v) else None for v in obj.tolist()]
+        return obj.tolist()
     if isinstance(obj, dict):
         return {str(k): _jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
@@ -150,6 +152,16 @@ def report_dict(inp: _Input, report: HRVReport) -> dict[str, Any]:
         "rr_ms": _jsonable(cleaning.rr_ms),
         "nn_ms": _jsonable(cleaning.nn_ms),
     }
+
+
+def dump_json(doc: dict[str, Any]) -> str:
+    """``doc`` as JSON text, one top-level key a line.
+
+    Each value is written by the json module's C encoder (which it uses only
+    without indentation): a day of beats is a few hundred thousand numbers.
+    """
+    lines = (f"{json.dumps(k)}: {json.dumps(v, allow_nan=False)}" for k, v in doc.items())
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def _fmt(v: float | None, spec: str = ".1f") -> str:
@@ -229,8 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"attune hrv: {path} cannot be read: {exc.strerror or exc}.", file=sys.stderr)
         return 2
     if args.json:
-        json.dump(report_dict(inp, report), sys.stdout, indent=1, allow_nan=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(dump_json(report_dict(inp, report)))
     else:
         print(render_text(inp, report))
     return 0

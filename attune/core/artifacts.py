@@ -25,10 +25,8 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.interpolate import PchipInterpolator
-from scipy.ndimage import median_filter, percentile_filter
 
-from attune.core._common import ArrayLike, FloatArray, IntArray, as_rr_ms, frozen, frozen_f
+from attune.core._common import ArrayLike, FloatArray, IntArray, as_rr_ms, frozen, frozen_f, pchip
 
 ArtifactKind = Literal["ectopic", "missed", "extra", "long-short"]
 CleaningMethod = Literal["lipponen2019", "threshold"]
@@ -79,7 +77,7 @@ class CleanedRR:
     @property
     def n_flagged(self) -> int:
         """Number of flagged input intervals."""
-        return sum(1 for f in self.flags if f is not None)
+        return len(self.flags) - self.flags.count(None)
 
 
 def clean_rr(
@@ -225,14 +223,13 @@ def clean_rr(
     for _ in range(max_iterations if method == "lipponen2019" else 1):
         if current.size < _MIN_BEATS:
             break
-        med = np.asarray(
-            median_filter(current, size=min(median_window, current.size), mode="reflect"), dtype=np.float64
-        )
+        size = min(median_window, current.size)
+        med = rank_filter(current, size, (size // 2,))[0]
         if method == "lipponen2019":
             found = _classify_lipponen(current, med, alpha, c1, c2, qd_window, min_threshold_ms, max_threshold_fraction)
         else:
             found = [None if abs(r - m) <= limit_ms else "long-short" for r, m in zip(current, med, strict=True)]
-        if all(f is None for f in found):
+        if found.count(None) == len(found):
             break
         for k in (j for j, kind in enumerate(found) if kind is not None):
             if flags[source[k]] is None:
@@ -240,8 +237,8 @@ def clean_rr(
         current, new_source, touched = _correct(current, med, found)
         changed.update(int(source[k]) for k in touched)
         source = source[new_source]
-    n_flag = sum(1 for f in flags if f is not None)
-    counts: dict[str, int] = {k: sum(1 for f in flags if f == k) for k in ARTIFACT_KINDS}
+    n_flag = len(flags) - flags.count(None)
+    counts: dict[str, int] = {k: flags.count(k) for k in ARTIFACT_KINDS}
     frozen(rr)
     return CleanedRR(
         rr_ms=rr,
@@ -262,9 +259,29 @@ def _frozen_i(arr: IntArray) -> IntArray:
 
 def _quartile_deviation(x: FloatArray, window: int) -> FloatArray:
     size = min(window, x.size)
-    q1 = percentile_filter(x, 25, size=size, mode="reflect")
-    q3 = percentile_filter(x, 75, size=size, mode="reflect")
+    q1, q3 = rank_filter(x, size, (size * 25 // 100, size * 75 // 100))
     return np.asarray((q3 - q1) / 2.0, dtype=np.float64)
+
+
+#: Up to this many intervals the sliding order statistics are computed with numpy alone, so a
+#: short recording does not pay for importing scipy.ndimage; longer ones use its O(n log w) filter.
+_NUMPY_RANK_MAX = 4096
+
+
+def rank_filter(x: FloatArray, size: int, ranks: tuple[int, ...]) -> list[FloatArray]:
+    """The ``ranks``-th smallest values (0-based) in the window of ``size`` around each sample.
+
+    The window of sample ``i`` is ``x[i - size // 2 : i - size // 2 + size]``, with the
+    series mirrored at its ends (``d c b a | a b c d | d c b a``): the percentiles and
+    the median of ``scipy.ndimage`` with ``mode="reflect"`` (rank ``size * p // 100``).
+    """
+    if x.size > _NUMPY_RANK_MAX:
+        from scipy.ndimage import rank_filter as scipy_rank_filter
+
+        return [np.asarray(scipy_rank_filter(x, r, size=size, mode="reflect"), dtype=np.float64) for r in ranks]
+    padded = np.pad(x, (size // 2, size - 1 - size // 2), mode="symmetric")
+    ordered = np.partition(np.lib.stride_tricks.sliding_window_view(padded, size), ranks, axis=1)
+    return [np.ascontiguousarray(ordered[:, r]) for r in ranks]
 
 
 def _classify_lipponen(
@@ -356,7 +373,9 @@ def _correct(
     """
     n = rr.size
     changed: set[int] = set()
-    kinds = np.asarray([f or "" for f in flags])
+    kinds = np.zeros(n, dtype="<U10")
+    flagged = [i for i, f in enumerate(flags) if f is not None]
+    kinds[flagged] = [flags[i] for i in flagged]
     # An ordinary interval keeps its value; it is interpolated when it is ectopic or
     # long/short, or follows an ectopic beat (the compensatory pause).
     plain_need = (kinds == "ectopic") | (kinds == "long-short")
@@ -420,8 +439,7 @@ def _interpolate(
         out[need] = med[src_arr[need]]
     else:
         idx = np.arange(out.size, dtype=np.float64)
-        interp = PchipInterpolator(idx[good], out[good], extrapolate=True)
-        out[need] = interp(idx[need])
+        out[need] = pchip(idx[good], out[good], idx[need])
     changed.update(int(k) for k in src_arr[need])
     # Keep the time span of a run that holds both short and long intervals (a
     # premature beat and its compensatory pause): the premature beats move, the

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import signal as sps
 
 __all__ = ["BeatMatch", "RPeaks", "detect_r_peaks", "evaluate_beats"]
 
@@ -161,6 +160,8 @@ def _energy_envelope(x: FloatArray, fs_hz: float) -> FloatArray:
     """Band-passed slope energy, integrated over about one QRS width."""
     low, high = _BAND_HZ
     high = min(high, 0.45 * fs_hz)
+    from scipy import signal as sps  # imported on first use: RR-only work never needs it
+
     sos = sps.butter(2, [low, high], btype="bandpass", fs=fs_hz, output="sos")
     band = sps.sosfiltfilt(sos, x)
     # Central difference; its scale does not matter, every threshold is relative.
@@ -290,7 +291,9 @@ def _refine(x: FloatArray, approx: IntArray, fs_hz: float) -> tuple[IntArray, in
 
 def _detect_uniform(x: FloatArray, fs_hz: float) -> tuple[IntArray, int]:
     env = _energy_envelope(x, fs_hz)
-    cand_raw, _ = sps.find_peaks(env, distance=max(1, round(_REFRACTORY_S * fs_hz)))
+    from scipy.signal import find_peaks
+
+    cand_raw, _ = find_peaks(env, distance=max(1, round(_REFRACTORY_S * fs_hz)))
     cand = np.asarray(cand_raw, dtype=np.int64)
     if cand.size == 0:
         return np.empty(0, dtype=np.int64), 1
