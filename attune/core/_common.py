@@ -173,7 +173,8 @@ def pchip(x: FloatArray, y: FloatArray, at: FloatArray) -> FloatArray:
     slopes[inner] = np.where(same, harmonic, 0.0)
     slopes[0] = _pchip_end(h[0], h[1], d[0], d[1])
     slopes[-1] = _pchip_end(h[-1], h[-2], d[-1], d[-2])
-    return hermite(x, y, slopes, at)
+    # Only the pieces that hold a point are built: every such piece has both its knots here.
+    return hermite(x[knots], y[knots], slopes[knots], at)
 
 
 def _pchip_end(h0: float, h1: float, d0: float, d1: float) -> float:
