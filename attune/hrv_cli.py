@@ -58,14 +58,24 @@ def _looks_like_ecg_text(path: Path) -> bool:
 
 
 def _read_ecg(path: Path) -> _Input:
-    from attune.core.ecg import detect_r_peaks
+    from attune.core.ecg import RPeaks, detect_r_peaks, detect_r_peaks_stream
     from attune.importers import load_ecg
 
-    rec = load_ecg(path)
-    peaks = detect_r_peaks(rec.signal, rec.fs_hz, t_s=rec.t_s)
+    peaks: RPeaks
+    if path.suffix.lower() in {".hea", ".dat", ".atr"} or (path.suffix == "" and path.with_suffix(".hea").exists()):
+        # WFDB: one lead, read and detected a stretch at a time, so a day of ECG fits in little memory.
+        from attune.importers.wfdb import open_lead
+
+        lead = open_lead(path)
+        peaks = detect_r_peaks_stream(lead.blocks(), lead.fs_hz)
+        source = f"wfdb:{lead.path.with_suffix('').name}"
+    else:
+        rec = load_ecg(path)
+        peaks = detect_r_peaks(rec.signal, rec.fs_hz, t_s=rec.t_s)
+        source = rec.source
     if peaks.times_s.size < 4:
         raise ValueError(f"{path}: found {peaks.times_s.size} heartbeats in the ECG; at least 4 are needed.")
-    return _Input(rr_ms=peaks.rr_ms, kind="ecg", source=rec.source, beat_times_s=peaks.times_s)
+    return _Input(rr_ms=peaks.rr_ms, kind="ecg", source=source, beat_times_s=peaks.times_s)
 
 
 def _read_rr(path: Path) -> _Input:

@@ -148,29 +148,59 @@ def main(argv: list[str] | None = None) -> int:
         s = _compare("5 min", short, args.rounds_short, tmp)
         ours, full, nk100, nk4, ha = list(d)
         print()
-        goals.check("24 h full report vs NeuroKit2 defaults", d[nk100] / d[full], 50.0, higher_is_better=True,
-                    detail=f"{d[nk100]:.2f} s / {d[full] * 1e3:.1f} ms")
-        goals.check("24 h engine vs hrv-analysis (same outputs)", d[ha] / d[ours], 5.0, higher_is_better=True,
-                    detail=f"{d[ha] * 1e3:.1f} ms / {d[ours] * 1e3:.1f} ms")
-        goals.check("5 min engine vs hrv-analysis (same outputs)", s[ha] / s[ours], 1.0, higher_is_better=True,
-                    detail=f"{s[ha] * 1e3:.2f} ms / {s[ours] * 1e3:.2f} ms")
-        print(f"info: 24 h full report vs NeuroKit2 on 4 Hz {d[nk4] / d[full]:.1f}x, engine vs NeuroKit2 defaults "
-              f"{d[nk100] / d[ours]:.0f}x, on 4 Hz {d[nk4] / d[ours]:.1f}x")
-        print(f"info: full report vs hrv-analysis's two functions: 24 h {d[ha] / d[full]:.2f}x, "
-              f"5 min {s[ha] / s[full]:.2f}x (the report computes far more)")
+        goals.check(
+            "24 h full report vs NeuroKit2 defaults",
+            d[nk100] / d[full],
+            50.0,
+            higher_is_better=True,
+            detail=f"{d[nk100]:.2f} s / {d[full] * 1e3:.1f} ms",
+        )
+        goals.check(
+            "24 h engine vs hrv-analysis (same outputs)",
+            d[ha] / d[ours],
+            5.0,
+            higher_is_better=True,
+            detail=f"{d[ha] * 1e3:.1f} ms / {d[ours] * 1e3:.1f} ms",
+        )
+        goals.check(
+            "5 min engine vs hrv-analysis (same outputs)",
+            s[ha] / s[ours],
+            1.0,
+            higher_is_better=True,
+            detail=f"{s[ha] * 1e3:.2f} ms / {s[ours] * 1e3:.2f} ms",
+        )
+        print(
+            f"info: 24 h full report vs NeuroKit2 on 4 Hz {d[nk4] / d[full]:.1f}x, engine vs NeuroKit2 defaults "
+            f"{d[nk100] / d[ours]:.0f}x, on 4 Hz {d[nk4] / d[ours]:.1f}x"
+        )
+        print(
+            f"info: full report vs hrv-analysis's two functions: 24 h {d[ha] / d[full]:.2f}x, "
+            f"5 min {s[ha] / s[full]:.2f}x (the report computes far more)"
+        )
         short_file = tmp / "5_min_rr_ms.txt"
         walls, heavy = _cold(short_file)
         day_walls, _ = _cold(tmp / "24_h_rr_ms.txt")
         print(f"\ncold `attune hrv` wall time, {COLD_RUNS} fresh processes each; {load()}")
         print(f"  5 min: median {statistics.median(walls):.3f} s (range {min(walls):.3f}-{max(walls):.3f})")
-        print(f"  24 h : median {statistics.median(day_walls):.3f} s; the day's compute beyond 5 min "
-              f"{statistics.median(day_walls) - statistics.median(walls):.3f} s")
+        print(
+            f"  24 h : median {statistics.median(day_walls):.3f} s; the day's compute beyond 5 min "
+            f"{statistics.median(day_walls) - statistics.median(walls):.3f} s"
+        )
         print(f"  heavy modules imported by `attune hrv` on 5 min: {heavy}")
-        goals.check("cold attune hrv, 5 min", statistics.median(walls), COLD_LIMIT_S, higher_is_better=False,
-                    detail="median wall s")
-        goals.check("heavy imports in attune hrv (django, scipy.signal, scipy.interpolate)",
-                    sum(m in heavy.split() for m in ("django", "scipy.signal", "scipy.interpolate")), 0,
-                    higher_is_better=False, detail=heavy)
+        goals.check(
+            "cold attune hrv, 5 min",
+            statistics.median(walls),
+            COLD_LIMIT_S,
+            higher_is_better=False,
+            detail="median wall s",
+        )
+        goals.check(
+            "heavy imports in attune hrv (django, scipy.signal, scipy.interpolate)",
+            sum(m in heavy.split() for m in ("django", "scipy.signal", "scipy.interpolate")),
+            0,
+            higher_is_better=False,
+            detail=heavy,
+        )
     return goals.exit_status()
 
 

@@ -19,12 +19,13 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["BeatMatch", "RPeaks", "detect_r_peaks", "evaluate_beats"]
+__all__ = ["BeatMatch", "RPeaks", "detect_r_peaks", "detect_r_peaks_stream", "evaluate_beats"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -182,7 +183,10 @@ def _local_level(heights: FloatArray) -> FloatArray:
     padded = np.concatenate((heights[w:0:-1], heights, heights[-2 : -w - 2 : -1]))
     windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * w + 1)
     k = round(_LEVEL_PERCENTILE / 100.0 * 2 * w)  # the order statistic at that percentile
-    level: FloatArray = np.partition(windows, k, axis=1)[:, k]
+    # np.partition copies the windows: a block at a time keeps a day's candidates in a few MB.
+    level: FloatArray = np.empty(n)
+    for i in range(0, n, 8192):
+        level[i : i + 8192] = np.partition(windows[i : i + 8192], k, axis=1)[:, k]
     return level
 
 
@@ -257,8 +261,46 @@ def _search_back(
     return beats
 
 
-def _refine(x: FloatArray, approx: IntArray, fs_hz: float) -> tuple[IntArray, int]:
-    """Move each detection to the R peak: the dominant deflection of the locally detrended signal."""
+@dataclass(frozen=True, eq=False)
+class _Candidates:
+    """Envelope maxima of one stretch and what the decision needs to know about each.
+
+    ``up_*`` and ``down_*`` are the sample and size of the largest upward and downward
+    deflection within 75 ms (after the local detrend and smoothing of step 7): the polarity,
+    and so which of the two is the R peak, is decided once for the whole recording.
+    """
+
+    pos: IntArray
+    height: FloatArray
+    noise: FloatArray
+    up_idx: IntArray
+    up_amp: FloatArray
+    down_idx: IntArray
+    down_amp: FloatArray
+
+    def take(self, keep: npt.NDArray[np.bool_], offset: int) -> _Candidates:
+        """The candidates in ``keep``, with positions moved by ``offset`` samples."""
+        return _Candidates(
+            pos=self.pos[keep] + offset,
+            height=self.height[keep],
+            noise=self.noise[keep],
+            up_idx=self.up_idx[keep] + offset,
+            up_amp=self.up_amp[keep],
+            down_idx=self.down_idx[keep] + offset,
+            down_amp=self.down_amp[keep],
+        )
+
+    @staticmethod
+    def join(parts: list[_Candidates]) -> _Candidates:
+        """The candidates of consecutive stretches, in order."""
+        return _Candidates(*(np.concatenate([getattr(p, f) for p in parts]) for f in _CANDIDATE_FIELDS))
+
+
+_CANDIDATE_FIELDS = ("pos", "height", "noise", "up_idx", "up_amp", "down_idx", "down_amp")
+
+
+def _deflections(x: FloatArray, approx: IntArray, fs_hz: float) -> tuple[IntArray, FloatArray, IntArray, FloatArray]:
+    """The largest upward and downward deflection near each position, on the locally detrended signal."""
     half = max(1, round(_REFINE_S * fs_hz))
     offsets = np.arange(-half, half + 1)
     idx = np.clip(approx[:, None] + offsets[None, :], 0, x.size - 1)
@@ -267,11 +309,50 @@ def _refine(x: FloatArray, approx: IntArray, fs_hz: float) -> tuple[IntArray, in
     ramp = np.linspace(0.0, 1.0, offsets.size)
     seg = seg - (seg[:, :1] + (seg[:, -1:] - seg[:, :1]) * ramp)
     seg = _moving_mean_rows(seg, 2 * round(0.004 * fs_hz) + 1)  # odd, so a symmetric peak stays put
-    polarity = 1 if np.median(seg.max(axis=1)) >= np.median(-seg.min(axis=1)) else -1
-    best = np.argmax(polarity * seg, axis=1)
     rows = np.arange(idx.shape[0])
-    peaks = idx[rows, best].astype(np.int64)
-    amplitude = polarity * seg[rows, best]
+    up = np.argmax(seg, axis=1)
+    down = np.argmin(seg, axis=1)
+    return (
+        idx[rows, up].astype(np.int64),
+        seg[rows, up],
+        idx[rows, down].astype(np.int64),
+        -seg[rows, down],
+    )
+
+
+def _candidates(x: FloatArray, fs_hz: float) -> _Candidates:
+    """Steps 1 to 3, the background level of step 4 and the deflections of step 7, for one stretch."""
+    from scipy.signal import find_peaks
+
+    env = _energy_envelope(x, fs_hz)
+    cand_raw, _ = find_peaks(env, distance=max(1, round(_REFRACTORY_S * fs_hz)))
+    cand = np.asarray(cand_raw, dtype=np.int64)
+    height = np.sqrt(env[cand])  # amplitude scale: proportional to QRS slope
+    noise = _noise_level(env, cand, fs_hz)
+    # A beat clears at least half the threshold (search-back), and the threshold is at least
+    # the background factor times the noise: the R peak is only ever needed for these.
+    eligible = np.flatnonzero(height > _SEARCHBACK_THRESHOLD * _NOISE_FACTOR * noise)
+    up_idx, down_idx = cand.copy(), cand.copy()
+    up_amp, down_amp = np.zeros(cand.size), np.zeros(cand.size)
+    up_idx[eligible], up_amp[eligible], down_idx[eligible], down_amp[eligible] = _deflections(x, cand[eligible], fs_hz)
+    return _Candidates(cand, height, noise, up_idx, up_amp, down_idx, down_amp)
+
+
+def _decide(c: _Candidates, fs_hz: float) -> tuple[IntArray, int]:
+    """Steps 4 to 7 on the candidates of the whole recording: which are beats, and their R peaks."""
+    if c.pos.size == 0:
+        return np.empty(0, dtype=np.int64), 1
+    level = _local_level(c.height)
+    floor = _FLOOR * float(np.percentile(c.height, _LEVEL_PERCENTILE))
+    threshold = np.maximum(np.maximum(_THRESHOLD * level, _NOISE_FACTOR * c.noise), floor)
+    beats = _select_beats(c.pos, c.height, threshold, fs_hz)
+    beats = _search_back(beats, c.pos, c.height, threshold, fs_hz)
+    if not beats:
+        return np.empty(0, dtype=np.int64), 1
+    chosen = np.asarray(beats, dtype=np.int64)
+    polarity = 1 if np.median(c.up_amp[chosen]) >= np.median(c.down_amp[chosen]) else -1
+    peaks = (c.up_idx if polarity > 0 else c.down_idx)[chosen]
+    amplitude = (c.up_amp if polarity > 0 else c.down_amp)[chosen]
     # Two detections that settled on peaks closer than the refractory period are one beat.
     refractory = round(_REFRACTORY_S * fs_hz)
     keep = np.ones(peaks.size, dtype=bool)
@@ -290,23 +371,109 @@ def _refine(x: FloatArray, approx: IntArray, fs_hz: float) -> tuple[IntArray, in
 
 
 def _detect_uniform(x: FloatArray, fs_hz: float) -> tuple[IntArray, int]:
-    env = _energy_envelope(x, fs_hz)
-    from scipy.signal import find_peaks
+    return _decide(_candidates(x, fs_hz), fs_hz)
 
-    cand_raw, _ = find_peaks(env, distance=max(1, round(_REFRACTORY_S * fs_hz)))
-    cand = np.asarray(cand_raw, dtype=np.int64)
-    if cand.size == 0:
-        return np.empty(0, dtype=np.int64), 1
-    height = np.sqrt(env[cand])  # amplitude scale: proportional to QRS slope
-    level = _local_level(height)
-    floor = _FLOOR * float(np.percentile(height, _LEVEL_PERCENTILE))
-    noise = _noise_level(env, cand, fs_hz)
-    threshold = np.maximum(np.maximum(_THRESHOLD * level, _NOISE_FACTOR * noise), floor)
-    beats = _select_beats(cand, height, threshold, fs_hz)
-    beats = _search_back(beats, cand, height, threshold, fs_hz)
-    if not beats:
-        return np.empty(0, dtype=np.int64), 1
-    return _refine(x, cand[beats], fs_hz)
+
+def _noise_block_samples(fs_hz: float) -> int:
+    """Samples in one second of the background level's 20 ms steps (stretches start on these)."""
+    return max(1, round(0.02 * fs_hz)) * 50
+
+
+def detect_r_peaks_stream(
+    blocks: Iterable[npt.ArrayLike], fs_hz: float, *, stretch_s: float = 300.0, margin_s: float = 10.0
+) -> RPeaks:
+    """Find R peaks in an ECG read block by block, in memory bounded by ``stretch_s``.
+
+    Parameters
+    ----------
+    blocks : iterable of array_like
+        Consecutive pieces of one evenly sampled lead, of any sizes (a file read in chunks).
+    fs_hz : float
+        The sampling rate.
+    stretch_s, margin_s : float
+        Steps 1 to 3 of :func:`detect_r_peaks` run on stretches of about ``stretch_s``
+        seconds, each read with ``margin_s`` more on either side; only the candidates
+        inside the stretch itself are kept. The rest of the detector works on the
+        candidates of the whole recording.
+
+    Returns
+    -------
+    RPeaks
+        The same peaks as :func:`detect_r_peaks` on the whole signal at once.
+
+    Raises
+    ------
+    ValueError
+        As :func:`detect_r_peaks`.
+
+    Notes
+    -----
+    Every step before the decision looks no further than a few seconds: the filter's
+    response dies out within a second, the envelope integrates 100 ms, candidates are
+    200 ms apart, the background level takes nine one-second blocks, and the R peak is
+    searched within 75 ms. With 10 s margins and stretches that start on the background
+    level's one-second blocks, each candidate is computed from the same samples as on the
+    whole signal. The level of step 4 (41 candidates around), the recording-wide floor,
+    the T-wave rule, the search-back and the polarity then run once on all candidates,
+    a few per second. Memory: one stretch with its margins as float64 (about 1 MB at
+    360 Hz), plus the candidates (about 60 bytes each).
+    """
+    fs = _check_rate(fs_hz)
+    unit = _noise_block_samples(fs)
+    stretch = max(1, int(np.ceil(stretch_s * fs / unit))) * unit
+    margin = max(1, int(np.ceil(margin_s * fs / unit))) * unit
+    parts: list[_Candidates] = []
+    buf = np.empty(0)
+    buf_start = 0  # global index of buf[0]
+    next_core = 0  # global index where the next stretch starts
+    total = 0
+    pending = iter(blocks)
+    ended = False
+    while not ended or next_core < total:
+        if not ended and total < next_core + stretch + margin:
+            block = next(pending, None)
+            if block is None:
+                ended = True
+            else:
+                arr = _as_float_1d(block, "ecg block")
+                if not np.all(np.isfinite(arr)):
+                    raise ValueError("ecg holds NaN or infinite values; remove or fill the gaps first")
+                buf = np.concatenate((buf, arr))
+                total += arr.size
+        need_end = next_core + stretch + margin
+        if not ended and total < need_end:
+            continue
+        if ended and total < _min_samples(fs):
+            raise ValueError(
+                f"need at least {MIN_DURATION_S:g} s of ECG ({_min_samples(fs)} samples at {fs:g} Hz), "
+                f"got {total} samples"
+            )
+        if ended and total <= next_core:
+            break
+        core_end = total if ended and total <= need_end else next_core + stretch
+        lo = max(next_core - margin, 0)
+        hi = min(core_end + margin, total)
+        found = _candidates(buf[lo - buf_start : hi - buf_start], fs)
+        inside = (found.pos >= next_core - lo) & (found.pos < core_end - lo)
+        parts.append(found.take(inside, lo))
+        next_core = core_end
+        drop = max(next_core - margin, 0) - buf_start
+        buf, buf_start = buf[drop:], buf_start + drop
+    idx, polarity = _decide(_Candidates.join(parts), fs) if parts else (np.empty(0, dtype=np.int64), 1)
+    return RPeaks(indices=idx, times_s=idx / fs, fs_hz=fs, polarity=polarity)
+
+
+def _check_rate(fs_hz: float | None) -> float:
+    if fs_hz is None:
+        raise ValueError("give the sampling rate fs_hz, or the time of every sample as t_s")
+    fs = float(fs_hz)
+    if not np.isfinite(fs) or fs < MIN_FS_HZ:
+        raise ValueError(f"fs_hz must be at least {MIN_FS_HZ:g} Hz, got {fs_hz}")
+    return fs
+
+
+def _min_samples(fs: float) -> int:
+    return int(np.ceil(MIN_DURATION_S * fs))
 
 
 def detect_r_peaks(
@@ -370,12 +537,8 @@ def detect_r_peaks(
     """
     x = _as_float_1d(ecg, "ecg")
     if t_s is None:
-        if fs_hz is None:
-            raise ValueError("give the sampling rate fs_hz, or the time of every sample as t_s")
-        fs = float(fs_hz)
-        if not np.isfinite(fs) or fs < MIN_FS_HZ:
-            raise ValueError(f"fs_hz must be at least {MIN_FS_HZ:g} Hz, got {fs_hz}")
-        need = int(np.ceil(MIN_DURATION_S * fs))
+        fs = _check_rate(fs_hz)
+        need = _min_samples(fs)
         if x.size < need:
             raise ValueError(
                 f"need at least {MIN_DURATION_S:g} s of ECG ({need} samples at {fs:g} Hz), got {x.size} samples"
