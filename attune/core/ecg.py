@@ -265,13 +265,17 @@ def _search_back(
 class _Candidates:
     """Envelope maxima of one stretch and what the decision needs to know about each.
 
-    ``up_*`` and ``down_*`` are the sample and size of the largest upward and downward
-    deflection within 75 ms (after the local detrend and smoothing of step 7): the polarity,
-    and so which of the two is the R peak, is decided once for the whole recording.
+    ``height`` holds every maximum, in order: the local level and the floor are percentiles
+    of them all. Only the ``eligible`` ones can become beats (see :func:`_candidates`), so
+    the other fields are kept for those alone: ``pos`` their sample, ``noise`` the background
+    level there, and ``up_*`` and ``down_*`` the sample and size of the largest upward and
+    downward deflection within 75 ms (after the local detrend and smoothing of step 7): the
+    polarity, and so which of the two is the R peak, is decided once for the whole recording.
     """
 
-    pos: IntArray
     height: FloatArray
+    eligible: npt.NDArray[np.bool_]
+    pos: IntArray
     noise: FloatArray
     up_idx: IntArray
     up_amp: FloatArray
@@ -279,24 +283,30 @@ class _Candidates:
     down_amp: FloatArray
 
     def take(self, keep: npt.NDArray[np.bool_], offset: int) -> _Candidates:
-        """The candidates in ``keep``, with positions moved by ``offset`` samples."""
+        """The candidates in ``keep`` (a mask over all of them), with samples moved by ``offset``."""
+        mine = keep[self.eligible]
         return _Candidates(
-            pos=self.pos[keep] + offset,
             height=self.height[keep],
-            noise=self.noise[keep],
-            up_idx=self.up_idx[keep] + offset,
-            up_amp=self.up_amp[keep],
-            down_idx=self.down_idx[keep] + offset,
-            down_amp=self.down_amp[keep],
+            eligible=self.eligible[keep],
+            pos=self.pos[mine] + offset,
+            noise=self.noise[mine],
+            up_idx=self.up_idx[mine] + offset,
+            up_amp=self.up_amp[mine],
+            down_idx=self.down_idx[mine] + offset,
+            down_amp=self.down_amp[mine],
         )
 
     @staticmethod
     def join(parts: list[_Candidates]) -> _Candidates:
-        """The candidates of consecutive stretches, in order."""
-        return _Candidates(*(np.concatenate([getattr(p, f) for p in parts]) for f in _CANDIDATE_FIELDS))
+        """The candidates of consecutive stretches, in order (the parts are emptied as they are joined)."""
+        fields = {}
+        for name in _CANDIDATE_FIELDS:
+            fields[name] = np.concatenate([getattr(p, name) for p in parts])
+        parts.clear()
+        return _Candidates(**fields)
 
 
-_CANDIDATE_FIELDS = ("pos", "height", "noise", "up_idx", "up_amp", "down_idx", "down_amp")
+_CANDIDATE_FIELDS = ("height", "eligible", "pos", "noise", "up_idx", "up_amp", "down_idx", "down_amp")
 
 
 def _deflections(x: FloatArray, approx: IntArray, fs_hz: float) -> tuple[IntArray, FloatArray, IntArray, FloatArray]:
@@ -320,8 +330,11 @@ def _deflections(x: FloatArray, approx: IntArray, fs_hz: float) -> tuple[IntArra
     )
 
 
-def _candidates(x: FloatArray, fs_hz: float) -> _Candidates:
-    """Steps 1 to 3, the background level of step 4 and the deflections of step 7, for one stretch."""
+def _candidates(x: FloatArray, fs_hz: float) -> tuple[_Candidates, IntArray]:
+    """Steps 1 to 3, the background level of step 4 and the deflections of step 7, for one stretch.
+
+    Returns the candidates and the sample of every envelope maximum (eligible or not).
+    """
     from scipy.signal import find_peaks
 
     env = _energy_envelope(x, fs_hz)
@@ -330,23 +343,25 @@ def _candidates(x: FloatArray, fs_hz: float) -> _Candidates:
     height = np.sqrt(env[cand])  # amplitude scale: proportional to QRS slope
     noise = _noise_level(env, cand, fs_hz)
     # A beat clears at least half the threshold (search-back), and the threshold is at least
-    # the background factor times the noise: the R peak is only ever needed for these.
-    eligible = np.flatnonzero(height > _SEARCHBACK_THRESHOLD * _NOISE_FACTOR * noise)
-    up_idx, down_idx = cand.copy(), cand.copy()
-    up_amp, down_amp = np.zeros(cand.size), np.zeros(cand.size)
-    up_idx[eligible], up_amp[eligible], down_idx[eligible], down_amp[eligible] = _deflections(x, cand[eligible], fs_hz)
-    return _Candidates(cand, height, noise, up_idx, up_amp, down_idx, down_amp)
+    # the background factor times the noise: nothing else can become a beat, so only the
+    # height of the others is kept (for the local level and the floor).
+    eligible = height > _SEARCHBACK_THRESHOLD * _NOISE_FACTOR * noise
+    pos = cand[eligible]
+    return _Candidates(height, eligible, pos, noise[eligible], *_deflections(x, pos, fs_hz)), cand
 
 
 def _decide(c: _Candidates, fs_hz: float) -> tuple[IntArray, int]:
     """Steps 4 to 7 on the candidates of the whole recording: which are beats, and their R peaks."""
     if c.pos.size == 0:
         return np.empty(0, dtype=np.int64), 1
-    level = _local_level(c.height)
+    level = _local_level(c.height)[c.eligible]
     floor = _FLOOR * float(np.percentile(c.height, _LEVEL_PERCENTILE))
     threshold = np.maximum(np.maximum(_THRESHOLD * level, _NOISE_FACTOR * c.noise), floor)
-    beats = _select_beats(c.pos, c.height, threshold, fs_hz)
-    beats = _search_back(beats, c.pos, c.height, threshold, fs_hz)
+    # The rules below compare a candidate only with those above (half) its threshold, which
+    # the others never are: running them on the eligible candidates alone changes nothing.
+    height = c.height[c.eligible]
+    beats = _select_beats(c.pos, height, threshold, fs_hz)
+    beats = _search_back(beats, c.pos, height, threshold, fs_hz)
     if not beats:
         return np.empty(0, dtype=np.int64), 1
     chosen = np.asarray(beats, dtype=np.int64)
@@ -371,7 +386,7 @@ def _decide(c: _Candidates, fs_hz: float) -> tuple[IntArray, int]:
 
 
 def _detect_uniform(x: FloatArray, fs_hz: float) -> tuple[IntArray, int]:
-    return _decide(_candidates(x, fs_hz), fs_hz)
+    return _decide(_candidates(x, fs_hz)[0], fs_hz)
 
 
 def _noise_block_samples(fs_hz: float) -> int:
@@ -453,8 +468,8 @@ def detect_r_peaks_stream(
         core_end = total if ended and total <= need_end else next_core + stretch
         lo = max(next_core - margin, 0)
         hi = min(core_end + margin, total)
-        found = _candidates(buf[lo - buf_start : hi - buf_start], fs)
-        inside = (found.pos >= next_core - lo) & (found.pos < core_end - lo)
+        found, maxima = _candidates(buf[lo - buf_start : hi - buf_start], fs)
+        inside = (maxima >= next_core - lo) & (maxima < core_end - lo)
         parts.append(found.take(inside, lo))
         next_core = core_end
         drop = max(next_core - margin, 0) - buf_start
