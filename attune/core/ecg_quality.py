@@ -33,6 +33,9 @@ _MAX_GAP_S = 3.0  # ... and no gap between beats longer than this
 _MATCH = 0.66  # correlation at which two beats are the same shape (Orphanidou's template threshold)
 _CONFIRMED = 0.7  # share of beats in a stretch that must have such a match
 _BEAT_S = (-0.1, 0.15)  # the part of each beat compared: the QRS complex and its surroundings
+_EARLY = 0.7  # an interval under this fraction of the local median makes its beats early
+_ALIKE = 0.8  # a beat resembling another within _NEIGHBOURS_S at least this much is not noise
+_NEIGHBOURS_S = 10.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +52,11 @@ class SignalQuality:
         Share of the stretch's beats that match another beat of it in shape (0 to 1).
     heart_rate_bpm : ndarray
         Beats in the stretch over its length, per minute.
+    beat_readable : ndarray of bool
+        One entry per beat given to :func:`signal_quality`: False for a beat that comes early
+        (its interval before or after is under 0.7 times the local median) and resembles no
+        beat within 10 s (QRS correlation under 0.8 on the 1-40 Hz signal), the signature of
+        a detection in noise rather than of an ectopic beat, which recurs or keeps its shape.
     window_s : float
         Length of the stretches.
     method : str
@@ -60,11 +68,13 @@ class SignalQuality:
     readable: BoolArray
     confirmed: FloatArray
     heart_rate_bpm: FloatArray
+    beat_readable: BoolArray
     window_s: float
     method: str = (
         "Each 10 s stretch is readable when its heart rate lies between 40 and 180 bpm, no two beats are "
         "more than 3 s apart, and at least 70 % of its beats match another of its beats in shape "
-        "(QRS correlation at least 0.66), after Orphanidou et al. (2015)."
+        "(QRS correlation at least 0.66), after Orphanidou et al. (2015). A beat that comes early and "
+        "resembles no beat within 10 s is left out on its own."
     )
 
     def gaps_s(self) -> list[tuple[float, float]]:
@@ -91,6 +101,40 @@ def _shape_matches(x: FloatArray, beats: IntArray, fs_hz: float) -> BoolArray:
     np.fill_diagonal(corr, -1.0)
     matched: BoolArray = corr.max(axis=1) >= _MATCH
     return matched
+
+
+def _lone_early_beats(x: FloatArray, beats: IntArray, fs_hz: float) -> BoolArray:
+    """Beats that come early and resemble no other beat within 10 s (see ``SignalQuality.beat_readable``)."""
+    from scipy import signal as sps
+
+    n = beats.size
+    if n < 3:
+        return np.zeros(n, dtype=bool)
+    sos = sps.butter(2, [1.0, min(40.0, 0.45 * fs_hz)], btype="bandpass", fs=fs_hz, output="sos")
+    wide = sps.sosfiltfilt(sos, x)
+    lo, hi = round(_BEAT_S[0] * fs_hz), round(_BEAT_S[1] * fs_hz)
+    seg = wide[np.clip(beats[:, None] + np.arange(lo, hi + 1)[None, :], 0, x.size - 1)]
+    seg -= seg.mean(axis=1, keepdims=True)
+    seg /= np.maximum(np.sqrt(np.einsum("ij,ij->i", seg, seg)), 1e-300)[:, None]
+    best = np.full(n, -1.0)
+    reach = _NEIGHBOURS_S * fs_hz
+    for d in range(1, n):
+        near = beats[d:] - beats[:-d] < reach
+        if not near.any():
+            break
+        corr = np.where(near, np.einsum("ij,ij->i", seg[d:], seg[:-d]), -1.0)
+        np.maximum(best[d:], corr, out=best[d:])
+        np.maximum(best[:-d], corr, out=best[:-d])
+    rr = np.diff(beats).astype(np.float64)
+    half = 8
+    padded = np.pad(rr, half, mode="edge")
+    local = np.median(np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1), axis=1)
+    early_interval = rr < _EARLY * local
+    early = np.zeros(n, dtype=bool)
+    early[1:] |= early_interval  # the interval ending on the beat
+    early[:-1] |= early_interval  # the interval starting on it
+    lone: BoolArray = early & (best < _ALIKE)
+    return lone
 
 
 def signal_quality(
@@ -165,6 +209,7 @@ def signal_quality(
         readable=readable,
         confirmed=confirmed,
         heart_rate_bpm=rate,
+        beat_readable=~_lone_early_beats(x, beats, fs_hz),
         window_s=float(window_s),
     )
 
@@ -177,18 +222,22 @@ def readable_rr(beat_times_s: npt.ArrayLike, quality: SignalQuality) -> tuple[Fl
     times_s : ndarray
         The beats that lie in readable stretches.
     rr_ms : ndarray
-        Intervals between consecutive kept beats that do not span an unreadable stretch (an
-        interval across a gap is not a heartbeat interval, so it is not used).
+        Intervals between consecutive kept beats that span neither an unreadable stretch nor
+        a left-out beat (such an interval is not known to be one heartbeat, so it is not used).
     kept : ndarray of bool
         For each input beat, whether it was kept.
     """
     t = np.asarray(beat_times_s, dtype=np.float64)
+    if t.size != quality.beat_readable.size:
+        raise ValueError(f"quality describes {quality.beat_readable.size} beats, got {t.size} beat times")
     stretch = np.clip(np.searchsorted(quality.starts_s, t, side="right") - 1, 0, quality.starts_s.size - 1)
-    kept = quality.readable[stretch] if quality.starts_s.size else np.ones(t.size, dtype=bool)
+    kept = quality.readable[stretch] & quality.beat_readable if quality.starts_s.size else quality.beat_readable
     times = t[kept]
-    # An interval is used when no unreadable stretch lies between its two (kept) beats.
+    # An interval is used when no unreadable stretch and no left-out beat lies between its two beats.
     unreadable_before = np.concatenate(([0], np.cumsum(~quality.readable)))
     where = stretch[kept]
+    position = np.flatnonzero(kept)
     spans_gap = unreadable_before[where[1:]] - unreadable_before[where[:-1] + 1] > 0
+    spans_gap |= np.diff(position) > 1
     rr = np.diff(times)[~spans_gap] * 1000.0
     return times, rr, kept

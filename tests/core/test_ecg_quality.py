@@ -66,13 +66,15 @@ def test_intervals_that_span_an_unreadable_stretch_are_not_used() -> None:
         readable=np.array([True, False, True]),
         confirmed=np.array([1.0, 0.2, 1.0]),
         heart_rate_bpm=np.array([60.0, 60.0, 60.0]),
+        beat_readable=np.array([True, True, True, True, True, True, True, False, True, True]),
         window_s=10.0,
     )
-    beats = np.array([7.0, 8.0, 9.5, 12.0, 19.0, 21.0, 22.0])
+    beats = np.array([7.0, 8.0, 9.5, 12.0, 19.0, 21.0, 22.0, 22.4, 23.0, 24.0])
     times, rr, kept = readable_rr(beats, quality)
-    assert_array_equal(kept, [True, True, True, False, False, True, True])
-    assert_array_equal(times, [7.0, 8.0, 9.5, 21.0, 22.0])
-    assert_array_equal(rr, [1000.0, 1500.0, 1000.0])  # 9.5 -> 21.0 spans the gap and is left out
+    assert_array_equal(kept, [True, True, True, False, False, True, True, False, True, True])
+    assert_array_equal(times, [7.0, 8.0, 9.5, 21.0, 22.0, 23.0, 24.0])
+    # 9.5 -> 21.0 spans the unreadable stretch and 22.0 -> 23.0 the left-out beat: neither is used.
+    assert_array_equal(rr, [1000.0, 1500.0, 1000.0, 1000.0])
     assert quality.gaps_s() == [(10.0, 20.0)]
 
 
