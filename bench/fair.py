@@ -78,6 +78,26 @@ class Goals:
         self.results.append((label, ok))
         return ok
 
+    def at_least(self, label: str, ours: float, theirs: float, unit: str) -> bool:
+        """A goal that attune's figure (higher is better) is at least the reference's."""
+        return self.check(
+            f"{label}, attune minus reference",
+            ours - theirs,
+            0.0,
+            higher_is_better=True,
+            detail=f"{ours:.2f} vs {theirs:.2f} {unit}",
+        )
+
+    def speedup(self, label: str, reference_s: float, ours_s: float, target: float) -> bool:
+        """A goal that attune is at least ``target`` times faster than the reference."""
+        return self.check(
+            label,
+            reference_s / ours_s,
+            target,
+            higher_is_better=True,
+            detail=f"{reference_s * 1e3:.2f} ms / {ours_s * 1e3:.2f} ms",
+        )
+
     def exit_status(self) -> int:
         missed = [label for label, ok in self.results if not ok]
         met = len(self.results) - len(missed)

@@ -526,15 +526,9 @@ def open_lead(path: PathLike, *, lead: str | int | None = None) -> WfdbLead:
 
 
 def load(path: PathLike, *, lead: str | int | None = None) -> EcgRecord:
-    """Read one lead of a WFDB record as an :class:`EcgRecord`.
+    """Read one lead of a WFDB record, whole, as an :class:`EcgRecord`.
 
-    Parameters
-    ----------
-    path : str or path-like
-        The record, with or without a ``.hea`` or ``.dat`` suffix.
-    lead : str or int, optional
-        The signal description (``"MLII"``) or zero-based index. By default the first signal.
-        Only this signal is decoded.
+    ``path`` and ``lead`` are as for :func:`open_lead`; only this signal is decoded.
     """
     chosen = open_lead(path, lead=lead)
     signal = np.concatenate(list(chosen.blocks())) if chosen.n_samples else np.empty(0)

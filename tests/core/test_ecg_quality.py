@@ -5,27 +5,18 @@ Run with ``pytest -s`` to see the figures.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from ecg_noise import KINDS, SNRS_DB, stressed
 from numpy.testing import assert_array_equal
+from test_ecg import _data
 
 from attune.core.ecg import detect_r_peaks, evaluate_beats
 from attune.core.ecg_quality import SignalQuality, readable_rr, signal_quality
 from attune.importers import load_ecg
 from attune.importers.wfdb import read_annotations
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 FS = 360.0
-
-
-def _data(relative: str) -> Path:
-    path = DATA / relative
-    if not path.exists():
-        pytest.fail(f"test data {path} is missing; the shared recordings must sit at {DATA}")
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -111,14 +111,19 @@ def test_it_marks_the_invalid_sample_code_as_nan(tmp_path: Path) -> None:
     assert np.isfinite(record.signals[[0, 2, 3], 0]).all()
 
 
-def test_it_rejects_a_damaged_signal_file(tmp_path: Path) -> None:
+def _damaged_record(tmp_path: Path) -> Path:
+    """A two-signal record whose fourth byte was flipped after the checksums were written."""
     base = _write_record(tmp_path, np.arange(20).reshape(10, 2))
     dat = base.with_suffix(".dat")
     raw = bytearray(dat.read_bytes())
     raw[3] ^= 0x55
     dat.write_bytes(bytes(raw))
+    return base
+
+
+def test_it_rejects_a_damaged_signal_file(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="checksum"):
-        read_record(base)
+        read_record(_damaged_record(tmp_path))
 
 
 def test_it_rejects_a_truncated_signal_file(tmp_path: Path) -> None:
@@ -218,13 +223,10 @@ def test_a_lead_read_block_by_block_equals_the_whole_record(
 
 
 def test_a_lead_read_block_by_block_checks_the_checksum_and_the_length(tmp_path: Path) -> None:
-    base = _write_record(tmp_path, np.arange(20).reshape(10, 2))
-    dat = base.with_suffix(".dat")
-    raw = bytearray(dat.read_bytes())
-    raw[3] ^= 0x55
-    dat.write_bytes(bytes(raw))
+    base = _damaged_record(tmp_path)
     with pytest.raises(ValueError, match="checksum"):
         list(open_lead(base).blocks(3))
-    dat.write_bytes(bytes(raw)[:-6])
+    dat = base.with_suffix(".dat")
+    dat.write_bytes(dat.read_bytes()[:-6])
     with pytest.raises(ValueError, match="ends before the 10 frames"):
         list(open_lead(base, lead=1).blocks(4))
