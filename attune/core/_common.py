@@ -6,9 +6,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from scipy.linalg import lapack
 
 FloatArray = npt.NDArray[np.float64]
+#: Banded systems up to this size are solved in Python, which takes a few milliseconds, so a
+#: short recording does not pay a tenth of a second to import scipy.linalg; larger ones use LAPACK.
+SMALL_SYSTEM = 4096
 IntArray = npt.NDArray[np.intp]
 ArrayLike = Sequence[float] | npt.NDArray[np.floating] | npt.NDArray[np.integer]
 
@@ -111,10 +113,31 @@ def cubic_spline(x: FloatArray, y: FloatArray, at: FloatArray) -> FloatArray:
     rhs[0] = ((h[0] + 2.0 * (h[0] + h[1])) * h[1] * d[0] + h[0] ** 2 * d[1]) / (h[0] + h[1])
     diag[-1], lower[-1] = h[-2], h[-1] + h[-2]
     rhs[-1] = (h[-1] ** 2 * d[-2] + (2.0 * (h[-2] + h[-1]) + h[-1]) * h[-2] * d[-1]) / (h[-2] + h[-1])
-    *_, slopes, info = lapack.dgtsv(lower, diag, upper, rhs, overwrite_d=1, overwrite_b=1)
-    if info != 0:
-        raise ValueError("cubic_spline: the knots must be strictly increasing.")
-    return hermite(x, y, np.asarray(slopes, dtype=np.float64), at)
+    return hermite(x, y, _tridiagonal_solve(lower, diag, upper, rhs), at)
+
+
+def _tridiagonal_solve(lower: FloatArray, diag: FloatArray, upper: FloatArray, rhs: FloatArray) -> FloatArray:
+    """Solve a tridiagonal system: LAPACK's ``gtsv`` for large ones, elimination in Python for small ones."""
+    if diag.size > SMALL_SYSTEM:
+        from scipy.linalg import lapack
+
+        *_, out, info = lapack.dgtsv(lower, diag, upper, rhs, overwrite_d=1, overwrite_b=1)
+        if info != 0:
+            raise ValueError("cubic_spline: the knots must be strictly increasing.")
+        return np.asarray(out, dtype=np.float64)
+    # Forward elimination and back substitution (the Thomas algorithm); the spline's
+    # system is solved this way without pivoting in de Boor's book.
+    a, b, c, d = lower.tolist(), diag.tolist(), upper.tolist(), rhs.tolist()
+    n = len(b)
+    for i in range(1, n):
+        w = a[i - 1] / b[i - 1]
+        b[i] -= w * c[i - 1]
+        d[i] -= w * d[i - 1]
+    x = [0.0] * n
+    x[-1] = d[-1] / b[-1]
+    for i in range(n - 2, -1, -1):
+        x[i] = (d[i] - c[i] * x[i + 1]) / b[i]
+    return np.asarray(x, dtype=np.float64)
 
 
 def hermite(x: FloatArray, y: FloatArray, slopes: FloatArray, at: FloatArray) -> FloatArray:
@@ -216,10 +239,44 @@ def smoothness_priors_trend(x: FloatArray, lam: float) -> FloatArray:
     ab[1, : n - 1] = -4.0 * lam2
     ab[1, [0, n - 2]] = -2.0 * lam2
     ab[2, : n - 2] = lam2
-    _, trend, info = lapack.dpbsv(ab, x, lower=1, overwrite_ab=1)
-    if info != 0:  # pragma: no cover - the matrix is positive definite by construction
-        raise ValueError(f"smoothness_priors_trend: LAPACK pbsv failed (info {info}).")
-    return np.asarray(trend, dtype=np.float64)
+    if n > SMALL_SYSTEM:
+        from scipy.linalg import lapack
+
+        _, trend, info = lapack.dpbsv(ab, x, lower=1, overwrite_ab=1)
+        if info != 0:  # pragma: no cover - the matrix is positive definite by construction
+            raise ValueError(f"smoothness_priors_trend: LAPACK pbsv failed (info {info}).")
+        return np.asarray(trend, dtype=np.float64)
+    return _pentadiagonal_ldl_solve(ab, x)
+
+
+def _pentadiagonal_ldl_solve(ab: FloatArray, rhs: FloatArray) -> FloatArray:
+    """Solve a symmetric positive definite system with two sub-diagonals by L D L' in Python.
+
+    ``ab`` holds the diagonal, first and second sub-diagonals in rows 0, 1, 2 (LAPACK's lower
+    band storage). With unit lower-triangular ``L`` (entries ``l1``, ``l2`` below the
+    diagonal): ``d_i = a0_i - l1_{i-1}^2 d_{i-1} - l2_{i-2}^2 d_{i-2}``,
+    ``l1_i = (a1_i - l2_{i-1} l1_{i-1} d_{i-1}) / d_i``, ``l2_i = a2_i / d_i``.
+    """
+    a0, a1, a2 = ab[0].tolist(), ab[1].tolist(), ab[2].tolist()
+    n = len(a0)
+    d = [0.0] * n
+    l1 = [0.0] * (n + 1)
+    l2 = [0.0] * (n + 2)
+    z = rhs.tolist()
+    for i in range(n):
+        p1 = l1[i - 1] if i >= 1 else 0.0
+        p2 = l2[i - 2] if i >= 2 else 0.0
+        q2 = l2[i - 1] if i >= 1 else 0.0
+        dm1 = d[i - 1] if i >= 1 else 0.0
+        dm2 = d[i - 2] if i >= 2 else 0.0
+        d[i] = a0[i] - p1 * p1 * dm1 - p2 * p2 * dm2
+        l1[i] = (a1[i] - q2 * p1 * dm1) / d[i]
+        l2[i] = a2[i] / d[i]
+        z[i] -= (p1 * z[i - 1] if i >= 1 else 0.0) + (p2 * z[i - 2] if i >= 2 else 0.0)
+    x = [0.0] * (n + 2)
+    for i in range(n - 1, -1, -1):
+        x[i] = z[i] / d[i] - l1[i] * x[i + 1] - l2[i] * x[i + 2]
+    return np.asarray(x[:n], dtype=np.float64)
 
 
 def band_power(freqs: FloatArray, psd: FloatArray, lo: float, hi: float) -> float:

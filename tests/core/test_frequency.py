@@ -126,7 +126,7 @@ def test_the_numpy_welch_equals_scipys() -> None:
         assert_allclose(p, p_ref, rtol=1e-10)
 
 
-@pytest.mark.parametrize("n", [4, 5, 50, 3000])
+@pytest.mark.parametrize("n", [4, 5, 50, 3000, 6000])  # 6000: past SMALL_SYSTEM, LAPACK solves it
 def test_the_splines_equal_scipys_not_a_knot_and_pchip(n: int) -> None:
     from scipy.interpolate import CubicSpline, PchipInterpolator
 
@@ -139,3 +139,13 @@ def test_the_splines_equal_scipys_not_a_knot_and_pchip(n: int) -> None:
     assert_allclose(cubic_spline(x, y, at), CubicSpline(x, y)(at), rtol=1e-10, atol=1e-10)
     assert_allclose(pchip(x, y, at), PchipInterpolator(x, y)(at), rtol=1e-10, atol=1e-10)
     assert_allclose(pchip(x[:2], y[:2], at), PchipInterpolator(x[:2], y[:2])(at), rtol=1e-10, atol=1e-10)
+
+
+def test_the_python_and_lapack_band_solvers_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    import attune.core._common as common
+
+    x = np.cumsum(np.random.default_rng(13).standard_normal(3000))
+    small = smoothness_priors_trend(x, 500.0)
+    monkeypatch.setattr(common, "SMALL_SYSTEM", 0)
+    # The system is ill-conditioned (lambda^2 = 250 000): both solvers agree to about 1e-10.
+    assert_allclose(small, smoothness_priors_trend(x, 500.0), rtol=0, atol=1e-8 * np.max(np.abs(x)))
