@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
-#: Banded systems up to this size are solved in Python, which takes a few milliseconds, so a
-#: short recording does not pay a tenth of a second to import scipy.linalg; larger ones use LAPACK.
+#: Banded systems up to this size are solved in Python (under a millisecond for 1200 unknowns)
+#: when scipy.linalg is not loaded yet, so a short recording in a fresh process does not pay a
+#: tenth of a second to import it; larger ones, or any once it is loaded, use LAPACK.
 SMALL_SYSTEM = 4096
+
+
+def _use_lapack(n: int) -> bool:
+    return n > SMALL_SYSTEM or "scipy.linalg" in sys.modules
 IntArray = npt.NDArray[np.intp]
 ArrayLike = Sequence[float] | npt.NDArray[np.floating] | npt.NDArray[np.integer]
 
@@ -118,7 +124,7 @@ def cubic_spline(x: FloatArray, y: FloatArray, at: FloatArray) -> FloatArray:
 
 def _tridiagonal_solve(lower: FloatArray, diag: FloatArray, upper: FloatArray, rhs: FloatArray) -> FloatArray:
     """Solve a tridiagonal system: LAPACK's ``gtsv`` for large ones, elimination in Python for small ones."""
-    if diag.size > SMALL_SYSTEM:
+    if _use_lapack(diag.size):
         from scipy.linalg import lapack
 
         *_, out, info = lapack.dgtsv(lower, diag, upper, rhs, overwrite_d=1, overwrite_b=1)
@@ -239,7 +245,7 @@ def smoothness_priors_trend(x: FloatArray, lam: float) -> FloatArray:
     ab[1, : n - 1] = -4.0 * lam2
     ab[1, [0, n - 2]] = -2.0 * lam2
     ab[2, : n - 2] = lam2
-    if n > SMALL_SYSTEM:
+    if _use_lapack(n):
         from scipy.linalg import lapack
 
         _, trend, info = lapack.dpbsv(ab, x, lower=1, overwrite_ab=1)

@@ -44,7 +44,7 @@ _LEVEL_PERCENTILE = 80.0
 _THRESHOLD = 0.30  # fraction of the local level (on the square-root energy scale) for a beat
 _FLOOR = 0.10  # fraction of the recording-wide level below which nothing is a beat
 _NOISE_PERCENTILE = 30.0
-_NOISE_FACTOR = 3.0  # a beat stands this far above the background slope level
+_NOISE_FACTOR = 2.25  # a beat stands this far above the background slope level
 _SEARCHBACK_RR = 1.66  # a gap longer than this many local RR is searched again (Pan-Tompkins)
 _SEARCHBACK_THRESHOLD = 0.5  # ... with this fraction of the threshold
 _REFINE_S = 0.075  # half-width of the window in which the R peak itself is located
@@ -530,7 +530,7 @@ def detect_r_peaks(
     3. Candidates are the envelope's maxima at least 200 ms apart (the refractory period).
     4. A candidate is a beat when the square root of its energy exceeds 30 % of the 80th
        percentile of the 41 candidates around it (a level that follows amplitude changes and
-       is not moved by a single artefact), three times the background level (the 30th
+       is not moved by a single artefact), 2.25 times the background level (the 30th
        percentile of the envelope per second, median over nine seconds) and 10 % of the
        recording-wide level.
     5. A candidate within 360 ms of a beat with less than half its energy is a T wave.

@@ -17,12 +17,13 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["SignalQuality", "readable_rr", "signal_quality"]
+__all__ = ["SignalQuality", "readable_rr", "signal_quality", "signal_quality_stream"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -31,7 +32,7 @@ BoolArray = npt.NDArray[np.bool_]
 _HR_RANGE_BPM = (40.0, 180.0)  # Orphanidou et al.: a plausible average heart rate
 _MAX_GAP_S = 3.0  # ... and no gap between beats longer than this
 _MATCH = 0.66  # correlation at which two beats are the same shape (Orphanidou's template threshold)
-_CONFIRMED = 0.7  # share of beats in a stretch that must have such a match
+_CONFIRMED = 0.6  # share of beats in a stretch that must have such a match
 _BEAT_S = (-0.1, 0.15)  # the part of each beat compared: the QRS complex and its surroundings
 _EARLY = 0.7  # an interval under this fraction of the local median makes its beats early
 _ALIKE = 0.8  # a beat resembling another within _NEIGHBOURS_S at least this much is not noise
@@ -72,7 +73,7 @@ class SignalQuality:
     window_s: float
     method: str = (
         "Each 10 s stretch is readable when its heart rate lies between 40 and 180 bpm, no two beats are "
-        "more than 3 s apart, and at least 70 % of its beats match another of its beats in shape "
+        "more than 3 s apart, and at least 60 % of its beats match another of its beats in shape "
         "(QRS correlation at least 0.66), after Orphanidou et al. (2015). A beat that comes early and "
         "resembles no beat within 10 s is left out on its own."
     )
@@ -163,7 +164,7 @@ def signal_quality(
     The signal is band-passed 5 to 18 Hz as in detection step 1, so baseline wander does not
     count against it. A stretch is readable when (1) its average heart rate is between 40 and
     180 bpm and no two consecutive beats, nor a beat and the stretch's edge, are more than 3 s
-    apart, and (2) at least 70 % of its beats have a partner in it: another beat whose QRS
+    apart, and (2) at least 60 % of its beats have a partner in it: another beat whose QRS
     window (100 ms before to 150 ms after the R peak) correlates with it at 0.66 or more.
     Orphanidou et al. compare every beat with the stretch's average template; comparing pairs
     instead keeps stretches with two shapes of beat (frequent ventricular ectopy) readable,
@@ -173,43 +174,106 @@ def signal_quality(
     ----------
     .. [1] Orphanidou C et al. IEEE J Biomed Health Inform 19(3):832-838 (2015).
     """
-    from scipy import signal as sps
-
     x = np.asarray(ecg, dtype=np.float64)
-    beats = np.sort(np.asarray(beat_indices, dtype=np.int64))
     if x.ndim != 1 or x.size < 2:
         raise ValueError("ecg must be a one-dimensional signal")
-    if not fs_hz > 0 or not window_s > 0:
-        raise ValueError("fs_hz and window_s must be positive")
-    sos = sps.butter(2, [5.0, min(18.0, 0.45 * fs_hz)], btype="bandpass", fs=fs_hz, output="sos")
-    band = sps.sosfiltfilt(sos, x)
-    width = round(window_s * fs_hz)
-    edges = [*range(0, x.size, width), x.size]
+    return signal_quality_stream([x], fs_hz, beat_indices, n_samples=x.size, window_s=window_s)
+
+
+def _stretch_edges(n: int, width: int) -> tuple[IntArray, IntArray]:
+    """Starts and ends of the stretches of ``width`` samples; a last one under half as long joins the one before."""
+    edges = [*range(0, n, width), n]
     if len(edges) > 2 and edges[-1] - edges[-2] < width // 2:
         del edges[-2]
-    starts = np.asarray(edges[:-1])
-    ends = np.asarray(edges[1:])
+    return np.asarray(edges[:-1], dtype=np.int64), np.asarray(edges[1:], dtype=np.int64)
+
+
+def _judge(
+    x: FloatArray, offset: int, fs_hz: float, beats: IntArray, starts: IntArray, ends: IntArray
+) -> tuple[BoolArray, FloatArray, FloatArray]:
+    """Readability of the stretches ``starts..ends`` (global samples) from ``x``, which starts at ``offset``."""
+    from scipy import signal as sps
+
+    sos = sps.butter(2, [5.0, min(18.0, 0.45 * fs_hz)], btype="bandpass", fs=fs_hz, output="sos")
+    band = sps.sosfiltfilt(sos, x)
     readable = np.zeros(starts.size, dtype=bool)
     confirmed = np.zeros(starts.size)
     rate = np.zeros(starts.size)
     lo_all = np.searchsorted(beats, starts, side="left")
     hi_all = np.searchsorted(beats, ends, side="left")
-    for k, (a, b, lo, hi) in enumerate(zip(starts, ends, lo_all, hi_all, strict=True)):
+    for k, (a, b, lo, hi) in enumerate(zip(starts.tolist(), ends.tolist(), lo_all, hi_all, strict=True)):
         inside = beats[lo:hi]
         rate[k] = 60.0 * inside.size * fs_hz / (b - a)
         if inside.size < 2:
             continue
-        confirmed[k] = float(np.mean(_shape_matches(band, inside, fs_hz)))  # partners within the stretch
+        confirmed[k] = float(np.mean(_shape_matches(band, inside - offset, fs_hz)))  # partners in the stretch
         steps = np.diff(np.concatenate(([a], inside, [b]))) / fs_hz
         feasible = _HR_RANGE_BPM[0] <= rate[k] <= _HR_RANGE_BPM[1] and float(steps.max()) <= _MAX_GAP_S
         readable[k] = feasible and confirmed[k] >= _CONFIRMED
+    return readable, confirmed, rate
+
+
+def signal_quality_stream(
+    blocks: Iterable[npt.ArrayLike],
+    fs_hz: float,
+    beat_indices: npt.ArrayLike,
+    *,
+    n_samples: int,
+    window_s: float = 10.0,
+    part_s: float = 300.0,
+) -> SignalQuality:
+    """:func:`signal_quality` on an ECG read block by block (as :func:`detect_r_peaks_stream` does).
+
+    The stretches are judged ``part_s`` seconds at a time, each part read with enough signal on
+    either side for the filter (2 s), the 10 s partner search and the local median interval of
+    the lone-beat rule (8 beats), so memory stays bounded and the result is that of the whole
+    signal to rounding. ``n_samples`` is the length of the whole recording.
+    """
+    beats = np.sort(np.asarray(beat_indices, dtype=np.int64))
+    if not fs_hz > 0 or not window_s > 0:
+        raise ValueError("fs_hz and window_s must be positive")
+    width = round(window_s * fs_hz)
+    starts, ends = _stretch_edges(n_samples, width)
+    per_part = max(1, round(part_s / window_s))
+    readable = np.zeros(starts.size, dtype=bool)
+    confirmed = np.zeros(starts.size)
+    rate = np.zeros(starts.size)
+    lone = np.zeros(beats.size, dtype=bool)
+    margin = round(2.0 * fs_hz) + round(_NEIGHBOURS_S * fs_hz)
+    buf, buf_start, total = np.empty(0), 0, 0
+    pending = iter(blocks)
+    for first in range(0, starts.size, per_part):
+        last = min(first + per_part, starts.size) - 1
+        a, b = int(starts[first]), int(ends[last])
+        lo, hi = int(np.searchsorted(beats, a)), int(np.searchsorted(beats, b))
+        # The signal needed: the part, the beats 8 intervals around it, and the margins.
+        need_lo = max(min(a, int(beats[max(lo - 9, 0)]) if beats.size else a) - margin, 0)
+        need_hi = min(max(b, int(beats[min(hi + 8, beats.size - 1)]) if beats.size else b) + margin, n_samples)
+        while total < need_hi:
+            block = next(pending, None)
+            if block is None:
+                break
+            buf = np.concatenate((buf, np.asarray(block, dtype=np.float64)))
+            total += np.asarray(block).size
+        need_lo = max(need_lo, buf_start)
+        x = buf[need_lo - buf_start : need_hi - buf_start]
+        readable[first : last + 1], confirmed[first : last + 1], rate[first : last + 1] = _judge(
+            x, need_lo, fs_hz, beats, starts[first : last + 1], ends[first : last + 1]
+        )
+        near_lo = int(np.searchsorted(beats, need_lo))
+        near_hi = int(np.searchsorted(beats, need_lo + x.size))
+        flags = _lone_early_beats(x, beats[near_lo:near_hi] - need_lo, fs_hz)
+        lone[lo:hi] = flags[lo - near_lo : hi - near_lo]
+        keep_from = max(a - margin - round(60.0 * fs_hz), 0)  # a minute back covers the 8 beats before
+        if keep_from > buf_start:
+            buf, buf_start = buf[keep_from - buf_start :], keep_from
     return SignalQuality(
         starts_s=starts / fs_hz,
         ends_s=ends / fs_hz,
         readable=readable,
         confirmed=confirmed,
         heart_rate_bpm=rate,
-        beat_readable=~_lone_early_beats(x, beats, fs_hz),
+        beat_readable=~lone,
         window_s=float(window_s),
     )
 

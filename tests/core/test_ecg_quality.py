@@ -88,3 +88,20 @@ def test_marking_gaps_never_costs_precision_and_keeps_most_beats_in_noise(
         )
         assert after.ppv >= before.ppv - 1e-12
         assert after.sensitivity >= 0.5  # noise fills 10 of the 30 minutes (NSTDB protocol)
+
+
+@pytest.mark.parametrize(("part_s", "block"), [(300.0, 36_000), (30.0, 1_000)])
+def test_quality_judged_part_by_part_equals_the_whole(
+    record_100: tuple[np.ndarray, np.ndarray], part_s: float, block: int
+) -> None:
+    from attune.core.ecg_quality import signal_quality_stream
+
+    ecg, reference = record_100
+    noisy = stressed(ecg, reference, FS, "motion", 0.0, seed=1)
+    peaks = detect_r_peaks(noisy, FS)
+    whole = signal_quality(noisy, FS, peaks.indices)
+    blocks = (noisy[i : i + block] for i in range(0, noisy.size, block))
+    parts = signal_quality_stream(blocks, FS, peaks.indices, n_samples=noisy.size, part_s=part_s)
+    assert_array_equal(parts.readable, whole.readable)
+    assert_array_equal(parts.beat_readable, whole.beat_readable)
+    assert (~whole.beat_readable).any()  # the lone-beat rule has something to do here

@@ -126,12 +126,15 @@ def test_the_numpy_welch_equals_scipys() -> None:
         assert_allclose(p, p_ref, rtol=1e-10)
 
 
-@pytest.mark.parametrize("n", [4, 5, 50, 3000, 6000])  # 6000: past SMALL_SYSTEM, LAPACK solves it
-def test_the_splines_equal_scipys_not_a_knot_and_pchip(n: int) -> None:
+@pytest.mark.parametrize("lapack", [True, False])
+@pytest.mark.parametrize("n", [4, 5, 50, 3000])
+def test_the_splines_equal_scipys_not_a_knot_and_pchip(n: int, lapack: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     from scipy.interpolate import CubicSpline, PchipInterpolator
 
+    import attune.core._common as common
     from attune.core._common import cubic_spline, pchip
 
+    monkeypatch.setattr(common, "_use_lapack", lambda n: lapack)
     rng = np.random.default_rng(n)
     x = np.cumsum(rng.uniform(0.3, 1.5, n))
     y = np.cumsum(rng.standard_normal(n))
@@ -145,7 +148,8 @@ def test_the_python_and_lapack_band_solvers_agree(monkeypatch: pytest.MonkeyPatc
     import attune.core._common as common
 
     x = np.cumsum(np.random.default_rng(13).standard_normal(3000))
+    monkeypatch.setattr(common, "_use_lapack", lambda n: False)
     small = smoothness_priors_trend(x, 500.0)
-    monkeypatch.setattr(common, "SMALL_SYSTEM", 0)
+    monkeypatch.setattr(common, "_use_lapack", lambda n: True)
     # The system is ill-conditioned (lambda^2 = 250 000): both solvers agree to about 1e-10.
     assert_allclose(small, smoothness_priors_trend(x, 500.0), rtol=0, atol=1e-8 * np.max(np.abs(x)))
