@@ -288,6 +288,27 @@ def lomb_scargle_windows(
     time series analysis II. Astrophys J 263:835-853 (1982).
     """
     n_grid = 4 * (1 << int(np.ceil(np.log2(2 * n_freqs + 1))))
+    # A block of windows at a time keeps the grids to a few MB (a day has about 575 windows).
+    block = 64
+    rows = [
+        _lomb_block(t_s, y, lo[i : i + block], hi[i : i + block], start_s[i : i + block], df_hz, n_freqs, n_grid)
+        for i in range(0, lo.size, block)
+    ]
+    out: FloatArray = np.concatenate(rows)
+    return out
+
+
+def _lomb_block(
+    t_s: FloatArray,
+    y: FloatArray,
+    lo: IntArray,
+    hi: IntArray,
+    start_s: FloatArray,
+    df_hz: float,
+    n_freqs: int,
+    n_grid: int,
+) -> FloatArray:
+    """:func:`lomb_scargle_windows` for one block of windows, on grids of ``n_grid`` nodes."""
     counts = hi - lo
     n_win = counts.size
     win_of = np.repeat(np.arange(n_win), counts)
