@@ -27,6 +27,7 @@ class _Input:
     kind: str
     source: str
     beat_times_s: npt.NDArray[np.float64] | None
+    quality: dict[str, Any] | None = None
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -58,14 +59,41 @@ def _looks_like_ecg_text(path: Path) -> bool:
 
 
 def _read_ecg(path: Path) -> _Input:
-    from attune.core.ecg import detect_r_peaks
+    from attune.core.ecg import RPeaks, detect_r_peaks, detect_r_peaks_stream
+    from attune.core.ecg_quality import SignalQuality, readable_rr, signal_quality, signal_quality_stream
     from attune.importers import load_ecg
 
-    rec = load_ecg(path)
-    peaks = detect_r_peaks(rec.signal, rec.fs_hz, t_s=rec.t_s)
-    if peaks.times_s.size < 4:
-        raise ValueError(f"{path}: found {peaks.times_s.size} heartbeats in the ECG; at least 4 are needed.")
-    return _Input(rr_ms=peaks.rr_ms, kind="ecg", source=rec.source, beat_times_s=peaks.times_s)
+    peaks: RPeaks
+    quality: SignalQuality | None = None
+    if path.suffix.lower() in {".hea", ".dat", ".atr"} or (path.suffix == "" and path.with_suffix(".hea").exists()):
+        # WFDB: one lead, read and detected a stretch at a time, so a day of ECG fits in little memory.
+        from attune.importers.wfdb import open_lead
+
+        lead = open_lead(path)
+        peaks = detect_r_peaks_stream(lead.blocks(), lead.fs_hz)
+        quality = signal_quality_stream(lead.blocks(), lead.fs_hz, peaks.indices, n_samples=lead.n_samples)
+        source = f"wfdb:{lead.path.with_suffix('').name}"
+    else:
+        rec = load_ecg(path)
+        peaks = detect_r_peaks(rec.signal, rec.fs_hz, t_s=rec.t_s)
+        if rec.t_s is None:  # irregular timestamps: no quality step (it needs even sampling)
+            quality = signal_quality(rec.signal, rec.fs_hz, peaks.indices)
+        source = rec.source
+    times, rr = peaks.times_s, peaks.rr_ms
+    summary: dict[str, Any] | None = None
+    if quality is not None:
+        times, rr, kept = readable_rr(peaks.times_s, quality)
+        summary = {
+            "method": quality.method,
+            "stretches": int(quality.readable.size),
+            "unreadable_stretches": int(np.count_nonzero(~quality.readable)),
+            "gaps_s": [list(gap) for gap in quality.gaps_s()],
+            "beats_found": int(peaks.indices.size),
+            "beats_left_out": int(np.count_nonzero(~kept)),
+        }
+    if times.size < 4 or rr.size < 3:
+        raise ValueError(f"{path}: found {times.size} readable heartbeats in the ECG; at least 4 are needed.")
+    return _Input(rr_ms=rr, kind="ecg", source=source, beat_times_s=times, quality=summary)
 
 
 def _read_rr(path: Path) -> _Input:
@@ -99,7 +127,9 @@ def _jsonable(obj: Any) -> Any:
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: _jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, np.ndarray):
-        return [_jsonable(x) for x in obj.tolist()]
+        if obj.dtype.kind == "f" and not np.all(np.isfinite(obj)):
+            return [v if math.isfinite(v) else None for v in obj.tolist()]
+        return obj.tolist()
     if isinstance(obj, dict):
         return {str(k): _jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
@@ -146,10 +176,21 @@ def report_dict(inp: _Input, report: HRVReport) -> dict[str, Any]:
         "nonlinear": _jsonable(report.nonlinear),
         "breathing": _jsonable(report.breathing),
         "notes": list(report.notes),
+        "ecg_quality": inp.quality,
         "beat_times_s": _jsonable(inp.beat_times_s) if inp.beat_times_s is not None else None,
         "rr_ms": _jsonable(cleaning.rr_ms),
         "nn_ms": _jsonable(cleaning.nn_ms),
     }
+
+
+def dump_json(doc: dict[str, Any]) -> str:
+    """``doc`` as JSON text, one top-level key a line.
+
+    Each value is written by the json module's C encoder (which it uses only
+    without indentation): a day of beats is a few hundred thousand numbers.
+    """
+    lines = (f"{json.dumps(k)}: {json.dumps(v, allow_nan=False)}" for k, v in doc.items())
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def _fmt(v: float | None, spec: str = ".1f") -> str:
@@ -210,6 +251,13 @@ def render_text(inp: _Input, report: HRVReport) -> str:
             f"Breathing rate (from the heart rhythm): about {b.rate_bpm:.1f} breaths/min "
             f"(+/- {b.resolution_bpm / 2:.1f}; peak share {b.peak_fraction:.2f}, low values mean a rough guess)",
         ]
+    q = inp.quality
+    if q is not None:
+        lines += [
+            "",
+            f"Signal quality: {q['unreadable_stretches']} of {q['stretches']} stretches of 10 s unreadable; "
+            f"{q['beats_left_out']} of {q['beats_found']} beats left out, and no interval across a gap is used.",
+        ]
     if report.notes:
         lines += ["", *report.notes]
     return "\n".join(lines)
@@ -229,8 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"attune hrv: {path} cannot be read: {exc.strerror or exc}.", file=sys.stderr)
         return 2
     if args.json:
-        json.dump(report_dict(inp, report), sys.stdout, indent=1, allow_nan=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(dump_json(report_dict(inp, report)))
     else:
         print(render_text(inp, report))
     return 0

@@ -15,7 +15,10 @@ child is sampled from ``/proc`` while it runs.
   also reports its tracemalloc peak.
 - NeuroKit2: ``nk.hrv(peaks, sampling_rate=1000)`` (time, frequency and nonlinear).
 
-Issue 3 asks that attune finishes in bounded memory where ``nk.hrv`` runs out.
+Not the same outputs: ``nk.hrv`` computes entropies and other nonlinear indices on the whole
+series (O(N^2) memory), where attune computes sample entropy on 300-beat segments and leaves
+the rest out. So the goal is attune's own (it finishes under the cap); NeuroKit2's run is
+reported beside it as a note, not as a ratio.
 Run: ``python bench/bench_memory.py [--cap-gb 4] [--timeout-s 600] [--nk-timeout-s 300]``.
 Exits 1 when attune does not finish under the cap.
 """
@@ -136,7 +139,8 @@ def main() -> int:
         extra += f", max RSS {theirs['max_rss_mb']:.0f} MB"
     print(f"NeuroKit2 nk.hrv      : {theirs.get('status')}{extra}")
     ok = ours.get("status") == "finished"
-    print(f"attune finishes in bounded memory: {'PASS' if ok else 'FAIL'}")
+    print(f"GOAL attune finishes under the cap: {'PASS' if ok else 'MISS'}")
+    print("note: nk.hrv also computes whole-series entropies attune does not; this is not a like-for-like ratio")
     status = str(theirs.get("status"))
     if status == "finished":
         print("note: nk.hrv also finished under this cap")

@@ -14,6 +14,7 @@ import numpy.typing as npt
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "rr"
 NSR_LONG = DATA / "pyhrv_SampleNNISeriesLong_ms.txt"
+NSR_SHORT = DATA / "pyhrv_SampleNNISeriesShort_ms.txt"
 
 
 def nsr_hour() -> npt.NDArray[np.float64]:

@@ -114,3 +114,26 @@ def test_a_wfdb_record_gives_beat_times_and_nn_intervals(capsys: pytest.CaptureF
     assert doc["input"] == "ecg" and len(doc["beat_times_s"]) == 2273
     assert len(doc["nn_ms"]) > 2200 and doc["settings"]["frequency"]["window_s"] == 300.0
     assert doc["artifacts"]["counts"]["ectopic"] > 0
+    assert doc["ecg_quality"]["unreadable_stretches"] == 0 and doc["ecg_quality"]["beats_left_out"] == 0
+
+
+def test_an_unreadable_stretch_of_ecg_becomes_a_gap_without_intervals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import numpy as np
+
+    from attune.importers import load_ecg
+
+    ecg = load_ecg(shared_data("ecg/mitdb100/100.hea"), lead="MLII").signal[: 120 * 360]
+    noisy = ecg.copy()
+    noisy[40 * 360 : 60 * 360] += 2.0 * np.random.default_rng(0).standard_normal(20 * 360)  # 20 s of pure noise
+    t = np.arange(noisy.size) / 360.0
+    p = tmp_path / "ecg.csv"
+    p.write_text("time_s,ecg_mv\n" + "\n".join(f"{a:.6f},{b:.5f}" for a, b in zip(t, noisy, strict=True)))
+    assert main([str(p), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    gaps = doc["ecg_quality"]["gaps_s"]
+    assert gaps and all(start >= 39.9 and end <= 60.1 for start, end in gaps)
+    beats = np.asarray(doc["beat_times_s"])
+    assert not np.any((beats > gaps[0][0]) & (beats < gaps[-1][1]))
+    assert max(doc["rr_ms"]) < 2000.0  # no interval spans the gap

@@ -10,7 +10,7 @@ from attune.core.artifacts import ARTIFACT_KINDS, ArtifactKind, CleanedRR, clean
 from attune.core.baseline import Baseline, Correlation, WeeklyRanges, correlation, daily_baseline, weekly_ranges
 from attune.core.breathing import BreathingRate, breathing_rate
 from attune.core.coherence import Coherence, coherence
-from attune.core.ecg import BeatMatch, RPeaks, detect_r_peaks, evaluate_beats
+from attune.core.ecg import BeatMatch, RPeaks, detect_r_peaks, detect_r_peaks_stream, evaluate_beats
 from attune.core.frequency import FrequencyDomain, FrequencySettings, frequency_domain
 from attune.core.nonlinear import Nonlinear, dfa_alpha, nonlinear, poincare, sample_entropy
 from attune.core.resonance import BreathingSegment, RateEvidence, ResonanceResult, assess_resonance
@@ -46,6 +46,7 @@ __all__ = [
     "correlation",
     "daily_baseline",
     "detect_r_peaks",
+    "detect_r_peaks_stream",
     "dfa_alpha",
     "evaluate_beats",
     "frequency_domain",

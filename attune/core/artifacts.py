@@ -25,14 +25,14 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.interpolate import PchipInterpolator
-from scipy.ndimage import median_filter, percentile_filter
 
-from attune.core._common import ArrayLike, FloatArray, IntArray, as_rr_ms, frozen, frozen_f
+from attune.core._common import ArrayLike, FloatArray, IntArray, as_rr_ms, frozen, frozen_f, pchip
 
 ArtifactKind = Literal["ectopic", "missed", "extra", "long-short"]
 CleaningMethod = Literal["lipponen2019", "threshold"]
 ARTIFACT_KINDS: tuple[ArtifactKind, ...] = ("ectopic", "missed", "extra", "long-short")
+# Internal codes of the kinds (0 is a normal interval).
+_ECTOPIC, _MISSED, _EXTRA, _LONG_SHORT = 1, 2, 3, 4
 
 _MIN_BEATS = 3
 
@@ -79,7 +79,7 @@ class CleanedRR:
     @property
     def n_flagged(self) -> int:
         """Number of flagged input intervals."""
-        return sum(1 for f in self.flags if f is not None)
+        return len(self.flags) - self.flags.count(None)
 
 
 def clean_rr(
@@ -221,7 +221,7 @@ def clean_rr(
         limit_ms = threshold_s * float(np.median(rr))
         settings = {"threshold_s": threshold_s, "threshold_ms": limit_ms, "median_window": median_window}
 
-    flags: list[ArtifactKind | None] = [None] * rr.size
+    codes = np.zeros(rr.size, dtype=np.int8)  # per input interval: 0 normal, else 1 + index in ARTIFACT_KINDS
     changed: set[int] = set()
     current = rr.copy()
     source = np.arange(rr.size)
@@ -232,25 +232,25 @@ def clean_rr(
         if method == "lipponen2019":
             found = _classify_lipponen(current, med, alpha, c1, c2, qd_window, min_threshold_ms, max_threshold_fraction)
         else:
-            found = [None if abs(r - m) <= limit_ms else "long-short" for r, m in zip(current, med, strict=True)]
-        if all(f is None for f in found):
+            found = np.where(np.abs(current - med) <= limit_ms, 0, _LONG_SHORT).astype(np.int8)
+        hits = np.flatnonzero(found)
+        if hits.size == 0:
             break
-        for k in (j for j, kind in enumerate(found) if kind is not None):
-            if flags[source[k]] is None:
-                flags[source[k]] = found[k]
+        first_time = codes[source[hits]] == 0  # a flag from an earlier pass stands
+        codes[source[hits[first_time]]] = found[hits[first_time]]
         current, new_source, touched = _correct(current, med, found)
         changed.update(int(source[k]) for k in touched)
         source = source[new_source]
-    n_flag = sum(1 for f in flags if f is not None)
-    counts: dict[str, int] = {k: sum(1 for f in flags if f == k) for k in ARTIFACT_KINDS}
+    counts: dict[str, int] = dict(zip(ARTIFACT_KINDS, np.bincount(codes, minlength=5)[1:].tolist(), strict=True))
+    names: tuple[ArtifactKind | None, ...] = (None, *ARTIFACT_KINDS)
     frozen(rr)
     return CleanedRR(
         rr_ms=rr,
         nn_ms=frozen_f(current),
-        flags=tuple(flags),
+        flags=tuple(map(names.__getitem__, codes.tolist())),
         changed_indices=_frozen_i(np.asarray(sorted(changed), dtype=np.intp)),
         counts=MappingProxyType(counts),
-        artifact_percent=100.0 * n_flag / rr.size,
+        artifact_percent=100.0 * np.count_nonzero(codes) / rr.size,
         method=method,
         settings=MappingProxyType(settings),
     )
@@ -269,7 +269,7 @@ def _local_median(rr: FloatArray, size: int) -> FloatArray:
     the interval. There we take the nearest full window, remove its median beat-to-beat change and
     read its median at the interval's own position, as a centred window does on a straight trend.
     """
-    med = np.asarray(median_filter(rr, size=size, mode="reflect"), dtype=np.float64)
+    med = np.asarray(rank_filter(rr, size, (size // 2,))[0], dtype=np.float64)
     half = size // 2
     if rr.size < size or half == 0:
         return med
@@ -284,9 +284,29 @@ def _local_median(rr: FloatArray, size: int) -> FloatArray:
 
 def _quartile_deviation(x: FloatArray, window: int) -> FloatArray:
     size = min(window, x.size)
-    q1 = percentile_filter(x, 25, size=size, mode="reflect")
-    q3 = percentile_filter(x, 75, size=size, mode="reflect")
+    q1, q3 = rank_filter(x, size, (size * 25 // 100, size * 75 // 100))
     return np.asarray((q3 - q1) / 2.0, dtype=np.float64)
+
+
+#: Up to this many intervals the sliding order statistics are computed with numpy alone, so a
+#: short recording does not pay for importing scipy.ndimage; longer ones use its O(n log w) filter.
+_NUMPY_RANK_MAX = 4096
+
+
+def rank_filter(x: FloatArray, size: int, ranks: tuple[int, ...]) -> list[FloatArray]:
+    """The ``ranks``-th smallest values (0-based) in the window of ``size`` around each sample.
+
+    The window of sample ``i`` is ``x[i - size // 2 : i - size // 2 + size]``, with the
+    series mirrored at its ends (``d c b a | a b c d | d c b a``): the percentiles and
+    the median of ``scipy.ndimage`` with ``mode="reflect"`` (rank ``size * p // 100``).
+    """
+    if x.size > _NUMPY_RANK_MAX:
+        from scipy.ndimage import rank_filter as scipy_rank_filter
+
+        return [np.asarray(scipy_rank_filter(x, r, size=size, mode="reflect"), dtype=np.float64) for r in ranks]
+    padded = np.pad(x, (size // 2, size - 1 - size // 2), mode="symmetric")
+    ordered = np.partition(np.lib.stride_tricks.sliding_window_view(padded, size), ranks, axis=1)
+    return [np.ascontiguousarray(ordered[:, r]) for r in ranks]
 
 
 def _classify_lipponen(
@@ -298,7 +318,7 @@ def _classify_lipponen(
     qd_window: int,
     min_threshold_ms: float,
     max_threshold_fraction: float,
-) -> list[ArtifactKind | None]:
+) -> npt.NDArray[np.int8]:
     n = rr.size
     cap = max_threshold_fraction * med * alpha
     floor = min_threshold_ms
@@ -325,13 +345,13 @@ def _classify_lipponen(
     ectopic_beat = ((s11 > 1) & (s12 < -c1 * s11 - c2)) | ((s11 < -1) & (s12 > -c1 * s11 + c2))
     ectopic_beat[0] = False
 
-    flags: list[ArtifactKind | None] = [None] * n
+    flags = np.zeros(n, dtype=np.int8)
     protected = np.zeros(n, dtype=bool)
-    for i in (int(j) for j in np.flatnonzero(ectopic_beat)):
-        # Beat b_i ends interval i-1 (the premature one) and starts interval i.
-        flags[i - 1] = "ectopic"
-        protected[i - 1] = True
-        protected[i] = True
+    beats = np.flatnonzero(ectopic_beat)
+    # Beat b_i ends interval i-1 (the premature one) and starts interval i.
+    flags[beats - 1] = _ECTOPIC
+    protected[beats - 1] = True
+    protected[beats] = True
 
     # Long or short intervals: out of line with the local median, or a large change
     # followed within two beats by a large change of the opposite sign. As the paper:
@@ -347,15 +367,15 @@ def _classify_lipponen(
         # (our guard), not a missed beat.
         after_short = i > 0 and rr[i - 1] < 0.8 * med[i - 1]
         if rr[i] > med[i] and not after_short and abs(rr[i] / 2.0 - med[i]) < th2[i]:
-            flags[i] = "missed"
+            flags[i] = _MISSED
         elif rr[i] < med[i] and _fits_extra(rr, med, th2, i):
-            flags[i] = "extra"
+            flags[i] = _EXTRA
             nxt = abs(rr[i] + rr[i + 1] - med[i]) if i + 1 < n else np.inf
             prv = abs(rr[i] + rr[i - 1] - med[i]) if i > 0 else np.inf
             if nxt <= prv:
                 skip_to = i + 2  # the next interval is the other half of this one: merged, not flagged again
         else:
-            flags[i] = "long-short"
+            flags[i] = _LONG_SHORT
     return flags
 
 
@@ -368,9 +388,7 @@ def _fits_extra(rr: FloatArray, med: FloatArray, th2: FloatArray, i: int) -> boo
     return any(abs(s - med[i]) < th2[i] for s in sums)
 
 
-def _correct(
-    rr: FloatArray, med: FloatArray, flags: list[ArtifactKind | None]
-) -> tuple[FloatArray, IntArray, set[int]]:
+def _correct(rr: FloatArray, med: FloatArray, kinds: npt.NDArray[np.int8]) -> tuple[FloatArray, IntArray, set[int]]:
     """Apply the corrections.
 
     Returns the corrected series, the input index each output interval comes from,
@@ -378,12 +396,11 @@ def _correct(
     """
     n = rr.size
     changed: set[int] = set()
-    kinds = np.asarray([f or "" for f in flags])
     # An ordinary interval keeps its value; it is interpolated when it is ectopic or
     # long/short, or follows an ectopic beat (the compensatory pause).
-    plain_need = (kinds == "ectopic") | (kinds == "long-short")
-    plain_need[1:] |= kinds[:-1] == "ectopic"
-    special = np.flatnonzero((kinds == "extra") | (kinds == "missed")).tolist()
+    plain_need = (kinds == _ECTOPIC) | (kinds == _LONG_SHORT)
+    plain_need[1:] |= kinds[:-1] == _ECTOPIC
+    special = np.flatnonzero((kinds == _EXTRA) | (kinds == _MISSED)).tolist()
     if not special:
         return _interpolate(rr, med, rr.copy(), np.arange(n, dtype=np.intp), plain_need, changed)
     # Structural fixes: ordinary stretches are copied whole, extra and missed beats one by one.
@@ -402,7 +419,7 @@ def _correct(
         if i < pos:
             continue  # already merged into the interval before it
         emit(pos, i)
-        if kinds[i] == "extra":
+        if kinds[i] == _EXTRA:
             # Merge with the neighbour that makes the sum closest to the local median.
             nxt = rr[i] + rr[i + 1] if i + 1 < n else np.inf
             prv = float(vals[-1][-1]) + rr[i] if vals else np.inf
@@ -444,19 +461,21 @@ def _interpolate(
         idx = np.arange(out.size, dtype=np.float64)
         # Inside the normal intervals a monotone cubic; beyond the first or last of them, that
         # interval's own value: an extrapolated cubic would overshoot it.
-        interp = PchipInterpolator(idx[good], out[good], extrapolate=False)
-        out[need] = interp(np.clip(idx[need], idx[good][0], idx[good][-1]))
+        out[need] = pchip(idx[good], out[good], np.clip(idx[need], idx[good][0], idx[good][-1]))
     changed.update(int(k) for k in src_arr[need])
     # Keep the time span of a run that holds both short and long intervals (a
     # premature beat and its compensatory pause): the premature beats move, the
     # beats before and after the run stay where they were.
-    orig = rr[src_arr]
     edges = np.diff(np.concatenate(([0], need.astype(np.int8), [0])))
-    for start, stop in zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True):
-        seg = slice(start, stop)
-        has_short = bool(np.any(orig[seg] < med[src_arr[seg]]))
-        has_long = bool(np.any(orig[seg] > med[src_arr[seg]]))
-        current = float(np.sum(out[seg]))
-        if has_short and has_long and current > 0:
-            out[seg] *= float(np.sum(orig[seg])) / current
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    runs = np.repeat(np.arange(starts.size), stops - starts)  # run number of each replaced interval
+    where = np.flatnonzero(need)
+    orig = rr[src_arr[where]]
+    local = med[src_arr[where]]
+    has_short = np.bincount(runs, weights=orig < local, minlength=starts.size) > 0
+    has_long = np.bincount(runs, weights=orig > local, minlength=starts.size) > 0
+    current = np.bincount(runs, weights=out[where], minlength=starts.size)
+    before = np.bincount(runs, weights=orig, minlength=starts.size)
+    scale = np.where(has_short & has_long & (current > 0), before / np.where(current > 0, current, 1.0), 1.0)
+    out[where] *= scale[runs]
     return out, src_arr, changed

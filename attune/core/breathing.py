@@ -147,15 +147,22 @@ def breathing_rate(rr_ms: ArrayLike, *, window_s: float = 64.0, average: bool = 
     t = beat_times_s(rr)
     if t[-1] < window_s:
         raise ValueError(f"breathing_rate needs at least {window_s:g} s of beats; got {t[-1]:.1f} s.")
-    acc = np.zeros_like(spec.freqs)
-    count = 0
-    end = window_s
-    while end <= t[-1] + 1e-9:
-        hi = int(np.searchsorted(t, end, side="right"))
-        lo = max(int(np.searchsorted(t, end - window_s, side="right")) - 1, 0)
-        if hi - lo >= 4:
-            tt = t[lo:hi]
-            acc += spec.psd(np.concatenate((tt, [end])), np.concatenate((rr[lo:hi], [rr[min(hi, rr.size - 1)]])))
-            count += 1
-        end += window_s / 2
+    # Every window ends on the 2 Hz grid (ends every window_s / 2 seconds). Each is the
+    # series interpolated linearly between its beats and, after its last beat, towards the
+    # next interval's value placed at the window's end.
+    ends = window_s + (window_s / 2) * np.arange(int(np.floor((t[-1] - window_s) / (window_s / 2) + 1e-9)) + 1)
+    hi = np.searchsorted(t, ends, side="right")
+    lo = np.maximum(np.searchsorted(t, ends - window_s, side="right") - 1, 0)
+    ends, hi = ends[hi - lo >= 4], hi[hi - lo >= 4]
+    count = ends.size
+    grid = ends[:, None] + spec.offsets[None, :]
+    y = np.interp(grid, t, rr)
+    last_t = t[hi - 1][:, None]
+    last_rr = rr[hi - 1][:, None]
+    after = grid > last_t
+    toward = rr[np.minimum(hi, rr.size - 1)][:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tail = last_rr + (toward - last_rr) * (grid - last_t) / (ends[:, None] - last_t)
+    y[after] = tail[after]
+    acc = spec.psd_rows(y).sum(axis=0) if count else np.zeros_like(spec.freqs)
     return breathing_from_psd(spec, acc / max(count, 1), float(np.mean(rr)), windows=count)

@@ -19,13 +19,13 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import signal as sps
 
-__all__ = ["BeatMatch", "RPeaks", "detect_r_peaks", "evaluate_beats"]
+__all__ = ["BeatMatch", "RPeaks", "detect_r_peaks", "detect_r_peaks_stream", "evaluate_beats"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -44,7 +44,7 @@ _LEVEL_PERCENTILE = 80.0
 _THRESHOLD = 0.30  # fraction of the local level (on the square-root energy scale) for a beat
 _FLOOR = 0.10  # fraction of the recording-wide level below which nothing is a beat
 _NOISE_PERCENTILE = 30.0
-_NOISE_FACTOR = 3.0  # a beat stands this far above the background slope level
+_NOISE_FACTOR = 2.25  # a beat stands this far above the background slope level
 _SEARCHBACK_RR = 1.66  # a gap longer than this many local RR is searched again (Pan-Tompkins)
 _SEARCHBACK_THRESHOLD = 0.5  # ... with this fraction of the threshold
 _REFINE_S = 0.075  # half-width of the window in which the R peak itself is located
@@ -161,6 +161,8 @@ def _energy_envelope(x: FloatArray, fs_hz: float) -> FloatArray:
     """Band-passed slope energy, integrated over about one QRS width."""
     low, high = _BAND_HZ
     high = min(high, 0.45 * fs_hz)
+    from scipy import signal as sps  # imported on first use: RR-only work never needs it
+
     sos = sps.butter(2, [low, high], btype="bandpass", fs=fs_hz, output="sos")
     band = sps.sosfiltfilt(sos, x)
     # Central difference; its scale does not matter, every threshold is relative.
@@ -181,7 +183,10 @@ def _local_level(heights: FloatArray) -> FloatArray:
     padded = np.concatenate((heights[w:0:-1], heights, heights[-2 : -w - 2 : -1]))
     windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * w + 1)
     k = round(_LEVEL_PERCENTILE / 100.0 * 2 * w)  # the order statistic at that percentile
-    level: FloatArray = np.partition(windows, k, axis=1)[:, k]
+    # np.partition copies the windows: a block at a time keeps a day's candidates in a few MB.
+    level: FloatArray = np.empty(n)
+    for i in range(0, n, 8192):
+        level[i : i + 8192] = np.partition(windows[i : i + 8192], k, axis=1)[:, k]
     return level
 
 
@@ -256,8 +261,56 @@ def _search_back(
     return beats
 
 
-def _refine(x: FloatArray, approx: IntArray, fs_hz: float) -> tuple[IntArray, int]:
-    """Move each detection to the R peak: the dominant deflection of the locally detrended signal."""
+@dataclass(frozen=True, eq=False)
+class _Candidates:
+    """Envelope maxima of one stretch and what the decision needs to know about each.
+
+    ``height`` holds every maximum, in order: the local level and the floor are percentiles
+    of them all. Only the ``eligible`` ones can become beats (see :func:`_candidates`), so
+    the other fields are kept for those alone: ``pos`` their sample, ``noise`` the background
+    level there, and ``up_*`` and ``down_*`` the sample and size of the largest upward and
+    downward deflection within 75 ms (after the local detrend and smoothing of step 7): the
+    polarity, and so which of the two is the R peak, is decided once for the whole recording.
+    """
+
+    height: FloatArray
+    eligible: npt.NDArray[np.bool_]
+    pos: IntArray
+    noise: FloatArray
+    up_idx: IntArray
+    up_amp: FloatArray
+    down_idx: IntArray
+    down_amp: FloatArray
+
+    def take(self, keep: npt.NDArray[np.bool_], offset: int) -> _Candidates:
+        """The candidates in ``keep`` (a mask over all of them), with samples moved by ``offset``."""
+        mine = keep[self.eligible]
+        return _Candidates(
+            height=self.height[keep],
+            eligible=self.eligible[keep],
+            pos=self.pos[mine] + offset,
+            noise=self.noise[mine],
+            up_idx=self.up_idx[mine] + offset,
+            up_amp=self.up_amp[mine],
+            down_idx=self.down_idx[mine] + offset,
+            down_amp=self.down_amp[mine],
+        )
+
+    @staticmethod
+    def join(parts: list[_Candidates]) -> _Candidates:
+        """The candidates of consecutive stretches, in order (the parts are emptied as they are joined)."""
+        fields = {}
+        for name in _CANDIDATE_FIELDS:
+            fields[name] = np.concatenate([getattr(p, name) for p in parts])
+        parts.clear()
+        return _Candidates(**fields)
+
+
+_CANDIDATE_FIELDS = ("height", "eligible", "pos", "noise", "up_idx", "up_amp", "down_idx", "down_amp")
+
+
+def _deflections(x: FloatArray, approx: IntArray, fs_hz: float) -> tuple[IntArray, FloatArray, IntArray, FloatArray]:
+    """The largest upward and downward deflection near each position, on the locally detrended signal."""
     half = max(1, round(_REFINE_S * fs_hz))
     offsets = np.arange(-half, half + 1)
     idx = np.clip(approx[:, None] + offsets[None, :], 0, x.size - 1)
@@ -266,11 +319,55 @@ def _refine(x: FloatArray, approx: IntArray, fs_hz: float) -> tuple[IntArray, in
     ramp = np.linspace(0.0, 1.0, offsets.size)
     seg = seg - (seg[:, :1] + (seg[:, -1:] - seg[:, :1]) * ramp)
     seg = _moving_mean_rows(seg, 2 * round(0.004 * fs_hz) + 1)  # odd, so a symmetric peak stays put
-    polarity = 1 if np.median(seg.max(axis=1)) >= np.median(-seg.min(axis=1)) else -1
-    best = np.argmax(polarity * seg, axis=1)
     rows = np.arange(idx.shape[0])
-    peaks = idx[rows, best].astype(np.int64)
-    amplitude = polarity * seg[rows, best]
+    up = np.argmax(seg, axis=1)
+    down = np.argmin(seg, axis=1)
+    return (
+        idx[rows, up].astype(np.int64),
+        seg[rows, up],
+        idx[rows, down].astype(np.int64),
+        -seg[rows, down],
+    )
+
+
+def _candidates(x: FloatArray, fs_hz: float) -> tuple[_Candidates, IntArray]:
+    """Steps 1 to 3, the background level of step 4 and the deflections of step 7, for one stretch.
+
+    Returns the candidates and the sample of every envelope maximum (eligible or not).
+    """
+    from scipy.signal import find_peaks
+
+    env = _energy_envelope(x, fs_hz)
+    cand_raw, _ = find_peaks(env, distance=max(1, round(_REFRACTORY_S * fs_hz)))
+    cand = np.asarray(cand_raw, dtype=np.int64)
+    height = np.sqrt(env[cand])  # amplitude scale: proportional to QRS slope
+    noise = _noise_level(env, cand, fs_hz)
+    # A beat clears at least half the threshold (search-back), and the threshold is at least
+    # the background factor times the noise: nothing else can become a beat, so only the
+    # height of the others is kept (for the local level and the floor).
+    eligible = height > _SEARCHBACK_THRESHOLD * _NOISE_FACTOR * noise
+    pos = cand[eligible]
+    return _Candidates(height, eligible, pos, noise[eligible], *_deflections(x, pos, fs_hz)), cand
+
+
+def _decide(c: _Candidates, fs_hz: float) -> tuple[IntArray, int]:
+    """Steps 4 to 7 on the candidates of the whole recording: which are beats, and their R peaks."""
+    if c.pos.size == 0:
+        return np.empty(0, dtype=np.int64), 1
+    level = _local_level(c.height)[c.eligible]
+    floor = _FLOOR * float(np.percentile(c.height, _LEVEL_PERCENTILE))
+    threshold = np.maximum(np.maximum(_THRESHOLD * level, _NOISE_FACTOR * c.noise), floor)
+    # The rules below compare a candidate only with those above (half) its threshold, which
+    # the others never are: running them on the eligible candidates alone changes nothing.
+    height = c.height[c.eligible]
+    beats = _select_beats(c.pos, height, threshold, fs_hz)
+    beats = _search_back(beats, c.pos, height, threshold, fs_hz)
+    if not beats:
+        return np.empty(0, dtype=np.int64), 1
+    chosen = np.asarray(beats, dtype=np.int64)
+    polarity = 1 if np.median(c.up_amp[chosen]) >= np.median(c.down_amp[chosen]) else -1
+    peaks = (c.up_idx if polarity > 0 else c.down_idx)[chosen]
+    amplitude = (c.up_amp if polarity > 0 else c.down_amp)[chosen]
     # Two detections that settled on peaks closer than the refractory period are one beat.
     refractory = round(_REFRACTORY_S * fs_hz)
     keep = np.ones(peaks.size, dtype=bool)
@@ -289,21 +386,109 @@ def _refine(x: FloatArray, approx: IntArray, fs_hz: float) -> tuple[IntArray, in
 
 
 def _detect_uniform(x: FloatArray, fs_hz: float) -> tuple[IntArray, int]:
-    env = _energy_envelope(x, fs_hz)
-    cand_raw, _ = sps.find_peaks(env, distance=max(1, round(_REFRACTORY_S * fs_hz)))
-    cand = np.asarray(cand_raw, dtype=np.int64)
-    if cand.size == 0:
-        return np.empty(0, dtype=np.int64), 1
-    height = np.sqrt(env[cand])  # amplitude scale: proportional to QRS slope
-    level = _local_level(height)
-    floor = _FLOOR * float(np.percentile(height, _LEVEL_PERCENTILE))
-    noise = _noise_level(env, cand, fs_hz)
-    threshold = np.maximum(np.maximum(_THRESHOLD * level, _NOISE_FACTOR * noise), floor)
-    beats = _select_beats(cand, height, threshold, fs_hz)
-    beats = _search_back(beats, cand, height, threshold, fs_hz)
-    if not beats:
-        return np.empty(0, dtype=np.int64), 1
-    return _refine(x, cand[beats], fs_hz)
+    return _decide(_candidates(x, fs_hz)[0], fs_hz)
+
+
+def _noise_block_samples(fs_hz: float) -> int:
+    """Samples in one second of the background level's 20 ms steps (stretches start on these)."""
+    return max(1, round(0.02 * fs_hz)) * 50
+
+
+def detect_r_peaks_stream(
+    blocks: Iterable[npt.ArrayLike], fs_hz: float, *, stretch_s: float = 300.0, margin_s: float = 10.0
+) -> RPeaks:
+    """Find R peaks in an ECG read block by block, in memory bounded by ``stretch_s``.
+
+    Parameters
+    ----------
+    blocks : iterable of array_like
+        Consecutive pieces of one evenly sampled lead, of any sizes (a file read in chunks).
+    fs_hz : float
+        The sampling rate.
+    stretch_s, margin_s : float
+        Steps 1 to 3 of :func:`detect_r_peaks` run on stretches of about ``stretch_s``
+        seconds, each read with ``margin_s`` more on either side; only the candidates
+        inside the stretch itself are kept. The rest of the detector works on the
+        candidates of the whole recording.
+
+    Returns
+    -------
+    RPeaks
+        The same peaks as :func:`detect_r_peaks` on the whole signal at once.
+
+    Raises
+    ------
+    ValueError
+        As :func:`detect_r_peaks`.
+
+    Notes
+    -----
+    Every step before the decision looks no further than a few seconds: the filter's
+    response dies out within a second, the envelope integrates 100 ms, candidates are
+    200 ms apart, the background level takes nine one-second blocks, and the R peak is
+    searched within 75 ms. With 10 s margins and stretches that start on the background
+    level's one-second blocks, each candidate is computed from the same samples as on the
+    whole signal. The level of step 4 (41 candidates around), the recording-wide floor,
+    the T-wave rule, the search-back and the polarity then run once on all candidates,
+    a few per second. Memory: one stretch with its margins as float64 (about 1 MB at
+    360 Hz), plus the candidates (about 60 bytes each).
+    """
+    fs = _check_rate(fs_hz)
+    unit = _noise_block_samples(fs)
+    stretch = max(1, int(np.ceil(stretch_s * fs / unit))) * unit
+    margin = max(1, int(np.ceil(margin_s * fs / unit))) * unit
+    parts: list[_Candidates] = []
+    buf = np.empty(0)
+    buf_start = 0  # global index of buf[0]
+    next_core = 0  # global index where the next stretch starts
+    total = 0
+    pending = iter(blocks)
+    ended = False
+    while not ended or next_core < total:
+        if not ended and total < next_core + stretch + margin:
+            block = next(pending, None)
+            if block is None:
+                ended = True
+            else:
+                arr = _as_float_1d(block, "ecg block")
+                if not np.all(np.isfinite(arr)):
+                    raise ValueError("ecg holds NaN or infinite values; remove or fill the gaps first")
+                buf = np.concatenate((buf, arr))
+                total += arr.size
+        need_end = next_core + stretch + margin
+        if not ended and total < need_end:
+            continue
+        if ended and total < _min_samples(fs):
+            raise ValueError(
+                f"need at least {MIN_DURATION_S:g} s of ECG ({_min_samples(fs)} samples at {fs:g} Hz), "
+                f"got {total} samples"
+            )
+        if ended and total <= next_core:
+            break
+        core_end = total if ended and total <= need_end else next_core + stretch
+        lo = max(next_core - margin, 0)
+        hi = min(core_end + margin, total)
+        found, maxima = _candidates(buf[lo - buf_start : hi - buf_start], fs)
+        inside = (maxima >= next_core - lo) & (maxima < core_end - lo)
+        parts.append(found.take(inside, lo))
+        next_core = core_end
+        drop = max(next_core - margin, 0) - buf_start
+        buf, buf_start = buf[drop:], buf_start + drop
+    idx, polarity = _decide(_Candidates.join(parts), fs) if parts else (np.empty(0, dtype=np.int64), 1)
+    return RPeaks(indices=idx, times_s=idx / fs, fs_hz=fs, polarity=polarity)
+
+
+def _check_rate(fs_hz: float | None) -> float:
+    if fs_hz is None:
+        raise ValueError("give the sampling rate fs_hz, or the time of every sample as t_s")
+    fs = float(fs_hz)
+    if not np.isfinite(fs) or fs < MIN_FS_HZ:
+        raise ValueError(f"fs_hz must be at least {MIN_FS_HZ:g} Hz, got {fs_hz}")
+    return fs
+
+
+def _min_samples(fs: float) -> int:
+    return int(np.ceil(MIN_DURATION_S * fs))
 
 
 def detect_r_peaks(
@@ -345,7 +530,7 @@ def detect_r_peaks(
     3. Candidates are the envelope's maxima at least 200 ms apart (the refractory period).
     4. A candidate is a beat when the square root of its energy exceeds 30 % of the 80th
        percentile of the 41 candidates around it (a level that follows amplitude changes and
-       is not moved by a single artefact), three times the background level (the 30th
+       is not moved by a single artefact), 2.25 times the background level (the 30th
        percentile of the envelope per second, median over nine seconds) and 10 % of the
        recording-wide level.
     5. A candidate within 360 ms of a beat with less than half its energy is a T wave.
@@ -367,12 +552,8 @@ def detect_r_peaks(
     """
     x = _as_float_1d(ecg, "ecg")
     if t_s is None:
-        if fs_hz is None:
-            raise ValueError("give the sampling rate fs_hz, or the time of every sample as t_s")
-        fs = float(fs_hz)
-        if not np.isfinite(fs) or fs < MIN_FS_HZ:
-            raise ValueError(f"fs_hz must be at least {MIN_FS_HZ:g} Hz, got {fs_hz}")
-        need = int(np.ceil(MIN_DURATION_S * fs))
+        fs = _check_rate(fs_hz)
+        need = _min_samples(fs)
         if x.size < need:
             raise ValueError(
                 f"need at least {MIN_DURATION_S:g} s of ECG ({need} samples at {fs:g} Hz), got {x.size} samples"

@@ -14,8 +14,10 @@ says so, otherwise detected from the values: a median below 10 means seconds.
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -113,8 +115,27 @@ def _unit_from_name(name: str) -> Literal["ms", "s"] | None:
     return None
 
 
+def _one_column(text: str) -> npt.NDArray[np.float64] | None:
+    """The values of a file that is one plain number per line, or None for anything else.
+
+    numpy's C reader parses a day of intervals in milliseconds, where splitting
+    lines in Python takes a tenth of a second; every other layout (a header,
+    separators, two columns) is left to the general parser.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an empty file warns; the general parser explains it
+        try:
+            values = np.loadtxt(io.StringIO(text), dtype=np.float64, comments="#", ndmin=2)
+        except ValueError:
+            return None
+    return values[:, 0] if values.shape[0] > 0 and values.shape[1] == 1 else None
+
+
 def parse_rr_text(text: str, *, source: str = "<text>") -> RRRecord:
     """Parse the text of an RR file (see :func:`read_rr`)."""
+    plain = _one_column(text)
+    if plain is not None:
+        return _record(plain, None, None, None, source)
     lines = [ln.strip() for ln in text.splitlines()]
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
     if not lines:
@@ -145,10 +166,23 @@ def parse_rr_text(text: str, *, source: str = "<text>") -> RRRecord:
             raise ValueError(f"{source}: line {lineno} is not numeric: {','.join(row)[:60]!r}.") from None
     if not rr_vals:
         raise ValueError(f"{source}: no RR values found.")
-    rr = np.asarray(rr_vals, dtype=np.float64)
+    t = np.asarray(t_vals, dtype=np.float64) if time_col is not None else None
+    rr_name = header[rr_col] if header else None
+    time_name = header[time_col] if header and time_col is not None else None
+    return _record(np.asarray(rr_vals, dtype=np.float64), rr_name, t, time_name, source)
+
+
+def _record(
+    rr: npt.NDArray[np.float64],
+    rr_name: str | None,
+    t: npt.NDArray[np.float64] | None,
+    time_name: str | None,
+    source: str,
+) -> RRRecord:
+    """Check the values, settle the units (from the column names or the values) and build the record."""
     if not np.all(np.isfinite(rr)):
         raise ValueError(f"{source}: RR values must be finite numbers.")
-    unit = _unit_from_name(header[rr_col]) if header else None
+    unit = _unit_from_name(rr_name) if rr_name else None
     if unit is None:
         unit = "s" if float(np.median(rr)) < 10.0 else "ms"
     rr_ms = rr * 1000.0 if unit == "s" else rr
@@ -164,14 +198,9 @@ def parse_rr_text(text: str, *, source: str = "<text>") -> RRRecord:
             f"{source}: these do not look like RR intervals (median {med:.4g} ms; expected 200 to 3000 ms, "
             "all positive). Is this an ECG or a heart-rate file?"
         )
-    t_s: npt.NDArray[np.float64] | None = None
-    if time_col is not None:
-        t = np.asarray(t_vals, dtype=np.float64)
-        t_unit = _unit_from_name(header[time_col]) if header else None
-        if t_unit == "ms":
-            t = t / 1000.0
-        t_s = t
-    return RRRecord(rr_ms=rr_ms, t_s=t_s, unit=unit, source=source)
+    if t is not None and time_name is not None and _unit_from_name(time_name) == "ms":
+        t = t / 1000.0
+    return RRRecord(rr_ms=rr_ms, t_s=t, unit=unit, source=source)
 
 
 def _orient_two_columns(rows: list[list[str]], source: str) -> tuple[int, int]:

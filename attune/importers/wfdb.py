@@ -14,8 +14,10 @@ References
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -26,9 +28,11 @@ __all__ = [
     "BEAT_SYMBOLS",
     "Annotations",
     "WfdbHeader",
+    "WfdbLead",
     "WfdbRecord",
     "WfdbSignalSpec",
     "load",
+    "open_lead",
     "read_annotations",
     "read_header",
     "read_record",
@@ -369,23 +373,120 @@ def read_record(path: PathLike) -> WfdbRecord:
     for k, spec in enumerate(header.signals):
         adu = columns[k]
         if spec.checksum is not None and n_frames > 0:
-            total = int(adu.sum()) & 0xFFFF
-            if total >= 0x8000:
-                total -= 0x10000
-            if total != spec.checksum:
-                raise ValueError(
-                    f"{spec.file_name} signal {k + 1} ({spec.description or 'unnamed'}): checksum {total} does not "
-                    f"match the header's {spec.checksum}; the file is damaged or truncated"
-                )
-        col = (adu - spec.baseline_adu) / spec.gain_adu_per_unit
-        invalid = -2048 if spec.fmt == 212 else -32768
-        col[adu == invalid] = np.nan
-        out[:, k] = col
+            _verify_checksum(int(adu.sum()), spec, k)
+        out[:, k] = _physical(adu, spec, -2048 if spec.fmt == 212 else -32768)
     return WfdbRecord(header=header, signals=out)
 
 
-def load(path: PathLike, *, lead: str | int | None = None) -> EcgRecord:
-    """Read one lead of a WFDB record as an :class:`EcgRecord`.
+@dataclass(frozen=True)
+class WfdbLead:
+    """One signal of a WFDB record, read from its file block by block (see :func:`open_lead`).
+
+    Only this signal's samples are decoded, into 16-bit integers (the width they are stored
+    in); each block is turned into physical units on its own, so reading a day of ECG needs
+    memory for one block, not for the record.
+    """
+
+    path: Path
+    header: WfdbHeader
+    index: int
+    n_samples: int
+
+    @property
+    def spec(self) -> WfdbSignalSpec:
+        """The header line of this signal."""
+        return self.header.signals[self.index]
+
+    @property
+    def fs_hz(self) -> float:
+        """Sampling rate."""
+        return self.header.fs_hz
+
+    def adc_blocks(self, block_samples: int = 1 << 18) -> Iterator[npt.NDArray[np.int16]]:
+        """The stored values, ``block_samples`` at a time, as int16; the checksum is verified at the end.
+
+        Raises
+        ------
+        ValueError
+            If the file ends early or the checksum differs (raised after the last block).
+        """
+        spec = self.spec
+        members = [k for k, s in enumerate(self.header.signals) if s.file_name == spec.file_name]
+        stride, column = len(members), members.index(self.index)
+        dat = self.path.parent / spec.file_name
+        total = 0
+        with dat.open("rb") as fh:
+            for first in range(0, self.n_samples, block_samples):
+                count = min(block_samples, self.n_samples - first)
+                adc = _read_frames(fh, spec, first, count, stride, column, dat.name)
+                total += int(adc.sum(dtype=np.int64))
+                yield adc
+        if spec.checksum is not None and self.n_samples > 0:
+            _verify_checksum(total, spec, self.index)
+
+    def blocks(self, block_samples: int = 1 << 18) -> Iterator[npt.NDArray[np.float64]]:
+        """The samples in physical units, block by block; the invalid-sample code becomes NaN."""
+        invalid = -2048 if self.spec.fmt == 212 else -32768
+        for adc in self.adc_blocks(block_samples):
+            yield _physical(adc, self.spec, invalid)
+
+
+def _physical(adc: npt.NDArray[np.integer], spec: WfdbSignalSpec, invalid: int) -> npt.NDArray[np.float64]:
+    out = (adc - np.float64(spec.baseline_adu)) / spec.gain_adu_per_unit
+    out[adc == invalid] = np.nan
+    return out
+
+
+def _verify_checksum(total: int, spec: WfdbSignalSpec, k: int) -> None:
+    total &= 0xFFFF
+    if total >= 0x8000:
+        total -= 0x10000
+    if total != spec.checksum:
+        raise ValueError(
+            f"{spec.file_name} signal {k + 1} ({spec.description or 'unnamed'}): checksum {total} does not "
+            f"match the header's {spec.checksum}; the file is damaged or truncated"
+        )
+
+
+def _read_frames(
+    fh: BinaryIO, spec: WfdbSignalSpec, first: int, count: int, stride: int, column: int, name: str
+) -> npt.NDArray[np.int16]:
+    """Decode ``count`` samples of one signal from frame ``first`` on, reading only the bytes they span."""
+    s0 = first * stride + column  # index of the first wanted sample in the file's interleaved stream
+    s1 = (first + count - 1) * stride + column
+    if spec.fmt == 16:
+        fh.seek(spec.byte_offset + 2 * s0)
+        raw = fh.read(2 * (s1 - s0 + 1))
+        if len(raw) < 2 * (s1 - s0 + 1):
+            raise ValueError(f"{name} ends before the {first + count} frames the header announces")
+        return np.frombuffer(raw, dtype="<i2")[::stride].astype(np.int16)
+    # Format 212: samples 2p and 2p + 1 of the stream share the three bytes 3p .. 3p + 2.
+    p0, p1 = s0 // 2, s1 // 2
+    needed = 3 * (p1 - p0) + (2 if s1 % 2 == 0 else 3)  # an even last sample needs two of its three bytes
+    fh.seek(spec.byte_offset + 3 * p0)
+    b = np.frombuffer(fh.read(3 * (p1 - p0 + 1)), dtype=np.uint8)
+    if b.size < needed:
+        raise ValueError(f"{name} ends before the {first + count} frames the header announces")
+    if stride == 2 and s0 % 2 == 0:
+        # Two signals in the file (as in MIT-BIH): each frame is exactly three bytes.
+        frames = b[: 3 * count].reshape(count, 3).astype(np.int16)
+        low, high = (frames[:, 0], frames[:, 1] & 0x0F) if column == 0 else (frames[:, 2], (frames[:, 1] & 0xF0) >> 4)
+        pair: npt.NDArray[np.int16] = low | (high << 8)
+        pair[pair >= 2048] -= 4096
+        return pair
+    wanted = np.arange(s0, s1 + 1, stride)
+    at = 3 * (wanted // 2 - p0)
+    even = wanted % 2 == 0
+    low = b[np.where(even, at, at + 2)].astype(np.int16)
+    mid = b[at + 1].astype(np.int16)
+    high = np.where(even, mid & 0x0F, (mid & 0xF0) >> 4)
+    out = low | (high << 8)
+    out[out >= 2048] -= 4096
+    return out
+
+
+def open_lead(path: PathLike, *, lead: str | int | None = None) -> WfdbLead:
+    """One signal of a WFDB record, to be read block by block.
 
     Parameters
     ----------
@@ -393,9 +494,15 @@ def load(path: PathLike, *, lead: str | int | None = None) -> EcgRecord:
         The record, with or without a ``.hea`` or ``.dat`` suffix.
     lead : str or int, optional
         The signal description (``"MLII"``) or zero-based index. By default the first signal.
+
+    Raises
+    ------
+    ValueError
+        If the lead is not in the record, or the signal file is missing.
     """
-    record = read_record(path)
-    labels = record.labels
+    base = _record_base(path)
+    header = read_header(base)
+    labels = tuple(s.description for s in header.signals)
     if lead is None:
         k = 0
     elif isinstance(lead, int):
@@ -406,14 +513,32 @@ def load(path: PathLike, *, lead: str | int | None = None) -> EcgRecord:
         if lead not in labels:
             raise ValueError(f"lead {lead!r} is not in the record; it has {', '.join(map(repr, labels))}")
         k = labels.index(lead)
-    spec = record.header.signals[k]
+    spec = header.signals[k]
+    dat = base.parent / spec.file_name
+    if not dat.exists():
+        raise ValueError(f"WFDB signal file {dat} does not exist")
+    n = header.n_samples
+    if n is None:
+        stride = sum(1 for s in header.signals if s.file_name == spec.file_name)
+        size = dat.stat().st_size - spec.byte_offset
+        n = (size // 2 if spec.fmt == 16 else (2 * size) // 3) // stride
+    return WfdbLead(path=base.with_suffix(".hea"), header=header, index=k, n_samples=n)
+
+
+def load(path: PathLike, *, lead: str | int | None = None) -> EcgRecord:
+    """Read one lead of a WFDB record, whole, as an :class:`EcgRecord`.
+
+    ``path`` and ``lead`` are as for :func:`open_lead`; only this signal is decoded.
+    """
+    chosen = open_lead(path, lead=lead)
+    signal = np.concatenate(list(chosen.blocks())) if chosen.n_samples else np.empty(0)
     return EcgRecord(
-        signal=np.ascontiguousarray(record.signals[:, k]),
-        fs_hz=record.fs_hz,
+        signal=signal,
+        fs_hz=chosen.fs_hz,
         t_s=None,
         source=f"wfdb:{_record_base(path).name}",
-        units=spec.units,
-        label=spec.description,
+        units=chosen.spec.units,
+        label=chosen.spec.description,
     )
 
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 
 from attune.core import clean_rr, time_domain
 from tests.shared_data import shared_data
@@ -158,3 +158,17 @@ def test_it_rejects_too_few_intervals_and_says_how_many_are_needed(rr: list[floa
 def test_it_rejects_an_unknown_method() -> None:
     with pytest.raises(ValueError, match="lipponen2019"):
         clean_rr(sinus(), method="magic")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("n", [3, 10, 91, 300, 5000])
+def test_the_sliding_quartiles_and_median_equal_scipys_filters(n: int) -> None:
+    from scipy.ndimage import median_filter, percentile_filter
+
+    from attune.core.artifacts import rank_filter
+
+    x = np.round(800 + 30 * np.random.default_rng(n).standard_normal(n))  # integer ms: many ties
+    for size in {min(91, n), min(11, n), min(10, n)}:
+        q1, q3, med = rank_filter(x, size, (size * 25 // 100, size * 75 // 100, size // 2))
+        assert_array_equal(q1, percentile_filter(x, 25, size=size, mode="reflect"))
+        assert_array_equal(q3, percentile_filter(x, 75, size=size, mode="reflect"))
+        assert_array_equal(med, median_filter(x, size=size, mode="reflect"))

@@ -10,7 +10,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import signal as sps
 
-from attune.core.ecg import BeatMatch, RPeaks, detect_r_peaks, evaluate_beats
+from attune.core.ecg import BeatMatch, RPeaks, detect_r_peaks, detect_r_peaks_stream, evaluate_beats
 from attune.importers import load_ecg
 from attune.importers.wfdb import read_annotations
 from tests.shared_data import shared_data
@@ -202,3 +202,29 @@ def test_evaluation_reports_nan_rates_when_a_side_is_empty() -> None:
     assert (m.tp, m.fp, m.fn, m.sensitivity) == (0, 0, 2, 0.0)
     assert np.isnan(m.ppv)
     assert np.isnan(evaluate_beats([1.0], []).sensitivity)
+
+
+@pytest.mark.parametrize(("stretch_s", "block"), [(300.0, 65_536), (60.0, 1_000), (17.0, 777), (3_600.0, 10**7)])
+def test_detection_stretch_by_stretch_gives_the_same_beats_as_the_whole_record(
+    record_100: np.ndarray, stretch_s: float, block: int
+) -> None:
+    whole = detect_r_peaks(record_100, FS_100)
+    blocks = (record_100[i : i + block] for i in range(0, record_100.size, block))
+    streamed = detect_r_peaks_stream(blocks, FS_100, stretch_s=stretch_s)
+    assert_array_equal(streamed.indices, whole.indices)
+    assert streamed.polarity == whole.polarity
+
+
+def test_detection_stretch_by_stretch_from_the_wfdb_file_equals_the_whole_record(record_100: np.ndarray) -> None:
+    from attune.importers.wfdb import open_lead
+
+    lead = open_lead(shared_data("ecg/mitdb100/100.hea"), lead="MLII")
+    streamed = detect_r_peaks_stream(lead.blocks(10_000), lead.fs_hz, stretch_s=45.0)
+    assert_array_equal(streamed.indices, detect_r_peaks(record_100, FS_100).indices)
+
+
+def test_detection_stretch_by_stretch_equals_the_whole_on_record_208() -> None:
+    ecg = np.load(shared_data("ecg/mitdb208/ecg_208_MLII_5min_360hz.npz"))["ecg"]
+    blocks = (ecg[i : i + 5_000] for i in range(0, ecg.size, 5_000))
+    streamed = detect_r_peaks_stream(blocks, FS_100, stretch_s=30.0)
+    assert_array_equal(streamed.indices, detect_r_peaks(ecg, FS_100).indices)

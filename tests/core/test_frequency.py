@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from lomb_reference import band_powers, lomb_by_direct_sums
 from numpy.testing import assert_allclose
 
 from attune.core import FrequencySettings, frequency_domain
@@ -77,3 +78,59 @@ def test_it_rejects_less_than_a_minute_of_beats_and_says_so() -> None:
 def test_it_rejects_an_unknown_method() -> None:
     with pytest.raises(ValueError, match="welch"):
         frequency_domain(modulated_rr(0.1, 40.0), method="burg")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("freq_hz", "duration_s"), [(0.1, 1800.0), (0.25, 1800.0), (0.37, 400.0)])
+def test_the_fast_lomb_scargle_equals_scipys_direct_sums_within_half_a_percent(
+    freq_hz: float, duration_s: float
+) -> None:
+    clean = modulated_rr(freq_hz, 30.0, duration_s)
+    rr = clean + 8.0 * np.random.default_rng(11).standard_normal(clean.size)
+    fast = frequency_domain(rr, method="lomb")
+    freqs, psd = lomb_by_direct_sums(rr)
+    assert_allclose(fast.freqs_hz, freqs[freqs <= 0.5], rtol=1e-12)
+    s = fast.settings
+    reference = band_powers(freqs, psd, [s.vlf_hz, s.lf_hz, s.hf_hz])
+    assert_allclose([fast.vlf_ms2, fast.lf_ms2, fast.hf_ms2], reference, rtol=5e-3)
+
+
+def test_the_numpy_welch_equals_scipys() -> None:
+    from scipy.signal import welch
+
+    from attune.core.frequency import welch_psd
+
+    x = np.random.default_rng(12).standard_normal(5000)
+    for nperseg, noverlap, nfft in ((1200, 600, 2400), (301, 100, 601), (5000, 2500, 10000)):
+        f_ref, p_ref = welch(x, fs=4.0, window="hann", nperseg=nperseg, noverlap=noverlap, nfft=nfft, detrend=False)
+        f, p = welch_psd(x, 4.0, nperseg, noverlap, nfft)
+        assert_allclose(f, f_ref, rtol=1e-12)
+        assert_allclose(p, p_ref, rtol=1e-10)
+
+
+@pytest.mark.parametrize("lapack", [True, False])
+@pytest.mark.parametrize("n", [4, 5, 50, 3000])
+def test_the_splines_equal_scipys_not_a_knot_and_pchip(n: int, lapack: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scipy.interpolate import CubicSpline, PchipInterpolator
+
+    import attune.core._common as common
+    from attune.core._common import cubic_spline, pchip
+
+    monkeypatch.setattr(common, "_use_lapack", lambda n: lapack)
+    rng = np.random.default_rng(n)
+    x = np.cumsum(rng.uniform(0.3, 1.5, n))
+    y = np.cumsum(rng.standard_normal(n))
+    at = np.sort(np.concatenate((np.linspace(x[0] - 1, x[-1] + 1, 3 * n), x)))
+    assert_allclose(cubic_spline(x, y, at), CubicSpline(x, y)(at), rtol=1e-10, atol=1e-10)
+    assert_allclose(pchip(x, y, at), PchipInterpolator(x, y)(at), rtol=1e-10, atol=1e-10)
+    assert_allclose(pchip(x[:2], y[:2], at), PchipInterpolator(x[:2], y[:2])(at), rtol=1e-10, atol=1e-10)
+
+
+def test_the_python_and_lapack_band_solvers_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    import attune.core._common as common
+
+    x = np.cumsum(np.random.default_rng(13).standard_normal(3000))
+    monkeypatch.setattr(common, "_use_lapack", lambda n: False)
+    small = smoothness_priors_trend(x, 500.0)
+    monkeypatch.setattr(common, "_use_lapack", lambda n: True)
+    # The system is ill-conditioned (lambda^2 = 250 000): both solvers agree to about 1e-10.
+    assert_allclose(small, smoothness_priors_trend(x, 500.0), rtol=0, atol=1e-8 * np.max(np.abs(x)))

@@ -70,3 +70,35 @@ def test_a_day_of_beats_stays_in_bounded_memory() -> None:
 def test_it_rejects_too_few_beats() -> None:
     with pytest.raises(ValueError, match="at least 32"):
         nonlinear([800.0] * 20)
+
+
+def _sample_entropy_by_definition(x: np.ndarray, m: int, r: float) -> float:
+    """Every pair of the first N - m templates compared directly (Richman and Moorman)."""
+    tol = r * np.std(x, ddof=1)
+    k = x.size - m
+    b = a = 0
+    for i in range(k):
+        for j in range(i + 1, k):
+            if np.max(np.abs(x[i : i + m] - x[j : j + m])) <= tol:
+                b += 1
+                a += abs(x[i + m] - x[j + m]) <= tol
+    return -math.log(a / b) if a and b else float("nan")
+
+
+@pytest.mark.parametrize("m", [1, 2, 3])
+@pytest.mark.parametrize("kind", ["noise", "integer ms with ties", "sine"])
+def test_sample_entropy_equals_the_pairwise_definition(m: int, kind: str) -> None:
+    rng = np.random.default_rng(7)
+    x = {
+        "noise": 800 + 40 * rng.standard_normal(120),
+        "integer ms with ties": np.round(800 + 10 * rng.standard_normal(120)),
+        "sine": 800 + 50 * np.sin(np.arange(120) / 3.0),
+    }[kind]
+    assert_allclose(sample_entropy(x, m=m, r=0.2), _sample_entropy_by_definition(x, m, 0.2), rtol=1e-12)
+
+
+def test_segmented_sample_entropy_is_the_median_of_the_segments() -> None:
+    rng = np.random.default_rng(8)
+    nn = 800 + 30 * rng.standard_normal(3 * 300 + 17)
+    expected = np.median([sample_entropy(nn[i : i + 300]) for i in range(0, 900, 300)])
+    assert_allclose(nonlinear(nn).sample_entropy, expected, rtol=1e-12)

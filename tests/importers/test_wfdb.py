@@ -11,7 +11,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from attune.importers import load_ecg
-from attune.importers.wfdb import BEAT_SYMBOLS, read_annotations, read_header, read_record
+from attune.importers.wfdb import BEAT_SYMBOLS, open_lead, read_annotations, read_header, read_record
 from tests.shared_data import shared_data
 
 
@@ -103,14 +103,19 @@ def test_it_marks_the_invalid_sample_code_as_nan(tmp_path: Path) -> None:
     assert np.isfinite(record.signals[[0, 2, 3], 0]).all()
 
 
-def test_it_rejects_a_damaged_signal_file(tmp_path: Path) -> None:
+def _damaged_record(tmp_path: Path) -> Path:
+    """A two-signal record whose fourth byte was flipped after the checksums were written."""
     base = _write_record(tmp_path, np.arange(20).reshape(10, 2))
     dat = base.with_suffix(".dat")
     raw = bytearray(dat.read_bytes())
     raw[3] ^= 0x55
     dat.write_bytes(bytes(raw))
+    return base
+
+
+def test_it_rejects_a_damaged_signal_file(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="checksum"):
-        read_record(base)
+        read_record(_damaged_record(tmp_path))
 
 
 def test_it_rejects_a_truncated_signal_file(tmp_path: Path) -> None:
@@ -191,3 +196,29 @@ def test_it_rejects_an_unknown_annotation_code(tmp_path: Path) -> None:
     (tmp_path / "x.atr").write_bytes(_word(50, 10) + _word(0, 0))
     with pytest.raises(ValueError, match="unknown annotation code 50"):
         read_annotations(tmp_path / "x.atr")
+
+
+@pytest.mark.parametrize(
+    ("n_signals", "fmt", "column"), [(1, 212, 0), (2, 212, 0), (2, 212, 1), (3, 212, 1), (3, 212, 2), (2, 16, 1)]
+)
+@pytest.mark.parametrize("block", [1, 4, 7, 1000])
+def test_a_lead_read_block_by_block_equals_the_whole_record(
+    tmp_path: Path, n_signals: int, fmt: int, column: int, block: int
+) -> None:
+    frames = np.random.default_rng(block).integers(-2047, 2048, size=(23, n_signals))
+    base = _write_record(tmp_path, frames, fmt=fmt)
+    lead = open_lead(base, lead=column)
+    adc = list(lead.adc_blocks(block))
+    assert all(a.dtype == np.int16 for a in adc)  # the width the samples are stored in
+    assert_array_equal(np.concatenate(adc), frames[:, column])
+    assert_array_equal(np.concatenate(list(lead.blocks(block))), read_record(base).signals[:, column])
+
+
+def test_a_lead_read_block_by_block_checks_the_checksum_and_the_length(tmp_path: Path) -> None:
+    base = _damaged_record(tmp_path)
+    with pytest.raises(ValueError, match="checksum"):
+        list(open_lead(base).blocks(3))
+    dat = base.with_suffix(".dat")
+    dat.write_bytes(dat.read_bytes()[:-6])
+    with pytest.raises(ValueError, match="ends before the 10 frames"):
+        list(open_lead(base, lead=1).blocks(4))
