@@ -117,6 +117,18 @@ def test_with_enough_data_it_mostly_suggests_what_helped_and_says_so_from_the_me
     assert (best[0].n, best[0].raw_mean) == (6, pytest.approx(2.1))
 
 
+def test_what_helped_most_is_always_offered_by_name_first_or_as_the_first_alternative() -> None:
+    posterior = fit_posterior(helped_member(), LIBRARY)
+    moment = Moment("activated", 4.0, NOON)
+    for seed in range(200):
+        result = suggest(posterior, LIBRARY, moment, np.random.default_rng(seed))
+        assert result is not None
+        if result.practice.slug != "longer-out":
+            assert result.alternatives[0].slug == "longer-out", seed
+            assert result.alternatives[0].kind == "another"
+            assert "has helped you most" in result.alternatives[0].why
+
+
 def test_with_no_data_it_gives_the_rules_reason_and_something_untried() -> None:
     moment = Moment("activated", 4.0, NOON)
     results = [suggest(EMPTY, LIBRARY, moment, np.random.default_rng(s)) for s in range(40)]

@@ -70,7 +70,8 @@ CONDITION_REASONS: Final[dict[str, str]] = {
 class Pick:
     """One practice offered, and why.
 
-    ``kind`` is ``"suggested"`` (the first choice), ``"another"`` (a different condition) or
+    ``kind`` is ``"suggested"`` (the first choice), ``"another"`` (what has helped most, when the draw
+    chose something else; otherwise one from a different condition) or
     ``"untried"`` (something the member has not done yet, or not from this state). ``n`` and
     ``raw_mean`` are the member's sessions of it from this state and their plain mean change.
     """
@@ -192,6 +193,11 @@ def suggest(
     ]
     other = [p for p in rest if not untried or p is not untried[0]]
     other.sort(key=lambda p: p.condition == first.condition)  # stable: keeps draw order within each group
+    # What has helped most so far is always on offer by name: first when the draw picks it, else as
+    # the first alternative, so exploring never hides the member's own best evidence.
+    known_best = next((p for p in other if p.slug == best), None) if best != first.slug else None
+    if known_best is not None:
+        other = [known_best] + [p for p in other if p is not known_best]
     if other:
         picks.append(_pick(other[0], "another", _why(other[0], posterior, state, best), posterior, state))
     if untried:
