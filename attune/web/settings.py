@@ -211,6 +211,10 @@ EMAIL_HOST_USER = env_str("ATTUNE_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_secret("ATTUNE_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("ATTUNE_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("ATTUNE_DEFAULT_FROM_EMAIL", "attune <attune@localhost>")
+# Where members reach this server, for links in e-mails sent by the worker (which has no request).
+SITE_URL = env_str("ATTUNE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long before a workshop begins its reminder goes out (the periodic job looks every minute).
+WORKSHOP_REMINDER_MINUTES = env_int("ATTUNE_WORKSHOP_REMINDER_MINUTES", 60, minimum=1)
 
 # Workbook uploads: the most a zip may unpack to, and how many files it may hold.
 ATTUNE_WORKBOOK_MAX_UNPACKED_BYTES = env_int("ATTUNE_WORKBOOK_MAX_UNPACKED_BYTES", 5 * 1024 * 1024, minimum=1024)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from attune.content.practices import Practice
 from attune.web.accounts.relations import members_for
 from attune.web.practices.models import Outcome, PracticeSession
+from attune.web.rooms import emails, tasks
 from attune.web.rooms import timeline as tl
 from attune.web.rooms.models import Audience, Kind, Participant, Role, Room, Status, Workshop
 from attune.web.rooms.plan import build_plan
@@ -369,8 +370,14 @@ def may_see(user: User, workshop: Workshop, *, via_code: bool = False) -> bool:
     return False
 
 
+def _mail(place: Participant, kind: str) -> None:
+    """Queue a workshop e-mail for the worker, once the place it describes is committed."""
+    place_id = place.pk
+    transaction.on_commit(lambda: tasks.workshop_email(place_id, kind))
+
+
 def enrol(user: User, workshop: Workshop) -> Participant:
-    """A place if there is one, otherwise a place on the waitlist."""
+    """A place if there is one, otherwise a place on the waitlist; the person is told by e-mail."""
     with transaction.atomic():
         room = Room.objects.select_for_update().get(pk=workshop.room_id)
         taken = room.participants.filter(status=Status.IN, role=Role.PARTICIPANT).count()
@@ -382,11 +389,17 @@ def enrol(user: User, workshop: Workshop) -> Participant:
             place.status = status
             place.joined_at = timezone.now()
             place.save(update_fields=["status", "joined_at"])
+        elif not created:
+            return place  # already in, or on the waitlist: nothing changed, nothing to tell
+        _mail(place, emails.ENROLLED if place.status == Status.IN else emails.WAITLISTED)
         return place
 
 
 def cancel(user: User, workshop: Workshop) -> Participant | None:
-    """Give up a place (or a waitlist spot); the longest-waiting person moves up. Returns who did."""
+    """Give up a place (or a waitlist spot); the longest-waiting person moves up. Returns who did.
+
+    Whoever gave up a place gets the invitation back, marked cancelled; whoever moved up, theirs.
+    """
     with transaction.atomic():
         room = Room.objects.select_for_update().get(pk=workshop.room_id)
         place = room.participants.filter(user=user, role=Role.PARTICIPANT).first()
@@ -397,8 +410,10 @@ def cancel(user: User, workshop: Workshop) -> Participant | None:
         place.save(update_fields=["status"])
         if not had_place:
             return None
+        _mail(place, emails.CANCELLED)
         promoted = room.participants.filter(status=Status.WAITLIST).order_by("joined_at", "pk").first()
         if promoted is not None:
             promoted.status = Status.IN
             promoted.save(update_fields=["status"])
+            _mail(promoted, emails.PROMOTED)
         return promoted

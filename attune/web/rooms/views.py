@@ -22,7 +22,7 @@ from attune.web.accounts.http import AuthedRequest
 from attune.web.common.chips import chip_groups
 from attune.web.common.safety import crisis_resources
 from attune.web.practices.forms import ReadingForm
-from attune.web.rooms import actions
+from attune.web.rooms import actions, emails
 from attune.web.rooms import timeline as tl
 from attune.web.rooms.forms import JoinForm, PlanForm, RoomReadingForm, WorkshopForm
 from attune.web.rooms.models import Kind, Participant, Role, Room, Status, Workshop
@@ -320,3 +320,18 @@ def cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     w = get_object_or_404(Workshop, pk=pk, room__participants__user=request.user)
     actions.cancel(request.user, w)
     return redirect("rooms:workshop", pk=w.pk)
+
+
+@login_required
+@require_GET
+def workshop_calendar(request: AuthedRequest, pk: int) -> HttpResponse:
+    """"Add to calendar": the same invitation the e-mails carry, in this member's own zone."""
+    w = get_object_or_404(
+        Workshop.objects.select_related("room"),
+        pk=pk,
+        room__participants__user=request.user,
+        room__participants__status=Status.IN,
+    )
+    response = HttpResponse(emails.invitation(w, request.user.zone), content_type=emails.ICS_MIME)
+    response["Content-Disposition"] = 'attachment; filename="workshop.ics"'
+    return response
