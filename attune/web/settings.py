@@ -142,13 +142,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_secret("ATTUNE_REDIS_URL")
 # Several attune servers (or test runs) can share one Redis by giving each its own prefix.
 REDIS_KEY_PREFIX = env_str("ATTUNE_REDIS_KEY_PREFIX", "attune")
-if REDIS_URL:
-    CHANNEL_LAYERS: dict[str, Any] = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30, "prefix": f"{REDIS_KEY_PREFIX}:asgi"},
-        }
+# channels-redis waits for messages with BZPOPMIN for 5 s; redis-py 8 reads with a 5 s socket
+# timeout by default, so a quiet channel raced the two and closed its websocket with
+# "Timeout reading from Redis" (redis-py issue 4091). The read must outlast the wait.
+CHANNEL_LAYER_SOCKET_TIMEOUT_S = 30
+
+
+def redis_channel_layer(url: str, prefix: str) -> dict[str, Any]:
+    host = {"address": url, "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT_S}
+    return {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [host], "capacity": 1500, "expiry": 30, "prefix": f"{prefix}:asgi"},
     }
+
+
+if REDIS_URL:
+    CHANNEL_LAYERS: dict[str, Any] = {"default": redis_channel_layer(REDIS_URL, REDIS_KEY_PREFIX)}
     CACHES: dict[str, Any] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
