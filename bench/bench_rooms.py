@@ -37,13 +37,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench_live import REDIS_URL, REPO, Server, _check_redis, _percentile, _postgres_database
+from bench_live import REDIS_URL, REPO, Server, _check_redis, _maybe_postgres, _percentile
 
 JOIN_P95_MS = 300.0
 STEP_P95_MS = 150.0
@@ -278,18 +276,9 @@ def report(runs: list[RoomRun], tally: Tally) -> bool:
 # ---------------------------------------------------------------- modes
 
 
-@contextmanager
-def _database(mode: str) -> Iterator[str]:
-    if mode != "redis":
-        yield ""
-        return
-    with _postgres_database() as url:
-        yield url
-
-
 def run_mode(mode: str, participants: int, pairs: int, changes: int, connect_rate: float) -> bool:
     processes = 2 if mode == "redis" else 1
-    with tempfile.TemporaryDirectory(prefix=f"attune-bench-rooms-{mode}-") as tmp, _database(mode) as db_url:
+    with tempfile.TemporaryDirectory(prefix=f"attune-bench-rooms-{mode}-") as tmp, _maybe_postgres(mode) as db_url:
         data_dir = Path(tmp)
         env = {**os.environ, "ATTUNE_DATA_DIR": str(data_dir), "ATTUNE_SECRET_KEY": "bench-not-secret",
                "PYTHONUNBUFFERED": "1", "ATTUNE_LOG_LEVEL": "WARNING"}

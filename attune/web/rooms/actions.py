@@ -164,6 +164,8 @@ def control(room_id: int, participant_id: int, action: str, seconds: int | None 
                 raise Refused("conflict", f"A step can be made at most {MAX_EXTRA_S // 60} minutes longer.")
             t["extra"][str(pos.step)] = extra
         _save_timeline(room)
+        if t["status"] == tl.ENDED and not room.is_pair:
+            _finish_sessions(room)
     broadcast(room, _timeline_payload(room))
     return room
 
@@ -253,20 +255,46 @@ def remove_participant(room_id: int, participant_id: int, target_id: int) -> Non
 # Readings: each person's own PracticeSession
 
 
+def _session_of(participant: Participant) -> PracticeSession:
+    """The member's own PracticeSession for this room (in their History), made the first time."""
+    if participant.session is not None:
+        return participant.session
+    room = participant.room
+    items = room.plan["items"]
+    session = PracticeSession.objects.create(
+        user=participant.user,
+        practice_slug=items[0]["slug"] if items else "pacer",
+        practice_title=room.title[:120],
+        started_at=timezone.now(),
+    )
+    participant.session = session
+    participant.save(update_fields=["session"])
+    return session
+
+
+def attend(participant: Participant) -> None:
+    """Someone's screen came into the room: the first time, they count as having come.
+
+    In a workshop a participant's session then begins, so the workshop is in their History even
+    if they give no reading; it is finished for everyone when the workshop ends.
+    """
+    if not Participant.objects.filter(pk=participant.pk, attended_at=None).update(attended_at=timezone.now()):
+        return
+    if not participant.room.is_pair and participant.role == Role.PARTICIPANT:
+        _session_of(participant)
+
+
+def _finish_sessions(room: Room) -> None:
+    """The room has ended: the sessions still open in it are over, as the plan ran its course."""
+    PracticeSession.objects.filter(
+        pk__in=room.participants.exclude(session=None).values("session"), ended_at=None
+    ).update(ended_at=timezone.now(), outcome=Outcome.COMPLETED)
+
+
 def record_reading(participant: Participant, phase: str, safety: int | None, state: str) -> PracticeSession:
     """The two-tap reading before or after; stored as the member's own session, seen only by them."""
     room = participant.room
-    session = participant.session
-    if session is None:
-        items = room.plan["items"]
-        session = PracticeSession.objects.create(
-            user=participant.user,
-            practice_slug=items[0]["slug"] if items else "pacer",
-            practice_title=room.title[:120],
-            started_at=timezone.now(),
-        )
-        participant.session = session
-        participant.save(update_fields=["session"])
+    session = _session_of(participant)
     if phase == "before":
         session.before_safety, session.before_state = safety, state
         session.save(update_fields=["before_safety", "before_state"])
@@ -356,6 +384,12 @@ def schedule_workshop(guide: User, practices: list[Practice], *, title: str, **f
     with transaction.atomic():
         room = _create_room(guide, Kind.WORKSHOP, title, plan)
         return Workshop.objects.create(room=room, **fields)
+
+
+def attendance(workshop: Workshop) -> dict[str, int]:
+    """For the guide: how many had a place and how many came. A count, never a list of names."""
+    places = workshop.room.participants.filter(role=Role.PARTICIPANT, status__in=(Status.IN, Status.REMOVED))
+    return {"places": places.count(), "came": places.exclude(attended_at=None).count()}
 
 
 def may_see(user: User, workshop: Workshop, *, via_code: bool = False) -> bool:

@@ -35,7 +35,10 @@ def _load(room_id: int, user_id: int) -> tuple[Room, Participant] | None:
         .filter(room_id=room_id, user_id=user_id, status=Status.IN, room__ended_at=None)
         .first()
     )
-    return None if me is None else (me.room, me)
+    if me is None:
+        return None
+    actions.attend(me)
+    return me.room, me
 
 
 def _you(me: Participant) -> dict[str, Any]:

@@ -89,6 +89,8 @@ class Participant(models.Model):
     consent = models.JSONField(default=dict)
     # Workshops: when the reminder before the start went out (claimed before sending: once only).
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # When this person first came into the room (their screen connected): the guide's attendance.
+    attended_at = models.DateTimeField(null=True, blank=True)
 
     objects = ParticipantQuerySet.as_manager()
 

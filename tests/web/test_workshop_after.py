@@ -1,0 +1,109 @@
+"""After a workshop: each person's session in their own History, the guide's attendance and shift."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.test import Client
+from django.urls import reverse
+from room_helpers import opened, workshop
+
+from attune.web.practices.models import Outcome, PracticeSession
+from attune.web.rooms import actions
+from attune.web.rooms.models import Participant, Role
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _client(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def _members(django_user_model: Any, n: int) -> list[Any]:
+    return [django_user_model.objects.create_user(f"m{i}", f"m{i}@example.test", "x" * 12) for i in range(n)]
+
+
+def _start(w: Any) -> None:
+    host = Participant.objects.get(room=w.room, role=Role.HOST)
+    actions.control(w.room_id, host.pk, "start")
+
+
+def test_a_workshop_is_in_each_members_own_history_with_their_before_and_after(
+    owner: Any, other: Any, guide: Any
+) -> None:
+    w = workshop(guide)
+    actions.enrol(owner, w)
+    actions.enrol(other, w)
+    olive = _client(owner)
+    for phase, safety in (("before", 3), ("after", 6)):
+        response = olive.post(reverse("rooms:reading", args=[w.room_id]), {"phase": phase, "safety": safety})
+        assert response.status_code == 200
+    mine = olive.get(reverse("today:history")).content.decode()
+    assert "Slowing down together" in mine and "felt safety 3 → 6" in mine
+    theirs = _client(other).get(reverse("today:history")).content.decode()
+    assert "Slowing down together" not in theirs and "3 → 6" not in theirs
+
+
+async def test_coming_into_the_room_begins_a_session_and_the_end_of_the_workshop_finishes_it(
+    owner: Any, guide: Any
+) -> None:
+    w = await sync_to_async(workshop)(guide)
+    await sync_to_async(actions.enrol)(owner, w)
+    member, _ = await opened(w.room_id, owner)
+    console, _ = await opened(w.room_id, guide)
+    session = await PracticeSession.objects.aget(user=owner)
+    assert session.outcome == Outcome.UNDERWAY and session.practice_title == "Slowing down together"
+    assert not await PracticeSession.objects.filter(user=guide).aexists()  # the guide leads; no session
+    first = (await Participant.objects.aget(room=w.room, user=owner)).attended_at
+    await member.disconnect()
+    member, _ = await opened(w.room_id, owner)  # coming back changes nothing
+    assert (await Participant.objects.aget(room=w.room, user=owner)).attended_at == first
+    for action in ("start", "stop"):
+        await console.send_json_to({"type": "control", "action": action})
+        assert (await console.receive_json_from())["type"] == "timeline"
+    session = await PracticeSession.objects.aget(user=owner)
+    assert session.outcome == Outcome.COMPLETED and session.ended_at is not None
+    await member.disconnect()
+    await console.disconnect()
+
+
+def test_the_guide_looks_back_on_who_came_and_the_shift_only_from_five_answers(
+    guide: Any, owner: Any, django_user_model: Any
+) -> None:
+    w = workshop(guide)
+    people = _members(django_user_model, 6)
+    places = [actions.enrol(u, w) for u in people]
+    assert "Looking back" not in _client(guide).get(reverse("rooms:workshop", args=[w.pk])).content.decode()
+    _start(w)
+    for place, safety in zip(places[:4], (2, 4, 5, 7), strict=True):
+        actions.attend(place)
+        actions.record_reading(Participant.objects.select_related("room", "user").get(pk=place.pk), "before",
+                               safety, "activated")
+    page = _client(guide).get(reverse("rooms:workshop", args=[w.pk])).content.decode()
+    assert "4 of 6 people with a place came into the room." in page
+    assert "Before: shown from 5 answers (4 so far)." in page and "activated 4" not in page
+
+    actions.attend(places[4])
+    actions.record_reading(Participant.objects.select_related("room", "user").get(pk=places[4].pk), "before", 6,
+                           "settled")
+    page = _client(guide).get(reverse("rooms:workshop", args=[w.pk])).content.decode()
+    assert "5 of 6 people with a place came into the room." in page
+    assert "Before: 5 answers · settled 1, activated 4, shut down 0 · median felt safety 5" in page
+    assert "After: shown from 5 answers (0 so far)." in page
+    assert not any(u.username in page for u in people)
+    member_page = _client(people[0]).get(reverse("rooms:workshop", args=[w.pk])).content.decode()
+    assert "Looking back" not in member_page
+    assert _client(owner).get(reverse("rooms:workshop_calendar", args=[w.pk])).status_code == 404
+
+
+def test_a_guide_finds_the_workshops_they_led(guide: Any, other: Any) -> None:
+    w = workshop(guide)
+    _start(w)
+    actions.control(w.room_id, Participant.objects.get(room=w.room, role=Role.HOST).pk, "stop")
+    home = _client(guide).get(reverse("rooms:home")).content.decode()
+    assert "Workshops you led" in home and reverse("rooms:workshop", args=[w.pk]) in home
+    assert "Workshops you led" not in _client(other).get(reverse("rooms:home")).content.decode()
