@@ -48,27 +48,34 @@ def test_a_workshop_is_in_each_members_own_history_with_their_before_and_after(
     assert "Slowing down together" not in theirs and "3 → 6" not in theirs
 
 
-async def test_coming_into_the_room_begins_a_session_and_the_end_of_the_workshop_finishes_it(
-    owner: Any, guide: Any
+async def test_whoever_came_has_a_finished_session_when_the_workshop_ends(
+    owner: Any, other: Any, guide: Any, django_user_model: Any
 ) -> None:
     w = await sync_to_async(workshop)(guide)
-    await sync_to_async(actions.enrol)(owner, w)
+    (absent,) = await sync_to_async(_members)(django_user_model, 1)
+    for user in (owner, other, absent):
+        await sync_to_async(actions.enrol)(user, w)
+    olive = await sync_to_async(_client)(owner)
+    await sync_to_async(olive.post)(reverse("rooms:reading", args=[w.room_id]), {"phase": "before", "safety": 4})
     member, _ = await opened(w.room_id, owner)
+    quiet, _ = await opened(w.room_id, other)  # came, and gave no reading
     console, _ = await opened(w.room_id, guide)
-    session = await PracticeSession.objects.aget(user=owner)
-    assert session.outcome == Outcome.UNDERWAY and session.practice_title == "Slowing down together"
-    assert not await PracticeSession.objects.filter(user=guide).aexists()  # the guide leads; no session
-    first = (await Participant.objects.aget(room=w.room, user=owner)).attended_at
-    await member.disconnect()
-    member, _ = await opened(w.room_id, owner)  # coming back changes nothing
-    assert (await Participant.objects.aget(room=w.room, user=owner)).attended_at == first
+    came = await sync_to_async(lambda: Participant.objects.get(room=w.room, user=other).attended_at)()
+    assert came is not None
+    await quiet.disconnect()
+    quiet, _ = await opened(w.room_id, other)  # coming back changes nothing
+    assert await sync_to_async(lambda: Participant.objects.get(room=w.room, user=other).attended_at)() == came
     for action in ("start", "stop"):
         await console.send_json_to({"type": "control", "action": action})
         assert (await console.receive_json_from())["type"] == "timeline"
-    session = await PracticeSession.objects.aget(user=owner)
-    assert session.outcome == Outcome.COMPLETED and session.ended_at is not None
-    await member.disconnect()
-    await console.disconnect()
+    for user in (owner, other):
+        session = await PracticeSession.objects.aget(user=user)
+        assert session.outcome == Outcome.COMPLETED and session.ended_at is not None
+        assert session.practice_title == "Slowing down together"
+    assert (await PracticeSession.objects.aget(user=owner)).before_safety == 4
+    assert not await PracticeSession.objects.filter(user__in=[guide, absent]).aexists()  # led; never came
+    for comm in (member, quiet, console):
+        await comm.disconnect()
 
 
 def test_the_guide_looks_back_on_who_came_and_the_shift_only_from_five_answers(
@@ -80,14 +87,14 @@ def test_the_guide_looks_back_on_who_came_and_the_shift_only_from_five_answers(
     assert "Looking back" not in _client(guide).get(reverse("rooms:workshop", args=[w.pk])).content.decode()
     _start(w)
     for place, safety in zip(places[:4], (2, 4, 5, 7), strict=True):
-        actions.attend(place)
+        actions.attend(place.pk)
         actions.record_reading(Participant.objects.select_related("room", "user").get(pk=place.pk), "before",
                                safety, "activated")
     page = _client(guide).get(reverse("rooms:workshop", args=[w.pk])).content.decode()
     assert "4 of 6 people with a place came into the room." in page
     assert "Before: shown from 5 answers (4 so far)." in page and "activated 4" not in page
 
-    actions.attend(places[4])
+    actions.attend(places[4].pk)
     actions.record_reading(Participant.objects.select_related("room", "user").get(pk=places[4].pk), "before", 6,
                            "settled")
     page = _client(guide).get(reverse("rooms:workshop", args=[w.pk])).content.decode()

@@ -255,37 +255,47 @@ def remove_participant(room_id: int, participant_id: int, target_id: int) -> Non
 # Readings: each person's own PracticeSession
 
 
-def _session_of(participant: Participant) -> PracticeSession:
-    """The member's own PracticeSession for this room (in their History), made the first time."""
-    if participant.session is not None:
-        return participant.session
-    room = participant.room
+def _new_session(room: Room, user_id: int) -> PracticeSession:
     items = room.plan["items"]
-    session = PracticeSession.objects.create(
-        user=participant.user,
+    return PracticeSession(
+        user_id=user_id,
         practice_slug=items[0]["slug"] if items else "pacer",
         practice_title=room.title[:120],
         started_at=timezone.now(),
     )
+
+
+def _session_of(participant: Participant) -> PracticeSession:
+    """The member's own PracticeSession for this room (in their History), made the first time."""
+    if participant.session is not None:
+        return participant.session
+    session = _new_session(participant.room, participant.user_id)
+    session.save()
     participant.session = session
     participant.save(update_fields=["session"])
     return session
 
 
-def attend(participant: Participant) -> None:
+def attend(participant_id: int) -> None:
     """Someone's screen came into the room: the first time, they count as having come.
 
-    In a workshop a participant's session then begins, so the workshop is in their History even
-    if they give no reading; it is finished for everyone when the workshop ends.
+    One UPDATE and nothing more, since every screen of a workshop arrives at once; their session
+    (if a reading has not begun it) is made when the workshop ends (:func:`_finish_sessions`).
     """
-    if not Participant.objects.filter(pk=participant.pk, attended_at=None).update(attended_at=timezone.now()):
-        return
-    if not participant.room.is_pair and participant.role == Role.PARTICIPANT:
-        _session_of(participant)
+    Participant.objects.filter(pk=participant_id, attended_at=None).update(attended_at=timezone.now())
 
 
 def _finish_sessions(room: Room) -> None:
-    """The room has ended: the sessions still open in it are over, as the plan ran its course."""
+    """A workshop has ended: everyone who came has a finished session in their History.
+
+    Those who gave a reading have one already; those who came and gave none get one now, so the
+    workshop is in every participant's History. Sessions still open are over, as the plan ran.
+    """
+    places = list(room.participants.filter(role=Role.PARTICIPANT, session=None).exclude(attended_at=None))
+    sessions = PracticeSession.objects.bulk_create([_new_session(room, p.user_id) for p in places])
+    for place, session in zip(places, sessions, strict=True):
+        place.session = session
+    Participant.objects.bulk_update(places, ["session"])
     PracticeSession.objects.filter(
         pk__in=room.participants.exclude(session=None).values("session"), ended_at=None
     ).update(ended_at=timezone.now(), outcome=Outcome.COMPLETED)

@@ -35,10 +35,7 @@ def _load(room_id: int, user_id: int) -> tuple[Room, Participant] | None:
         .filter(room_id=room_id, user_id=user_id, status=Status.IN, room__ended_at=None)
         .first()
     )
-    if me is None:
-        return None
-    actions.attend(me)
-    return me.room, me
+    return None if me is None else (me.room, me)
 
 
 def _you(me: Participant) -> dict[str, Any]:
@@ -90,6 +87,8 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
                 "limits": {"max_message_bytes": MAX_MESSAGE_BYTES, "messages_per_s": RATE_PER_S, "burst": RATE_BURST},
             }
         )
+        if me.attended_at is None:  # after the welcome: a join never waits for this write
+            await database_sync_to_async(actions.attend)(me.pk)
 
     async def disconnect(self, code: int) -> None:
         if self.group is not None:
