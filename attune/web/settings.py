@@ -146,10 +146,18 @@ REDIS_KEY_PREFIX = env_str("ATTUNE_REDIS_KEY_PREFIX", "attune")
 # timeout by default, so a quiet channel raced the two and closed its websocket with
 # "Timeout reading from Redis" (redis-py issue 4091). The read must outlast the wait.
 CHANNEL_LAYER_SOCKET_TIMEOUT_S = 30
+# Each join, leave and broadcast holds a pooled connection while it waits; redis-py's pool refuses
+# (rather than queues) past its size, 100 by default, and a workshop's 300 screens closing at once
+# crashed their consumers with "Too many connections". Redis itself accepts 10000 clients.
+CHANNEL_LAYER_MAX_CONNECTIONS = 1000
 
 
 def redis_channel_layer(url: str, prefix: str) -> dict[str, Any]:
-    host = {"address": url, "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT_S}
+    host = {
+        "address": url,
+        "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT_S,
+        "max_connections": CHANNEL_LAYER_MAX_CONNECTIONS,
+    }
     return {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {"hosts": [host], "capacity": 1500, "expiry": 30, "prefix": f"{prefix}:asgi"},

@@ -98,3 +98,19 @@ async def test_a_quiet_room_keeps_its_websocket_past_the_layers_blocking_wait() 
     finally:
         await layer.flush()
     assert time.monotonic() - started >= 6.5  # the wait ran out, not the Redis read
+
+
+async def test_a_whole_workshop_can_leave_at_once() -> None:
+    """300 screens closing together each take a pooled Redis connection to leave the room's group."""
+    from channels_redis.core import RedisChannelLayer
+
+    from attune.web.settings import redis_channel_layer
+
+    require_redis()
+    layer = RedisChannelLayer(**redis_channel_layer(REDIS_URL, f"attune-test-{secrets.token_hex(4)}")["CONFIG"])
+    channels = [await layer.new_channel() for _ in range(300)]
+    try:
+        await asyncio.gather(*(layer.group_add("room.1", c) for c in channels))
+        await asyncio.gather(*(layer.group_discard("room.1", c) for c in channels))
+    finally:
+        await layer.flush()
