@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Any
 
 import pytest
@@ -24,7 +26,9 @@ def _client(user: Any) -> Client:
 
 
 def _members(django_user_model: Any, n: int) -> list[Any]:
-    return [django_user_model.objects.create_user(f"m{i}", f"m{i}@example.test", "x" * 12) for i in range(n)]
+    # Names with hyphens: no random token on a page (CSRF, nonces) can contain one by chance.
+    names = [f"wren-{i}-of-the-circle" for i in range(n)]
+    return [django_user_model.objects.create_user(name, f"{name}@example.test", "x" * 12) for name in names]
 
 
 def _start(w: Any) -> None:
@@ -114,3 +118,23 @@ def test_a_guide_finds_the_workshops_they_led(guide: Any, other: Any) -> None:
     home = _client(guide).get(reverse("rooms:home")).content.decode()
     assert "Workshops you led" in home and reverse("rooms:workshop", args=[w.pk]) in home
     assert "Workshops you led" not in _client(other).get(reverse("rooms:home")).content.decode()
+
+
+def test_a_members_export_holds_their_own_places_and_the_rooms_they_led(guide: Any, owner: Any, other: Any) -> None:
+    from attune.web.accounts.export import build_export
+    from attune.web.rooms.data_export import export_member_data
+
+    w = workshop(guide, place="The garden room")
+    actions.enrol(owner, w)
+    actions.enrol(other, w)
+    actions.attend(Participant.objects.get(room=w.room, user=owner).pk)
+    mine = export_member_data(owner)
+    assert [(p["room__title"], p["status"], p["attended_at"] is not None) for p in mine["room_places"]] == [
+        ("Slowing down together", "in", True)
+    ]
+    assert mine["rooms_hosted"] == []
+    led = export_member_data(guide)
+    assert [r["workshop__place"] for r in led["rooms_hosted"]] == ["The garden room"]
+    assert [p["role"] for p in led["room_places"]] == ["host"]  # never the people who came
+    archive = zipfile.ZipFile(io.BytesIO(build_export(owner)))
+    assert "Slowing down together" in archive.read("room_places.csv").decode()
