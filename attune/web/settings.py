@@ -162,13 +162,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_secret("ATTUNE_REDIS_URL")
 # Several attune servers (or test runs) can share one Redis by giving each its own prefix.
 REDIS_KEY_PREFIX = env_str("ATTUNE_REDIS_KEY_PREFIX", "attune")
-if REDIS_URL:
-    CHANNEL_LAYERS: dict[str, Any] = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30, "prefix": f"{REDIS_KEY_PREFIX}:asgi"},
-        }
+# channels-redis waits for messages with BZPOPMIN for 5 s; redis-py 8 reads with a 5 s socket
+# timeout by default, so a quiet channel raced the two and closed its websocket with
+# "Timeout reading from Redis" (redis-py issue 4091). The read must outlast the wait.
+CHANNEL_LAYER_SOCKET_TIMEOUT_S = 30
+# Each join, leave and broadcast holds a pooled connection while it waits; redis-py's pool refuses
+# (rather than queues) past its size, 100 by default, and a workshop's 300 screens closing at once
+# crashed their consumers with "Too many connections". Redis itself accepts 10000 clients.
+CHANNEL_LAYER_MAX_CONNECTIONS = 1000
+
+
+def redis_channel_layer(url: str, prefix: str) -> dict[str, Any]:
+    host = {
+        "address": url,
+        "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT_S,
+        "max_connections": CHANNEL_LAYER_MAX_CONNECTIONS,
     }
+    return {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [host], "capacity": 1500, "expiry": 30, "prefix": f"{prefix}:asgi"},
+    }
+
+
+if REDIS_URL:
+    CHANNEL_LAYERS: dict[str, Any] = {"default": redis_channel_layer(REDIS_URL, REDIS_KEY_PREFIX)}
     CACHES: dict[str, Any] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -251,6 +268,10 @@ EMAIL_HOST_USER = env_str("ATTUNE_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_secret("ATTUNE_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("ATTUNE_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("ATTUNE_DEFAULT_FROM_EMAIL", "attune <attune@localhost>")
+# Where members reach this server, for links in e-mails sent by the worker (which has no request).
+SITE_URL = env_str("ATTUNE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long before a workshop begins its reminder goes out (the periodic job looks every minute).
+WORKSHOP_REMINDER_MINUTES = env_int("ATTUNE_WORKSHOP_REMINDER_MINUTES", 60, minimum=1)
 
 # Workbook uploads: the most a zip may unpack to, and how many files it may hold.
 ATTUNE_WORKBOOK_MAX_UNPACKED_BYTES = env_int("ATTUNE_WORKBOOK_MAX_UNPACKED_BYTES", 5 * 1024 * 1024, minimum=1024)

@@ -34,12 +34,12 @@ def pair_room(host: Any, partner: Any | None = None, *, with_hug: bool = False) 
     return Room.objects.get(pk=room.pk)
 
 
-def workshop(guide: Any, capacity: int = 20, **extra: Any) -> Workshop:
+def workshop(guide: Any, capacity: int = 20, starts_at: Any = None, **extra: Any) -> Workshop:
     return actions.schedule_workshop(
         guide,
         [group_pacer(5)],
         title="Slowing down together",
-        starts_at=timezone.now() + timedelta(days=1),
+        starts_at=starts_at or timezone.now() + timedelta(days=1),
         duration_min=60,
         capacity=capacity,
         **extra,

@@ -8,10 +8,13 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import secrets
+import time
 from typing import Any
 
 import pytest
-from test_live_scaleout import PASSWORD, Browser, two_processes  # noqa: F401  (fixture)
+from service_helpers import REDIS_URL, require_redis
+from test_live_scaleout import PASSWORD, Browser, two_processes  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.services
 
@@ -77,3 +80,37 @@ def test_a_pair_on_two_processes_shares_one_room_and_one_timeline(two_processes:
     assert status == 200 and f"/ws/rooms/{room_id.group(1)}/" in body
     ws_url = f"ws://127.0.0.1:{server.port}/ws/rooms/{room_id.group(1)}/"
     asyncio.run(_pair_across_processes(ws_url, host.cookie("sessionid"), partner.cookie("sessionid")))
+
+
+async def test_a_quiet_room_keeps_its_websocket_past_the_layers_blocking_wait() -> None:
+    """channels-redis blocks 5 s for a message; a read that gave up first closed the socket."""
+    from channels_redis.core import RedisChannelLayer
+
+    from attune.web.settings import redis_channel_layer
+
+    require_redis()
+    layer = RedisChannelLayer(**redis_channel_layer(REDIS_URL, f"attune-test-{secrets.token_hex(4)}")["CONFIG"])
+    channel = await layer.new_channel()
+    started = time.monotonic()
+    try:
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(layer.receive(channel), 7.0)
+    finally:
+        await layer.flush()
+    assert time.monotonic() - started >= 6.5  # the wait ran out, not the Redis read
+
+
+async def test_a_whole_workshop_can_leave_at_once() -> None:
+    """300 screens closing together each take a pooled Redis connection to leave the room's group."""
+    from channels_redis.core import RedisChannelLayer
+
+    from attune.web.settings import redis_channel_layer
+
+    require_redis()
+    layer = RedisChannelLayer(**redis_channel_layer(REDIS_URL, f"attune-test-{secrets.token_hex(4)}")["CONFIG"])
+    channels = [await layer.new_channel() for _ in range(300)]
+    try:
+        await asyncio.gather(*(layer.group_add("room.1", c) for c in channels))
+        await asyncio.gather(*(layer.group_discard("room.1", c) for c in channels))
+    finally:
+        await layer.flush()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from attune.content.practices import Practice
 from attune.web.accounts.relations import members_for
 from attune.web.practices.models import Outcome, PracticeSession
+from attune.web.rooms import emails, tasks
 from attune.web.rooms import timeline as tl
 from attune.web.rooms.models import Audience, Kind, Participant, Role, Room, Status, Workshop
 from attune.web.rooms.plan import build_plan
@@ -163,6 +164,8 @@ def control(room_id: int, participant_id: int, action: str, seconds: int | None 
                 raise Refused("conflict", f"A step can be made at most {MAX_EXTRA_S // 60} minutes longer.")
             t["extra"][str(pos.step)] = extra
         _save_timeline(room)
+        if t["status"] == tl.ENDED and not room.is_pair:
+            _finish_sessions(room)
     broadcast(room, _timeline_payload(room))
     return room
 
@@ -252,20 +255,56 @@ def remove_participant(room_id: int, participant_id: int, target_id: int) -> Non
 # Readings: each person's own PracticeSession
 
 
+def _new_session(room: Room, user_id: int) -> PracticeSession:
+    items = room.plan["items"]
+    return PracticeSession(
+        user_id=user_id,
+        practice_slug=items[0]["slug"] if items else "pacer",
+        practice_title=room.title[:120],
+        started_at=timezone.now(),
+    )
+
+
+def _session_of(participant: Participant) -> PracticeSession:
+    """The member's own PracticeSession for this room (in their History), made the first time."""
+    if participant.session is not None:
+        return participant.session
+    session = _new_session(participant.room, participant.user_id)
+    session.save()
+    participant.session = session
+    participant.save(update_fields=["session"])
+    return session
+
+
+def attend(participant_id: int) -> None:
+    """Someone's screen came into the room: the first time, they count as having come.
+
+    One UPDATE and nothing more, since every screen of a workshop arrives at once; their session
+    (if a reading has not begun it) is made when the workshop ends (:func:`_finish_sessions`).
+    """
+    Participant.objects.filter(pk=participant_id, attended_at=None).update(attended_at=timezone.now())
+
+
+def _finish_sessions(room: Room) -> None:
+    """A workshop has ended: everyone who came has a finished session in their History.
+
+    Those who gave a reading have one already; those who came and gave none get one now, so the
+    workshop is in every participant's History. Sessions still open are over, as the plan ran.
+    """
+    places = list(room.participants.filter(role=Role.PARTICIPANT, session=None).exclude(attended_at=None))
+    sessions = PracticeSession.objects.bulk_create([_new_session(room, p.user_id) for p in places])
+    for place, session in zip(places, sessions, strict=True):
+        place.session = session
+    Participant.objects.bulk_update(places, ["session"])
+    PracticeSession.objects.filter(
+        pk__in=room.participants.exclude(session=None).values("session"), ended_at=None
+    ).update(ended_at=timezone.now(), outcome=Outcome.COMPLETED)
+
+
 def record_reading(participant: Participant, phase: str, safety: int | None, state: str) -> PracticeSession:
     """The two-tap reading before or after; stored as the member's own session, seen only by them."""
     room = participant.room
-    session = participant.session
-    if session is None:
-        items = room.plan["items"]
-        session = PracticeSession.objects.create(
-            user=participant.user,
-            practice_slug=items[0]["slug"] if items else "pacer",
-            practice_title=room.title[:120],
-            started_at=timezone.now(),
-        )
-        participant.session = session
-        participant.save(update_fields=["session"])
+    session = _session_of(participant)
     if phase == "before":
         session.before_safety, session.before_state = safety, state
         session.save(update_fields=["before_safety", "before_state"])
@@ -357,6 +396,12 @@ def schedule_workshop(guide: User, practices: list[Practice], *, title: str, **f
         return Workshop.objects.create(room=room, **fields)
 
 
+def attendance(workshop: Workshop) -> dict[str, int]:
+    """For the guide: how many had a place and how many came. A count, never a list of names."""
+    places = workshop.room.participants.filter(role=Role.PARTICIPANT, status__in=(Status.IN, Status.REMOVED))
+    return {"places": places.count(), "came": places.exclude(attended_at=None).count()}
+
+
 def may_see(user: User, workshop: Workshop, *, via_code: bool = False) -> bool:
     """Who may find and enrol: every member, those with the code, or members of the guide's groups."""
     room = workshop.room
@@ -369,8 +414,14 @@ def may_see(user: User, workshop: Workshop, *, via_code: bool = False) -> bool:
     return False
 
 
+def _mail(place: Participant, kind: str) -> None:
+    """Queue a workshop e-mail for the worker, once the place it describes is committed."""
+    place_id = place.pk
+    transaction.on_commit(lambda: tasks.workshop_email(place_id, kind))
+
+
 def enrol(user: User, workshop: Workshop) -> Participant:
-    """A place if there is one, otherwise a place on the waitlist."""
+    """A place if there is one, otherwise a place on the waitlist; the person is told by e-mail."""
     with transaction.atomic():
         room = Room.objects.select_for_update().get(pk=workshop.room_id)
         taken = room.participants.filter(status=Status.IN, role=Role.PARTICIPANT).count()
@@ -382,11 +433,17 @@ def enrol(user: User, workshop: Workshop) -> Participant:
             place.status = status
             place.joined_at = timezone.now()
             place.save(update_fields=["status", "joined_at"])
+        elif not created:
+            return place  # already in, or on the waitlist: nothing changed, nothing to tell
+        _mail(place, emails.ENROLLED if place.status == Status.IN else emails.WAITLISTED)
         return place
 
 
 def cancel(user: User, workshop: Workshop) -> Participant | None:
-    """Give up a place (or a waitlist spot); the longest-waiting person moves up. Returns who did."""
+    """Give up a place (or a waitlist spot); the longest-waiting person moves up. Returns who did.
+
+    Whoever gave up a place gets the invitation back, marked cancelled; whoever moved up, theirs.
+    """
     with transaction.atomic():
         room = Room.objects.select_for_update().get(pk=workshop.room_id)
         place = room.participants.filter(user=user, role=Role.PARTICIPANT).first()
@@ -397,8 +454,10 @@ def cancel(user: User, workshop: Workshop) -> Participant | None:
         place.save(update_fields=["status"])
         if not had_place:
             return None
+        _mail(place, emails.CANCELLED)
         promoted = room.participants.filter(status=Status.WAITLIST).order_by("joined_at", "pk").first()
         if promoted is not None:
             promoted.status = Status.IN
             promoted.save(update_fields=["status"])
+            _mail(promoted, emails.PROMOTED)
         return promoted

@@ -87,6 +87,8 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
                 "limits": {"max_message_bytes": MAX_MESSAGE_BYTES, "messages_per_s": RATE_PER_S, "burst": RATE_BURST},
             }
         )
+        if me.attended_at is None:  # after the welcome: a join never waits for this write
+            await database_sync_to_async(actions.attend)(me.pk)
 
     async def disconnect(self, code: int) -> None:
         if self.group is not None:

@@ -1,7 +1,6 @@
-"""A member's rooms: the pairs and workshops they hosted or joined, and how they took part.
-
-The plan and timeline of a room are the host's; a participant's own before and after readings are
-practice sessions, exported by the practices app.
+"""A member's rooms, for the export: their places (with their own consent answers) and the rooms
+they led. Their before and after readings are their practice sessions, exported with those; other
+people in a room are theirs, and are not here.
 """
 
 from __future__ import annotations
@@ -13,26 +12,18 @@ from attune.web.rooms.models import Participant, Room
 if TYPE_CHECKING:
     from attune.web.accounts.models import User
 
+PLACE_FIELDS = (
+    "room_id", "room__kind", "room__title", "role", "status", "joined_at", "attended_at", "reminded_at",
+    "shares_shift", "consent", "session_id",
+)
+ROOM_FIELDS = (
+    "id", "kind", "title", "created_at", "ended_at", "workshop__starts_at", "workshop__duration_min",
+    "workshop__capacity", "workshop__audience", "workshop__place", "workshop__call_url", "workshop__description",
+)
+
 
 def export_member_data(user: User) -> dict[str, list[dict[str, Any]]]:
-    hosted = Room.objects.filter(host=user).order_by("created_at", "pk")
-    places = Participant.objects.filter(user=user).select_related("room").order_by("joined_at", "pk")
     return {
-        "rooms_hosted": [
-            {"id": r.pk, "kind": r.kind, "title": r.title, "created_at": r.created_at, "ended_at": r.ended_at}
-            for r in hosted
-        ],
-        "room_places": [
-            {
-                "room": p.room_id,
-                "room_title": p.room.title,
-                "role": p.role,
-                "status": p.status,
-                "joined_at": p.joined_at,
-                "practice_session": p.session_id,
-                "shares_shift": p.shares_shift,
-                "consent": p.consent,
-            }
-            for p in places
-        ],
+        "room_places": list(Participant.objects.filter(user=user).order_by("joined_at", "pk").values(*PLACE_FIELDS)),
+        "rooms_hosted": list(Room.objects.filter(host=user).order_by("created_at", "pk").values(*ROOM_FIELDS)),
     }

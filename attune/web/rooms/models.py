@@ -87,6 +87,10 @@ class Participant(models.Model):
     shares_shift = models.BooleanField(default=False, help_text="Pairs: show my before and after to my partner.")
     # Consent answers of this person, by plan item (pairs). Never sent to anyone else.
     consent = models.JSONField(default=dict)
+    # Workshops: when the reminder before the start went out (claimed before sending: once only).
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    # When this person first came into the room (their screen connected): the guide's attendance.
+    attended_at = models.DateTimeField(null=True, blank=True)
 
     objects = ParticipantQuerySet.as_manager()
 

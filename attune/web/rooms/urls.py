@@ -18,4 +18,5 @@ urlpatterns = [
     path("workshops/<int:pk>/", views.workshop, name="workshop"),
     path("workshops/<int:pk>/enrol/", views.enrol, name="enrol"),
     path("workshops/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("workshops/<int:pk>/calendar.ics", views.workshop_calendar, name="workshop_calendar"),
 ]

@@ -22,7 +22,7 @@ from attune.web.accounts.http import AuthedRequest
 from attune.web.common.chips import chip_groups
 from attune.web.common.safety import crisis_resources
 from attune.web.practices.forms import ReadingForm
-from attune.web.rooms import actions
+from attune.web.rooms import actions, emails
 from attune.web.rooms import timeline as tl
 from attune.web.rooms.forms import JoinForm, PlanForm, RoomReadingForm, WorkshopForm
 from attune.web.rooms.models import Kind, Participant, Role, Room, Status, Workshop
@@ -64,10 +64,21 @@ def home(request: AuthedRequest) -> HttpResponse:
     mine = Participant.objects.select_related("room").filter(
         user=user, status=Status.IN, room__ended_at=None, room__kind=Kind.PAIR
     )
+    led = (
+        Workshop.objects.select_related("room").filter(room__host=user).exclude(pk__in=[w.pk for w in upcoming])
+        if user.is_guide
+        else Workshop.objects.none()
+    )
     return render(
         request,
         "rooms/home.html",
-        {"plan_form": PlanForm(), "join_form": JoinForm(), "workshops": upcoming, "open_pairs": mine},
+        {
+            "plan_form": PlanForm(),
+            "join_form": JoinForm(),
+            "workshops": upcoming,
+            "open_pairs": mine,
+            "led": led.order_by("-starts_at")[:20],
+        },
     )
 
 
@@ -282,6 +293,16 @@ def _workshop_for_user(request: AuthedRequest, pk: int, code: str = "") -> Works
     return w
 
 
+def _looking_back(w: Workshop) -> dict[str, Any]:
+    """The guide's look back: how many came, and the room's shift (from five answers only)."""
+    shift = actions.room_shift(w.room)
+    return {
+        "attendance": actions.attendance(w),
+        "shift": shift,
+        "phases": [("Before", shift["before"]), ("After", shift["after"])],
+    }
+
+
 @login_required
 @require_GET
 def workshop(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -289,16 +310,20 @@ def workshop(request: AuthedRequest, pk: int) -> HttpResponse:
     w = _workshop_for_user(request, pk, code)
     place = w.room.participants.filter(user=request.user).first()
     taken = w.room.participants.filter(status=Status.IN, role=Role.PARTICIPANT).count()
+    is_guide = w.room.host_id == request.user.pk
+    begun = w.room.timeline["status"] != tl.LOBBY
     return render(
         request,
         "rooms/workshop.html",
         {
             "w": w,
+            # The guide's look back: how many came, and the room's shift (from five answers only).
+            "after": _looking_back(w) if is_guide and begun else None,
             "place": place,
             "taken": taken,
             "full": taken >= w.capacity,
             "code": code,
-            "is_guide": w.room.host_id == request.user.pk,
+            "is_guide": is_guide,
             "waiting": w.room.participants.filter(status=Status.WAITLIST).count(),
         },
     )
@@ -320,3 +345,18 @@ def cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     w = get_object_or_404(Workshop, pk=pk, room__participants__user=request.user)
     actions.cancel(request.user, w)
     return redirect("rooms:workshop", pk=w.pk)
+
+
+@login_required
+@require_GET
+def workshop_calendar(request: AuthedRequest, pk: int) -> HttpResponse:
+    """"Add to calendar": the same invitation the e-mails carry, in this member's own zone."""
+    w = get_object_or_404(
+        Workshop.objects.select_related("room"),
+        pk=pk,
+        room__participants__user=request.user,
+        room__participants__status=Status.IN,
+    )
+    response = HttpResponse(emails.invitation(w, request.user.zone), content_type=emails.ICS_MIME)
+    response["Content-Disposition"] = 'attachment; filename="workshop.ics"'
+    return response
