@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "attune.web.journal",
     "attune.web.workbooks",
     "attune.web.rooms",
+    "attune.web.retreats",
     "attune.web.demo",
 ]
 
@@ -215,6 +216,8 @@ DEFAULT_FROM_EMAIL = env_str("ATTUNE_DEFAULT_FROM_EMAIL", "attune <attune@localh
 # Workbook uploads: the most a zip may unpack to, and how many files it may hold.
 ATTUNE_WORKBOOK_MAX_UNPACKED_BYTES = env_int("ATTUNE_WORKBOOK_MAX_UNPACKED_BYTES", 5 * 1024 * 1024, minimum=1024)
 ATTUNE_WORKBOOK_MAX_FILES = env_int("ATTUNE_WORKBOOK_MAX_FILES", 200, minimum=2)
+# Retreats: days after the departure day when intake answers are deleted.
+ATTUNE_RETREAT_INTAKE_DAYS = env_int("ATTUNE_RETREAT_INTAKE_DAYS", 90, minimum=1)
 # For tests and demos only: pretend today is this ISO date when pacing workbook days.
 ATTUNE_FAKE_TODAY = env_str("ATTUNE_FAKE_TODAY")
 

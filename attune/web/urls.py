@@ -13,5 +13,6 @@ urlpatterns = [
     path("journal/", include("attune.web.journal.urls")),
     path("workbooks/", include("attune.web.workbooks.urls")),
     path("rooms/", include("attune.web.rooms.urls")),
+    path("retreats/", include("attune.web.retreats.urls")),
     path("admin/", admin.site.urls),
 ]
