@@ -26,6 +26,8 @@ from attune.web.retreats.models import (
     State,
     Status,
 )
+from attune.web.workbooks import actions as workbooks
+from attune.web.workbooks.models import Cohort
 
 if TYPE_CHECKING:
     from attune.web.accounts.models import User
@@ -106,6 +108,7 @@ def accept(application: Application, now: dt.datetime | None = None) -> Applicat
             raise Full("Every place is taken. You might put them on the waitlist.")
         fresh.state, fresh.decided_at, fresh.offer_expires_at = State.ACCEPTED, _now(now), None
         fresh.save(update_fields=["state", "decided_at", "offer_expires_at"])
+        enrol_in_preparation(retreat, fresh)
     return fresh
 
 
@@ -151,12 +154,41 @@ def withdraw(application: Application, now: dt.datetime | None = None) -> Applic
 def take_offer(application: Application, now: dt.datetime | None = None) -> bool:
     """Take an offered place while the offer stands; one conditional UPDATE. False if it passed."""
     moment = _now(now)
-    return (
-        Application.objects.filter(pk=application.pk, state=State.OFFERED, offer_expires_at__gt=moment).update(
+    with transaction.atomic():
+        taken = Application.objects.filter(pk=application.pk, state=State.OFFERED, offer_expires_at__gt=moment).update(
             state=State.ACCEPTED, decided_at=moment, offer_expires_at=None
         )
-        == 1
-    )
+        if taken:
+            enrol_in_preparation(Retreat.objects.select_for_update().get(pk=application.retreat_id), application)
+    return taken == 1
+
+
+def preparation_cohort(retreat: Retreat) -> Cohort | None:
+    """The cohort of the retreat's preparation workbook, timed so its last day is the arrival day.
+
+    Made at the first acceptance from the workbook's latest version; made again when the guide has
+    since chosen another workbook or moved the dates (those already following keep theirs). Dates
+    are days in each member's own zone, so everyone's last day is the arrival date wherever they
+    live. Call with the retreat locked.
+    """
+    workbook = retreat.preparation
+    version = workbook.latest_version() if workbook is not None else None
+    if version is None:
+        return None
+    start = retreat.starts_on - dt.timedelta(days=max(1, version.day_count) - 1)
+    cohort = retreat.preparation_cohort
+    if cohort is None or cohort.version.workbook_id != version.workbook_id or cohort.start_date != start:
+        title = f"Preparing for {retreat.title}"[:120]
+        cohort = workbooks.create_cohort(retreat.guide, version, title, start)
+        retreat.preparation_cohort = cohort
+        retreat.save(update_fields=["preparation_cohort"])
+    return cohort
+
+
+def enrol_in_preparation(retreat: Retreat, application: Application) -> None:
+    cohort = preparation_cohort(retreat)
+    if cohort is not None:
+        workbooks.join_cohort(application.user, cohort)
 
 
 def offer_places(retreat: Retreat, now: dt.datetime | None = None) -> list[Application]:

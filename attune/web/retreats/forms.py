@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import Q
 
 from attune.web.accounts.forms import TimezoneField
 from attune.web.retreats.models import (
@@ -21,9 +22,19 @@ from attune.web.retreats.models import (
     Question,
     Retreat,
 )
+from attune.web.workbooks.models import Workbook
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
 
 MAX_OPTIONS = 12
 YES_NO = (("yes", "Yes"), ("no", "No"))
+
+
+class WorkbookChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        version = obj.latest_version()
+        return version.title if version is not None else str(obj.slug)
 
 
 class RetreatForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -42,13 +53,23 @@ class RetreatForm(forms.ModelForm):  # type: ignore[type-arg]
             "price",
             "bring",
             "cancellation",
+            "preparation",
             "status",
         ]
+        field_classes = {"preparation": WorkbookChoiceField}
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
             "place": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: Any, guide: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["preparation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            Workbook.objects.filter(Q(owner=None) | Q(owner=guide), versions__isnull=False).distinct().order_by("slug")
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet
 
 from attune.web.accounts.models import validate_timezone, zone_named
 from attune.web.journal import crypto
+from attune.web.workbooks.models import Cohort, Workbook
 
 #: How long a freed place is held for the person it is offered to.
 OFFER_HOURS = 48
@@ -65,6 +66,19 @@ class Retreat(models.Model):
     bring = models.TextField("What to bring", max_length=5_000, blank=True)
     cancellation = models.TextField("Cancellation terms", max_length=5_000, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    preparation = models.ForeignKey(
+        Workbook,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Preparation workbook",
+        help_text="Everyone given a place follows it in the days before; its last day is the arrival day.",
+    )
+    # The workbook cohort that people given a place join (made at the first acceptance).
+    preparation_cohort = models.ForeignKey(
+        Cohort, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

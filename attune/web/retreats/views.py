@@ -108,7 +108,7 @@ def guide_home(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def new(request: AuthedRequest) -> HttpResponse:
     _require_guide(request)
-    form = RetreatForm(request.POST if request.method == "POST" else None)
+    form = RetreatForm(request.POST if request.method == "POST" else None, guide=request.user)
     if request.method == "POST" and form.is_valid():
         retreat = form.save(commit=False)
         retreat.guide = request.user
@@ -122,7 +122,7 @@ def new(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     retreat = _own_retreat(request, pk)
-    form = RetreatForm(request.POST if request.method == "POST" else None, instance=retreat)
+    form = RetreatForm(request.POST if request.method == "POST" else None, instance=retreat, guide=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Saved.")
