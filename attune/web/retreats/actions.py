@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from attune.web.retreats import emails
 from attune.web.retreats.models import (
     OFFER_HOURS,
     TOUCH_KEY,
@@ -109,6 +110,7 @@ def accept(application: Application, now: dt.datetime | None = None) -> Applicat
         fresh.state, fresh.decided_at, fresh.offer_expires_at = State.ACCEPTED, _now(now), None
         fresh.save(update_fields=["state", "decided_at", "offer_expires_at"])
         enrol_in_preparation(retreat, fresh)
+        emails.after_commit(fresh.pk, State.ACCEPTED)
     return fresh
 
 
@@ -125,6 +127,7 @@ def waitlist(application: Application, now: dt.datetime | None = None) -> Applic
             raise NotNow("There are places left: you might accept or decline instead.")
         fresh.state, fresh.decided_at, fresh.waitlisted_at = State.WAITLISTED, _now(now), _now(now)
         fresh.save(update_fields=["state", "decided_at", "waitlisted_at"])
+        emails.after_commit(fresh.pk, State.WAITLISTED)
     return fresh
 
 
@@ -136,6 +139,8 @@ def _close(application: Application, state: State, now: dt.datetime | None) -> A
         freed = fresh.takes_a_place
         fresh.state, fresh.decided_at, fresh.offer_expires_at = state, _now(now), None
         fresh.save(update_fields=["state", "decided_at", "offer_expires_at"])
+        if state == State.DECLINED:
+            emails.after_commit(fresh.pk, state)
         if freed:
             offer_places(retreat, now)
     return fresh
@@ -160,6 +165,7 @@ def take_offer(application: Application, now: dt.datetime | None = None) -> bool
         )
         if taken:
             enrol_in_preparation(Retreat.objects.select_for_update().get(pk=application.retreat_id), application)
+            emails.after_commit(application.pk, State.ACCEPTED)
     return taken == 1
 
 
@@ -210,6 +216,7 @@ def offer_places(retreat: Retreat, now: dt.datetime | None = None) -> list[Appli
             application.state = State.OFFERED
             application.offer_expires_at = moment + dt.timedelta(hours=OFFER_HOURS)
             application.save(update_fields=["state", "offer_expires_at"])
+            emails.after_commit(application.pk, State.OFFERED)
     return offered
 
 

@@ -8,91 +8,203 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('workbooks', '0002_fill_journal_answer_titles'),
+        ("workbooks", "0002_fill_journal_answer_titles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Retreat',
+            name="Retreat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120)),
-                ('description', models.TextField(max_length=10000)),
-                ('place', models.TextField(help_text='The address, as text.', max_length=1000, verbose_name='Place')),
-                ('starts_on', models.DateField(verbose_name='Arrival day')),
-                ('ends_on', models.DateField(verbose_name='Departure day')),
-                ('timezone', models.CharField(default='UTC', max_length=64, validators=[attune.web.accounts.models.validate_timezone], verbose_name="The venue's time zone")),
-                ('capacity', models.PositiveSmallIntegerField(help_text='How many places there are.')),
-                ('price', models.CharField(blank=True, help_text='For information only: attune takes no payments.', max_length=200)),
-                ('bring', models.TextField(blank=True, max_length=5000, verbose_name='What to bring')),
-                ('cancellation', models.TextField(blank=True, max_length=5000, verbose_name='Cancellation terms')),
-                ('status', models.CharField(choices=[('draft', 'Draft: only you can see it'), ('published', 'Published: members can apply')], default='draft', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='led_retreats', to=settings.AUTH_USER_MODEL)),
-                ('preparation', models.ForeignKey(blank=True, help_text='Everyone given a place follows it in the days before; its last day is the arrival day.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workbooks.workbook', verbose_name='Preparation workbook')),
-                ('preparation_cohort', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workbooks.cohort')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=120)),
+                ("description", models.TextField(max_length=10000)),
+                ("place", models.TextField(help_text="The address, as text.", max_length=1000, verbose_name="Place")),
+                ("starts_on", models.DateField(verbose_name="Arrival day")),
+                ("ends_on", models.DateField(verbose_name="Departure day")),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="UTC",
+                        max_length=64,
+                        validators=[attune.web.accounts.models.validate_timezone],
+                        verbose_name="The venue's time zone",
+                    ),
+                ),
+                ("capacity", models.PositiveSmallIntegerField(help_text="How many places there are.")),
+                (
+                    "price",
+                    models.CharField(
+                        blank=True, help_text="For information only: attune takes no payments.", max_length=200
+                    ),
+                ),
+                ("bring", models.TextField(blank=True, max_length=5000, verbose_name="What to bring")),
+                ("cancellation", models.TextField(blank=True, max_length=5000, verbose_name="Cancellation terms")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft: only you can see it"),
+                            ("published", "Published: members can apply"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="led_retreats",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "preparation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Everyone given a place follows it in the days before; its last day is the arrival day.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="workbooks.workbook",
+                        verbose_name="Preparation workbook",
+                    ),
+                ),
+                (
+                    "preparation_cohort",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="workbooks.cohort",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_on', 'pk'],
+                "ordering": ["starts_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('kind', models.CharField(choices=[('short', 'Short text'), ('long', 'Long text'), ('yes_no', 'Yes or no'), ('choice', 'A choice')], default='short', max_length=10)),
-                ('text', models.CharField(max_length=300, verbose_name='Question')),
-                ('options', models.JSONField(blank=True, default=list, help_text='The choices, for a choice question.')),
-                ('required', models.BooleanField(default=False)),
-                ('retreat', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='retreats.retreat')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("short", "Short text"),
+                            ("long", "Long text"),
+                            ("yes_no", "Yes or no"),
+                            ("choice", "A choice"),
+                        ],
+                        default="short",
+                        max_length=10,
+                    ),
+                ),
+                ("text", models.CharField(max_length=300, verbose_name="Question")),
+                (
+                    "options",
+                    models.JSONField(blank=True, default=list, help_text="The choices, for a choice question."),
+                ),
+                ("required", models.BooleanField(default=False)),
+                (
+                    "retreat",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="questions", to="retreats.retreat"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['retreat', 'position', 'pk'],
+                "ordering": ["retreat", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('state', models.CharField(choices=[('applied', 'Waiting for the guide'), ('accepted', 'A place'), ('waitlisted', 'On the waitlist'), ('offered', 'Offered a place'), ('declined', 'Not this time'), ('lapsed', 'The offer passed'), ('withdrawn', 'Withdrawn')], default='applied', max_length=12)),
-                ('payment', models.CharField(blank=True, choices=[('', 'Not marked'), ('deposit', 'Deposit'), ('paid', 'Paid'), ('waived', 'Waived')], default='', max_length=10)),
-                ('applied_at', models.DateTimeField()),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('waitlisted_at', models.DateTimeField(blank=True, null=True)),
-                ('offer_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('key_id', models.CharField(blank=True, max_length=32)),
-                ('nonce', models.BinaryField(default=b'', max_length=12)),
-                ('ciphertext', models.BinaryField(default=b'')),
-                ('intake_deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='retreat_applications', to=settings.AUTH_USER_MODEL)),
-                ('retreat', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='applications', to='retreats.retreat')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("applied", "Waiting for the guide"),
+                            ("accepted", "A place"),
+                            ("waitlisted", "On the waitlist"),
+                            ("offered", "Offered a place"),
+                            ("declined", "Not this time"),
+                            ("lapsed", "The offer passed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="applied",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "payment",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "Not marked"), ("deposit", "Deposit"), ("paid", "Paid"), ("waived", "Waived")],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                ("applied_at", models.DateTimeField()),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("waitlisted_at", models.DateTimeField(blank=True, null=True)),
+                ("offer_expires_at", models.DateTimeField(blank=True, null=True)),
+                ("key_id", models.CharField(blank=True, max_length=32)),
+                ("nonce", models.BinaryField(default=b"", max_length=12)),
+                ("ciphertext", models.BinaryField(default=b"")),
+                ("intake_deleted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="retreat_applications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "retreat",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="applications", to="retreats.retreat"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['applied_at', 'pk'],
+                "ordering": ["applied_at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='retreat',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='retreat_ends_after_start'),
+            model_name="retreat",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))), name="retreat_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='retreat',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='retreat_has_a_place'),
+            model_name="retreat",
+            constraint=models.CheckConstraint(condition=models.Q(("capacity__gte", 1)), name="retreat_has_a_place"),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(fields=('retreat', 'user'), name='one_application_per_retreat'),
+            model_name="application",
+            constraint=models.UniqueConstraint(fields=("retreat", "user"), name="one_application_per_retreat"),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'offered'), _negated=True), ('offer_expires_at__isnull', False), _connector='OR'), name='an_offer_has_an_end'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "offered"), _negated=True), ("offer_expires_at__isnull", False), _connector="OR"
+                ),
+                name="an_offer_has_an_end",
+            ),
         ),
     ]
