@@ -9,6 +9,8 @@ from typing import Any
 import icalendar
 import pytest
 from django.core import mail
+from django.test import Client
+from django.urls import reverse
 
 from attune.web.retreats import actions, emails
 from attune.web.retreats.models import State
@@ -97,3 +99,36 @@ def test_no_email_carries_the_intake_answers(
     with django_capture_on_commit_callbacks(execute=True):
         actions.accept(applied(owner, retreat_led_by(guide)))
     assert mail.outbox and "knee" not in _everything_sent() and SECRET not in _everything_sent()
+
+
+def _edit(client: Client, retreat: Any, **changes: str) -> Any:
+    form = {
+        "title": retreat.title,
+        "description": retreat.description,
+        "place": retreat.place,
+        "starts_on": retreat.starts_on.isoformat(),
+        "ends_on": retreat.ends_on.isoformat(),
+        "timezone": retreat.timezone,
+        "capacity": str(retreat.capacity),
+        "status": retreat.status,
+        **changes,
+    }
+    return client.post(reverse("retreats:edit", args=[retreat.pk]), form, follow=True)
+
+
+def test_new_dates_reach_everyone_with_a_place_with_a_new_calendar_file(
+    guide: Any, guide_client: Client, owner: Any, other: Any, django_capture_on_commit_callbacks: Capture
+) -> None:
+    retreat = retreat_led_by(guide, capacity=1, starts_on=ARRIVAL)
+    actions.accept(applied(owner, retreat))
+    actions.waitlist(applied(other, retreat))
+    with django_capture_on_commit_callbacks(execute=True):
+        _edit(guide_client, retreat, description="Now with a sauna.")
+    assert mail.outbox == []  # nothing that moves anyone
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _edit(guide_client, retreat, starts_on="2030-06-08", ends_on="2030-06-11")
+    assert "The 1 person with a place will hear of it." in response.content.decode()
+    (message,) = mail.outbox
+    assert message.to == [owner.email] and message.subject == "What's changed: Slow days by the lake"
+    event = icalendar.Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == dt.date(2030, 6, 8) and str(event["uid"]) == f"retreat-{retreat.pk}@attune"

@@ -231,6 +231,14 @@ def offer_all_places(now: dt.datetime | None = None) -> int:
     return sum(len(offer_places(r, moment)) for r in retreats)
 
 
+def tell_of_change(retreat: Retreat) -> int:
+    """Email everyone with a place the retreat's new dates and place (after the edit commits)."""
+    accepted = list(retreat.applications.filter(state=State.ACCEPTED).values_list("pk", flat=True))
+    for application_id in accepted:
+        emails.after_commit(application_id, emails.CHANGED)
+    return len(accepted)
+
+
 def intake_days() -> int:
     return int(getattr(settings, "ATTUNE_RETREAT_INTAKE_DAYS", DEFAULT_INTAKE_DAYS))
 

@@ -19,7 +19,10 @@ from django.db import transaction
 from attune.web.jobs import queue
 from attune.web.retreats.models import Application, Retreat, State
 
-STEPS = (State.ACCEPTED, State.WAITLISTED, State.OFFERED, State.DECLINED)
+#: Not a state: the guide moved the dates or the place of a retreat where the member has a place.
+CHANGED = "changed"
+STEPS = (State.ACCEPTED, State.WAITLISTED, State.OFFERED, State.DECLINED, CHANGED)
+WITH_CALENDAR = (State.ACCEPTED, CHANGED)
 ICS_NAME = "retreat.ics"
 
 
@@ -46,12 +49,18 @@ def _day(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def _subject_and_body(application: Application) -> tuple[str, str]:
+def _subject_and_body(application: Application, step: str) -> tuple[str, str]:
     retreat = application.retreat
     guide = retreat.guide.display_name or retreat.guide.username
     when = f"{_day(retreat.starts_on)} to {_day(retreat.ends_on)}"
     page = "You can see your application any time under Retreats in attune."
-    if application.state == State.ACCEPTED:
+    if step == CHANGED:
+        return (
+            f"What's changed: {retreat.title}",
+            f"{guide} has changed the details of {retreat.title}. It is now {when}, at:\n\n{retreat.place}\n\n"
+            f"The attached calendar file replaces the one you had.\n\n{page}",
+        )
+    if step == State.ACCEPTED:
         price = f" about the price ({retreat.price})" if retreat.price else ""
         return (
             f"A place is yours: {retreat.title}",
@@ -59,14 +68,14 @@ def _subject_and_body(application: Application) -> tuple[str, str]:
             f"The dates are attached as a calendar file. attune takes no payments: {guide} will be in "
             f"touch{price}.\n\n{page}",
         )
-    if application.state == State.WAITLISTED:
+    if step == State.WAITLISTED:
         return (
             f"On the waitlist: {retreat.title}",
             f"Every place at {retreat.title} is taken for now, so you are on the waitlist. If a place "
             f"frees up, it is offered to the next person for 48 hours, and we will write to you when it "
             f"is your turn.\n\n{page}",
         )
-    if application.state == State.OFFERED:
+    if step == State.OFFERED:
         assert application.offer_expires_at is not None
         until = application.offer_expires_at.astimezone(application.user.zone)
         return (
@@ -81,32 +90,32 @@ def _subject_and_body(application: Application) -> tuple[str, str]:
     )
 
 
-def message_for(application: Application) -> EmailMessage | None:
-    """The email for the application's present step, or None (no address, or no email for it)."""
-    if application.state not in STEPS or not application.user.email:
+def message_for(application: Application, step: str) -> EmailMessage | None:
+    """The email for ``step``, or None (no address, or no email for that step)."""
+    if step not in STEPS or not application.user.email:
         return None
-    subject, body = _subject_and_body(application)
+    subject, body = _subject_and_body(application, step)
     message = EmailMessage(subject, body, to=[application.user.email])
-    if application.state == State.ACCEPTED:
+    if step in WITH_CALENDAR:
         message.attach(ICS_NAME, calendar_for(application.retreat), "text/calendar")
     return message
 
 
 @queue.task("retreats.tell_member", retries=2, retry_delay=60)
-def tell_member(application_id: int, state: str) -> None:
-    """Send the email for ``state`` if the application is still in it (a later step wins)."""
+def tell_member(application_id: int, step: str) -> None:
+    """Send the email for ``step`` if the application is still in that state (a later step wins)."""
     application = Application.objects.select_related("retreat__guide", "user").filter(pk=application_id).first()
-    if application is None or application.state != state:
+    if application is None or application.state != (State.ACCEPTED if step == CHANGED else step):
         return
-    message = message_for(application)
+    message = message_for(application, step)
     if message is not None:
         message.send()
 
 
-def after_commit(application_id: int, state: str) -> None:
-    """Queue the email for the application's new ``state`` once the transaction that made it commits."""
-    transaction.on_commit(lambda: _queue(application_id, state))
+def after_commit(application_id: int, step: str) -> None:
+    """Queue the email for ``step`` once the transaction that took the step commits."""
+    transaction.on_commit(lambda: _queue(application_id, step))
 
 
-def _queue(application_id: int, state: str) -> Any:
-    return tell_member(application_id, state)
+def _queue(application_id: int, step: str) -> Any:
+    return tell_member(application_id, step)

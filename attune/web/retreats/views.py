@@ -23,6 +23,9 @@ from attune.web.retreats import actions
 from attune.web.retreats.forms import ConsentForm, DecisionForm, IntakeForm, PaymentForm, QuestionForm, RetreatForm
 from attune.web.retreats.models import TOUCH_KEY, Application, Retreat, State, Status
 
+#: Changes that the people with a place are told of, with a new calendar file.
+MOVES = {"starts_on", "ends_on", "timezone", "place"}
+
 # ------------------------------------------------------------------ access
 
 
@@ -124,8 +127,11 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     retreat = _own_retreat(request, pk)
     form = RetreatForm(request.POST if request.method == "POST" else None, instance=retreat, guide=request.user)
     if request.method == "POST" and form.is_valid():
+        moved = bool(MOVES & set(form.changed_data))
         form.save()
-        messages.success(request, "Saved.")
+        told = actions.tell_of_change(retreat) if moved and retreat.is_published else 0
+        people = "person" if told == 1 else "people"
+        messages.success(request, f"Saved. The {told} {people} with a place will hear of it." if told else "Saved.")
         return redirect("retreats:manage", pk=retreat.pk)
     context = {"form": form, "retreat": retreat}
     return render(request, "retreats/edit.html", context, status=400 if form.errors else 200)
