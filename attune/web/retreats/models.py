@@ -143,7 +143,7 @@ class Question(models.Model):
 
 class State(models.TextChoices):
     APPLIED = "applied", "Waiting for the guide"
-    ACCEPTED = "accepted", "A place"
+    ACCEPTED = "accepted", "Given a place"
     WAITLISTED = "waitlisted", "On the waitlist"
     OFFERED = "offered", "Offered a place"
     DECLINED = "declined", "Not this time"
