@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "attune.web.workbooks",
     "attune.web.rooms",
     "attune.web.imports",
+    "attune.web.retreats",
     "attune.web.demo",
 ]
 
@@ -285,6 +286,8 @@ IMPORT_UPLOAD_DIR = DATA_DIR / "imports"
 FILE_UPLOAD_TEMP_DIR = DATA_DIR / "tmp"
 FILE_UPLOAD_TEMP_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 IMPORT_STALL_SECONDS = env_int("ATTUNE_IMPORT_STALL_SECONDS", 300, minimum=5)
+# Retreats: days after the departure day when intake answers are deleted.
+ATTUNE_RETREAT_INTAKE_DAYS = env_int("ATTUNE_RETREAT_INTAKE_DAYS", 90, minimum=1)
 # For tests and demos only: pretend today is this ISO date when pacing workbook days.
 ATTUNE_FAKE_TODAY = env_str("ATTUNE_FAKE_TODAY")
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("workbooks/", include("attune.web.workbooks.urls")),
     path("rooms/", include("attune.web.rooms.urls")),
     path("imports/", include("attune.web.imports.urls")),
+    path("retreats/", include("attune.web.retreats.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,6 +27,7 @@ from attune.web.workbooks import actions as workbook_actions
 from attune.web.workbooks.models import Cohort, Enrolment
 from tests.web import room_helpers
 from tests.web.journal_helpers import cohort_led_by, journal_keys  # noqa: F401  (fixture)
+from tests.web.retreat_helpers import applied, retreat_led_by
 
 pytestmark = pytest.mark.usefixtures("journal_keys")
 
@@ -84,6 +85,8 @@ def world(db: None, owner: Any, other: Any, guide: Any, settings: Any) -> dict[s
     pair = room_helpers.pair_room(demo, other, with_hug=True)
     workshop = room_helpers.workshop(guide)
     rooms_actions.enrol(demo, workshop)
+    retreat = retreat_led_by(guide)
+    application = applied(demo, retreat)
     return {
         "demo": demo,
         "admin": admin,
@@ -113,6 +116,10 @@ def world(db: None, owner: Any, other: Any, guide: Any, settings: Any) -> dict[s
             "rooms:cancel": {"pk": workshop.pk},
             "rooms:projector": {"pk": workshop.room_id},
             "rooms:": {"pk": pair.pk},
+            "retreats:application": {"pk": application.pk},
+            "retreats:decide": {"pk": application.pk},
+            "retreats:payment": {"pk": application.pk},
+            "retreats:": {"pk": retreat.pk, "qid": retreat.questions.get().pk},
             "admin:": {"object_id": str(demo.pk), "id": str(demo.pk), "app_label": "accounts"},
         },
     }

@@ -10,6 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 
+def zone_named(name: str) -> dt.tzinfo:
+    """The time zone called ``name`` (UTC if empty or unknown): the one place attune resolves one."""
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"{value!r} is not a time zone we know; pick one from the list, like Europe/Berlin.")
@@ -36,11 +44,8 @@ class User(AbstractUser):
 
     @property
     def zone(self) -> dt.tzinfo:
-        """The member's own time zone (UTC if unset or unknown): the one place attune resolves it."""
-        try:
-            return zoneinfo.ZoneInfo(self.timezone or "UTC")
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return dt.UTC
+        """The member's own time zone (UTC if unset or unknown)."""
+        return zone_named(self.timezone)
 
     @property
     def name(self) -> str:

@@ -1,0 +1,166 @@
+"""Every request body the retreat pages take: the retreat, a question, an application, decisions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.db.models import Q
+
+from attune.web.accounts.forms import TimezoneField
+from attune.web.retreats.models import (
+    MAX_ANSWER_CHARS,
+    SAFETY_HINT,
+    SAFETY_KEY,
+    SAFETY_QUESTION,
+    TOUCH_CHOICES,
+    TOUCH_KEY,
+    TOUCH_QUESTION,
+    Answer,
+    Kind,
+    Payment,
+    Question,
+    Retreat,
+)
+from attune.web.workbooks.models import Workbook
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
+
+MAX_OPTIONS = 12
+YES_NO = (("yes", "Yes"), ("no", "No"))
+
+
+class WorkbookChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        version = obj.latest_version()
+        return version.title if version is not None else str(obj.slug)
+
+
+class RetreatForm(forms.ModelForm):  # type: ignore[type-arg]
+    timezone = TimezoneField(label="The venue's time zone", help_text="Dates and times are shown in this zone.")
+
+    class Meta:
+        model = Retreat
+        fields = [
+            "title",
+            "description",
+            "place",
+            "starts_on",
+            "ends_on",
+            "timezone",
+            "capacity",
+            "price",
+            "bring",
+            "cancellation",
+            "preparation",
+            "status",
+        ]
+        field_classes = {"preparation": WorkbookChoiceField}
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "place": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, guide: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["preparation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            Workbook.objects.filter(Q(owner=None) | Q(owner=guide), versions__isnull=False).distinct().order_by("slug")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The departure day comes on or after the arrival day.")
+        capacity = data.get("capacity")
+        if capacity is not None and capacity < 1:
+            self.add_error("capacity", "A retreat needs at least one place.")
+        return data
+
+
+class QuestionForm(forms.ModelForm):  # type: ignore[type-arg]
+    options_text = forms.CharField(
+        label="Choices",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For a choice question: one choice a line.",
+    )
+
+    class Meta:
+        model = Question
+        fields = ["text", "kind", "required"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        options = [line.strip() for line in data.get("options_text", "").splitlines() if line.strip()]
+        if data.get("kind") == Kind.CHOICE:
+            if len(options) < 2:
+                self.add_error("options_text", "A choice question needs at least two choices, one a line.")
+            elif len(options) > MAX_OPTIONS or any(len(o) > 120 for o in options):
+                self.add_error("options_text", f"At most {MAX_OPTIONS} choices of up to 120 characters.")
+        data["options"] = options if data.get("kind") == Kind.CHOICE else []
+        return data
+
+
+def _field(question: Question) -> forms.Field:
+    label, required = question.text, question.required
+    if question.kind == Kind.LONG:
+        return forms.CharField(
+            label=label, required=required, max_length=MAX_ANSWER_CHARS, widget=forms.Textarea(attrs={"rows": 4})
+        )
+    if question.kind == Kind.YES_NO:
+        return forms.ChoiceField(label=label, required=required, choices=YES_NO, widget=forms.RadioSelect)
+    if question.kind == Kind.CHOICE:
+        choices = [(o, o) for o in question.options]
+        return forms.ChoiceField(label=label, required=required, choices=choices, widget=forms.RadioSelect)
+    return forms.CharField(label=label, required=required, max_length=300)
+
+
+def touch_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=TOUCH_QUESTION,
+        choices=TOUCH_CHOICES,
+        widget=forms.RadioSelect,
+        help_text="Every touch practice has a solo alternative, and you can change this later.",
+        error_messages={"required": "Please choose one; you can change it later."},
+    )
+
+
+class IntakeForm(forms.Form):
+    """The guide's questions in their order, then the two every application asks."""
+
+    def __init__(self, *args: Any, questions: list[Question], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            self.fields[question.key] = _field(question)
+        self.fields[SAFETY_KEY] = forms.CharField(
+            label=SAFETY_QUESTION,
+            help_text=SAFETY_HINT,
+            required=False,
+            max_length=MAX_ANSWER_CHARS,
+            widget=forms.Textarea(attrs={"rows": 4}),
+        )
+        self.fields[TOUCH_KEY] = touch_field()
+
+    def answers(self) -> list[Answer]:
+        data = self.cleaned_data
+        asked = [(q.key, q.text) for q in self.questions]
+        asked += [(SAFETY_KEY, SAFETY_QUESTION), (TOUCH_KEY, TOUCH_QUESTION)]
+        return [Answer(key, text, str(data.get(key) or "")) for key, text in asked]
+
+
+class ConsentForm(forms.Form):
+    touch = touch_field()
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=(("accept", "Accept"), ("waitlist", "Waitlist"), ("decline", "Decline")))
+
+
+class PaymentForm(forms.Form):
+    payment = forms.ChoiceField(choices=Payment.choices, required=False)
