@@ -132,6 +132,8 @@ def today(request: HttpRequest) -> HttpResponse:
         "latest": latest,
         "suggestion": suggestion,
         "alternatives": alternatives,
+        # An alternative that quotes the member's own average carries the same "what is this?".
+        "alternative_numbers": any(o.pick.n >= MAP_MIN_SESSIONS for o in alternatives),
         "min_sessions": MAP_MIN_SESSIONS,
         "sessions": sessions,
         "crisis": crisis_resources() if latest is not None and latest.feels_unsafe else [],
