@@ -279,3 +279,19 @@ async def test_a_stream_of_beats_keeps_its_database_connection(
         assert replies[0]["type"] == "ack", replies
     assert closed == [], f"{len(closed)} connection closes for 30 messages"
     assert (await state(recording.pk))[0] == 30
+
+
+async def test_a_browser_that_left_mid_answer_is_not_logged_as_an_error(
+    live: WebsocketClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Under load, a client that closes while its reading is on the way made the server's send raise
+    # (uvicorn's ClientDisconnected, an OSError, as ASGI asks); that is not a server error.
+    from attune.web.live.consumers import LiveConsumer
+
+    async def gone(self: Any, payload: dict[str, Any]) -> None:
+        raise OSError("client disconnected")
+
+    monkeypatch.setattr(LiveConsumer, "_send", gone)
+    await live.send_json_to({"type": "beats", "seq": 1, "rr_ms": [800.0]})
+    assert await live.receive_nothing(timeout=0.5)
+    assert "unexpected error" not in caplog.text

@@ -179,6 +179,10 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
                 await self.on_finish()
         except ProtocolError as exc:
             await self._send(exc.payload())
+        except OSError:
+            # The browser has gone (ASGI servers raise an OSError subclass on a send after a
+            # disconnect): nothing to answer, and nothing went wrong here.
+            return
         except Exception:
             # A bug, not the client's fault: say so with a close code rather than dropping the socket.
             logger.exception("live socket: unexpected error on recording %s", self.recording_id)
