@@ -5,6 +5,7 @@ Anyone but the owner must get 404 on every object that is not theirs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -108,3 +109,14 @@ def builtin_workbooks(db: None) -> None:
     from attune.web.workbooks import actions
 
     actions.sync_builtin()
+
+
+@pytest.fixture(autouse=True)
+def _a_channel_layer_per_test() -> Iterator[None]:
+    """A fresh channel layer for each test: each async test runs in its own event loop, and a Redis
+    layer keeps locks bound to the loop that first used it ("bound to a different event loop")."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
