@@ -1,7 +1,7 @@
 """Forms for joining, logging in, the member's settings and leaving.
 
 Every field says plainly what went wrong. Django adds ``aria-invalid`` and ``aria-describedby``
-(pointing at ``<id>_helptext`` and ``<id>_error``) to fields, and ``accounts/_field.html`` renders
+(pointing at ``<id>_helptext`` and ``<id>_error``) to fields, and ``_field.html`` (shared by every app) renders
 the hint and the errors under those ids.
 """
 
