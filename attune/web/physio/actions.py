@@ -27,6 +27,7 @@ from attune.web.physio import codec
 from attune.web.physio.meter import replay
 from attune.web.physio.models import (
     RESONANCE_RATES_BPM,
+    SUMMARY_FIELDS,
     Kind,
     LiveBeatBatch,
     Recording,
@@ -244,15 +245,8 @@ class Summary:
     artifact_percent: float | None = None
 
     def as_fields(self) -> dict[str, float | None]:
-        return {
-            "duration_s": self.duration_s,
-            "mean_hr_bpm": self.mean_hr_bpm,
-            "rmssd_ms": self.rmssd_ms,
-            "mean_rmssd_live_ms": self.mean_rmssd_live_ms,
-            "time_in_coherence_s": self.time_in_coherence_s,
-            "breathing_rate_bpm": self.breathing_rate_bpm,
-            "artifact_percent": self.artifact_percent,
-        }
+        """The summary as Recording's columns (:data:`~attune.web.physio.models.SUMMARY_FIELDS`)."""
+        return {name: getattr(self, name) for name in SUMMARY_FIELDS}
 
 
 def _finite_or_none(x: float) -> float | None:

@@ -28,6 +28,17 @@ def _ms_text(x: float) -> str:
     return str(int(x)) if x.is_integer() else repr(x)
 
 
+#: A finished recording's summary columns, in the order the export lists them.
+SUMMARY_FIELDS: tuple[str, ...] = (
+    "duration_s",
+    "mean_hr_bpm",
+    "rmssd_ms",
+    "mean_rmssd_live_ms",
+    "time_in_coherence_s",
+    "breathing_rate_bpm",
+    "artifact_percent",
+)
+
 RESONANCE_RATES_BPM: tuple[float, ...] = (6.5, 6.0, 5.5, 5.0, 4.5)
 
 
@@ -207,13 +218,7 @@ class Recording(models.Model):
             "started_at": self.started_at,
             "ended_at": self.ended_at,
             "beats": self.beats,
-            "duration_s": self.duration_s,
-            "mean_hr_bpm": self.mean_hr_bpm,
-            "rmssd_ms": self.rmssd_ms,
-            "mean_rmssd_live_ms": self.mean_rmssd_live_ms,
-            "time_in_coherence_s": self.time_in_coherence_s,
-            "breathing_rate_bpm": self.breathing_rate_bpm,
-            "artifact_percent": self.artifact_percent,
+            **{name: getattr(self, name) for name in SUMMARY_FIELDS},
             "rr_ms": [float(x) for x in self.rr_ms()],
         }
 
