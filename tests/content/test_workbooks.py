@@ -25,6 +25,7 @@ from attune.content.workbooks import (
     check_workbooks,
     load_workbook,
     load_workbook_zip,
+    load_workbook_zip_with_sources,
     serialize_workbook,
     unzip_workbook,
     workbook_digest,
@@ -441,6 +442,11 @@ def test_unzip_gives_only_the_files_the_workbook_is_built_from_workbook_md_first
     sources = unzip_workbook(data, max_unpacked_bytes=LIMIT, max_files=50)
     assert list(sources.items()) == [("workbook.md", WORKBOOK_MD), ("days/day-01.md", DAY_1), ("days/day-02.md", DAY_2)]
     assert load_zip(data) == load(tmp_path, tiny())
+    # One reading gives both: what an upload publishes and the files it keeps.
+    content, same = load_workbook_zip_with_sources(
+        data, max_unpacked_bytes=LIMIT, max_files=50, practice_slugs=PRACTICES
+    )
+    assert (content, same) == (load_zip(data), sources)
 
 
 def test_unzip_keeps_every_limit_of_the_loader() -> None:

@@ -32,6 +32,7 @@ from attune.content.workbooks.archive import (
     DEFAULT_MAX_FILES,
     DEFAULT_MAX_UNPACKED_BYTES,
     load_workbook_zip,
+    load_workbook_zip_with_sources,
     unzip_workbook,
 )
 from attune.content.workbooks.loading import (
@@ -81,6 +82,7 @@ __all__ = [
     "check_workbooks",
     "load_workbook",
     "load_workbook_zip",
+    "load_workbook_zip_with_sources",
     "load_workbooks",
     "serialize_workbook",
     "unzip_workbook",

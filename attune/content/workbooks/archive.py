@@ -12,7 +12,7 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Mapping, Set
 from pathlib import Path, PurePosixPath
 
 from attune.content.errors import ContentError, ContentInvalid
@@ -75,6 +75,10 @@ def unzip_workbook(
     _, texts = _unzip(data, max_unpacked_bytes, max_files, Path(label), errors)
     if errors:
         raise ContentInvalid(errors.sorted())
+    return _sources(texts)
+
+
+def _sources(texts: Mapping[PurePosixPath, str]) -> dict[str, str]:
     ordered = sorted(texts, key=lambda path: (path.as_posix() != WORKBOOK_FILE, path.as_posix()))
     return {path.as_posix(): texts[path] for path in ordered}
 
@@ -114,12 +118,27 @@ def load_workbook_zip(
         entries, too large once unpacked), damaged or not UTF-8, and for every problem
         :func:`load_workbook` would report; file names in messages are as they appear in the zip.
     """
+    return load_workbook_zip_with_sources(
+        data, max_unpacked_bytes=max_unpacked_bytes, max_files=max_files, practice_slugs=practice_slugs, label=label
+    )[0]
+
+
+def load_workbook_zip_with_sources(
+    data: bytes,
+    *,
+    max_unpacked_bytes: int,
+    max_files: int,
+    practice_slugs: Set[str],
+    label: str = "upload.zip",
+) -> tuple[Workbook, dict[str, str]]:
+    """:func:`load_workbook_zip`, and the files it was built from (as :func:`unzip_workbook` gives
+    them), from one reading of the zip."""
     errors = Errors()
     root, texts = _unzip(data, max_unpacked_bytes, max_files, Path(label), errors)
     workbook = assemble(Path(root.rstrip("/")), texts, practice_slugs, errors)
     if workbook is None or errors:
         raise ContentInvalid(errors.sorted())
-    return workbook
+    return workbook, _sources(texts)
 
 
 def _refusal(path: Path, message: str) -> ContentInvalid:

@@ -12,7 +12,12 @@ from django.utils import timezone
 
 from attune.content.errors import ContentError, ContentInvalid
 from attune.content.workbooks import Workbook as WorkbookContent
-from attune.content.workbooks import load_workbook_zip, serialize_workbook, workbook_digest
+from attune.content.workbooks import (
+    load_workbook_zip,
+    load_workbook_zip_with_sources,
+    serialize_workbook,
+    workbook_digest,
+)
 from attune.web.practices.models import Outcome, PracticeSession
 from attune.web.workbooks import catalog, clock
 from attune.web.workbooks.models import Cohort, DayProgress, Enrolment, Mode, Workbook, WorkbookVersion
@@ -94,14 +99,13 @@ def upload_zip(guide: User, data: bytes, label: str = "upload.zip") -> tuple[Wor
     SlugTaken
         When the slug is a built-in workbook's or another guide's.
     """
-    content = load_workbook_zip(
+    content, sources = load_workbook_zip_with_sources(
         data,
         max_unpacked_bytes=catalog.max_unpacked_bytes(),
         max_files=catalog.max_files(),
         practice_slugs=catalog.practice_slugs(),
         label=label,
     )
-    sources = catalog.zip_sources(data)
     with transaction.atomic():
         workbook = _check_owner(guide, content.slug)
         return publish(workbook, content, sources)

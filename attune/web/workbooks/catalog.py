@@ -22,7 +22,6 @@ from attune.content.workbooks import (
     DEFAULT_MAX_FILES,
     DEFAULT_MAX_UNPACKED_BYTES,
     load_workbook,
-    unzip_workbook,
 )
 from attune.content.workbooks import WORKBOOK_FILE as WORKBOOK_FILE  # actions names it through catalog
 from attune.content.workbooks import Workbook as WorkbookContent
@@ -103,11 +102,6 @@ def builtin_workbooks() -> dict[str, Loaded]:
 
 def clear_cache() -> None:
     _builtin.clear()
-
-
-def zip_sources(data: bytes) -> dict[str, str]:
-    """The workbook files inside an upload, read as :func:`load_workbook_zip` reads them, within the same limits."""
-    return unzip_workbook(data, max_unpacked_bytes=max_unpacked_bytes(), max_files=max_files())
 
 
 def zip_of(sources: dict[str, str]) -> bytes:
