@@ -1,0 +1,35 @@
+"""What happens to an account that other apps may want to know of, without accounts knowing them.
+
+``security_event`` is sent by accounts whenever something that matters for an account's security
+happens: a password, email or MFA change, sessions signed out, an export, a deletion. Receivers
+(the audit log, notices by email) connect to it; accounts imports none of them.
+
+Arguments sent with it:
+- ``user``: the account it concerns (a ``User``);
+- ``kind``: one of ``SECURITY_EVENT_KINDS`` below;
+- ``request``: the ``HttpRequest`` it came from, or ``None`` (a command, a task);
+- ``detail``: a short dict of non-sensitive facts (never content, tokens or passwords).
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+SECURITY_EVENT_KINDS = frozenset(
+    {
+        "password_changed",
+        "password_reset",
+        "email_changed",
+        "mfa_enabled",
+        "mfa_disabled",
+        "recovery_codes_regenerated",
+        "passkey_added",
+        "passkey_removed",
+        "sessions_revoked",
+        "export_downloaded",
+        "account_deleted",
+        "reauthenticated",
+    }
+)
+
+security_event = Signal()
