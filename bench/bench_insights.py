@@ -84,8 +84,11 @@ def main() -> int:
             "{:.0%}",
         )
     )
-    near = [r.near_all_states for r in results]
-    print(line(f"members within {NEAR_POINTS} points of the best from every state", near, "information", "{:.0%}"))
+    for i, tol in enumerate(NEAR_POINTS):
+        near = [r.near_all_states[i] for r in results]
+        pairs = [r.near_per_state[i] for r in results]
+        print(line(f"members within {tol} points of the best from every state", near, "information", "{:.0%}"))
+        print(line(f"(member, state) pairs within {tol} points of the best", pairs, "information", "{:.0%}"))
 
     misses = []
     if across(late)[1] <= 0:

@@ -109,10 +109,11 @@ class MemberRun:
 
     gains: tuple[float, ...]  # realised change in felt safety, session by session
     found: tuple[bool, ...]  # per state: the learner's current best guess is the true best (learner only)
-    near: tuple[bool, ...]  # per state: the guess is within NEAR_POINTS of the true best
+    shortfall: tuple[float, ...]  # per state: true best's effect minus the guess's (0 when found; learner only)
 
 
-NEAR_POINTS: Final = 0.25
+NEAR_POINTS: Final = (0.25, 0.5, 1.0)
+"""Tolerances, in felt-safety points, for "within this much of the best" (printed beside the exact figure)."""
 
 
 def draw_member(rng: np.random.Generator, practices: Sequence[PracticeLike]) -> SyntheticMember:
@@ -229,14 +230,14 @@ def run_learner(
         assert suggestion is not None
         outcomes.append(_outcome(member, practices, index[suggestion.practice.slug], moment, float(z), float(u)))
     posterior = fit_posterior(outcomes, practices)
-    found, near = [], []
+    found, shortfall = [], []
     for state in STATES:
         best, effect = _true_best(member, practices, state)
         guess = best_guess(posterior, practices, Moment(state, 5.0, dt.datetime.combine(_DAY, dt.time(12))))
         g = index[guess] if guess is not None else -1
         found.append(g == best)
-        near.append(g >= 0 and effect[best] - effect[g] <= NEAR_POINTS)
-    return MemberRun(tuple(o.change for o in outcomes), tuple(found), tuple(near))
+        shortfall.append(float(effect[best] - effect[g]) if g >= 0 else float("inf"))
+    return MemberRun(tuple(o.change for o in outcomes), tuple(found), tuple(shortfall))
 
 
 @dataclass(frozen=True)
@@ -249,13 +250,14 @@ class SeedResult:
     rule_gain: FloatArray
     found_all_states: float  # share of members whose best practice is found from every state
     found_per_state: float  # share of (member, state) pairs found
-    near_all_states: float  # share of members within NEAR_POINTS of the best from every state
+    near_all_states: tuple[float, ...]  # per NEAR_POINTS tolerance: members within it from every state
+    near_per_state: tuple[float, ...]  # for each of NEAR_POINTS: share of (member, state) pairs within it
 
 
 def simulate(practices: Sequence[PracticeLike], seed: int, members: int = 40, sessions: int = 60) -> SeedResult:
     """Run ``members`` synthetic members for ``sessions`` sessions under both policies, from ``seed``."""
     rng = np.random.default_rng(seed)
-    learner, rule, found, near = [], [], [], []
+    learner, rule, found, short = [], [], [], []
     for m in range(members):
         member = draw_member(rng, practices)
         moments = draw_sessions(rng, member, sessions)
@@ -263,8 +265,8 @@ def simulate(practices: Sequence[PracticeLike], seed: int, members: int = 40, se
         run = run_learner(member, practices, moments, np.random.default_rng([seed, m]))
         learner.append(run.gains)
         found.append(run.found)
-        near.append(run.near)
-    f, nr = np.array(found), np.array(near)
+        short.append(run.shortfall)
+    f, gap = np.array(found), np.array(short)
     return SeedResult(
         seed=seed,
         members=members,
@@ -272,5 +274,6 @@ def simulate(practices: Sequence[PracticeLike], seed: int, members: int = 40, se
         rule_gain=np.mean(rule, axis=0),
         found_all_states=float(np.mean(np.all(f, axis=1))),
         found_per_state=float(np.mean(f)),
-        near_all_states=float(np.mean(np.all(nr, axis=1))),
+        near_all_states=tuple(float(np.mean(np.all(gap <= tol, axis=1))) for tol in NEAR_POINTS),
+        near_per_state=tuple(float(np.mean(gap <= tol)) for tol in NEAR_POINTS),
     )
