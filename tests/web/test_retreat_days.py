@@ -4,6 +4,7 @@ picture, asking for a word, the calendar feed, integration, follow-ups and the a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import icalendar
@@ -338,6 +339,8 @@ def test_the_follow_up_check_in_and_the_arc(retreat: Any, place: Any, monkeypatc
     assert "1 week after" in page and "mean of 2" in page
     history = c.get(reverse("today:history")).content.decode()
     assert reverse("retreats:arc", args=[retreat.pk]) in history
+    text = " ".join(re.sub(r"<[^>]+>", " ", history).split())
+    assert "the week before 3.5 → day 1 5 → day 2 6 → day 3 7 → day 4 8 → 1 week after 7" in text
 
 
 def test_the_arc_is_the_guides_to_see_only_while_shared(retreat: Any, place: Any, guide: Any) -> None:

@@ -302,7 +302,7 @@ def history(request: AuthedRequest) -> HttpResponse:
 
     context = {
         "recordings": recent_for_history(user, days),
-        "retreats": retreat_days.retreats_of(user),
+        "retreats": [(a, retreat_days.arc(a)) for a in retreat_days.retreats_of(user)],
         "range_key": range_key,
         "ranges": [("30", "30 days"), ("90", "90 days"), ("365", "A year"), ("all", "All time")],
         "weekly": weekly,
