@@ -66,4 +66,12 @@ def check_scale_out(app_configs: Any = None, **kwargs: Any) -> list[Error | Warn
                 id="attune.W003",
             )
         )
+    if getattr(settings, "TEST_CLOCK_FILE", ""):
+        problems.append(
+            Warning(
+                "ATTUNE_TEST_CLOCK_FILE is set: the server's clock follows a file, for end-to-end tests only.",
+                hint="Unset it anywhere real people use attune.",
+                id="attune.W005",
+            )
+        )
     return problems

@@ -342,3 +342,10 @@ LOGGING = {
         "axes": {"level": "WARNING"},  # not a line per login; lockouts are still logged (as keyed hashes)
     },
 }
+
+# End-to-end tests only: the clock follows the offset in this file (see attune.web.common.testclock).
+TEST_CLOCK_FILE = env_str("ATTUNE_TEST_CLOCK_FILE", "")
+if TEST_CLOCK_FILE:
+    from attune.web.common.testclock import install as _install_test_clock
+
+    _install_test_clock(TEST_CLOCK_FILE)

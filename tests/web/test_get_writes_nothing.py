@@ -22,6 +22,9 @@ from attune.web.imports.models import Import
 from attune.web.journal import actions as journal_actions
 from attune.web.physio import actions as physio_actions
 from attune.web.physio.models import Recording, ResonanceAssessment
+from attune.web.retreats import actions as retreats_actions
+from attune.web.retreats import days as retreat_days
+from attune.web.retreats.models import ScheduleItem
 from attune.web.rooms import actions as rooms_actions
 from attune.web.workbooks import actions as workbook_actions
 from attune.web.workbooks.models import Cohort, Enrolment
@@ -86,7 +89,12 @@ def world(db: None, owner: Any, other: Any, guide: Any, settings: Any) -> dict[s
     workshop = room_helpers.workshop(guide)
     rooms_actions.enrol(demo, workshop)
     retreat = retreat_led_by(guide)
-    application = applied(demo, retreat)
+    application = retreats_actions.accept(applied(demo, retreat))
+    item = retreat_days.save_item(
+        ScheduleItem(retreat=retreat, day=retreat.starts_on, starts_at=dt.time(9), kind="meal", title="Breakfast")
+    )
+    word = retreat_days.ask_for_a_word(application, "a word")
+    feed_token = retreat_days.new_feed_link(application)
     return {
         "demo": demo,
         "admin": admin,
@@ -119,6 +127,10 @@ def world(db: None, owner: Any, other: Any, guide: Any, settings: Any) -> dict[s
             "retreats:application": {"pk": application.pk},
             "retreats:decide": {"pk": application.pk},
             "retreats:payment": {"pk": application.pk},
+            "retreats:shared_arc": {"pk": application.pk},
+            "retreats:item_": {"pk": retreat.pk, "item": item.pk},
+            "retreats:word_seen": {"pk": retreat.pk, "word": word.pk},
+            "retreats:feed": {"token": feed_token},
             "retreats:": {"pk": retreat.pk, "qid": retreat.questions.get().pk},
             "admin:": {"object_id": str(demo.pk), "id": str(demo.pk), "app_label": "accounts"},
         },

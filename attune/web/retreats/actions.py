@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from attune.web.retreats import emails
+from attune.web.retreats import days, emails
 from attune.web.retreats.models import (
     OFFER_HOURS,
     TOUCH_KEY,
@@ -110,6 +110,7 @@ def accept(application: Application, now: dt.datetime | None = None) -> Applicat
         fresh.state, fresh.decided_at, fresh.offer_expires_at = State.ACCEPTED, _now(now), None
         fresh.save(update_fields=["state", "decided_at", "offer_expires_at"])
         enrol_in_preparation(retreat, fresh)
+        days.enrol_after(retreat, fresh)
         emails.after_commit(fresh.pk, State.ACCEPTED)
     return fresh
 
@@ -164,7 +165,9 @@ def take_offer(application: Application, now: dt.datetime | None = None) -> bool
             state=State.ACCEPTED, decided_at=moment, offer_expires_at=None
         )
         if taken:
-            enrol_in_preparation(Retreat.objects.select_for_update().get(pk=application.retreat_id), application)
+            retreat = Retreat.objects.select_for_update().get(pk=application.retreat_id)
+            enrol_in_preparation(retreat, application)
+            days.enrol_after(retreat, application)
             emails.after_commit(application.pk, State.ACCEPTED)
     return taken == 1
 

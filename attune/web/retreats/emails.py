@@ -21,9 +21,13 @@ from attune.web.retreats.models import Application, Retreat, State
 
 #: Not a state: the guide moved the dates or the place of a retreat where the member has a place.
 CHANGED = "changed"
-STEPS = (State.ACCEPTED, State.WAITLISTED, State.OFFERED, State.DECLINED, CHANGED)
+#: Not a state: the guide changed the schedule and chose to tell everyone with a place.
+SCHEDULE = "schedule"
+STEPS = (State.ACCEPTED, State.WAITLISTED, State.OFFERED, State.DECLINED, CHANGED, SCHEDULE)
 WITH_CALENDAR = (State.ACCEPTED, CHANGED)
+FOR_PLACES = (CHANGED, SCHEDULE)
 ICS_NAME = "retreat.ics"
+SCHEDULE_ICS_NAME = "schedule.ics"
 
 
 def calendar_for(retreat: Retreat) -> bytes:
@@ -54,6 +58,13 @@ def _subject_and_body(application: Application, step: str) -> tuple[str, str]:
     guide = retreat.guide.display_name or retreat.guide.username
     when = f"{_day(retreat.starts_on)} to {_day(retreat.ends_on)}"
     page = "You can see your application any time under Retreats in attune."
+    if step == SCHEDULE:
+        return (
+            f"The schedule has changed: {retreat.title}",
+            f"{guide} has changed the schedule of {retreat.title}. The attached calendar file holds the "
+            f"whole schedule as it is now, in the venue's time zone ({retreat.timezone}).\n\n"
+            f"The retreat's page in attune always shows the latest schedule.",
+        )
     if step == CHANGED:
         return (
             f"What's changed: {retreat.title}",
@@ -98,14 +109,43 @@ def message_for(application: Application, step: str) -> EmailMessage | None:
     message = EmailMessage(subject, body, to=[application.user.email])
     if step in WITH_CALENDAR:
         message.attach(ICS_NAME, calendar_for(application.retreat), "text/calendar")
+    if step == SCHEDULE:
+        from attune.web.retreats.days import schedule_calendar
+
+        message.attach(SCHEDULE_ICS_NAME, schedule_calendar(application.retreat), "text/calendar")
     return message
+
+
+def follow_up_message(application: Application, week: int) -> EmailMessage | None:
+    """The invitation to check in ``week`` weeks after the retreat: an invitation, never a nudge."""
+    if not application.user.email:
+        return None
+    retreat = application.retreat
+    weeks = "a week" if week == 1 else f"{week} weeks"
+    body = (
+        f"It is {weeks} since {retreat.title}. If you'd like, take a minute to notice how your body "
+        f"is now: the retreat's page in attune has a short check-in for you, and it adds one more "
+        f"point to your own arc.\n\nThere is nothing you need to do. If now isn't the moment, "
+        f"that's fine too."
+    )
+    return EmailMessage(f"{weeks.capitalize()} after {retreat.title}", body, to=[application.user.email])
+
+
+@queue.task("retreats.invite_follow_up", retries=2, retry_delay=60)
+def invite_follow_up(application_id: int, week: int) -> None:
+    application = Application.objects.select_related("retreat", "user").filter(pk=application_id).first()
+    if application is None or application.state != State.ACCEPTED:
+        return
+    message = follow_up_message(application, week)
+    if message is not None:
+        message.send()
 
 
 @queue.task("retreats.tell_member", retries=2, retry_delay=60)
 def tell_member(application_id: int, step: str) -> None:
     """Send the email for ``step`` if the application is still in that state (a later step wins)."""
     application = Application.objects.select_related("retreat__guide", "user").filter(pk=application_id).first()
-    if application is None or application.state != (State.ACCEPTED if step == CHANGED else step):
+    if application is None or application.state != (State.ACCEPTED if step in FOR_PLACES else step):
         return
     message = message_for(application, step)
     if message is not None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 
 from attune.web.accounts.forms import TimezoneField
+from attune.web.common.chips import choice_field, scale_field
+from attune.web.common.states import State as CheckInState
 from attune.web.retreats.models import (
     MAX_ANSWER_CHARS,
     SAFETY_HINT,
@@ -17,11 +21,14 @@ from attune.web.retreats.models import (
     TOUCH_KEY,
     TOUCH_QUESTION,
     Answer,
+    ItemKind,
     Kind,
     Payment,
     Question,
     Retreat,
+    ScheduleItem,
 )
+from attune.web.rooms.plan import practices_for
 from attune.web.workbooks.models import Workbook
 
 if TYPE_CHECKING:
@@ -54,9 +61,10 @@ class RetreatForm(forms.ModelForm):  # type: ignore[type-arg]
             "bring",
             "cancellation",
             "preparation",
+            "integration",
             "status",
         ]
-        field_classes = {"preparation": WorkbookChoiceField}
+        field_classes = {"preparation": WorkbookChoiceField, "integration": WorkbookChoiceField}
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
@@ -65,11 +73,14 @@ class RetreatForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, guide: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["preparation"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = (
-            Workbook.objects.filter(Q(owner=None) | Q(owner=guide), versions__isnull=False).distinct().order_by("slug")
-        )
+        for name in ("preparation", "integration"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = (
+                Workbook.objects.filter(Q(owner=None) | Q(owner=guide), versions__isnull=False)
+                .distinct()
+                .order_by("slug")
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -164,3 +175,66 @@ class DecisionForm(forms.Form):
 
 class PaymentForm(forms.Form):
     payment = forms.ChoiceField(choices=Payment.choices, required=False)
+
+
+# ------------------------------------------------------------------ the days, and after
+
+
+class ScheduleItemForm(forms.ModelForm):  # type: ignore[type-arg]
+    """One schedule item; the day is one of the retreat's, the practice one a group can do together."""
+
+    day = forms.TypedChoiceField(label="Day", coerce=dt.date.fromisoformat)
+    practice = forms.ChoiceField(
+        label="Practice", required=False, help_text="For a practice together: it runs as a shared room."
+    )
+
+    class Meta:
+        model = ScheduleItem
+        fields = ["day", "starts_at", "duration_min", "kind", "title", "practice", "note"]
+        widgets = {
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, retreat: Retreat, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        days = [retreat.starts_on + dt.timedelta(days=i) for i in range(retreat.nights + 1)]
+        day = self.fields["day"]
+        assert isinstance(day, forms.ChoiceField)
+        day.choices = [(d.isoformat(), f"Day {i + 1}: {d:%A} {d.day} {d:%B}") for i, d in enumerate(days)]
+        practice = self.fields["practice"]
+        assert isinstance(practice, forms.ChoiceField)
+        practice.choices = [("", "None (a plain item)"), *((p.slug, p.title) for p in practices_for("group"))]
+        limit = self.fields["duration_min"]
+        assert isinstance(limit, forms.IntegerField)
+        limit.min_value, limit.max_value = 5, 600
+        limit.validators.extend([MinValueValidator(5), MaxValueValidator(600)])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == ItemKind.PRACTICE and not data.get("practice"):
+            self.add_error("practice", "Choose the practice the group will do, or pick another kind of item.")
+        if data.get("kind") != ItemKind.PRACTICE:
+            data["practice"] = ""
+        return data
+
+
+class ShortCheckInForm(forms.Form):
+    """The retreat's short check-in: the state in the member's own words, and felt safety."""
+
+    state = choice_field("Right now I feel", CheckInState, required=True)
+    felt_safety = scale_field("Felt safety", 0, 10)
+
+
+class WordForm(forms.Form):
+    note = forms.CharField(
+        label="Anything you'd like to say first? (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only your guide sees this.",
+    )
+
+
+class ShareArcForm(forms.Form):
+    share = forms.BooleanField(required=False)

@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from attune.web.accounts.models import validate_timezone, zone_named
+from attune.web.common.states import State as CheckInState
 from attune.web.journal import crypto
 from attune.web.workbooks.models import Cohort, Workbook
 
@@ -79,6 +80,22 @@ class Retreat(models.Model):
     preparation_cohort = models.ForeignKey(
         Cohort, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+    integration = models.ForeignKey(
+        Workbook,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Integration workbook",
+        help_text="Everyone given a place follows it afterwards; its first day is the day after departure.",
+    )
+    integration_cohort = models.ForeignKey(
+        Cohort, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    # The guide's private calendar link to the schedule (empty: no link). Revoked by replacing it.
+    feed_token = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # When an item was last taken off the published schedule, until everyone was told.
+    schedule_removed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -190,6 +207,10 @@ class Application(models.Model):
     nonce = models.BinaryField(max_length=crypto.NONCE_BYTES, default=b"")
     ciphertext = models.BinaryField(default=b"")
     intake_deleted_at = models.DateTimeField(null=True, blank=True)
+    # The member's private calendar link to the schedule (empty: no link). Revoked by replacing it.
+    feed_token = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The member chose to show their arc (before, each day, after) to the retreat's guide.
+    arc_shared = models.BooleanField(default=False)
 
     objects = ApplicationQuerySet.as_manager()
     _opened: tuple[Answer, ...] | None = None
@@ -272,3 +293,157 @@ def guides_of(member_id: int) -> QuerySet[Any]:
 def members_of(guide_id: int) -> QuerySet[Any]:
     """The members with a place on a retreat ``guide_id`` leads (for ``accounts.relations``)."""
     return Application.objects.filter(retreat__guide_id=guide_id, state=State.ACCEPTED).values("user_id")
+
+
+# ------------------------------------------------------------------ the days, and after
+
+
+class ItemKind(models.TextChoices):
+    PRACTICE = "practice", "A practice together"
+    MEAL = "meal", "A meal"
+    WALK = "walk", "A walk"
+    FREE = "free", "Free time"
+    OTHER = "other", "Something else"
+
+
+class ScheduleItem(models.Model):
+    """One thing on one day of a retreat, at a time at the venue.
+
+    A practice runs as a workshop room (``workshop``) that everyone with a place is seated in;
+    meals, walks and free time are plain items.
+    """
+
+    retreat = models.ForeignKey(Retreat, on_delete=models.CASCADE, related_name="items")
+    day = models.DateField()
+    starts_at = models.TimeField("Starts at", help_text="At the venue, in its time zone.")
+    duration_min = models.PositiveSmallIntegerField("Minutes", default=60)
+    kind = models.CharField(max_length=10, choices=ItemKind.choices, default=ItemKind.PRACTICE)
+    title = models.CharField(max_length=120)
+    note = models.TextField(max_length=1_000, blank=True)
+    practice = models.CharField(max_length=80, blank=True, help_text="The library practice a practice item runs.")
+    workshop = models.OneToOneField(
+        "rooms.Workshop", on_delete=models.SET_NULL, null=True, blank=True, related_name="retreat_item"
+    )
+    # When the item was added, moved or changed; cleared once everyone with a place was told.
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["day", "starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(duration_min__gte=1), name="schedule_item_has_a_length"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.starts_at:%H:%M} {self.title}"
+
+    def starts(self) -> dt.datetime:
+        """When the item starts, as an aware time in the venue's zone."""
+        return dt.datetime.combine(self.day, self.starts_at, tzinfo=self.retreat.zone)
+
+    def ends(self) -> dt.datetime:
+        return self.starts() + dt.timedelta(minutes=self.duration_min)
+
+
+class Moment(models.TextChoices):
+    DAY = "day", "A day of the retreat"
+    FOLLOW_UP = "follow_up", "A follow-up"
+
+
+#: Weeks after the departure day when a member is invited to check in once more.
+FOLLOW_UP_WEEKS = (1, 4, 12)
+#: The guide sees the group's state for a day only once at least this many have answered.
+GROUP_MINIMUM = 5
+
+
+class RetreatCheckIn(models.Model):
+    """A short check-in that belongs to a retreat: each day there, and at each follow-up after.
+
+    Only the member sees it as theirs. The guide sees it only counted with others (at least
+    :data:`GROUP_MINIMUM` answers for a day), or in the member's arc if the member shares it.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="checkins")
+    moment = models.CharField(max_length=10, choices=Moment.choices)
+    day = models.DateField(help_text="The day at the venue, or the member's own day for a follow-up.")
+    week = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Weeks after departure (follow-ups).")
+    state = models.CharField(max_length=16, choices=CheckInState.choices)
+    felt_safety = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["day", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "day"], condition=Q(moment="day"), name="one_retreat_checkin_a_day"
+            ),
+            models.UniqueConstraint(
+                fields=["application", "week"], condition=Q(moment="follow_up"), name="one_follow_up_a_week"
+            ),
+            models.CheckConstraint(condition=Q(felt_safety__lte=10), name="retreat_checkin_safety_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.moment} {self.day}"
+
+    def export_row(self) -> dict[str, Any]:
+        return {
+            "retreat": self.application.retreat.title,
+            "moment": self.moment,
+            "day": self.day,
+            "week": self.week,
+            "state": self.state,
+            "felt_safety": self.felt_safety,
+            "created_at": self.created_at,
+        }
+
+
+class FollowUp(models.Model):
+    """An invitation to check in, a number of weeks after the retreat (sent once)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="follow_ups")
+    week = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "week"], name="one_invitation_a_week")]
+
+    def __str__(self) -> str:
+        return f"follow-up week {self.week}"
+
+
+_WORD_AAD = b"attune.retreats.word.v1"
+
+
+class WordRequest(models.Model):
+    """ "I'd like a word": a member asks their guide for a moment; only that guide sees it.
+
+    The optional note is sealed with the journal's keyring, as intake answers are.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="word_requests")
+    created_at = models.DateTimeField()
+    seen_at = models.DateTimeField(null=True, blank=True)
+    key_id = models.CharField(max_length=32, blank=True)
+    nonce = models.BinaryField(max_length=crypto.NONCE_BYTES, default=b"")
+    ciphertext = models.BinaryField(default=b"")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:  # never the note
+        return f"word request {self.pk}"
+
+    def _aad(self) -> bytes:
+        return b"|".join([_WORD_AAD, str(self.application.user_id).encode("ascii"), str(self.application_id).encode()])
+
+    def seal(self, note: str) -> None:
+        if note:
+            self.key_id, self.nonce, self.ciphertext = crypto.encrypt(note, aad=self._aad())
+
+    def note(self) -> str:
+        if not self.key_id:
+            return ""
+        return crypto.decrypt(self.key_id, self.nonce, self.ciphertext, aad=self._aad())
+
+    def export_row(self) -> dict[str, Any]:
+        return {"retreat": self.application.retreat.title, "asked_at": self.created_at, "note": self.note()}

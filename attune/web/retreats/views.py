@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.web.accounts.http import AuthedRequest
-from attune.web.retreats import actions
+from attune.web.retreats import actions, days
 from attune.web.retreats.forms import ConsentForm, DecisionForm, IntakeForm, PaymentForm, QuestionForm, RetreatForm
 from attune.web.retreats.models import TOUCH_KEY, Application, Retreat, State, Status
 
@@ -68,6 +68,7 @@ def _counted(retreats: Any) -> Any:
         accepted=Count("applications", filter=Q(applications__state=State.ACCEPTED)),
         offered=Count("applications", filter=Q(applications__state=State.OFFERED)),
         waitlisted=Count("applications", filter=Q(applications__state=State.WAITLISTED)),
+        intake_done=Count("applications", filter=Q(applications__state=State.ACCEPTED) & ~Q(applications__key_id="")),
     )
 
 
@@ -102,7 +103,7 @@ def guide_home(request: AuthedRequest) -> HttpResponse:
     rows = []
     for retreat in _counted(Retreat.objects.filter(guide=request.user, ends_on__gte=today)):
         left = max(0, retreat.capacity - retreat.accepted - retreat.offered)
-        rows.append({"retreat": retreat, "places_left": left})
+        rows.append({"retreat": retreat, "places_left": left, "untold": days.changes_untold(retreat)})
     past = Retreat.objects.filter(guide=request.user, ends_on__lt=today).order_by("-starts_on")[:20]
     return render(request, "retreats/guide.html", {"rows": rows, "past": past})
 
