@@ -7,6 +7,8 @@
     attune content check [PATH ...]                      validate practices and workbooks
     attune export USERNAME [-o FILE]                     a member's data as a zip (JSON + CSV)
     attune demo                                          a demo member with 90 days of history
+    attune backup [-o DIR] [--keys-output DIR]           the database, uploads and keys, encrypted
+    attune restore FILE [--keys FILE] [--force]          a backup into an empty data folder
     attune hrv FILE [--json]                             heart-rhythm report for an RR or ECG file
     attune manage ARGS ...                               any Django management command
 
@@ -23,6 +25,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
 
 SETTINGS = "attune.web.settings"
@@ -117,6 +120,104 @@ def _stop_when_orphaned(parent: int) -> None:
     os.kill(os.getpid(), signal.SIGINT)
 
 
+def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
+    """From --passphrase-file, ATTUNE_BACKUP_PASSPHRASE, or asked for (twice when making a backup)."""
+    if args.passphrase_file:
+        try:
+            return Path(args.passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise SystemExit(f"attune {args.command}: cannot read {args.passphrase_file}: {exc.strerror}") from None
+    if os.environ.get("ATTUNE_BACKUP_PASSPHRASE"):
+        return os.environ["ATTUNE_BACKUP_PASSPHRASE"]
+    if not sys.stdin.isatty():
+        raise SystemExit(
+            f"attune {args.command}: give the passphrase with --passphrase-file or ATTUNE_BACKUP_PASSPHRASE"
+        )
+    import getpass
+
+    first = getpass.getpass("Backup passphrase: ")
+    if confirm and getpass.getpass("The same again: ") != first:
+        raise SystemExit(f"attune {args.command}: the two passphrases differ")
+    return first
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from attune.backup import BackupError, make_backup
+
+    passphrase = _passphrase(args, confirm=True)
+    _django()
+    from django.conf import settings
+
+    from attune.web.common import crypto
+    from attune.web.env import env_secret
+
+    data_dir = Path(settings.DATA_DIR).resolve()
+    out_dir = Path(args.output).resolve()
+    keys_dir = Path(args.keys_output).resolve() if args.keys_output else out_dir
+    for folder in (out_dir, keys_dir):
+        if folder == data_dir or data_dir in folder.parents:
+            print(f"attune backup: write the backup outside the data folder ({data_dir})", file=sys.stderr)
+            return 2
+    ring = crypto.keyring()  # makes the key file on a site that never sealed anything yet
+    configured = env_secret(crypto.ENV_NAME)
+    keyring_text = configured if configured.strip() else crypto.key_file_path().read_text(encoding="ascii")
+    try:
+        made = make_backup(
+            data_dir=data_dir,
+            database=dict(settings.DATABASES["default"]),
+            keyring_text=keyring_text,
+            secret_key=str(settings.SECRET_KEY),
+            key_ids=list(ring.ids),
+            passphrase=passphrase,
+            out_dir=out_dir,
+            keys_dir=keys_dir,
+        )
+    except BackupError as exc:
+        print(f"attune backup: {exc}", file=sys.stderr)
+        return 2
+    print(f"data ({made.database} database, {made.files} files): {made.data}")
+    print(f"keys (journal keys, secret key):  {made.keys}")
+    print("Keep the keys file apart from the data file, and the passphrase apart from both.")
+    return 0
+
+
+def _default_data_dir() -> Path:
+    return Path(os.environ.get("ATTUNE_DATA_DIR") or Path(__file__).resolve().parent.parent / "var").resolve()
+
+
+def _restore(args: argparse.Namespace) -> int:
+    # No Django here: its settings would create files in the data folder before it is checked.
+    from attune.backup import DATA_SUFFIX, KEYS_SUFFIX, BackupError, restore_backup
+    from attune.web.env import env_secret
+
+    data_file = Path(args.file)
+    keys_file = Path(args.keys) if args.keys else data_file.with_name(data_file.name.replace(DATA_SUFFIX, KEYS_SUFFIX))
+    data_dir = Path(args.data_dir).resolve() if args.data_dir else _default_data_dir()
+    try:
+        if not data_file.is_file() or not keys_file.is_file():
+            missing = data_file if not data_file.is_file() else keys_file
+            raise BackupError(f"there is no file {missing}" + ("" if args.keys else "; name the keys file with --keys"))
+        passphrase = _passphrase(args, confirm=False)
+        done = restore_backup(
+            data_file=data_file,
+            keys_file=keys_file,
+            passphrase=passphrase,
+            data_dir=data_dir,
+            database_url=env_secret("ATTUNE_DATABASE_URL"),
+            force=args.force,
+        )
+    except BackupError as exc:
+        print(f"attune restore: {exc}. Nothing was changed.", file=sys.stderr)
+        return 2
+    print(
+        f"restored the backup of {done.created_at} ({done.database} database, {done.files} files) into {done.data_dir}"
+    )
+    if os.environ.get("ATTUNE_JOURNAL_KEYS") or os.environ.get("ATTUNE_JOURNAL_KEYS_FILE"):
+        print("note: ATTUNE_JOURNAL_KEYS is set here and wins over the restored journal.keys file")
+    print("Start attune as usual: `attune serve` applies any newer migrations.")
+    return 0
+
+
 def _manage(argv: Sequence[str]) -> int:
     _django()
     from django.core.management import execute_from_command_line
@@ -153,6 +254,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("demo", help="create a demo member with 90 days of plausible history")
 
+    backup = sub.add_parser("backup", help="write an encrypted backup: a data file and a keys file (docs/backup.md)")
+    backup.add_argument("-o", "--output", default=".", help="folder for the data file (default: here)")
+    backup.add_argument("--keys-output", default="", help="folder for the keys file (default: with the data file)")
+    backup.add_argument("--passphrase-file", default="", help="read the passphrase from this file")
+
+    restore = sub.add_parser("restore", help="restore a backup into an empty data folder (docs/backup.md)")
+    restore.add_argument("file", help="the backup's .attune-data file")
+    restore.add_argument("--keys", default="", help="its .attune-keys file (default: beside it, same name)")
+    restore.add_argument("--data-dir", default="", help="where to restore (default: ATTUNE_DATA_DIR)")
+    restore.add_argument("--force", action="store_true", help="restore over a data folder that is not empty")
+    restore.add_argument("--passphrase-file", default="", help="read the passphrase from this file")
+
     hrv = sub.add_parser("hrv", help="heart-rhythm report for an RR or ECG file", add_help=False)
     hrv.add_argument("rest", nargs=argparse.REMAINDER)
 
@@ -175,6 +288,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(args)
     if args.command == "worker":
         return _worker(args)
+    if args.command == "backup":
+        return _backup(args)
+    if args.command == "restore":
+        return _restore(args)
     if args.command == "content":
         from attune.content.check import main as check_main
 

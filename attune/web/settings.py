@@ -35,6 +35,8 @@ def _create_private_file(path: Path, text: str = "") -> bool:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
     return True
+
+
 CONTENT_DIR = Path(env_str("ATTUNE_CONTENT_DIR", str(REPO_DIR / "content"))).resolve()
 
 DEBUG = env_bool("ATTUNE_DEBUG", False)
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "axes",
     "attune.web.accounts",
+    "attune.web.audit",
     "attune.web.jobs",
     "attune.web.checkins",
     "attune.web.practices",
@@ -288,6 +291,8 @@ FILE_UPLOAD_TEMP_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 IMPORT_STALL_SECONDS = env_int("ATTUNE_IMPORT_STALL_SECONDS", 300, minimum=5)
 # Retreats: days after the departure day when intake answers are deleted.
 ATTUNE_RETREAT_INTAKE_DAYS = env_int("ATTUNE_RETREAT_INTAKE_DAYS", 90, minimum=1)
+# The audit log: days an event is kept before the daily `audit.expire` job removes it.
+AUDIT_RETENTION_DAYS = env_int("ATTUNE_AUDIT_RETENTION_DAYS", 365, minimum=1)
 # For tests and demos only: pretend today is this ISO date when pacing workbook days.
 ATTUNE_FAKE_TODAY = env_str("ATTUNE_FAKE_TODAY")
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("attune.web.today.urls")),
+    path("accounts/activity/", include("attune.web.audit.urls")),
     path("accounts/", include("attune.web.accounts.urls")),
     path("checkins/", include("attune.web.checkins.urls")),
     path("practices/", include("attune.web.practices.urls")),

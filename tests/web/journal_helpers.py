@@ -16,7 +16,7 @@ PROMPT = Prompt(key="safe-place", text="Where in your day do you feel most at ea
 @pytest.fixture
 def journal_keys(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """No keys in the environment; the key file goes into this test's own data folder."""
-    from attune.web.journal import crypto
+    from attune.web.common import crypto
 
     monkeypatch.delenv("ATTUNE_JOURNAL_KEYS", raising=False)
     monkeypatch.delenv("ATTUNE_JOURNAL_KEYS_FILE", raising=False)

@@ -1,5 +1,10 @@
 """A GET reads: every GET URL, as every persona, leaves every table exactly as it was.
 
+One documented exception (docs/architecture.md): a guide opening something a member shared with
+them (a journal entry, the list of shared entries, intake answers) adds audit events, so that the
+member can see it. The audit table is compared separately: a GET may only append events of those
+kinds, by the guide who asked, about the member whose things were opened; nothing else changes.
+
 The URLs are not listed by hand: they come from the URL resolver, so a new page is covered (or
 this test fails for want of arguments for it). Each table is compared by row count and by a
 checksum of all its rows, before and after each request.
@@ -18,6 +23,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from attune.web.audit.models import OPENED_KINDS, AuditEvent
 from attune.web.imports.models import Import
 from attune.web.journal import actions as journal_actions
 from attune.web.physio import actions as physio_actions
@@ -49,12 +55,17 @@ def _names(patterns: list[Any], namespace: str = "") -> list[tuple[str, Any]]:
     return found
 
 
-def _snapshot() -> dict[str, tuple[int, str]]:
-    """Row count and a checksum of every row, for every table attune's models use."""
+AUDIT_TABLE = AuditEvent._meta.db_table
+
+
+def _snapshot(*, skip: frozenset[str] = frozenset()) -> dict[str, tuple[int, str]]:
+    """Row count and a checksum of every row, for every table attune's models use (but ``skip``)."""
     state: dict[str, tuple[int, str]] = {}
     with connection.cursor() as cursor:
         for model in apps.get_models(include_auto_created=True):
             table = model._meta.db_table
+            if table in skip:
+                continue
             columns = ", ".join(connection.ops.quote_name(f.column) for f in model._meta.concrete_fields)
             cursor.execute(f"SELECT {columns} FROM {connection.ops.quote_name(table)} ORDER BY 1")  # noqa: S608
             rows = cursor.fetchall()
@@ -164,15 +175,36 @@ def test_no_get_writes_to_the_database_for_any_persona(
     ]
     assert len(urls) > 60  # every page of the app, not a sample
     walked = 0
+    audited: set[str] = set()
+    users = {"owner": world["demo"], "outsider": other, "guide": guide, "admin": world["admin"]}
     for label, client in personas.items():
         for url in urls:
-            before = _snapshot()
+            before = _snapshot(skip=frozenset({AUDIT_TABLE}))
+            events_before = list(AuditEvent.objects.order_by("pk").values_list("pk", "kind", "account_id", "actor_id"))
+            last_pk = events_before[-1][0] if events_before else 0
             response = client.get(url)
             assert response.status_code < 500, f"{label} GET {url} -> {response.status_code}"
-            changed = [t for t, v in _snapshot().items() if before[t] != v]
+            changed = [t for t, v in _snapshot(skip=frozenset({AUDIT_TABLE})).items() if before[t] != v]
             assert not changed, f"{label} GET {url} wrote to {changed}"
+            # The audit exception: earlier events untouched; new ones only a guide's reading.
+            events_after = list(AuditEvent.objects.order_by("pk").values_list("pk", "kind", "account_id", "actor_id"))
+            assert events_after[: len(events_before)] == events_before, f"{label} GET {url} changed audit events"
+            for _pk, kind, account_id, actor_id in events_after[len(events_before) :]:
+                assert _pk > last_pk
+                assert kind in OPENED_KINDS, f"{label} GET {url} wrote an audit event {kind!r}"
+                assert label == "guide" and actor_id == users[label].pk, f"{label} GET {url} audited as a guide"
+                assert account_id == world["demo"].pk
+                audited.add(url)
             walked += 1
     assert walked == len(urls) * len(personas)
+    # The three readings are audited (and nothing else is, by the loop above).
+    assert sorted(audited) == sorted(
+        [
+            reverse("journal:shared"),
+            reverse("journal:shared_entry", kwargs=world["args"]["journal:shared_entry"]),
+            reverse("retreats:application", kwargs=world["args"]["retreats:application"]),
+        ]
+    )
 
 
 def test_the_walk_would_notice_a_write(world: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from journal_helpers import journal_keys  # noqa: F401  (fixture)
 
-from attune.web.journal import crypto
+from attune.web.common import crypto
 
 pytestmark = pytest.mark.usefixtures("journal_keys")
 

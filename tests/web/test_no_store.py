@@ -33,6 +33,7 @@ def _private_urls(owner: Any) -> list[str]:
         reverse("physio:rr", args=[recording.pk]),
         reverse("accounts:settings"),
         reverse("accounts:export"),
+        reverse("audit:activity"),
         reverse("workbooks:list"),
     ]
 

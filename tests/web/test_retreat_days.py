@@ -349,6 +349,12 @@ def test_the_arc_is_the_guides_to_see_only_while_shared(retreat: Any, place: Any
     assert g.get(url).status_code == 404
     _client(place.user).post(reverse("retreats:arc_share", args=[retreat.pk]), {"share": "on"})
     assert g.get(url).status_code == 200
+    from attune.web.audit.models import AuditEvent
+
+    (event,) = AuditEvent.objects.filter(kind="arc_opened")
+    assert event.account_id == place.user_id and event.actor_id == guide.pk
+    activity = _client(place.user).get(reverse("audit:activity")).content.decode()
+    assert "looked at the arc you shared from Slow days by the lake" in activity
     _client(place.user).post(reverse("retreats:arc_share", args=[retreat.pk]), {})
     assert g.get(url).status_code == 404
 

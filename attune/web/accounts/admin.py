@@ -6,7 +6,9 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
+from attune.web.accounts.actions import delete_account
 from attune.web.accounts.models import User
+from attune.web.accounts.signals import security_event
 
 
 @admin.register(User)
@@ -37,6 +39,17 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
         ),
     )
     actions = ("make_guide", "remove_guide")
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        """Deleting a member here erases them as their own deletion does (files, audit pseudonyms)."""
+        security_event.send(
+            sender=type(self), user=obj, kind="account_deleted", request=request, detail={"via": "admin"}
+        )
+        delete_account(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for user in list(queryset):
+            self.delete_model(request, user)
 
     @admin.action(description="Make the selected members guides")
     def make_guide(self, request: HttpRequest, queryset: Any) -> None:

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from attune.web.accounts import throttle
+from attune.web.accounts import settings_links, throttle
 from attune.web.accounts.actions import delete_account
 from attune.web.accounts.export import build_export, collect_member_data, export_filename
 from attune.web.accounts.forms import (
@@ -31,6 +31,7 @@ from attune.web.accounts.forms import (
     SignupForm,
 )
 from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.signals import security_event
 from attune.web.common.redirects import safe_next
 
 logger = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Saved.")
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    return render(request, "accounts/settings.html", {"form": form, "links": settings_links.links()})
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
@@ -95,6 +96,7 @@ def password_change(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
+        security_event.send(sender=password_change, user=user, kind="password_changed", request=request, detail={})
         messages.success(request, "Your password is changed.")
         return redirect("accounts:settings")
     return render(request, "accounts/password_change.html", {"form": form})
@@ -115,6 +117,7 @@ def export(request: AuthedRequest) -> HttpResponse:
         tables = collect_member_data(request.user)
         counts = _counts(tables)
         return render(request, "accounts/export.html", {"counts": counts})
+    security_event.send(sender=export, user=request.user, kind="export_downloaded", request=request, detail={})
     response = HttpResponse(build_export(request.user), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{export_filename(request.user)}"'
     response["Cache-Control"] = "no-store"
@@ -127,6 +130,8 @@ def export(request: AuthedRequest) -> HttpResponse:
 def delete(request: AuthedRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        # Recorded first, while the account exists; erasure then unlinks it from the account.
+        security_event.send(sender=delete, user=request.user, kind="account_deleted", request=request, detail={})
         delete_account(request.user)
         logout(request)
         messages.info(request, "Your account and everything in it are deleted. Thank you for the time you spent here.")
@@ -167,7 +172,9 @@ class _PasswordResetConfirm(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         # Whoever can read the account's email may try again at once, from anywhere.
         axes_reset(username=form.user.get_username())
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        security_event.send(sender=type(self), user=form.user, kind="password_reset", request=self.request, detail={})
+        return response
 
 
 password_reset_confirm = _PasswordResetConfirm.as_view()

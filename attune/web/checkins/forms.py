@@ -42,9 +42,18 @@ class CheckInForm(forms.ModelForm):  # type: ignore[type-arg]
             "felt_connection",
             "body_area",
             "context",
-            "note",
             "both_opt_in",
         )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # The note is sealed on the model, not a column the ModelForm could fill: open it here.
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["note"] = self.instance.note
+
+    def save(self, commit: bool = True) -> CheckIn:
+        self.instance.note = self.cleaned_data.get("note", "")
+        return super().save(commit=commit)  # type: ignore[no-any-return]
 
 
 def form_context(form: CheckInForm) -> dict[str, object]:

@@ -1,13 +1,21 @@
-"""A check-in: how the body answers "am I safe right now?", in under 20 seconds."""
+"""A check-in: how the body answers "am I safe right now?", in under 20 seconds.
+
+The numbers and chips are plain columns (Today, History and the insights read them). The note is
+the member's own words and is sealed at rest with the keyring the journal uses
+(``attune.web.common.crypto``): AES-256-GCM, a fresh nonce each time, and associated data that
+names the member and the check-in's own uuid.
+"""
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from attune.web.common import crypto
 from attune.web.common.states import State
 
 if TYPE_CHECKING:
@@ -39,6 +47,8 @@ class Context(models.TextChoices):
 NOTE_MAX_CHARS = 2000
 # At or below this felt safety the app gently shows the operator's crisis resources.
 LOW_SAFETY = 2
+NOTE_AAD_PREFIX = b"attune.checkins.note.v1"
+
 
 class CheckInQuerySet(models.QuerySet["CheckIn"]):
     def for_user(self, user: User) -> CheckInQuerySet:
@@ -58,7 +68,11 @@ class CheckIn(models.Model):
     felt_connection = models.PositiveSmallIntegerField()
     body_area = models.CharField(max_length=16, choices=BodyArea.choices, blank=True)
     context = models.CharField(max_length=16, choices=Context.choices, blank=True)
-    note = models.TextField(max_length=NOTE_MAX_CHARS, blank=True)
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The note, sealed: all three are empty when there is no note.
+    note_key_id = models.CharField(max_length=32, blank=True)
+    note_nonce = models.BinaryField(max_length=crypto.NONCE_BYTES, default=b"")
+    note_ciphertext = models.BinaryField(default=b"")
     both_opt_in = models.BooleanField(
         default=False,
         help_text="Someone is here and both of them opt in to touch or eye contact. Never assumed.",
@@ -66,6 +80,8 @@ class CheckIn(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CheckInQuerySet.as_manager()
+    _note: str | None = None  # the opened (or not yet sealed) note, per instance; never stored as such
+    _note_pending = False  # set before the member is known: sealed by save()
 
     class Meta:
         ordering = ("-created_at",)
@@ -89,6 +105,50 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_state_display()} · felt safety {self.felt_safety}/10"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self._note_pending:
+            self._seal_note(self._note or "")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ the sealed note
+
+    def note_aad(self) -> bytes:
+        if self.user_id is None:
+            raise ValueError("a check-in needs its member before its note can be sealed")
+        return b"|".join([NOTE_AAD_PREFIX, str(self.user_id).encode("ascii"), self.uuid.hex.encode("ascii")])
+
+    def _seal_note(self, text: str) -> None:
+        if text:
+            self.note_key_id, self.note_nonce, self.note_ciphertext = crypto.encrypt(text, aad=self.note_aad())
+        else:
+            self.note_key_id, self.note_nonce, self.note_ciphertext = "", b"", b""
+        self._note_pending = False
+
+    @property
+    def note(self) -> str:
+        """The member's note, opened (cached on this instance); "" when there is none."""
+        if self._note is None:
+            if not self.note_key_id:
+                self._note = ""
+            else:
+                self._note = crypto.decrypt(
+                    self.note_key_id, self.note_nonce, self.note_ciphertext, aad=self.note_aad()
+                )
+        return self._note
+
+    @note.setter
+    def note(self, text: str) -> None:
+        self._note = text or ""
+        if self.user_id is None:
+            self._note_pending = True  # sealed in save(), once the member is set
+        else:
+            self._seal_note(self._note)
+
+    @property
+    def has_note(self) -> bool:
+        """Whether there is a note, without opening it."""
+        return bool(self.note_key_id) or bool(self._note_pending and self._note)
 
     @property
     def feels_unsafe(self) -> bool:

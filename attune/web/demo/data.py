@@ -125,9 +125,9 @@ def build_history(
                     felt_connection=_clip(safety + rng.gauss(-0.5, 1.5), 0, 10),
                     body_area=rng.choice(list(BodyArea.values)) if rng.random() < 0.35 else "",
                     context=rng.choice(list(Context.values)) if rng.random() < 0.5 else "",
-                    note=rng.choice(NOTES) if rng.random() < 0.15 else "",
                 )
             )
+            checkins[-1].note = rng.choice(NOTES) if rng.random() < 0.15 else ""
             if k == 0 and practices and rng.random() < session_chance:
                 suggestion = suggest(state, practices, recent=recent)
                 options: list[Practice] = [suggestion.practice, *suggestion.alternatives] if suggestion else []
@@ -184,9 +184,10 @@ def build_today(user: User, *, now: dt.datetime, tz: dt.tzinfo) -> CheckIn | Non
     when = max(start, min(now - dt.timedelta(minutes=5), _at(local.date(), 8, 10, tz)))
     morning = {"state": "settled", "felt_safety": 7, "breath": 4, "muscles": 4, "attention": 4, "felt_connection": 8}
     note = "My sister is visiting today."
-    return CheckIn.objects.create(
-        user=user, created_at=when, context=Context.WITH_SOMEONE, both_opt_in=True, note=note, **morning
-    )
+    checkin = CheckIn(user=user, created_at=when, context=Context.WITH_SOMEONE, both_opt_in=True, **morning)
+    checkin.note = note
+    checkin.save()
+    return checkin
 
 
 # Beats per stored message: the live strap sends about one a second; the demo sends bigger batches.

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from attune.content.workbooks import Prompt
 from attune.web.accounts.relations import may_share_with
+from attune.web.audit import actions as audit
+from attune.web.audit.models import Kind as AuditKind
 from attune.web.journal.models import JournalEntry
 
 if TYPE_CHECKING:
@@ -123,3 +128,30 @@ def unshare_entry(entry: JournalEntry) -> JournalEntry:
 
 def delete_entry(entry: JournalEntry) -> None:
     entry.delete()
+
+
+# ------------------------------------------------------------------ a guide reading what was shared
+# These write an audit event during a GET: the one documented exception to "a GET writes nothing"
+# (docs/architecture.md). The member reads them on their account activity page.
+
+
+def record_shared_entry_opened(request: HttpRequest, guide: User, entry: JournalEntry) -> None:
+    """A guide opened one entry a member shared with them."""
+    written = entry.created_at.astimezone(entry.user.zone).date().isoformat()
+    audit.record(
+        AuditKind.SHARED_ENTRY_OPENED,
+        account=entry.user,
+        actor=guide,
+        request=request,
+        target=f"journal entry {entry.uuid}",
+        detail={"written": written},
+    )
+
+
+def record_shared_list_viewed(request: HttpRequest, guide: User, entries: Iterable[JournalEntry]) -> None:
+    """A guide looked at the list of shared entries, which shows each entry's first lines: one event per member."""
+    shown = Counter(entry.user for entry in entries)
+    for member, count in shown.items():
+        audit.record(
+            AuditKind.SHARED_LIST_VIEWED, account=member, actor=guide, request=request, detail={"entries": count}
+        )

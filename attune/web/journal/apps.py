@@ -9,8 +9,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 def check_journal_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """A malformed ATTUNE_JOURNAL_KEYS stops `attune serve` before anyone writes (journal.E001)."""
+    from attune.web.common import crypto
     from attune.web.env import env_secret
-    from attune.web.journal import crypto
 
     try:
         configured = env_secret(crypto.ENV_NAME)
@@ -27,4 +27,8 @@ class JournalConfig(AppConfig):
     verbose_name = "Journal"
 
     def ready(self) -> None:
+        from attune.web.common import crypto
+        from attune.web.journal.models import JournalEntry
+
         checks.register(check_journal_keys)
+        crypto.register_sealed(crypto.SealedStore("journal entries", JournalEntry, JournalEntry._aad))

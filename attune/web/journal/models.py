@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from attune.web.journal import crypto
+from attune.web.common import crypto
 
 if TYPE_CHECKING:
     from attune.web.accounts.models import User
@@ -161,11 +161,6 @@ class JournalEntry(models.Model):
             opened = EntryText(title=str(payload.get("title", "")), body=str(payload.get("body", "")))
             self._opened = opened
         return opened
-
-    def reseal(self, ring: crypto.Keyring) -> None:
-        """Seal the same text again with ``ring``'s current key (for key rotation)."""
-        plain = crypto.decrypt(self.key_id, self.nonce, self.ciphertext, aad=self._aad(), ring=ring)
-        self.key_id, self.nonce, self.ciphertext = crypto.encrypt(plain, aad=self._aad(), ring=ring)
 
     @property
     def text(self) -> str:

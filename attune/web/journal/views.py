@@ -134,15 +134,17 @@ def shared(request: AuthedRequest) -> HttpResponse:
     """For a guide: the entries members chose to share with them, newest share first."""
     if not request.user.is_guide:
         raise Http404
-    entries = (
+    entries = list(
         JournalEntry.objects.filter(shared_with_id=request.user.pk, user__in=members_for(request.user))
         .select_related("user")
         .order_by("-shared_at", "-pk")
     )
+    actions.record_shared_list_viewed(request, request.user, entries)
     return render(request, "journal/shared_list.html", {"entries": entries})
 
 
 @login_required
 def shared_entry(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = _get_shared_entry_for_guide(request, pk)
+    actions.record_shared_entry_opened(request, request.user, entry)
     return render(request, "journal/shared_detail.html", {"entry": entry})

@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from attune.web.audit import actions as audit
+from attune.web.audit.models import Kind as AuditKind
 from attune.web.retreats import days, emails
 from attune.web.retreats.models import (
     OFFER_HOURS,
@@ -257,4 +260,34 @@ def forget_intake(now: dt.datetime | None = None) -> int:
         Application.objects.filter(retreat__ends_on__lt=cutoff, intake_deleted_at=None)
         .exclude(key_id="")
         .update(key_id="", nonce=b"", ciphertext=b"", intake_deleted_at=moment)
+    )
+
+
+def record_intake_opened(request: HttpRequest, guide: User, application: Application) -> None:
+    """The retreat's guide opened a member's intake answers: an audit event the member can read.
+
+    Written during a GET, the one documented exception to "a GET writes nothing" (docs/architecture.md).
+    Nothing is recorded once the answers are deleted: then there is nothing left to read.
+    """
+    if not application.has_intake:
+        return
+    audit.record(
+        AuditKind.INTAKE_OPENED,
+        account=application.user,
+        actor=guide,
+        request=request,
+        target=f"retreat application {application.uuid}",
+        detail={"retreat": application.retreat.title[:120]},
+    )
+
+
+def record_arc_opened(request: HttpRequest, guide: User, application: Application) -> None:
+    """The retreat's guide opened the arc a member shared: an audit event the member can read (a GET)."""
+    audit.record(
+        AuditKind.ARC_OPENED,
+        account=application.user,
+        actor=guide,
+        request=request,
+        target=f"retreat application {application.uuid}",
+        detail={"retreat": application.retreat.title[:120]},
     )

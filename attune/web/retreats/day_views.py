@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from attune.web.accounts.http import AuthedRequest
 from attune.web.common.chips import chip_groups
-from attune.web.retreats import days
+from attune.web.retreats import actions, days
 from attune.web.retreats.forms import ScheduleItemForm, ShareArcForm, ShortCheckInForm, WordForm
 from attune.web.retreats.models import (
     GROUP_MINIMUM,
@@ -298,6 +298,7 @@ def shared_arc(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _led_application(request, pk)
     if not found.arc_shared or found.state != State.ACCEPTED:
         raise Http404("There is nothing here.")
+    actions.record_arc_opened(request, request.user, found)
     return render(request, "retreats/arc.html", {**_arc_context(found), "mine": False})
 
 

@@ -3,7 +3,7 @@
 A :class:`Retreat` is the guide's: its words and dates are plain columns. An
 :class:`Application` is the member's: its status and the guide's payment mark are plain (lists
 and counts need them), while the member's answers to the intake questions are sealed at rest with
-the journal's keyring (``attune.web.journal.crypto``), as journal entries are.
+the journal's keyring (``attune.web.common.crypto``), as journal entries are.
 
 attune takes no payments. ``price`` is text for the applicant to read, and ``payment`` is a mark
 the guide sets by hand.
@@ -22,8 +22,8 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from attune.web.accounts.models import validate_timezone, zone_named
+from attune.web.common import crypto
 from attune.web.common.states import State as CheckInState
-from attune.web.journal import crypto
 from attune.web.workbooks.models import Cohort, Workbook
 
 #: How long a freed place is held for the person it is offered to.

@@ -186,6 +186,7 @@ def question_remove(request: AuthedRequest, pk: int, qid: int) -> HttpResponse:
 @require_GET
 def application(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _led_application(request, pk)
+    actions.record_intake_opened(request, request.user, found)
     context = {**_answers_context(found), "payment_form": PaymentForm(initial={"payment": found.payment})}
     return render(request, "retreats/application.html", context)
 

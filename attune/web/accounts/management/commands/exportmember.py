@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from attune.web.accounts.export import build_export, export_filename
 from attune.web.accounts.models import User
+from attune.web.accounts.signals import security_event
 
 
 class Command(BaseCommand):
@@ -37,4 +38,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {path}: {exc.strerror}") from None
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        security_event.send(
+            sender=Command, user=user, kind="export_downloaded", request=None, detail={"via": "command"}
+        )
         self.stdout.write(f"Wrote {path} ({len(data)} bytes).")

@@ -1,4 +1,4 @@
-"""Re-encrypt every journal entry with the current key.
+"""Re-encrypt everything sealed with the keyring (journal entries, check-in notes, intake answers).
 
 The flow (see docs/journal.md):
 
@@ -20,13 +20,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 
+from attune.web.common import crypto
 from attune.web.env import env_secret
-from attune.web.journal import crypto
-from attune.web.journal.models import JournalEntry
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt every journal entry with the current (first) journal key."
+    help = "Re-encrypt everything sealed with the keyring (journal, notes, intake) with the current (first) key."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -47,42 +46,14 @@ class Command(BaseCommand):
             self._add_key_to_file()
         crypto.forget_keyring()
         ring = crypto.keyring()
-        current = ring.current_id
-        resealed = changed = 0
-        already = JournalEntry.objects.filter(key_id=current).count()
-        missing: Counter[str] = Counter()
         batch = max(1, int(options["batch_size"]))
-        stale = JournalEntry.objects.exclude(key_id=current).order_by("pk")
-        last_pk = 0
-        while True:
-            rows = list(stale.filter(pk__gt=last_pk)[:batch])
-            if not rows:
-                break
-            for entry in rows:
-                last_pk = entry.pk
-                old_key_id, old_nonce = entry.key_id, bytes(entry.nonce)
-                try:
-                    entry.reseal(ring)
-                except crypto.JournalKeyMissing:
-                    missing[old_key_id] += 1
-                    continue
-                except crypto.JournalDecryptError as exc:
-                    raise CommandError(f"entry {entry.pk}: {exc}; nothing more was changed") from None
-                # Write only if nobody saved the entry since we read it.
-                updated = JournalEntry.objects.filter(pk=entry.pk, key_id=old_key_id, nonce=old_nonce).update(
-                    key_id=entry.key_id, nonce=entry.nonce, ciphertext=entry.ciphertext
-                )
-                if updated:
-                    resealed += 1
-                else:
-                    changed += 1
-        in_use = dict(JournalEntry.objects.values_list("key_id").annotate(n=Count("pk")).order_by("key_id"))
-        self.stdout.write(
-            f"current key {current!r}: re-encrypted {resealed}, already current {already}, "
-            f"edited meanwhile (left as saved) {changed}"
-        )
+        missing: Counter[str] = Counter()
+        in_use: Counter[str] = Counter()
+        for store in crypto.sealed_stores():
+            self._rotate(store, ring, batch, missing, in_use)
+        current = ring.current_id
         unused = [key_id for key_id in ring.ids[1:] if key_id not in in_use]
-        still = {key_id: n for key_id, n in in_use.items() if key_id != current}
+        still = {key_id: n for key_id, n in sorted(in_use.items()) if key_id != current}
         if unused:
             self.stdout.write(f"no entry uses {', '.join(repr(k) for k in unused)} any more; you can remove it")
         if still:
@@ -95,6 +66,52 @@ class Command(BaseCommand):
                 f"some entries use keys that are not in the keyring: {detail}. "
                 "Put those keys back after the current one and run this command again."
             )
+
+    def _rotate(
+        self,
+        store: crypto.SealedStore,
+        ring: crypto.Keyring,
+        batch: int,
+        missing: Counter[str],
+        in_use: Counter[str],
+    ) -> None:
+        """Re-seal one registered store's rows that use an older key; count what is left where."""
+        model, key_f, nonce_f, cipher_f = store.model, store.key_field, store.nonce_field, store.cipher_field
+        current = ring.current_id
+        resealed = changed = 0
+        sealed = model.objects.exclude(**{key_f: ""})
+        already = sealed.filter(**{key_f: current}).count()
+        stale = sealed.exclude(**{key_f: current}).order_by("pk")
+        last_pk = 0
+        while True:
+            rows = list(stale.filter(pk__gt=last_pk)[:batch])
+            if not rows:
+                break
+            for row in rows:
+                last_pk = row.pk
+                old_key_id, old_nonce = getattr(row, key_f), bytes(getattr(row, nonce_f))
+                aad = store.aad(row)
+                try:
+                    plain = crypto.decrypt(old_key_id, old_nonce, getattr(row, cipher_f), aad=aad, ring=ring)
+                except crypto.JournalKeyMissing:
+                    missing[old_key_id] += 1
+                    continue
+                except crypto.JournalDecryptError as exc:
+                    raise CommandError(f"{store.label} {row.pk}: {exc}; nothing more was changed") from None
+                key_id, nonce, ciphertext = crypto.encrypt(plain, aad=aad, ring=ring)
+                # Write only if nobody saved the row since we read it.
+                updated = model.objects.filter(pk=row.pk, **{key_f: old_key_id, nonce_f: old_nonce}).update(
+                    **{key_f: key_id, nonce_f: nonce, cipher_f: ciphertext}
+                )
+                if updated:
+                    resealed += 1
+                else:
+                    changed += 1
+        in_use.update(dict(sealed.values_list(key_f).annotate(n=Count("pk")).order_by(key_f)))
+        self.stdout.write(
+            f"{store.label}: current key {current!r}: re-encrypted {resealed}, already current {already}, "
+            f"edited meanwhile (left as saved) {changed}"
+        )
 
     def _add_key_to_file(self) -> None:
         if env_secret(crypto.ENV_NAME).strip():

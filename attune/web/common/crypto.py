@@ -1,4 +1,9 @@
-"""The journal's keyring: AES-256-GCM keys kept outside the database.
+"""The keyring: AES-256-GCM keys kept outside the database, for everything attune seals.
+
+It is called the journal's keyring (its variables and key file keep that name) because the
+journal was first; check-in notes and retreat intake answers are sealed with the same keys. Each
+app that seals a column registers it with :func:`register_sealed`, so that
+``attune manage rotatejournalkeys`` re-encrypts all of them, not only the journal.
 
 Where the keys come from, in order:
 
@@ -26,8 +31,10 @@ import os
 import re
 import secrets
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -44,6 +51,7 @@ __all__ = [
     "JournalDecryptError",
     "JournalKeyMissing",
     "Keyring",
+    "SealedStore",
     "decrypt",
     "encrypt",
     "forget_keyring",
@@ -51,6 +59,8 @@ __all__ = [
     "key_file_path",
     "keyring",
     "parse_keyring",
+    "register_sealed",
+    "sealed_stores",
 ]
 
 ENV_NAME = "ATTUNE_JOURNAL_KEYS"
@@ -252,3 +262,31 @@ def decrypt(
             "the ciphertext was moved to another entry, or it is damaged"
         ) from None
     return plain.decode("utf-8")
+
+
+@dataclass(frozen=True)
+class SealedStore:
+    """A model whose rows hold text sealed with this keyring, for key rotation.
+
+    ``aad`` gives a row's associated data; the three field names say where its key id, nonce and
+    ciphertext live. A row whose key id is empty holds nothing sealed and is left alone.
+    """
+
+    label: str
+    model: Any  # a Django model class (kept Any: this module does not import the ORM)
+    aad: Callable[[Any], bytes]
+    key_field: str = "key_id"
+    nonce_field: str = "nonce"
+    cipher_field: str = "ciphertext"
+
+
+_stores: dict[str, SealedStore] = {}
+
+
+def register_sealed(store: SealedStore) -> None:
+    """Let key rotation find ``store`` (call it from an app's ``ready()``; registering twice is harmless)."""
+    _stores[store.label] = store
+
+
+def sealed_stores() -> tuple[SealedStore, ...]:
+    return tuple(_stores.values())

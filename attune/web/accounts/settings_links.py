@@ -1,0 +1,29 @@
+"""Links on the settings page ("You") to pages that apps above accounts own.
+
+Accounts must not guess the URL names of apps above it, so those apps register their link here
+when they start (in ``AppConfig.ready``): the audit log registers "Account activity".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SettingsLink:
+    key: str
+    label: str
+    url_name: str
+    hint: str = ""
+
+
+_links: dict[str, SettingsLink] = {}
+
+
+def register(link: SettingsLink) -> None:
+    """Add (or replace, by key) a link; the settings page shows them in the order registered."""
+    _links[link.key] = link
+
+
+def links() -> tuple[SettingsLink, ...]:
+    return tuple(_links.values())

@@ -1,0 +1,172 @@
+"""Writing to the audit log, and reading it back in plain words.
+
+Apps above (journal, retreats) call :func:`record` when a guide opens something a member shared;
+the receivers in ``receivers.py`` call it for sign-ins and for ``accounts.signals.security_event``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from attune.web.accounts.throttle import client_address
+from attune.web.audit.agents import summarise
+from attune.web.audit.models import AuditEvent, Kind
+
+if TYPE_CHECKING:
+    from attune.web.accounts.models import User
+
+_PSEUDONYM_SALT = "attune.audit.account"
+#: Small facts only: an event's detail is refused when its JSON form is longer than this.
+MAX_DETAIL_CHARS = 400
+
+
+def pseudonym(value: str) -> str:
+    """A keyed hash (the secret key) that names an account without naming it."""
+    return salted_hmac(_PSEUDONYM_SALT, value, algorithm="sha256").hexdigest()[:24]
+
+
+def account_pseudonym(user: User) -> str:
+    return pseudonym(f"user:{user.pk}")
+
+
+def _ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    try:
+        return str(ipaddress.ip_address(client_address(request)))
+    except ValueError:
+        return None
+
+
+def record(
+    kind: str,
+    *,
+    account: User | None,
+    request: HttpRequest | None = None,
+    actor: User | None = None,
+    target: str = "",
+    detail: dict[str, Any] | None = None,
+    account_ref: str = "",
+) -> AuditEvent:
+    """Add one event about ``account`` (or, with no account, about ``account_ref``).
+
+    ``actor`` is who did it when that is not the account's own member (a guide). ``detail`` holds
+    a few non-sensitive facts (counts, dates, a retreat's title); never content, tokens or passwords.
+    """
+    facts = dict(detail or {})
+    if len(repr(facts)) > MAX_DETAIL_CHARS:
+        raise ValueError("an audit event's detail is a few small facts, not content")
+    if actor is not None and account is not None and actor.pk == account.pk:
+        actor = None
+    agent = summarise(str(request.META.get("HTTP_USER_AGENT", ""))) if request is not None else ""
+    return AuditEvent.objects.create(
+        kind=kind,
+        account=account,
+        account_ref=account_pseudonym(account) if account is not None else account_ref,
+        actor=actor,
+        ip=_ip(request),
+        agent=agent,
+        target=target[:80],
+        detail=facts,
+    )
+
+
+def retention() -> dt.timedelta:
+    return dt.timedelta(days=int(getattr(settings, "AUDIT_RETENTION_DAYS", 365)))
+
+
+def purge_expired(now: dt.datetime | None = None) -> int:
+    """Remove the events older than the retention period (the daily ``audit.expire`` job)."""
+    return AuditEvent.objects.expire((now or timezone.now()) - retention())
+
+
+# ------------------------------------------------------------------ reading
+
+
+@dataclass(frozen=True)
+class Line:
+    """One event as its member reads it."""
+
+    at: dt.datetime
+    what: str
+    where: str  # "192.0.2.4 · Firefox on Android", or "" when not theirs to see
+    by_someone_else: bool
+    kind: str
+
+
+def _actor_name(event: AuditEvent) -> str:
+    if event.actor is not None:
+        return event.actor.name
+    return "A guide whose account has since been deleted"
+
+
+def _day(iso: object) -> str:
+    """An ISO date as "3 Dec 2026" (as the page writes times); "" for anything else."""
+    try:
+        day = dt.date.fromisoformat(str(iso))
+    except ValueError:
+        return ""
+    return f"{day.day} {day:%b %Y}"
+
+
+def describe(event: AuditEvent) -> str:
+    """What happened, in plain words for the account's member (no content, no one else's address)."""
+    detail = event.detail or {}
+    if event.kind == Kind.SHARED_ENTRY_OPENED:
+        written = _day(detail.get("written"))
+        suffix = f" (written {written})" if written else ""
+        return f"{_actor_name(event)} opened a journal entry you shared{suffix}"
+    if event.kind == Kind.SHARED_LIST_VIEWED:
+        count = int(detail.get("entries", 0) or 0)
+        noun = "entry" if count == 1 else "entries"
+        return f"{_actor_name(event)} looked at the list of what you shared: the first lines of {count} {noun}"
+    if event.kind == Kind.INTAKE_OPENED:
+        retreat = detail.get("retreat")
+        where = f" for {retreat}" if retreat else ""
+        return f"{_actor_name(event)} read your intake answers{where}"
+    if event.kind == Kind.ARC_OPENED:
+        retreat = detail.get("retreat")
+        return f"{_actor_name(event)} looked at the arc you shared{f' from {retreat}' if retreat else ''}"
+    if event.kind == Kind.ACCOUNT_DELETED and detail.get("via") == "admin":
+        return "The account was deleted by an administrator"
+    if event.kind == Kind.EXPORT_DOWNLOADED and detail.get("via") == "command":
+        return "Your data was exported on the server by its administrator"
+    plain: dict[str, str] = {
+        Kind.SIGNED_IN: "You signed in",
+        Kind.SIGN_IN_FAILED: "Someone tried to sign in with a wrong password",
+        Kind.LOCKED_OUT: "Sign-in was paused for a while after several wrong passwords",
+        Kind.SIGNED_OUT: "You signed out",
+        Kind.PASSWORD_CHANGED: "Your password was changed",
+        Kind.PASSWORD_RESET: "Your password was set with a reset link",
+        Kind.EMAIL_CHANGED: "Your email address was changed",
+        Kind.MFA_ENABLED: "Two-step sign-in was turned on",
+        Kind.MFA_DISABLED: "Two-step sign-in was turned off",
+        Kind.RECOVERY_CODES_REGENERATED: "New recovery codes were made",
+        Kind.PASSKEY_ADDED: "A passkey was added",
+        Kind.PASSKEY_REMOVED: "A passkey was removed",
+        Kind.SESSIONS_REVOKED: "You signed out everywhere",
+        Kind.EXPORT_DOWNLOADED: "You downloaded your data",
+        Kind.ACCOUNT_DELETED: "The account was deleted",
+        Kind.REAUTHENTICATED: "You confirmed your password",
+    }
+    return plain.get(event.kind, event.label)
+
+
+def line_for_member(event: AuditEvent) -> Line:
+    """The event as its member sees it: a guide's address and browser are the guide's, not shown."""
+    by_someone_else = event.actor_id is not None or event.kind in {
+        Kind.SHARED_ENTRY_OPENED,
+        Kind.SHARED_LIST_VIEWED,
+        Kind.INTAKE_OPENED,
+        Kind.ARC_OPENED,
+    }
+    where = "" if by_someone_else else " · ".join(p for p in (event.ip or "", event.agent) if p)
+    return Line(at=event.at, what=describe(event), where=where, by_someone_else=by_someone_else, kind=event.kind)
