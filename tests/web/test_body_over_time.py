@@ -74,9 +74,11 @@ def test_resting_heart_rate_has_its_own_baseline(owner: Any, owner_client: Clien
     assert "Your 7-day mean is <strong>52 bpm</strong>" in chart
 
 
-def test_morning_spot_readings_are_used_when_there_are_no_nightly_ones(owner: Any, owner_client: Client) -> None:
+def test_morning_spot_readings_have_a_chart_of_their_own(owner: Any, owner_client: Client) -> None:
     _readings(owner, "rmssd", [40.0] * 3, context="spot")  # 06:00 UTC is 07:00 in London: morning
-    assert "ln RMSSD, morning" in _chart(_page(owner_client), "rmssd")
+    page = _page(owner_client)
+    assert "ln RMSSD, morning" in _chart(page, "rmssd-morning")
+    assert 'id="chart-rmssd"' not in page  # no nightly readings: no nightly chart
 
 
 def _checkins(owner: Any, safety: list[int]) -> None:
@@ -108,3 +110,10 @@ def test_with_too_few_days_no_correlation_is_shown(owner: Any, owner_client: Cli
     _readings(owner, "rmssd", [40.0, 45.0, 50.0])
     section = _page(owner_client).split('id="together-title"')[1]
     assert "r =" not in section and "3 of 10 days" in section
+
+
+def test_a_single_reading_still_gets_an_axis_with_distinct_ticks(owner: Any, owner_client: Client) -> None:
+    _readings(owner, "rmssd", [45.0])
+    chart = _chart(_page(owner_client), "rmssd")
+    ticks = re.findall(r'class="tick"[^>]*>([0-9.]+)</text>', chart.split("</svg>")[0])
+    assert len(ticks) >= 4 and len(set(ticks[:4])) == 4, ticks
