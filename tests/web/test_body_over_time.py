@@ -64,7 +64,7 @@ def test_sdnn_and_rmssd_never_share_a_chart(owner: Any, owner_client: Client) ->
     page = _page(owner_client)
     rmssd, sdnn = _chart(page, "rmssd"), _chart(page, "sdnn")
     assert "SDNN" not in rmssd.split("<details")[0]
-    assert "SDNN (Apple Health)" in sdnn and "ln ms" not in sdnn
+    assert "SDNN (Oura)" in sdnn and "ln ms" not in sdnn  # named by the source the helper writes
     assert page.count('data-chart="rmssd"') == 1 and page.count('data-chart="sdnn"') == 1
 
 
@@ -117,3 +117,27 @@ def test_a_single_reading_still_gets_an_axis_with_distinct_ticks(owner: Any, own
     chart = _chart(_page(owner_client), "rmssd")
     ticks = re.findall(r'class="tick"[^>]*>([0-9.]+)</text>', chart.split("</svg>")[0])
     assert len(ticks) >= 4 and len(set(ticks[:4])) == 4, ticks
+
+
+def test_a_daily_and_a_nightly_resting_heart_rate_never_share_an_axis(owner: Any, owner_client: Client) -> None:
+    _readings(owner, "resting_hr", [50.0] * 5, context="daily", unit="bpm")  # Apple's daily estimate
+    Measurement.objects.bulk_create(  # Oura's lowest heart rate of each night
+        Measurement(owner=owner, kind="resting_hr", value=44.0, unit="bpm", context="nightly", source="oura",
+                    start=FIRST + dt.timedelta(days=n), end=FIRST + dt.timedelta(days=n, hours=8), key=f"n:{n:040d}")
+        for n in range(5)
+    )
+    page = _page(owner_client)
+    daily, nightly = _chart(page, "resting-hr"), _chart(page, "resting-hr-nightly")
+    assert "Resting heart rate, nightly" in nightly
+    assert "<td>44</td>" in nightly and "<td>50</td>" not in nightly
+    assert "<td>50</td>" in daily and "<td>44</td>" not in daily
+
+
+def test_sdnn_names_the_source_it_came_from(owner: Any, owner_client: Client) -> None:
+    Measurement.objects.bulk_create(
+        Measurement(owner=owner, kind="sdnn", value=61.0, unit="ms", context="spot", source="elite_hrv",
+                    start=FIRST + dt.timedelta(days=n), key=f"e:{n:040d}")
+        for n in range(3)
+    )
+    chart = _chart(_page(owner_client), "sdnn")
+    assert "SDNN (Elite HRV)" in chart and "Apple" not in chart

@@ -278,31 +278,54 @@ def _rmssd_chart(r: RmssdDays) -> BaselineChart | None:
     return _baseline_chart(slug, title, "ln ms", what, daily_baseline(r.days, r.ln), decimals=2)
 
 
+SOURCE_NAMES = {"apple_health": "Apple Health", "fit": "FIT", "oura": "Oura", "whoop": "Whoop",
+                "elite_hrv": "Elite HRV", "hrv4training": "HRV4Training", "rr_file": "RR file"}
+CONTEXT_WORDS = {Context.DAILY: "daily", Context.NIGHTLY: "nightly", Context.SPOT: "spot readings"}
+
+
+def _context_charts(user: User, kind: str, slug: str, usual: str) -> list[BaselineChart | None]:
+    """One chart per context the member has readings in (a daily estimate, a night, a spot reading are
+    different kinds of number, so they never share an axis); ``usual`` keeps the plain ``slug``."""
+    zone = user.zone
+    rows = list(Measurement.objects.filter(owner=user, kind=kind).order_by("start")
+                .values_list("context", "start", "value", "source"))
+    contexts = sorted({c for c, _, _, _ in rows}, key=lambda c: (c != usual, c))
+    charts: list[BaselineChart | None] = []
+    for context in contexts:
+        mine = [(t, v, src) for c, t, v, src in rows if c == context]
+        sources = ", ".join(sorted({SOURCE_NAMES.get(src, src) for _, _, src in mine}))
+        words = CONTEXT_WORDS.get(context, context)
+        base = daily_baseline([day_number(t, zone) for t, _, _ in mine], [v for _, v, _ in mine])
+        if kind == Kind.SDNN:
+            title = f"SDNN ({sources})" if context == Context.SPOT else f"SDNN, {words} ({sources})"
+            what = ("SDNN is the standard deviation of beat intervals over a reading, not RMSSD: it has its own chart "
+                    f"and is never compared with RMSSD. These are {words} from {sources}. Daily mean in ms, against "
+                    f"your 7-day mean and 60-day band (mean ± 1 SD); calibrating until {CALIBRATION_READINGS} days "
+                    "have a reading.")
+            charts.append(_baseline_chart(slug if context == usual else f"{slug}-{context}", title, "ms", what, base,
+                                          decimals=0))
+        else:
+            title = "Resting heart rate" if context == usual else f"Resting heart rate, {words}"
+            what = (f"Your device's own resting heart rate ({words}, from {sources}), in beats a minute, one value a "
+                    f"day, against your 7-day mean and 60-day band (mean ± 1 SD); calibrating until "
+                    f"{CALIBRATION_READINGS} days have a reading. A daily estimate and a night's lowest are different "
+                    "numbers, so each has its own chart.")
+            charts.append(_baseline_chart(slug if context == usual else f"{slug}-{context}", title, "bpm", what,
+                                          base, decimals=0))
+    return charts
+
+
 def body_over_time(user: User) -> dict[str, Any]:
     """Everything the page shows, for ``user``."""
     zone = user.zone
     nightly, mornings = nightly_rmssd(user), morning_rmssd(user)
     # What felt safety is set beside: never simulated readings.
     primary = nightly if nightly else mornings if not mornings.simulated else RmssdDays("morning", [], [])
-    rhr = _measurements(user, Kind.RESTING_HR, [Context.DAILY, Context.NIGHTLY, Context.SPOT])
-    sdnn = _measurements(user, Kind.SDNN, [Context.SPOT, Context.NIGHTLY, Context.DAILY])
-
-    def by_day(readings: list[Reading]) -> Baseline:
-        return daily_baseline([day_number(s, zone) for s, _, _ in readings], [v for _, _, v in readings])
-
     charts = [
         _rmssd_chart(nightly) if nightly else None,
         _rmssd_chart(mornings) if mornings else None,
-        _baseline_chart(
-            "resting-hr", "Resting heart rate", "bpm",
-            "Your device's own resting heart rate for each day, in beats a minute, against your 7-day mean and "
-            f"60-day band (mean ± 1 SD); calibrating until {CALIBRATION_READINGS} days have a reading.",
-            by_day(rhr), decimals=0),
-        _baseline_chart(
-            "sdnn", "SDNN (Apple Health)", "ms",
-            "Apple Watch reports SDNN, the standard deviation of beat intervals over a short reading, not RMSSD: "
-            "it has its own chart and is never compared with RMSSD. Daily mean in ms, 7-day mean and 60-day band.",
-            by_day(sdnn), decimals=0),
+        *_context_charts(user, Kind.RESTING_HR, "resting-hr", Context.DAILY),
+        *_context_charts(user, Kind.SDNN, "sdnn", Context.SPOT),
     ]
     rows = list(CheckIn.objects.filter(user=user).values_list("created_at", "felt_safety", "felt_connection"))
     c_days = [day_number(t, zone) for t, _, _ in rows]
