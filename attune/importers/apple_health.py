@@ -41,7 +41,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Literal
 
@@ -49,7 +49,6 @@ import numpy as np
 from lxml import etree
 
 from attune.importers._export import (
-    CountingReader,
     PathArg,
     ProgressCallback,
     ProgressReporter,
@@ -88,9 +87,6 @@ _SLEEP_STAGES: dict[str, SleepStageName] = {
     "HKCategoryValueSleepAnalysisAsleepDeep": "deep",
     "HKCategoryValueSleepAnalysisAsleepREM": "rem",
 }
-# Elements that sit directly under <HealthData>; the parser reports only these (in C) and attune
-# clears each one once read. Anything else is dropped with the next of these.
-_TOP_LEVEL = ("Record", "Correlation", "Workout", "ActivitySummary", "ExportDate", "Me", "ClinicalRecord")
 
 _MOOD_KINDS: dict[str, Literal["momentary_emotion", "daily_mood"]] = {
     "1": "momentary_emotion", "momentary": "momentary_emotion", "momentaryemotion": "momentary_emotion",
@@ -100,8 +96,19 @@ _SDNN_RANGE_MS = (0.0, 1000.0)
 _HR_RANGE_BPM = (20.0, 250.0)
 _MIN_SEGMENT_RR = 3
 _BEAT_TIME = re.compile(r"\s*(\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d{1,6}))?\s*(?:([AaPp])\.?\s*[Mm]?\.?)?\s*$")
+# The same, for many times joined by newlines (one per line; [^\S\n] is \s without the newline).
+_BEAT_TIME_LINES = re.compile(
+    r"^[^\S\n]*(\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d{1,6}))?[^\S\n]*(?:([AaPp])\.?[^\S\n]*[Mm]?\.?)?[^\S\n]*$", re.M
+)
 _READ = frozenset((SDNN, RESTING_HR, HEARTBEAT_SERIES, MINDFUL, SLEEP, *STATE_OF_MIND))
-_PRUNE_EVERY = 256  # cleared top-level elements are dropped in batches; each is a few hundred bytes
+_CHUNK_BYTES = 64 << 10  # parsed at a time; the finished records in it are read, then dropped
+# Only finished children of <HealthData> can be dropped, so one that never ends would grow in memory.
+# Apple's largest (a workout, a record with a minute of beats) are a few kilobytes.
+_MAX_ELEMENT_BYTES = 64 << 20
+_BEATS = etree.XPath("HeartRateVariabilityMetadataList/InstantaneousBeatsPerMinute")
+_BEAT_COUNT = etree.XPath("count(HeartRateVariabilityMetadataList/InstantaneousBeatsPerMinute)")
+_BEAT_TIMES = etree.XPath("HeartRateVariabilityMetadataList/InstantaneousBeatsPerMinute/@time", smart_strings=False)
+_BEAT_BPMS = etree.XPath("HeartRateVariabilityMetadataList/InstantaneousBeatsPerMinute/@bpm", smart_strings=False)
 
 
 @dataclass(frozen=True)
@@ -255,56 +262,81 @@ def _check_archive(archive: zipfile.ZipFile, label: str, limits: ZipLimits) -> z
 
 
 def _read_xml(raw: IO[bytes], size: int, label: str, progress: ProgressCallback | None) -> Iterator[Imported]:
-    def too_long(count: int) -> None:
-        raise AppleHealthError(label, f"byte {count}", f"longer than the {size} bytes its archive declares")
+    """Parse ``raw`` a chunk at a time; after each chunk, read the finished records and drop them.
 
-    counter = CountingReader(raw, limit=max(size, 0), on_limit=too_long)
+    libxml2 builds the tree as the bytes arrive (the whole file is parsed and checked as XML).
+    Between chunks attune walks the finished children of ``<HealthData>`` (all but the last, which
+    may still be arriving), reads the few of a type it keeps, and deletes the rest unread, so memory
+    stays flat and no element costs more than a look at its ``type``. A second parser sees only
+    the first element, to say plainly when the file is some other XML.
+    """
     reporter = ProgressReporter(progress, size)
     parser = _RecordParser(label, reporter)
-    events = etree.iterparse(
-        counter, events=("end",), tag=_TOP_LEVEL, resolve_entities=False, no_network=True, load_dtd=False,
-        huge_tree=False,
-    )
-    seen_root = False
+    options: dict[str, bool] = {
+        "resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False, "collect_ids": False,
+    }
+    pull = etree.XMLPullParser(events=("start",), tag="HealthData", **options)
+    probe: etree.XMLPullParser | None = etree.XMLPullParser(events=("start",), **options)
+    root: etree._Element | None = None
+    children = False
+    count = element_from = 0
     while True:
         try:
-            _, elem = next(events)
-        except StopIteration:
-            break
+            chunk = raw.read(_CHUNK_BYTES)
+        except _ZIP_ERRORS as exc:
+            raise AppleHealthError(label, f"byte {count}", f"the archive is damaged ({_why(exc)})") from None
+        count += len(chunk)
+        if count > size:
+            raise AppleHealthError(label, f"byte {count}", f"longer than the {size} bytes its archive declares")
+        try:
+            if chunk:
+                pull.feed(chunk)
+            else:
+                pull.close()
+            if probe is not None:  # until the first element shows whether this is an Apple Health export
+                if chunk:
+                    probe.feed(chunk)
+                else:
+                    probe.close()
+                for _, first in probe.read_events():
+                    if first.tag != "HealthData":
+                        where, what = f"line {first.sourceline}", f"<{first.tag}>"
+                        raise AppleHealthError(label, where, f"{what} is not an Apple Health export (<HealthData>)")
+                    probe = None
+                    break
         except etree.XMLSyntaxError as exc:
+            for _, elem in pull.read_events() if root is None else ():
+                root = elem
+            if root is not None:  # what was finished before the damage is good: keep it
+                yield from parser.finished(root, last=False)
             line, column = exc.position
             raise AppleHealthError(label, f"line {line}, column {column}", f"not valid XML ({exc.msg})") from None
-        except AppleHealthError:
-            raise
-        except _ZIP_ERRORS as exc:
-            raise AppleHealthError(label, f"byte {counter.count}", f"the archive is damaged ({_why(exc)})") from None
-        parent = elem.getparent()
-        if not seen_root:
-            root = parent if parent is not None else elem
-            if root.tag != "HealthData":
-                raise AppleHealthError(
-                    label, f"line {elem.sourceline}", f"<{root.tag}> is not an Apple Health export (<HealthData>)"
-                )
-            seen_root = True
-        if elem.tag == "Record":
-            parser.index += 1
-            if elem.get("type") in _READ:  # most records are other types: pass them over cheaply
-                yield from parser.record(elem)
-        elem.clear(keep_tail=False)
-        if parent is not None and len(parent) >= _PRUNE_EVERY and parent.getparent() is None:
-            del parent[:-1]  # the cleared siblings before this one; this one is still being built on
-            reporter.tick(counter.count)
-    if not seen_root:
+        if root is None:
+            for _, elem in pull.read_events():
+                root = elem
+        if root is not None and len(root):
+            if not children or len(root) > 1:
+                element_from = count - len(chunk)  # where the element still arriving began, near enough
+            elif count - element_from > _MAX_ELEMENT_BYTES:
+                big = root[-1]
+                limit = f"{_MAX_ELEMENT_BYTES >> 20} MiB"
+                raise AppleHealthError(label, f"line {big.sourceline}",
+                                       f"<{big.tag}> runs past {limit}; no Apple Health element is so large")
+            children = True
+            yield from parser.finished(root, last=not chunk)
+            reporter.tick(count)
+        if not chunk:
+            break
+    if not children:
         raise AppleHealthError(label, "file", "no Apple Health records; expected <HealthData> with <Record> elements")
     reporter.done()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Stamp:
-    """A record time: in UTC, and the local date and offset it was written with."""
+    """A record time: in UTC, and the offset it was written with."""
 
     utc: datetime
-    local_date: date
     offset: timedelta
 
 
@@ -314,9 +346,25 @@ class _RecordParser:
     def __init__(self, label: str, reporter: ProgressReporter) -> None:
         self.label = label
         self.reporter = reporter
-        self.index = 0
+        self.index = 0  # of the <Record> being read, counting from 1
         self._devices: dict[str, str] = {}
         self._offsets: dict[str, timedelta] = {}
+
+    def finished(self, root: etree._Element, *, last: bool) -> Iterator[Imported]:
+        """Read the finished records under ``root`` (every one once ``last``), then drop them."""
+        if not len(root):
+            return
+        arriving = None if last else root[-1]  # the last child may still be arriving: read it next time
+        for elem in root.iterchildren("Record"):
+            if elem is arriving:
+                break
+            self.index += 1
+            if elem.get("type") in _READ:  # most records are other types: pass them over cheaply
+                yield from self.record(elem)
+        if last:
+            root.clear()
+        else:
+            del root[:-1]
 
     # -- helpers --
 
@@ -345,9 +393,14 @@ class _RecordParser:
                 raise ValueError(text)
             offset = timedelta(hours=hh, minutes=mm) * (-1 if sign == "-" else 1)
             self._offsets[text[20:]] = offset
-        local = datetime(int(text[0:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]), int(text[14:16]),
-                         int(text[17:19]), tzinfo=UTC)
-        return _Stamp(local - offset, local.date(), offset)
+        try:  # the usual form, parsed in C; anything odder the slow way, with the same result
+            local = datetime.fromisoformat(text[:19])
+            if local.tzinfo is not None:
+                raise ValueError(text)
+        except ValueError:
+            local = datetime(int(text[0:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]), int(text[14:16]),
+                             int(text[17:19]))
+        return _Stamp((local - offset).replace(tzinfo=UTC), offset)
 
     def device(self, elem: etree._Element) -> str:
         raw = elem.get("device")
@@ -465,26 +518,19 @@ class _RecordParser:
                           natural_key("apple_health", kind, elem.get("sourceName"), start.utc))
 
     def _beats(self, elem: etree._Element) -> Iterator[BeatSeries]:
-        beats = elem.findall("HeartRateVariabilityMetadataList/InstantaneousBeatsPerMinute")
-        if len(beats) < _MIN_SEGMENT_RR + 1:
-            if beats:
+        n = int(_BEAT_COUNT(elem))
+        if n < _MIN_SEGMENT_RR + 1:
+            if n:
                 self.reporter.skipped += 1
             return
         start = self.stamp(elem, "startDate")
-        times = np.empty(len(beats))
-        bpm = np.empty(len(beats))
-        for i, beat in enumerate(beats):
-            seconds = _time_of_day(beat.get("time") or "")
-            rate = beat.get("bpm") or ""
-            try:
-                bpm[i] = float(rate)
-            except ValueError:
-                bpm[i] = math.nan
-            if seconds is None:
-                self.reporter.skipped += 1  # a clock format attune does not know: keep the SDNN, drop the beats
-                return
-            times[i] = seconds
-        times = _unwrap_days(times, start)
+        clock = _BEAT_TIMES(elem)
+        seconds = _times_of_day(clock) if len(clock) == n else None  # a beat with no time counts as unknown
+        if seconds is None:
+            self.reporter.skipped += 1  # a clock format attune does not know: keep the SDNN, drop the beats
+            return
+        bpm = _rates(_BEAT_BPMS(elem), n, elem)
+        times = _unwrap_days(seconds, start)
         rr_ms = np.diff(times) * 1000.0
         expected = 60000.0 / np.where(bpm[1:] > 0, bpm[1:], np.nan)
         good = (rr_ms > 0) & (rr_ms < 3000) & (np.abs(rr_ms - expected) <= 0.5 * expected)
@@ -506,6 +552,54 @@ class _RecordParser:
                 key=natural_key("apple_health", "beats", source_name, first, piece),
             )
             piece += 1
+
+
+def _times_of_day(texts: list[str]) -> np.ndarray | None:
+    """Seconds since local midnight for each of Apple's beat times; None if any is not a time.
+
+    One regular-expression pass over all the times joined by newlines, then numpy; the same result
+    as :func:`_time_of_day` on each (which is used when a time holds a newline of its own).
+    """
+    joined = "\n".join(texts)
+    found = _BEAT_TIME_LINES.findall(joined) if joined.count("\n") == len(texts) - 1 else []
+    try:
+        if len(found) != len(texts):
+            raise ValueError("not one time a line")
+        cols = np.array(found, dtype=str).T
+        hour, minute, second = cols[0].astype(np.int64), cols[1].astype(np.int64), cols[2].astype(np.int64)
+        digits = np.char.str_len(cols[3])
+        fraction = np.where(digits > 0, cols[3], "0").astype(np.float64) / 10.0**digits
+    except ValueError:
+        one = [_time_of_day(t) for t in texts]
+        return None if any(t is None for t in one) else np.asarray(one, dtype=np.float64)
+    meridiem = np.char.lower(cols[4])
+    clock12 = meridiem != ""
+    if (minute > 59).any() or (second > 60).any() or ((hour > 23) & ~clock12).any():
+        return None
+    if ((hour < 1) | (hour > 12))[clock12].any():
+        return None
+    hour = np.where(clock12, hour % 12 + np.where(meridiem == "p", 12, 0), hour)
+    seconds: np.ndarray = (hour * 3600 + minute * 60 + second) + fraction
+    return seconds
+
+
+def _rates(texts: list[str], n: int, elem: etree._Element) -> np.ndarray:
+    """Each beat's bpm as a number (NaN where it is missing or not a number)."""
+    if len(texts) == n:
+        try:
+            return np.fromiter(map(float, texts), dtype=np.float64, count=n)
+        except ValueError:
+            pass
+    else:
+        texts = [beat.get("bpm") or "" for beat in _BEATS(elem)]
+    return np.array([_float_or_nan(t) for t in texts], dtype=np.float64)
+
+
+def _float_or_nan(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
 
 
 def _time_of_day(text: str) -> float | None:

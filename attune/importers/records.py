@@ -68,14 +68,8 @@ def natural_key(source: Source, *parts: object) -> str:
     field can hold. Datetimes are written in UTC ISO form, so the same instant always gives the
     same key whatever offset the file wrote it with.
     """
-    text = "\x1f".join(_key_part(p) for p in parts)
+    text = "\x1f".join([p.isoformat() if isinstance(p, datetime) else str(p) for p in parts])
     return f"{source}:{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:40]}"
-
-
-def _key_part(part: object) -> str:
-    if isinstance(part, datetime):
-        return part.isoformat()
-    return str(part)
 
 
 @dataclass(frozen=True, slots=True)

@@ -206,3 +206,35 @@ def test_external_entities_are_never_fetched(tmp_path: Path) -> None:
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(AppleHealthError, match=r"nope\.zip: file: the file does not exist"):
         _records(tmp_path / "nope.zip")
+
+
+def test_one_endless_element_is_refused_before_it_fills_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import attune.importers.apple_health as apple
+
+    monkeypatch.setattr(apple, "_MAX_ELEMENT_BYTES", 1 << 20)
+    beats = '<InstantaneousBeatsPerMinute bpm="60" time="7:00:01.00 AM"/>\n' * 40_000  # about 2.4 MB
+    path = tmp_path / "export.xml"
+    path.write_text(
+        '<HealthData locale="en_US"><ExportDate value="2024-05-06 09:00:00 +0200"/>\n'
+        '<Record type="HKQuantityTypeIdentifierRestingHeartRate" sourceName="Watch" unit="count/min" '
+        'startDate="2024-05-04 00:01:00 +0200" endDate="2024-05-04 23:58:00 +0200" value="51"/>\n'
+        f'<Workout workoutActivityType="HKWorkoutActivityTypeWalking">\n{beats}</Workout></HealthData>',
+        encoding="utf-8",
+    )
+    seen: list[object] = []
+    with pytest.raises(AppleHealthError, match=r"^export.xml: line 3: <Workout> runs past 1 MiB; no Apple"):
+        seen.extend(read_apple_health(path))
+    assert len(seen) == 1  # the record before it was read
+
+
+def test_records_read_before_a_damaged_place_stay_valid(tmp_path: Path) -> None:
+    text = FIXTURE.read_text(encoding="utf-8")
+    cut = text.index("<ActivitySummary")
+    path = tmp_path / "export.xml"
+    path.write_text(text[:cut] + "<Broken attr=>", encoding="utf-8")
+    seen: list[object] = []
+    with pytest.raises(AppleHealthError, match=r"^export.xml: line \d+, column \d+: not valid XML"):
+        seen.extend(read_apple_health(path))
+    assert [getattr(r, "key", None) for r in seen] == [
+        r.key for r in _records(FIXTURE)  # type: ignore[attr-defined]
+    ][: len(seen)] and len(seen) >= 8

@@ -64,7 +64,7 @@ def test_sdnn_and_rmssd_never_share_a_chart(owner: Any, owner_client: Client) ->
     page = _page(owner_client)
     rmssd, sdnn = _chart(page, "rmssd"), _chart(page, "sdnn")
     assert "SDNN" not in rmssd.split("<details")[0]
-    assert "SDNN (Apple Health)" in sdnn and "ln ms" not in sdnn
+    assert "SDNN (Oura)" in sdnn and "ln ms" not in sdnn  # named by the source the helper writes
     assert page.count('data-chart="rmssd"') == 1 and page.count('data-chart="sdnn"') == 1
 
 
@@ -74,9 +74,11 @@ def test_resting_heart_rate_has_its_own_baseline(owner: Any, owner_client: Clien
     assert "Your 7-day mean is <strong>52 bpm</strong>" in chart
 
 
-def test_morning_spot_readings_are_used_when_there_are_no_nightly_ones(owner: Any, owner_client: Client) -> None:
+def test_morning_spot_readings_have_a_chart_of_their_own(owner: Any, owner_client: Client) -> None:
     _readings(owner, "rmssd", [40.0] * 3, context="spot")  # 06:00 UTC is 07:00 in London: morning
-    assert "ln RMSSD, morning" in _chart(_page(owner_client), "rmssd")
+    page = _page(owner_client)
+    assert "ln RMSSD, morning" in _chart(page, "rmssd-morning")
+    assert 'id="chart-rmssd"' not in page  # no nightly readings: no nightly chart
 
 
 def _checkins(owner: Any, safety: list[int]) -> None:
@@ -108,3 +110,34 @@ def test_with_too_few_days_no_correlation_is_shown(owner: Any, owner_client: Cli
     _readings(owner, "rmssd", [40.0, 45.0, 50.0])
     section = _page(owner_client).split('id="together-title"')[1]
     assert "r =" not in section and "3 of 10 days" in section
+
+
+def test_a_single_reading_still_gets_an_axis_with_distinct_ticks(owner: Any, owner_client: Client) -> None:
+    _readings(owner, "rmssd", [45.0])
+    chart = _chart(_page(owner_client), "rmssd")
+    ticks = re.findall(r'class="tick"[^>]*>([0-9.]+)</text>', chart.split("</svg>")[0])
+    assert len(ticks) >= 4 and len(set(ticks[:4])) == 4, ticks
+
+
+def test_a_daily_and_a_nightly_resting_heart_rate_never_share_an_axis(owner: Any, owner_client: Client) -> None:
+    _readings(owner, "resting_hr", [50.0] * 5, context="daily", unit="bpm")  # Apple's daily estimate
+    Measurement.objects.bulk_create(  # Oura's lowest heart rate of each night
+        Measurement(owner=owner, kind="resting_hr", value=44.0, unit="bpm", context="nightly", source="oura",
+                    start=FIRST + dt.timedelta(days=n), end=FIRST + dt.timedelta(days=n, hours=8), key=f"n:{n:040d}")
+        for n in range(5)
+    )
+    page = _page(owner_client)
+    daily, nightly = _chart(page, "resting-hr"), _chart(page, "resting-hr-nightly")
+    assert "Resting heart rate, nightly" in nightly
+    assert "<td>44</td>" in nightly and "<td>50</td>" not in nightly
+    assert "<td>50</td>" in daily and "<td>44</td>" not in daily
+
+
+def test_sdnn_names_the_source_it_came_from(owner: Any, owner_client: Client) -> None:
+    Measurement.objects.bulk_create(
+        Measurement(owner=owner, kind="sdnn", value=61.0, unit="ms", context="spot", source="elite_hrv",
+                    start=FIRST + dt.timedelta(days=n), key=f"e:{n:040d}")
+        for n in range(3)
+    )
+    chart = _chart(_page(owner_client), "sdnn")
+    assert "SDNN (Elite HRV)" in chart and "Apple" not in chart

@@ -135,7 +135,8 @@ def test_apple_heartbeat_series_become_recordings_analysed_like_live_ones(
     assert rec.ended_at is not None and rec.beats == rec.rr_ms().size
     assert rec.mean_hr_bpm is not None  # the finished-recording summary, as for a live one
     assert Measurement.objects.filter(owner=owner, kind="sdnn", unit="ms").exists()
-    assert "imported from apple_health" in owner_client.get(reverse("physio:recordings")).content.decode()
+    listed = owner_client.get(reverse("physio:recordings"), {"imported": "1"}).content.decode()  # listed apart
+    assert f"/physio/recordings/{rec.pk}/" in listed and rec.device in listed
     detail = owner_client.get(reverse("physio:recording", args=[rec.pk])).content.decode()
     assert "Imported from apple_health" in detail
     upload(owner_client, "export.zip", data)

@@ -126,7 +126,7 @@ def run(import_id: str, progress: jobs.Progress) -> str:
         _finish(imp.pk, State.FAILED, error=f"{imp.original_name}: the uploaded file is no longer on the server.")
         return "The uploaded file was gone."
     Import.objects.filter(pk=imp.pk).update(state=State.IMPORTING)
-    writer = _Writer(imp)
+    writer = _Writer(imp, run=(progress.job_id, progress.run) if progress.run is not None else None)
     writer.reading.report = lambda: progress(writer.permille, 1000, records=max(writer.seen, writer.records_read))
     try:
         for record in _records(imp, path, writer.reading):
@@ -135,26 +135,37 @@ def run(import_id: str, progress: jobs.Progress) -> str:
                 writer.flush()
                 writer.reading.report()
         writer.flush()
-    except jobs.Cancelled:
-        _finish(imp.pk, State.CANCELLED)
+    except (jobs.Superseded, jobs.Cancelled) as exc:
+        # Overtaken by a newer run of the same job (this one was only quiet, and was queued again):
+        # that run carries on with the file, so this one leaves everything as it is.
+        if isinstance(exc, jobs.Cancelled):
+            _finish(imp.pk, State.CANCELLED, run=writer.run)
         raise
     except ImportFormatError as exc:
         writer.flush()
         kept = "; what was read before this point was kept" if writer.added else ""
-        _finish(imp.pk, State.FAILED, error=f"{exc}{kept}.")
+        _finish(imp.pk, State.FAILED, error=f"{exc}{kept}.", run=writer.run)
         return f"Stopped at a damaged place in {imp.original_name}."
     except Exception:
         # A bug, not a damaged file: the job fails with it. A worker that is killed or stopped
         # raises nothing here, and leaves the upload for the job to start again.
-        _finish(imp.pk, State.FAILED, error=f"{imp.original_name}: attune could not finish reading this file.")
+        _finish(imp.pk, State.FAILED, error=f"{imp.original_name}: attune could not finish reading this file.",
+                run=writer.run)
         raise
-    _finish(imp.pk, State.DONE)
+    _finish(imp.pk, State.DONE, run=writer.run)
     return f"{writer.added} added, {writer.duplicates} already here."
 
 
-def _finish(pk: Any, state: State, *, error: str = "") -> None:
+JobRun = tuple[Any, int]  # a job's id and the number of the run doing the work
+
+
+def _finish(pk: Any, state: State, *, error: str = "", run: JobRun | None = None) -> None:
+    """End the import (and delete its upload), unless ``run`` has been overtaken by a newer one."""
+    with transaction.atomic():
+        if run is not None:
+            jobs.hold(*run)  # raises Superseded: the newer run finishes the import, not this one
+        Import.objects.filter(pk=pk).update(state=state, finished_at=timezone.now(), error=error)
     uploads.remove(uploads.upload_path(pk))
-    Import.objects.filter(pk=pk).update(state=state, finished_at=timezone.now(), error=error)
 
 
 @dataclass
@@ -162,7 +173,7 @@ class _Reading:
     """How far the reader is through the whole upload (every file of a zip together)."""
 
     bytes_done: int = 0  # of the files finished already
-    bytes_total: int = 1
+    bytes_total: int = 0  # of every file to read, unpacked; 0 for one file read as it is
     current: Progress | None = None
     skipped_done: int = 0
     report: Callable[[], None] = lambda: None
@@ -180,6 +191,8 @@ class _Reading:
 
     @property
     def fraction(self) -> float:
+        if self.current is not None and self.bytes_done == 0 and self.bytes_total == 0:
+            return self.current.fraction  # one file: its reader knows its size (for a zip, unpacked)
         now = self.current.bytes_read if self.current else 0
         return min(1.0, (self.bytes_done + now) / max(1, self.bytes_total))
 
@@ -192,7 +205,8 @@ def _records(imp: Import, path: Path, reading: _Reading) -> Iterator[Imported]:
     """Every record of the upload; for a zip of CSV files, each CSV unpacked in turn and read."""
     zone = imp.owner.zone
     if imp.format not in ("oura", "whoop", "elite_hrv", "hrv4training", "csv_zip") or not zipfile.is_zipfile(path):
-        reading.bytes_total = max(1, path.stat().st_size)
+        # One file (an Apple Health zip is read as one: its reader counts the unpacked export.xml,
+        # which the zip's own size says nothing about).
         yield from read_export(path, name=imp.original_name, progress=reading.on_progress, local_tz=zone)
         return
     with zipfile.ZipFile(path) as archive:
@@ -269,6 +283,7 @@ class _Writer:
     """Collects records and stores them a batch at a time (see the module docstring)."""
 
     imp: Import
+    run: JobRun | None = None
     reading: _Reading = field(default_factory=_Reading)
     pending: dict[str, Imported] = field(default_factory=dict)
     seen: int = 0  # records the reader has yielded in this run
@@ -319,12 +334,17 @@ class _Writer:
             rows.setdefault(model, []).append(build(record, common))
         new_rows = {model: _new(model, owner, items) for model, items in rows.items()}
         have = physio.imported_keys(owner, [b.key for b in beats])
-        recordings = [
-            physio.prepare_imported(owner, physio.ImportedBeats(b.key, b.start, b.rr_ms, b.source, b.device))
-            for b in beats if b.key not in have
-        ]  # analysed outside the transaction, so the database is not held while the meter runs
+        recordings = []  # analysed outside the transaction, so the database is not held while the meter runs
+        for b in beats:
+            if b.key not in have:
+                recordings.append(
+                    physio.prepare_imported(owner, physio.ImportedBeats(b.key, b.start, b.rr_ms, b.source, b.device))
+                )
+                self.reading.report()  # a sign of life (at most one write a second) while long series are analysed
         added = sum(len(items) for items in new_rows.values()) + len(recordings)
         with transaction.atomic():
+            if self.run is not None:
+                jobs.hold(*self.run)  # a run overtaken by a newer one stores nothing more
             for model, items in new_rows.items():
                 model.objects.bulk_create(items, ignore_conflicts=True)
             physio.store_imported(recordings)

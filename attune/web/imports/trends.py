@@ -19,6 +19,7 @@ import numpy as np
 from attune.core.baseline import CALIBRATION_READINGS, Baseline, Correlation, correlation, daily_baseline, weekly_ranges
 from attune.web.checkins.models import CheckIn
 from attune.web.imports.models import Context, Kind, Measurement
+from attune.web.physio import morning
 
 if TYPE_CHECKING:
     from attune.web.accounts.models import User
@@ -112,7 +113,9 @@ def _baseline_chart(
     settled = idx[~b.calibrating[idx] & np.isfinite(b.normal_sd[idx])]
     lows = np.concatenate([b.value[idx], b.rolling_mean[idx], b.normal_low[settled]])
     highs = np.concatenate([b.value[idx], b.rolling_mean[idx], b.normal_high[settled]])
-    pad = max(1e-6, float(highs.max() - lows.min()) * 0.08)
+    span = float(highs.max() - lows.min())
+    # One value (or one repeated) still gets an axis whose ticks differ at the shown decimals.
+    pad = span * 0.08 if span > 10.0**-decimals else max(abs(float(highs.max())) * 0.05, 3 * 10.0**-decimals)
     axis = Axis(int(b.day[idx[0]]), max(int(b.day[idx[-1]]), int(b.day[idx[0]]) + 1),
                 float(lows.min()) - pad, float(highs.max()) + pad)
     rolling_path = _path([(axis.x(b.day[i]), axis.y(b.rolling_mean[i])) for i in idx])
@@ -156,16 +159,44 @@ def _measurements(user: User, kind: str, contexts: Sequence[str]) -> list[Readin
     return list(qs.values_list("start", "end", "value"))
 
 
-def rmssd_readings(user: User) -> tuple[str, list[int], list[float]]:
-    """Nightly RMSSD if the member has any, else morning spot readings: (context, days, ln values)."""
+@dataclass(frozen=True)
+class RmssdDays:
+    """ln RMSSD readings of one kind (nightly, or morning spot readings), placed on the member's days."""
+
+    context: str  # "nightly" or "morning"
+    days: list[int]
+    ln: list[float]
+    strap: int = 0  # how many are morning readings taken in attune with a strap
+    simulated: bool = False  # every one came from the demo strap
+
+    def __bool__(self) -> bool:
+        return bool(self.days)
+
+
+def nightly_rmssd(user: User) -> RmssdDays:
+    """Nightly RMSSD from devices; a night belongs to the morning it ends on."""
     zone = user.zone
     nightly = _measurements(user, Kind.RMSSD, [Context.NIGHTLY])
-    if nightly:  # a night belongs to the morning it ends on
-        return "nightly", [day_number(end or start, zone) for start, end, _ in nightly], [
-            math.log(v) for _, _, v in nightly]
-    spot = [(s, v) for s, _, v in _measurements(user, Kind.RMSSD, [Context.SPOT])
+    return RmssdDays("nightly", [day_number(end or start, zone) for start, end, _ in nightly],
+                     [math.log(v) for _, _, v in nightly])
+
+
+def morning_rmssd(user: User) -> RmssdDays:
+    """Morning spot readings: imported ones taken before noon, and the strap readings taken here.
+
+    Both are RMSSD over a reading of a few minutes, so they share one baseline. Readings from the
+    demo strap are simulated: they make a baseline of their own only while the member has no real
+    reading, and never mix with real ones.
+    """
+    zone = user.zone
+    real = [(s, v) for s, _, v in _measurements(user, Kind.RMSSD, [Context.SPOT])
             if s.astimezone(zone).hour < MORNING_ENDS_HOUR]
-    return "morning", [day_number(s, zone) for s, _ in spot], [math.log(v) for _, v in spot]
+    strap = morning.readings(user)
+    own = [(r.started_at, r.rmssd_ms) for r in strap if not r.simulated]
+    simulated = not real and not own
+    chosen = sorted(real + own) if not simulated else [(r.started_at, r.rmssd_ms) for r in strap]
+    return RmssdDays("morning", [day_number(t, zone) for t, _ in chosen], [math.log(v) for _, v in chosen],
+                     strap=len(strap) if simulated else len(own), simulated=simulated and bool(strap))
 
 
 @dataclass(frozen=True)
@@ -227,35 +258,74 @@ def _together(
         return Together(None, len(common), context)
 
 
+def _rmssd_chart(r: RmssdDays) -> BaselineChart | None:
+    if r.context == "nightly":
+        title, slug, which = "ln RMSSD, nightly", "rmssd", "nightly readings (a night counts for the morning it ends)"
+    else:
+        title, slug = "ln RMSSD, morning", "rmssd-morning"
+        which = ("morning readings: those from a device before noon, and the one- to three-minute readings you take "
+                 "here with a strap")
+        if r.simulated:
+            title += " (demo strap, simulated)"
+            which += (". These all came from the demo strap, so they are simulated; they step aside once you have "
+                      "a real reading")
+    what = (
+        f"The natural log of RMSSD from your {which}; one value a day (the mean if there are several). The line is "
+        "your 7-day mean; the shaded band is the mean ± 1 standard deviation of your daily values over the last "
+        f"60 days. It reads \"calibrating\" until {CALIBRATION_READINGS} days have a reading. Nightly and morning "
+        "readings are different kinds of number, so each has its own chart and its own baseline."
+    )
+    return _baseline_chart(slug, title, "ln ms", what, daily_baseline(r.days, r.ln), decimals=2)
+
+
+SOURCE_NAMES = {"apple_health": "Apple Health", "fit": "FIT", "oura": "Oura", "whoop": "Whoop",
+                "elite_hrv": "Elite HRV", "hrv4training": "HRV4Training", "rr_file": "RR file"}
+CONTEXT_WORDS = {Context.DAILY: "daily", Context.NIGHTLY: "nightly", Context.SPOT: "spot readings"}
+
+
+def _context_charts(user: User, kind: str, slug: str, usual: str) -> list[BaselineChart | None]:
+    """One chart per context the member has readings in (a daily estimate, a night, a spot reading are
+    different kinds of number, so they never share an axis); ``usual`` keeps the plain ``slug``."""
+    zone = user.zone
+    rows = list(Measurement.objects.filter(owner=user, kind=kind).order_by("start")
+                .values_list("context", "start", "value", "source"))
+    contexts = sorted({c for c, _, _, _ in rows}, key=lambda c: (c != usual, c))
+    charts: list[BaselineChart | None] = []
+    for context in contexts:
+        mine = [(t, v, src) for c, t, v, src in rows if c == context]
+        sources = ", ".join(sorted({SOURCE_NAMES.get(src, src) for _, _, src in mine}))
+        words = CONTEXT_WORDS.get(context, context)
+        base = daily_baseline([day_number(t, zone) for t, _, _ in mine], [v for _, v, _ in mine])
+        if kind == Kind.SDNN:
+            title = f"SDNN ({sources})" if context == Context.SPOT else f"SDNN, {words} ({sources})"
+            what = ("SDNN is the standard deviation of beat intervals over a reading, not RMSSD: it has its own chart "
+                    f"and is never compared with RMSSD. These are {words} from {sources}. Daily mean in ms, against "
+                    f"your 7-day mean and 60-day band (mean ± 1 SD); calibrating until {CALIBRATION_READINGS} days "
+                    "have a reading.")
+            charts.append(_baseline_chart(slug if context == usual else f"{slug}-{context}", title, "ms", what, base,
+                                          decimals=0))
+        else:
+            title = "Resting heart rate" if context == usual else f"Resting heart rate, {words}"
+            what = (f"Your device's own resting heart rate ({words}, from {sources}), in beats a minute, one value a "
+                    f"day, against your 7-day mean and 60-day band (mean ± 1 SD); calibrating until "
+                    f"{CALIBRATION_READINGS} days have a reading. A daily estimate and a night's lowest are different "
+                    "numbers, so each has its own chart.")
+            charts.append(_baseline_chart(slug if context == usual else f"{slug}-{context}", title, "bpm", what,
+                                          base, decimals=0))
+    return charts
+
+
 def body_over_time(user: User) -> dict[str, Any]:
     """Everything the page shows, for ``user``."""
     zone = user.zone
-    context, r_days, r_ln = rmssd_readings(user)
-    rmssd_what = (
-        f"The natural log of RMSSD from your {'nightly readings (a night counts for the morning it ends)' if context == 'nightly' else 'morning spot readings (before noon)'}; "  # noqa: E501
-        "one value a day (the mean if there are several). The line is your 7-day mean; the shaded band is "
-        "the mean ± 1 standard deviation of your daily values over the last 60 days. "
-        f"It reads \"calibrating\" until {CALIBRATION_READINGS} days have a reading."
-    )
-    rhr = _measurements(user, Kind.RESTING_HR, [Context.DAILY, Context.NIGHTLY, Context.SPOT])
-    sdnn = _measurements(user, Kind.SDNN, [Context.SPOT, Context.NIGHTLY, Context.DAILY])
-
-    def by_day(readings: list[Reading]) -> Baseline:
-        return daily_baseline([day_number(s, zone) for s, _, _ in readings], [v for _, _, v in readings])
-
+    nightly, mornings = nightly_rmssd(user), morning_rmssd(user)
+    # What felt safety is set beside: never simulated readings.
+    primary = nightly if nightly else mornings if not mornings.simulated else RmssdDays("morning", [], [])
     charts = [
-        _baseline_chart("rmssd", f"ln RMSSD, {context}", "ln ms", rmssd_what, daily_baseline(r_days, r_ln),
-                        decimals=2),
-        _baseline_chart(
-            "resting-hr", "Resting heart rate", "bpm",
-            "Your device's own resting heart rate for each day, in beats a minute, against your 7-day mean and "
-            f"60-day band (mean ± 1 SD); calibrating until {CALIBRATION_READINGS} days have a reading.",
-            by_day(rhr), decimals=0),
-        _baseline_chart(
-            "sdnn", "SDNN (Apple Health)", "ms",
-            "Apple Watch reports SDNN, the standard deviation of beat intervals over a short reading, not RMSSD: "
-            "it has its own chart and is never compared with RMSSD. Daily mean in ms, 7-day mean and 60-day band.",
-            by_day(sdnn), decimals=0),
+        _rmssd_chart(nightly) if nightly else None,
+        _rmssd_chart(mornings) if mornings else None,
+        *_context_charts(user, Kind.RESTING_HR, "resting-hr", Context.DAILY),
+        *_context_charts(user, Kind.SDNN, "sdnn", Context.SPOT),
     ]
     rows = list(CheckIn.objects.filter(user=user).values_list("created_at", "felt_safety", "felt_connection"))
     c_days = [day_number(t, zone) for t, _, _ in rows]
@@ -268,5 +338,7 @@ def body_over_time(user: User) -> dict[str, Any]:
                           "The same for felt connection (0 to 10).", c_days, [float(c) for _, _, c in rows]),
         ) if c is not None
     ]
-    together = _together([(d, float(s)) for d, (_, s, _) in zip(c_days, rows, strict=True)], r_days, r_ln, context)
-    return {"charts": [c for c in charts if c is not None], "weekly": weekly, "together": together}
+    together = _together([(d, float(s)) for d, (_, s, _) in zip(c_days, rows, strict=True)], primary.days,
+                         primary.ln, primary.context)
+    return {"charts": [c for c in charts if c is not None], "weekly": weekly, "together": together,
+            "morning_strap": mornings.strap, "morning_simulated": mornings.simulated}

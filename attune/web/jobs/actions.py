@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from attune.web.jobs.models import MESSAGE_MAX_LENGTH, Job, State
@@ -44,6 +45,12 @@ JobId = uuid.UUID | str
 
 class Cancelled(Exception):
     """The person waiting asked the job to stop; :func:`run` records it as cancelled."""
+
+
+class Superseded(Exception):
+    """This run of the job is not its latest: the job was queued again (see :func:`requeue_stalled`)
+    while this run was still alive, only quiet, and a newer run began. This run must stop and change
+    nothing more; :func:`run` leaves the job to the newer run."""
 
 
 def create(owner: User | None, kind: str, *, message: str = "") -> Job:
@@ -63,43 +70,91 @@ def enqueue(job: Job, task: Callable[..., Any], *args: Any) -> None:
     transaction.on_commit(lambda: task(job_id, *args))
 
 
-def _move(job_id: JobId, expected: State, **fields: Any) -> bool:
+def _move(job_id: JobId, expected: State, *, _run: int | None = None, **fields: Any) -> bool:
     fields["updated_at"] = timezone.now()
     if "message" in fields:
         fields["message"] = str(fields["message"])[:MESSAGE_MAX_LENGTH]
-    return Job.objects.filter(pk=job_id, state=expected).update(**fields) == 1
+    qs = Job.objects.filter(pk=job_id, state=expected)
+    if _run is not None:
+        qs = qs.filter(runs=_run)
+    return qs.update(**fields) == 1
 
 
-def begin(job_id: JobId) -> bool:
-    """Mark a queued job running; False if it is not queued any more (cancelled, or run already)."""
-    return _move(job_id, State.QUEUED, state=State.RUNNING)
+def begin(job_id: JobId) -> int | None:
+    """Mark a queued job running; this run's number, or None if it is not queued any more
+    (cancelled, or begun already by another copy of its task)."""
+    with transaction.atomic():
+        if not _move(job_id, State.QUEUED, state=State.RUNNING, runs=F("runs") + 1):
+            return None
+        return int(Job.objects.values_list("runs", flat=True).get(pk=job_id))
 
 
-def report(job_id: JobId, *, percent: int, records: int | None = None, message: str | None = None) -> None:
-    """Record how far a running job has come.
+def _running(job_id: JobId, run: int | None) -> QuerySet[Job]:
+    qs = Job.objects.filter(pk=job_id, state=State.RUNNING)
+    return qs if run is None else qs.filter(runs=run)
+
+
+def _stopped(job_id: JobId, run: int | None) -> Exception:
+    """Why a write for ``run`` found no running job: a newer run has it, or it was stopped."""
+    if run is not None and Job.objects.filter(pk=job_id).exclude(runs=run).exists():
+        return Superseded(str(job_id))  # whatever the newer run has made of it since
+    return Cancelled(str(job_id))
+
+
+def report(
+    job_id: JobId, *, percent: int, records: int | None = None, message: str | None = None, run: int | None = None
+) -> None:
+    """Record how far a running job has come (``run``: this run's number from :func:`begin`).
 
     Raises
     ------
     Cancelled
         When the job was asked to stop (or is no longer running): the body should stop now.
+    Superseded
+        When a newer run of the job has begun: this one must stop and change nothing more.
     """
     fields: dict[str, Any] = {"percent": max(0, min(100, int(percent)))}
     if records is not None:
         fields["records"] = records
     if message is not None:
         fields["message"] = message
-    if not Job.objects.filter(pk=job_id, state=State.RUNNING, cancel_requested=False).update(
-        updated_at=timezone.now(), **fields
+    now = timezone.now()
+    if not _running(job_id, run).filter(cancel_requested=False).update(updated_at=now, **fields) and not _reclaim(
+        job_id, run, updated_at=now, **fields
     ):
-        raise Cancelled(str(job_id))
+        raise _stopped(job_id, run)
 
 
-def finish(job_id: JobId, *, message: str = "") -> bool:
-    return _move(job_id, State.RUNNING, state=State.DONE, percent=100, message=message)
+def _reclaim(job_id: JobId, run: int | None, **fields: Any) -> bool:
+    """A run that was queued again for looking dead, still alive before any newer run began, takes its
+    job back (the copy waiting in the queue then finds it running, and does nothing)."""
+    if run is None:
+        return False
+    return bool(
+        Job.objects.filter(pk=job_id, state=State.QUEUED, runs=run, cancel_requested=False).update(
+            state=State.RUNNING, **fields
+        )
+    )
 
 
-def fail(job_id: JobId, error: str) -> bool:
-    return _move(job_id, State.RUNNING, state=State.FAILED, error=error, message="This did not work.")
+def hold(job_id: JobId, run: int) -> None:
+    """Inside a transaction: lock the job's row until it commits, or raise :class:`Superseded` if
+    ``run`` is no longer the job's latest. A body that writes its results in batches calls this in
+    each batch's transaction, so a run overtaken by a newer one never writes again."""
+    if not list(_running(job_id, run).select_for_update().values_list("pk", flat=True)[:1]) and not _reclaim(
+        job_id, run, updated_at=timezone.now()
+    ):
+        error = _stopped(job_id, run)
+        if isinstance(error, Superseded):
+            raise error
+
+
+def finish(job_id: JobId, *, message: str = "", run: int | None = None) -> bool:
+    return _move(job_id, State.RUNNING, state=State.DONE, percent=100, message=message, _run=run)
+
+
+def fail(job_id: JobId, error: str, *, run: int | None = None) -> bool:
+    return _move(job_id, State.RUNNING, state=State.FAILED, error=error, message="This did not work.", _run=run)
 
 
 def request_cancel(job_id: JobId) -> None:
@@ -110,19 +165,23 @@ def request_cancel(job_id: JobId) -> None:
 
 
 def requeue_stalled(kind: str, *, quiet_for: float) -> list[str]:
-    """Put back in the queue the running jobs of ``kind`` that have reported nothing for ``quiet_for`` s.
+    """Put back in the queue the jobs of ``kind`` that have shown no sign of life for ``quiet_for`` s.
 
     A worker that died (killed, out of memory, the machine restarted) leaves its job "running" for
-    ever; a job whose body can start again safely is queued again through this. Returns the ids
-    moved back to queued: the caller hands each to the worker again.
+    ever; a job whose body can start again safely is queued again through this. A job left
+    "queued" that long is handed out again too: its task may have been lost (the worker died
+    after queueing it again, or the queue refused it). Returns the ids to hand to the worker.
+
+    Handing out a job twice is safe: only one copy can :func:`begin` it, and a run overtaken by a
+    newer one (it was only quiet, not dead) is stopped by :class:`Superseded` at its next report.
     """
     cutoff = timezone.now() - dt.timedelta(seconds=quiet_for)
-    quiet = Job.objects.filter(kind=kind, state=State.RUNNING, updated_at__lt=cutoff)
-    stalled = list(quiet.values_list("pk", flat=True))
+    quiet = Job.objects.filter(kind=kind, state__in=[State.RUNNING, State.QUEUED], updated_at__lt=cutoff)
     moved = []
-    for job_id in stalled:
-        if Job.objects.filter(pk=job_id, state=State.RUNNING, updated_at__lt=cutoff).update(
-            state=State.QUEUED, updated_at=timezone.now(), message="Starting again where it stopped."
+    for job_id, state in list(quiet.values_list("pk", "state")):
+        if Job.objects.filter(pk=job_id, state=state, updated_at__lt=cutoff).update(
+            state=State.QUEUED, updated_at=timezone.now(),
+            message="Starting again where it stopped." if state == State.RUNNING else "Waiting to start.",
         ):
             moved.append(str(job_id))
     return moved
@@ -137,8 +196,9 @@ class Progress:
 
     MIN_INTERVAL_S = 1.0
 
-    def __init__(self, job_id: JobId) -> None:
+    def __init__(self, job_id: JobId, run: int | None = None) -> None:
         self.job_id = job_id
+        self.run = run  # this run's number (from begin); None for a body run outside run()
         self._percent = -1
         self._written_at = 0.0
 
@@ -148,7 +208,8 @@ class Progress:
         now = time.monotonic()
         if percent == self._percent and message is None and now - self._written_at < self.MIN_INTERVAL_S:
             return
-        report(self.job_id, percent=percent, records=done if records is None else records, message=message)
+        report(self.job_id, percent=percent, records=done if records is None else records, message=message,
+               run=self.run)
         self._percent, self._written_at = percent, now
 
 
@@ -156,19 +217,24 @@ def run(job_id: JobId, body: Callable[[Progress], str | None]) -> State:
     """Run ``body`` as the job: running, then done, failed or cancelled. Returns the final state.
 
     ``body`` returns the closing message (or None). An exception fails the job: its type and text
-    go to the record's ``error`` and the traceback to the log; the worker carries on.
+    go to the record's ``error`` and the traceback to the log; the worker carries on. A run
+    overtaken by a newer one (:class:`Superseded`) stops and leaves the job to it.
     """
-    if not begin(job_id):
+    number = begin(job_id)
+    if number is None:
         logger.info("job %s was not queued any more; not run", job_id)
         return State(Job.objects.values_list("state", flat=True).get(pk=job_id))
     try:
-        message = body(Progress(job_id))
+        message = body(Progress(job_id, number))
+    except Superseded:
+        logger.warning("job %s run %s was overtaken by a newer run; it stopped", job_id, number)
+        return State(Job.objects.values_list("state", flat=True).get(pk=job_id))
     except Cancelled:
-        _move(job_id, State.RUNNING, state=State.CANCELLED, message="Stopped, as asked.")
+        _move(job_id, State.RUNNING, state=State.CANCELLED, message="Stopped, as asked.", _run=number)
         return State.CANCELLED
     except Exception as exc:
         logger.exception("job %s failed", job_id)
-        fail(job_id, f"{type(exc).__name__}: {exc}")
+        fail(job_id, f"{type(exc).__name__}: {exc}", run=number)
         return State.FAILED
-    finish(job_id, message=message or "")
+    finish(job_id, message=message or "", run=number)
     return State.DONE

@@ -40,6 +40,9 @@ class Job(models.Model):
     message = models.CharField(max_length=MESSAGE_MAX_LENGTH, blank=True)
     error = models.TextField(blank=True)
     cancel_requested = models.BooleanField(default=False)
+    runs = models.PositiveIntegerField(
+        default=0, help_text="Times the job has begun; a run that is not the latest may change nothing."
+    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 

@@ -76,4 +76,6 @@ class StartRecordingForm(forms.Form):
             data["kind"], data["pacer_bpm"] = Kind.RESONANCE, rate
         else:
             data["segment_rate_bpm"] = None
+        if data["kind"] == Kind.MORNING:  # still and unpaced, on its own: nothing else rides on it
+            data["pacer_bpm"], data["practice_session"], data["segment_rate_bpm"] = None, None, None
         return data

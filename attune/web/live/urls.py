@@ -8,5 +8,6 @@ app_name = "live"
 urlpatterns = [
     path("", views.practice, name="practice"),
     path("resonance/", views.resonance, name="resonance"),
+    path("morning/", views.morning, name="morning"),
     path("recordings/start/", views.start_recording, name="start_recording"),
 ]

@@ -16,12 +16,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from attune.content.practices import BREATHS_PER_MIN_RANGE
+from attune.core.baseline import CALIBRATION_READINGS
 from attune.web.accounts.http import AuthedRequest
 from attune.web.common.bodies import BadBody, first_error, posted_fields
 from attune.web.common.chips import chip_groups
 from attune.web.common.safety import crisis_resources
 from attune.web.live.forms import StartRecordingForm
 from attune.web.physio import actions, meter
+from attune.web.physio import morning as morning_readings
 from attune.web.physio.links import recording_payload
 from attune.web.physio.models import RESONANCE_RATES_BPM, ResonanceAssessment
 from attune.web.practices.forms import ReadingForm
@@ -104,6 +106,21 @@ def resonance(request: AuthedRequest) -> HttpResponse:
         current_bpm=request.user.default_pacer_bpm,
         latest=latest,
         history_url=reverse("physio:resonance"),
+    )
+
+
+@login_required
+@require_GET
+def morning(request: AuthedRequest) -> HttpResponse:
+    """A morning reading: one to three minutes, still, with a strap; it joins the morning baseline."""
+    config: dict[str, Any] = {
+        "start_url": reverse("live:start_recording"),
+        "choices_min": list(morning_readings.CHOICES_MIN),
+        "min_s": morning_readings.MIN_S,
+        "body_url": reverse("imports:body") + "#chart-rmssd-morning",
+    }
+    return _render_page(
+        request, "live/morning.html", config, choices_min=morning_readings.CHOICES_MIN, calibration=CALIBRATION_READINGS
     )
 
 

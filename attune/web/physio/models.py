@@ -46,6 +46,7 @@ class Kind(models.TextChoices):
     PRACTICE = "practice", "During a practice"
     RESONANCE = "resonance", "Resonance assessment"
     FREE = "free", "Free recording"
+    MORNING = "morning", "Morning reading"
 
 
 class RecordingQuerySet(models.QuerySet["Recording"]):

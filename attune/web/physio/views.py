@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -49,8 +50,35 @@ def _bad(message: str) -> JsonResponse:
 @login_required
 @require_GET
 def recordings(request: AuthedRequest) -> HttpResponse:
-    items = Recording.objects.for_user(request.user).filter(assessment__isnull=True)[:200]
-    return render(request, "physio/recording_list.html", {"recordings": items})
+    """The member's own recordings; with ``?imported=1`` (and ``&day=YYYY-MM-DD``), those brought in.
+
+    Beat series brought in from a device (an Apple Watch adds several a day) are listed apart, so
+    they never push the member's own practice off the page.
+    """
+    mine = Recording.objects.for_user(request.user).filter(assessment__isnull=True)
+    imported = request.GET.get("imported") == "1"
+    day, problem = None, ""
+    if "day" in request.GET:
+        try:
+            day = dt.date.fromisoformat(request.GET["day"])
+        except ValueError:
+            day = None
+        if day is None or not 2000 <= day.year <= 2999:
+            day, problem = None, "That isn't a day we can show, so here are all of them."
+    qs = mine.filter(imported=imported)
+    if day is not None:
+        zone = request.user.zone
+        start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+        qs = qs.filter(started_at__gte=start, started_at__lt=dt.datetime.combine(day + dt.timedelta(days=1),
+                                                                                dt.time(0), tzinfo=zone))
+    context = {
+        "recordings": qs[:200],
+        "imported": imported,
+        "day": day,
+        "imported_count": 0 if imported else mine.filter(imported=True).count(),
+        "problem": problem,
+    }
+    return render(request, "physio/recording_list.html", context, status=400 if problem else 200)
 
 
 @login_required

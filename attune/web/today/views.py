@@ -41,7 +41,7 @@ from attune.web.practices.library import current_library
 from attune.web.practices.models import PracticeSession
 from attune.web.retreats import days as retreat_days
 from attune.web.today import insights
-from attune.web.today.history import recent_for_history
+from attune.web.today.history import imported_days_for_history, recent_for_history
 from attune.web.today.what_helps import sections
 from attune.web.workbooks.today import today_step
 
@@ -303,6 +303,7 @@ def history(request: AuthedRequest) -> HttpResponse:
     context = {
         "recordings": recent_for_history(user, days),
         "retreats": [(a, retreat_days.arc(a)) for a in retreat_days.retreats_of(user)],
+        "imported_days": imported_days_for_history(user, days),
         "range_key": range_key,
         "ranges": [("30", "30 days"), ("90", "90 days"), ("365", "A year"), ("all", "All time")],
         "weekly": weekly,

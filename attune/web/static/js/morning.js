@@ -1,0 +1,144 @@
+// The morning reading page: one to three minutes of beats from a strap (or the demo strap),
+// through the same recording and websocket as a live practice. It stops by itself once the chosen
+// time's worth of heartbeats has arrived, then shows RMSSD and ln RMSSD.
+
+import {
+  createReadingsPanel,
+  createStatusTags,
+  createTrace,
+  livePage,
+  makeSource,
+  setupSensorCard,
+  startRecording,
+} from './live-ui.js';
+
+const { config, root, views, show } = livePage();
+const session = views.session;
+const status = createStatusTags(session);
+const readings = createReadingsPanel(session.querySelector('[data-role="readings"]'));
+const trace = createTrace(session.querySelector('[data-role="trace"]'), { breathAt: () => null });
+const remainingEl = session.querySelector('[data-role="remaining"]');
+const progressBar = session.querySelector('[data-role="progress-bar"]');
+const progressEl = session.querySelector('[data-role="progress"]');
+const stopBtn = session.querySelector('[data-action="stop"]');
+
+let source = null;
+let live = null;
+let targetMs = 0;
+let beatsMs = 0;
+let finishing = false;
+
+function chosenMinutes() {
+  const picked = views.setup.querySelector('input[name="minutes"]:checked');
+  const minutes = picked ? Number(picked.value) : 2;
+  return config.choices_min.includes(minutes) ? minutes : 2;
+}
+
+/** "1:05" for 65 seconds. */
+function clockText(seconds) {
+  const s = Math.max(0, Math.ceil(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function showTime() {
+  const fraction = targetMs > 0 ? Math.min(1, beatsMs / targetMs) : 0;
+  remainingEl.textContent = beatsMs === 0
+    ? 'Waiting for your first heartbeats…'
+    : `${clockText((targetMs - beatsMs) / 1000)} to go`;
+  progressEl.style.setProperty('--progress', `${(fraction * 100).toFixed(1)}%`);
+  progressBar.setAttribute('aria-valuenow', String(Math.round(fraction * 100)));
+  root.dataset.beatsMs = String(Math.round(beatsMs));
+}
+
+async function begin(kind) {
+  targetMs = chosenMinutes() * 60_000;
+  beatsMs = 0;
+  source = makeSource(kind);
+  source.on('status', (s) => status.source(s.status, s.name ?? source.name, source.simulated));
+  source.on('contact', (c) => status.contact(c.contact));
+  source.on('packet', (p) => {
+    if (finishing || !p.rrMs.length) return;
+    for (const rr of p.rrMs) beatsMs += rr;
+    showTime();
+    // The packet that crosses the line is sent first (startRecording listens before this does).
+    if (beatsMs >= targetMs) setTimeout(() => finish(), 0);
+  });
+  await source.connect();
+  status.connection('connecting');
+  live = await startRecording({
+    startUrl: config.start_url,
+    body: { kind: 'morning' },
+    source,
+    root,
+    readings,
+    trace,
+    status,
+  });
+  show('session');
+  showTime();
+  trace.start();
+}
+
+setupSensorCard(views.setup.querySelector('.sensor-card'), begin);
+
+function describe(summary) {
+  const rows = [];
+  const add = (label, value) => {
+    if (value !== null && value !== undefined) rows.push([label, value]);
+  };
+  add('Time', summary.duration_s != null ? clockText(summary.duration_s) : null);
+  add('Heart rate', summary.mean_hr_bpm != null ? `${summary.mean_hr_bpm.toFixed(0)} bpm` : null);
+  add('RMSSD', summary.rmssd_ms != null ? `${summary.rmssd_ms.toFixed(0)} ms` : null);
+  add('ln RMSSD', summary.rmssd_ms > 0 ? Math.log(summary.rmssd_ms).toFixed(2) : null);
+  return rows;
+}
+
+/** What the done view says about this reading and the baseline. */
+function doneNote(summary, { minS, simulated }) {
+  if (!summary) {
+    return "We couldn't reach the server, so this reading is still open there with the beats it already has. "
+      + 'It will be closed and summarised the next time you open your recordings.';
+  }
+  if (!(summary.duration_s >= minS) || !(summary.rmssd_ms > 0)) {
+    return 'This reading was shorter than a minute, so it is kept as a recording but stays out of your '
+      + 'morning baseline. A full minute or more next time will count.';
+  }
+  if (simulated) {
+    return 'These numbers came from the demo strap, so they are simulated. Simulated readings show on your '
+      + 'morning chart, marked as such, only until you take a real one; they never mix with real readings.';
+  }
+  return 'Thank you. This reading joins your morning baseline.';
+}
+
+async function finish() {
+  if (!live || finishing) return;
+  finishing = true;
+  stopBtn.disabled = true;
+  stopBtn.textContent = 'Saving…';
+  const outcome = await live.finish();
+  source?.disconnect();
+  trace.stop();
+  const dl = views.done.querySelector('[data-role="summary"]');
+  dl.replaceChildren();
+  for (const [label, value] of outcome.summary ? describe(outcome.summary) : []) {
+    const dt = document.createElement('dt');
+    dt.textContent = label;
+    const dd = document.createElement('dd');
+    dd.textContent = String(value);
+    dl.append(dt, dd);
+  }
+  views.done.querySelector('[data-role="done-note"]').textContent = doneNote(outcome.summary, {
+    minS: config.min_s,
+    simulated: Boolean(source?.simulated),
+  });
+  views.done.querySelector('[data-role="recording-link"]').href = live.recording.detail_url;
+  root.dataset.finished = 'true';
+  show('done');
+}
+
+stopBtn.addEventListener('click', () => finish());
+
+window.addEventListener('pagehide', () => {
+  // Leaving mid-reading: the recording stays open on the server and is closed later.
+  source?.disconnect();
+});
