@@ -234,7 +234,7 @@ def test_a_bad_check_in_is_a_clear_400(retreat: Any, place: Any, monkeypatch: py
 def test_the_guide_sees_a_day_only_from_five_answers_and_never_who(
     retreat: Any, guide: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    members = [_make(f"m{i}") for i in range(5)]
+    members = [_make(f"groupmember{i}") for i in range(5)]  # names no random token could contain
     places = [actions.accept(applied(m, retreat)) for m in members]
     _freeze(monkeypatch, at(ARRIVAL, 9))
     for p in places[:4]:

@@ -183,15 +183,12 @@ def preparation_cohort(retreat: Retreat) -> Cohort | None:
     are days in each member's own zone, so everyone's last day is the arrival date wherever they
     live. Call with the retreat locked.
     """
-    workbook = retreat.preparation
-    version = workbook.latest_version() if workbook is not None else None
-    if version is None:
-        return None
-    start = retreat.starts_on - dt.timedelta(days=max(1, version.day_count) - 1)
-    cohort = retreat.preparation_cohort
-    if cohort is None or cohort.version.workbook_id != version.workbook_id or cohort.start_date != start:
-        title = f"Preparing for {retreat.title}"[:120]
-        cohort = workbooks.create_cohort(retreat.guide, version, title, start)
+    version = retreat.preparation.latest_version() if retreat.preparation is not None else None
+    days_long = max(1, version.day_count) if version is not None else 1
+    start = retreat.starts_on - dt.timedelta(days=days_long - 1)
+    title = f"Preparing for {retreat.title}"
+    cohort = days.cohort_for(retreat, retreat.preparation, start, title, retreat.preparation_cohort)
+    if cohort is not None and cohort.pk != retreat.preparation_cohort_id:
         retreat.preparation_cohort = cohort
         retreat.save(update_fields=["preparation_cohort"])
     return cohort

@@ -84,29 +84,31 @@ def practices_for_schedule() -> list[Any]:
     return practices_for("group")
 
 
+def _seat(room_ids: list[int], user_ids: list[int]) -> int:
+    """Seat each of ``user_ids`` in each room as a participant (no email: the schedule is their invitation)."""
+    seated = 0
+    for room_id in room_ids:
+        for user_id in user_ids:
+            _, created = Participant.objects.get_or_create(
+                room_id=room_id, user_id=user_id, defaults={"role": Role.PARTICIPANT, "status": Seat.IN}
+            )
+            seated += int(created)
+    return seated
+
+
 def seat_everyone(item: ScheduleItem) -> int:
-    """Seat everyone with a place in the item's room (no email: the schedule is their invitation)."""
+    """Seat everyone with a place in the item's room."""
     if item.workshop_id is None:
         return 0
-    workshop = Workshop.objects.select_related("room").get(pk=item.workshop_id)
-    seated = 0
-    for user_id in item.retreat.applications.filter(state=State.ACCEPTED).values_list("user_id", flat=True):
-        _, created = Participant.objects.get_or_create(
-            room=workshop.room, user_id=user_id, defaults={"role": Role.PARTICIPANT, "status": Seat.IN}
-        )
-        seated += int(created)
-    return seated
+    room_ids = list(Workshop.objects.filter(pk=item.workshop_id).values_list("room_id", flat=True))
+    people = list(item.retreat.applications.filter(state=State.ACCEPTED).values_list("user_id", flat=True))
+    return _seat(room_ids, people)
 
 
 def seat_in_schedule(application: Application) -> None:
     """Seat a member given a place in every practice room of their retreat's schedule."""
-    for workshop_id in application.retreat.items.exclude(workshop=None).values_list("workshop_id", flat=True):
-        workshop = Workshop.objects.get(pk=workshop_id)
-        Participant.objects.get_or_create(
-            room_id=workshop.room_id,
-            user_id=application.user_id,
-            defaults={"role": Role.PARTICIPANT, "status": Seat.IN},
-        )
+    rooms_ = Workshop.objects.filter(retreat_item__retreat_id=application.retreat_id).values_list("room_id", flat=True)
+    _seat(list(rooms_), [application.user_id])
 
 
 def _room_for(item: ScheduleItem) -> None:
@@ -357,9 +359,11 @@ def group_days(retreat: Retreat) -> list[GroupDay]:
 # ------------------------------------------------------------------ after: integration, follow-ups
 
 
-def _cohort(
+def cohort_for(
     retreat: Retreat, workbook: Workbook | None, start: dt.date, title: str, current: Cohort | None
 ) -> Cohort | None:
+    """The cohort of ``workbook``'s latest version starting on ``start``: ``current`` if it still is
+    that, else a new one (those already following keep theirs)."""
     version = workbook.latest_version() if workbook is not None else None
     if version is None:
         return None
@@ -371,7 +375,7 @@ def _cohort(
 def integration_cohort(retreat: Retreat) -> Cohort | None:
     """The integration workbook's cohort: its first day is the day after departure (call with the retreat locked)."""
     start = retreat.ends_on + dt.timedelta(days=1)
-    cohort = _cohort(retreat, retreat.integration, start, f"After {retreat.title}", retreat.integration_cohort)
+    cohort = cohort_for(retreat, retreat.integration, start, f"After {retreat.title}", retreat.integration_cohort)
     if cohort is not None and cohort.pk != retreat.integration_cohort_id:
         retreat.integration_cohort = cohort
         retreat.save(update_fields=["integration_cohort"])
