@@ -166,6 +166,9 @@ def test_a_whole_retreat_on_a_moving_clock(clocked: tuple[Server, Clock], browse
             guide.get_by_text("Done.").wait_for()
         assert _application(server, "east")["state"] == "waitlisted"
         shot(guide, "retreat-whole-waitlisted-desktop")
+        guide.set_viewport_size(PHONE)
+        shot(guide, "retreat-whole-application-phone")
+        guide.set_viewport_size(DESKTOP)
 
         # Third steps back: the freed place is offered to east, who takes it.
         third.goto(f"{server.url}/retreats/{_application(server, 'third')['retreat']}/mine/")
@@ -215,6 +218,9 @@ def test_a_whole_retreat_on_a_moving_clock(clocked: tuple[Server, Clock], browse
         _check_in(west, server, pk, "Settled", 6)
         _check_in(east, server, pk, "Activated", 4)
         shot(west, "retreat-whole-today-phone")
+        west.set_viewport_size(DESKTOP)
+        shot(west, "retreat-whole-today-desktop")
+        west.set_viewport_size(PHONE)
         guide.goto(f"{server.url}/retreats/guide/{pk}/group/")
         assert "2 answered so far; shown once 5 have." in guide.inner_text("main")
 
