@@ -17,6 +17,7 @@ With no PATH, the configured content folder is checked (``$ATTUNE_CONTENT_DIR``,
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from typing import TextIO
 
 from attune.content import default_content_dir
 from attune.content.errors import ContentError, ContentInvalid
-from attune.content.practices import collect_library, load_practice, practice_files
+from attune.content.practices import ORIGINAL_LANGUAGE, collect_library, load_practice, practice_files
 from attune.content.workbooks import (
     DAYS_DIR,
     WORKBOOK_FILE,
@@ -83,6 +84,7 @@ class _Checked:
     errors: list[ContentError]
     practices: int = 0
     workbooks: int = 0
+    translations: int = 0
 
 
 def _check(paths: Sequence[Path]) -> _Checked:
@@ -90,7 +92,12 @@ def _check(paths: Sequence[Path]) -> _Checked:
     results = [_check_path(path) for path in paths]
     errors = {error for result in results for error in result.errors}
     unique = sorted(errors, key=lambda e: (str(e.path), e.line, e.message))
-    return _Checked(unique, sum(r.practices for r in results), sum(r.workbooks for r in results))
+    return _Checked(
+        unique,
+        sum(r.practices for r in results),
+        sum(r.workbooks for r in results),
+        sum(r.translations for r in results),
+    )
 
 
 def _check_path(path: Path) -> _Checked:
@@ -108,7 +115,8 @@ def _check_path(path: Path) -> _Checked:
         found = [e for folder in folders for e in check_workbook(folder, slugs, match_folder_name=True)]
         return _Checked(found, workbooks=len(folders))
     _, errors = collect_library(path)
-    return _Checked(errors, practices=len(practice_files(path)))
+    originals, translations = _practice_counts(path)
+    return _Checked(errors, practices=originals, translations=translations)
 
 
 def _is_content_dir(path: Path) -> bool:
@@ -124,8 +132,23 @@ def _check_content_dir(content_dir: Path) -> _Checked:
     practices = content_dir / PRACTICES_DIR
     library, errors = collect_library(practices)
     found = errors + check_workbooks(content_dir, frozenset(p.slug for p in library))
-    count = len(practice_files(practices)) if practices.is_dir() else 0
-    return _Checked(found, practices=count, workbooks=len(workbook_folders(content_dir / WORKBOOKS_DIR)))
+    originals, translations = _practice_counts(practices) if practices.is_dir() else (0, 0)
+    workbooks = len(workbook_folders(content_dir / WORKBOOKS_DIR))
+    return _Checked(found, practices=originals, workbooks=workbooks, translations=translations)
+
+
+_LANGUAGE_LINE = re.compile(r"^language:[ \t]*['\"]?([A-Za-z-]+)", re.MULTILINE)
+
+
+def _practice_counts(directory: Path) -> tuple[int, int]:
+    """How many practice files under ``directory`` are originals and how many are translations."""
+    translations = 0
+    files = practice_files(directory)
+    for path in files:
+        head = path.read_text(encoding="utf-8", errors="replace").split("\n---", 1)[0]
+        found = _LANGUAGE_LINE.search(head)
+        translations += bool(found and found.group(1).lower() != ORIGINAL_LANGUAGE)
+    return len(files) - translations, translations
 
 
 def _check_workbook_folder(folder: Path) -> _Checked:
@@ -178,9 +201,12 @@ def _workbook_folder_of(target: Path) -> Path | None:
 
 
 def _summary(checked: _Checked) -> str:
-    counts = [(checked.practices, "practice"), (checked.workbooks, "workbook")]
+    counts = [(checked.practices, "practice"), (checked.translations, "translation"), (checked.workbooks, "workbook")]
     named = [f"{n} {noun}{'s' if n != 1 else ''}" for n, noun in counts if n]
-    return f"{' and '.join(named) or '0 practices'} checked"
+    if not named:
+        return "0 practices checked"
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    return f"{listed} checked"
 
 
 def _display(path: Path) -> str:

@@ -69,6 +69,12 @@ WITH: Final[Mapping[str, str]] = MappingProxyType(
 )
 """Who a practice is done with, slug to plain label."""
 
+LANGUAGES: Final[Mapping[str, str]] = MappingProxyType({"en": "English", "de": "Deutsch"})
+"""The languages a practice may be written in, code to its own name. English is the original."""
+
+ORIGINAL_LANGUAGE: Final = "en"
+"""Every practice is written in English first; a translation shares the original's slug."""
+
 MODES: Final[tuple[str, ...]] = ("calming", "energising")
 """A practice is calming unless it says otherwise; only energising practices may hold the breath."""
 
@@ -77,8 +83,10 @@ MODES: Final[tuple[str, ...]] = ("calming", "energising")
 CONSENT_CONDITIONS: Final[frozenset[str]] = frozenset({"gentle-touch", "soft-gaze"})
 
 SLUG_RE: Final[re.Pattern[str]] = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CONSENT_RE: Final[re.Pattern[str]] = re.compile(r"\bconsent|\bopts? in\b|\bopt-in\b", re.IGNORECASE)
-DIZZY_RE: Final[re.Pattern[str]] = re.compile(r"\bdizz", re.IGNORECASE)
+CONSENT_RE: Final[re.Pattern[str]] = re.compile(
+    r"\bconsent|\bopts? in\b|\bopt-in\b|einverst[aä]nd|zustimm", re.IGNORECASE
+)
+DIZZY_RE: Final[re.Pattern[str]] = re.compile(r"\bdizz|schwind", re.IGNORECASE)
 
 MAX_TITLE_CHARS: Final = 60
 MAX_WHY_CHARS: Final = 140
@@ -93,6 +101,7 @@ DURATION_TOLERANCE_FRACTION: Final = 0.15
 
 FIELDS: Final[tuple[str, ...]] = (
     "slug",
+    "language",
     "title",
     "condition",
     "why",
@@ -164,6 +173,8 @@ class Practice:
     mode: str = "calming"
     solo_alternative: str | None = None
     path: Path | None = None
+    language: str = ORIGINAL_LANGUAGE
+    """The language its words are written in (a code from :data:`LANGUAGES`)."""
 
     @property
     def condition_label(self) -> str:
@@ -205,13 +216,46 @@ class Library:
     by title, so that the shortest practice of each condition comes first.
     """
 
-    __slots__ = ("_by_slug", "_practices")
+    __slots__ = ("_by_slug", "_localised", "_practices", "_translations")
 
-    def __init__(self, practices: Iterable[Practice] = ()) -> None:
+    def __init__(self, practices: Iterable[Practice] = (), translations: Iterable[Practice] = ()) -> None:
         order = list(CONDITIONS)
         ordered = sorted(practices, key=lambda p: (order.index(p.condition), p.duration_min, p.title, p.slug))
         self._practices: tuple[Practice, ...] = tuple(ordered)
         self._by_slug: Mapping[str, Practice] = MappingProxyType({p.slug: p for p in ordered})
+        by_language: dict[str, dict[str, Practice]] = {}
+        for t in translations:
+            if t.slug in self._by_slug and t.language != ORIGINAL_LANGUAGE:
+                by_language.setdefault(t.language, {})[t.slug] = t
+        self._translations: Mapping[str, Mapping[str, Practice]] = MappingProxyType(
+            {lang: MappingProxyType(found) for lang, found in by_language.items()}
+        )
+        self._localised: dict[str, Library] = {}
+
+    def in_language(self, language: str) -> Library:
+        """The same practices, each in ``language`` where a translation exists, otherwise in English.
+
+        The order stays the original's, so a list does not reshuffle when a member changes
+        language; ``practice.language`` tells which ones fell back to English.
+        """
+        language = language.split("-")[0].lower()
+        found = self._translations.get(language)
+        if not found:
+            return self
+        localised = self._localised.get(language)
+        if localised is None:
+            localised = Library.__new__(Library)
+            localised._practices = tuple(found.get(p.slug, p) for p in self._practices)
+            localised._by_slug = MappingProxyType({p.slug: p for p in localised._practices})
+            localised._translations = self._translations
+            localised._localised = self._localised
+            self._localised[language] = localised
+        return localised
+
+    def translations(self, language: str) -> tuple[Practice, ...]:
+        """The practices written in ``language`` (none for English, which holds the originals)."""
+        found = self._translations.get(language, {})
+        return tuple(found[p.slug] for p in self._practices if p.slug in found)
 
     @property
     def practices(self) -> tuple[Practice, ...]:
@@ -306,13 +350,25 @@ def collect_library(directory: Path) -> tuple[Library, list[ContentError]]:
         return Library(), [ContentError(directory, 1, "the practices folder does not exist")]
     errors: list[ContentError] = []
     docs: list[tuple[Practice | None, Document]] = []
+    translated: list[tuple[Practice | None, Document]] = []
     seen: dict[str, Path] = {}
+    seen_translated: dict[tuple[str, str], Path] = {}
     for path in practice_files(directory):
         practice, file_errors, doc = _read_practice(path)
         errors.extend(file_errors)
         if doc is None:
             continue
         slug = doc.meta.get("slug")
+        language = doc.meta.get("language", ORIGINAL_LANGUAGE)
+        if isinstance(slug, str) and slug and language != ORIGINAL_LANGUAGE and isinstance(language, str):
+            if (slug, language) in seen_translated:
+                where = _rel(seen_translated[(slug, language)], directory)
+                message = f"'{slug}' in {LANGUAGES.get(language, language)} is already written in {where}"
+                errors.append(ContentError(path, doc.line_of("language"), message))
+                continue
+            seen_translated[(slug, language)] = path
+            translated.append((practice, doc))
+            continue
         if isinstance(slug, str) and slug:
             if slug in seen:
                 where = _rel(seen[slug], directory)
@@ -329,8 +385,17 @@ def collect_library(directory: Path) -> tuple[Library, list[ContentError]]:
         errors.extend(problems)
         if practice is not None and not problems:
             valid.append(practice)
+    originals = {p.slug: p for p in valid}
+    translations: list[Practice] = []
+    for practice, doc in translated:
+        if practice is None:
+            continue
+        problems = _check_translation(doc, practice, originals, seen)
+        errors.extend(problems)
+        if not problems:
+            translations.append(practice)
     errors.sort(key=lambda e: (str(e.path), e.line))
-    return Library(valid), errors
+    return Library(valid, translations), errors
 
 
 def load_library(directory: Path) -> Library:
@@ -381,6 +446,54 @@ def _check_solo_alternative(
         message = f"solo_alternative names '{slug}', which is not a solo practice (its 'with' has no 'solo')"
         return [ContentError(doc.path, line, message)]
     return []
+
+
+def _check_translation(
+    doc: Document, practice: Practice, originals: Mapping[str, Practice], on_disk: Mapping[str, Path]
+) -> list[ContentError]:
+    """A translation changes the words, never what the practice is or how long each step lasts."""
+    original = originals.get(practice.slug)
+    line = doc.line_of("slug")
+    if original is None:
+        if practice.slug in on_disk:
+            return []  # the English original has errors of its own and reports them
+        return [
+            ContentError(
+                doc.path,
+                line,
+                f"a translation needs the English practice '{practice.slug}' (same slug, no language field) beside it",
+            )
+        ]
+    problems = []
+    for field, mine, theirs in (
+        ("condition", practice.condition, original.condition),
+        ("duration_min", practice.duration_min, original.duration_min),
+        ("with", practice.with_whom, original.with_whom),
+        ("suits", practice.suits, original.suits),
+        ("mode", practice.mode, original.mode),
+        ("solo_alternative", practice.solo_alternative_slug, original.solo_alternative_slug),
+    ):
+        if mine != theirs:
+            problems.append(
+                ContentError(
+                    doc.path,
+                    doc.line_of(field) if field in doc.meta else line,
+                    f"{field} differs from the English original ({theirs!r}); a translation changes only the words",
+                )
+            )
+    timing = [(s.seconds, s.pacer, s.lead) for s in practice.steps]
+    if timing != [(s.seconds, s.pacer, s.lead) for s in original.steps]:
+        problems.append(
+            ContentError(
+                doc.path,
+                doc.line_of("steps"),
+                f"the steps differ from the English original's in number, seconds, pacer or "
+                f"lead ({len(original.steps)} steps of "
+                f"{', '.join(str(s.seconds) for s in original.steps)} s); "
+                "a translation changes only the words",
+            )
+        )
+    return problems
 
 
 def _read_practice(path: Path) -> tuple[Practice | None, list[ContentError], Document | None]:
@@ -435,6 +548,7 @@ class _Checker:
                 self.error((str(key),), _unknown_key_message(str(key), FIELDS, "in the front matter"))
 
         slug = self.slug(meta.get("slug"))
+        language = self.choice("language", meta.get("language", ORIGINAL_LANGUAGE), LANGUAGES)
         title = self.text("title", meta.get("title"), max_chars=MAX_TITLE_CHARS)
         condition = self.choice("condition", meta.get("condition"), CONDITIONS)
         why = self.text("why", meta.get("why"), max_chars=MAX_WHY_CHARS)
@@ -467,6 +581,7 @@ class _Checker:
             or mode is None
             or safety is None
             or steps is None
+            or language is None
             or self.errors
         ):
             return None
@@ -484,6 +599,7 @@ class _Checker:
             mode=mode,
             solo_alternative=solo_alternative,
             path=self.doc.path,
+            language=language,
         )
 
     # -- checks across fields: each runs when the fields it needs are themselves valid ------------

@@ -297,8 +297,11 @@ AUDIT_RETENTION_DAYS = env_int("ATTUNE_AUDIT_RETENTION_DAYS", 365, minimum=1)
 ATTUNE_FAKE_TODAY = env_str("ATTUNE_FAKE_TODAY")
 
 LANGUAGE_CODE = "en"
+# The languages the content can be written in (attune.content.practices.LANGUAGES); the interface
+# itself is in English until its strings are translated, so no middleware picks a language yet.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 TIME_ZONE = "UTC"
-USE_I18N = False
+USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -131,8 +131,8 @@ def content_copy(tmp_path: Path) -> Path:
     [
         (BUILTIN_WORKBOOK, "No problems found (1 workbook checked).\n"),
         (BUILTIN_CONTENT / "workbooks", "No problems found (1 workbook checked).\n"),
-        (BUILTIN_CONTENT / "practices", "No problems found (20 practices checked).\n"),
-        (BUILTIN_CONTENT, "No problems found (20 practices and 1 workbook checked).\n"),
+        (BUILTIN_CONTENT / "practices", "No problems found (20 practices and 5 translations checked).\n"),
+        (BUILTIN_CONTENT, "No problems found (20 practices, 5 translations and 1 workbook checked).\n"),
     ],
     ids=["a workbook folder", "the workbooks folder", "the practices folder", "the content folder"],
 )

@@ -111,3 +111,21 @@ def test_a_broken_file_on_a_cold_start_takes_only_itself_away(owner_client: Clie
     html = response.content.decode()
     assert reverse("practices:detail", args=["hand-on-heart"]) in html
     assert reverse("practices:detail", args=["a-nature-sit"]) not in html
+
+
+def test_a_member_reading_german_gets_the_german_practice_and_a_notice_where_there_is_none(
+    owner_client: Client, content: Path, settings: Any
+) -> None:
+    middleware = list(settings.MIDDLEWARE)
+    common = middleware.index("django.middleware.common.CommonMiddleware")
+    middleware.insert(common, "django.middleware.locale.LocaleMiddleware")
+    settings.MIDDLEWARE = middleware
+    url = reverse("practices:detail", args=["hand-on-heart"])
+    translated = owner_client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    hug = reverse("practices:detail", args=["long-hug"])
+    english = owner_client.get(hug, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Eine Hand auf dem Herzen" in translated and "not yet written in" not in translated
+    assert "A long, easy hug" in english
+    assert "This practice is not yet written in Deutsch, so here it is in English." in english
+    plain = owner_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "A hand on your heart" in plain and "not yet written" not in plain

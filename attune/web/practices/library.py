@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import get_language
 
-from attune.content.practices import Library, Practice
+from attune.content.practices import LANGUAGES, ORIGINAL_LANGUAGE, Library, Practice
 from attune.content.registry import get_library
 
 
@@ -19,7 +20,22 @@ def practices_dir() -> Path:
 
 
 def current_library() -> Library:
-    return get_library(practices_dir())
+    """The library in the active language: each practice translated where it has been, else in English."""
+    return get_library(practices_dir()).in_language(active_language())
+
+
+def active_language() -> str:
+    """The language of this request, as a content language code (English when there is none)."""
+    code = (get_language() or ORIGINAL_LANGUAGE).split("-")[0].lower()
+    return code if code in LANGUAGES else ORIGINAL_LANGUAGE
+
+
+def fallback_notice(practice: Practice) -> str | None:
+    """What to say when a practice is shown in English to someone reading another language."""
+    language = active_language()
+    if practice.language == language:
+        return None
+    return f"This practice is not yet written in {LANGUAGES[language]}, so here it is in English."
 
 
 def practice_or_none(slug: str) -> Practice | None:

@@ -26,7 +26,7 @@ from attune.web.accounts.http import AuthedRequest
 from attune.web.common.chips import chip_groups
 from attune.web.common.safety import crisis_resources
 from attune.web.practices.forms import FinishForm, ReadingForm, StartForm
-from attune.web.practices.library import current_library
+from attune.web.practices.library import current_library, fallback_notice
 from attune.web.practices.models import PACER_SLUG, PACER_TITLE, PracticeSession
 
 PACER_DEFAULT_BPM = 6.0
@@ -106,6 +106,7 @@ def detail(request: AuthedRequest, slug: str) -> HttpResponse:
         "solo": lib.solo_alternative_for(practice),
         "step_minutes": [(s, _fmt_seconds(s.seconds)) for s in practice.steps],
         "paragraphs": _paragraphs(practice.body),
+        "fallback_notice": fallback_notice(practice),
     }
     return render(request, "practices/detail.html", context)
 
