@@ -102,3 +102,56 @@ def test_an_unknown_language_is_named(folder: Path) -> None:
     path.write_text(path.read_text().replace("language: de", "language: xx"))
     _, errors = collect_library(folder)
     assert any(e.path == path and "language" in e.message for e in errors)
+
+
+WORKBOOK = BUILT_IN.parent / "workbooks" / "coming-home-to-safety"
+
+
+def test_the_built_in_workbook_has_its_first_three_days_in_german_with_the_same_shape() -> None:
+    from attune.content.workbooks import load_workbook, serialize_workbook, workbook_from_dict
+
+    library, _ = collect_library(BUILT_IN)
+    workbook = load_workbook(WORKBOOK, frozenset(p.slug for p in library))
+    assert workbook.translated_days("de") == {1, 2, 3}
+    for number in (1, 2, 3):
+        german, english = workbook.day_in(number, "de"), workbook.day(number)
+        assert german.title != english.title
+        assert [(i.kind, getattr(i, "slug", None), getattr(i, "key", None)) for i in german.items] == [
+            (i.kind, getattr(i, "slug", None), getattr(i, "key", None)) for i in english.items
+        ]
+    assert workbook.day_in(4, "de") == workbook.day(4)
+    assert workbook_from_dict(serialize_workbook(workbook)) == workbook
+
+
+def _copy_workbook(tmp_path: Path) -> Path:
+    import shutil
+
+    target = tmp_path / "coming-home-to-safety"
+    shutil.copytree(WORKBOOK, target)
+    return target
+
+
+def test_a_translated_day_that_changes_more_than_the_words_is_refused(tmp_path: Path) -> None:
+    from attune.content.workbooks import check_workbook
+
+    folder = _copy_workbook(tmp_path)
+    slugs = frozenset(p.slug for p in collect_library(BUILT_IN)[0])
+    day = folder / "days" / "de" / "day-03.md"
+    day.write_text(day.read_text(encoding="utf-8").replace("practice: one-slow-minute", "practice: hand-on-heart"))
+    (folder / "days" / "de" / "day-30.md").write_text(
+        (folder / "days" / "de" / "day-02.md").read_text(encoding="utf-8").replace("day: 2", "day: 30")
+    )
+    (folder / "days" / "fr").mkdir()
+    (folder / "days" / "fr" / "day-01.md").write_text("---\nday: 1\n---\n")
+    (folder / "days" / "old").mkdir()
+    (folder / "days" / "old" / "day-01.md").write_text("not a day at all")  # not a language folder: left alone
+    messages = {(e.path.name, e.path.parent.name, e.message) for e in check_workbook(folder, slugs)}
+    assert (
+        "day-03.md",
+        "de",
+        "'items' differs from day 3 in English (reading, practice: one-slow-minute, "
+        "prompt which-condition-invites); a translation changes only the words",
+    ) in messages
+    assert ("day-30.md", "de", "there is no day 30 in English for this to translate") in messages
+    assert any(parent == "fr" and "'fr' is not a language" in m for _, parent, m in messages)
+    assert not any(parent == "old" for _, parent, _ in messages)

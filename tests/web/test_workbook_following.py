@@ -221,3 +221,28 @@ def test_the_export_holds_enrolments_and_progress(owner_client: Client, owner: A
     data = export_member_data(owner)
     assert data["workbook_enrolments"][0]["workbook"] == BUILTIN
     assert data["workbook_progress"][0]["day"] == 1 and data["workbook_progress"][0]["completed_at"]
+
+
+def _in_german(settings: Any) -> None:
+    middleware = list(settings.MIDDLEWARE)
+    middleware.insert(
+        middleware.index("django.middleware.common.CommonMiddleware"), "django.middleware.locale.LocaleMiddleware"
+    )
+    settings.MIDDLEWARE = middleware
+
+
+def test_a_member_reading_german_gets_the_first_days_in_german_and_later_ones_with_a_notice(
+    owner_client: Client, settings: Any
+) -> None:
+    _in_german(settings)  # before the first request: the client keeps the middleware it starts with
+    settings.ATTUNE_FAKE_TODAY = "2025-05-01"
+    enrolment = _enrol(owner_client)
+    german = owner_client.get(_day(enrolment, 1), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Eine Tür, die sich nach innen öffnet" in german and 'lang="de"' in german
+    assert "Willkommen. In den nächsten vier Wochen" in german and "not yet written" not in german
+    assert "Eine Hand auf dem Herzen" in german  # the day's practice, in German too
+    settings.ATTUNE_FAKE_TODAY = "2025-05-10"
+    later = owner_client.get(_day(enrolment, 4), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "This day is not yet written in Deutsch, so here it is in English." in later
+    english = owner_client.get(_day(enrolment, 1), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Day 1: A door that opens inward" in english and "not yet written" not in english

@@ -43,8 +43,10 @@ from attune.content.workbooks.loading import (
     WORKBOOKS_DIR,
     check_workbook,
     check_workbooks,
+    is_translation_path,
     load_workbook,
     load_workbooks,
+    workbook_files,
     workbook_folders,
 )
 from attune.content.workbooks.model import (
@@ -80,6 +82,7 @@ __all__ = [
     "Workbook",
     "check_workbook",
     "check_workbooks",
+    "is_translation_path",
     "load_workbook",
     "load_workbook_zip",
     "load_workbook_zip_with_sources",
@@ -87,6 +90,7 @@ __all__ = [
     "serialize_workbook",
     "unzip_workbook",
     "workbook_digest",
+    "workbook_files",
     "workbook_folders",
     "workbook_from_dict",
 ]

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Set
 from pathlib import Path, PurePosixPath
 
 from attune.content.errors import ContentError, ContentInvalid
-from attune.content.workbooks.loading import DAYS_DIR, WORKBOOK_FILE, Errors, assemble, decode
+from attune.content.workbooks.loading import DAYS_DIR, WORKBOOK_FILE, Errors, assemble, decode, is_translation_path
 from attune.content.workbooks.model import Workbook
 
 #: Suggested upload limits; the web layer passes its configured values to :func:`load_workbook_zip`.
@@ -178,8 +178,9 @@ def _unzip(
 
 
 def _is_workbook_file(relative: PurePosixPath) -> bool:
-    """``workbook.md`` or a ``.md`` file directly inside ``days/``, as the folder loader reads them."""
-    if relative.as_posix() == WORKBOOK_FILE:
+    """``workbook.md``, a ``.md`` file inside ``days/`` or a translation in ``days/<language>/``,
+    as the folder loader reads them."""
+    if relative.as_posix() == WORKBOOK_FILE or is_translation_path(relative):
         return True
     return len(relative.parts) == 2 and relative.parts[0] == DAYS_DIR and relative.suffix == ".md"
 

@@ -18,6 +18,7 @@ import yaml
 
 from attune.content.errors import ContentError, ContentInvalid
 from attune.content.frontmatter import FENCE, Document, parse
+from attune.content.practices import LANGUAGES, ORIGINAL_LANGUAGE
 from attune.content.workbooks.model import Chapter, CheckinStep, Day, Item, PracticeStep, Prompt, Reading, Workbook
 
 #: Bounds on a day's ``minutes`` accepted by the loader. The built-in workbook keeps to 5..15.
@@ -456,7 +457,97 @@ def assemble(
 
     if errors:
         return None
-    return replace(head.workbook, days=tuple(df.day for df in ordered))
+    originals = {df.day.number: df.day for df in ordered}
+    translations = _load_translations(root, files, chapter_lines, practice_slugs, originals, errors)
+    if errors:
+        return None
+    return replace(head.workbook, days=tuple(df.day for df in ordered), translations=translations)
+
+
+_LANGUAGE_FOLDER = re.compile(r"^[a-z]{2}(?:-[a-z]{2,4})?$")
+
+
+def is_translation_path(path: PurePosixPath) -> bool:
+    """``days/<language>/<file>.md``: a day written again in another language.
+
+    Only folders named like a language code (``de``, ``pt-br``) count; others (``days/old/``) are
+    left alone, as they always were.
+    """
+    return (
+        len(path.parts) == 3
+        and path.parts[0] == DAYS_DIR
+        and _LANGUAGE_FOLDER.match(path.parts[1]) is not None
+        and path.suffix == ".md"
+    )
+
+
+def workbook_files(folder: Path) -> list[Path]:
+    """The files of the workbook in ``folder`` that the loader reads, in order: ``workbook.md``,
+    the days, then the translated days in their language folders."""
+    days = folder / DAYS_DIR
+    translated = (
+        p for p in days.glob("*/*.md") if is_translation_path(PurePosixPath(p.relative_to(folder).as_posix()))
+    )
+    return [folder / WORKBOOK_FILE, *sorted(days.glob("*.md")), *sorted(translated)]
+
+
+def _load_translations(
+    root: Path,
+    files: Mapping[PurePosixPath, str],
+    chapter_lines: Mapping[str, int] | None,
+    practice_slugs: Set[str],
+    originals: Mapping[int, Day],
+    errors: Errors,
+) -> tuple[tuple[str, tuple[Day, ...]], ...]:
+    """The translated days under ``days/<language>/``, each held to its original's shape."""
+    by_language: dict[str, dict[int, Day]] = {}
+    others = ", ".join(code for code in LANGUAGES if code != ORIGINAL_LANGUAGE)
+    for relative in sorted(p for p in files if is_translation_path(p)):
+        path, code = root / relative, relative.parts[1]
+        if code not in LANGUAGES or code == ORIGINAL_LANGUAGE:
+            errors.add(path, 1, f"'{code}' is not a language a day can be translated into; the folders are: {others}")
+            continue
+        loaded = _load_day(path, files[relative], chapter_lines, practice_slugs, errors)
+        if loaded is None:
+            continue
+        day, doc = loaded.day, loaded.doc
+        original = originals.get(day.number)
+        if original is None:
+            errors.add(path, doc.line_of("day"), f"there is no day {day.number} in English for this to translate")
+            continue
+        if day.number in by_language.get(code, {}):
+            errors.add(path, doc.line_of("day"), f"day {day.number} is translated into {LANGUAGES[code]} twice")
+            continue
+        for field, mine, theirs in (
+            ("chapter", day.chapter, original.chapter),
+            ("minutes", day.minutes, original.minutes),
+            ("items", _shape(day), _shape(original)),
+        ):
+            if mine != theirs:
+                errors.add(
+                    path,
+                    doc.line_of(field),
+                    f"'{field}' differs from day {day.number} in English ({_describe(theirs)}); "
+                    "a translation changes only the words",
+                )
+        by_language.setdefault(code, {})[day.number] = day
+    return tuple((code, tuple(days[n] for n in sorted(days))) for code, days in sorted(by_language.items()))
+
+
+def _shape(day: Day) -> tuple[str, ...]:
+    """What a translation must keep of a day's items: their kinds, practices and prompt keys, in order."""
+    return tuple(
+        f"practice: {item.slug}"
+        if isinstance(item, PracticeStep)
+        else f"prompt {item.key}"
+        if isinstance(item, Prompt)
+        else item.kind
+        for item in day.items
+    )
+
+
+def _describe(value: object) -> str:
+    return ", ".join(value) if isinstance(value, tuple) else str(value)
 
 
 def decode(path: Path, data: bytes, errors: Errors) -> str | None:
@@ -497,8 +588,7 @@ def load_workbook(folder: Path, practice_slugs: Set[str]) -> Workbook:
     folder = Path(folder)
     errors = Errors()
     files: dict[PurePosixPath, str] = {}
-    candidates = [folder / WORKBOOK_FILE, *sorted((folder / DAYS_DIR).glob("*.md"))]
-    for path in candidates:
+    for path in workbook_files(folder):
         if not path.is_file():
             continue
         try:

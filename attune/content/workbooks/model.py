@@ -88,6 +88,22 @@ class Workbook:
     chapters: tuple[Chapter, ...]
     days: tuple[Day, ...]
     introduction: str = ""
+    #: Days written again in another language, as ``(language, days)`` pairs; a translated day has
+    #: the original's number, chapter, minutes and items, with its own words.
+    translations: tuple[tuple[str, tuple[Day, ...]], ...] = ()
+
+    def day_in(self, number: int, language: str) -> Day:
+        """Day ``number`` in ``language`` where it has been translated, else the original."""
+        for code, days in self.translations:
+            if code == language:
+                for day in days:
+                    if day.number == number:
+                        return day
+        return self.day(number)
+
+    def translated_days(self, language: str) -> frozenset[int]:
+        """The numbers of the days written in ``language``."""
+        return frozenset(d.number for code, days in self.translations if code == language for d in days)
 
     def day(self, number: int) -> Day:
         """The day numbered ``number`` (1-based); ``KeyError`` if there is none."""

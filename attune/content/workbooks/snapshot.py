@@ -23,12 +23,23 @@ def _item_to_dict(item: Item) -> dict[str, str]:
     return {"kind": "checkin", "text": item.text}
 
 
+def _day_to_dict(d: Day) -> dict[str, Any]:
+    return {
+        "number": d.number,
+        "title": d.title,
+        "chapter": d.chapter,
+        "minutes": d.minutes,
+        "items": [_item_to_dict(item) for item in d.items],
+    }
+
+
 def serialize_workbook(workbook: Workbook) -> dict[str, Any]:
     """A JSON-ready snapshot of ``workbook``, for keeping each published version.
 
-    :func:`workbook_from_dict` turns it back into an equal :class:`Workbook`.
+    :func:`workbook_from_dict` turns it back into an equal :class:`Workbook`. Translations appear
+    only when there are some, so a workbook without any keeps the digest it always had.
     """
-    return {
+    snapshot = {
         "format": FORMAT_VERSION,
         "slug": workbook.slug,
         "title": workbook.title,
@@ -37,17 +48,11 @@ def serialize_workbook(workbook: Workbook) -> dict[str, Any]:
         "version": workbook.version,
         "introduction": workbook.introduction,
         "chapters": [{"slug": c.slug, "title": c.title, "summary": c.summary} for c in workbook.chapters],
-        "days": [
-            {
-                "number": d.number,
-                "title": d.title,
-                "chapter": d.chapter,
-                "minutes": d.minutes,
-                "items": [_item_to_dict(item) for item in d.items],
-            }
-            for d in workbook.days
-        ],
+        "days": [_day_to_dict(d) for d in workbook.days],
     }
+    if workbook.translations:
+        snapshot["translations"] = {code: [_day_to_dict(d) for d in days] for code, days in workbook.translations}
+    return snapshot
 
 
 def _get(data: Mapping[str, Any], key: str, kind: type[Any], where: str) -> Any:
@@ -89,17 +94,13 @@ def workbook_from_dict(data: Mapping[str, Any]) -> Workbook:
         )
         for i, c in enumerate(_get(data, "chapters", list, "the snapshot"))
     )
-    days = tuple(
-        Day(
-            number=_get(d, "number", int, f"day entry {i + 1}"),
-            title=_get(d, "title", str, f"day entry {i + 1}"),
-            chapter=_get(d, "chapter", str, f"day entry {i + 1}"),
-            minutes=_get(d, "minutes", int, f"day entry {i + 1}"),
-            items=tuple(
-                _item_from_dict(item, f"day entry {i + 1}") for item in _get(d, "items", list, f"day entry {i + 1}")
-            ),
-        )
-        for i, d in enumerate(_get(data, "days", list, "the snapshot"))
+    days = _days_from_list(_get(data, "days", list, "the snapshot"), "day entry")
+    raw_translations = data.get("translations", {})
+    if not isinstance(raw_translations, Mapping):
+        raise ValueError("workbook snapshot: 'translations' must map a language to its days")
+    translations = tuple(
+        (str(code), _days_from_list(_get(raw_translations, code, list, "translations"), f"{code} day entry"))
+        for code in sorted(raw_translations)
     )
     return Workbook(
         slug=_get(data, "slug", str, "the snapshot"),
@@ -110,6 +111,22 @@ def workbook_from_dict(data: Mapping[str, Any]) -> Workbook:
         chapters=chapters,
         days=days,
         introduction=_get(data, "introduction", str, "the snapshot"),
+        translations=translations,
+    )
+
+
+def _days_from_list(entries: list[Any], label: str) -> tuple[Day, ...]:
+    return tuple(
+        Day(
+            number=_get(d, "number", int, f"{label} {i + 1}"),
+            title=_get(d, "title", str, f"{label} {i + 1}"),
+            chapter=_get(d, "chapter", str, f"{label} {i + 1}"),
+            minutes=_get(d, "minutes", int, f"{label} {i + 1}"),
+            items=tuple(
+                _item_from_dict(item, f"{label} {i + 1}") for item in _get(d, "items", list, f"{label} {i + 1}")
+            ),
+        )
+        for i, d in enumerate(entries)
     )
 
 

@@ -30,12 +30,17 @@ def active_language() -> str:
     return code if code in LANGUAGES else ORIGINAL_LANGUAGE
 
 
+def language_name(code: str) -> str:
+    """A content language's own name ("Deutsch" for ``de``)."""
+    return LANGUAGES.get(code, code)
+
+
 def fallback_notice(practice: Practice) -> str | None:
     """What to say when a practice is shown in English to someone reading another language."""
     language = active_language()
     if practice.language == language:
         return None
-    return f"This practice is not yet written in {LANGUAGES[language]}, so here it is in English."
+    return f"This practice is not yet written in {language_name(language)}, so here it is in English."
 
 
 def practice_or_none(slug: str) -> Practice | None:

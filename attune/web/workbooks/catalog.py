@@ -18,10 +18,10 @@ from django.conf import settings
 from attune.content.errors import ContentError, ContentInvalid
 from attune.content.registry import ContentCache
 from attune.content.workbooks import (
-    DAYS_DIR,
     DEFAULT_MAX_FILES,
     DEFAULT_MAX_UNPACKED_BYTES,
     load_workbook,
+    workbook_files,
 )
 from attune.content.workbooks import WORKBOOK_FILE as WORKBOOK_FILE  # actions names it through catalog
 from attune.content.workbooks import Workbook as WorkbookContent
@@ -61,15 +61,14 @@ def _folders(base: Path) -> list[Path]:
 def _files(base: Path) -> list[Path]:
     found: list[Path] = []
     for folder in _folders(base):
-        found.append(folder / WORKBOOK_FILE)
-        found.extend(sorted((folder / DAYS_DIR).glob("*.md")))
+        found.extend(workbook_files(folder))
     return found
 
 
 def folder_sources(folder: Path) -> dict[str, str]:
     """The workbook files in ``folder`` as ``{"workbook.md": ..., "days/day-01.md": ...}``."""
     out: dict[str, str] = {}
-    for path in [folder / WORKBOOK_FILE, *sorted((folder / DAYS_DIR).glob("*.md"))]:
+    for path in workbook_files(folder):
         if path.is_file():
             out[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8-sig")
     return out

@@ -16,7 +16,7 @@ from attune.content.workbooks import CheckinStep, PracticeStep, Prompt, Reading
 from attune.web.accounts.http import AuthedRequest
 from attune.web.common.redirects import safe_next
 from attune.web.journal import actions as journal_actions
-from attune.web.practices.library import current_library
+from attune.web.practices.library import active_language, current_library, language_name
 from attune.web.practices.models import PracticeSession
 from attune.web.workbooks import actions, clock, progress
 from attune.web.workbooks.forms import AnswerForm, PracticeRecordForm
@@ -114,7 +114,7 @@ def _day_items(
 ) -> list[dict[str, Any]]:
     """The day's steps, ready to show; ``found`` holds practice sessions done for a step and not yet linked."""
     content = enrolment.version.content
-    day = content.day(day_number)
+    day = content.day_in(day_number, active_language())
     library = current_library()
     answers = journal_actions.answers_by_key(request.user, content.slug)
     here = reverse("workbooks:day", args=[enrolment.pk, day_number])
@@ -172,7 +172,9 @@ def day_page(request: AuthedRequest, pk: int, day: int) -> HttpResponse:
     # A GET reads: the day's record is written by the first POST that changes it, and practice
     # sessions done for its steps are linked then (actions.attach_sessions); until then they are shown.
     record = records.get(day)
-    day_content = content.day(day)
+    language = active_language()
+    day_content = content.day_in(day, language)
+    untranslated = language != "en" and day not in content.translated_days(language)
     found = actions.unlinked_sessions(enrolment, record, _practice_items(day_content))
     context = {
         "enrolment": enrolment,
@@ -187,6 +189,12 @@ def day_page(request: AuthedRequest, pk: int, day: int) -> HttpResponse:
         "next_status": statuses[day] if day < len(content.days) else None,
         "total": len(content.days),
         "here": reverse("workbooks:day", args=[enrolment.pk, day]),
+        "day_language": language if language != "en" and not untranslated else None,
+        "fallback_notice": (
+            f"This day is not yet written in {language_name(language)}, so here it is in English."
+            if untranslated
+            else None
+        ),
     }
     return render(request, "workbooks/day.html", context)
 
