@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck test-py test-pg test-core test-js bench services browser clean
+.PHONY: run test lint typecheck test-py test-pg test-core test-js bench services browser clean translations
 
 $(BIN)/.web: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ test-core: $(CORE_VENV)/bin/.core
 bench: $(BIN)/.dev
 	@failed=""; for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || failed="$$failed $$f"; done; \
 	if [ -n "$$failed" ]; then echo "goals missed in:$$failed"; exit 1; fi; echo "every benchmark met its goals"
+
+## Gather the interface's strings into attune/web/locale/*/django.po, then compile them (GNU gettext).
+translations: $(BIN)/.dev
+	cd attune/web && ../../$(BIN)/attune manage makemessages -l de --no-obsolete --no-location --ignore "static/*"
+	cd attune/web && ../../$(BIN)/attune manage compilemessages
 
 clean:
 	rm -rf $(VENV) $(CORE_VENV) var .pytest_cache .mypy_cache .ruff_cache

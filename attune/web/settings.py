@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "attune.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface's language: the one chosen in settings (a cookie), else the browser's.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -121,6 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "attune.web.context_processors.site",
             ],
         },
@@ -297,9 +300,14 @@ AUDIT_RETENTION_DAYS = env_int("ATTUNE_AUDIT_RETENTION_DAYS", 365, minimum=1)
 ATTUNE_FAKE_TODAY = env_str("ATTUNE_FAKE_TODAY")
 
 LANGUAGE_CODE = "en"
-# The languages the content can be written in (attune.content.practices.LANGUAGES); the interface
-# itself is in English until its strings are translated, so no middleware picks a language yet.
+# The languages of the interface and the content (attune.content.practices.LANGUAGES). The
+# translations live in attune/web/locale; docs/translating.md says which screens are done.
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "attune_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -315,6 +323,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("ATTUNE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("attune.web.today.urls")),
@@ -17,4 +18,6 @@ urlpatterns = [
     path("imports/", include("attune.web.imports.urls")),
     path("retreats/", include("attune.web.retreats.urls")),
     path("admin/", admin.site.urls),
+    # Sets the language cookie from a POST and goes back (django.views.i18n.set_language).
+    path("i18n/", include(([path("setlang/", set_language, name="set_language")], "i18n"))),
 ]

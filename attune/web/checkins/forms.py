@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from attune.web.checkins.models import NOTE_MAX_CHARS, BodyArea, CheckIn, Context
 from attune.web.common.chips import chip_groups, choice_field, scale_field
@@ -10,16 +11,16 @@ from attune.web.common.states import State
 
 
 class CheckInForm(forms.ModelForm):  # type: ignore[type-arg]
-    state = choice_field("State", State, required=True)
-    felt_safety = scale_field("Felt safety", 0, 10)
-    breath = scale_field("Breath", 1, 5)
-    muscles = scale_field("Muscles", 1, 5)
-    attention = scale_field("Attention", 1, 5)
-    felt_connection = scale_field("Felt connection", 0, 10)
-    body_area = choice_field("Where you feel it", BodyArea, required=False)
-    context = choice_field("Where you are", Context, required=False)
+    state = choice_field(_("State"), State, required=True)
+    felt_safety = scale_field(_("Felt safety"), 0, 10)
+    breath = scale_field(_("Breath"), 1, 5)
+    muscles = scale_field(_("Muscles"), 1, 5)
+    attention = scale_field(_("Attention"), 1, 5)
+    felt_connection = scale_field(_("Felt connection"), 0, 10)
+    body_area = choice_field(_("Where you feel it"), BodyArea, required=False)
+    context = choice_field(_("Where you are"), Context, required=False)
     note = forms.CharField(
-        label="A private note",
+        label=_("A private note"),
         required=False,
         max_length=NOTE_MAX_CHARS,
         strip=True,
@@ -27,7 +28,7 @@ class CheckInForm(forms.ModelForm):  # type: ignore[type-arg]
     )
 
     both_opt_in = forms.BooleanField(
-        label="Someone is here with me, and we both opt in to touch or eye contact",
+        label=_("Someone is here with me, and we both opt in to touch or eye contact"),
         required=False,
     )
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from attune.web.common import crypto
 from attune.web.common.states import State
@@ -23,25 +24,25 @@ if TYPE_CHECKING:
 
 
 class BodyArea(models.TextChoices):
-    CHEST = "chest", "Chest"
-    THROAT = "throat", "Throat"
-    BELLY = "belly", "Belly"
-    SHOULDERS = "shoulders", "Shoulders"
-    JAW = "jaw", "Jaw"
-    FACE = "face", "Face and eyes"
-    HANDS = "hands", "Hands"
-    BACK = "back", "Back"
-    LEGS = "legs", "Legs and feet"
-    WHOLE_BODY = "whole_body", "Whole body"
+    CHEST = "chest", _("Chest")
+    THROAT = "throat", _("Throat")
+    BELLY = "belly", _("Belly")
+    SHOULDERS = "shoulders", _("Shoulders")
+    JAW = "jaw", _("Jaw")
+    FACE = "face", _("Face and eyes")
+    HANDS = "hands", _("Hands")
+    BACK = "back", _("Back")
+    LEGS = "legs", _("Legs and feet")
+    WHOLE_BODY = "whole_body", _("Whole body")
 
 
 class Context(models.TextChoices):
-    ALONE = "alone", "Alone"
-    WITH_SOMEONE = "with_someone", "With someone"
-    OUTDOORS = "outdoors", "Outdoors"
-    WITH_ANIMAL = "with_animal", "With an animal"
-    AT_WORK = "at_work", "At work"
-    OTHER = "other", "Somewhere else"
+    ALONE = "alone", _("Alone")
+    WITH_SOMEONE = "with_someone", _("With someone")
+    OUTDOORS = "outdoors", _("Outdoors")
+    WITH_ANIMAL = "with_animal", _("With an animal")
+    AT_WORK = "at_work", _("At work")
+    OTHER = "other", _("Somewhere else")
 
 
 NOTE_MAX_CHARS = 2000

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from attune.web.common.states import SIGNAL_ENDS, STATE_HINTS
 
@@ -20,20 +24,20 @@ def number_errors(message: str) -> dict[str, str]:
     return dict.fromkeys(("invalid", "min_value", "max_value"), message)
 
 
-def scale_field(label: str, low: int, high: int, *, required: bool = True) -> forms.IntegerField:
+def scale_field(label: StrOrPromise, low: int, high: int, *, required: bool = True) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=low,
         max_value=high,
         required=required,
         error_messages={
-            "required": f"Choose a number for {label.lower()} ({low} to {high}).",
+            "required": f"Choose a number for {str(label).lower()} ({low} to {high}).",
             **number_errors(f"{label} is a whole number from {low} to {high}."),
         },
     )
 
 
-def choice_field(label: str, choices: Any, *, required: bool) -> forms.ChoiceField:
+def choice_field(label: StrOrPromise, choices: Any, *, required: bool) -> forms.ChoiceField:
     labels = [str(c.label).lower() for c in choices]
     names = ", ".join(labels[:-1]) + " or " + labels[-1]
     return forms.ChoiceField(
@@ -67,10 +71,15 @@ class ChipGroup:
     errors: list[str]
     id: str
 
+    @property
+    def long_labels(self) -> bool:
+        """Whether some option's name is too long to stand three across on a phone (German, say)."""
+        return any(len(o.label) > 9 for o in self.options)
 
-SCALE_ENDS: dict[str, tuple[str, str]] = {
-    "felt_safety": ("not safe at all", "completely safe"),
-    "felt_connection": ("far from anyone", "close and connected"),
+
+SCALE_ENDS: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
+    "felt_safety": (_("not safe at all"), _("completely safe")),
+    "felt_connection": (_("far from anyone"), _("close and connected")),
 }
 
 
@@ -109,9 +118,8 @@ def chip_groups(form: forms.BaseForm, names: tuple[str, ...] | None = None) -> l
         errors = [str(e) for e in form.errors.get(name, [])]
         if isinstance(field, forms.IntegerField):
             low, high = _bound(field.min_value), _bound(field.max_value)
-            ends = SCALE_ENDS.get(name) or SIGNAL_ENDS.get(name)
-            if ends is None:
-                ends = SCALE_ENDS["felt_safety"]
+            lazy_ends = SCALE_ENDS.get(name) or SIGNAL_ENDS.get(name) or SCALE_ENDS["felt_safety"]
+            ends = (str(lazy_ends[0]), str(lazy_ends[1]))  # in the language of this request
             options = tuple(
                 Option(str(v), str(v), current == str(v), ends[0] if v == low else ends[1] if v == high else "")
                 for v in range(low, high + 1)
@@ -122,7 +130,7 @@ def chip_groups(form: forms.BaseForm, names: tuple[str, ...] | None = None) -> l
             )
         elif isinstance(field, forms.ChoiceField) and name == "state":
             options = tuple(
-                Option(str(v), str(label), current == str(v), STATE_HINTS.get(str(v), ""))
+                Option(str(v), str(label), current == str(v), str(STATE_HINTS.get(str(v), "")))
                 for v, label in _pairs(field)
                 if v
             )

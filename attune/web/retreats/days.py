@@ -348,7 +348,7 @@ def group_days(retreat: Retreat) -> list[GroupDay]:
             GroupDay(
                 day,
                 n,
-                [(label, counts.get(value, 0)) for value, label in CheckInState.choices],
+                [(str(label), counts.get(value, 0)) for value, label in CheckInState.choices],
                 float(statistics.median(f for _, f in today)),
                 [safety.get(i, 0) for i in range(11)],
             )

@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('checkins', '0001_initial'),
+        ("checkins", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='checkin',
-            name='both_opt_in',
-            field=models.BooleanField(default=False, help_text='Someone is here and both of them opt in to touch or eye contact. Never assumed.'),
+            model_name="checkin",
+            name="both_opt_in",
+            field=models.BooleanField(
+                default=False,
+                help_text="Someone is here and both of them opt in to touch or eye contact. Never assumed.",
+            ),
         ),
     ]
