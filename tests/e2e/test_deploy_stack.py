@@ -112,12 +112,18 @@ class Stack:
         return ssl.create_default_context(cafile=str(self.cert))  # trusts exactly the test's certificate
 
 
+def _nginx() -> str:
+    """Debian's nginx, or a failure that says how to get it (this test never skips)."""
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if found is None:
+        pytest.fail("nginx is missing: run scripts/ensure-nginx.sh (make test does) to install Debian's nginx")
+    return found
+
+
 def _start_nginx(tmp: Path, upstream_ports: tuple[int, int], cert: Path, key: Path,
                  https_port: int) -> tuple[subprocess.Popen[bytes], int]:
     """nginx with docs/deploy.md's site on ``https_port`` (and a free http port, returned), until stopped."""
-    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-    if nginx is None:
-        pytest.fail("nginx is missing: run scripts/ensure-nginx.sh (make test does) to install Debian's nginx")
+    nginx = _nginx()
     http_port = _free_port()
     site = documented_nginx_site()
     site = _swap(site, "server 127.0.0.1:8001;", f"server 127.0.0.1:{upstream_ports[0]};", 1)
@@ -158,6 +164,7 @@ http {{
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[Stack]:
+    _nginx()  # before starting anything else
     Server = services.server_class()
     proxy_dir = tmp_path / "nginx"
     proxy_dir.mkdir()
