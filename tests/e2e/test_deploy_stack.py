@@ -323,6 +323,11 @@ def test_the_documented_stack_serves_pages_and_live_sessions_over_https_through_
     assert "being summarised" not in page, "the worker did not summarise the recording within 60 s"
     assert "ms RMSSD" in page
 
+    # Each process ran Django's deployment checks at start (deployment mode) and had nothing to say.
+    for server in stack.servers:
+        log = (Path(server.env["ATTUNE_DATA_DIR"]) / "server.log").read_text()
+        assert "System check identified no issues" in log and "WARNINGS" not in log, log
+
     # nginx's log names the attune process behind each request: both served pages.
     upstreams = re.findall(r"upstream=127\.0\.0\.1:(\d+)", stack.access_log.read_text())
     served = {int(port) for port in upstreams}
