@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck test-py test-pg test-core test-js bench services browser clean translations
+.PHONY: run test lint typecheck test-py test-pg test-core test-js bench services browser proxy clean translations
 
 $(BIN)/.web: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,13 +29,17 @@ run: $(BIN)/.web
 	$(BIN)/attune serve --host $(HOST) --port $(PORT)
 
 ## Everything CI runs: lint, types, the architecture contract, JS, Python (SQLite, PostgreSQL), core-only.
-test: $(BIN)/.dev services browser lint typecheck test-js test-py test-pg test-core
+test: $(BIN)/.dev services browser proxy lint typecheck test-js test-py test-pg test-core
 
 services:
 	bash scripts/ensure-services.sh
 
 browser:
 	bash scripts/ensure-chromium.sh
+
+## Debian's nginx, for the test that runs the deployment recipe of docs/deploy.md.
+proxy:
+	bash scripts/ensure-nginx.sh
 
 lint: $(BIN)/.dev
 	$(BIN)/ruff check attune tests bench scripts

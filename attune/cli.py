@@ -45,9 +45,12 @@ def _django() -> None:
 def _serve(args: argparse.Namespace) -> int:
     os.environ["ATTUNE_SERVER_PROCESSES"] = str(args.processes)
     _django()
+    from django.conf import settings
     from django.core.management import call_command
 
-    call_command("check", fail_level="ERROR")
+    # In deployment mode (ATTUNE_PUBLIC_URL) Django's deployment checks run too, so a weakened
+    # setting (ATTUNE_DEBUG, say) is printed at every start; only errors stop the server.
+    call_command("check", deploy=settings.DEPLOYED, fail_level="ERROR")
     call_command("migrate", interactive=False, verbosity=1)
     from attune.web.workbooks.tasks import sync_builtin_now
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -56,3 +57,20 @@ def env_secret(name: str, default: str = "") -> str:
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE points at {file_name!r}, which cannot be read: {exc}") from exc
     return os.environ.get(name, default)
+
+
+def env_public_url(name: str) -> str:
+    """Read ``NAME`` as the HTTPS origin members use (``https://host`` or ``https://host:port``), or ``""``."""
+    raw = os.environ.get(name, "").strip().rstrip("/")
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    try:
+        _ = parts.port  # reading it validates it
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has a port that is not a number: {raw!r}") from None
+    if parts.scheme != "https" or not parts.hostname or parts.path or parts.query or parts.fragment or parts.username:
+        raise ImproperlyConfigured(
+            f"{name} must be the https origin members use, like https://attune.example.org, not {raw!r}"
+        )
+    return f"https://{parts.netloc.lower()}"

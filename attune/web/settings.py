@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
-from attune.web.env import env_bool, env_int, env_list, env_secret, env_str
+from attune.web.env import env_bool, env_int, env_list, env_public_url, env_secret, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent  # attune/web
 REPO_DIR = PACKAGE_DIR.parent.parent
@@ -56,8 +56,17 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env_list("ATTUNE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env_list("ATTUNE_CSRF_TRUSTED_ORIGINS", [])
+# Deployment mode (docs/deploy.md): ATTUNE_PUBLIC_URL, the https origin members use, says attune is
+# served over HTTPS by a reverse proxy in front of it. It answers to that host only, sends HSTS, keeps
+# its cookies to HTTPS and trusts the proxy's X-Forwarded-Proto. Unset, nothing below changes.
+PUBLIC_URL = env_public_url("ATTUNE_PUBLIC_URL")
+DEPLOYED = bool(PUBLIC_URL)
+_PUBLIC_HOST = urlparse(PUBLIC_URL).hostname or ""
+ALLOWED_HOSTS = env_list(
+    "ATTUNE_ALLOWED_HOSTS",
+    [f"[{_PUBLIC_HOST}]" if ":" in _PUBLIC_HOST else _PUBLIC_HOST] if DEPLOYED else ["127.0.0.1", "localhost", "[::1]"],
+)
+CSRF_TRUSTED_ORIGINS = env_list("ATTUNE_CSRF_TRUSTED_ORIGINS", [PUBLIC_URL] if DEPLOYED else [])
 SERVER_PROCESSES = env_int("ATTUNE_SERVER_PROCESSES", 1, minimum=1)
 
 INSTALLED_APPS = [
@@ -276,7 +285,7 @@ EMAIL_HOST_PASSWORD = env_secret("ATTUNE_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("ATTUNE_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("ATTUNE_DEFAULT_FROM_EMAIL", "attune <attune@localhost>")
 # Where members reach this server, for links in e-mails sent by the worker (which has no request).
-SITE_URL = env_str("ATTUNE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env_str("ATTUNE_SITE_URL", PUBLIC_URL or "http://127.0.0.1:8000").rstrip("/")
 # How long before a workshop begins its reminder goes out (the periodic job looks every minute).
 WORKSHOP_REMINDER_MINUTES = env_int("ATTUNE_WORKSHOP_REMINDER_MINUTES", 60, minimum=1)
 
@@ -321,9 +330,23 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("ATTUNE_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("ATTUNE_SECURE_COOKIES", DEPLOYED)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if DEPLOYED:
+    # The proxy ends TLS and says so in X-Forwarded-Proto (it must set the header itself, overwriting
+    # any a visitor sent; attune listens on loopback or a private network only). A plain http request
+    # that reaches attune anyway is sent to https.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+# HSTS: a browser that has seen attune over https refuses plain http to its host for this long.
+SECURE_HSTS_SECONDS = env_int("ATTUNE_HSTS_SECONDS", 365 * 24 * 3600 if DEPLOYED else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = DEPLOYED
+SECURE_HSTS_PRELOAD = env_bool("ATTUNE_HSTS_PRELOAD", False)
+# security.W021 asks for the HSTS preload flag. Preloading is the domain owner's decision, not attune's:
+# it consents to the browsers' built-in list for the whole registered domain and its subdomains, and
+# leaving that list takes months. So it is off unless ATTUNE_HSTS_PRELOAD=true (docs/deploy.md).
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

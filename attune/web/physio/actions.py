@@ -47,10 +47,18 @@ MIN_SUMMARY_BEATS = 3
 STALE_AFTER = dt.timedelta(minutes=30)
 # Bounds (docs/recordings.md): one recording holds at most this many beats and seconds of beats; a
 # member has at most this many recordings open at once (abandoned ones, past STALE_AFTER, not counted).
-# Finishing summarises the whole recording inside the request, so these also bound that work.
 MAX_RECORDING_BEATS = 20_000
 MAX_RECORDING_S = 2 * 3600
 MAX_OPEN_RECORDINGS = 3
+# Finishing a recording of more beats than this closes it at once and leaves its readings and summary
+# to the task worker (status "summarising"): replaying the meter over 20,000 beats took 0.74 s of CPU
+# and 2 to 5 s of wall time on a busy two-core machine (bench/bench_summary.py, docs/recordings.md),
+# too long to hold a request or a websocket. 1,500 beats (about 20 minutes) took 0.05 s of CPU, so
+# shorter recordings are summarised on the spot and a practice's summary is there as soon as it ends.
+SUMMARISE_IN_WORKER_ABOVE_BEATS = 1500
+# A recording still summarising this long after it closed lost its job (the worker stopped): the
+# periodic job summarises it.
+SUMMARY_LOST_AFTER = dt.timedelta(minutes=5)
 
 if TYPE_CHECKING:
     from attune.web.accounts.models import User
@@ -293,19 +301,28 @@ def summarise(rr_ms: codec.FloatArray, series: codec.ReadingSeries) -> Summary:
     )
 
 
-def finish_recording(recording: Recording | int) -> Recording:
+def finish_recording(recording: Recording | int, *, in_worker: bool = False) -> Recording:
     """Close a recording: compact its live batches into the blob, store readings and summary.
 
-    Idempotent: finishing a finished recording returns it unchanged. Readings are computed by a
-    fresh streaming meter over the whole stored stream, so they do not depend on reconnects.
-    The work is three steps (read, compute, store if nothing changed meanwhile) so that the live
-    consumer can run the computation away from its database thread.
+    A recording of more than :data:`SUMMARISE_IN_WORKER_ABOVE_BEATS` beats is closed at once with
+    ``summarising`` set, and the task worker computes the rest (:func:`summarise_closed`); with
+    ``in_worker`` (the caller is the worker) it is computed here, whatever the size.
+
+    Idempotent: finishing a finished (or summarising) recording returns it unchanged. Readings are
+    computed by a fresh streaming meter over the whole stored stream, so they do not depend on
+    reconnects. The work is three steps (read, compute, store if nothing changed meanwhile) so that
+    the live consumer can run the computation away from its database thread.
     """
     rid = recording.pk if isinstance(recording, Recording) else int(recording)
     for _ in range(MAX_FINISH_ATTEMPTS):
         rec = Recording.objects.get(pk=rid)
         if rec.ended_at is not None:
             return rec
+        if rec.beats > SUMMARISE_IN_WORKER_ABOVE_BEATS and not in_worker:
+            closed = _close_for_worker(rid, rec.acked_seq)
+            if closed is not None:
+                return closed
+            continue
         rr = rec.rr_ms()
         done = store_finished(rid, rec.acked_seq, rr, *compute_finish(rr, rec.pacer_bpm))
         if done is not None:
@@ -313,20 +330,63 @@ def finish_recording(recording: Recording | int) -> Recording:
     raise RuntimeError(f"recording {rid} kept changing while it was being finished")
 
 
+def _close_for_worker(rid: int, acked_seq: int) -> Recording | None:
+    """Close the recording now, marked ``summarising``, and queue its summary; None if it moved on."""
+    from attune.web.physio.tasks import summarise_recording  # the task module imports this one
+
+    with transaction.atomic():
+        closed = Recording.objects.filter(pk=rid, acked_seq=acked_seq, ended_at__isnull=True).update(
+            ended_at=timezone.now(), summarising=True
+        )
+        if not closed:
+            return None
+        transaction.on_commit(lambda: summarise_recording(rid))
+    return Recording.objects.get(pk=rid)
+
+
+def summarise_closed(recording_id: int) -> Recording | None:
+    """The task worker's half of finishing: compact, replay and summarise a ``summarising`` recording.
+
+    Idempotent: a recording already summarised (or gone) is left as it is. No beat can arrive
+    meanwhile (a closed recording refuses them), so nothing can change under the computation.
+    """
+    rec = Recording.objects.filter(pk=recording_id, summarising=True).first()
+    if rec is None:
+        return None
+    rr = rec.rr_ms()
+    series, summary = compute_finish(rr, rec.pacer_bpm)
+    with transaction.atomic():
+        done = Recording.objects.filter(pk=recording_id, summarising=True).update(
+            summarising=False,
+            rr=codec.encode_rr(rr),
+            readings=codec.encode_readings(series),
+            beats=int(rr.size),
+            **summary.as_fields(),
+        )
+        if done:
+            LiveBeatBatch.objects.filter(recording_id=recording_id).delete()
+    return Recording.objects.get(pk=recording_id)
+
+
 def close_stale(user: User | None, *, now: dt.datetime | None = None) -> int:
     """Finish the member's open recordings that have had no beats for :data:`STALE_AFTER`.
 
-    ``user=None`` closes every member's (the background job does, once a minute). Nothing is lost:
+    ``user=None`` closes every member's (the background job does, once a minute, and summarises
+    long ones there and then, as well as any whose summary job was lost). Nothing is lost:
     finishing compacts every stored beat into the recording and summarises it, exactly as the
-    Finish button would. Returns how many were closed.
+    Finish button would (a long one in the worker). Returns how many were closed.
     """
-    cutoff = (now or timezone.now()) - STALE_AFTER
-    stale_recordings = Recording.objects.filter(ended_at__isnull=True, updated_at__lt=cutoff)
+    now = now or timezone.now()
+    stale_recordings = Recording.objects.filter(ended_at__isnull=True, updated_at__lt=now - STALE_AFTER)
     if user is not None:
         stale_recordings = stale_recordings.filter(user=user)
     stale = list(stale_recordings.values_list("pk", flat=True))
     for pk in stale:
-        finish_recording(pk)
+        finish_recording(pk, in_worker=user is None)
+    if user is None:
+        lost = Recording.objects.filter(summarising=True, ended_at__lt=now - SUMMARY_LOST_AFTER)
+        for pk in lost.values_list("pk", flat=True):
+            summarise_closed(pk)
     return len(stale)
 
 
@@ -358,6 +418,7 @@ def summary_payload(rec: Recording) -> dict[str, Any]:
     """The summary as the websocket's ``finished`` message and the start view report it."""
     return {
         "recording": rec.pk,
+        "summarising": rec.summarising,
         "beats": rec.beats,
         "duration_s": rec.duration_s,
         "mean_hr_bpm": rec.mean_hr_bpm,

@@ -54,7 +54,8 @@ class RecordingQuerySet(models.QuerySet["Recording"]):
         return self.filter(user=user)
 
     def finished(self) -> RecordingQuerySet:
-        return self.filter(ended_at__isnull=False)
+        """Closed and summarised (a recording the task worker is still summarising is not, yet)."""
+        return self.filter(ended_at__isnull=False, summarising=False)
 
 
 class ResonanceAssessment(models.Model):
@@ -137,6 +138,9 @@ class Recording(models.Model):
     live_ms = models.FloatField(default=0.0, help_text="RR intervals stored live, summed (ms): bounds its length.")
     rr = models.BinaryField(default=b"", help_text="RR intervals, little-endian float32 ms (see codec.py).")
     readings = models.BinaryField(default=b"", help_text="Per-beat readings, float32 columns (see codec.py).")
+    summarising = models.BooleanField(
+        default=False, help_text="Closed, its readings and summary still being computed by the task worker."
+    )
     # The summary, filled by finish_recording.
     duration_s = models.FloatField(null=True, blank=True)
     mean_hr_bpm = models.FloatField(null=True, blank=True)
@@ -171,7 +175,7 @@ class Recording(models.Model):
 
     @property
     def has_summary(self) -> bool:
-        return self.ended_at is not None and self.beats > 0
+        return self.ended_at is not None and self.beats > 0 and not self.summarising
 
     def rr_ms(self) -> codec.FloatArray:
         """Every stored RR interval in order: the compacted blob, then any live batches not yet compacted."""

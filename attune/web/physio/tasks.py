@@ -13,3 +13,9 @@ def close_stale_recordings() -> int:
     Finishing is idempotent, so a second worker (or a slow minute) running it again is harmless.
     """
     return actions.close_stale(None)
+
+
+@queue.task("physio.summarise")
+def summarise_recording(recording_id: int) -> None:
+    """Compute the readings and summary of a long recording that finishing closed and left to the worker."""
+    actions.summarise_closed(recording_id)

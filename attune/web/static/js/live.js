@@ -112,6 +112,7 @@ function describeSummary(summary) {
   const mins = summary.duration_s ? Math.round(summary.duration_s / 60) : null;
   add('Time', mins !== null ? (mins < 1 ? 'under a minute' : `${mins} min`) : null);
   add('Heartbeats', summary.beats);
+  if (summary.summarising) add('Summary', 'being summarised: it will be on the recording’s page in a moment');
   add('RMSSD, whole practice', summary.rmssd_ms != null ? `${summary.rmssd_ms.toFixed(0)} ms` : null);
   add('Time in coherence', summary.time_in_coherence_s != null ? `${Math.round(summary.time_in_coherence_s)} s` : null);
   add('Breathing', summary.breathing_rate_bpm != null ? `${summary.breathing_rate_bpm.toFixed(1)} a minute` : null);
