@@ -124,3 +124,26 @@ def test_a_member_sets_up_an_app_and_a_passkey_and_signs_in_with_the_passkey(ser
         _keep(shot(page, "two-step-second-step-desktop"))
     finally:
         desk.close()
+
+
+def test_a_guide_without_a_second_step_is_asked_to_set_one_up_first(server: Any, browser: Any) -> None:
+    django_json(
+        server,
+        f"""
+        import json
+        from django.contrib.auth import get_user_model
+        get_user_model().objects.create_user("tsm-guide", "tsg@example.org", {PASSWORD!r}, is_guide=True)
+        print(json.dumps({{}}))
+        """,
+    )
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        _log_in(page, server.url, "tsm-guide")
+        page.wait_for_url("**/accounts/two-step/?next=*")
+        assert "Guides and staff need a second step before going on" in page.inner_text("main")
+        _keep(shot(page, "two-step-guide-must-enrol-phone", full_page=False))
+        page.goto(f"{server.url}/workbooks/guide/")
+        assert "/accounts/two-step/" in page.url
+    finally:
+        context.close()

@@ -163,7 +163,10 @@ def verify_passkey(request: HttpRequest) -> HttpResponse:
     if not ok:
         _failed(request, user)
         # axes' middleware would turn a lockout into its login page; a script wants JSON.
+        locked = bool(getattr(request, "axes_locked_out", False))
         request.axes_locked_out = False  # type: ignore[attr-defined]
+        if locked:
+            return JsonResponse({"error": "Too many tries. Please wait, then log in again."}, status=429)
         return JsonResponse({"error": "That passkey did not work for this account."}, status=400)
     return JsonResponse({"next": _complete(request, user, pending, "passkey")})
 

@@ -1,16 +1,7 @@
 // Passkeys (WebAuthn) for two-step sign-in: add one in "You", or use one after the password.
 // The server sends options as JSON with base64url strings and checks the answer; nothing here is secret.
 
-const b64urlToBytes = (text) => {
-  const base64 = text.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((text.length + 3) % 4);
-  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-};
-
-const bytesToB64url = (buffer) => {
-  let binary = '';
-  for (const byte of new Uint8Array(buffer)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-};
+import { asCreation, asRequest, assertionJSON, registrationJSON } from './passkey-codec.js';
 
 const csrfToken = (root) => {
   const field = root.querySelector('input[name=csrfmiddlewaretoken]') || document.querySelector('input[name=csrfmiddlewaretoken]');
@@ -37,46 +28,6 @@ const readable = (error) => {
   if (error && error.name === 'InvalidStateError') return 'That passkey is already added.';
   return (error && error.message) || 'Something went wrong. Please try again.';
 };
-
-const asCreation = (options) => ({
-  ...options,
-  challenge: b64urlToBytes(options.challenge),
-  user: { ...options.user, id: b64urlToBytes(options.user.id) },
-  excludeCredentials: (options.excludeCredentials || []).map((c) => ({ ...c, id: b64urlToBytes(c.id) })),
-});
-
-const asRequest = (options) => ({
-  ...options,
-  challenge: b64urlToBytes(options.challenge),
-  allowCredentials: (options.allowCredentials || []).map((c) => ({ ...c, id: b64urlToBytes(c.id) })),
-});
-
-const registrationJSON = (credential) => ({
-  id: credential.id,
-  rawId: bytesToB64url(credential.rawId),
-  type: credential.type,
-  response: {
-    clientDataJSON: bytesToB64url(credential.response.clientDataJSON),
-    attestationObject: bytesToB64url(credential.response.attestationObject),
-    transports: typeof credential.response.getTransports === 'function' ? credential.response.getTransports() : [],
-  },
-  clientExtensionResults: credential.getClientExtensionResults(),
-  authenticatorAttachment: credential.authenticatorAttachment || undefined,
-});
-
-const assertionJSON = (credential) => ({
-  id: credential.id,
-  rawId: bytesToB64url(credential.rawId),
-  type: credential.type,
-  response: {
-    clientDataJSON: bytesToB64url(credential.response.clientDataJSON),
-    authenticatorData: bytesToB64url(credential.response.authenticatorData),
-    signature: bytesToB64url(credential.response.signature),
-    userHandle: credential.response.userHandle ? bytesToB64url(credential.response.userHandle) : undefined,
-  },
-  clientExtensionResults: credential.getClientExtensionResults(),
-  authenticatorAttachment: credential.authenticatorAttachment || undefined,
-});
 
 const prepare = (root) => {
   const button = root.querySelector('[data-passkey-button]');
