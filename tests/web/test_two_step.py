@@ -409,3 +409,27 @@ def test_an_admin_can_turn_it_off_for_a_member_who_lost_everything(owner: Any) -
     assert not mfa.is_enrolled(owner) and mfa.is_enrolled(root)
     event = AuditEvent.objects.filter(account=owner, kind="mfa_disabled").get()
     assert describe(event) == "Two-step sign-in was turned off by an administrator"
+
+
+def test_a_key_rotation_reseals_the_app_secret_too(owner: Any, settings: Any, tmp_path: Any, monkeypatch: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from attune.web.common import crypto
+
+    monkeypatch.delenv("ATTUNE_JOURNAL_KEYS", raising=False)
+    settings.DATA_DIR = tmp_path / "data"
+    crypto.forget_keyring()
+    try:
+        enrol_app(owner)
+        before = TotpSecret.objects.get(user=owner)
+        out = io.StringIO()
+        call_command("rotatejournalkeys", "--add-key", stdout=out)
+        assert "authenticator app secrets: current key" in out.getvalue()
+        after = TotpSecret.objects.get(user=owner)
+        assert after.key_id == crypto.keyring().current_id != before.key_id
+        assert after.secret() == before.secret()
+        assert mfa.verify(owner, code_for(owner))
+    finally:
+        crypto.forget_keyring()
