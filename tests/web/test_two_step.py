@@ -433,3 +433,25 @@ def test_a_key_rotation_reseals_the_app_secret_too(owner: Any, settings: Any, tm
         assert mfa.verify(owner, code_for(owner))
     finally:
         crypto.forget_keyring()
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["", "[]", "null", "{", "[" * 5000 + "]" * 5000, json.dumps({"credential": "x"}), json.dumps({"x": "y" * 20_000})],
+)
+def test_hostile_passkey_bodies_get_a_clear_4xx(owner_client: Client, owner: Any, body: str) -> None:
+    enrol_app(owner)
+    session = owner_client.session
+    mfa.mark_session_verified(session, owner, "app")
+    session.save()
+    owner_client.post(reverse("accounts:two_step_passkey_add_options"), HTTP_HOST="localhost")
+    added = owner_client.post(
+        reverse("accounts:two_step_passkey_add"), body, content_type="application/json", HTTP_HOST="localhost"
+    )
+    assert added.status_code == 400 and "error" in added.json()
+    _passkey(owner, b"own-key")
+    anonymous = Client(HTTP_HOST="localhost")
+    _password(anonymous)
+    anonymous.post(reverse("accounts:two_step_passkey_options"))
+    used = anonymous.post(reverse("accounts:two_step_passkey"), body, content_type="application/json")
+    assert used.status_code == 400 and "error" in used.json()
