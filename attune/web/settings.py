@@ -70,7 +70,7 @@ CSRF_TRUSTED_ORIGINS = env_list("ATTUNE_CSRF_TRUSTED_ORIGINS", [PUBLIC_URL] if D
 SERVER_PROCESSES = env_int("ATTUNE_SERVER_PROCESSES", 1, minimum=1)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "attune.web.accounts.admin_site.AttuneAdminConfig",  # Django's admin behind attune's sign-in and second step
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "attune.web.middleware.MemberTimezoneMiddleware",
+    # Guides and staff pass a second step (or set one up) before any other page or the admin.
+    "attune.web.accounts.mfa_middleware.TwoStepRequiredMiddleware",
     "attune.web.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -266,6 +268,8 @@ AXES_DISABLE_ACCESS_LOG = True  # axes keeps no second log of every successful l
 AXES_VERBOSE = False
 # Behind a proxy you run, the header that carries the client's address (e.g. HTTP_X_FORWARDED_FOR).
 LOGIN_CLIENT_ADDRESS_HEADER = env_str("ATTUNE_LOGIN_CLIENT_ADDRESS_HEADER", "")
+# Passkeys belong to this host name unless this names a parent domain it shares (docs/security.md).
+WEBAUTHN_RP_ID = env_str("ATTUNE_WEBAUTHN_RP_ID", "")
 ALLOW_SIGNUP = env_bool("ATTUNE_ALLOW_SIGNUP", True)
 PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("ATTUNE_PASSWORD_RESET_LIMIT_PER_EMAIL", 3, minimum=1)
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("ATTUNE_PASSWORD_RESET_LIMIT_PER_ADDRESS", 20, minimum=1)

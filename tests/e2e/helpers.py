@@ -27,7 +27,11 @@ def django_json(server: Any, code: str) -> Any:
 
 
 def sign_in(server: Any, context: Any, username: str, *, default_pacer_bpm: float | None = None) -> int:
-    """Create ``username`` (if new) and put a signed-in session cookie into the browser ``context``."""
+    """Create ``username`` (if new) and put a signed-in session cookie into the browser ``context``.
+
+    The session counts as having passed the second step (as after a code or a passkey), so a guide
+    signed in here is not sent to set up two-step sign-in; test_two_step_screens.py signs in for real.
+    """
     data = django_json(
         server,
         f"""
@@ -42,6 +46,8 @@ def sign_in(server: Any, context: Any, username: str, *, default_pacer_bpm: floa
         s[SESSION_KEY] = str(u.pk)
         s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         s[HASH_SESSION_KEY] = u.get_session_auth_hash()
+        from attune.web.accounts import mfa
+        mfa.mark_session_verified(s, u, "test")
         s.create()
         print(json.dumps({{"user": u.pk, "session": s.session_key}}))
         """,

@@ -56,6 +56,32 @@ def _close_connections_of_the_live_writer_thread() -> Any:
         executor.submit(connections.close_all).result(timeout=10)
 
 
+@pytest.fixture(autouse=True)
+def _signed_in_guides_have_passed_the_second_step(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test client that signs a guide or staff member in (``force_login``, ``login``) marks the session
+    as having passed the second step, as the real sign-in does after a code or a passkey.
+
+    The rule itself is not weakened: a session made any other way is still sent to the second step or
+    to set-up. Tests of two-step sign-in itself take the ``real_two_step`` mark and sign in for real.
+    """
+    if request.node.get_closest_marker("real_two_step"):
+        return
+    from attune.web.accounts import mfa
+
+    original = Client._login
+
+    def _login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        if mfa.required_for(user):
+            session = self.session
+            mfa.mark_session_verified(session, user, "test")
+            session.save()
+
+    monkeypatch.setattr(Client, "_login", _login)
+
+
 def _make(username: str, **extra: Any) -> Any:
     from django.contrib.auth import get_user_model
 

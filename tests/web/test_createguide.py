@@ -37,7 +37,9 @@ def test_it_creates_a_guide_and_prints_a_working_password_once(db: None, capsys:
 
 def test_it_makes_an_existing_member_a_guide_without_touching_their_password(owner: Any, capsys: Any) -> None:
     assert main(["createguide", "olive"]) == 0
-    assert "olive is now a guide" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "olive is now a guide" in out
+    assert "Guides must use two-step sign-in" in out
     owner.refresh_from_db()
     assert owner.is_guide and owner.email == "olive@example.test"
     assert owner.check_password(PASSWORD)

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
+from attune.web.accounts import mfa
 from attune.web.accounts.actions import delete_account
 from attune.web.accounts.models import User
 from attune.web.accounts.signals import security_event
@@ -38,7 +39,7 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             },
         ),
     )
-    actions = ("make_guide", "remove_guide")
+    actions = ("make_guide", "remove_guide", "reset_two_step")
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         """Deleting a member here erases them as their own deletion does (files, audit pseudonyms)."""
@@ -60,3 +61,13 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     def remove_guide(self, request: HttpRequest, queryset: Any) -> None:
         count = queryset.update(is_guide=False)
         self.message_user(request, f"{count} member(s) are no longer guides.", messages.SUCCESS)
+
+    @admin.action(description="Turn off two-step sign-in for the selected members (they lost their phone and codes)")
+    def reset_two_step(self, request: HttpRequest, queryset: Any) -> None:
+        """For a member who lost every second step: check it is them first, outside attune. Guides and
+        staff are asked to set one up again at their next sign-in."""
+        users = list(queryset)
+        for user in users:
+            mfa.turn_off(user, request, via="admin")
+        self.message_user(request, f"Two-step sign-in is off for {len(users)} member(s).", messages.SUCCESS)
+

@@ -14,3 +14,9 @@ class AccountsConfig(AppConfig):
         # Django's own console handler (used when DEBUG is on) is set up outside LOGGING; make sure
         # it, too, never writes a private note.
         guard_all_handlers()
+
+        from attune.web.accounts.mfa_models import TotpSecret
+        from attune.web.common import crypto
+
+        # Key rotation re-seals authenticator-app secrets with everything else the keyring seals.
+        crypto.register_sealed(crypto.SealedStore("authenticator app secrets", TotpSecret, TotpSecret._aad))

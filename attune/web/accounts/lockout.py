@@ -41,6 +41,8 @@ def lockout_response(request: HttpRequest, original_response: Any = None, creden
     from attune.web.accounts.forms import LoginForm
 
     username = str(request.POST.get("username", "")) if request.method == "POST" else ""
+    if not username and isinstance(credentials, dict):  # a wrong second step has no username field
+        username = str(credentials.get("username", ""))
     context = {
         "form": LoginForm(request, initial={"username": username}),
         "next": "",

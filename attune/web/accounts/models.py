@@ -50,3 +50,9 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         return self.display_name or self.username
+
+
+# Two-step sign-in keeps its records in their own module (see mfa_models.py); Django finds them here.
+from attune.web.accounts.mfa_models import Passkey, RecoveryCode, TotpSecret  # noqa: E402
+
+__all__ = ["Passkey", "RecoveryCode", "TotpSecret", "User", "validate_timezone", "zone_named"]

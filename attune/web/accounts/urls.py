@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from attune.web.accounts import views
+from attune.web.accounts import mfa_urls, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -18,3 +18,4 @@ urlpatterns = [
     path("password-reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
     path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
 ]
+urlpatterns += mfa_urls.urlpatterns

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from attune.web.accounts import settings_links, throttle
+from attune.web.accounts import mfa, mfa_views, settings_links, throttle
 from attune.web.accounts.actions import delete_account
 from attune.web.accounts.export import build_export, collect_member_data, export_filename
 from attune.web.accounts.forms import (
@@ -57,15 +57,18 @@ def signup(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password")
 @never_cache
 @require_http_methods(["GET", "POST"])
-def login_view(request: HttpRequest) -> HttpResponse:
-    next_url = safe_next(request, "")
+def login_view(request: HttpRequest, default_next: str = "") -> HttpResponse:
+    next_url = safe_next(request, default_next)
     if request.user.is_authenticated:
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
     form = LoginForm(request, data=request.POST if request.method == "POST" else None)
     # django-axes (AxesStandaloneBackend) refuses a locked account and address inside is_valid(), and
     # its middleware answers those with lockout.lockout_response; a success clears the failures.
     if request.method == "POST" and form.is_valid():
-        login(request, form.get_user())
+        user = form.get_user()
+        if mfa.is_enrolled(user):  # the password was right; now the second step (mfa_views.verify)
+            return mfa_views.begin_second_step(request, user, next_url)
+        login(request, user)
         return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
@@ -85,7 +88,8 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Saved.")
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form, "links": settings_links.links()})
+    context = {"form": form, "links": settings_links.links(), "two_step": mfa.status(request.user)}
+    return render(request, "accounts/settings.html", context)
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")

@@ -137,6 +137,14 @@ def describe(event: AuditEvent) -> str:
         return f"{_actor_name(event)} looked at the arc you shared{f' from {retreat}' if retreat else ''}"
     if event.kind == Kind.ACCOUNT_DELETED and detail.get("via") == "admin":
         return "The account was deleted by an administrator"
+    if event.kind == Kind.SIGN_IN_FAILED and detail.get("step") == "two_step":
+        return "Someone gave your password, then a wrong code or passkey: if it was not you, change your password"
+    if event.kind == Kind.MFA_DISABLED and detail.get("via") == "admin":
+        return "Two-step sign-in was turned off by an administrator"
+    if event.kind == Kind.MFA_DISABLED and detail.get("method") == "app":
+        return "The authenticator app was removed from two-step sign-in"
+    if event.kind == Kind.MFA_ENABLED and detail.get("first") is False:
+        return "An authenticator app was added to two-step sign-in"
     if event.kind == Kind.EXPORT_DOWNLOADED and detail.get("via") == "command":
         return "Your data was exported on the server by its administrator"
     plain: dict[str, str] = {

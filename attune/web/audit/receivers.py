@@ -35,7 +35,9 @@ def sign_in_failed(sender: Any, credentials: dict[str, Any], request: HttpReques
     username = str(credentials.get(get_user_model().USERNAME_FIELD) or credentials.get("username") or "")
     account = _account_named(username)
     ref = "" if account is not None else actions.pseudonym(f"name:{username.casefold()}")
-    actions.record(Kind.SIGN_IN_FAILED, account=account, request=request, account_ref=ref)
+    # A wrong second step after the right password (accounts.mfa_views) says so: the password is known.
+    detail = {"step": "two_step"} if credentials.get("step") == "two_step" else None
+    actions.record(Kind.SIGN_IN_FAILED, account=account, request=request, account_ref=ref, detail=detail)
 
 
 def locked_out(sender: Any, request: HttpRequest | None = None, username: str | None = None, **kwargs: Any) -> None:

@@ -12,6 +12,12 @@ from django.db import transaction
 
 from attune.web.accounts.models import User
 
+#: Guides must use two-step sign-in (accounts.mfa); say so where a guide is made.
+SECOND_STEP_NOTE = (
+    "Guides must use two-step sign-in: unless they have it already, they are asked to set it up "
+    "(an app or a passkey) at their next sign-in, before anything else."
+)
+
 
 class Command(BaseCommand):
     help = "Create a guide with a new password (printed once), or give an existing member the guide role."
@@ -38,6 +44,7 @@ class Command(BaseCommand):
                     fields.append("email")
                 user.save(update_fields=fields)
                 self.stdout.write(f"{username} is now a guide. Their password is unchanged.")
+                self.stdout.write(SECOND_STEP_NOTE)
                 return
             similar = User.objects.filter(username__iexact=username).first()
             if similar is not None:
@@ -54,3 +61,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Created the guide {username}.")
         self.stdout.write(f"Their password, shown only this once: {password}")
         self.stdout.write("Please pass it on privately; they can change it under You > Password.")
+        self.stdout.write(SECOND_STEP_NOTE)
