@@ -306,6 +306,32 @@ def test_a_room_socket_survives_generated_conversations(
     record_conversations(request, count[0])
 
 
+def test_the_fuzzer_notices_a_consumer_that_raises(
+    owner: Any, cookies: dict[str, bytes | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from attune.web.rooms.consumers import RoomConsumer
+
+    async def broken(self: Any, text_data: Any = None, bytes_data: Any = None) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(RoomConsumer, "receive", broken)
+    room_id = room_helpers.pair_room(owner).pk
+    frames = [_encode("json", {"type": "ping", "sent_ms": 1}, {})]
+    with pytest.raises(RuntimeError, match="a bug"):
+        _run(lambda: _talk(f"/ws/rooms/{room_id}/", cookies["owner"], frames))
+
+
+def test_the_fuzzer_notices_a_close_with_1011_or_without_a_code() -> None:
+    accept, hello = {"type": "websocket.accept"}, {"type": "websocket.send", "text": "{}"}
+    with pytest.raises(AssertionError, match="1011"):
+        _check([accept, hello, {"type": "websocket.close", "code": 1011}], allowed=True, who="owner")
+    with pytest.raises(AssertionError, match="without a code"):
+        _check([accept, {"type": "websocket.close"}], allowed=True, who="owner")
+    with pytest.raises(AssertionError, match="NaN"):
+        _check([accept, {"type": "websocket.send", "text": '{"a": NaN}'}], allowed=True, who="owner")
+    _check([accept, hello, {"type": "websocket.close", "code": 4403}], allowed=True, who="owner")
+
+
 def record_conversations(request: pytest.FixtureRequest, n: int) -> None:
     from fuzz_helpers import record_cases
 
