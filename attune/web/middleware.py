@@ -80,7 +80,11 @@ class RefuseUnreadableCharsetMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         charset = request.content_params.get("charset") if request.content_params else None
-        if charset is not None and not readable_charset(charset):
+        # Django reads a form body as UTF-8 and refuses one that names any other charset, even
+        # "utf8" or "us-ascii"; its error pages then read the form again for their CSRF check, and
+        # that second refusal escapes as a 500. So a form body may name "utf-8" and nothing else.
+        form = request.content_type == "application/x-www-form-urlencoded"
+        if charset is not None and (not readable_charset(charset) or (form and charset.lower() != "utf-8")):
             return HttpResponseBadRequest(
                 "attune reads request bodies in UTF-8 only.", content_type="text/plain; charset=utf-8"
             )

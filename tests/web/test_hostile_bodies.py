@@ -15,6 +15,7 @@ from asgiref.sync import sync_to_async
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
+from fuzz_helpers import asgi_request, requests_in_this_thread  # noqa: F401  (fixture)
 from live_helpers import ORIGIN, WebsocketClient, session_cookie
 
 from attune.web.physio import actions
@@ -157,3 +158,20 @@ async def test_an_unexpected_error_closes_the_socket_with_a_code_never_a_silent_
     await comm.send_json_to({"type": "ping"})
     closed = await comm.receive_output(3)
     assert closed["type"] == "websocket.close" and closed["code"] == 1011
+
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("requests_in_this_thread")
+@pytest.mark.parametrize("charset", ["latin-1", "us-ascii", "utf8", "iso-8859-1"])
+def test_a_form_body_in_any_charset_but_utf8_is_400_not_500(charset: str, owner: Any) -> None:
+    # Found by tests/web/test_fuzz_http.py, through the real ASGI stack with CSRF checks. Django
+    # refuses a urlencoded body in any charset but "utf-8" when CSRF reads it, then again in each
+    # error page's own CSRF check: the exception escaped the handler and the server answered 500.
+    req = {"method": "POST", "query": "", "body": b"a=b",
+           "content_type": f"application/x-www-form-urlencoded; charset={charset}"}
+    for cookie in ("", session_cookie(owner).decode()):
+        for url in ("/about/", reverse("checkins:new"), reverse("accounts:login")):
+            status, body = asgi_request(cookie, url, req)
+            assert status == 400, (url, charset, body)
+            assert b"UTF-8" in body

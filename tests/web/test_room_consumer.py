@@ -214,3 +214,33 @@ async def test_the_guide_can_remove_a_participant_who_is_then_closed_out(guide: 
     assert (await Participant.objects.aget(pk=place.pk)).status == Status.REMOVED
     assert await _refused_on_connect(w.room_id, owner) == 4404
     await console.disconnect()
+
+
+async def test_an_unexpected_error_closes_the_room_socket_with_1011_never_a_silent_drop(
+    owner: Any, other: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from attune.web.rooms import consumers
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(consumers, "_dispatch", broken)
+    room = await _room(owner, other)
+    comm, _ = await opened(room.pk, owner)
+    await comm.send_json_to({"type": "control", "action": "start"})
+    closed = await comm.receive_output(3)
+    assert closed["type"] == "websocket.close" and closed["code"] == 1011
+    await comm.disconnect()
+
+
+async def test_a_400_digit_number_in_a_ping_is_refused_and_the_socket_stays_open(owner: Any) -> None:
+    # Found by tests/web/test_fuzz_sockets.py: float() of such an int overflows.
+    room = await _room(owner)
+    host, _ = await opened(room.pk, owner)
+    for huge in (10**400, -(10**400)):
+        await host.send_json_to({"type": "ping", "sent_ms": huge})
+        error = await host.receive_json_from()
+        assert error["type"] == "error" and error["code"] == "malformed", error
+    await host.send_json_to({"type": "ping", "sent_ms": 1})
+    assert (await host.receive_json_from())["type"] == "pong"
+    await host.disconnect()

@@ -10,6 +10,7 @@ Broadcasts from the actions arrive as ``room.event`` and go out as they are.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import time
 from typing import Any
@@ -25,6 +26,8 @@ from attune.web.rooms.protocol import MAX_MESSAGE_BYTES, Consent, Control, Ping,
 NODE = secrets.token_hex(4)
 CLOSE_NOT_FOUND = 4404
 CLOSE_REMOVED = 4403
+CLOSE_SERVER_ERROR = 1011  # RFC 6455: the server met a condition it did not expect
+logger = logging.getLogger(__name__)
 RATE_PER_S = 4.0
 RATE_BURST = 12.0
 
@@ -120,6 +123,12 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
                 await self._send(reply)
         except Refused as exc:
             await self._send(exc.payload())
+        except OSError:
+            return  # the browser has gone (a send after a disconnect): nothing to answer
+        except Exception:
+            # A bug, not the member's fault: say so with a close code rather than dropping the socket.
+            logger.exception("room socket: unexpected error in room %s", self.room_id)
+            await self.close(code=CLOSE_SERVER_ERROR)
 
     async def room_event(self, event: dict[str, Any]) -> None:
         payload = event["payload"]

@@ -63,6 +63,18 @@ def _no_constants(name: str) -> Any:
     raise ValueError(name)
 
 
+_LARGEST_INT = 2**53  # beyond this an int is no plausible millisecond count, and float() may overflow
+
+
+def _milliseconds(value: object) -> float | None:
+    """A JSON number that is a finite float (an int of hundreds of digits is not one), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, int) and abs(value) > _LARGEST_INT:
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
 def _whole(obj: dict[str, Any], field: str, low: int, high: int) -> int:
     value = obj.get(field)
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
@@ -85,10 +97,10 @@ def parse(text: str | None, binary: bytes | None = None) -> Message:
         raise Refused("malformed", "Each message is one JSON object with a 'type'.")
     kind = obj.get("type")
     if kind == "ping":
-        sent = obj.get("sent_ms")
-        if not isinstance(sent, int | float) or isinstance(sent, bool) or not math.isfinite(sent):
+        sent = _milliseconds(obj.get("sent_ms"))
+        if sent is None:
             raise Refused("malformed", "'sent_ms' must be a finite number of milliseconds.")
-        return Ping(float(sent))
+        return Ping(sent)
     if kind == "control":
         action = obj.get("action")
         if action not in CONTROL_ACTIONS:
