@@ -4,7 +4,7 @@
 
 import { makePattern, phaseAt } from './pacer-clock.js';
 import { createPacerView } from './pacer.js';
-import { leadFor, positionAt, stepElapsedMs } from './room-timeline.js';
+import { leadFor, positionAt, stepElapsedMs, turnAt } from './room-timeline.js';
 import { connectRoom } from './room-socket.js';
 import { formatClock, post, readJson, readingValues } from './session.js';
 
@@ -78,6 +78,66 @@ if (data) {
     return who === 'you' ? `Your turn to ${lead}; your partner will ${follow}.` : `Your turn to ${follow}; your partner will ${lead}.`;
   }
 
+  // Honest conversation: what each role is for, beside the turn timer.
+  const HINTS = {
+    speak: 'Say what is true for you, as it is. There is nothing to tidy up or get right.',
+    listen: 'Listen without fixing: no advice, no rescue, no story of your own. Just take it in.',
+  };
+  const VERBS = { speak: 'speak', listen: 'listen', lead: 'lead the breath', follow: 'follow' };
+  let audio = null;
+  // A soft cue to swap: one low tone (two at the swap itself) and a light pulse, only if chosen.
+  function swapCue(notes) {
+    if ($('opt-vibrate')?.checked && navigator.vibrate) navigator.vibrate(notes === 1 ? 40 : [40, 120, 40]);
+    if (!$('opt-sound')?.checked) return;
+    const Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return;
+    if (!audio) audio = new Ctx();
+    if (audio.state === 'suspended') audio.resume();
+    for (let n = 0; n < notes; n += 1) {
+      const t = audio.currentTime + n * 0.45;
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.type = 'sine';
+      osc.frequency.setValueAtTime(n === 0 ? 262 : 330, t);
+      gain.gain.setValueAtTime(0.0001, t);
+      gain.gain.exponentialRampToValueAtTime(0.05, t + 0.1);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t + 1.2);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(t);
+      osc.stop(t + 1.3);
+    }
+  }
+  let lastTurn = null; // `${role}` of the turn last drawn, to notice the swap and the cue's start
+
+  function renderTurn(pos, now) {
+    const turn = data.kind === 'pair' ? turnAt(plan, state, pos, state.first_lead, you.participant, now) : null;
+    setHidden('turn', !turn);
+    // One countdown is enough when the turn ends with the step.
+    setHidden('timer', Boolean(turn) && turn.leftMs === pos.endMs - pos.startMs - stepElapsedMs(state, pos, now));
+    if (!turn) {
+      lastTurn = null;
+      return;
+    }
+    const roles = plan.items[plan.steps[pos.step].item].roles || ['lead', 'follow'];
+    const role = turn.mine === 'lead' ? roles[0] : roles[1];
+    const next = turn.next === null ? null : turn.next === 'lead' ? roles[0] : roles[1];
+    setText('turn-hint', HINTS[role] || '');
+    setHidden('turn-hint', !HINTS[role]);
+    const progress = $('turn-progress');
+    if (progress) progress.value = turn.totalMs ? 1 - turn.leftMs / turn.totalMs : 0;
+    setText('turn-left', `${formatClock(turn.leftMs)} left in this turn`);
+    setText('turn-cue', turn.cue ? `In a moment you swap: ${role === 'speak' ? 'you might finish your thought; ' : ''}then it is your turn to ${VERBS[next]}.` : '');
+    setHidden('turn-cue', !turn.cue);
+    $('turn').classList.toggle('cueing', turn.cue && state.status !== 'paused');
+    const key = `${pos.step}:${turn.mine}:${turn.cue}`;
+    if (lastTurn !== null && state.status === 'running') {
+      const [, wasRole, wasCue] = lastTurn.split(':');
+      if (wasRole !== turn.mine) swapCue(2);
+      else if (wasCue === 'false' && turn.cue) swapCue(1);
+    }
+    lastTurn = key;
+  }
+
   function showSection(name) {
     for (const id of ['lobby', 'run', 'after', 'done', 'ended-early']) setHidden(id, id !== name);
   }
@@ -144,6 +204,9 @@ if (data) {
       setText('timer', `${formatClock(total - elapsed)} left${state.status === 'paused' ? ' · paused' : ''}`);
       const pattern = patterns[pos.step];
       if (pattern && view) view.render(phaseAt(pattern, elapsed));
+      renderTurn(pos, now);
+    } else {
+      lastTurn = null;
     }
     requestAnimationFrame(frame);
   }
@@ -158,7 +221,8 @@ if (data) {
       const breath = pattern && pos.startMs !== null ? phaseAt(pattern, stepElapsedMs(state, pos, now)) : null;
       return { serverNow: now, offsetMs: room.clock.offsetMs(), rttMs: room.clock.rttMs(), state: pos.state,
         step: pos.step, phase: breath && breath.phase, cycleElapsedMs: breath && breath.cycleElapsedMs,
-        cycleMs: pattern && pattern.cycleMs, version: state.version };
+        cycleMs: pattern && pattern.cycleMs, version: state.version,
+        turn: pos.step !== null ? turnAt(plan, state, pos, state.first_lead, you.participant, now) : null };
     },
   };
 
