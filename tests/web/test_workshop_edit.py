@@ -206,3 +206,14 @@ def test_a_workshop_without_its_own_prompt_asks_a_gentle_default(owner: Any, gui
     _start(w)
     actions.control(w.room_id, Participant.objects.get(room=w.room, role=Role.HOST).pk, "stop")
     assert "What stayed with you" in _client(owner).get(reverse("rooms:workshop", args=[w.pk])).content.decode()
+
+
+def test_an_empty_note_is_refused_kindly_and_nothing_is_written(owner: Any, guide: Any) -> None:
+    w = workshop(guide, starts_at=STARTS)
+    actions.enrol(owner, w)
+    _start(w)
+    actions.control(w.room_id, Participant.objects.get(room=w.room, role=Role.HOST).pk, "stop")
+    response = _client(owner).post(reverse("rooms:workshop_note", args=[w.pk]), {"body": "   "})
+    assert response.status_code == 400
+    assert "What stayed with you" in response.content.decode()
+    assert not JournalEntry.objects.exists()
