@@ -284,3 +284,46 @@ def test_in_honest_conversation_the_roles_swap_for_both_on_one_clock_after_a_sof
     finally:
         for ctx in (host_ctx, partner_ctx):
             ctx.close()
+
+
+def test_breathing_together_shows_a_shared_heart_only_when_its_owner_shares_it(server: Any, browser: Any) -> None:
+    host_ctx = _context(browser, 3000, PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    partner_ctx = _context(browser, -2000, DESKTOP)
+    sign_in(server, host_ctx, "heart-host")
+    sign_in(server, partner_ctx, "heart-partner")
+    host, partner = host_ctx.new_page(), partner_ctx.new_page()
+    for p in (host, partner):
+        p.set_default_timeout(15_000)
+    try:
+        host.goto(f"{server.url}/rooms/")
+        host.select_option("#id_first", "breathing-together")
+        host.fill("#id_minutes", "3")
+        host.get_by_role("button", name="Start and get a code").click()
+        code = host.locator(".join-code").inner_text().strip()
+        partner.goto(f"{server.url}/rooms/j/{code}/")
+        partner.get_by_role("button", name="Join").click()
+        host.locator("#lobby-status:has-text('You are both here')").wait_for()
+        host.get_by_role("button", name="Begin together").click()
+        host.get_by_role("button", name="Next step").click()
+        for page in (host, partner):
+            page.locator("#step-title:has-text('One of you leads')").wait_for()
+            page.locator("#strap-panel summary").click()
+            page.get_by_role("button", name="Use the demo strap").click()
+            page.locator("#strap-status:has-text('Simulated')").wait_for()
+        host.locator("#together:not([hidden])").wait_for()  # one's own heart, drawn at once
+        host.wait_for_timeout(3000)
+        assert host.evaluate("window.attuneRoom.probe().hearts.partner") == 0  # nothing shared yet
+        assert "if they choose to share" in host.locator("#together-status").inner_text()
+        partner.locator("#opt-share-heart").check()
+        host.wait_for_function("() => window.attuneRoom.probe().hearts.partner > 3")
+        host.locator("#together-status:has-text('Your partner is sharing')").wait_for()
+        assert partner.evaluate("window.attuneRoom.probe().hearts.partner") == 0  # the host keeps theirs
+        assert "No synchrony number" in host.locator("#together").inner_text()
+        host.wait_for_timeout(8000)  # a few breaths of both traces
+        host.locator("#together").scroll_into_view_if_needed()
+        shot(host, "pair-together-phone", full_page=False)
+        partner.locator("#together").scroll_into_view_if_needed()
+        shot(partner, "pair-together-desktop", full_page=False)
+    finally:
+        for ctx in (host_ctx, partner_ctx):
+            ctx.close()

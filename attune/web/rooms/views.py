@@ -22,7 +22,7 @@ from attune.web.accounts.http import AuthedRequest
 from attune.web.common.chips import chip_groups
 from attune.web.common.safety import crisis_resources
 from attune.web.practices.forms import ReadingForm
-from attune.web.rooms import actions, emails
+from attune.web.rooms import actions, emails, straps
 from attune.web.rooms import timeline as tl
 from attune.web.rooms.forms import (
     CancelWorkshopForm,
@@ -216,6 +216,7 @@ def room(request: AuthedRequest, pk: int) -> HttpResponse:
         context["workshop"] = r.workshop
         context["shift"] = actions.room_shift(r)
         if place.role == Role.HOST:
+            context["min_straps"] = straps.MIN_STRAPS
             context["people"] = r.participants.present().exclude(role=Role.HOST).select_related("user")
     return render(request, "rooms/room.html", context)
 

@@ -6,6 +6,8 @@ import { makePattern, phaseAt } from './pacer-clock.js';
 import { createPacerView } from './pacer.js';
 import { leadFor, positionAt, stepElapsedMs, turnAt } from './room-timeline.js';
 import { connectRoom } from './room-socket.js';
+import { beatsBefore, scaled, trimBeats, WINDOW_MS } from './room-hearts.js';
+import { createDemoSource, createStrapSource, webBluetoothAvailable } from './hr-sensor.js';
 import { formatClock, post, readJson, readingValues } from './session.js';
 
 const data = readJson('room-data');
@@ -18,6 +20,10 @@ const setText = (id, text) => {
   const el = $(id);
   if (el && el.textContent !== text) el.textContent = text;
 };
+
+let roomApi = null;
+let roomPatterns = [];
+let currentState = () => null;
 
 if (data) {
   const { plan } = data;
@@ -33,6 +39,8 @@ if (data) {
   let shownStep = null;
   let shownState = null;
 
+  roomPatterns = patterns;
+  currentState = () => state;
   const room = connectRoom(data.wsPath, {
     onStatus(status, code) {
       setText('connection', status === 'reconnecting' ? 'Reconnecting…' : '');
@@ -57,6 +65,12 @@ if (data) {
         showPartnerShift(message.shared ? message.shift : null);
       } else if (message.type === 'shift') {
         showShift(message.shift);
+      } else if (message.type === 'heart') {
+        hearts.partner.push(...beatsBefore(message.rr_ms, message.server_ms));
+        partnerDemo = message.demo;
+        partnerLastMs = message.server_ms;
+      } else if (message.type === 'straps') {
+        showStraps(message);
       } else if (message.type === 'removed') {
         setHidden('removed', false);
       } else if (message.type === 'error') {
@@ -168,6 +182,7 @@ if (data) {
     if (item.consent && data.kind !== 'pair') setText('group-solo', item.solo ? `${item.solo.title}: ${item.solo.why}` : '');
     setHidden('pacer-box', !patterns[pos.step]);
     if (view) view.reset();
+    followPacer();
   }
 
   function frame() {
@@ -211,6 +226,7 @@ if (data) {
     requestAnimationFrame(frame);
   }
   requestAnimationFrame(frame);
+  roomApi = room;
 
   // For tests and for anyone curious: where this screen thinks the breath is, in server time.
   window.attuneRoom = {
@@ -222,7 +238,8 @@ if (data) {
       return { serverNow: now, offsetMs: room.clock.offsetMs(), rttMs: room.clock.rttMs(), state: pos.state,
         step: pos.step, phase: breath && breath.phase, cycleElapsedMs: breath && breath.cycleElapsedMs,
         cycleMs: pattern && pattern.cycleMs, version: state.version,
-        turn: pos.step !== null ? turnAt(plan, state, pos, state.first_lead, you.participant, now) : null };
+        turn: pos.step !== null ? turnAt(plan, state, pos, state.first_lead, you.participant, now) : null,
+        hearts: { you: hearts.you.length, partner: hearts.partner.length } };
     },
   };
 
@@ -314,4 +331,125 @@ if (data) {
     }
     setText('shift-change', shift.change_median !== null ? `Median change in felt safety: ${shift.change_median > 0 ? '+' : ''}${shift.change_median}` : '');
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Straps: one's own beats go to the room (a workshop counts them; a pair passes them on only when
+// shared); a pair's two hearts are drawn on the server's clock beside the shared pacer.
+const hearts = { you: [], partner: [] };
+let partnerDemo = false;
+let partnerLastMs = null;
+let source = null;
+const pendingRr = [];
+
+function showStraps(summary) {
+  const demo = summary.demo ? ` (${summary.demo === 1 ? 'one is' : `${summary.demo} are`} the demo strap)` : '';
+  setText('straps-count', summary.connected
+    ? `${summary.connected} ${summary.connected === 1 ? 'strap' : 'straps'} connected${demo}.`
+    : 'No straps connected.');
+  setText('straps-median', summary.median_coherence !== null
+    ? `The room's median coherence: ${summary.median_coherence.toFixed(1)} (from ${summary.ready} straps).`
+    : `The room's median coherence shows from ${summary.min_straps} straps with a minute of clean beats (${summary.ready} so far).`);
+}
+
+function followPacer() {
+  if (!data || !source || !source.simulated || !roomApi) return;
+  const now = roomApi.clock.serverNow();
+  const pos = positionAt(data.plan, currentState(), now);
+  const pattern = pos.step !== null && pos.state === 'running' ? roomPatterns[pos.step] : null;
+  source.setPacer(pattern, performance.now() - (now - (pos.startMs ?? now)));
+}
+
+function startStrap(kind) {
+  if (source) source.disconnect();
+  source = kind === 'strap' ? createStrapSource() : createDemoSource();
+  source.on('status', ({ status, name }) => {
+    const words = {
+      connecting: 'Connecting…',
+      connected: `${name}: connected${source.simulated ? '. Simulated, not a real heart.' : '.'}`,
+      reconnecting: 'The strap dropped for a moment; reconnecting…',
+      disconnected: 'The strap is disconnected.',
+      failed: "That didn't connect. You might try again, or carry on without one.",
+    };
+    setText('strap-status', words[status] || '');
+  });
+  source.on('packet', ({ rrMs }) => {
+    const good = (rrMs || []).filter((rr) => rr >= 250 && rr <= 2500);
+    if (!good.length || !roomApi) return;
+    pendingRr.push(...good);
+    hearts.you.push(...beatsBefore(good, roomApi.clock.serverNow()));
+  });
+  source.connect().then(followPacer, () => setText('strap-status', "That didn't connect. You might try again."));
+}
+
+if (data && roomApi) {
+  if (webBluetoothAvailable()) setHidden('btn-strap', false);
+  $('btn-strap')?.addEventListener('click', () => startStrap('strap'));
+  $('btn-demo-strap')?.addEventListener('click', () => startStrap('demo'));
+  setInterval(() => {
+    while (pendingRr.length) {
+      roomApi.send({ type: 'beats', rr_ms: pendingRr.splice(0, 16), demo: Boolean(source && source.simulated),
+        share: Boolean($('opt-share-heart')?.checked) });
+    }
+  }, 1000);
+  if (data.kind === 'pair') setInterval(drawTogether, 250);
+}
+
+function drawTogether() {
+  const now = roomApi.clock.serverNow();
+  trimBeats(hearts.you, now);
+  trimBeats(hearts.partner, now);
+  const any = hearts.you.length > 1 || hearts.partner.length > 1;
+  setHidden('together', !any);
+  if (!any) return;
+  const partnerGone = partnerLastMs === null || now - partnerLastMs > 10_000;
+  setText('together-status', partnerGone
+    ? "Your partner's heart appears here if they choose to share it."
+    : `Your partner is sharing${partnerDemo ? ' (the demo strap: simulated)' : ''}.${source && source.simulated ? ' Yours is the demo strap: simulated.' : ''}`);
+  const canvas = $('together-canvas');
+  if (!canvas || !canvas.clientWidth) return;
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.round(canvas.clientWidth * dpr);
+  const h = Math.round(canvas.clientHeight * dpr);
+  if (canvas.width !== w || canvas.height !== h) {
+    canvas.width = w;
+    canvas.height = h;
+  }
+  const ctx = canvas.getContext('2d');
+  const css = getComputedStyle(document.documentElement);
+  const color = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
+  ctx.clearRect(0, 0, w, h);
+  // The shared pacer: the breath's level across the same minute, as a soft band along the bottom.
+  const pos = positionAt(data.plan, currentState(), now);
+  const pattern = pos.step !== null && pos.startMs !== null ? roomPatterns[pos.step] : null;
+  if (pattern) {
+    ctx.fillStyle = color('--accent-soft', '#d9ebe7');
+    ctx.beginPath();
+    ctx.moveTo(0, h);
+    for (let px = 0; px <= w; px += 4) {
+      const t = now - WINDOW_MS * (1 - px / w);
+      const level = t >= pos.startMs ? phaseAt(pattern, t - pos.startMs).breathLevel : 0;
+      ctx.lineTo(px, h - level * h * 0.35);
+    }
+    ctx.lineTo(w, h);
+    ctx.closePath();
+    ctx.fill();
+  }
+  const line = (beats, stroke) => {
+    const points = scaled(beats, now);
+    if (points.length < 2) return;
+    ctx.strokeStyle = stroke;
+    ctx.lineWidth = 2.5 * dpr;
+    ctx.lineJoin = 'round';
+    ctx.beginPath();
+    points.forEach((p, i) => {
+      const x = p.x * w;
+      const y = h * 0.08 + (1 - p.y) * h * 0.72;
+      if (i === 0) ctx.moveTo(x, y);
+      else ctx.lineTo(x, y);
+    });
+    ctx.stroke();
+  };
+  line(hearts.you, color('--accent', '#2e6f69'));
+  line(hearts.partner, '#c0703f');
 }
