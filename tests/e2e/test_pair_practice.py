@@ -318,8 +318,17 @@ def test_breathing_together_shows_a_shared_heart_only_when_its_owner_shares_it(s
         host.wait_for_function("() => window.attuneRoom.probe().hearts.partner > 3")
         host.locator("#together-status:has-text('Your partner is sharing')").wait_for()
         assert partner.evaluate("window.attuneRoom.probe().hearts.partner") == 0  # the host keeps theirs
-        assert "No synchrony number" in host.locator("#together").inner_text()
-        host.wait_for_timeout(8000)  # a few breaths of both traces
+        assert "shown when you both share" in host.locator("#together-sync").inner_text()
+        host.locator("#opt-share-heart").check()
+        host.locator("#together-sync:has-text('calibrating')").wait_for()  # both share: a minute first
+        partner.locator("#together-sync:has-text('calibrating')").wait_for()
+        # A minute after both began sharing, the figure: both demo hearts follow the one pacer.
+        host.wait_for_function(
+            "() => /In step: -?[0-9]/.test(document.getElementById('together-sync').textContent)", timeout=100_000
+        )
+        figure = host.locator("#together-sync").inner_text()
+        print(figure)
+        assert "by chance" in figure and "In step: " in partner.locator("#together-sync").inner_text()
         host.locator("#together").scroll_into_view_if_needed()
         shot(host, "pair-together-phone", full_page=False)
         partner.locator("#together").scroll_into_view_if_needed()

@@ -3,6 +3,7 @@ sees a heart rate only when it is shared; nobody ever gets one person's numbers 
 
 from __future__ import annotations
 
+import asyncio
 import math
 from typing import Any
 
@@ -142,5 +143,61 @@ async def test_malformed_beats_are_refused_and_pass_nothing_on(owner: Any, other
     error = await host.receive_json_from()
     assert error["type"] == "error" and error["code"] == "malformed"
     assert await partner.receive_nothing(0.2)
+    await host.disconnect()
+    await partner.disconnect()
+
+
+async def _next(comm: Any, kind: str) -> dict[str, Any]:
+    for _ in range(50):
+        message = await comm.receive_json_from(timeout=3)
+        if message["type"] == kind:
+            return dict(message)
+    raise AssertionError(f"no {kind}")
+
+
+async def test_with_both_sharing_a_pair_sees_synchrony_only_after_a_clean_minute(
+    owner: Any, other: Any, monkeypatch: Any
+) -> None:
+    from attune.web.rooms import consumers
+
+    clock = {"ms": 1_000_000}
+    monkeypatch.setattr(consumers.actions, "now_ms", lambda: clock["ms"])
+    room = await sync_to_async(pair_room)(owner, other)
+    host, _ = await opened(room.pk, owner)
+    partner, _ = await opened(room.pk, other)
+    a, b = _rr_series(90), _rr_series(90, mean_ms=955.0)  # both on one slow breath
+    seen: list[dict[str, Any]] = []
+    elapsed = 0.0
+    for i in range(0, min(len(a), len(b)) - 8, 8):
+        elapsed += sum(a[i : i + 8])
+        clock["ms"] = 1_000_000 + int(elapsed)
+        await host.send_json_to({"type": "beats", "rr_ms": a[i : i + 8], "share": True})
+        await _next(partner, "heart")
+        await partner.send_json_to({"type": "beats", "rr_ms": b[i : i + 8], "share": True})
+        await _next(host, "heart")
+        message = await host.receive_json_from(timeout=0.3) if elapsed > 3000 else None
+        if message and message["type"] == "synchrony":
+            seen.append(message | {"elapsed": elapsed})
+        await asyncio.sleep(0.01)  # the rate limit: a browser sends once a second
+        if elapsed > 75_000:
+            break
+    assert seen, "no synchrony figure at all"
+    early = [s for s in seen if s["elapsed"] < 55_000]
+    assert early and all(s["calibrating"] and s["r"] is None for s in early)  # calibrating first
+    late = seen[-1]
+    assert not late["calibrating"] and late["r"] > 0.9 and late["window_s"] == 60.0
+    assert late["null_p95"] is not None and late["p_value"] is not None
+    await host.disconnect()
+    await partner.disconnect()
+
+
+async def test_no_synchrony_figure_while_only_one_partner_shares(owner: Any, other: Any) -> None:
+    room = await sync_to_async(pair_room)(owner, other)
+    host, _ = await opened(room.pk, owner)
+    partner, _ = await opened(room.pk, other)
+    await host.send_json_to({"type": "beats", "rr_ms": [900.0] * 8, "share": True})
+    await _next(partner, "heart")
+    await partner.send_json_to({"type": "beats", "rr_ms": [900.0] * 8, "share": False})
+    assert await host.receive_nothing(0.3) and await partner.receive_nothing(0.3)
     await host.disconnect()
     await partner.disconnect()

@@ -75,6 +75,11 @@ def _participant_ids(room_id: int) -> list[int]:
     return list(places.values_list("pk", flat=True))
 
 
+def _partner_of(room_id: int, participant_id: int) -> int | None:
+    places = Participant.objects.filter(room_id=room_id, status=Status.IN).exclude(pk=participant_id)
+    return places.values_list("pk", flat=True).first()
+
+
 def _num(x: float | None, digits: int = 2) -> float | None:
     return None if x is None or not math.isfinite(x) else round(float(x), digits)
 
@@ -86,6 +91,8 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
     is_pair: bool = False
     meter: StreamingMeter | None = None
     summary_task: asyncio.Task[None] | None = None
+    partner_id: int | None = None
+    synchrony_at: int = 0
 
     async def connect(self) -> None:
         await self.accept()
@@ -127,6 +134,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             await self.channel_layer.group_discard(self.group, self.channel_name)
             if self.meter is not None:
                 await straps.forget(self.room_id, self.participant_id)
+                await straps.stop_sharing(self.room_id, self.participant_id)
 
     async def _send_strap_summaries(self) -> None:
         """The guide's console: every few seconds, how many straps are in and the room's median."""
@@ -134,6 +142,21 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             ids = await database_sync_to_async(_participant_ids)(self.room_id)
             await self._send({"type": "straps", **(await straps.room_summary(self.room_id, ids))})
             await asyncio.sleep(straps.SUMMARY_EVERY_S)
+
+    async def _synchrony(self, now: int) -> None:
+        """Pairs, both sharing: the two hearts' synchrony, every 2 s, to both screens."""
+        if now - self.synchrony_at < straps.SYNCHRONY_EVERY_MS:
+            return
+        if self.partner_id is None:
+            self.partner_id = await database_sync_to_async(_partner_of)(self.room_id, self.participant_id)
+            if self.partner_id is None:
+                return
+        both = await straps.shared_pair(self.room_id, self.participant_id, self.partner_id)
+        if both is None:
+            return
+        self.synchrony_at = now
+        payload = await asyncio.to_thread(straps.synchrony_payload, *both)
+        await self.channel_layer.group_send(self.group, {"type": "room.event", "payload": payload})
 
     async def on_beats(self, beats: Beats) -> None:
         """One person's RR intervals: into their own meter; to their partner only if they share."""
@@ -144,20 +167,25 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             reading = self.meter.update(rr)
         assert reading is not None
         if self.is_pair:
-            if beats.share:
-                await self.channel_layer.group_send(
-                    self.group,
-                    {
-                        "type": "room.event",
-                        "payload": {
-                            "type": "heart",
-                            "participant": self.participant_id,
-                            "server_ms": actions.now_ms(),
-                            "rr_ms": list(beats.rr_ms),
-                            "demo": beats.demo,
-                        },
+            now = actions.now_ms()
+            if not beats.share:
+                await straps.stop_sharing(self.room_id, self.participant_id)
+                return
+            await straps.add_shared_beats(self.room_id, self.participant_id, beats.rr_ms, now)
+            await self.channel_layer.group_send(
+                self.group,
+                {
+                    "type": "room.event",
+                    "payload": {
+                        "type": "heart",
+                        "participant": self.participant_id,
+                        "server_ms": now,
+                        "rr_ms": list(beats.rr_ms),
+                        "demo": beats.demo,
                     },
-                )
+                },
+            )
+            await self._synchrony(now)
             return
         await straps.remember(self.room_id, self.participant_id, _num(reading.coherence), beats.demo)
 

@@ -69,6 +69,8 @@ if (data) {
         hearts.partner.push(...beatsBefore(message.rr_ms, message.server_ms));
         partnerDemo = message.demo;
         partnerLastMs = message.server_ms;
+      } else if (message.type === 'synchrony') {
+        showSynchrony(message);
       } else if (message.type === 'straps') {
         showStraps(message);
       } else if (message.type === 'removed') {
@@ -452,4 +454,15 @@ function drawTogether() {
   };
   line(hearts.you, color('--accent', '#2e6f69'));
   line(hearts.partner, '#c0703f');
+}
+
+function showSynchrony(s) {
+  if (s.calibrating) {
+    setText('together-sync', `In step: calibrating, until there is a minute of clean beats from both of you${s.reason ? ` (${s.reason.toLowerCase()})` : ''}.`);
+    return;
+  }
+  const beyond = s.p_value < 0.05
+    ? 'More in step than these two hearts at a random timing would be.'
+    : 'Not more in step than these two hearts at a random timing would be.';
+  setText('together-sync', `In step: ${s.r.toFixed(2)} over the last minute. The same hearts shifted in time reach up to ${s.null_p95.toFixed(2)} by chance (95 %). ${beyond}`);
 }
