@@ -138,10 +138,10 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
 
     async def _send_strap_summaries(self) -> None:
         """The guide's console: every few seconds, how many straps are in and the room's median."""
-        while True:
+        while True:  # the page starts at "no straps"; the first summary comes after one period
+            await asyncio.sleep(straps.SUMMARY_EVERY_S)
             ids = await database_sync_to_async(_participant_ids)(self.room_id)
             await self._send({"type": "straps", **(await straps.room_summary(self.room_id, ids))})
-            await asyncio.sleep(straps.SUMMARY_EVERY_S)
 
     async def _synchrony(self, now: int) -> None:
         """Pairs, both sharing: the two hearts' synchrony, every 2 s, to both screens."""
