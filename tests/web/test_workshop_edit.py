@@ -155,6 +155,8 @@ def test_cancelling_tells_everyone_enrolled_and_frees_the_room(
     assert _client(other).post(reverse("rooms:enrol", args=[w.pk])).status_code == 404
     assert _client(guide).get(reverse("rooms:projector", args=[w.room_id])).status_code == 404
     assert w not in list(Workshop.objects.filter(room__ended_at=None))
+    assert "(cancelled)" in _client(guide).get(reverse("rooms:home")).content.decode()
+    assert "Slowing down together" not in olive.get(reverse("rooms:home")).content.decode()
 
 
 def test_only_the_guide_may_change_or_cancel(owner: Any, other: Any, guide: Any) -> None:
