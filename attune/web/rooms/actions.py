@@ -555,7 +555,8 @@ NOTE_KEY = "after"
 
 
 def _journal_slug(workshop: Workshop) -> str:
-    return f"workshop-{workshop.pk}"
+    """Where the note belongs in the journal: a colon no workbook's slug can hold, so never one of theirs."""
+    return f"workshop:{workshop.pk}"
 
 
 def workshop_note(user: User, workshop: Workshop) -> str:
