@@ -4,6 +4,7 @@
     python bench/bench_rooms.py --mode redis    # two `attune serve` processes, PostgreSQL (a fresh database) and Redis
     python bench/bench_rooms.py --mode sqlite   # one process, SQLite and the in-memory channel layer
     python bench/bench_rooms.py --participants 50 --pairs 10 --changes 5
+    python bench/bench_rooms.py --rounds 3      # redis, sqlite, redis, sqlite, ... interleaved
 
 For each mode it starts a real server on a free loopback port, makes the people, one workshop
 with them all in it and the pair rooms through Django in the server's data directory, signs
@@ -331,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=100)
     parser.add_argument("--changes", type=int, default=20, help="the workshop's step changes (pairs make half)")
     parser.add_argument("--connect-rate", type=float, default=100.0, help="new websockets a second while joining")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run the modes this many times, interleaved (redis, sqlite, redis, ...) so a "
+                             "comparison sees the same load on the shared cores")
     parser.add_argument("--setup-only", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.setup_only:
@@ -339,12 +343,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not 1 <= args.participants <= 2000 or not 0 <= args.pairs <= 1000 or not 2 <= args.changes <= 60:
         parser.error("--participants must be 1 to 2000, --pairs 0 to 1000 and --changes 2 to 60")
+    if not 1 <= args.rounds <= 10:
+        parser.error("--rounds must be 1 to 10")
     results = []
-    for mode, what in (("redis", "PostgreSQL + Redis, 2 server processes"),
-                       ("sqlite", "SQLite + in-memory channel layer, 1 server process")):
-        if args.mode in (mode, "both"):
-            print(f"rooms, {what}: a workshop of {args.participants} and its guide, {args.pairs} pairs", flush=True)
-            results.append(run_mode(mode, args.participants, args.pairs, args.changes, args.connect_rate))
+    for round_no in range(1, args.rounds + 1):
+        for mode, what in (("redis", "PostgreSQL + Redis, 2 server processes"),
+                           ("sqlite", "SQLite + in-memory channel layer, 1 server process")):
+            if args.mode in (mode, "both"):
+                label = f" (round {round_no} of {args.rounds})" if args.rounds > 1 else ""
+                print(f"rooms, {what}{label}: a workshop of {args.participants} and its guide, {args.pairs} pairs",
+                      flush=True)
+                print(f"  load average before (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}",
+                      flush=True)
+                results.append(run_mode(mode, args.participants, args.pairs, args.changes, args.connect_rate))
     return 0 if all(results) else 1
 
 

@@ -15,6 +15,7 @@ from attune.core.frequency import FrequencyDomain, FrequencySettings, frequency_
 from attune.core.nonlinear import Nonlinear, dfa_alpha, nonlinear, poincare, sample_entropy
 from attune.core.resonance import BreathingSegment, RateEvidence, ResonanceResult, assess_resonance
 from attune.core.streaming import MeterReading, StreamingMeter
+from attune.core.synchrony import Synchrony, heart_rate_synchrony
 from attune.core.time_domain import TimeDomain, time_domain
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "RateEvidence",
     "ResonanceResult",
     "StreamingMeter",
+    "Synchrony",
     "TimeDomain",
     "WeeklyRanges",
     "analyze_rr",
@@ -50,6 +52,7 @@ __all__ = [
     "dfa_alpha",
     "evaluate_beats",
     "frequency_domain",
+    "heart_rate_synchrony",
     "nonlinear",
     "poincare",
     "sample_entropy",

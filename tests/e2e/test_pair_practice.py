@@ -192,3 +192,147 @@ def test_a_pair_with_skewed_clocks_breathes_on_one_pacer_and_the_touch_step_wait
     finally:
         for ctx in (host_ctx, partner_ctx, third_ctx):
             ctx.close()
+
+
+def _turn_gaps(a: Any, b: Any, samples: int = 8) -> list[float]:
+    """How far apart (ms) the two screens' turn timers are at the same instants."""
+    gaps: list[float] = []
+    for _ in range(samples * 4):
+        pa, a0, a1 = _probe(a)
+        pb, b0, b1 = _probe(b)
+        if (a1 - a0) > 0.015 or (b1 - b0) > 0.015 or not pa["turn"] or not pb["turn"]:
+            continue
+        gap = (pa["turn"]["leftMs"] - pb["turn"]["leftMs"]) + ((a0 + a1) / 2 - (b0 + b1) / 2) * 1000.0
+        gaps.append(abs(gap))
+        if len(gaps) == samples:
+            break
+        a.wait_for_timeout(97)
+    assert len(gaps) >= samples // 2, f"too few clean samples ({len(gaps)})"
+    return gaps
+
+
+def test_in_honest_conversation_the_roles_swap_for_both_on_one_clock_after_a_soft_cue(
+    server: Any, browser: Any
+) -> None:
+    host_ctx = _context(browser, 3000, PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    partner_ctx = _context(browser, -2000, DESKTOP)
+    sign_in(server, host_ctx, "talk-host")
+    sign_in(server, partner_ctx, "talk-partner")
+    host, partner = host_ctx.new_page(), partner_ctx.new_page()
+    for p in (host, partner):
+        p.set_default_timeout(15_000)
+    try:
+        host.goto(f"{server.url}/rooms/")
+        host.select_option("#id_first", "listening-without-fixing")
+        host.get_by_role("button", name="Start and get a code").click()
+        code = host.locator(".join-code").inner_text().strip()
+        # Short turns, so the swap comes within the test: the first speaker's turn is 22 s.
+        room_id = django_json(
+            server,
+            f"""
+            import json
+            from attune.web.rooms.models import Room
+            room = Room.objects.get(code={code!r})
+            for step in room.plan["steps"][1:]:
+                step["seconds"] = 22
+            room.save(update_fields=["plan"])
+            print(json.dumps(room.pk))
+            """,
+        )
+        host.reload()
+        partner.goto(f"{server.url}/rooms/j/{code}/")
+        partner.get_by_role("button", name="Join").click()
+        partner.locator("#lobby").wait_for()
+        host.locator("#lobby-status:has-text('You are both here')").wait_for()
+        host.get_by_role("button", name="Begin together").click()
+        partner.locator("#step-title:has-text('Agreeing how it goes')").wait_for()
+        assert host.locator("#turn").is_hidden()  # agreeing is done together: no turn
+        host.get_by_role("button", name="Next step").click()
+        for page in (host, partner):
+            page.locator("#step-title:has-text('The first person speaks')").wait_for()
+            page.locator("#turn:not([hidden])").wait_for()
+        assert "Your turn to speak" in host.locator("#step-role").inner_text()
+        assert "Your turn to listen" in partner.locator("#step-role").inner_text()
+        assert "without fixing" in partner.locator("#turn-hint").inner_text()
+        assert "left in this turn" in host.locator("#turn-left").inner_text()
+        _synced(host)
+        _synced(partner)
+        gaps = _turn_gaps(host, partner)
+        print(f"turn timers: max {max(gaps):.1f} ms apart over {len(gaps)} samples")
+        assert max(gaps) <= TOLERANCE_MS, gaps
+        assert host.locator("#turn-cue").is_hidden()
+
+        # The soft cue, on both screens, in the last 15 s of the turn.
+        for page in (host, partner):
+            page.locator("#turn-cue:not([hidden])").wait_for()
+        assert "finish your thought" in host.locator("#turn-cue").inner_text()
+        assert "your turn to speak" in partner.locator("#turn-cue").inner_text()
+        shot(host, "pair-turn-cue-phone", full_page=False)
+        shot(partner, "pair-turn-cue-desktop", full_page=False)
+
+        # The swap: both screens change roles at one server instant, with no message between them.
+        before = host.evaluate("window.attuneRoom.probe().version")
+        for page, role in ((host, "listen"), (partner, "speak")):
+            page.locator(f"#step-role:has-text('Your turn to {role}')").wait_for(timeout=25_000)
+        assert host.evaluate("window.attuneRoom.probe().version") == before
+        assert host.locator("#turn-cue").is_hidden() and partner.locator("#turn-cue").is_hidden()
+        # Saying back and then speaking are one turn for the partner: 44 s, counted to the next swap.
+        assert partner.evaluate("window.attuneRoom.probe().turn.totalMs") == 44_000
+        shot(partner, "pair-turn-swapped-desktop", full_page=False)
+        shot(host, "pair-turn-swapped-phone")
+        assert room_id
+    finally:
+        for ctx in (host_ctx, partner_ctx):
+            ctx.close()
+
+
+def test_breathing_together_shows_a_shared_heart_only_when_its_owner_shares_it(server: Any, browser: Any) -> None:
+    host_ctx = _context(browser, 3000, PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    partner_ctx = _context(browser, -2000, DESKTOP)
+    sign_in(server, host_ctx, "heart-host")
+    sign_in(server, partner_ctx, "heart-partner")
+    host, partner = host_ctx.new_page(), partner_ctx.new_page()
+    for p in (host, partner):
+        p.set_default_timeout(15_000)
+    try:
+        host.goto(f"{server.url}/rooms/")
+        host.select_option("#id_first", "breathing-together")
+        host.fill("#id_minutes", "3")
+        host.get_by_role("button", name="Start and get a code").click()
+        code = host.locator(".join-code").inner_text().strip()
+        partner.goto(f"{server.url}/rooms/j/{code}/")
+        partner.get_by_role("button", name="Join").click()
+        host.locator("#lobby-status:has-text('You are both here')").wait_for()
+        host.get_by_role("button", name="Begin together").click()
+        host.get_by_role("button", name="Next step").click()
+        for page in (host, partner):
+            page.locator("#step-title:has-text('One of you leads')").wait_for()
+            page.locator("#strap-panel summary").click()
+            page.get_by_role("button", name="Use the demo strap").click()
+            page.locator("#strap-status:has-text('Simulated')").wait_for()
+        host.locator("#together:not([hidden])").wait_for()  # one's own heart, drawn at once
+        host.wait_for_timeout(3000)
+        assert host.evaluate("window.attuneRoom.probe().hearts.partner") == 0  # nothing shared yet
+        assert "if they choose to share" in host.locator("#together-status").inner_text()
+        partner.locator("#opt-share-heart").check()
+        host.wait_for_function("() => window.attuneRoom.probe().hearts.partner > 3")
+        host.locator("#together-status:has-text('Your partner is sharing')").wait_for()
+        assert partner.evaluate("window.attuneRoom.probe().hearts.partner") == 0  # the host keeps theirs
+        assert "shown when you both share" in host.locator("#together-sync").inner_text()
+        host.locator("#opt-share-heart").check()
+        host.locator("#together-sync:has-text('calibrating')").wait_for()  # both share: a minute first
+        partner.locator("#together-sync:has-text('calibrating')").wait_for()
+        # A minute after both began sharing, the figure: both demo hearts follow the one pacer.
+        host.wait_for_function(
+            "() => /In step: -?[0-9]/.test(document.getElementById('together-sync').textContent)", timeout=100_000
+        )
+        figure = host.locator("#together-sync").inner_text()
+        print(figure)
+        assert "by chance" in figure and "In step: " in partner.locator("#together-sync").inner_text()
+        host.locator("#together").scroll_into_view_if_needed()
+        shot(host, "pair-together-phone", full_page=False)
+        partner.locator("#together").scroll_into_view_if_needed()
+        shot(partner, "pair-together-desktop", full_page=False)
+    finally:
+        for ctx in (host_ctx, partner_ctx):
+            ctx.close()

@@ -19,7 +19,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from attune.content.practices import Practice
+from attune.content.workbooks import Prompt
 from attune.web.accounts.relations import members_for
+from attune.web.journal import actions as journal_actions
 from attune.web.practices.models import Outcome, PracticeSession
 from attune.web.rooms import emails, tasks
 from attune.web.rooms import timeline as tl
@@ -447,7 +449,7 @@ def cancel(user: User, workshop: Workshop) -> Participant | None:
     with transaction.atomic():
         room = Room.objects.select_for_update().get(pk=workshop.room_id)
         place = room.participants.filter(user=user, role=Role.PARTICIPANT).first()
-        if place is None or place.status not in (Status.IN, Status.WAITLIST):
+        if place is None or place.status not in (Status.IN, Status.WAITLIST) or room.ended_at is not None:
             return None
         had_place = place.status == Status.IN
         place.status = Status.CANCELLED
@@ -461,3 +463,116 @@ def cancel(user: User, workshop: Workshop) -> Participant | None:
             promoted.save(update_fields=["status"])
             _mail(promoted, emails.PROMOTED)
         return promoted
+
+
+# What a guide may change before a workshop begins; the first four are what an invitation says.
+WORKSHOP_WHEN_WHERE = ("starts_at", "duration_min", "place", "call_url")
+WORKSHOP_EDITABLE = (*WORKSHOP_WHEN_WHERE, "description", "capacity", "journal_prompt")
+
+
+def _not_begun(room: Room) -> None:
+    if room.ended_at is not None or room.timeline["status"] != tl.LOBBY:
+        raise Refused("conflict", "This workshop has begun or is over, so it can't be changed now.")
+
+
+def edit_workshop(workshop: Workshop, *, title: str, **fields: Any) -> list[Participant]:
+    """The guide changes a workshop that has not begun; returns who moved up from the waitlist.
+
+    Places never go below the people who hold one. More places move the longest-waiting people
+    up (each is told). A new time or place sends everyone with a place the updated invitation,
+    and the reminder goes again before the new start.
+    """
+    unknown = set(fields) - set(WORKSHOP_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        room = Room.objects.select_for_update().get(pk=workshop.room_id)
+        _not_begun(room)
+        w = Workshop.objects.get(pk=workshop.pk)
+        places = room.participants.filter(status=Status.IN, role=Role.PARTICIPANT)
+        taken = places.count()
+        capacity = int(fields.get("capacity", w.capacity))
+        if capacity < taken:
+            raise Refused(
+                "conflict",
+                f"{taken} people have a place already, so there can't be fewer than {taken} places.",
+            )
+        moved = any(getattr(w, f) != fields[f] for f in WORKSHOP_WHEN_WHERE if f in fields) or title != room.title
+        for name, value in fields.items():
+            setattr(w, name, value)
+        w.save(update_fields=list(fields))
+        if title != room.title:
+            room.title = title
+            room.plan = {**room.plan, "title": title}
+            room.save(update_fields=["title", "plan"])
+        if "starts_at" in fields:
+            places.update(reminded_at=None)
+        if moved:
+            for place in places:
+                _mail(place, emails.UPDATED)
+        promoted: list[Participant] = []
+        waiting = room.participants.filter(status=Status.WAITLIST).order_by("joined_at", "pk")
+        for place in waiting[: max(0, capacity - taken)]:
+            place.status = Status.IN
+            place.save(update_fields=["status"])
+            _mail(place, emails.PROMOTED)
+            promoted.append(place)
+    workshop.refresh_from_db()
+    return promoted
+
+
+def cancel_workshop(workshop: Workshop, note: str = "") -> int:
+    """The guide calls off a workshop that has not begun: everyone enrolled is told, the room is freed.
+
+    The room ends (no screen can connect, nobody can enrol) and its code is released; each person
+    with a place gets the invitation back marked cancelled, and each person waiting a short note.
+    Returns how many people are written to.
+    """
+    with transaction.atomic():
+        room = Room.objects.select_for_update().get(pk=workshop.room_id)
+        _not_begun(room)
+        w = Workshop.objects.get(pk=workshop.pk)
+        w.cancelled_at = timezone.now()
+        w.cancel_note = note.strip()[:500]
+        w.save(update_fields=["cancelled_at", "cancel_note"])
+        room.timeline["status"] = tl.ENDED
+        room.ended_at = w.cancelled_at
+        room.code = None
+        _save_timeline(room)
+        room.save(update_fields=["code"])
+        told = list(room.participants.filter(status__in=(Status.IN, Status.WAITLIST), role=Role.PARTICIPANT))
+        for place in told:
+            _mail(place, emails.CALLED_OFF)
+    broadcast(room, _timeline_payload(room, "cancelled"))
+    workshop.refresh_from_db()
+    return len(told)
+
+
+# ---------------------------------------------------------------------------------------------
+# After a workshop: a note in each participant's own journal (the journal app's action)
+
+NOTE_KEY = "after"
+
+
+def _journal_slug(workshop: Workshop) -> str:
+    """Where the note belongs in the journal: a colon no workbook's slug can hold, so never one of theirs."""
+    return f"workshop:{workshop.pk}"
+
+
+def workshop_note(user: User, workshop: Workshop) -> str:
+    """The member's note to this workshop's journal prompt so far ("" if none)."""
+    entry = journal_actions.answers_by_key(user, _journal_slug(workshop)).get(NOTE_KEY)
+    return entry.read().body if entry is not None else ""
+
+
+def write_workshop_note(user: User, workshop: Workshop, body: str) -> None:
+    """Write (or rewrite) the member's one note to the workshop's prompt, sealed in their journal."""
+    journal_actions.answer_prompt(
+        user,
+        workbook_slug=_journal_slug(workshop),
+        workbook_version=1,
+        day=0,
+        prompt=Prompt(key=NOTE_KEY, text=workshop.prompt_text),
+        body=body,
+        workbook_title=workshop.room.title[:200],
+    )

@@ -9,8 +9,11 @@ Broadcasts from the actions arrive as ``room.event`` and go out as they are.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
+import math
 import secrets
 import time
 from typing import Any
@@ -18,10 +21,21 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from attune.core import StreamingMeter
 from attune.web.common.rate import TokenBucket
-from attune.web.rooms import actions
-from attune.web.rooms.models import Participant, Room, Status
-from attune.web.rooms.protocol import MAX_MESSAGE_BYTES, Consent, Control, Ping, Refused, Remove, Swap, parse
+from attune.web.rooms import actions, straps
+from attune.web.rooms.models import Participant, Role, Room, Status
+from attune.web.rooms.protocol import (
+    MAX_MESSAGE_BYTES,
+    Beats,
+    Consent,
+    Control,
+    Ping,
+    Refused,
+    Remove,
+    Swap,
+    parse,
+)
 
 NODE = secrets.token_hex(4)
 CLOSE_NOT_FOUND = 4404
@@ -59,10 +73,29 @@ def _dispatch(room_id: int, participant_id: int, message: Control | Consent | Sw
     return None
 
 
+def _participant_ids(room_id: int) -> list[int]:
+    places = Participant.objects.filter(room_id=room_id, status=Status.IN, role=Role.PARTICIPANT)
+    return list(places.values_list("pk", flat=True))
+
+
+def _partner_of(room_id: int, participant_id: int) -> int | None:
+    places = Participant.objects.filter(room_id=room_id, status=Status.IN).exclude(pk=participant_id)
+    return places.values_list("pk", flat=True).first()
+
+
+def _num(x: float | None, digits: int = 2) -> float | None:
+    return None if x is None or not math.isfinite(x) else round(float(x), digits)
+
+
 class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels ships no type hints
     room_id: int
     participant_id: int
     group: str | None = None
+    is_pair: bool = False
+    meter: StreamingMeter | None = None
+    summary_task: asyncio.Task[None] | None = None
+    partner_id: int | None = None
+    synchrony_at: int = 0
 
     async def connect(self) -> None:
         await self.accept()
@@ -75,7 +108,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             await self.close(code=CLOSE_NOT_FOUND)
             return
         room, me = loaded
-        self.room_id, self.participant_id = room.pk, me.pk
+        self.room_id, self.participant_id, self.is_pair = room.pk, me.pk, room.is_pair
         self.bucket = TokenBucket(RATE_PER_S, RATE_BURST)
         self.group = room.group_name
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -92,10 +125,72 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         )
         if me.attended_at is None:  # after the welcome: a join never waits for this write
             await database_sync_to_async(actions.attend)(me.pk)
+        if me.role == Role.HOST and not room.is_pair:
+            self.summary_task = asyncio.create_task(self._send_strap_summaries())
 
     async def disconnect(self, code: int) -> None:
+        if self.summary_task is not None:
+            self.summary_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.summary_task
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            if self.meter is not None:
+                await straps.forget(self.room_id, self.participant_id)
+                await straps.stop_sharing(self.room_id, self.participant_id)
+
+    async def _send_strap_summaries(self) -> None:
+        """The guide's console: every few seconds, how many straps are in and the room's median."""
+        while True:  # the page starts at "no straps"; the first summary comes after one period
+            await asyncio.sleep(straps.SUMMARY_EVERY_S)
+            ids = await database_sync_to_async(_participant_ids)(self.room_id)
+            await self._send({"type": "straps", **(await straps.room_summary(self.room_id, ids))})
+
+    async def _synchrony(self, now: int) -> None:
+        """Pairs, both sharing: the two hearts' synchrony, every 2 s, to both screens."""
+        if now - self.synchrony_at < straps.SYNCHRONY_EVERY_MS:
+            return
+        if self.partner_id is None:
+            self.partner_id = await database_sync_to_async(_partner_of)(self.room_id, self.participant_id)
+            if self.partner_id is None:
+                return
+        both = await straps.shared_pair(self.room_id, self.participant_id, self.partner_id)
+        if both is None:
+            return
+        self.synchrony_at = now
+        payload = await asyncio.to_thread(straps.synchrony_payload, *both)
+        await self.channel_layer.group_send(self.group, {"type": "room.event", "payload": payload})
+
+    async def on_beats(self, beats: Beats) -> None:
+        """One person's RR intervals: into their own meter; to their partner only if they share."""
+        if self.meter is None:
+            self.meter = StreamingMeter()
+        reading = None
+        for rr in beats.rr_ms:
+            reading = self.meter.update(rr)
+        assert reading is not None
+        if self.is_pair:
+            now = actions.now_ms()
+            if not beats.share:
+                await straps.stop_sharing(self.room_id, self.participant_id)
+                return
+            await straps.add_shared_beats(self.room_id, self.participant_id, beats.rr_ms, now)
+            await self.channel_layer.group_send(
+                self.group,
+                {
+                    "type": "room.event",
+                    "payload": {
+                        "type": "heart",
+                        "participant": self.participant_id,
+                        "server_ms": now,
+                        "rr_ms": list(beats.rr_ms),
+                        "demo": beats.demo,
+                    },
+                },
+            )
+            await self._synchrony(now)
+            return
+        await straps.remember(self.room_id, self.participant_id, _num(reading.coherence), beats.demo)
 
     async def _send(self, payload: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(payload, separators=(",", ":"), allow_nan=False))
@@ -118,6 +213,9 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
                 sent = time.time() * 1000.0
                 await self._send({"type": "pong", "sent_ms": message.sent_ms, "recv_ms": received_ms, "send_ms": sent})
                 return
+            if isinstance(message, Beats):
+                await self.on_beats(message)
+                return
             reply = await database_sync_to_async(_dispatch)(self.room_id, self.participant_id, message)
             if reply is not None:
                 await self._send(reply)
@@ -132,6 +230,8 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
 
     async def room_event(self, event: dict[str, Any]) -> None:
         payload = event["payload"]
+        if payload.get("type") == "heart" and payload.get("participant") == self.participant_id:
+            return  # one's own heart is drawn from one's own strap
         if payload.get("type") == "removed" and payload.get("participant") == self.participant_id:
             await self._send({"type": "removed", "message": "The guide has closed this room for you. Take care."})
             await self.close(code=CLOSE_REMOVED)

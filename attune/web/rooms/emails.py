@@ -1,8 +1,10 @@
 """Workshop e-mails, written here and sent by the task worker (``tasks.py``), never in a request.
 
-Five kinds: a place (with an .ics invitation), a place on the waitlist, a place that came free
+Seven kinds: a place (with an .ics invitation), a place on the waitlist, a place that came free
 from the waitlist (with the invitation), a place given up (with the invitation marked cancelled,
-so a calendar that took it removes it), and a reminder before the start. Each person reads the
+so a calendar that took it removes it), a reminder before the start, a change of time or place
+by the guide (with the updated invitation), and the guide calling the workshop off (with the
+invitation marked cancelled, for people who had a place). Each person reads the
 start in their own time zone. Only ids reach the log: never an address, a name or a link.
 """
 
@@ -28,14 +30,18 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ENROLLED, WAITLISTED, PROMOTED, CANCELLED, REMINDER = "enrolled", "waitlisted", "promoted", "cancelled", "reminder"
+UPDATED, CALLED_OFF = "updated", "called_off"
 SUBJECTS = {
+    UPDATED: "Changed: {title}",
+    CALLED_OFF: "Cancelled by the guide: {title}",
     ENROLLED: "Your place: {title}",
     WAITLISTED: "You're on the waitlist: {title}",
     PROMOTED: "A place came free for you: {title}",
     CANCELLED: "Your place is given up: {title}",
     REMINDER: "Soon: {title}",
 }
-WITH_INVITATION = {ENROLLED: False, PROMOTED: False, CANCELLED: True}  # kind: the invitation is cancelled
+# kind: whether the invitation it carries is marked cancelled
+WITH_INVITATION = {ENROLLED: False, PROMOTED: False, UPDATED: False, CANCELLED: True, CALLED_OFF: True}
 ICS_MIME = "text/calendar; charset=utf-8; method=PUBLISH"
 
 
@@ -101,10 +107,11 @@ def message(place: Participant, kind: str) -> EmailMessage:
             "link": join_link(workshop),
             "page": site_url(reverse("rooms:workshop", args=[workshop.pk])),
             "site_name": settings.SITE_NAME,
+            "place_in": place.status == Status.IN,
         },
     )
     mail = EmailMessage(SUBJECTS[kind].format(title=place.room.title), body, to=[user.email])
-    if kind in WITH_INVITATION:
+    if kind in WITH_INVITATION and (kind != CALLED_OFF or place.status == Status.IN):
         mail.attach("workshop.ics", invitation(workshop, zone, cancelled=WITH_INVITATION[kind]).decode(), ICS_MIME)
     return mail
 

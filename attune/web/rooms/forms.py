@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from attune.content.practices import Practice
+from attune.web.journal.forms import BodyField
 from attune.web.practices.forms import ReadingForm
 from attune.web.practices.library import current_library
 from attune.web.rooms.models import Audience
@@ -73,19 +74,58 @@ class RoomReadingForm(ReadingForm):
     phase = forms.ChoiceField(choices=[("before", "Before"), ("after", "After")])
 
 
-class WorkshopForm(PlanForm):
-    kind = "group"
-    field_order = ("title", "description", "starts_at", "duration_min", "capacity", "audience", "place", "call_url")
-    first_label = "A shared breathing pacer"
+class WorkshopDetailsForm(forms.Form):
+    """What a guide says about a workshop: when, how long, how many, where. Editable until it begins."""
+
     title = forms.CharField(max_length=120)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
     starts_at = forms.DateTimeField(
         label="Starts",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="In your own time zone; everyone sees it in theirs.",
     )
     duration_min = forms.IntegerField(label="Length in minutes", min_value=10, max_value=480, initial=60)
     capacity = forms.IntegerField(label="Places", min_value=1, max_value=500, initial=20)
-    audience = forms.ChoiceField(label="Who may join", choices=Audience.choices)
     place = forms.CharField(label="Place (in person)", max_length=200, required=False)
     call_url = forms.URLField(label="Your video call link (online)", required=False, assume_scheme="https")
+    journal_prompt = forms.CharField(
+        label="A question for their journal afterwards",
+        max_length=300,
+        required=False,
+        help_text="Optional. Each person is invited to write a private note; nobody else reads it.",
+    )
+
+
+class WorkshopForm(WorkshopDetailsForm, PlanForm):
+    kind = "group"
+    field_order = (
+        "title",
+        "description",
+        "starts_at",
+        "duration_min",
+        "capacity",
+        "audience",
+        "place",
+        "call_url",
+        "journal_prompt",
+    )
+    first_label = "A shared breathing pacer"
+    audience = forms.ChoiceField(label="Who may join", choices=Audience.choices)
+
+
+class CancelWorkshopForm(forms.Form):
+    note = forms.CharField(
+        label="A word to the people with a place (optional)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class WorkshopNoteForm(forms.Form):
+    body = BodyField(
+        label="Your note",
+        rows=5,
+        too_long="That's longer than one note can hold; you might split it in two.",
+        help_text="Private: it goes to your journal, and only you can read it.",
+    )

@@ -113,6 +113,9 @@ class Participant(models.Model):
         return self.role in (Role.HOST, Role.PARTNER) if self.room.is_pair else self.role == Role.HOST
 
 
+DEFAULT_JOURNAL_PROMPT = "What stayed with you from the workshop? A word, a moment, a feeling in the body."
+
+
 class Audience(models.TextChoices):
     MEMBERS = "members", "Every member"
     LINK = "link", "Anyone with the link or code"
@@ -130,6 +133,12 @@ class Workshop(models.Model):
     audience = models.CharField(max_length=12, choices=Audience.choices, default=Audience.MEMBERS)
     place = models.CharField(max_length=200, blank=True, help_text="Where, for a workshop in a room.")
     call_url = models.URLField(blank=True, help_text="The guide's own video call, if online.")
+    journal_prompt = models.CharField(
+        max_length=300, blank=True, help_text="A question for each participant's journal afterwards."
+    )
+    # The guide called it off before it began: its room is ended and its code is free again.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_note = models.CharField(max_length=500, blank=True, help_text="The guide's word to people with a place.")
 
     class Meta:
         ordering = ("starts_at",)
@@ -142,3 +151,8 @@ class Workshop(models.Model):
 
     def __str__(self) -> str:
         return self.room.title
+
+    @property
+    def prompt_text(self) -> str:
+        """The journal prompt afterwards: the guide's own, or a gentle default."""
+        return self.journal_prompt or DEFAULT_JOURNAL_PROMPT

@@ -15,6 +15,8 @@ MAX_MESSAGE_BYTES = 2048
 CONTROL_ACTIONS = ("start", "pause", "resume", "next", "previous", "extend", "stop")
 EXTEND_SECONDS = (15, 600)
 ANSWERS = ("yes", "not_now")
+MAX_RR_PER_MESSAGE = 16
+RR_MS = (250.0, 2500.0)  # the live meter's plausible range (docs/hrv.md)
 
 
 class Refused(Exception):
@@ -56,7 +58,16 @@ class Remove:
     participant: int
 
 
-Message = Ping | Control | Consent | Swap | Remove
+@dataclass(frozen=True)
+class Beats:
+    """RR intervals from this person's strap (or the demo strap), oldest first."""
+
+    rr_ms: tuple[float, ...]
+    demo: bool
+    share: bool  # pairs: show my heart rate to my partner
+
+
+Message = Ping | Control | Consent | Swap | Remove | Beats
 
 
 def _no_constants(name: str) -> Any:
@@ -116,4 +127,16 @@ def parse(text: str | None, binary: bytes | None = None) -> Message:
         return Swap()
     if kind == "remove":
         return Remove(_whole(obj, "participant", 1, 2**62))
-    raise Refused("malformed", "'type' must be one of ping, control, consent, swap or remove.")
+    if kind == "beats":
+        rr = obj.get("rr_ms")
+        if not isinstance(rr, list) or not 1 <= len(rr) <= MAX_RR_PER_MESSAGE:
+            raise Refused("malformed", f"'rr_ms' is a list of 1 to {MAX_RR_PER_MESSAGE} intervals.")
+        low, high = RR_MS
+        for value in rr:
+            if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
+                raise Refused("malformed", f"Each interval is a number of milliseconds from {low:g} to {high:g}.")
+        demo, share = obj.get("demo", False), obj.get("share", False)
+        if not isinstance(demo, bool) or not isinstance(share, bool):
+            raise Refused("malformed", "'demo' and 'share' are true or false.")
+        return Beats(tuple(float(v) for v in rr), demo, share)
+    raise Refused("malformed", "'type' must be one of ping, control, consent, swap, remove or beats.")

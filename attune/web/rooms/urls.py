@@ -18,5 +18,8 @@ urlpatterns = [
     path("workshops/<int:pk>/", views.workshop, name="workshop"),
     path("workshops/<int:pk>/enrol/", views.enrol, name="enrol"),
     path("workshops/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("workshops/<int:pk>/edit/", views.workshop_edit, name="workshop_edit"),
+    path("workshops/<int:pk>/call-off/", views.workshop_call_off, name="workshop_call_off"),
+    path("workshops/<int:pk>/note/", views.workshop_note, name="workshop_note"),
     path("workshops/<int:pk>/calendar.ics", views.workshop_calendar, name="workshop_calendar"),
 ]

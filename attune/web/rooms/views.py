@@ -22,9 +22,17 @@ from attune.web.accounts.http import AuthedRequest
 from attune.web.common.chips import chip_groups
 from attune.web.common.safety import crisis_resources
 from attune.web.practices.forms import ReadingForm
-from attune.web.rooms import actions, emails
+from attune.web.rooms import actions, emails, straps
 from attune.web.rooms import timeline as tl
-from attune.web.rooms.forms import JoinForm, PlanForm, RoomReadingForm, WorkshopForm
+from attune.web.rooms.forms import (
+    CancelWorkshopForm,
+    JoinForm,
+    PlanForm,
+    RoomReadingForm,
+    WorkshopDetailsForm,
+    WorkshopForm,
+    WorkshopNoteForm,
+)
 from attune.web.rooms.models import Kind, Participant, Role, Room, Status, Workshop
 from attune.web.rooms.plan import group_pacer, pair_breathing
 from attune.web.rooms.protocol import Refused
@@ -208,6 +216,7 @@ def room(request: AuthedRequest, pk: int) -> HttpResponse:
         context["workshop"] = r.workshop
         context["shift"] = actions.room_shift(r)
         if place.role == Role.HOST:
+            context["min_straps"] = straps.MIN_STRAPS
             context["people"] = r.participants.present().exclude(role=Role.HOST).select_related("user")
     return render(request, "rooms/room.html", context)
 
@@ -242,6 +251,8 @@ def projector(request: AuthedRequest, pk: int) -> HttpResponse:
     if place.role != Role.HOST or place.room.is_pair:
         raise Http404("The projector view belongs to the workshop's guide.")
     r = place.room
+    if r.code is None:  # a cancelled workshop's room is closed
+        raise Http404("This room is closed.")
     join_url = request.build_absolute_uri(reverse("rooms:join_link", args=[r.code]))
     return render(
         request,
@@ -279,6 +290,7 @@ def workshop_new(request: AuthedRequest) -> HttpResponse:
             audience=d["audience"],
             place=d["place"],
             call_url=d["call_url"],
+            journal_prompt=d["journal_prompt"],
         )
         return redirect("rooms:workshop", pk=w.pk)
     return render(request, "rooms/workshop_new.html", {"form": form}, status=400 if form.errors else 200)
@@ -303,6 +315,16 @@ def _looking_back(w: Workshop) -> dict[str, Any]:
     }
 
 
+def _note_for(request: AuthedRequest, w: Workshop, place: Participant | None) -> dict[str, Any] | None:
+    """After a workshop: the journal prompt for someone who had a place, with their note so far."""
+    if place is None or place.role != Role.PARTICIPANT or place.status != Status.IN or w.cancelled_at:
+        return None
+    if tl.position(w.room.plan, w.room.timeline, actions.now_ms()).state not in ("finished", tl.ENDED):
+        return None  # the invitation comes once the plan has run (or the guide has ended it)
+    written = actions.workshop_note(request.user, w)
+    return {"prompt": w.prompt_text, "form": WorkshopNoteForm(initial={"body": written}), "written": bool(written)}
+
+
 @login_required
 @require_GET
 def workshop(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -325,8 +347,76 @@ def workshop(request: AuthedRequest, pk: int) -> HttpResponse:
             "code": code,
             "is_guide": is_guide,
             "waiting": w.room.participants.filter(status=Status.WAITLIST).count(),
+            "note": _note_for(request, w, place),
+            "editable": is_guide and not begun and w.room.ended_at is None,
+            "cancel_form": CancelWorkshopForm(),
         },
     )
+
+
+def _workshop_for_guide(request: AuthedRequest, pk: int) -> Workshop:
+    """The workshop if this member is its guide; 404 for everyone else, participants included."""
+    return get_object_or_404(Workshop.objects.select_related("room"), pk=pk, room__host_id=request.user.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workshop_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    w = _workshop_for_guide(request, pk)
+    initial = {
+        "title": w.room.title,
+        **{f: getattr(w, f) for f in actions.WORKSHOP_EDITABLE},
+        "starts_at": timezone.localtime(w.starts_at),
+    }
+    form = WorkshopDetailsForm(request.POST or None, initial=initial)
+    status = 200
+    if w.room.ended_at is not None or w.room.timeline["status"] != tl.LOBBY:
+        form.add_error(None, "This workshop has begun or is over, so it can't be changed now.")
+        status = 409
+    elif request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                actions.edit_workshop(w, title=d["title"], **{f: d[f] for f in actions.WORKSHOP_EDITABLE})
+            except Refused as exc:
+                form.add_error("capacity", exc.message)
+                status = 409
+            else:
+                return redirect("rooms:workshop", pk=w.pk)
+        else:
+            status = 400
+    return render(request, "rooms/workshop_edit.html", {"w": w, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def workshop_call_off(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The guide cancels the workshop: the room is freed and everyone enrolled is written to."""
+    w = _workshop_for_guide(request, pk)
+    form = CancelWorkshopForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("The word to people is at most 500 characters.", status=400, content_type="text/plain")
+    try:
+        actions.cancel_workshop(w, form.cleaned_data["note"])
+    except Refused as exc:
+        return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
+    return redirect("rooms:workshop", pk=w.pk)
+
+
+@login_required
+@require_POST
+def workshop_note(request: AuthedRequest, pk: int) -> HttpResponse:
+    """After a workshop: a participant's note to the workshop's journal prompt, in their own journal."""
+    w = get_object_or_404(Workshop.objects.select_related("room"), pk=pk)
+    place = w.room.participants.filter(user=request.user).first()
+    note = _note_for(request, w, place)
+    if note is None:
+        raise Http404("No note to write here.")
+    form = WorkshopNoteForm(request.POST)
+    if not form.is_valid():
+        return render(request, "rooms/workshop_note.html", {"w": w, "note": {**note, "form": form}}, status=400)
+    actions.write_workshop_note(request.user, w, form.cleaned_data["body"])
+    return redirect(f"{reverse('rooms:workshop', args=[w.pk])}?noted=1#note")
 
 
 @login_required

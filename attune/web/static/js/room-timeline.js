@@ -62,3 +62,52 @@ export function leadFor(step, firstLead, you) {
   const firstIsYou = firstLead === you;
   return (step.lead === 'first') === firstIsYou ? 'you' : 'partner';
 }
+
+/** How long before a swap of roles the screens show a soft cue to finish the thought. */
+export const SWAP_CUE_MS = 15000;
+
+function roleIn(step, firstLead, you) {
+  const who = leadFor(step, firstLead, you);
+  return who === null ? null : who === 'you' ? 'lead' : 'follow';
+}
+
+/**
+ * The turn at a moment, for steps done in turns (honest conversation, leading a breath).
+ *
+ * A turn is the run of consecutive steps in which this person keeps the same role, so the turn
+ * timer counts down to the moment the roles swap, not to the end of a step that changes nothing.
+ * Every screen computes it from the same server time, so both see the swap at the same instant.
+ *
+ * @returns {null | {mine: 'lead'|'follow', next: 'lead'|'follow'|null, leftMs: number,
+ *   totalMs: number, cue: boolean}} `next` is the role after this turn (null when turns end);
+ *   `cue` is true in the last SWAP_CUE_MS of a turn that is followed by a swap.
+ */
+export function turnAt(plan, timeline, position, firstLead, you, serverNowMs) {
+  if (position.step === null || position.startMs === null || (position.state !== 'running' && position.state !== PAUSED)) return null;
+  const here = plan.steps[position.step];
+  const mine = roleIn(here, firstLead, you);
+  if (mine === null) return null;
+  // Back to where this turn began (steps already run, in this person's same role).
+  let beforeMs = 0;
+  for (let i = position.step - 1; i >= 0; i -= 1) {
+    if (!stepIsActive(plan, timeline, i)) continue;
+    if (plan.steps[i].item !== here.item || roleIn(plan.steps[i], firstLead, you) !== mine) break;
+    beforeMs += stepMs(plan, timeline, i);
+  }
+  // On to where it ends: the first active step in which the role differs (or has none).
+  let afterMs = 0;
+  let next = null;
+  for (let i = position.step + 1; i < plan.steps.length; i += 1) {
+    if (!stepIsActive(plan, timeline, i)) continue;
+    const role = plan.steps[i].item === here.item ? roleIn(plan.steps[i], firstLead, you) : null;
+    if (role !== mine || waitsForConsent(plan, timeline, i)) {
+      next = role;
+      break;
+    }
+    afterMs += stepMs(plan, timeline, i);
+  }
+  const elapsed = stepElapsedMs(timeline, position, serverNowMs);
+  const stepTotal = position.endMs - position.startMs;
+  const leftMs = Math.max(0, stepTotal - elapsed) + afterMs;
+  return { mine, next, leftMs, totalMs: beforeMs + stepTotal + afterMs, cue: next !== null && leftMs <= SWAP_CUE_MS };
+}

@@ -4,8 +4,10 @@
 
 import { makePattern, phaseAt } from './pacer-clock.js';
 import { createPacerView } from './pacer.js';
-import { leadFor, positionAt, stepElapsedMs } from './room-timeline.js';
+import { leadFor, positionAt, stepElapsedMs, turnAt } from './room-timeline.js';
 import { connectRoom } from './room-socket.js';
+import { beatsBefore, scaled, trimBeats, WINDOW_MS } from './room-hearts.js';
+import { createDemoSource, createStrapSource, webBluetoothAvailable } from './hr-sensor.js';
 import { formatClock, post, readJson, readingValues } from './session.js';
 
 const data = readJson('room-data');
@@ -18,6 +20,10 @@ const setText = (id, text) => {
   const el = $(id);
   if (el && el.textContent !== text) el.textContent = text;
 };
+
+let roomApi = null;
+let roomPatterns = [];
+let currentState = () => null;
 
 if (data) {
   const { plan } = data;
@@ -33,6 +39,8 @@ if (data) {
   let shownStep = null;
   let shownState = null;
 
+  roomPatterns = patterns;
+  currentState = () => state;
   const room = connectRoom(data.wsPath, {
     onStatus(status, code) {
       setText('connection', status === 'reconnecting' ? 'Reconnecting…' : '');
@@ -57,6 +65,14 @@ if (data) {
         showPartnerShift(message.shared ? message.shift : null);
       } else if (message.type === 'shift') {
         showShift(message.shift);
+      } else if (message.type === 'heart') {
+        hearts.partner.push(...beatsBefore(message.rr_ms, message.server_ms));
+        partnerDemo = message.demo;
+        partnerLastMs = message.server_ms;
+      } else if (message.type === 'synchrony') {
+        showSynchrony(message);
+      } else if (message.type === 'straps') {
+        showStraps(message);
       } else if (message.type === 'removed') {
         setHidden('removed', false);
       } else if (message.type === 'error') {
@@ -76,6 +92,66 @@ if (data) {
     if (!who || !data.kind || data.kind !== 'pair') return '';
     const [lead, follow] = plan.items[step.item].roles;
     return who === 'you' ? `Your turn to ${lead}; your partner will ${follow}.` : `Your turn to ${follow}; your partner will ${lead}.`;
+  }
+
+  // Honest conversation: what each role is for, beside the turn timer.
+  const HINTS = {
+    speak: 'Say what is true for you, as it is. There is nothing to tidy up or get right.',
+    listen: 'Listen without fixing: no advice, no rescue, no story of your own. Just take it in.',
+  };
+  const VERBS = { speak: 'speak', listen: 'listen', lead: 'lead the breath', follow: 'follow' };
+  let audio = null;
+  // A soft cue to swap: one low tone (two at the swap itself) and a light pulse, only if chosen.
+  function swapCue(notes) {
+    if ($('opt-vibrate')?.checked && navigator.vibrate) navigator.vibrate(notes === 1 ? 40 : [40, 120, 40]);
+    if (!$('opt-sound')?.checked) return;
+    const Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return;
+    if (!audio) audio = new Ctx();
+    if (audio.state === 'suspended') audio.resume();
+    for (let n = 0; n < notes; n += 1) {
+      const t = audio.currentTime + n * 0.45;
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.type = 'sine';
+      osc.frequency.setValueAtTime(n === 0 ? 262 : 330, t);
+      gain.gain.setValueAtTime(0.0001, t);
+      gain.gain.exponentialRampToValueAtTime(0.05, t + 0.1);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t + 1.2);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(t);
+      osc.stop(t + 1.3);
+    }
+  }
+  let lastTurn = null; // `${role}` of the turn last drawn, to notice the swap and the cue's start
+
+  function renderTurn(pos, now) {
+    const turn = data.kind === 'pair' ? turnAt(plan, state, pos, state.first_lead, you.participant, now) : null;
+    setHidden('turn', !turn);
+    // One countdown is enough when the turn ends with the step.
+    setHidden('timer', Boolean(turn) && turn.leftMs === pos.endMs - pos.startMs - stepElapsedMs(state, pos, now));
+    if (!turn) {
+      lastTurn = null;
+      return;
+    }
+    const roles = plan.items[plan.steps[pos.step].item].roles || ['lead', 'follow'];
+    const role = turn.mine === 'lead' ? roles[0] : roles[1];
+    const next = turn.next === null ? null : turn.next === 'lead' ? roles[0] : roles[1];
+    setText('turn-hint', HINTS[role] || '');
+    setHidden('turn-hint', !HINTS[role]);
+    const progress = $('turn-progress');
+    if (progress) progress.value = turn.totalMs ? 1 - turn.leftMs / turn.totalMs : 0;
+    setText('turn-left', `${formatClock(turn.leftMs)} left in this turn`);
+    setText('turn-cue', turn.cue ? `In a moment you swap: ${role === 'speak' ? 'you might finish your thought; ' : ''}then it is your turn to ${VERBS[next]}.` : '');
+    setHidden('turn-cue', !turn.cue);
+    $('turn').classList.toggle('cueing', turn.cue && state.status !== 'paused');
+    const key = `${pos.step}:${turn.mine}:${turn.cue}`;
+    if (lastTurn !== null && state.status === 'running') {
+      const [, wasRole, wasCue] = lastTurn.split(':');
+      if (wasRole !== turn.mine) swapCue(2);
+      else if (wasCue === 'false' && turn.cue) swapCue(1);
+    }
+    lastTurn = key;
   }
 
   function showSection(name) {
@@ -108,6 +184,7 @@ if (data) {
     if (item.consent && data.kind !== 'pair') setText('group-solo', item.solo ? `${item.solo.title}: ${item.solo.why}` : '');
     setHidden('pacer-box', !patterns[pos.step]);
     if (view) view.reset();
+    followPacer();
   }
 
   function frame() {
@@ -144,10 +221,14 @@ if (data) {
       setText('timer', `${formatClock(total - elapsed)} left${state.status === 'paused' ? ' · paused' : ''}`);
       const pattern = patterns[pos.step];
       if (pattern && view) view.render(phaseAt(pattern, elapsed));
+      renderTurn(pos, now);
+    } else {
+      lastTurn = null;
     }
     requestAnimationFrame(frame);
   }
   requestAnimationFrame(frame);
+  roomApi = room;
 
   // For tests and for anyone curious: where this screen thinks the breath is, in server time.
   window.attuneRoom = {
@@ -158,7 +239,9 @@ if (data) {
       const breath = pattern && pos.startMs !== null ? phaseAt(pattern, stepElapsedMs(state, pos, now)) : null;
       return { serverNow: now, offsetMs: room.clock.offsetMs(), rttMs: room.clock.rttMs(), state: pos.state,
         step: pos.step, phase: breath && breath.phase, cycleElapsedMs: breath && breath.cycleElapsedMs,
-        cycleMs: pattern && pattern.cycleMs, version: state.version };
+        cycleMs: pattern && pattern.cycleMs, version: state.version,
+        turn: pos.step !== null ? turnAt(plan, state, pos, state.first_lead, you.participant, now) : null,
+        hearts: { you: hearts.you.length, partner: hearts.partner.length } };
     },
   };
 
@@ -250,4 +333,136 @@ if (data) {
     }
     setText('shift-change', shift.change_median !== null ? `Median change in felt safety: ${shift.change_median > 0 ? '+' : ''}${shift.change_median}` : '');
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Straps: one's own beats go to the room (a workshop counts them; a pair passes them on only when
+// shared); a pair's two hearts are drawn on the server's clock beside the shared pacer.
+const hearts = { you: [], partner: [] };
+let partnerDemo = false;
+let partnerLastMs = null;
+let source = null;
+const pendingRr = [];
+
+function showStraps(summary) {
+  const demo = summary.demo ? ` (${summary.demo === 1 ? 'one is' : `${summary.demo} are`} the demo strap)` : '';
+  setText('straps-count', summary.connected
+    ? `${summary.connected} ${summary.connected === 1 ? 'strap' : 'straps'} connected${demo}.`
+    : 'No straps connected.');
+  setText('straps-median', summary.median_coherence !== null
+    ? `The room's median coherence: ${summary.median_coherence.toFixed(1)} (from ${summary.ready} straps).`
+    : `The room's median coherence shows from ${summary.min_straps} straps with a minute of clean beats (${summary.ready} so far).`);
+}
+
+function followPacer() {
+  if (!data || !source || !source.simulated || !roomApi) return;
+  const now = roomApi.clock.serverNow();
+  const pos = positionAt(data.plan, currentState(), now);
+  const pattern = pos.step !== null && pos.state === 'running' ? roomPatterns[pos.step] : null;
+  source.setPacer(pattern, performance.now() - (now - (pos.startMs ?? now)));
+}
+
+function startStrap(kind) {
+  if (source) source.disconnect();
+  source = kind === 'strap' ? createStrapSource() : createDemoSource();
+  source.on('status', ({ status, name }) => {
+    const words = {
+      connecting: 'Connecting…',
+      connected: `${name}: connected${source.simulated ? '. Simulated, not a real heart.' : '.'}`,
+      reconnecting: 'The strap dropped for a moment; reconnecting…',
+      disconnected: 'The strap is disconnected.',
+      failed: "That didn't connect. You might try again, or carry on without one.",
+    };
+    setText('strap-status', words[status] || '');
+  });
+  source.on('packet', ({ rrMs }) => {
+    const good = (rrMs || []).filter((rr) => rr >= 250 && rr <= 2500);
+    if (!good.length || !roomApi) return;
+    pendingRr.push(...good);
+    hearts.you.push(...beatsBefore(good, roomApi.clock.serverNow()));
+  });
+  source.connect().then(followPacer, () => setText('strap-status', "That didn't connect. You might try again."));
+}
+
+if (data && roomApi) {
+  if (webBluetoothAvailable()) setHidden('btn-strap', false);
+  $('btn-strap')?.addEventListener('click', () => startStrap('strap'));
+  $('btn-demo-strap')?.addEventListener('click', () => startStrap('demo'));
+  setInterval(() => {
+    while (pendingRr.length) {
+      roomApi.send({ type: 'beats', rr_ms: pendingRr.splice(0, 16), demo: Boolean(source && source.simulated),
+        share: Boolean($('opt-share-heart')?.checked) });
+    }
+  }, 1000);
+  if (data.kind === 'pair') setInterval(drawTogether, 250);
+}
+
+function drawTogether() {
+  const now = roomApi.clock.serverNow();
+  trimBeats(hearts.you, now);
+  trimBeats(hearts.partner, now);
+  const any = hearts.you.length > 1 || hearts.partner.length > 1;
+  setHidden('together', !any);
+  if (!any) return;
+  const partnerGone = partnerLastMs === null || now - partnerLastMs > 10_000;
+  setText('together-status', partnerGone
+    ? "Your partner's heart appears here if they choose to share it."
+    : `Your partner is sharing${partnerDemo ? ' (the demo strap: simulated)' : ''}.${source && source.simulated ? ' Yours is the demo strap: simulated.' : ''}`);
+  const canvas = $('together-canvas');
+  if (!canvas || !canvas.clientWidth) return;
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.round(canvas.clientWidth * dpr);
+  const h = Math.round(canvas.clientHeight * dpr);
+  if (canvas.width !== w || canvas.height !== h) {
+    canvas.width = w;
+    canvas.height = h;
+  }
+  const ctx = canvas.getContext('2d');
+  const css = getComputedStyle(document.documentElement);
+  const color = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
+  ctx.clearRect(0, 0, w, h);
+  // The shared pacer: the breath's level across the same minute, as a soft band along the bottom.
+  const pos = positionAt(data.plan, currentState(), now);
+  const pattern = pos.step !== null && pos.startMs !== null ? roomPatterns[pos.step] : null;
+  if (pattern) {
+    ctx.fillStyle = color('--accent-soft', '#d9ebe7');
+    ctx.beginPath();
+    ctx.moveTo(0, h);
+    for (let px = 0; px <= w; px += 4) {
+      const t = now - WINDOW_MS * (1 - px / w);
+      const level = t >= pos.startMs ? phaseAt(pattern, t - pos.startMs).breathLevel : 0;
+      ctx.lineTo(px, h - level * h * 0.35);
+    }
+    ctx.lineTo(w, h);
+    ctx.closePath();
+    ctx.fill();
+  }
+  const line = (beats, stroke) => {
+    const points = scaled(beats, now);
+    if (points.length < 2) return;
+    ctx.strokeStyle = stroke;
+    ctx.lineWidth = 2.5 * dpr;
+    ctx.lineJoin = 'round';
+    ctx.beginPath();
+    points.forEach((p, i) => {
+      const x = p.x * w;
+      const y = h * 0.08 + (1 - p.y) * h * 0.72;
+      if (i === 0) ctx.moveTo(x, y);
+      else ctx.lineTo(x, y);
+    });
+    ctx.stroke();
+  };
+  line(hearts.you, color('--accent', '#2e6f69'));
+  line(hearts.partner, '#c0703f');
+}
+
+function showSynchrony(s) {
+  if (s.calibrating) {
+    setText('together-sync', `In step: calibrating, until there is a minute of clean beats from both of you${s.reason ? ` (${s.reason.toLowerCase()})` : ''}.`);
+    return;
+  }
+  const beyond = s.p_value < 0.05
+    ? 'More in step than these two hearts at a random timing would be.'
+    : 'Not more in step than these two hearts at a random timing would be.';
+  setText('together-sync', `In step: ${s.r.toFixed(2)} over the last minute. The same hearts shifted in time reach up to ${s.null_p95.toFixed(2)} by chance (95 %). ${beyond}`);
 }
