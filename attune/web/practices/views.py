@@ -89,6 +89,7 @@ def library(request: AuthedRequest) -> HttpResponse:
         "states": [(s, label, STATE_DESCRIPTIONS.get(s, "")) for s, label in STATES.items()],
         "condition": condition,
         "state": state,
+        "state_label": STATES.get(state, ""),
         "problems": problems,
         "count": sum(len(s["cards"]) for s in sections),
     }

@@ -36,7 +36,7 @@ quick.addEventListener('change', () => {
 const run = views.run;
 const session = $('[data-role="session"]', run);
 const status = createStatusTags(session);
-const readings = createReadingsPanel($('[data-role="readings"]', session));
+const readings = createReadingsPanel($('[data-role="readings"]', session), config);
 let pacer = null;
 const trace = createTrace($('[data-role="trace"]', session), {
   breathAt: () => (pacer ? (atMs) => pacer.levelAt(atMs) : null),
@@ -197,7 +197,7 @@ async function begin(kind) {
   show('result');
 }
 
-setupSensorCard($('.sensor-card', views.intro), begin);
+setupSensorCard(views.intro, begin);
 
 $('[data-action="skip-rest"]', run).addEventListener('click', () => wake?.());
 $('[data-action="stop"]', run).addEventListener('click', () => {
