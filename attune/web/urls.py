@@ -18,3 +18,6 @@ urlpatterns = [
     path("retreats/", include("attune.web.retreats.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# 404, 403 and 400 use Django's handlers with templates/404.html etc.; 500 needs the request for a full page.
+handler500 = "attune.web.common.errors.server_error"
