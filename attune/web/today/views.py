@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Sum
+from django.db.models import Count, F, Max, Min, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -205,11 +205,33 @@ def reflection(request: AuthedRequest) -> HttpResponse:
     return render(request, "today/reflection.html", context, status=400 if problems else 200)
 
 
-def _range(request: HttpRequest) -> tuple[str, int | None, bool]:
-    key = request.GET.get("range", DEFAULT_RANGE)
+def _range(request: HttpRequest, first_day: dt.date | None, today: dt.date) -> tuple[str, int | None, bool]:
+    """The chosen range, or, when none is asked for, the shortest that holds all the member's check-ins."""
+    if "range" not in request.GET:
+        return _range_for_data(first_day, today), RANGES[_range_for_data(first_day, today)], False
+    key = request.GET["range"]
     if key not in RANGES:
         return DEFAULT_RANGE, RANGES[DEFAULT_RANGE], True
     return key, RANGES[key], False
+
+
+def _range_for_data(first_day: dt.date | None, today: dt.date) -> str:
+    if first_day is None:
+        return DEFAULT_RANGE
+    span = (today - first_day).days + 1
+    for key, days in RANGES.items():
+        if days is not None and span <= days:
+            return key
+    return "all"
+
+
+def _axis_start(first_day: dt.date | None, days: int | None, today: dt.date, *, weekly: bool) -> dt.date:
+    """Where the chart's x axis begins: the first check-in in range, at least a week back."""
+    start = first_day or today
+    if days is not None:
+        start = max(start, today - dt.timedelta(days=days - 1))
+    start = min(start, today - dt.timedelta(days=6))
+    return _monday(start) if weekly else start
 
 
 def _parse_day(value: str) -> dt.date | None:
@@ -227,7 +249,9 @@ def history(request: AuthedRequest) -> HttpResponse:
     today_local = timezone.localdate()
     problems: list[str] = []
 
-    range_key, days, bad_range = _range(request)
+    first_checkin = CheckIn.objects.filter(user=user).aggregate(first=Min("created_at"))["first"]
+    first_checkin_day = first_checkin.astimezone(tz).date() if first_checkin is not None else None
+    range_key, days, bad_range = _range(request, first_checkin_day, today_local)
     if bad_range:
         problems.append("That time range isn't one we offer, so here are the last 90 days.")
 
@@ -311,12 +335,9 @@ def history(request: AuthedRequest) -> HttpResponse:
         "chart_data": {
             "points": [[s["day"], s["mean"]] for s in series],
             "weekly": weekly,
-            # The x axis spans the chosen range (or all the data), never less than a week.
-            "first": (
-                (today_local - dt.timedelta(days=days - 1)).isoformat()
-                if days is not None
-                else (series[0]["day"] if series else today_local.isoformat())
-            ),
+            # The x axis spans the data within the chosen range (a new member's first days are not a
+            # dot at the end of 90 empty ones), never less than a week.
+            "first": _axis_start(first_checkin_day, days, today_local, weekly=weekly).isoformat(),
             "last": today_local.isoformat(),
         },
         "days": day_list,
