@@ -106,6 +106,8 @@ def test_before_and_after_reads_calibrating_until_three_sessions(owner_client: C
     # changes 2, 3, 1: mean 2.0, sample sd 1.0, standard error 1/sqrt(3) = 0.577
     row = re.search(r"A nature sit</th>\s*<td>3</td>\s*<td>(.*?)</td>", html, re.S)
     assert row is not None and "+2.0" in row.group(1) and "± 0.6" in row.group(1)
+    assert "4.0 → 6.0" in row.group(1)  # mean before (3, 4, 5) and after (5, 7, 6), read at a glance
+    assert "after minus before" not in html
     assert "What is this?" in html and "standard error" in html
 
 
