@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from attune.web.practices.models import Outcome, PracticeSession
 from attune.web.workbooks import actions
-from attune.web.workbooks.models import Cohort, Enrolment, WorkbookVersion
+from attune.web.workbooks.models import Cohort, Enrolment, Workbook, WorkbookVersion
 from tests.web.conftest import PASSWORD
 from tests.web.workbook_helpers import make_zip, sources, upload
 
@@ -195,3 +195,18 @@ def test_a_group_that_starts_next_week_starts_on_that_date_for_everyone(
     cohort = _cohort(guide_client, start="2025-03-17")
     actions.join_cohort(other, cohort)
     assert Enrolment.objects.get(user=other, cohort=cohort).start_date == dt.date(2025, 3, 17)
+
+
+def test_a_guide_can_start_a_group_on_the_built_in_workbook(guide_client: Client, owner_client: Client) -> None:
+    actions.sync_builtin()
+    builtin = Workbook.objects.get(owner__isnull=True)
+    url = reverse("workbooks:cohort_new", args=[builtin.slug])
+    assert url in guide_client.get(reverse("workbooks:guide")).content.decode()
+    assert guide_client.get(url).status_code == 200
+    version = builtin.latest_version()
+    assert version is not None
+    response = guide_client.post(url, {"title": "Autumn circle", "version": version.pk, "start_date": "2025-03-17"})
+    assert response.status_code == 302
+    cohort = Cohort.objects.get(title="Autumn circle")
+    assert cohort.version == version
+    assert owner_client.get(url).status_code == 404  # a member who is not a guide
