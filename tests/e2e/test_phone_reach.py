@@ -144,6 +144,18 @@ def test_the_live_screen_keeps_pacer_heart_and_finish_together(server: Any, phon
     assert ":" in phone.locator("[data-role='elapsed']").inner_text()
     check_controls(phone, "[data-view='session']")
     both_widths(phone, "live-session")
+    phone.get_by_role("button", name="Finish and save").click()
+    phone.locator("#live[data-state='done']").wait_for(timeout=15_000)
+    assert phone.locator("nav.tabs").is_visible()  # the focused moment is over
+    check_controls(phone, "[data-view='done']")  # the after-reading's Save, focused, is clear of the tab bar
+    both_widths(phone, "live-done")
+
+
+def test_the_check_in_chips_are_full_size_targets(server: Any, phone: Any) -> None:
+    sign_in(server, phone.context, "reach-checkin")
+    phone.goto(f"{server.url}/")
+    check_controls(phone, "main form")
+    save(phone, "today-checkin-390", full_page=True)
 
 
 def test_the_resonance_check_says_when_its_numbers_come(server: Any, phone: Any) -> None:
