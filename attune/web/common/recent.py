@@ -8,7 +8,7 @@ else is kept, and the session is the member's own, so no app needs to know anoth
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypedDict
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,24 +18,22 @@ SESSION_KEY = "attune.recent_reading"
 RECENT = dt.timedelta(minutes=30)
 
 
-class Reading(TypedDict):
-    safety: int
-    state: str
-
-
 def remember_reading(request: HttpRequest, *, safety: int, state: str) -> None:
     """Keep a check-in's felt safety and state in the session (called when a check-in is saved)."""
     request.session[SESSION_KEY] = {"safety": int(safety), "state": str(state), "at": timezone.now().isoformat()}
 
 
-def recent_reading(request: HttpRequest) -> Reading | None:
-    """The felt safety and state of a check-in saved in the last :data:`RECENT`, or None."""
+def recent_reading(request: HttpRequest) -> dict[str, Any] | None:
+    """``{"safety": int, "state": str}`` from a check-in saved in the last :data:`RECENT`, or None.
+
+    A plain dict, so it can be a form's ``initial``.
+    """
     kept = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
     if not isinstance(kept, dict):
         return None
     try:
         at = dt.datetime.fromisoformat(str(kept["at"]))
-        reading = Reading(safety=int(kept["safety"]), state=str(kept["state"]))
+        reading: dict[str, Any] = {"safety": int(kept["safety"]), "state": str(kept["state"])}
     except (KeyError, TypeError, ValueError):
         return None
     if not dt.timedelta(0) <= timezone.now() - at <= RECENT:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -126,7 +125,7 @@ def _fmt_seconds(seconds: int) -> str:
     return f"{minutes} min" if minutes else f"{secs} s"
 
 
-def _reading_groups(prefix: str, initial: Mapping[str, Any] | None = None) -> list[Any]:
+def _reading_groups(prefix: str, initial: dict[str, Any] | None = None) -> list[Any]:
     return chip_groups(ReadingForm(prefix=prefix, initial=initial), ("safety", "state"))
 
 
