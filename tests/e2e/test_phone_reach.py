@@ -56,6 +56,25 @@ def in_view(page: Any, selector: str) -> bool:
     )
 
 
+# A stand-in for the Screen Wake Lock API that counts what holds the screen on now.
+WAKE_SPY = """
+(() => {
+  window.__wakeHeld = 0;
+  const request = async () => {
+    window.__wakeHeld += 1;
+    const s = new EventTarget();
+    s.release = async () => { window.__wakeHeld -= 1; s.dispatchEvent(new Event('release')); };
+    return s;
+  };
+  Object.defineProperty(navigator, 'wakeLock', { value: { request }, configurable: true });
+})();
+"""
+
+
+def wake_held(page: Any) -> int:
+    return int(page.evaluate("window.__wakeHeld"))
+
+
 def save(page: Any, name: str, *, full_page: bool = False) -> None:
     path = shot(page, name, full_page=full_page)
     folder = os.environ.get("ATTUNE_SHOTS")
@@ -75,6 +94,7 @@ def both_widths(page: Any, name: str) -> None:
 
 def test_the_player_is_a_focused_moment_with_every_control_in_reach(server: Any, phone: Any) -> None:
     sign_in(server, phone.context, "reach-player")
+    phone.add_init_script(WAKE_SPY)
     phone.goto(f"{server.url}/practices/a-longer-breath-out/play/")
     check_controls(phone, "#before")
     both_widths(phone, "player-before")
@@ -92,9 +112,11 @@ def test_the_player_is_a_focused_moment_with_every_control_in_reach(server: Any,
                 "#step-title"):
         assert in_view(phone, sel), f"{sel} is not in the first view"
     assert "left" in phone.locator("#elapsed").inner_text()
+    assert wake_held(phone) == 1, "the screen is not kept awake while practising"
     both_widths(phone, "player-run")
     phone.get_by_role("button", name="Stop").click()
     phone.locator("#after:not([hidden])").wait_for()
+    assert wake_held(phone) == 0
     check_controls(phone, "#after")
     save(phone, "player-after-390")
     phone.locator("input[name='after-safety'][value='5']").check(force=True)
@@ -124,6 +146,7 @@ def test_the_pacer_start_and_its_running_controls_are_uncovered(server: Any, pho
 
 def test_the_live_screen_keeps_pacer_heart_and_finish_together(server: Any, phone: Any) -> None:
     sign_in(server, phone.context, "reach-live")
+    phone.add_init_script(WAKE_SPY)
     phone.goto(f"{server.url}/live/")
     assert in_view(phone, "[data-action='demo']"), "Try the demo strap is not in the first view"
     check_controls(phone, "[data-view='setup']")
@@ -142,11 +165,13 @@ def test_the_live_screen_keeps_pacer_heart_and_finish_together(server: Any, phon
     ):
         assert in_view(phone, sel), f"{sel} is not in the first view"
     assert ":" in phone.locator("[data-role='elapsed']").inner_text()
+    assert wake_held(phone) == 1, "the screen is not kept awake during a live session"
     check_controls(phone, "[data-view='session']")
     both_widths(phone, "live-session")
     phone.get_by_role("button", name="Finish and save").click()
     phone.locator("#live[data-state='done']").wait_for(timeout=15_000)
     assert phone.locator("nav.tabs").is_visible()  # the focused moment is over
+    assert wake_held(phone) == 0
     check_controls(phone, "[data-view='done']")  # the after-reading's Save, focused, is clear of the tab bar
     both_widths(phone, "live-done")
 
@@ -161,6 +186,7 @@ def test_the_check_in_chips_are_full_size_targets(server: Any, phone: Any) -> No
 def test_the_resonance_check_says_when_its_numbers_come(server: Any, phone: Any) -> None:
     sign_in(server, phone.context, "reach-resonance")
     phone.clock.install()
+    phone.add_init_script(WAKE_SPY)
     phone.goto(f"{server.url}/live/resonance/")
     check_controls(phone, "[data-view='intro']")
     save(phone, "resonance-intro-390", full_page=True)
@@ -174,6 +200,7 @@ def test_the_resonance_check_says_when_its_numbers_come(server: Any, phone: Any)
     assert "calibrating" in coherence and " s" in coherence, coherence
     assert "30 seconds" in phone.locator("[data-role='calibration-note']").inner_text()
     assert phone.locator("nav.tabs").is_hidden()
+    assert wake_held(phone) == 1, "the screen is not kept awake during the check"
     check_controls(phone, "[data-view='run']")
     for sel in ("[data-view='run'] [data-role='pacer']", "[data-view='run'] [data-action='stop']"):
         assert in_view(phone, sel), f"{sel} is not in the first view"

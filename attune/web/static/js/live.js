@@ -2,6 +2,7 @@
 // heart-rate trace, the readings and the recording run; finish saves it.
 
 import { rateToPattern } from './pacer-clock.js';
+import { createWakeLock } from './session.js';
 import { mountPacer } from './live-pacer.js';
 import {
   createReadingsPanel,
@@ -95,6 +96,7 @@ async function begin(kind) {
     status,
   });
   show('session');
+  screenLock.on();
   session.querySelector('[data-role="pace-note"]').textContent = paceNote(bpm);
   pacer = mountPacer(session.querySelector('[data-role="pacer"]'), pattern);
   pacer.start();
@@ -109,6 +111,7 @@ async function begin(kind) {
 }
 
 let clockTimer = null;
+const screenLock = createWakeLock(); // the screen stays on during the session, where the browser allows
 function clockText(ms) {
   const s = Math.max(0, Math.floor(ms / 1000));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
@@ -134,6 +137,7 @@ const finishBtn = session.querySelector('[data-action="finish"]');
 finishBtn.addEventListener('click', async () => {
   if (!live) return;
   finishBtn.disabled = true;
+  screenLock.off();
   finishBtn.textContent = 'Saving…';
   clearInterval(clockTimer);
   pacer?.stop();
