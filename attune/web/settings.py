@@ -351,6 +351,8 @@ SECURE_HSTS_PRELOAD = env_bool("ATTUNE_HSTS_PRELOAD", False)
 # it consents to the browsers' built-in list for the whole registered domain and its subdomains, and
 # leaving that list takes months. So it is off unless ATTUNE_HSTS_PRELOAD=true (docs/deploy.md).
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# A stale or missing token gets an attune page with a way back, not Django's debugging page.
+CSRF_FAILURE_VIEW = "attune.web.common.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

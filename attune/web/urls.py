@@ -21,3 +21,6 @@ urlpatterns = [
     # Sets the language cookie from a POST and goes back (django.views.i18n.set_language).
     path("i18n/", include(([path("setlang/", set_language, name="set_language")], "i18n"))),
 ]
+
+# 404, 403 and 400 use Django's handlers with templates/404.html etc.; 500 needs the request for a full page.
+handler500 = "attune.web.common.errors.server_error"

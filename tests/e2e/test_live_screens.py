@@ -56,7 +56,7 @@ def test_the_demo_strap_shows_labelled_simulated_readings_and_keeps_before_and_a
     phone.locator("input[name='after-safety'][value='7']").check(force=True)
     phone.get_by_role("button", name="Save", exact=True).click()
     phone.wait_for_function("() => document.getElementById('live').dataset.practiceSession !== undefined")
-    assert "felt safety 4 before, 7 after" in phone.locator("[data-role='after-note']").inner_text()
+    assert "felt safety 4 → 7" in phone.locator("[data-role='after-note']").inner_text()
     rows = recording_rows(server, "demo-phone")
     assert len(rows) == 1 and rows[0]["simulated"] is True and rows[0]["ended_at"] is not None
     assert rows[0]["pacer_bpm"] == 6.0

@@ -106,6 +106,8 @@ def test_before_and_after_reads_calibrating_until_three_sessions(owner_client: C
     # changes 2, 3, 1: mean 2.0, sample sd 1.0, standard error 1/sqrt(3) = 0.577
     row = re.search(r"A nature sit</th>\s*<td>3</td>\s*<td>(.*?)</td>", html, re.S)
     assert row is not None and "+2.0" in row.group(1) and "± 0.6" in row.group(1)
+    assert "4.0 → 6.0" in row.group(1)  # mean before (3, 4, 5) and after (5, 7, 6), read at a glance
+    assert "after minus before" not in html
     assert "What is this?" in html and "standard error" in html
 
 
@@ -191,3 +193,35 @@ def test_history_shows_a_finished_heart_recording_with_its_summary(
     assert reverse("physio:recording", args=[mine.pk]) in html
     assert reverse("physio:recording", args=[theirs.pk]) not in html
     assert "RMSSD" in html
+
+
+def test_a_new_members_chart_spans_their_days_not_ninety_empty_ones(owner_client: Client, owner: Any) -> None:
+    make_checkin(owner, felt_safety=5)
+    html = owner_client.get(URL).content.decode()
+    today = timezone.localdate()
+    data = chart(html)
+    assert data["first"] == (today - dt.timedelta(days=6)).isoformat()  # a week, the shortest axis
+    assert '<a class="chip-link" href="?range=30" aria-current="true">' in html
+
+
+@pytest.mark.parametrize(("days_ago", "key"), [(20, "30"), (60, "90"), (200, "365"), (500, "all")])
+def test_with_no_range_asked_for_it_picks_the_shortest_that_holds_the_data(
+    owner_client: Client, owner: Any, days_ago: int, key: str
+) -> None:
+    first = timezone.now() - dt.timedelta(days=days_ago)
+    make_checkin(owner, when=first, felt_safety=3)
+    make_checkin(owner, felt_safety=6)
+    html = owner_client.get(URL).content.decode()
+    assert f'href="?range={key}" aria-current="true"' in html
+    data = chart(html)
+    first_day = timezone.localtime(first).date()
+    if data["weekly"]:  # a year or more is drawn by week, from the Monday of the first one
+        first_day -= dt.timedelta(days=first_day.weekday())
+    assert data["first"] == first_day.isoformat()
+    assert len(data["points"]) == 2
+
+
+def test_an_asked_for_range_still_wins(owner_client: Client, owner: Any) -> None:
+    make_checkin(owner, felt_safety=5)
+    html = owner_client.get(URL, {"range": "365"}).content.decode()
+    assert 'href="?range=365" aria-current="true"' in html

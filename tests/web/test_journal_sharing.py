@@ -127,3 +127,26 @@ def test_a_self_paced_member_has_no_guides_to_share_with(owner_client: Client, o
     page = owner_client.get(reverse("journal:detail", args=[entry.pk])).content.decode()
     assert "Share this entry" not in page
     assert list(guides_for(owner)) == []
+
+
+def test_after_sharing_it_never_offers_the_same_guide_again(
+    owner_client: Client, guide: Any, owner: Any, entry: JournalEntry
+) -> None:
+    cohort_led_by(guide, owner)
+    owner_client.post(reverse("journal:share", args=[entry.pk]), {"guide": guide.pk})
+    detail = owner_client.get(reverse("journal:detail", args=[entry.pk])).content.decode()
+    assert "Take it back" in detail
+    assert "instead" not in detail
+    assert f'<option value="{guide.pk}"' not in detail
+
+
+def test_with_a_second_guide_it_offers_only_the_other_one(
+    owner_client: Client, guide: Any, other_guide: Any, owner: Any, entry: JournalEntry
+) -> None:
+    cohort_led_by(guide, owner)
+    cohort_led_by(other_guide, owner)
+    owner_client.post(reverse("journal:share", args=[entry.pk]), {"guide": guide.pk})
+    detail = owner_client.get(reverse("journal:detail", args=[entry.pk])).content.decode()
+    assert "Share with this guide instead" in detail
+    assert f'<option value="{other_guide.pk}"' in detail
+    assert f'<option value="{guide.pk}"' not in detail

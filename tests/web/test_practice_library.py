@@ -129,3 +129,16 @@ def test_a_member_reading_german_gets_the_german_practice_and_a_notice_where_the
     assert "This practice is not yet written in Deutsch, so here it is in English." in english
     plain = owner_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "A hand on your heart" in plain and "not yet written" not in plain
+
+
+def test_the_count_names_the_state_in_plain_words(owner_client: Client, content: Path) -> None:
+    html = owner_client.get(reverse("practices:library"), {"state": "shut_down"}).content.decode()
+    n = sum("shut_down" in p.suits for p in current_library())
+    assert f"{n} practices that suit feeling shut down." in html
+    assert "shutdown" not in html
+
+
+def test_a_one_minute_practice_says_one_minute(owner_client: Client, content: Path) -> None:
+    html = owner_client.get(reverse("practices:detail", args=["one-slow-minute"])).content.decode()
+    assert "About 1 minute<" in html
+    assert "1 minutes" not in html

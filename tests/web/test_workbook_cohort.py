@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from attune.web.practices.models import Outcome, PracticeSession
 from attune.web.workbooks import actions
-from attune.web.workbooks.models import Cohort, Enrolment, WorkbookVersion
+from attune.web.workbooks.models import Cohort, Enrolment, Workbook, WorkbookVersion
 from tests.web.conftest import PASSWORD
 from tests.web.workbook_helpers import make_zip, sources, upload
 
@@ -163,3 +163,50 @@ def test_the_cohort_shift_counts_someone_who_practised_often_once(
     page = guide_client.get(reverse("workbooks:cohort", args=[cohort.pk])).content.decode()
     # Per person +4 and 0: mean 2.0, standard error 2.0. Per session it would read +3.0 ± 1.0.
     assert "+2.0" in page and "± 2.0" in page and "over 4 sessions from 2 people" in page
+
+
+def test_a_group_opened_today_is_open_today_for_a_member_behind_the_guides_zone(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, guide_client: Client, other: Any
+) -> None:
+    # 00:30 in Berlin on 10 March is still 9 March in New York: Gwen opens a group "today".
+    settings.ATTUNE_FAKE_TODAY = ""
+    instant = dt.datetime(2025, 3, 9, 23, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: instant)
+    cohort = _cohort(guide_client, start="2025-03-10")
+    client = Client()
+    client.force_login(other)
+    url = reverse("workbooks:join", args=[cohort.invite_token])
+    assert "starting today, when you join" in client.get(url).content.decode()
+    client.post(url)
+    enrolment = Enrolment.objects.get(user=other, cohort=cohort)
+    assert enrolment.start_date == dt.date(2025, 3, 9)  # Oscar's today, in his own zone
+    page = client.get(reverse("workbooks:progress", args=[enrolment.pk])).content.decode()
+    assert reverse("workbooks:day", args=[enrolment.pk, 1]) in page
+    assert client.get(reverse("workbooks:day", args=[enrolment.pk, 1])).status_code == 200
+    today = client.get(reverse("today:today")).content.decode()
+    assert "Nothing to do until then" not in today
+
+
+def test_a_group_that_starts_next_week_starts_on_that_date_for_everyone(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, guide_client: Client, other: Any
+) -> None:
+    settings.ATTUNE_FAKE_TODAY = ""
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2025, 3, 9, 23, 30, tzinfo=dt.UTC))
+    cohort = _cohort(guide_client, start="2025-03-17")
+    actions.join_cohort(other, cohort)
+    assert Enrolment.objects.get(user=other, cohort=cohort).start_date == dt.date(2025, 3, 17)
+
+
+def test_a_guide_can_start_a_group_on_the_built_in_workbook(guide_client: Client, owner_client: Client) -> None:
+    actions.sync_builtin()
+    builtin = Workbook.objects.get(owner__isnull=True)
+    url = reverse("workbooks:cohort_new", args=[builtin.slug])
+    assert url in guide_client.get(reverse("workbooks:guide")).content.decode()
+    assert guide_client.get(url).status_code == 200
+    version = builtin.latest_version()
+    assert version is not None
+    response = guide_client.post(url, {"title": "Autumn circle", "version": version.pk, "start_date": "2025-03-17"})
+    assert response.status_code == 302
+    cohort = Cohort.objects.get(title="Autumn circle")
+    assert cohort.version == version
+    assert owner_client.get(url).status_code == 404  # a member who is not a guide

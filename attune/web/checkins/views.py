@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from attune.web.accounts.http import AuthedRequest
 from attune.web.checkins.forms import CheckInForm, form_context
 from attune.web.checkins.models import CheckIn
+from attune.web.common.recent import remember_reading
 from attune.web.common.safety import crisis_resources
 
 
@@ -30,6 +31,7 @@ def new(request: AuthedRequest) -> HttpResponse:
         checkin.user = request.user
         checkin.created_at = timezone.now()
         checkin.save()
+        remember_reading(request, safety=checkin.felt_safety, state=checkin.state)
         return HttpResponseRedirect(reverse("today:today") + "#suggestion")
     status = 400 if request.method == "POST" else 200
     context = {**form_context(form), "action": reverse("checkins:new"), "mode": "new"}

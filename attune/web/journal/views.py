@@ -7,6 +7,8 @@ Anything else is a 404, so nobody can tell whether someone else's entry exists.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -18,6 +20,11 @@ from attune.web.accounts.relations import guides_for, members_for
 from attune.web.journal import actions
 from attune.web.journal.forms import EntryForm, SearchForm, ShareForm
 from attune.web.journal.models import JournalEntry
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from attune.web.accounts.models import User
 
 PAGE_SIZE = 50
 
@@ -70,9 +77,15 @@ def new(request: AuthedRequest) -> HttpResponse:
 @login_required
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = _get_entry_for_user(request, pk)
-    guides = guides_for(request.user)
+    guides = _other_guides(request, entry)
     context = {"entry": entry, "share_form": ShareForm(guides=guides), "has_guides": guides.exists()}
     return render(request, "journal/detail.html", context)
+
+
+def _other_guides(request: AuthedRequest, entry: JournalEntry) -> QuerySet[User]:
+    """The guides this entry could be shared with now: never the one it is already shared with."""
+    guides = guides_for(request.user)
+    return guides.exclude(pk=entry.shared_with_id) if entry.shared_with_id else guides
 
 
 @login_required
@@ -115,7 +128,7 @@ def share(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Shared with {guide.name}. You can take it back at any time.")
             return redirect("journal:detail", pk=entry.pk)
-    context = {"entry": entry, "share_form": form, "has_guides": guides.exists()}
+    context = {"entry": entry, "share_form": form, "has_guides": _other_guides(request, entry).exists()}
     return render(request, "journal/detail.html", context, status=400)
 
 

@@ -20,6 +20,7 @@ from attune.core.baseline import CALIBRATION_READINGS
 from attune.web.accounts.http import AuthedRequest
 from attune.web.common.bodies import BadBody, first_error, posted_fields
 from attune.web.common.chips import chip_groups
+from attune.web.common.recent import recent_reading
 from attune.web.common.safety import crisis_resources
 from attune.web.live.forms import StartRecordingForm
 from attune.web.physio import actions, meter
@@ -63,6 +64,7 @@ def practice(request: AuthedRequest) -> HttpResponse:
     readings before and after are stored with it (and show in History) and the recording links to it.
     """
     default_bpm = _default_bpm(request)
+    just_now = recent_reading(request)
     config: dict[str, Any] = {
         "start_url": reverse("live:start_recording"),
         "default_bpm": default_bpm,
@@ -77,7 +79,9 @@ def practice(request: AuthedRequest) -> HttpResponse:
         request,
         "live/practice.html",
         config,
-        before_groups=chip_groups(ReadingForm(prefix="before"), ("safety", "state")),
+        # A check-in made a moment ago answers the "before" questions; the member can change them.
+        before_groups=chip_groups(ReadingForm(prefix="before", initial=just_now), ("safety", "state")),
+        prefilled=just_now is not None,
         after_groups=chip_groups(ReadingForm(prefix="after"), ("safety", "state")),
         crisis=crisis_resources(),
         default_bpm=default_bpm,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from attune.web.common.states import State
 
@@ -15,6 +17,11 @@ if TYPE_CHECKING:
 
 PACER_SLUG = "pacer"
 PACER_TITLE = "Breathing pacer"
+# The one wording, wherever a session is listed, for a practice that ended before its last step:
+# stopped with Stop, or left (the tab closed) mid-way. No judgement in it either way.
+STOPPED_WORDS = "stopped partway"
+# A session still "underway" this long after it began was left, not paused.
+LEFT_AFTER = dt.timedelta(hours=3)
 
 
 class Outcome(models.TextChoices):
@@ -87,6 +94,15 @@ class PracticeSession(models.Model):
     @property
     def is_open(self) -> bool:
         return self.outcome == Outcome.UNDERWAY
+
+    @property
+    def outcome_note(self) -> str:
+        """How a list words this session's end: :data:`STOPPED_WORDS`, "under way", or "" when it ran to its end."""
+        if self.outcome == Outcome.STOPPED:
+            return STOPPED_WORDS
+        if self.outcome == Outcome.UNDERWAY:
+            return STOPPED_WORDS if timezone.now() - self.started_at > LEFT_AFTER else "under way"
+        return ""
 
     def export_row(self) -> dict[str, object]:
         return {

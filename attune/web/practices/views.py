@@ -24,6 +24,7 @@ from attune.content.practices import (
 )
 from attune.web.accounts.http import AuthedRequest
 from attune.web.common.chips import chip_groups
+from attune.web.common.recent import recent_reading
 from attune.web.common.safety import crisis_resources
 from attune.web.practices.forms import FinishForm, ReadingForm, StartForm
 from attune.web.practices.library import current_library, fallback_notice
@@ -89,6 +90,7 @@ def library(request: AuthedRequest) -> HttpResponse:
         "states": [(s, label, STATE_DESCRIPTIONS.get(s, "")) for s, label in STATES.items()],
         "condition": condition,
         "state": state,
+        "state_label": STATES.get(state, ""),
         "problems": problems,
         "count": sum(len(s["cards"]) for s in sections),
     }
@@ -123,8 +125,8 @@ def _fmt_seconds(seconds: int) -> str:
     return f"{minutes} min" if minutes else f"{secs} s"
 
 
-def _reading_groups(prefix: str) -> list[Any]:
-    return chip_groups(ReadingForm(prefix=prefix), ("safety", "state"))
+def _reading_groups(prefix: str, initial: dict[str, Any] | None = None) -> list[Any]:
+    return chip_groups(ReadingForm(prefix=prefix, initial=initial), ("safety", "state"))
 
 
 @login_required
@@ -156,6 +158,8 @@ def player(request: AuthedRequest, slug: str) -> HttpResponse:
         "finishUrl": reverse("practices:session_finish", args=[0]),
         "historyUrl": reverse("today:history"),
     }
+    # A check-in made a moment ago answers the "before" questions; the member can change them.
+    just_now = recent_reading(request)
     # Where "done" leads back to: Today, or the page that sent the member here (a workbook day).
     back = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -163,7 +167,8 @@ def player(request: AuthedRequest, slug: str) -> HttpResponse:
     context = {
         **practice_card(practice),
         "player_data": data,
-        "before_groups": _reading_groups("before"),
+        "before_groups": _reading_groups("before", just_now),
+        "prefilled": just_now is not None,
         "after_groups": _reading_groups("after"),
         "crisis": crisis_resources(),
         "back_url": back or reverse("today:today"),
@@ -190,7 +195,8 @@ def pacer(request: AuthedRequest) -> HttpResponse:
         "pacer_data": data,
         "own_rate": own_bpm,
         "minutes": (3, 5, 10, 20),
-        "before_groups": _reading_groups("before"),
+        "before_groups": _reading_groups("before", just_now := recent_reading(request)),
+        "prefilled": just_now is not None,
         "after_groups": _reading_groups("after"),
         "crisis": crisis_resources(),
     }

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Sum
+from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -37,8 +37,9 @@ from attune.web.checkins.models import CheckIn
 from attune.web.common.safety import crisis_resources
 from attune.web.common.states import State
 from attune.web.common.stats import MIN_SESSIONS, safety_change
+from attune.web.physio.models import Recording, ResonanceAssessment
 from attune.web.practices.library import current_library
-from attune.web.practices.models import PracticeSession
+from attune.web.practices.models import STOPPED_WORDS, PracticeSession
 from attune.web.retreats import days as retreat_days
 from attune.web.today import insights
 from attune.web.today.history import imported_days_for_history, recent_for_history
@@ -106,6 +107,24 @@ def _offers(learned: LearnedSuggestion | None) -> tuple[Offer | None, list[Offer
     return (offers[0], offers[1:]) if offers else (None, [])
 
 
+# A pacer session with a heart recording was a live practice, and is listed as one.
+LIVE_TITLE = "Breathing with your heart in view"
+
+
+def _with_live(sessions: QuerySet[PracticeSession]) -> QuerySet[PracticeSession]:
+    """``sessions``, each marked ``live`` when a heart recording was made with it."""
+    return sessions.annotate(live=Exists(Recording.objects.filter(practice_session=OuterRef("pk"))))
+
+
+def _resonance_checks(user: Any, lo: dt.datetime, hi: dt.datetime) -> list[ResonanceAssessment]:
+    """The member's resonance checks begun in ``[lo, hi)``, each marked ``simulated`` if the demo strap ran it."""
+    return list(
+        ResonanceAssessment.objects.filter(user=user, created_at__gte=lo, created_at__lt=hi).annotate(
+            simulated=Exists(Recording.objects.filter(assessment=OuterRef("pk"), simulated=True))
+        )
+    )
+
+
 @require_GET
 def today(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
@@ -114,7 +133,7 @@ def today(request: HttpRequest) -> HttpResponse:
     start = _day_start(timezone.localdate())
     latest = CheckIn.objects.filter(user=user, created_at__gte=start).order_by("-created_at").first()
     sessions = list(
-        PracticeSession.objects.filter(user=user, started_at__gte=start)
+        _with_live(PracticeSession.objects.filter(user=user, started_at__gte=start))
         .order_by("started_at")
         .only("practice_slug", "practice_title", "started_at", "outcome", "before_safety", "after_safety")
     )
@@ -137,6 +156,7 @@ def today(request: HttpRequest) -> HttpResponse:
         "alternative_numbers": any(o.pick.n >= MAP_MIN_SESSIONS for o in alternatives),
         "min_sessions": MAP_MIN_SESSIONS,
         "sessions": sessions,
+        "live_title": LIVE_TITLE,
         "crisis": crisis_resources() if latest is not None and latest.feels_unsafe else [],
         "workbook_step": today_step(user),
     }
@@ -205,11 +225,33 @@ def reflection(request: AuthedRequest) -> HttpResponse:
     return render(request, "today/reflection.html", context, status=400 if problems else 200)
 
 
-def _range(request: HttpRequest) -> tuple[str, int | None, bool]:
-    key = request.GET.get("range", DEFAULT_RANGE)
+def _range(request: HttpRequest, first_day: dt.date | None, today: dt.date) -> tuple[str, int | None, bool]:
+    """The chosen range, or, when none is asked for, the shortest that holds all the member's check-ins."""
+    if "range" not in request.GET:
+        return _range_for_data(first_day, today), RANGES[_range_for_data(first_day, today)], False
+    key = request.GET["range"]
     if key not in RANGES:
         return DEFAULT_RANGE, RANGES[DEFAULT_RANGE], True
     return key, RANGES[key], False
+
+
+def _range_for_data(first_day: dt.date | None, today: dt.date) -> str:
+    if first_day is None:
+        return DEFAULT_RANGE
+    span = (today - first_day).days + 1
+    for key, days in RANGES.items():
+        if days is not None and span <= days:
+            return key
+    return "all"
+
+
+def _axis_start(first_day: dt.date | None, days: int | None, today: dt.date, *, weekly: bool) -> dt.date:
+    """Where the chart's x axis begins: the first check-in in range, at least a week back."""
+    start = first_day or today
+    if days is not None:
+        start = max(start, today - dt.timedelta(days=days - 1))
+    start = min(start, today - dt.timedelta(days=6))
+    return _monday(start) if weekly else start
 
 
 def _parse_day(value: str) -> dt.date | None:
@@ -227,7 +269,9 @@ def history(request: AuthedRequest) -> HttpResponse:
     today_local = timezone.localdate()
     problems: list[str] = []
 
-    range_key, days, bad_range = _range(request)
+    first_checkin = CheckIn.objects.filter(user=user).aggregate(first=Min("created_at"))["first"]
+    first_checkin_day = first_checkin.astimezone(tz).date() if first_checkin is not None else None
+    range_key, days, bad_range = _range(request, first_checkin_day, today_local)
     if bad_range:
         problems.append("That time range isn't one we offer, so here are the last 90 days.")
 
@@ -257,11 +301,13 @@ def history(request: AuthedRequest) -> HttpResponse:
     # The day-by-day list, a page of days at a time.
     first_day = until - dt.timedelta(days=DAYS_PER_PAGE - 1)
     lo, hi = _day_start(first_day), _day_start(until + dt.timedelta(days=1))
-    by_day: dict[dt.date, dict[str, list[Any]]] = defaultdict(lambda: {"checkins": [], "sessions": []})
+    by_day: dict[dt.date, dict[str, list[Any]]] = defaultdict(lambda: {"checkins": [], "sessions": [], "resonance": []})
     for c in CheckIn.objects.filter(user=user, created_at__gte=lo, created_at__lt=hi).order_by("-created_at"):
         by_day[timezone.localtime(c.created_at).date()]["checkins"].append(c)
-    for s in PracticeSession.objects.filter(user=user, started_at__gte=lo, started_at__lt=hi).order_by("-started_at"):
+    for s in _with_live(PracticeSession.objects.filter(user=user, started_at__gte=lo, started_at__lt=hi)):
         by_day[timezone.localtime(s.started_at).date()]["sessions"].append(s)
+    for a in _resonance_checks(user, lo, hi):
+        by_day[timezone.localtime(a.created_at).date()]["resonance"].append(a)
     # Within a day, check-ins and sessions interleave by time, the latest first.
     day_list = [
         {
@@ -269,7 +315,8 @@ def history(request: AuthedRequest) -> HttpResponse:
             **by_day[d],
             "entries": sorted(
                 [("checkin", c.created_at, c) for c in by_day[d]["checkins"]]
-                + [("session", s.started_at, s) for s in by_day[d]["sessions"]],
+                + [("session", s.started_at, s) for s in by_day[d]["sessions"]]
+                + [("resonance", a.created_at, a) for a in by_day[d]["resonance"]],
                 key=lambda e: e[1],
                 reverse=True,
             ),
@@ -279,6 +326,7 @@ def history(request: AuthedRequest) -> HttpResponse:
     earlier = (
         CheckIn.objects.filter(user=user, created_at__lt=lo).exists()
         or PracticeSession.objects.filter(user=user, started_at__lt=lo).exists()
+        or ResonanceAssessment.objects.filter(user=user, created_at__lt=lo).exists()
     )
 
     # How felt safety moved from before to after, per practice, over all time.
@@ -288,16 +336,28 @@ def history(request: AuthedRequest) -> HttpResponse:
         .annotate(change=F("after_safety") - F("before_safety"))
         .values("practice_slug")
         .annotate(
-            n=Count("id"), total=Sum("change"), total_sq=Sum(F("change") * F("change")), title=Max("practice_title")
+            n=Count("id"),
+            total=Sum("change"),
+            total_sq=Sum(F("change") * F("change")),
+            title=Max("practice_title"),
+            before=Avg("before_safety"),
+            after=Avg("after_safety"),
         )
         .order_by()
     )
+    # Each practice's mean felt safety before and after, read at a glance as "3.4 → 5.1".
     changes = sorted(
         (
-            safety_change(r["practice_slug"], r["title"], r["n"], float(r["total"] or 0), float(r["total_sq"] or 0))
+            (
+                safety_change(
+                    r["practice_slug"], r["title"], r["n"], float(r["total"] or 0), float(r["total_sq"] or 0)
+                ),
+                r["before"],
+                r["after"],
+            )
             for r in rows
         ),
-        key=lambda c: (c.calibrating, -c.n, c.title),
+        key=lambda row: (row[0].calibrating, -row[0].n, row[0].title),
     )
 
     context = {
@@ -311,15 +371,14 @@ def history(request: AuthedRequest) -> HttpResponse:
         "chart_data": {
             "points": [[s["day"], s["mean"]] for s in series],
             "weekly": weekly,
-            # The x axis spans the chosen range (or all the data), never less than a week.
-            "first": (
-                (today_local - dt.timedelta(days=days - 1)).isoformat()
-                if days is not None
-                else (series[0]["day"] if series else today_local.isoformat())
-            ),
+            # The x axis spans the data within the chosen range (a new member's first days are not a
+            # dot at the end of 90 empty ones), never less than a week.
+            "first": _axis_start(first_checkin_day, days, today_local, weekly=weekly).isoformat(),
             "last": today_local.isoformat(),
         },
         "days": day_list,
+        "live_title": LIVE_TITLE,
+        "stopped_words": STOPPED_WORDS,
         "until": until,
         "earlier_until": (first_day - dt.timedelta(days=1)).isoformat() if earlier else None,
         "later_until": (

@@ -165,8 +165,21 @@ def enrol_self_paced(user: User, workbook: Workbook) -> Enrolment:
         return Enrolment.objects.get(user=user, workbook=workbook, mode=Mode.SELF_PACED)
 
 
+def start_for(cohort: Cohort, user: User) -> dt.date:
+    """The day ``cohort`` starts for ``user``, as a date in the member's own zone.
+
+    A group whose first day is its guide's today starts on the member's today, wherever they are:
+    a guide in London who opens a group "today" has not made it "tomorrow" for a member in New
+    York, and day 1 is open on the day they join. Any other start date is the calendar date the
+    guide chose, the same for everyone.
+    """
+    if cohort.start_date == clock.today(cohort.guide):
+        return clock.today(user)
+    return cohort.start_date
+
+
 def join_cohort(user: User, cohort: Cohort) -> Enrolment:
-    """Join ``cohort`` (idempotent): the cohort's version and start date."""
+    """Join ``cohort`` (idempotent): the cohort's version, starting on :func:`start_for`."""
     existing = Enrolment.objects.filter(user=user, cohort=cohort).first()
     if existing is not None:
         return existing
@@ -178,7 +191,7 @@ def join_cohort(user: User, cohort: Cohort) -> Enrolment:
                 version=cohort.version,
                 cohort=cohort,
                 mode=Mode.COHORT,
-                start_date=cohort.start_date,
+                start_date=start_for(cohort, user),
                 last_active_at=timezone.now(),
             )
     except IntegrityError:

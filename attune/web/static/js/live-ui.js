@@ -151,28 +151,50 @@ const FORMAT = {
   breathing_rate_bpm: (v) => v.toFixed(1),
 };
 
-/** The four readings; each says "calibrating" until the meter has enough beats. */
-export function createReadingsPanel(root) {
+/**
+ * Seconds of beats each reading needs before the meter has it (attune.core.streaming): heart rate
+ * at once, RMSSD from half its window, coherence and breathing from the whole meter window.
+ */
+export function readySeconds({ rmssd_window_s: rmssd = 60, meter_window_s: meter = 64 } = {}) {
+  return { hr_bpm: 0, rmssd_ms: rmssd / 2, coherence: meter, breathing_rate_bpm: meter };
+}
+
+/** "calibrating · 34 s": what a waiting reading says, counting down to when it comes. */
+export function waitText(readyS, beatTimeS) {
+  if (typeof beatTimeS !== 'number' || !(readyS > 0)) return 'calibrating';
+  const left = Math.ceil(readyS - beatTimeS);
+  return left > 0 ? `calibrating · ${left} s` : "calibrating · a moment";
+}
+
+/**
+ * The four readings. Each shows as soon as the meter has it (heart rate from the first beats,
+ * RMSSD after 30 s, coherence and breathing after about a minute), and until then says
+ * "calibrating" with the seconds still to come. `windows` are the meter's, from the page's config.
+ */
+export function createReadingsPanel(root, windows = {}) {
+  const ready = readySeconds(windows);
   const items = [...root.querySelectorAll('[data-reading]')].map((el) => ({
     key: el.dataset.reading,
     el,
     value: el.querySelector('[data-role="value"]'),
+    wait: el.querySelector('.reading-wait'),
   }));
   return {
     update(reading) {
-      for (const { key, el, value } of items) {
+      for (const { key, el, value, wait } of items) {
         const v = reading[key];
-        // Heart rate is meaningful from the first beats; the rest wait for calibration.
-        const waiting = v === null || v === undefined || (key !== 'hr_bpm' && reading.calibrating);
+        const waiting = v === null || v === undefined;
         el.dataset.state = waiting ? 'calibrating' : 'ready';
         if (!waiting) value.textContent = FORMAT[key](v);
+        else if (wait) wait.textContent = waitText(ready[key], reading.beat_time_s);
       }
       root.dataset.artifact = String(Boolean(reading.artifact));
     },
     reset() {
-      for (const { el, value } of items) {
+      for (const { el, value, wait } of items) {
         el.dataset.state = 'calibrating';
         value.textContent = '–';
+        if (wait) wait.textContent = 'calibrating';
       }
     },
   };

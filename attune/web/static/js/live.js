@@ -2,6 +2,7 @@
 // heart-rate trace, the readings and the recording run; finish saves it.
 
 import { rateToPattern } from './pacer-clock.js';
+import { createWakeLock } from './session.js';
 import { mountPacer } from './live-pacer.js';
 import {
   createReadingsPanel,
@@ -41,7 +42,7 @@ function paceNote(bpm) {
 
 const session = views.session;
 const status = createStatusTags(session);
-const readings = createReadingsPanel(session.querySelector('[data-role="readings"]'));
+const readings = createReadingsPanel(session.querySelector('[data-role="readings"]'), config);
 let pacer = null;
 const trace = createTrace(session.querySelector('[data-role="trace"]'), {
   breathAt: () => (pacer ? (atMs) => pacer.levelAt(atMs) : null),
@@ -95,14 +96,28 @@ async function begin(kind) {
     status,
   });
   show('session');
+  screenLock.on();
   session.querySelector('[data-role="pace-note"]').textContent = paceNote(bpm);
   pacer = mountPacer(session.querySelector('[data-role="pacer"]'), pattern);
   pacer.start();
   if (source.setPacer) source.setPacer(pattern, pacer.startedAtMs());
   trace.start();
+  const elapsedTag = session.querySelector('[data-role="elapsed"]');
+  const showElapsed = () => {
+    elapsedTag.textContent = `${clockText(performance.now() - startedAtMs)} so far`;
+  };
+  showElapsed();
+  clockTimer = setInterval(showElapsed, 1000);
 }
 
-setupSensorCard(views.setup.querySelector('.sensor-card'), begin);
+let clockTimer = null;
+const screenLock = createWakeLock(); // the screen stays on during the session, where the browser allows
+function clockText(ms) {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+setupSensorCard(views.setup, begin);
 
 function describeSummary(summary) {
   const rows = [];
@@ -123,7 +138,9 @@ const finishBtn = session.querySelector('[data-action="finish"]');
 finishBtn.addEventListener('click', async () => {
   if (!live) return;
   finishBtn.disabled = true;
+  screenLock.off();
   finishBtn.textContent = 'Saving…';
+  clearInterval(clockTimer);
   pacer?.stop();
   const current = live;
   const outcome = await current.finish();
@@ -190,7 +207,7 @@ async function endPracticeSession(reading) {
     if (reading.safety !== null) {
       const before = readFeltReading(views.setup, 'before').safety;
       afterNote.textContent = before !== null
-        ? `Saved with this practice: felt safety ${before} before, ${reading.safety} after.`
+        ? `Saved with this practice: felt safety ${before} → ${reading.safety}.`
         : `Saved with this practice: felt safety ${reading.safety} after.`;
     }
     if (out.lowSafety) crisisBox.hidden = false;

@@ -15,7 +15,7 @@ import {
 const { config, root, views, show } = livePage();
 const session = views.session;
 const status = createStatusTags(session);
-const readings = createReadingsPanel(session.querySelector('[data-role="readings"]'));
+const readings = createReadingsPanel(session.querySelector('[data-role="readings"]'), config);
 const trace = createTrace(session.querySelector('[data-role="trace"]'), { breathAt: () => null });
 const remainingEl = session.querySelector('[data-role="remaining"]');
 const progressBar = session.querySelector('[data-role="progress-bar"]');
@@ -79,7 +79,7 @@ async function begin(kind) {
   trace.start();
 }
 
-setupSensorCard(views.setup.querySelector('.sensor-card'), begin);
+setupSensorCard(views.setup, begin);
 
 function describe(summary) {
   const rows = [];

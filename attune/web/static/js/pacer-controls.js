@@ -4,7 +4,7 @@
 // Each page keeps its own clock and what it draws; this module only wires the common controls.
 
 import { createPacerView } from './pacer.js';
-import { createSession, createWakeLock, readingValues, show } from './session.js';
+import { createSession, createWakeLock, describeChange, readingValues, show } from './session.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -59,13 +59,16 @@ export function wirePause({ run, button, wake, paused, pause, resume, tick, paus
 /**
  * The after-reading form (submit or skip) finishes the session and shows `done`; closing the page
  * before then records it as stopped. `elapsedS()` is the practice time in seconds, or null before it
- * began; `ended()` says whether it ran to an end (then `after.dataset.outcome` is kept);
- * `describeChange(change)` words the before-to-after change in felt safety.
+ * began; `ended()` says whether it ran to an end (then `after.dataset.outcome` is kept). With a
+ * reading at both ends, the thank-you reads "Felt safety 3 → 5."
  */
-export function wireFinish({ after, done, session, elapsedS, ended, describeChange }) {
+export function wireFinish({ after, done, session, elapsedS, ended }) {
   async function finish(reading) {
     const res = await session.finish(after.dataset.outcome || 'stopped', elapsedS() ?? 0, reading);
-    if (res && typeof res.change === 'number') $('done-text').textContent = describeChange(res.change);
+    if (res && typeof res.change === 'number') {
+      const now = Number(reading.safety);
+      $('done-text').textContent = describeChange(now - res.change, now);
+    }
     $('save-problem').hidden = !session.saveFailed;
     $('done-crisis').hidden = !(res && res.lowSafety);
     show(done, [after]);

@@ -4,7 +4,7 @@
 
 import { createPacerTimeline, makePattern, presets, rateToPattern } from './pacer-clock.js';
 import { createPracticeParts, wireFinish, wirePause } from './pacer-controls.js';
-import { formatClock, readJson, readingValues, show } from './session.js';
+import { elapsedText, readJson, readingValues, show } from './session.js';
 
 const data = readJson('pacer-data');
 const $ = (id) => document.getElementById(id);
@@ -80,7 +80,7 @@ if (data) {
     const sec = Math.floor(s.elapsedMs / 1000);
     if (sec !== shownSecond) {
       shownSecond = sec;
-      $('timer').textContent = remaining === null ? `${formatClock(s.elapsedMs)}` : `${formatClock(remaining)} left`;
+      $('timer').textContent = elapsedText(s.elapsedMs, limitMs || null);
     }
     if (remaining !== null && remaining <= 0) {
       end('completed');
@@ -135,6 +135,5 @@ if (data) {
     session,
     elapsedS: () => (timeline ? timeline.elapsedMs() / 1000 : null),
     ended: () => ended,
-    describeChange: (change) => `Felt safety, after minus before: ${change > 0 ? '+' : ''}${change}.`,
   });
 }

@@ -5,7 +5,7 @@
 import { makePattern, phaseAt } from './pacer-clock.js';
 import { createStepTimeline } from './player-steps.js';
 import { createPracticeParts, wireFinish, wirePause } from './pacer-controls.js';
-import { formatClock, readJson, readingValues, show } from './session.js';
+import { elapsedText, formatClock, readJson, readingValues, show } from './session.js';
 
 const data = readJson('player-data');
 const $ = (id) => document.getElementById(id);
@@ -44,6 +44,7 @@ if (data) {
       shownSecond = sec;
       $('timer').textContent = `${formatClock(state.remainingMs)} left in this step`;
       $('progress').value = timeline.totalMs ? state.totalElapsedMs / timeline.totalMs : 0;
+      $('elapsed').textContent = elapsedText(state.totalElapsedMs, timeline.totalMs);
     }
     if (state.step.pacer) view.render(phaseAt(state.step.pacer, state.stepElapsedMs));
   }
@@ -117,7 +118,5 @@ if (data) {
     session,
     elapsedS: () => (timeline.state().started ? timeline.state().totalElapsedMs / 1000 : null),
     ended: () => ended,
-    describeChange: (c) =>
-      c > 0 ? `Felt safety went from before to after by +${c}.` : c < 0 ? `Felt safety moved by ${c}. That is useful to know, too.` : 'Felt safety stayed the same. That is useful to know, too.',
   });
 }

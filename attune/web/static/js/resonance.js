@@ -3,6 +3,7 @@
 // "use this rate" makes it the member's pacer rate.
 
 import { rateToPattern } from './pacer-clock.js';
+import { createWakeLock } from './session.js';
 import { mountPacer } from './live-pacer.js';
 import {
   createReadingsPanel,
@@ -36,7 +37,7 @@ quick.addEventListener('change', () => {
 const run = views.run;
 const session = $('[data-role="session"]', run);
 const status = createStatusTags(session);
-const readings = createReadingsPanel($('[data-role="readings"]', session));
+const readings = createReadingsPanel($('[data-role="readings"]', session), config);
 let pacer = null;
 const trace = createTrace($('[data-role="trace"]', session), {
   breathAt: () => (pacer ? (atMs) => pacer.levelAt(atMs) : null),
@@ -46,6 +47,7 @@ let source = null;
 let stopped = false;
 let current = null; // the recording in progress
 let wake = null; // resolves the current wait early (skip rest / stop)
+const screenLock = createWakeLock(); // the screen stays on while the check runs, where the browser allows
 
 /** Wait until `done()` is true, calling `tick(elapsedMs)` every TICK_MS; resolves early on wake. */
 function waitUntil(done, tick) {
@@ -173,6 +175,7 @@ async function begin(kind) {
   const plan = await postJson(config.resonance_start_url, { quick: quick.checked });
   root.dataset.assessment = String(plan.assessment);
   show('run');
+  screenLock.on();
   trace.start();
   try {
     for (let i = 0; i < plan.rates_bpm.length && !stopped; i += 1) {
@@ -182,6 +185,7 @@ async function begin(kind) {
   } finally {
     trace.stop();
     source.disconnect();
+    screenLock.off();
   }
   if (stopped) return;
   show('scoring');
@@ -197,7 +201,7 @@ async function begin(kind) {
   show('result');
 }
 
-setupSensorCard($('.sensor-card', views.intro), begin);
+setupSensorCard(views.intro, begin);
 
 $('[data-action="skip-rest"]', run).addEventListener('click', () => wake?.());
 $('[data-action="stop"]', run).addEventListener('click', () => {

@@ -145,3 +145,15 @@ export function formatClock(ms) {
   const s = total % 60;
   return `${m}:${String(s).padStart(2, '0')}`;
 }
+
+/** "1:10 in · 3:50 left" (or "1:10 in" with no end): the time in a whole practice, at a glance. */
+export function elapsedText(elapsedMs, totalMs = null) {
+  const done = formatClock(Math.max(0, elapsedMs - 999)); // whole seconds gone, counting up
+  return totalMs ? `${done} in · ${formatClock(totalMs - elapsedMs)} left` : `${done} in`;
+}
+
+/** A before-and-after in felt safety as people read it at a glance: "Felt safety 3 → 5." */
+export function describeChange(before, after) {
+  const line = `Felt safety ${before} → ${after}.`;
+  return after >= before + 1 ? line : `${line} That is useful to know, too.`;
+}

@@ -43,6 +43,15 @@ def get_own_workbook(request: AuthedRequest, slug: str) -> Workbook:
     return get_object_or_404(Workbook, slug=slug, owner_id=request.user.pk)
 
 
+def get_groupable_workbook(request: AuthedRequest, slug: str) -> Workbook:
+    """A workbook the calling guide may start a group on: one of their own, or a built-in one; else 404."""
+    require_guide(request)
+    workbook = get_object_or_404(Workbook, slug=slug)
+    if workbook.owner_id == request.user.pk or workbook.is_builtin:
+        return workbook
+    raise Http404("There is no workbook here.")
+
+
 def get_led_cohort(request: AuthedRequest, pk: int) -> Cohort:
     require_guide(request)
     return get_object_or_404(Cohort.objects.select_related("version__workbook"), pk=pk, guide_id=request.user.pk)

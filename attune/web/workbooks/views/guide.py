@@ -27,7 +27,13 @@ def guide_home(request: AuthedRequest) -> HttpResponse:
     for wb in Workbook.objects.filter(owner=request.user):
         workbooks.append({"workbook": wb, "version": wb.latest_version(), "count": wb.versions.count()})
     cohorts = Cohort.objects.filter(guide=request.user).select_related("version__workbook")
-    context = {"workbooks": workbooks, "cohorts": cohorts, "form": UploadForm()}
+    # The built-in workbooks: any guide may lead a group through them.
+    builtin = [
+        {"workbook": wb, "version": v}
+        for wb in Workbook.objects.filter(owner__isnull=True, owner_deleted=False).order_by("slug")
+        if (v := wb.latest_version()) is not None
+    ]
+    context = {"workbooks": workbooks, "builtin": builtin, "cohorts": cohorts, "form": UploadForm()}
     return render(request, "workbooks/guide.html", context)
 
 
@@ -93,7 +99,7 @@ def edit(request: AuthedRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cohort_new(request: AuthedRequest, slug: str) -> HttpResponse:
-    workbook = access.get_own_workbook(request, slug)
+    workbook = access.get_groupable_workbook(request, slug)
     form = CohortForm(
         request.POST if request.method == "POST" else None,
         versions=workbook.versions.order_by("-number"),

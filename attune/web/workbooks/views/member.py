@@ -317,7 +317,15 @@ def join(request: AuthedRequest, token: str) -> HttpResponse:
         messages.success(request, f"You've joined {cohort.title}.")
         return redirect("workbooks:progress", pk=enrolment.pk)
     content = cohort.version.content
-    context = {"cohort": cohort, "content": content, "existing": existing, "summary": content.summary}
+    start = existing.start_date if existing else actions.start_for(cohort, request.user)
+    context = {
+        "cohort": cohort,
+        "content": content,
+        "existing": existing,
+        "summary": content.summary,
+        "start": start,
+        "starts_today": start == clock.today(request.user),
+    }
     return render(request, "workbooks/join.html", context)
 
 
