@@ -139,6 +139,7 @@ def today(request: HttpRequest) -> HttpResponse:
         "sessions": sessions,
         "crisis": crisis_resources() if latest is not None and latest.feels_unsafe else [],
         "workbook_step": today_step(user),
+        "just_checked_in": latest is not None and request.GET.get("checked_in") == "1",
     }
     return render(request, "today/today.html", context)
 
