@@ -87,12 +87,13 @@ def _world(server: Any) -> dict[str, Any]:
             from django.contrib.auth import get_user_model
             from django.utils import timezone
             from attune.web.checkins.models import CheckIn
+            from attune.web.imports.models import Import
             from attune.web.journal import actions as journal
             from attune.web.journal.models import JournalEntry
             from attune.web.physio.models import Recording, ResonanceAssessment
             from attune.web.practices.library import current_library
             from attune.web.retreats import actions as retreats
-            from attune.web.retreats.models import Answer, Retreat
+            from attune.web.retreats.models import Answer, Application, Retreat, ScheduleItem
             from attune.web.rooms import actions as rooms
             from attune.web.rooms.plan import group_pacer
             from attune.web.workbooks import actions as workbooks
@@ -119,6 +120,15 @@ def _world(server: Any) -> dict[str, Any]:
                 timezone="Europe/Berlin", capacity=8, status="published")
             application = retreats.apply(pat, retreat, [Answer("touch", "Touch?", "yes")])
             retreats.accept(application)
+            Application.objects.filter(pk=application.pk).update(arc_shared=True)
+            item = ScheduleItem.objects.create(retreat=retreat, day=start + dt.timedelta(days=1),
+                starts_at=dt.time(12, 30), duration_min=60, kind="meal", title="Lunch in the garden")
+            now = timezone.now()
+            done = Import.objects.create(owner=demo, original_name="export.zip", size_bytes=20_000,
+                format="apple_health", state="done", created_at=now, finished_at=now, records_read=12, added=10,
+                duplicates=2)
+            failed = Import.objects.create(owner=demo, original_name="broken.fit", size_bytes=300, format="fit",
+                state="failed", created_at=now, finished_at=now, error="broken.fit: not a FIT file (no header).")
 
             workshop = rooms.schedule_workshop(
                 guide, [group_pacer(5), lib["around-the-circle"]], title="Slowing down together",
@@ -136,7 +146,8 @@ def _world(server: Any) -> dict[str, Any]:
                 "cohort_enrolment": mine.pk,
                 "entry": entry.pk,
                 "cohort": cohort.pk, "token": cohort.invite_token, "workbook": version.workbook.slug,
-                "retreat": retreat.pk, "application": application.pk,
+                "retreat": retreat.pk, "application": application.pk, "item": item.pk,
+                "import_done": str(done.pk), "import_failed": str(failed.pk),
                 "workshop": workshop.pk, "workshop_room": workshop.room_id,
                 "pair": pair.pk, "code": pair.code,
             }}))
@@ -161,19 +172,21 @@ def _pages(w: dict[str, Any]) -> dict[str, list[str]]:
         f"/journal/{w['entry']}/delete/",
         "/workbooks/", f"/workbooks/{w['builtin']}/", f"/workbooks/following/{w['enrolment']}/",
         f"/workbooks/following/{w['enrolment']}/day/1/", f"/workbooks/following/{w['cohort_enrolment']}/",
-        f"/workbooks/following/{w['cohort_enrolment']}/day/1/",
-        "/rooms/", "/rooms/join/", f"/rooms/{w['pair']}/",
-        "/imports/", "/retreats/", f"/retreats/{w['retreat']}/", f"/retreats/{w['retreat']}/apply/",
+        f"/workbooks/following/{w['cohort_enrolment']}/day/1/", f"/workbooks/following/{w['enrolment']}/print/",
+        "/rooms/", "/rooms/join/", f"/rooms/{w['pair']}/", f"/rooms/workshops/{w['workshop']}/",
+        "/imports/", "/imports/body/", f"/imports/{w['import_done']}/", f"/imports/{w['import_failed']}/",
+        "/retreats/", f"/retreats/{w['retreat']}/", f"/retreats/{w['retreat']}/apply/",
     ]
     guide = [
         "/",  # a guide who has not checked in today: Today with the check-in form
         "/workbooks/guide/", "/workbooks/guide/upload/", f"/workbooks/guide/cohorts/{w['cohort']}/",
         f"/workbooks/{w['workbook']}/versions/", f"/workbooks/{w['workbook']}/edit/",
-        f"/workbooks/{w['workbook']}/cohorts/new/",
+        f"/workbooks/{w['workbook']}/cohorts/new/", f"/workbooks/{w['workbook']}/",
         "/journal/shared/", f"/journal/shared/{w['entry']}/",
         "/retreats/guide/", "/retreats/guide/new/", f"/retreats/guide/{w['retreat']}/",
         f"/retreats/guide/{w['retreat']}/edit/", f"/retreats/guide/applications/{w['application']}/",
-        f"/retreats/guide/{w['retreat']}/schedule/", f"/retreats/guide/{w['retreat']}/group/",
+        f"/retreats/guide/{w['retreat']}/schedule/", f"/retreats/guide/{w['retreat']}/schedule/{w['item']}/",
+        f"/retreats/guide/{w['retreat']}/group/", f"/retreats/guide/applications/{w['application']}/arc/",
         "/rooms/workshops/new/", f"/rooms/workshops/{w['workshop']}/", f"/rooms/{w['workshop_room']}/",
         f"/rooms/{w['workshop_room']}/projector/",
     ]
@@ -185,6 +198,7 @@ def _pages(w: dict[str, Any]) -> dict[str, list[str]]:
     anonymous = [
         "/", "/about/", "/accounts/login/", "/accounts/signup/", "/accounts/password-reset/",
         "/accounts/password-reset/sent/", "/accounts/password-reset/done/", f"/rooms/j/{w['code']}/",
+        "/accounts/password-reset/MQ/expired-0123456789abcdef/",  # a link that no longer works
     ]
     return {"member": member, "guide": guide, "participant": participant, "anonymous": anonymous}
 
@@ -196,8 +210,9 @@ class Scanner:
         self.scans = 0
         self.found: list[dict[str, Any]] = []
 
-    def scan(self, page: Any, persona: str, label: str) -> None:
-        for width, viewport in WIDTHS.items():
+    def scan(self, page: Any, persona: str, label: str, widths: tuple[str, ...] = tuple(WIDTHS)) -> None:
+        for width in widths:
+            viewport = WIDTHS[width]
             page.set_viewport_size(viewport)
             page.wait_for_timeout(50)  # let resize handlers and media queries settle
             violations = page.evaluate(
@@ -242,8 +257,8 @@ def scanner() -> Scanner:
     return Scanner()
 
 
-def _context(browser: Any, server: Any, username: str | None) -> Any:
-    ctx = browser.new_context(viewport=WIDTHS["390x844"], device_scale_factor=1)
+def _context(browser: Any, server: Any, username: str | None, color_scheme: str = "light") -> Any:
+    ctx = browser.new_context(viewport=WIDTHS["390x844"], device_scale_factor=1, color_scheme=color_scheme)
     ctx.add_init_script(path=str(AXE))
     ctx.set_default_timeout(10_000)
     if username:
@@ -261,8 +276,8 @@ def _visit(page: Any, server: Any, path: str) -> None:
 def persona(browser: Any, server: Any) -> Iterator[Callable[[str | None], Any]]:
     made: list[Any] = []
 
-    def open_as(username: str | None) -> Any:
-        ctx = _context(browser, server, username)
+    def open_as(username: str | None, color_scheme: str = "light") -> Any:
+        ctx = _context(browser, server, username, color_scheme)
         made.append(ctx)
         return ctx.new_page()
 
@@ -295,6 +310,22 @@ def test_every_page_a_persona_reaches_is_clean(server: Any, world: dict[str, Any
     blocking = [v for v in scanner.blocking() if v["persona"] == who]
     print(f"{who}: {len(paths)} pages, {scanner.scans} scans so far, "
           f"{len(blocking)} blocking and {len([v for v in scanner.found if v['persona'] == who])} violations in all")
+    assert not blocking, "axe-core found:\n" + scanner.report(blocking)
+
+
+def test_every_page_a_member_reaches_is_clean_in_the_dark_scheme(server: Any, world: dict[str, Any],
+                                                                 scanner: Scanner, persona: Any) -> None:
+    """attune follows the system's dark scheme; at a phone's width, every member page meets the same bar."""
+    page = persona("demo", "dark")
+    seen = len(scanner.found)
+    paths = _pages(world)["member"]
+    for path in paths:
+        _visit(page, server, path)
+        if path == "/":
+            assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(27, 29, 28)", "not dark"
+        scanner.scan(page, "member (dark)", path, widths=("390x844",))
+    blocking = [v for v in scanner.blocking() if v in scanner.found[seen:]]
+    print(f"dark: {len(paths)} pages, {len(blocking)} blocking")
     assert not blocking, "axe-core found:\n" + scanner.report(blocking)
 
 
