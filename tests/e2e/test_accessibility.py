@@ -6,10 +6,11 @@ Content-Security-Policy, so the app's CSP is the production one. The test fails 
 critical violation, and on the moderate rules issue 15 named (an h1 on every page, heading order,
 content inside landmarks), with a message naming the rule, the element and the page.
 
-The pages come from the URL patterns and the objects each persona can reach: a member with 90 days
+The pages come from the URL patterns and the objects each persona can reach: a member with 30 days
 of history (the demo member), a guide with a workbook, a group, a retreat and a workshop, a
 participant in the guide's workshop, retreat and group who also practises in a pair with the
-member, and someone signed out. The player, the live pacer, the resonance check and a saved
+member, and someone signed out; the member's pages again in the dark colour scheme. The player,
+the live pacer, the resonance check and a saved
 check-in are scanned in the states a person reaches by using them, not only as first loaded.
 """
 
