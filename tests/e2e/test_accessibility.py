@@ -10,8 +10,8 @@ The pages come from the URL patterns and the objects each persona can reach: a m
 of history (the demo member), a guide with a workbook, a group, a retreat and a workshop, a
 participant in the guide's workshop, retreat and group who also practises in a pair with the
 member, and someone signed out; the member's pages again in the dark colour scheme. The player,
-the live pacer, the resonance check and a saved
-check-in are scanned in the states a person reaches by using them, not only as first loaded.
+the live pacer, the resonance check and a saved check-in are scanned in the states a person
+reaches by using them, not only as first loaded.
 """
 
 from __future__ import annotations
