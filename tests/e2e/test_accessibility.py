@@ -338,6 +338,11 @@ def test_the_states_a_member_reaches_by_using_the_app_are_clean(server: Any, wor
                                                               scanner: Scanner, persona: Any) -> None:
     before, seen = scanner.scans, len(scanner.found)
     page = persona("demo")
+    # A check-in sent with nothing chosen: the form with its error summary.
+    _visit(page, server, "/checkins/new/")
+    page.get_by_role("button", name=re.compile("^Save")).first.click()
+    page.locator("#checkin-errors").wait_for()
+    scanner.scan(page, "member", "check-in with errors")
     # A check-in saved: Today with the suggestion.
     _visit(page, server, "/checkins/new/")
     for name, value in (("state", "activated"), ("felt_safety", "4"), ("breath", "2"), ("muscles", "2"),
@@ -365,7 +370,19 @@ def test_the_states_a_member_reaches_by_using_the_app_are_clean(server: Any, wor
     page.wait_for_selector("#done:not([hidden])")
     scanner.scan(page, "member", "player: done")
 
-    # The live pacer with the demo strap, and the resonance check running.
+    # The breathing pacer running.
+    _visit(page, server, "/practices/pacer/")
+    page.locator("#btn-start").click()
+    page.clock.run_for(10_000)
+    scanner.scan(page, "member", "pacer: running")
+
+    # The morning reading, the live pacer with the demo strap, and the resonance check running.
+    _visit(page, server, "/live/morning/")
+    page.get_by_role("button", name="Try the demo strap").click()
+    page.locator("#live[data-state='session']").wait_for()
+    page.clock.run_for(20_000)
+    page.wait_for_timeout(300)
+    scanner.scan(page, "member", "morning reading: running")
     _visit(page, server, "/live/")
     page.get_by_role("button", name="Try the demo strap").click()
     page.clock.run_for(20_000)
@@ -381,6 +398,22 @@ def test_the_states_a_member_reaches_by_using_the_app_are_clean(server: Any, wor
 
     blocking = [v for v in scanner.blocking() if v in scanner.found[seen:]]
     print(f"states: {scanner.scans - before} scans, {len(blocking)} blocking")
+    assert not blocking, "axe-core found:\n" + scanner.report(blocking)
+
+
+def test_a_workshop_under_way_is_clean_for_the_guide_and_a_participant(server: Any, world: dict[str, Any],
+                                                                      scanner: Scanner, persona: Any) -> None:
+    seen = len(scanner.found)
+    guide, participant = persona("a11y-guide"), persona("a11y-pat")
+    room = f"/rooms/{world['workshop_room']}/"
+    _visit(guide, server, room)
+    _visit(participant, server, room)
+    guide.get_by_role("button", name="Begin the workshop").click()
+    for page in (guide, participant):
+        page.locator("#pacer-box:not([hidden])").wait_for()
+    scanner.scan(guide, "guide", "workshop console: under way")
+    scanner.scan(participant, "participant", "workshop: under way")
+    blocking = [v for v in scanner.blocking() if v in scanner.found[seen:]]
     assert not blocking, "axe-core found:\n" + scanner.report(blocking)
 
 
