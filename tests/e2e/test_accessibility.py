@@ -116,7 +116,7 @@ def _world(server: Any) -> dict[str, Any]:
             journal.share_entry(entry, guide)
 
             start = dt.date.today() + dt.timedelta(days=20)
-            retreat = Retreat.objects.create(guide=guide, title="Slow days by the lake", description="Three days.",
+            retreat = Retreat.objects.create(guide=guide, title="Days by the water", description="Three quiet days.",
                 place="The Old Mill\\nLakeside Road 4", starts_on=start, ends_on=start + dt.timedelta(days=2),
                 timezone="Europe/Berlin", capacity=8, status="published")
             application = retreats.apply(pat, retreat, [Answer("touch", "Touch?", "yes")])
@@ -132,7 +132,7 @@ def _world(server: Any) -> dict[str, Any]:
                 state="failed", created_at=now, finished_at=now, error="broken.fit: not a FIT file (no header).")
 
             workshop = rooms.schedule_workshop(
-                guide, [group_pacer(5), lib["around-the-circle"]], title="Slowing down together",
+                guide, [group_pacer(5), lib["around-the-circle"]], title="Breathing as a group",
                 starts_at=timezone.now() + timedelta(minutes=30), duration_min=45, capacity=12)
             rooms.enrol(pat, workshop)
             pair = rooms.create_pair(demo, [lib["{PRACTICE}"]], "Breathing with Pat")
@@ -323,7 +323,11 @@ def test_every_page_a_member_reaches_is_clean_in_the_dark_scheme(server: Any, wo
     for path in paths:
         _visit(page, server, path)
         if path == "/":
-            assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(27, 29, 28)", "not dark"
+            dark = page.evaluate("""() => {
+              const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number);
+              return matchMedia('(prefers-color-scheme: dark)').matches && r + g + b < 200;
+            }""")
+            assert dark, "the pages are not in the dark scheme"
         scanner.scan(page, "member (dark)", path, widths=("390x844",))
     blocking = [v for v in scanner.blocking() if v in scanner.found[seen:]]
     print(f"dark: {len(paths)} pages, {len(blocking)} blocking")
