@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Reproduce attune/web/static/vendor/ from the npm registry.
+# Reproduce attune/web/static/vendor/ (served) and tests/e2e/vendor/ (loaded only by the browser
+# tests, never served) from the npm registry.
 #
 # Each library is fetched with `npm pack <name>@<version>` (npm checks the tarball
 # against the registry's published integrity hash), unpacked in a temporary
@@ -17,14 +18,23 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEST="$ROOT/attune/web/static/vendor"
 
-# name@version | file inside the package | destination (relative to DEST) | sha256
+# name@version | file inside the package | destination (relative to DEST, or to the repository
+# when it starts with "tests/") | sha256
 MANIFEST=(
   "uplot@1.6.32|dist/uPlot.iife.min.js|uplot/uPlot.iife.min.js|19c8d4c6ad88929a79f4ae49d6f7161566dfd0ba3d15cc495e974f787eb78f1f"
   "uplot@1.6.32|dist/uPlot.min.css|uplot/uPlot.min.css|df630c6a8d6f8eeaff264b50f73ce5b114f646ffd9a0bb74f049b0a00135fa04"
   "uplot@1.6.32|LICENSE|uplot/LICENSE|"
+  # axe-core runs only in tests/e2e/test_accessibility.py, injected by Playwright; the app never serves it.
+  "axe-core@4.14.1|axe.min.js|tests/e2e/vendor/axe-core/axe.min.js|29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
+  "axe-core@4.14.1|LICENSE|tests/e2e/vendor/axe-core/LICENSE|"
+  "axe-core@4.14.1|LICENSE-3RD-PARTY.txt|tests/e2e/vendor/axe-core/LICENSE-3RD-PARTY.txt|"
 )
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+target() {  # destination column -> absolute path
+  if [[ "$1" == tests/* ]]; then echo "$ROOT/$1"; else echo "$DEST/$1"; fi
+}
 
 verify() {  # path expected-sha (empty = not pinned, licences)
   local path="$1" want="$2" got
@@ -44,7 +54,7 @@ verify() {  # path expected-sha (empty = not pinned, licences)
 if [[ "${1:-}" == "--check" ]]; then
   for row in "${MANIFEST[@]}"; do
     IFS='|' read -r _spec _src dst want <<<"$row"
-    verify "$DEST/$dst" "$want"
+    verify "$(target "$dst")" "$want"
   done
   echo "vendor: all files present and matching"
   exit 0
@@ -64,7 +74,8 @@ for row in "${MANIFEST[@]}"; do
     unpacked[$spec]="$dir/package"
   fi
   verify "${unpacked[$spec]}/$src" "$want"
-  mkdir -p "$(dirname "$DEST/$dst")"
-  cp "${unpacked[$spec]}/$src" "$DEST/$dst"
+  out="$(target "$dst")"
+  mkdir -p "$(dirname "$out")"
+  cp "${unpacked[$spec]}/$src" "$out"
   echo "vendored $spec $src -> ${dst}"
 done

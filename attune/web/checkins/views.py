@@ -32,7 +32,8 @@ def new(request: AuthedRequest) -> HttpResponse:
         checkin.created_at = timezone.now()
         checkin.save()
         remember_reading(request, safety=checkin.felt_safety, state=checkin.state)
-        return HttpResponseRedirect(reverse("today:today") + "#suggestion")
+        # Today then moves focus to what the check-in brought (the suggestion), not the page's top.
+        return HttpResponseRedirect(reverse("today:today") + "?checked_in=1")
     status = 400 if request.method == "POST" else 200
     context = {**form_context(form), "action": reverse("checkins:new"), "mode": "new"}
     return render(request, "checkins/checkin_form.html", context, status=status)

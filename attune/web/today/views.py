@@ -159,6 +159,7 @@ def today(request: HttpRequest) -> HttpResponse:
         "live_title": LIVE_TITLE,
         "crisis": crisis_resources() if latest is not None and latest.feels_unsafe else [],
         "workbook_step": today_step(user),
+        "just_checked_in": latest is not None and request.GET.get("checked_in") == "1",
     }
     return render(request, "today/today.html", context)
 
