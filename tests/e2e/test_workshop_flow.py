@@ -38,7 +38,7 @@ def _workshop_with_sessions(server: Any) -> dict[str, Any]:
             import json
             from datetime import timedelta
             from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
-            from django.contrib.sessions.backends.db import SessionStore
+            from attune.web.accounts.sessions import SessionStore
             from django.utils import timezone
             from attune.web.practices.library import current_library
             from attune.web.rooms import actions

@@ -8,7 +8,7 @@ from typing import Any
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,19 +18,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from attune.web.accounts import settings_links, throttle
-from attune.web.accounts.actions import delete_account
+from attune.web.accounts import sessions, settings_links, throttle
+from attune.web.accounts.actions import change_email, delete_account
 from attune.web.accounts.export import build_export, collect_member_data, export_filename
 from attune.web.accounts.forms import (
     DeleteAccountForm,
+    EmailChangeForm,
     LoginForm,
     PasswordChangeForm,
     PasswordResetForm,
     ProfileForm,
+    ReauthForm,
     SetPasswordForm,
     SignupForm,
 )
 from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.reauth import mark_recent_auth, require_recent_auth
 from attune.web.accounts.signals import security_event
 from attune.web.common.redirects import safe_next
 
@@ -85,7 +88,77 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Saved.")
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form, "links": settings_links.links()})
+    context = {
+        "form": form,
+        "links": settings_links.links(),
+        "other_sessions": sessions.other_session_count(request.user, request.session),
+        "idle_days": sessions.idle_words(request.user),
+    }
+    return render(request, "accounts/settings.html", context)
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def reauth(request: AuthedRequest) -> HttpResponse:
+    """Confirm the password, then go back to the page that asked (``next``, a path on this site)."""
+    next_url = safe_next(request, resolve_url("accounts:settings"))
+    form = ReauthForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        # Through authenticate(), so django-axes counts wrong passwords here as at the login page: a
+        # browser left signed in gives no way around the limits. ``reauth`` tells the audit log apart.
+        user = authenticate(
+            request, username=request.user.get_username(), password=form.cleaned_data["password"], reauth=True
+        )
+        if user is not None and user.pk == request.user.pk:
+            mark_recent_auth(request)
+            security_event.send(sender=reauth, user=request.user, kind="reauthenticated", request=request, detail={})
+            return HttpResponseRedirect(next_url)
+        security_event.send(sender=reauth, user=request.user, kind="reauth_failed", request=request, detail={})
+        form.add_error("password", "That isn't your password. Please try again; it is case-sensitive.")
+    context = {"form": form, "next": next_url, "reauth_minutes": int(settings.REAUTH_SECONDS) // 60}
+    return render(request, "accounts/reauth.html", context)
+
+
+@never_cache
+@login_required
+@require_recent_auth
+@require_http_methods(["GET", "POST"])
+def email_change(request: AuthedRequest) -> HttpResponse:
+    form = EmailChangeForm(request.user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        previous = request.user.email
+        change_email(request.user, form.cleaned_data["email"])
+        security_event.send(
+            sender=email_change,
+            user=request.user,
+            kind="email_changed",
+            request=request,
+            detail={"removed": not request.user.email},
+            previous_email=previous,
+        )
+        if previous:
+            messages.success(
+                request, "Your email is changed. We let your previous address know, in case it wasn't you."
+            )
+        else:
+            messages.success(request, "Your email is saved.")
+        return redirect("accounts:settings")
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+@login_required
+@require_POST
+def sign_out_everywhere(request: AuthedRequest) -> HttpResponse:
+    """End every other session of this account; this browser stays signed in, with a new session key."""
+    ended = sessions.end_other_sessions(request.user, request.session)
+    request.session.cycle_key()
+    security_event.send(
+        sender=sign_out_everywhere, user=request.user, kind="sessions_revoked", request=request, detail={"ended": ended}
+    )
+    messages.success(request, "You are signed out everywhere else. This browser stays signed in.")
+    return redirect("accounts:settings")
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
@@ -96,6 +169,10 @@ def password_change(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
+        # Django would refuse the other sessions at their next request (their password hash no
+        # longer matches); removing them means none is left behind.
+        sessions.end_other_sessions(user, request.session)
+        mark_recent_auth(request)
         security_event.send(sender=password_change, user=user, kind="password_changed", request=request, detail={})
         messages.success(request, "Your password is changed.")
         return redirect("accounts:settings")
@@ -111,6 +188,7 @@ def _counts(tables: dict[str, list[Any]]) -> list[tuple[str, int]]:
 
 
 @login_required
+@require_recent_auth
 @require_http_methods(["GET", "POST"])
 def export(request: AuthedRequest) -> HttpResponse:
     if request.method == "GET":
@@ -136,6 +214,9 @@ def delete(request: AuthedRequest) -> HttpResponse:
         logout(request)
         messages.info(request, "Your account and everything in it are deleted. Thank you for the time you spent here.")
         return redirect(settings.LOGOUT_REDIRECT_URL)
+    if request.method == "POST" and form.has_error("password", "password_incorrect"):
+        # The password asked for here is this page's re-authentication.
+        security_event.send(sender=delete, user=request.user, kind="reauth_failed", request=request, detail={})
     tables = collect_member_data(request.user)
     counts = _counts(tables)
     return render(request, "accounts/delete.html", {"form": form, "counts": counts})
@@ -173,6 +254,7 @@ class _PasswordResetConfirm(auth_views.PasswordResetConfirmView):
         # Whoever can read the account's email may try again at once, from anywhere.
         axes_reset(username=form.user.get_username())
         response = super().form_valid(form)
+        sessions.end_all_sessions(form.user)
         security_event.send(sender=type(self), user=form.user, kind="password_reset", request=self.request, detail={})
         return response
 

@@ -156,6 +156,7 @@ def describe(event: AuditEvent) -> str:
         Kind.EXPORT_DOWNLOADED: "You downloaded your data",
         Kind.ACCOUNT_DELETED: "The account was deleted",
         Kind.REAUTHENTICATED: "You confirmed your password",
+        Kind.REAUTH_FAILED: "A wrong password was entered when your password was asked for again",
     }
     return plain.get(event.kind, event.label)
 

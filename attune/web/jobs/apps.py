@@ -7,3 +7,10 @@ class JobsConfig(AppConfig):
     name = "attune.web.jobs"
     label = "jobs"
     verbose_name = "Background jobs"
+
+    def ready(self) -> None:
+        from attune.web.accounts.signals import security_event
+        from attune.web.jobs import notices
+
+        # A change to how the member signs in is told to them by email, from the worker.
+        security_event.connect(notices.on_security_event, dispatch_uid="jobs.notices.security_event")
