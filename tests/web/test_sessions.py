@@ -185,3 +185,21 @@ def test_no_session_outlives_its_lifetime_however_busy(owner_client: Client, set
     age_session(owner_client, 600)
     owner_client.get(TODAY)
     assert _expires_in(owner_client) == pytest.approx(3600, abs=30)
+
+
+def test_the_worker_clears_away_sessions_that_have_ended(owner: Any, other: Any) -> None:
+    from attune.web.jobs.tasks import clear_expired_sessions_job
+
+    ended, live = signed_in(owner), signed_in(other)
+    MemberSession.objects.filter(session_key=ended.session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert clear_expired_sessions_job.call_local() == 1
+    assert list(MemberSession.objects.values_list("user_id", flat=True)) == [other.pk]
+    assert is_signed_in(live)
+
+
+def test_a_wrong_password_on_the_delete_page_is_a_failed_confirmation(owner_client: Client, owner: Any) -> None:
+    response = owner_client.post(reverse("accounts:delete"), {"password": "not it"})
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(account=owner, kind="reauth_failed").count() == 1

@@ -70,6 +70,14 @@ def end_all_sessions(user: User) -> int:
     return end_other_sessions(user, None)
 
 
+def clear_expired_sessions() -> int:
+    """Remove the rows of sessions that have ended (idle too long, or past their lifetime)."""
+    from django.utils import timezone
+
+    deleted, _ = _model().objects.filter(expire_date__lte=timezone.now()).delete()
+    return deleted
+
+
 def other_session_count(user: User, current: SessionBase) -> int:
     """How many other browsers are signed in to this account now (expired rows do not count)."""
     from django.utils import timezone
