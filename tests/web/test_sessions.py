@@ -203,3 +203,11 @@ def test_a_wrong_password_on_the_delete_page_is_a_failed_confirmation(owner_clie
     response = owner_client.post(reverse("accounts:delete"), {"password": "not it"})
     assert response.status_code == 200
     assert AuditEvent.objects.filter(account=owner, kind="reauth_failed").count() == 1
+
+
+def test_the_member_reads_it_in_their_account_activity(owner: Any) -> None:
+    phone, laptop = signed_in(owner), signed_in(owner)
+    laptop.post(EVERYWHERE)
+    html = laptop.get(reverse("audit:activity")).content.decode()
+    assert "You signed out everywhere else (1 other session ended)" in html
+    assert phone.get(reverse("audit:activity")).status_code == 302

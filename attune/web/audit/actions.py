@@ -137,6 +137,9 @@ def describe(event: AuditEvent) -> str:
         return f"{_actor_name(event)} looked at the arc you shared{f' from {retreat}' if retreat else ''}"
     if event.kind == Kind.ACCOUNT_DELETED and detail.get("via") == "admin":
         return "The account was deleted by an administrator"
+    if event.kind == Kind.SESSIONS_REVOKED and isinstance(detail.get("ended"), int):
+        ended = detail["ended"]
+        return f"You signed out everywhere else ({ended} other session{'' if ended == 1 else 's'} ended)"
     if event.kind == Kind.EXPORT_DOWNLOADED and detail.get("via") == "command":
         return "Your data was exported on the server by its administrator"
     plain: dict[str, str] = {
