@@ -107,3 +107,56 @@ def test_every_two_step_kind_has_its_words() -> None:
 
     two_step = {"mfa_enabled", "mfa_disabled", "recovery_codes_regenerated", "passkey_added", "passkey_removed"}
     assert two_step <= SECURITY_EVENT_KINDS and two_step <= set(notices.NOTICES)
+
+
+def _admin_client() -> Client:
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.test", "a long admin password")
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
+def test_a_password_an_admin_sets_ends_the_members_sessions_and_is_told(
+    owner: Any, owner_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    from attune.web.accounts.models import MemberSession
+    from attune.web.audit.actions import describe
+    from attune.web.audit.models import AuditEvent
+
+    admin = _admin_client()
+    url = reverse("admin:auth_user_password_change", args=[owner.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(url, {"password1": NEW, "password2": NEW, "usable_password": "true"})
+    assert response.status_code == 302
+    assert not MemberSession.objects.filter(user=owner).exists()
+    assert owner_client.get(reverse("accounts:settings")).status_code == 302
+    (notice,) = mail.outbox
+    assert notice.to == ["olive@example.test"] and "password was changed" in notice.subject
+    event = AuditEvent.objects.filter(account=owner, kind="password_changed").get()
+    assert describe(event) == "Your password was changed by an administrator"
+
+
+def test_an_email_an_admin_changes_is_told_to_the_previous_address(
+    owner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    admin = _admin_client()
+    url = reverse("admin:accounts_user_change", args=[owner.pk])
+    data = {
+        "username": owner.username,
+        "display_name": owner.display_name,
+        "email": "olive.elsewhere@example.test",
+        "timezone": owner.timezone,
+        "is_active": "on",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": owner.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": owner.date_joined.strftime("%H:%M:%S"),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    owner.refresh_from_db()
+    assert owner.email == "olive.elsewhere@example.test"
+    assert [m.to for m in mail.outbox] == [["olive@example.test"]]

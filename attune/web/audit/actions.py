@@ -137,6 +137,10 @@ def describe(event: AuditEvent) -> str:
         return f"{_actor_name(event)} looked at the arc you shared{f' from {retreat}' if retreat else ''}"
     if event.kind == Kind.ACCOUNT_DELETED and detail.get("via") == "admin":
         return "The account was deleted by an administrator"
+    if event.kind == Kind.PASSWORD_CHANGED and detail.get("via") == "admin":
+        return "Your password was changed by an administrator"
+    if event.kind == Kind.EMAIL_CHANGED and detail.get("via") == "admin":
+        return "Your email address was changed by an administrator"
     if event.kind == Kind.SESSIONS_REVOKED and isinstance(detail.get("ended"), int):
         ended = detail["ended"]
         return f"You signed out everywhere else ({ended} other session{'' if ended == 1 else 's'} ended)"
