@@ -160,3 +160,11 @@ def test_an_email_an_admin_changes_is_told_to_the_previous_address(
     owner.refresh_from_db()
     assert owner.email == "olive.elsewhere@example.test"
     assert [m.to for m in mail.outbox] == [["olive@example.test"]]
+
+
+def test_the_email_change_notice_does_not_send_the_reader_to_a_reset_that_would_miss_them(owner: Any) -> None:
+    import datetime as dt
+
+    body = notices.message(owner, "email_changed", "olive@example.test", dt.datetime.now(dt.UTC)).body
+    assert "a reset would not reach you here" in body
+    assert reverse("accounts:password_reset") not in body

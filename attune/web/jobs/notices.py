@@ -47,19 +47,24 @@ This is a short note from {site} to let you know that {what}, on {when}{device}.
 
 If this was you, there is nothing more to do. You can let this email go.
 
-If it was not you, someone else may know your password. You might:
-- set a new password now: ask for a reset link at {reset_url};
-- then, under "You", choose "Sign out everywhere else", and look through
-  "Account activity" for anything you don't recognise.
-{extra}
+If it was not you, someone else may know your password. {advice}
+
 If you need a hand, whoever runs this attune can help.
 
 {site}
 """
 
-EMAIL_EXTRA = (
-    "\nPassword reset links now go to the new address. If you no longer have access to this account,"
-    " the person who runs this attune can put your email back.\n"
+ADVICE = """You might:
+- set a new password now: ask for a reset link at {reset_url};
+- then, under "You", choose "Sign out everywhere else", and look through
+  "Account activity" for anything you don't recognise."""
+
+# A reset link would now go to the new address, so it is no help to someone reading the old one.
+EMAIL_ADVICE = (
+    "Password reset links now go to the new address, so a reset would not reach you here.\n"
+    'If you are still signed in somewhere, you might change your email back under "You", then your\n'
+    'password, then choose "Sign out everywhere else". If you are not, the person who runs this\n'
+    "attune can put your email back."
 )
 
 
@@ -78,8 +83,9 @@ def message(user: Any, what: str, address: str, at: dt.datetime, device: str = "
         what=line,
         when=_when(user, at),
         device=f", from {device}" if device else "",
-        reset_url=f"{settings.SITE_URL}{reverse('accounts:password_reset')}",
-        extra=EMAIL_EXTRA if what == "email_changed" else "",
+        advice=EMAIL_ADVICE
+        if what == "email_changed"
+        else ADVICE.format(reset_url=f"{settings.SITE_URL}{reverse('accounts:password_reset')}"),
     )
     return EmailMessage(f"{site}: {subject}", body, to=[address])
 
