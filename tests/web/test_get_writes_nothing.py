@@ -159,6 +159,7 @@ def world(db: None, owner: Any, other: Any, guide: Any, settings: Any) -> dict[s
             "workbooks:print": {"pk": enrolment.pk},
             "workbooks:": {"slug": cohort.version.workbook.slug},
             "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+            "accounts:email_confirm": {"token": "not-a-real-token"},
             "rooms:join_link": {"code": pair.code},
             "rooms:workshop": {"pk": workshop.pk},
             "rooms:enrol": {"pk": workshop.pk},

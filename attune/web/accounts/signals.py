@@ -36,3 +36,7 @@ SECURITY_EVENT_KINDS = frozenset(
 )
 
 security_event = Signal()
+
+email_confirmation_needed = Signal()
+"""A member asked for a new email address: a link must reach it (``user``, ``email``, ``url``,
+``request``). The worker's receiver sends it; the link carries a token, so it goes nowhere else."""

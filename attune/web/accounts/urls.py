@@ -12,6 +12,7 @@ urlpatterns = [
     path("settings/", views.settings_view, name="settings"),
     path("settings/password/", views.password_change, name="password_change"),
     path("settings/email/", views.email_change, name="email_change"),
+    path("settings/email/confirm/<str:token>/", views.email_confirm, name="email_confirm"),
     path("settings/confirm/", views.reauth, name="reauth"),
     path("settings/sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
     path("settings/export/", views.export, name="export"),

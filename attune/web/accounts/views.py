@@ -13,13 +13,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.web.accounts import sessions, settings_links, throttle
-from attune.web.accounts.actions import change_email, delete_account
+from attune.web.accounts.actions import change_email, delete_account, email_change_token, email_from_token
 from attune.web.accounts.export import build_export, collect_member_data, export_filename
 from attune.web.accounts.forms import (
     DeleteAccountForm,
@@ -34,7 +34,7 @@ from attune.web.accounts.forms import (
 )
 from attune.web.accounts.http import AuthedRequest
 from attune.web.accounts.reauth import mark_recent_auth, require_recent_auth
-from attune.web.accounts.signals import security_event
+from attune.web.accounts.signals import email_confirmation_needed, security_event
 from attune.web.common.redirects import safe_next
 
 logger = logging.getLogger(__name__)
@@ -128,16 +128,50 @@ def reauth(request: AuthedRequest) -> HttpResponse:
 def email_change(request: AuthedRequest) -> HttpResponse:
     form = EmailChangeForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        previous = request.user.email
-        change_email(request.user, form.cleaned_data["email"])
-        security_event.send(
-            sender=email_change,
-            user=request.user,
-            kind="email_changed",
-            request=request,
-            detail={"removed": not request.user.email},
-            previous_email=previous,
+        new = form.cleaned_data["email"]
+        if not new:  # removing the address needs no link
+            _apply_email_change(request, "")
+            messages.success(request, "Your email is removed. We let that address know, in case it wasn't you.")
+            return redirect("accounts:settings")
+        path = reverse("accounts:email_confirm", kwargs={"token": email_change_token(request.user, new)})
+        email_confirmation_needed.send(
+            sender=email_change, user=request.user, email=new, url=f"{settings.SITE_URL}{path}", request=request
         )
+        messages.info(
+            request,
+            f"We sent a link to {new}. Open it within a day to start using that address; "
+            "until then, nothing changes.",
+        )
+        return redirect("accounts:settings")
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+def _apply_email_change(request: AuthedRequest, new: str) -> None:
+    previous = request.user.email
+    change_email(request.user, new)
+    security_event.send(
+        sender=email_change,
+        user=request.user,
+        kind="email_changed",
+        request=request,
+        detail={"removed": not new},
+        previous_email=previous,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_confirm(request: AuthedRequest, token: str) -> HttpResponse:
+    """The link sent to a new address: a GET shows it, a POST makes it the member's email."""
+    new = email_from_token(request.user, token)
+    form = EmailChangeForm(request.user, {"email": new}) if new else None
+    if new is None or form is None or not form.is_valid():
+        error = form.errors["email"][0] if form is not None and form.errors.get("email") else ""
+        return render(request, "accounts/email_confirm.html", {"invalid": True, "error": error}, status=400)
+    if request.method == "POST":
+        previous = request.user.email
+        _apply_email_change(request, new)
         if previous:
             messages.success(
                 request, "Your email is changed. We let your previous address know, in case it wasn't you."
@@ -145,7 +179,7 @@ def email_change(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, "Your email is saved.")
         return redirect("accounts:settings")
-    return render(request, "accounts/email_change.html", {"form": form})
+    return render(request, "accounts/email_confirm.html", {"email": new, "token": token})
 
 
 @login_required

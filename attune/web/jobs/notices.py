@@ -7,7 +7,8 @@ do if it was not them. The email-change notice goes to the *previous* address.
 
 Anything that changes sign-in sends ``accounts.signals.security_event``; the kinds in ``NOTICES``
 get a notice through :func:`on_security_event` (connected in ``JobsConfig.ready``). Code that
-needs to send one directly calls :func:`notify_security_change`.
+needs to send one directly calls :func:`notify_security_change`. A new address is confirmed
+first by a link sent to it (:func:`send_email_confirmation`), the one email here with a token.
 """
 
 from __future__ import annotations
@@ -132,3 +133,37 @@ def on_security_event(
         return
     to = (previous_email or user.email) if kind == "email_changed" else None
     notify_security_change(user, kind, to=to, request=request)
+
+
+CONFIRM_BODY = """Hello {name},
+
+Someone, probably you, asked to use this address for an account on {site}. To make it the
+account's email, open this link within a day and choose "Use this email":
+
+{url}
+
+If it wasn't you, you can let this email go: nothing changes, and the link stops working tomorrow.
+
+{site}
+"""
+
+
+@queue.task("accounts.email_confirmation", retries=3, retry_delay=120)
+def send_email_confirmation(user_id: int, address: str, url: str) -> bool:
+    """Send the link that confirms a new address (False if the account is gone in the meantime).
+
+    The only email here that carries a token: it goes to the new address alone, and is never logged.
+    """
+    user = get_user_model()._default_manager.filter(pk=user_id).first()
+    if user is None:
+        return False
+    site = str(getattr(settings, "SITE_NAME", "attune"))
+    body = CONFIRM_BODY.format(name=user.name, site=site, url=url)
+    EmailMessage(f"{site}: Confirm your new email address", body, to=[address]).send()
+    return True
+
+
+def on_email_confirmation_needed(sender: Any, user: Any, email: str, url: str, **kwargs: Any) -> None:
+    """``email_confirmation_needed`` receiver: queue the link for the new address."""
+    args = (user.pk, email, url)
+    transaction.on_commit(lambda: send_email_confirmation(*args))
