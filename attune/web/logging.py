@@ -39,6 +39,8 @@ _ROW_PATTERN = re.compile(
 _DB_KEY_PATTERN = re.compile(r"(?P<key>Key \([^)]*\)=)\(.*?\)(?=\s|$)", re.MULTILINE)
 # A password-reset link (uid and token) lets whoever holds it set a password: never in a log.
 _RESET_LINK_PATTERN = re.compile(r"(?P<key>/password-reset/)[^\s/?\"']+/[^\s/?\"']+/?")
+# A link that confirms a new email address: its token, too, stays out of every log.
+_EMAIL_LINK_PATTERN = re.compile(r"(?P<key>/settings/email/confirm/)[^\s/?\"']+/?")
 
 
 def scrub(message: str) -> str:
@@ -46,6 +48,7 @@ def scrub(message: str) -> str:
     message = _FIELD_PATTERN.sub(lambda m: m.group("key") + PRIVATE, message)
     message = _ROW_PATTERN.sub(lambda m: m.group("key") + PRIVATE, message)
     message = _RESET_LINK_PATTERN.sub(lambda m: m.group("key") + "[token]/", message)
+    message = _EMAIL_LINK_PATTERN.sub(lambda m: m.group("key") + "[token]/", message)
     return _DB_KEY_PATTERN.sub(lambda m: m.group("key") + "(" + PRIVATE + ")", message)
 
 

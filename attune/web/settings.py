@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "attune.web.accounts.sessions.SessionActivityMiddleware",
     "attune.web.middleware.MemberTimezoneMiddleware",
     # Guides and staff pass a second step (or set one up) before any other page or the admin.
     "attune.web.accounts.mfa_middleware.TwoStepRequiredMiddleware",
@@ -246,7 +247,8 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Django's 20,000 common passwords and attune's list of longer leaked ones (no network call).
+    {"NAME": "attune.web.accounts.passwords.BreachedPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "attune.web.accounts.passwords.MaximumLengthValidator"},
 ]
@@ -332,6 +334,19 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Sessions live in the database, one row per signed-in browser, each knowing its account
+# (attune.web.accounts.sessions): "sign out everywhere", and nothing left behind on deletion.
+SESSION_ENGINE = "attune.web.accounts.sessions"
+# A session ends after this long without a request (guides and admins: the shorter second value),
+# and in any case this long after signing in. Its expiry moves forward at most once a minute.
+SESSION_IDLE_SECONDS = env_int("ATTUNE_SESSION_IDLE_MINUTES", 14 * 24 * 60, minimum=5) * 60
+SESSION_IDLE_SECONDS_GUIDES = env_int("ATTUNE_SESSION_IDLE_MINUTES_GUIDES", 12 * 60, minimum=5) * 60
+SESSION_MAX_AGE_SECONDS = env_int("ATTUNE_SESSION_MAX_AGE_DAYS", 90, minimum=1) * 24 * 3600
+SESSION_REFRESH_SECONDS = 60
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+# Export, email change, two-step sign-in changes: the password is asked again if it was last
+# entered longer ago than this (attune.web.accounts.reauth).
+REAUTH_SECONDS = env_int("ATTUNE_REAUTH_MINUTES", 10, minimum=1) * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("ATTUNE_SECURE_COOKIES", DEPLOYED)

@@ -37,7 +37,7 @@ def sign_in(server: Any, context: Any, username: str, *, default_pacer_bpm: floa
         f"""
         import json
         from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
-        from django.contrib.sessions.backends.db import SessionStore
+        from attune.web.accounts.sessions import SessionStore
         User = get_user_model()
         u, _ = User.objects.get_or_create(username={username!r}, defaults={{"email": {username + "@example.org"!r}}})
         u.default_pacer_bpm = {default_pacer_bpm!r}

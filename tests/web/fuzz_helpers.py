@@ -95,6 +95,7 @@ def build_world(owner: Any, guide: Any, partner: Any) -> World:
     )
     args = {
         "accounts:two_step_passkey_remove": {"pk": passkey.pk},
+        "accounts:email_confirm": {"token": "not-a-real-token"},
         "checkins:": {"pk": checkin.pk},
         "practices:session_finish": {"pk": session.pk},
         "practices:": {"slug": "hand-on-heart"},

@@ -1,9 +1,12 @@
 """A GET reads: every GET URL, as every persona, leaves every table exactly as it was.
 
-One documented exception (docs/architecture.md): a guide opening something a member shared with
+Two documented exceptions (docs/architecture.md): a guide opening something a member shared with
 them (a journal entry, the list of shared entries, intake answers) adds audit events, so that the
 member can see it. The audit table is compared separately: a GET may only append events of those
 kinds, by the guide who asked, about the member whose things were opened; nothing else changes.
+And a signed-in member's own session has its expiry moved forward at most once a minute (the idle
+timeout, attune.web.accounts.sessions): the session table is compared separately too, and a GET
+may change only the asking member's own row, only its expiry and the time of that refresh.
 
 The URLs are not listed by hand: they come from the URL resolver, so a new page is covered (or
 this test fails for want of arguments for it). Each table is compared by row count and by a
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from typing import Any
 
 import pytest
@@ -23,6 +27,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from attune.web.accounts.models import MemberSession
+from attune.web.accounts.sessions import SEEN_KEY
 from attune.web.audit.models import OPENED_KINDS, AuditEvent
 from attune.web.imports.models import Import
 from attune.web.journal import actions as journal_actions
@@ -56,6 +62,30 @@ def _names(patterns: list[Any], namespace: str = "") -> list[tuple[str, Any]]:
 
 
 AUDIT_TABLE = AuditEvent._meta.db_table
+SESSION_TABLE = MemberSession._meta.db_table
+SKIPPED = frozenset({AUDIT_TABLE, SESSION_TABLE})
+#: What a session refresh may change in the session's data: when it happened, and the expiry.
+REFRESHED = {SEEN_KEY, "_session_expiry"}
+
+
+def _sessions() -> dict[str, tuple[dict[str, Any], dt.datetime]]:
+    return {s.session_key: (s.get_decoded(), s.expire_date) for s in MemberSession.objects.all()}
+
+
+def _check_sessions(before: dict[str, Any], after: dict[str, Any], own_key: str | None, what: str) -> bool:
+    """Only the asker's own session may change, and only by a refresh; True if it was refreshed."""
+    assert set(after) == set(before), f"{what} added or removed a session"
+    refreshed = False
+    for key, (data, expires) in after.items():
+        old_data, old_expires = before[key]
+        if (data, expires) == (old_data, old_expires):
+            continue
+        assert key == own_key, f"{what} changed someone else's session"
+        strip = lambda d: {k: v for k, v in d.items() if k not in REFRESHED}  # noqa: E731
+        assert strip(data) == strip(old_data), f"{what} changed its session beyond a refresh"
+        assert expires >= old_expires and data[SEEN_KEY] > old_data.get(SEEN_KEY, 0), f"{what} moved an expiry back"
+        refreshed = True
+    return refreshed
 
 
 def _snapshot(*, skip: frozenset[str] = frozenset()) -> dict[str, tuple[int, str]]:
@@ -130,6 +160,7 @@ def world(db: None, owner: Any, other: Any, guide: Any, settings: Any) -> dict[s
             "workbooks:": {"slug": cohort.version.workbook.slug},
             "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
             "accounts:two_step_passkey_remove": {"pk": 1},
+            "accounts:email_confirm": {"token": "not-a-real-token"},
             "rooms:join_link": {"code": pair.code},
             "rooms:workshop": {"pk": workshop.pk},
             "rooms:enrol": {"pk": workshop.pk},
@@ -176,17 +207,22 @@ def test_no_get_writes_to_the_database_for_any_persona(
     ]
     assert len(urls) > 60  # every page of the app, not a sample
     walked = 0
+    started = time.monotonic()
     audited: set[str] = set()
+    refreshes = 0
     users = {"owner": world["demo"], "outsider": other, "guide": guide, "admin": world["admin"]}
     for label, client in personas.items():
         for url in urls:
-            before = _snapshot(skip=frozenset({AUDIT_TABLE}))
+            before = _snapshot(skip=SKIPPED)
+            sessions_before = _sessions()
             events_before = list(AuditEvent.objects.order_by("pk").values_list("pk", "kind", "account_id", "actor_id"))
             last_pk = events_before[-1][0] if events_before else 0
             response = client.get(url)
             assert response.status_code < 500, f"{label} GET {url} -> {response.status_code}"
-            changed = [t for t, v in _snapshot(skip=frozenset({AUDIT_TABLE})).items() if before[t] != v]
+            changed = [t for t, v in _snapshot(skip=SKIPPED).items() if before[t] != v]
             assert not changed, f"{label} GET {url} wrote to {changed}"
+            own_key = client.cookies["sessionid"].value if "sessionid" in client.cookies else None
+            refreshes += _check_sessions(sessions_before, _sessions(), own_key, f"{label} GET {url}")
             # The audit exception: earlier events untouched; new ones only a guide's reading.
             events_after = list(AuditEvent.objects.order_by("pk").values_list("pk", "kind", "account_id", "actor_id"))
             assert events_after[: len(events_before)] == events_before, f"{label} GET {url} changed audit events"
@@ -198,6 +234,8 @@ def test_no_get_writes_to_the_database_for_any_persona(
                 audited.add(url)
             walked += 1
     assert walked == len(urls) * len(personas)
+    # At most one refresh a minute for each signed-in persona, however many pages it walked.
+    assert refreshes <= 4 * (1 + int(time.monotonic() - started) // 60)
     # The three readings are audited (and nothing else is, by the loop above).
     assert sorted(audited) == sorted(
         [
@@ -212,3 +250,22 @@ def test_the_walk_would_notice_a_write(world: dict[str, Any]) -> None:
     before = _snapshot()
     workbook_actions.touch(Enrolment.objects.filter(user=world["demo"]).first())
     assert any(before[t] != v for t, v in _snapshot().items())
+
+
+def test_the_session_check_would_notice_more_than_a_refresh(owner: Any, other: Any) -> None:
+    mine, theirs = Client(), Client()
+    mine.force_login(owner)
+    theirs.force_login(other)
+    own_key = mine.session.session_key
+    before = _sessions()
+    session = theirs.session
+    session[SEEN_KEY] = session[SEEN_KEY] + 60
+    session.save()
+    with pytest.raises(AssertionError, match="someone else's session"):
+        _check_sessions(before, _sessions(), own_key, "test")
+    before = _sessions()
+    session = mine.session
+    session["anything"] = "else"
+    session.save()
+    with pytest.raises(AssertionError, match="beyond a refresh"):
+        _check_sessions(before, _sessions(), own_key, "test")

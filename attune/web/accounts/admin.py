@@ -4,9 +4,9 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
-from attune.web.accounts import mfa
+from attune.web.accounts import mfa, sessions
 from attune.web.accounts.actions import delete_account
 from attune.web.accounts.models import User
 from attune.web.accounts.signals import security_event
@@ -40,6 +40,33 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
         ),
     )
     actions = ("make_guide", "remove_guide", "reset_two_step")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """An email changed here is told to the member (at the previous address) and audited."""
+        previous = form.initial.get("email", "") if change else ""
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            security_event.send(
+                sender=type(self),
+                user=obj,
+                kind="email_changed",
+                request=request,
+                detail={"removed": not obj.email, "via": "admin"},
+                previous_email=previous,
+            )
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        """A password set here ends the member's sessions (all but this one, if it is the admin's
+        own), is told to the member and audited, as when they change it themself."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            if user is not None:
+                sessions.end_other_sessions(user, request.session if user.pk == request.user.pk else None)
+                security_event.send(
+                    sender=type(self), user=user, kind="password_changed", request=request, detail={"via": "admin"}
+                )
+        return response
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         """Deleting a member here erases them as their own deletion does (files, audit pseudonyms)."""

@@ -148,14 +148,9 @@ class LoginForm(auth_forms.AuthenticationForm):
 
 
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Name, time zone and pace. The email address has its own page (:class:`EmailChangeForm`)."""
+
     timezone = TimezoneField()
-    email = forms.EmailField(
-        label="Email (optional)",
-        required=False,
-        max_length=254,
-        help_text="Only used to reset your password.",
-        error_messages={"invalid": "That doesn't look like an email address; it needs an @ and a domain."},
-    )
     default_pacer_bpm = forms.FloatField(
         label="Your breathing pace (breaths a minute, optional)",
         required=False,
@@ -173,7 +168,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = User
-        fields = ("display_name", "email", "timezone", "default_pacer_bpm")
+        fields = ("display_name", "timezone", "default_pacer_bpm")
         labels: ClassVar[dict[str, str]] = {"display_name": "What should we call you?"}
         help_texts: ClassVar[dict[str, str]] = {
             "display_name": "Optional. Shown to you, and to a guide or group only if you join one."
@@ -186,11 +181,43 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         assert isinstance(timezone_field, forms.ChoiceField)
         timezone_field.choices = timezone_choices(getattr(self.instance, "timezone", ""))
 
-    def clean_email(self) -> str:
-        return _clean_email(self.cleaned_data.get("email", ""), self.instance.pk)
-
     def clean_display_name(self) -> str:
         return str(self.cleaned_data.get("display_name", "")).strip()
+
+
+class EmailChangeForm(forms.Form):
+    """A new email address (or none). The page asks for the password first (``require_recent_auth``)."""
+
+    email = forms.EmailField(
+        label="Your new email (optional)",
+        required=False,
+        max_length=254,
+        help_text="Used to reset your password and to tell you when your account changes. "
+        "Leave it empty to keep no address here; then a lost password cannot be recovered.",
+        error_messages={"invalid": "That doesn't look like an email address; it needs an @ and a domain."},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        email = _clean_email(self.cleaned_data.get("email", ""), self.user.pk)
+        if email.casefold() == self.user.email.casefold():
+            raise forms.ValidationError(
+                "That is already your email address, so there is nothing to change.", code="unchanged"
+            )
+        return email
+
+
+class ReauthForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Please enter your password."},
+    )
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

@@ -38,8 +38,18 @@ def seconds_left(request: HttpRequest, username: str) -> int:
 
 def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
     """The login page with "Too many tries. You can try again in N minutes." and status 429."""
-    from attune.web.accounts.forms import LoginForm
+    from attune.web.accounts.forms import LoginForm, ReauthForm
 
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name == "accounts:reauth":
+        username = request.user.get_username() if request.user.is_authenticated else ""
+        context = {
+            "form": ReauthForm(),
+            "next": "",
+            "locked_message": throttle.wait_message(seconds_left(request, username)),
+            "reauth_minutes": int(settings.REAUTH_SECONDS) // 60,
+        }
+        return render(request, "accounts/reauth.html", context, status=429)
     username = str(request.POST.get("username", "")) if request.method == "POST" else ""
     if not username and isinstance(credentials, dict):  # a wrong second step has no username field
         username = str(credentials.get("username", ""))

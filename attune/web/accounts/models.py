@@ -6,6 +6,8 @@ import datetime as dt
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -52,7 +54,27 @@ class User(AbstractUser):
         return self.display_name or self.username
 
 
+class MemberSession(AbstractBaseSession):
+    """A signed-in browser: Django's session row, plus whose it is.
+
+    Knowing the account of each session is what lets a member sign out everywhere, a password
+    change end the other sessions, and a deleted account leave no session behind (the rows go
+    with the account). The engine in ``attune.web.accounts.sessions`` fills ``user`` on every save.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="signed_in_sessions")
+
+    class Meta:
+        verbose_name = "signed-in session"
+
+    @classmethod
+    def get_session_store_class(cls) -> type[SessionBase]:
+        from attune.web.accounts.sessions import SessionStore
+
+        return SessionStore
+
+
 # Two-step sign-in keeps its records in their own module (see mfa_models.py); Django finds them here.
 from attune.web.accounts.mfa_models import Passkey, RecoveryCode, TotpSecret  # noqa: E402
 
-__all__ = ["Passkey", "RecoveryCode", "TotpSecret", "User", "validate_timezone", "zone_named"]
+__all__ = ["MemberSession", "Passkey", "RecoveryCode", "TotpSecret", "User", "validate_timezone", "zone_named"]

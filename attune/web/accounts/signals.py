@@ -8,7 +8,9 @@ Arguments sent with it:
 - ``user``: the account it concerns (a ``User``);
 - ``kind``: one of ``SECURITY_EVENT_KINDS`` below;
 - ``request``: the ``HttpRequest`` it came from, or ``None`` (a command, a task);
-- ``detail``: a short dict of non-sensitive facts (never content, tokens or passwords).
+- ``detail``: a short dict of non-sensitive facts (never content, tokens or passwords);
+- ``previous_email`` (``email_changed`` only): the address before the change, so the notice can go
+  there. It is not part of ``detail``, which the audit log keeps.
 """
 
 from __future__ import annotations
@@ -29,7 +31,12 @@ SECURITY_EVENT_KINDS = frozenset(
         "export_downloaded",
         "account_deleted",
         "reauthenticated",
+        "reauth_failed",
     }
 )
 
 security_event = Signal()
+
+email_confirmation_needed = Signal()
+"""A member asked for a new email address: a link must reach it (``user``, ``email``, ``url``,
+``request``). The worker's receiver sends it; the link carries a token, so it goes nowhere else."""

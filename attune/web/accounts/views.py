@@ -8,30 +8,33 @@ from typing import Any
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from attune.web.accounts import mfa, mfa_views, settings_links, throttle
-from attune.web.accounts.actions import delete_account
+from attune.web.accounts import mfa, mfa_views, sessions, settings_links, throttle
+from attune.web.accounts.actions import change_email, delete_account, email_change_token, email_from_token
 from attune.web.accounts.export import build_export, collect_member_data, export_filename
 from attune.web.accounts.forms import (
     DeleteAccountForm,
+    EmailChangeForm,
     LoginForm,
     PasswordChangeForm,
     PasswordResetForm,
     ProfileForm,
+    ReauthForm,
     SetPasswordForm,
     SignupForm,
 )
 from attune.web.accounts.http import AuthedRequest
-from attune.web.accounts.signals import security_event
+from attune.web.accounts.reauth import mark_recent_auth, require_recent_auth
+from attune.web.accounts.signals import email_confirmation_needed, security_event
 from attune.web.common.redirects import safe_next
 
 logger = logging.getLogger(__name__)
@@ -88,8 +91,112 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Saved.")
         return redirect("accounts:settings")
-    context = {"form": form, "links": settings_links.links(), "two_step": mfa.status(request.user)}
+    context = {
+        "form": form,
+        "links": settings_links.links(),
+        "other_sessions": sessions.other_session_count(request.user, request.session),
+        "idle_days": sessions.idle_words(request.user),
+        "two_step": mfa.status(request.user),
+    }
     return render(request, "accounts/settings.html", context)
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def reauth(request: AuthedRequest) -> HttpResponse:
+    """Confirm the password, then go back to the page that asked (``next``, a path on this site)."""
+    next_url = safe_next(request, resolve_url("accounts:settings"))
+    form = ReauthForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        # Through authenticate(), so django-axes counts wrong passwords here as at the login page: a
+        # browser left signed in gives no way around the limits. ``reauth`` tells the audit log apart.
+        user = authenticate(
+            request, username=request.user.get_username(), password=form.cleaned_data["password"], reauth=True
+        )
+        if user is not None and user.pk == request.user.pk:
+            mark_recent_auth(request)
+            security_event.send(sender=reauth, user=request.user, kind="reauthenticated", request=request, detail={})
+            return HttpResponseRedirect(next_url)
+        security_event.send(sender=reauth, user=request.user, kind="reauth_failed", request=request, detail={})
+        form.add_error("password", "That isn't your password. Please try again; it is case-sensitive.")
+    context = {"form": form, "next": next_url, "reauth_minutes": int(settings.REAUTH_SECONDS) // 60}
+    return render(request, "accounts/reauth.html", context)
+
+
+@never_cache
+@login_required
+@require_recent_auth
+@require_http_methods(["GET", "POST"])
+def email_change(request: AuthedRequest) -> HttpResponse:
+    form = EmailChangeForm(request.user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        new = form.cleaned_data["email"]
+        if not new:  # removing the address needs no link
+            _apply_email_change(request, "")
+            messages.success(request, "Your email is removed. We let that address know, in case it wasn't you.")
+            return redirect("accounts:settings")
+        path = reverse("accounts:email_confirm", kwargs={"token": email_change_token(request.user, new)})
+        email_confirmation_needed.send(
+            sender=email_change, user=request.user, email=new, url=f"{settings.SITE_URL}{path}", request=request
+        )
+        messages.info(
+            request,
+            f"We sent a link to {new}. Open it within a day to start using that address; "
+            "until then, nothing changes.",
+        )
+        return redirect("accounts:settings")
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+def _apply_email_change(request: AuthedRequest, new: str) -> None:
+    previous = request.user.email
+    change_email(request.user, new)
+    security_event.send(
+        sender=email_change,
+        user=request.user,
+        kind="email_changed",
+        request=request,
+        detail={"removed": not new},
+        previous_email=previous,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_confirm(request: AuthedRequest, token: str) -> HttpResponse:
+    """The link sent to a new address: a GET shows it, a POST makes it the member's email."""
+    new = email_from_token(request.user, token)
+    form = EmailChangeForm(request.user, {"email": new}) if new else None
+    if new is None or form is None or not form.is_valid():
+        error = form.errors["email"][0] if form is not None and form.errors.get("email") else ""
+        return render(request, "accounts/email_confirm.html", {"invalid": True, "error": error}, status=400)
+    if request.method == "POST":
+        previous = request.user.email
+        _apply_email_change(request, new)
+        if previous:
+            messages.success(
+                request, "Your email is changed. We let your previous address know, in case it wasn't you."
+            )
+        else:
+            messages.success(request, "Your email is saved.")
+        return redirect("accounts:settings")
+    return render(request, "accounts/email_confirm.html", {"email": new, "token": token})
+
+
+@login_required
+@require_POST
+def sign_out_everywhere(request: AuthedRequest) -> HttpResponse:
+    """End every other session of this account; this browser stays signed in, with a new session key."""
+    ended = sessions.end_other_sessions(request.user, request.session)
+    request.session.cycle_key()
+    security_event.send(
+        sender=sign_out_everywhere, user=request.user, kind="sessions_revoked", request=request, detail={"ended": ended}
+    )
+    messages.success(request, "You are signed out everywhere else. This browser stays signed in.")
+    return redirect("accounts:settings")
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
@@ -100,6 +207,10 @@ def password_change(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
+        # Django would refuse the other sessions at their next request (their password hash no
+        # longer matches); removing them means none is left behind.
+        sessions.end_other_sessions(user, request.session)
+        mark_recent_auth(request)
         security_event.send(sender=password_change, user=user, kind="password_changed", request=request, detail={})
         messages.success(request, "Your password is changed.")
         return redirect("accounts:settings")
@@ -115,6 +226,7 @@ def _counts(tables: dict[str, list[Any]]) -> list[tuple[str, int]]:
 
 
 @login_required
+@require_recent_auth
 @require_http_methods(["GET", "POST"])
 def export(request: AuthedRequest) -> HttpResponse:
     if request.method == "GET":
@@ -140,6 +252,9 @@ def delete(request: AuthedRequest) -> HttpResponse:
         logout(request)
         messages.info(request, "Your account and everything in it are deleted. Thank you for the time you spent here.")
         return redirect(settings.LOGOUT_REDIRECT_URL)
+    if request.method == "POST" and form.has_error("password", "password_incorrect"):
+        # The password asked for here is this page's re-authentication.
+        security_event.send(sender=delete, user=request.user, kind="reauth_failed", request=request, detail={})
     tables = collect_member_data(request.user)
     counts = _counts(tables)
     return render(request, "accounts/delete.html", {"form": form, "counts": counts})
@@ -177,6 +292,7 @@ class _PasswordResetConfirm(auth_views.PasswordResetConfirmView):
         # Whoever can read the account's email may try again at once, from anywhere.
         axes_reset(username=form.user.get_username())
         response = super().form_valid(form)
+        sessions.end_all_sessions(form.user)
         security_event.send(sender=type(self), user=form.user, kind="password_reset", request=self.request, detail={})
         return response
 

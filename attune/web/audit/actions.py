@@ -145,6 +145,13 @@ def describe(event: AuditEvent) -> str:
         return "The authenticator app was removed from two-step sign-in"
     if event.kind == Kind.MFA_ENABLED and detail.get("first") is False:
         return "An authenticator app was added to two-step sign-in"
+    if event.kind == Kind.PASSWORD_CHANGED and detail.get("via") == "admin":
+        return "Your password was changed by an administrator"
+    if event.kind == Kind.EMAIL_CHANGED and detail.get("via") == "admin":
+        return "Your email address was changed by an administrator"
+    if event.kind == Kind.SESSIONS_REVOKED and isinstance(detail.get("ended"), int):
+        ended = detail["ended"]
+        return f"You signed out everywhere else ({ended} other session{'' if ended == 1 else 's'} ended)"
     if event.kind == Kind.EXPORT_DOWNLOADED and detail.get("via") == "command":
         return "Your data was exported on the server by its administrator"
     plain: dict[str, str] = {
@@ -164,6 +171,7 @@ def describe(event: AuditEvent) -> str:
         Kind.EXPORT_DOWNLOADED: "You downloaded your data",
         Kind.ACCOUNT_DELETED: "The account was deleted",
         Kind.REAUTHENTICATED: "You confirmed your password",
+        Kind.REAUTH_FAILED: "A wrong password was entered when your password was asked for again",
     }
     return plain.get(event.kind, event.label)
 

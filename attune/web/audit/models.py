@@ -43,6 +43,7 @@ class Kind(models.TextChoices):
     EXPORT_DOWNLOADED = "export_downloaded", "Data downloaded"
     ACCOUNT_DELETED = "account_deleted", "Account deleted"
     REAUTHENTICATED = "reauthenticated", "Password confirmed"
+    REAUTH_FAILED = "reauth_failed", "Password confirmation failed"
     # A guide opening what a member shared with them.
     SHARED_ENTRY_OPENED = "shared_entry_opened", "Guide opened a shared journal entry"
     SHARED_LIST_VIEWED = "shared_list_viewed", "Guide viewed the list of shared entries"

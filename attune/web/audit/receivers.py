@@ -32,6 +32,8 @@ def signed_out(sender: Any, request: HttpRequest | None = None, user: Any = None
 
 def sign_in_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
     """A wrong password (or a try while locked). The name tried is kept only as a keyed hash."""
+    if credentials.get("reauth"):
+        return  # a signed-in member's password asked again: accounts sends "reauth_failed" itself
     username = str(credentials.get(get_user_model().USERNAME_FIELD) or credentials.get("username") or "")
     account = _account_named(username)
     ref = "" if account is not None else actions.pseudonym(f"name:{username.casefold()}")

@@ -1,0 +1,145 @@
+"""Signed-in sessions: whose each one is, how long an idle one lasts, and ending them.
+
+Sessions are Django's database sessions, kept in :class:`~attune.web.accounts.models.MemberSession`
+so that each row knows its account. That is what lets a member sign out everywhere, a password
+change end every other session, and a deleted account leave no session behind.
+
+An idle session ends by itself: its row's expiry is ``SESSION_IDLE_SECONDS`` (guides and admins:
+``SESSION_IDLE_SECONDS_GUIDES``) after the member's last request, and never later than
+``SESSION_MAX_AGE_SECONDS`` after they signed in. To keep a GET from writing on every page, the
+expiry is pushed forward at most once every ``SESSION_REFRESH_SECONDS`` (a minute): that refresh is
+the one write a GET may cause, and it touches only the asking member's own session row (its expiry
+and the time it was last refreshed). See docs/security.md, "Sessions".
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore as DBStore
+from django.http import HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    from django.contrib.sessions.backends.base import SessionBase
+
+    from attune.web.accounts.models import MemberSession, User
+
+#: When the session was last refreshed (seconds since the epoch).
+SEEN_KEY = "_attune_seen"
+#: When the member signed in (the absolute lifetime counts from here).
+SINCE_KEY = "_attune_since"
+
+
+class SessionStore(DBStore):
+    """Django's database sessions, in attune's table, with the account filled in on every save."""
+
+    @classmethod
+    def get_model_class(cls) -> type[MemberSession]:
+        from attune.web.accounts.models import MemberSession
+
+        return MemberSession
+
+    def create_model_instance(self, data: dict[str, Any]) -> MemberSession:
+        instance = cast("MemberSession", super().create_model_instance(data))
+        try:
+            instance.user_id = int(data[SESSION_KEY])
+        except (KeyError, TypeError, ValueError):
+            instance.user_id = None
+        return instance
+
+
+def _model() -> type[MemberSession]:
+    return SessionStore.get_model_class()
+
+
+def end_other_sessions(user: User, keep: SessionBase | None = None) -> int:
+    """Sign ``user`` out of every session but ``keep`` (the one asking); returns how many ended."""
+    others = _model().objects.filter(user_id=user.pk)
+    if keep is not None and keep.session_key:
+        others = others.exclude(session_key=keep.session_key)
+    deleted, _ = others.delete()
+    return deleted
+
+
+def end_all_sessions(user: User) -> int:
+    """Sign ``user`` out everywhere (a password set with a reset link, an account deleted)."""
+    return end_other_sessions(user, None)
+
+
+def clear_expired_sessions() -> int:
+    """Remove the rows of sessions that have ended (idle too long, or past their lifetime)."""
+    from django.utils import timezone
+
+    deleted, _ = _model().objects.filter(expire_date__lte=timezone.now()).delete()
+    return deleted
+
+
+def other_session_count(user: User, current: SessionBase) -> int:
+    """How many other browsers are signed in to this account now (expired rows do not count)."""
+    from django.utils import timezone
+
+    return (
+        _model()
+        .objects.filter(user_id=user.pk, expire_date__gt=timezone.now())
+        .exclude(session_key=current.session_key or "")
+        .count()
+    )
+
+
+def idle_seconds(user: Any) -> int:
+    """How long a session of ``user`` may sit unused before it ends."""
+    if getattr(user, "is_guide", False) or getattr(user, "is_staff", False):
+        return int(settings.SESSION_IDLE_SECONDS_GUIDES)
+    return int(settings.SESSION_IDLE_SECONDS)
+
+
+def idle_words(user: Any) -> str:
+    """The idle timeout in words: "14 days", "12 hours", "30 minutes"."""
+    seconds = idle_seconds(user)
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds // 60} minutes"
+
+
+def _refresh(session: SessionBase, user: Any, now: int) -> None:
+    since = int(session.get(SINCE_KEY, now))
+    left_of_lifetime = since + int(settings.SESSION_MAX_AGE_SECONDS) - now
+    session[SEEN_KEY] = now
+    # Never past the absolute lifetime; at least a second (0 would mean "until the browser closes").
+    session.set_expiry(max(1, min(idle_seconds(user), left_of_lifetime)))
+
+
+def start(sender: Any, request: HttpRequest | None = None, user: Any = None, **kwargs: Any) -> None:
+    """On sign-in (``user_logged_in``): the lifetime and the idle clock start now."""
+    if request is None or not hasattr(request, "session"):
+        return
+    now = int(time.time())
+    request.session[SINCE_KEY] = now
+    _refresh(request.session, user, now)
+
+
+class SessionActivityMiddleware:
+    """Push a signed-in session's expiry forward as the member uses it, at most once a minute.
+
+    Placed after ``AuthenticationMiddleware``. A session whose idle time or lifetime has run out
+    is already gone (its row's expiry has passed, so Django loads nothing); this only extends the
+    live ones. Between refreshes nothing is written, so most GETs write nothing at all.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            seen = request.session.get(SEEN_KEY)
+            if not isinstance(seen, int) or now - seen >= int(settings.SESSION_REFRESH_SECONDS):
+                _refresh(request.session, user, now)
+        return self.get_response(request)
