@@ -19,7 +19,7 @@ export function createPracticeParts(data) {
     done: $('done'),
     btnPause: $('btn-pause'),
     view: createPacerView($('pacer'), { soundToggle: $('opt-sound'), vibrateToggle: $('opt-vibrate') }),
-    session: createSession({ startUrl: data.startUrl, finishUrl: data.finishUrl, slug: data.slug }),
+    session: createSession({ startUrl: data.startUrl, slug: data.slug }),
     wake: createWakeLock(),
   };
 }
@@ -67,6 +67,7 @@ export function wireFinish({ after, done, session, elapsedS, ended, describeChan
     const res = await session.finish(after.dataset.outcome || 'stopped', elapsedS() ?? 0, reading);
     if (res && typeof res.change === 'number') $('done-text').textContent = describeChange(res.change);
     $('save-problem').hidden = !session.saveFailed;
+    $('save-queued').hidden = !(res && res.queued);
     $('done-crisis').hidden = !(res && res.lowSafety);
     show(done, [after]);
   }
