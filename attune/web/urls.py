@@ -16,5 +16,6 @@ urlpatterns = [
     path("rooms/", include("attune.web.rooms.urls")),
     path("imports/", include("attune.web.imports.urls")),
     path("retreats/", include("attune.web.retreats.urls")),
+    path("reminders/", include("attune.web.reminders.urls")),
     path("admin/", admin.site.urls),
 ]
