@@ -156,3 +156,35 @@ def test_a_check_in_and_a_practice_made_offline_reach_history_once(server: Any, 
     assert _counts(server, user) == {"checkins": 1, "sessions": 1, "completed": 1}
     assert not errors, errors
     ctx.close()
+
+
+def test_the_reminder_settings_on_a_phone(server: Any, browser: Any) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    user = sign_in(server, ctx, "reminder_member")
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(server.url + "/accounts/settings/")
+    page.get_by_role("link", name="Gentle reminders").click()
+    assert page.locator("input[name=channel][value=none]").is_checked()
+    assert page.locator("#push-allow").is_visible()
+    page.screenshot(path=str(SHOTS / "reminders-390.png"), full_page=True)
+    page.locator("label.chip:has(input[name=channel][value=email])").click()
+    page.fill("input[name=at]", "08:30")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Saved.")
+    page.screenshot(path=str(SHOTS / "reminders-saved-390.png"), full_page=True)
+    saved = django_json(
+        server,
+        f"""
+        import json
+        from attune.web.reminders.models import ReminderPreference
+        p = ReminderPreference.objects.get(user_id={user})
+        print(json.dumps([p.channel, p.at.strftime("%H:%M")]))
+        """,
+    )
+    assert saved == ["email", "08:30"]
+    assert not errors, errors
+    ctx.close()
