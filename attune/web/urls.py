@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("attune.web.today.urls")),
     path("accounts/activity/", include("attune.web.audit.urls")),
+    path("accounts/reminders/", include("attune.web.reminders.urls")),
     path("accounts/", include("attune.web.accounts.urls")),
     path("checkins/", include("attune.web.checkins.urls")),
     path("practices/", include("attune.web.practices.urls")),
@@ -16,6 +17,5 @@ urlpatterns = [
     path("rooms/", include("attune.web.rooms.urls")),
     path("imports/", include("attune.web.imports.urls")),
     path("retreats/", include("attune.web.retreats.urls")),
-    path("reminders/", include("attune.web.reminders.urls")),
     path("admin/", admin.site.urls),
 ]

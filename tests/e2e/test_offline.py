@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PHONE
+from conftest import DESKTOP, PHONE
 from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -85,6 +85,9 @@ def test_a_check_in_and_a_practice_made_offline_reach_history_once(server: Any, 
     line = page.locator("#offline-line")
     assert "You're offline" in line.inner_text()
     page.screenshot(path=str(SHOTS / "offline-notice-390.png"), full_page=False)
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=str(SHOTS / "offline-notice-desktop.png"), full_page=False)
+    page.set_viewport_size(PHONE)
     _chip(page, "state", "shut_down")
     _chip(page, "felt_safety", "7")
     _chip(page, "breath", "3")
@@ -176,6 +179,8 @@ def test_the_reminder_settings_on_a_phone(server: Any, browser: Any) -> None:
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("Saved.")
     page.screenshot(path=str(SHOTS / "reminders-saved-390.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=str(SHOTS / "reminders-saved-desktop.png"), full_page=True)
     saved = django_json(
         server,
         f"""

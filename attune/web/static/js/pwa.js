@@ -5,7 +5,7 @@
 import { describeRefused, describeSent, describeWaiting, newKey } from './offline-queue.js';
 import { announceOutbox, member, outbox } from './outbox-page.js';
 
-const OFFLINE_TEXT = "You're offline. Today, the practice library and the practices you have opened still work; what you save is kept on this device and sent later.";
+const OFFLINE_TEXT = "You're offline. Today, the practice library and its practices still work; what you save is kept on this device and sent later.";
 
 let line = null;
 function say(text) {
@@ -92,7 +92,7 @@ if (!member && 'caches' in window) {
 }
 
 wireCheckinForms();
-document.addEventListener('attune:outbox', showWaiting);
+document.addEventListener('attune:outbox', flush); // kept just now: send at once if the network is back
 window.addEventListener('online', flush);
 window.addEventListener('offline', showWaiting);
 flush();
