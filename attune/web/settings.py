@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "attune.web.rooms",
     "attune.web.imports",
     "attune.web.retreats",
+    "attune.web.reminders",
     "attune.web.demo",
 ]
 
@@ -292,6 +293,15 @@ EMAIL_USE_TLS = env_bool("ATTUNE_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("ATTUNE_DEFAULT_FROM_EMAIL", "attune <attune@localhost>")
 # Where members reach this server, for links in e-mails sent by the worker (which has no request).
 SITE_URL = env_str("ATTUNE_SITE_URL", PUBLIC_URL or "http://127.0.0.1:8000").rstrip("/")
+# Reminders by Web Push (docs/offline.md): the contact the push services see in each VAPID signature,
+# and the push services the worker may post to (host names; their subdomains count too). Plain http
+# and IP addresses only when ATTUNE_PUSH_ALLOW_HTTP is set, which is for tests on this machine.
+ATTUNE_PUSH_CONTACT = env_str("ATTUNE_PUSH_CONTACT", "mailto:attune@localhost")
+ATTUNE_PUSH_HOSTS = env_list(
+    "ATTUNE_PUSH_HOSTS",
+    ["fcm.googleapis.com", "push.services.mozilla.com", "push.apple.com", "notify.windows.com"],
+)
+ATTUNE_PUSH_ALLOW_HTTP = env_bool("ATTUNE_PUSH_ALLOW_HTTP", False)
 # How long before a workshop begins its reminder goes out (the periodic job looks every minute).
 WORKSHOP_REMINDER_MINUTES = env_int("ATTUNE_WORKSHOP_REMINDER_MINUTES", 60, minimum=1)
 

@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("attune.web.today.urls")),
     path("accounts/activity/", include("attune.web.audit.urls")),
+    path("accounts/reminders/", include("attune.web.reminders.urls")),
     path("accounts/", include("attune.web.accounts.urls")),
     path("checkins/", include("attune.web.checkins.urls")),
     path("practices/", include("attune.web.practices.urls")),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attune.web.checkins.models import NOTE_MAX_CHARS, BodyArea, CheckIn, Context
 from attune.web.common.chips import chip_groups, choice_field, scale_field
+from attune.web.common.offline import key_field, when_field
 from attune.web.common.states import State
 
 
@@ -31,6 +32,11 @@ class CheckInForm(forms.ModelForm):  # type: ignore[type-arg]
         label=_("Someone is here with me, and we both opt in to touch or eye contact"),
         required=False,
     )
+
+    # Sent by the page's script: the submission's idempotency key, and (from the offline queue) when
+    # the member checked in on their device. Neither is shown.
+    key = key_field()
+    taken_at = when_field()
 
     class Meta:
         model = CheckIn

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from attune.web.accounts.http import AuthedRequest
 from attune.web.checkins.forms import CheckInForm, form_context
 from attune.web.checkins.models import CheckIn
+from attune.web.common.offline import believed_time
 from attune.web.common.recent import remember_reading
 from attune.web.common.safety import crisis_resources
 
@@ -27,13 +29,23 @@ def _get_checkin_for_user(request: AuthedRequest, pk: int) -> CheckIn:
 def new(request: AuthedRequest) -> HttpResponse:
     form = CheckInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        key = form.cleaned_data.get("key")
+        # Today then moves focus to what the check-in brought (the suggestion), not the page's top.
+        done = HttpResponseRedirect(reverse("today:today") + "?checked_in=1")
+        if key is not None and CheckIn.objects.filter(user=request.user, client_key=key).exists():
+            return done  # sent again (a lost reply, or the offline queue): it is saved already
         checkin = form.save(commit=False)
         checkin.user = request.user
-        checkin.created_at = timezone.now()
-        checkin.save()
+        checkin.client_key = key
+        checkin.created_at = believed_time(form.cleaned_data.get("taken_at"), timezone.now())
+        try:
+            with transaction.atomic():
+                checkin.save()
+        except IntegrityError:
+            if key is None or not CheckIn.objects.filter(user=request.user, client_key=key).exists():
+                raise
         remember_reading(request, safety=checkin.felt_safety, state=checkin.state)
-        # Today then moves focus to what the check-in brought (the suggestion), not the page's top.
-        return HttpResponseRedirect(reverse("today:today") + "?checked_in=1")
+        return done
     status = 400 if request.method == "POST" else 200
     context = {**form_context(form), "action": reverse("checkins:new"), "mode": "new"}
     return render(request, "checkins/checkin_form.html", context, status=status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from attune.web.common.chips import choice_field, number_errors, scale_field
+from attune.web.common.offline import key_field, when_field
 from attune.web.common.states import State
 from attune.web.practices.models import Outcome
 
@@ -31,6 +32,8 @@ class StartForm(ReadingForm):
     hold_in = _seconds("Holding in", 0, 10)
     exhale = _seconds("Breathing out", 1, 20)
     hold_out = _seconds("Holding out", 0, 10)
+    key = key_field()
+    started_at = when_field()  # from the offline queue: when it began on the member's device
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -66,3 +69,5 @@ class FinishForm(ReadingForm):
             "max_value": f"Elapsed time is a whole number of seconds up to {MAX_ELAPSED_S}.",
         },
     )
+    key = key_field()
+    ended_at = when_field()  # from the offline queue: when it ended on the member's device

@@ -56,6 +56,9 @@ class PracticeSession(models.Model):
     pacer_hold_in_s = models.FloatField(null=True, blank=True)
     pacer_exhale_s = models.FloatField(null=True, blank=True)
     pacer_hold_out_s = models.FloatField(null=True, blank=True)
+    # The idempotency key the player made for this session (attune.web.common.offline): starting or
+    # finishing it again with the same key, after a lost reply or from the offline queue, changes nothing.
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = PracticeSessionQuerySet.as_manager()
 
@@ -63,6 +66,9 @@ class PracticeSession(models.Model):
         ordering = ("-started_at",)
         indexes = (models.Index(fields=["user", "started_at"], name="session_user_started"),)
         constraints = (
+            models.UniqueConstraint(
+                fields=["user", "client_key"], condition=Q(client_key__isnull=False), name="session_one_per_key"
+            ),
             models.CheckConstraint(
                 condition=Q(before_safety__isnull=True) | Q(before_safety__gte=0, before_safety__lte=10),
                 name="session_before_safety_0_10",

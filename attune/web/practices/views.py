@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from attune.content.practices import (
 )
 from attune.web.accounts.http import AuthedRequest
 from attune.web.common.chips import chip_groups
+from attune.web.common.offline import believed_time
 from attune.web.common.recent import recent_reading
 from attune.web.common.safety import crisis_resources
 from attune.web.practices.forms import FinishForm, ReadingForm, StartForm
@@ -225,18 +227,35 @@ def session_start(request: AuthedRequest) -> JsonResponse:
                 status=400,
             )
     data = form.cleaned_data
-    session = PracticeSession.objects.create(
+    key = data.get("key")
+    if key is not None and (again := PracticeSession.objects.filter(user=request.user, client_key=key).first()):
+        return _started(again, status=200)  # sent again: this session is begun already
+    now = timezone.now()
+    session = PracticeSession(
         user=request.user,
         practice_slug=slug,
         practice_title=title,
-        started_at=timezone.now(),
+        started_at=believed_time(data.get("started_at"), now),
         before_safety=data.get("safety"),
         before_state=data.get("state") or "",
         pacer_inhale_s=data.get("inhale"),
         pacer_hold_in_s=data.get("hold_in") if data.get("inhale") is not None else None,
         pacer_exhale_s=data.get("exhale"),
         pacer_hold_out_s=data.get("hold_out") if data.get("inhale") is not None else None,
+        client_key=key,
     )
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError:
+        again = PracticeSession.objects.filter(user=request.user, client_key=key).first() if key else None
+        if again is None:
+            raise
+        return _started(again, status=200)
+    return _started(session, status=201)
+
+
+def _started(session: PracticeSession, *, status: int) -> JsonResponse:
     low = session.before_safety is not None and session.before_safety <= 2
     return JsonResponse(
         {
@@ -245,7 +264,7 @@ def session_start(request: AuthedRequest) -> JsonResponse:
             "finishUrl": reverse("practices:session_finish", args=[session.pk]),
             "lowSafety": low,
         },
-        status=201,
+        status=status,
     )
 
 
@@ -256,15 +275,21 @@ def session_finish(request: AuthedRequest, pk: int) -> JsonResponse:
     form = FinishForm(request.POST)
     if not form.is_valid():
         return _errors(form)
-    if not session.is_open:
-        return JsonResponse({"ok": False, "errors": {"__all__": ["This session has already ended."]}}, status=409)
     data = form.cleaned_data
-    session.ended_at = timezone.now()
+    if not session.is_open:
+        if data.get("key") is not None and data["key"] == session.client_key and session.ended_at is not None:
+            return _finished(session)  # the same finish, sent again: it is saved already
+        return JsonResponse({"ok": False, "errors": {"__all__": ["This session has already ended."]}}, status=409)
+    session.ended_at = max(believed_time(data.get("ended_at"), timezone.now()), session.started_at)
     session.outcome = data["outcome"]
     session.elapsed_s = data.get("elapsed_s")
     session.after_safety = data.get("safety")
     session.after_state = data.get("state") or ""
     session.save(update_fields=["ended_at", "outcome", "elapsed_s", "after_safety", "after_state"])
+    return _finished(session)
+
+
+def _finished(session: PracticeSession) -> JsonResponse:
     change = session.safety_change
     return JsonResponse(
         {

@@ -19,7 +19,7 @@ export function createPracticeParts(data) {
     done: $('done'),
     btnPause: $('btn-pause'),
     view: createPacerView($('pacer'), { soundToggle: $('opt-sound'), vibrateToggle: $('opt-vibrate') }),
-    session: createSession({ startUrl: data.startUrl, finishUrl: data.finishUrl, slug: data.slug }),
+    session: createSession({ startUrl: data.startUrl, slug: data.slug }),
     wake: createWakeLock(),
   };
 }
@@ -70,6 +70,7 @@ export function wireFinish({ after, done, session, elapsedS, ended }) {
       $('done-text').textContent = describeChange(now - res.change, now);
     }
     $('save-problem').hidden = !session.saveFailed;
+    $('save-queued').hidden = !(res && res.queued);
     $('done-crisis').hidden = !(res && res.lowSafety);
     show(done, [after]);
   }

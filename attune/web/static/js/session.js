@@ -1,21 +1,14 @@
 // Shared DOM helpers for the player and the pacer page: saving a practice session, the
 // before/after readings, and keeping the screen awake. No inline scripts anywhere: data comes
 // from json_script elements, and the CSRF token from the body's hx-headers attribute.
+// A practice made with no network goes to the outbox (offline-queue.js) and is saved later.
+
+import { newKey } from './offline-queue.js';
+import { announceOutbox, csrfToken, member, outbox } from './outbox-page.js';
 
 export function readJson(id) {
   const el = document.getElementById(id);
   return el ? JSON.parse(el.textContent) : null;
-}
-
-function csrfToken() {
-  try {
-    const headers = JSON.parse(document.body.getAttribute('hx-headers') || '{}');
-    if (headers['X-CSRFToken']) return headers['X-CSRFToken'];
-  } catch (_) {
-    // fall through to the cookie
-  }
-  const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  return m ? decodeURIComponent(m[1]) : '';
 }
 
 function formBody(fields) {
@@ -26,16 +19,27 @@ function formBody(fields) {
   return body;
 }
 
-/** POST form fields; resolves to the JSON answer, or rejects with an Error. */
+/** POST form fields; resolves to the JSON answer, or rejects with an Error (`offline` set when no
+ * network answered, or the server was unavailable: worth trying again later). */
 export async function post(url, fields) {
-  const res = await fetch(url, {
-    method: 'POST',
-    body: formBody(fields),
-    headers: { 'X-CSRFToken': csrfToken(), Accept: 'application/json' },
-    credentials: 'same-origin',
-  });
+  let res;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      body: formBody(fields),
+      headers: { 'X-CSRFToken': csrfToken(), Accept: 'application/json' },
+      credentials: 'same-origin',
+    });
+  } catch (err) {
+    err.offline = true;
+    throw err;
+  }
   const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error((data && JSON.stringify(data.errors)) || `HTTP ${res.status}`);
+  if (!res.ok) {
+    const err = new Error((data && JSON.stringify(data.errors)) || `HTTP ${res.status}`);
+    err.offline = res.status >= 500;
+    throw err;
+  }
   return data;
 }
 
@@ -54,19 +58,40 @@ export function readingValues(root, prefix) {
   return { safety: pick('safety'), state: pick('state') };
 }
 
-/** A session on the server: start() once, finish() once; failures never interrupt the practice. */
-export function createSession({ startUrl, finishUrl, slug }) {
-  let started = null; // Promise<{id, finishUrl}>
+/**
+ * A session on the server: start() once, finish() once; failures never interrupt the practice.
+ * With no network, the session is kept in the outbox and finish() resolves to {queued: true}: it is
+ * begun and finished on the server once the network is back, under one idempotency key.
+ */
+export function createSession({ startUrl, slug }) {
+  const key = newKey();
+  let started = null; // Promise<{id, finishUrl} | null>
+  let startFields = null;
+  let offline = false;
   let finished = false;
   let saveFailed = false;
+
+  async function queue(finishUrl, fields) {
+    try {
+      await outbox.add({ key, member, kind: 'practice', startUrl, start: startFields, finishUrl, finish: fields });
+      announceOutbox();
+      return { queued: true };
+    } catch (err) {
+      saveFailed = true;
+      console.warn('attune: could not keep this session on the device', err);
+      return null;
+    }
+  }
+
   return {
     start(reading, pacer) {
-      const fields = { practice: slug, safety: reading.safety, state: reading.state };
+      startFields = { practice: slug, safety: reading.safety, state: reading.state, key, started_at: new Date().toISOString() };
       if (pacer) {
-        Object.assign(fields, { inhale: pacer.inhale, hold_in: pacer.holdIn, exhale: pacer.exhale, hold_out: pacer.holdOut });
+        Object.assign(startFields, { inhale: pacer.inhale, hold_in: pacer.holdIn, exhale: pacer.exhale, hold_out: pacer.holdOut });
       }
-      started = post(startUrl, fields).catch((err) => {
-        saveFailed = true;
+      started = post(startUrl, startFields).catch((err) => {
+        if (err.offline && member) offline = true;
+        else saveFailed = true;
         console.warn('attune: could not save the start of this session', err);
         return null;
       });
@@ -76,10 +101,14 @@ export function createSession({ startUrl, finishUrl, slug }) {
       if (finished || !started) return null;
       finished = true;
       const s = await started;
-      if (!s) return null;
+      const fields = {
+        outcome, elapsed_s: Math.round(elapsedS), safety: reading.safety, state: reading.state, key, ended_at: new Date().toISOString(),
+      };
+      if (!s) return offline ? queue(null, fields) : null;
       try {
-        return await post(s.finishUrl, { outcome, elapsed_s: Math.round(elapsedS), safety: reading.safety, state: reading.state });
+        return await post(s.finishUrl, fields);
       } catch (err) {
+        if (err.offline && member) return queue(s.finishUrl, fields);
         saveFailed = true;
         console.warn('attune: could not save the end of this session', err);
         return null;
@@ -90,7 +119,7 @@ export function createSession({ startUrl, finishUrl, slug }) {
       if (finished || !started) return;
       finished = true;
       started.then((s) => {
-        if (s) beacon(s.finishUrl, { outcome, elapsed_s: Math.round(elapsedS) });
+        if (s) beacon(s.finishUrl, { outcome, elapsed_s: Math.round(elapsedS), key });
       });
     },
     get saveFailed() {

@@ -1,0 +1,43 @@
+"""The reminder settings form: how (or whether), when, and the quiet hours."""
+
+from __future__ import annotations
+
+from django import forms
+
+from attune.web.reminders.models import Channel, ReminderPreference
+
+TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
+QUIET_CLASH = "That time is inside your quiet hours, so nothing would ever come. You might pick another."
+
+
+class ReminderForm(forms.ModelForm):  # type: ignore[type-arg]
+    channel = forms.ChoiceField(
+        label="How, if at all", choices=Channel.choices, widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose no reminders, a notification, or an e-mail."},
+    )
+    at = forms.TimeField(
+        label="Around what time", input_formats=TIME_FORMATS,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "A time of day, like 09:00.", "required": "A time of day, like 09:00."},
+    )
+    quiet_from = forms.TimeField(
+        label="Quiet from", input_formats=TIME_FORMATS, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "A time of day, like 21:00.", "required": "A time of day, like 21:00."},
+    )
+    quiet_until = forms.TimeField(
+        label="Quiet until", input_formats=TIME_FORMATS, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "A time of day, like 08:00.", "required": "A time of day, like 08:00."},
+    )
+
+    class Meta:
+        model = ReminderPreference
+        fields = ("channel", "at", "quiet_from", "quiet_until")
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        pref = ReminderPreference(**{k: data[k] for k in ("at", "quiet_from", "quiet_until") if k in data})
+        if data.get("channel", Channel.NONE) != Channel.NONE and all(
+            k in data for k in ("at", "quiet_from", "quiet_until")
+        ) and pref.is_quiet(data["at"]):
+            self.add_error("at", QUIET_CLASH)
+        return data
