@@ -111,9 +111,12 @@ FIELDS: Final[tuple[str, ...]] = (
     "mode",
     "safety",
     "solo_alternative",
+    "prompts",
     "steps",
 )
-STEP_FIELDS: Final[tuple[str, ...]] = ("title", "seconds", "text", "pacer", "lead")
+STEP_FIELDS: Final[tuple[str, ...]] = ("title", "seconds", "text", "pacer", "lead", "prompt")
+MAX_PROMPTS: Final = 12
+MAX_PROMPT_CHARS: Final = 200
 LEADS: Final[tuple[str, ...]] = ("first", "second")
 """Who leads a step done in turns: the person who goes first, or the other one."""
 PACER_FIELDS: Final[tuple[str, ...]] = ("inhale", "hold_in", "exhale", "hold_out")
@@ -154,6 +157,8 @@ class Step:
     pacer: Pacer | None = None
     lead: str | None = None
     """For steps done in turns (speaking and listening, leading a breath): ``first`` or ``second``."""
+    prompt: bool = False
+    """Offer one of the practice's prompts, a question to start from, in this step done in turns."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +180,8 @@ class Practice:
     path: Path | None = None
     language: str = ORIGINAL_LANGUAGE
     """The language its words are written in (a code from :data:`LANGUAGES`)."""
+    prompts: tuple[str, ...] = ()
+    """Questions a speaker might start from (honest conversation), offered in steps with ``prompt``."""
 
     @property
     def condition_label(self) -> str:
@@ -558,6 +565,7 @@ class _Checker:
         mode = self.mode(meta.get("mode", "calming"))
         safety = self.safety(meta.get("safety"))
         solo_alternative = self.solo_alternative(meta.get("solo_alternative"))
+        prompts = self.prompts(meta.get("prompts"))
         steps = self.steps(meta.get("steps"), mode)
         body = self.doc.body.strip()
         if not body:
@@ -570,6 +578,7 @@ class _Checker:
         self.duration_check(duration_min, steps)
         self.consent_checks(condition, with_whom, safety, solo_alternative)
         self.pacer_safety_check(steps, safety)
+        self.prompt_check(steps, prompts)
         if (
             title is None
             or slug is None
@@ -600,6 +609,7 @@ class _Checker:
             solo_alternative=solo_alternative,
             path=self.doc.path,
             language=language,
+            prompts=prompts or (),
         )
 
     # -- checks across fields: each runs when the fields it needs are themselves valid ------------
@@ -741,6 +751,31 @@ class _Checker:
                 notes.append(" ".join(note.split()))
         return tuple(notes) if len(notes) == len(value) else None
 
+    def prompts(self, value: object) -> tuple[str, ...] | None:
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not 1 <= len(value) <= MAX_PROMPTS:
+            self.error(("prompts",), f"'prompts' must be a list of 1 to {MAX_PROMPTS} questions")
+            return None
+        out: list[str] = []
+        for index, prompt in enumerate(value):
+            if not isinstance(prompt, str) or not prompt.strip():
+                self.error(("prompts", index), "each prompt must be some text")
+            elif len(" ".join(prompt.split())) > MAX_PROMPT_CHARS:
+                self.error(("prompts", index), f"a prompt is at most {MAX_PROMPT_CHARS} characters")
+            else:
+                out.append(" ".join(prompt.split()))
+        return tuple(out) if len(out) == len(value) else None
+
+    def prompt_check(self, steps: tuple[Step, ...] | None, prompts: tuple[str, ...] | None) -> None:
+        """A step that offers a prompt is done in turns, and the practice has prompts to offer."""
+        for index, step in enumerate(steps or ()):
+            where = ("steps", index, "prompt")
+            if step.prompt and step.lead is None:
+                self.error(where, f"step {index + 1}: a prompt is offered only in a step done in turns (add lead)")
+            elif step.prompt and prompts == ():
+                self.error(where, f"step {index + 1} offers a prompt, but the practice has no 'prompts'")
+
     def solo_alternative(self, value: object) -> str | None:
         if value is None:
             return None
@@ -793,10 +828,15 @@ class _Checker:
         lead = item.get("lead")
         if lead is not None and lead not in LEADS:
             self.error((*where, "lead"), f"{label}: lead is 'first' or 'second' (who leads this turn), not '{lead}'")
+        prompt = item.get("prompt", False)
+        if not isinstance(prompt, bool):
+            self.error((*where, "prompt"), f"{label}: prompt is true or false, not '{prompt}'")
         if len(self.errors) > before:
             return None
         assert isinstance(title, str) and isinstance(text, str) and isinstance(seconds, int)
-        return Step(title=title.strip(), seconds=seconds, text=" ".join(text.split()), pacer=pacer, lead=lead)
+        return Step(
+            title=title.strip(), seconds=seconds, text=" ".join(text.split()), pacer=pacer, lead=lead, prompt=prompt
+        )
 
     def pacer(self, where: tuple[str | int, ...], label: str, value: object, mode: str | None) -> Pacer | None:
         if value is None:

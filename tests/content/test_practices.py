@@ -298,3 +298,31 @@ def test_it_checks_fields_against_each_other_even_when_another_field_is_broken(w
     errors = errors_of(path)
     assert_reported(errors, path, 3, "'title' must be some text")
     assert_reported(errors, path, 6, "the steps add up to 1 min but duration_min says 4")
+
+
+def test_a_practice_may_offer_prompts_in_its_steps_done_in_turns(write_practice: WritePractice) -> None:
+    path = write_practice(
+        replace={
+            "steps:\n": "prompts:\n  - What has been on your mind?\n  - What are you glad of?\nsteps:\n",
+            "seconds: 50": "seconds: 50\n    lead: first\n    prompt: true",
+        }
+    )
+    practice = load_practice(path)
+    assert practice.prompts == ("What has been on your mind?", "What are you glad of?")
+    assert practice.steps[0].prompt and not practice.steps[1].prompt
+
+
+def test_a_prompt_needs_a_step_in_turns_and_prompts_to_offer(write_practice: WritePractice) -> None:
+    no_lead = write_practice(
+        replace={
+            "steps:\n": "prompts: [What is true for you now]\nsteps:\n",
+            "seconds: 50": "seconds: 50\n    prompt: true",
+        }
+    )
+    assert_reported(errors_of(no_lead), no_lead, 15, "only in a step done in turns")
+    no_prompts = write_practice(replace={"seconds: 50": "seconds: 50\n    lead: first\n    prompt: true"})
+    assert_reported(errors_of(no_prompts), no_prompts, 15, "has no 'prompts'")
+    not_bool = write_practice(replace={"seconds: 50": "seconds: 50\n    lead: first\n    prompt: often"})
+    assert_reported(errors_of(not_bool), not_bool, 15, "prompt is true or false")
+    empty = write_practice(replace={"steps:\n": "prompts: []\nsteps:\n"})
+    assert_reported(errors_of(empty), empty, 11, "'prompts' must be a list")

@@ -255,6 +255,12 @@ def test_in_honest_conversation_the_roles_swap_for_both_on_one_clock_after_a_sof
         assert "Your turn to listen" in partner.locator("#step-role").inner_text()
         assert "without fixing" in partner.locator("#turn-hint").inner_text()
         assert "left in this turn" in host.locator("#turn-left").inner_text()
+        # The practice's first prompt, the same question on both screens.
+        question = "What has been on your mind this week, as it really is?"
+        assert question in host.locator("#turn-prompt").inner_text()
+        assert "a place to start" in host.locator("#turn-prompt").inner_text()
+        assert question in partner.locator("#turn-prompt").inner_text()
+        assert "Your partner might start from" in partner.locator("#turn-prompt").inner_text()
         _synced(host)
         _synced(partner)
         gaps = _turn_gaps(host, partner)
@@ -267,6 +273,8 @@ def test_in_honest_conversation_the_roles_swap_for_both_on_one_clock_after_a_sof
             page.locator("#turn-cue:not([hidden])").wait_for()
         assert "finish your thought" in host.locator("#turn-cue").inner_text()
         assert "your turn to speak" in partner.locator("#turn-cue").inner_text()
+        for page in (host, partner):
+            page.locator("#step-count").scroll_into_view_if_needed()
         shot(host, "pair-turn-cue-phone", full_page=False)
         shot(partner, "pair-turn-cue-desktop", full_page=False)
 
@@ -278,6 +286,7 @@ def test_in_honest_conversation_the_roles_swap_for_both_on_one_clock_after_a_sof
         assert host.locator("#turn-cue").is_hidden() and partner.locator("#turn-cue").is_hidden()
         # Saying back and then speaking are one turn for the partner: 44 s, counted to the next swap.
         assert partner.evaluate("window.attuneRoom.probe().turn.totalMs") == 44_000
+        assert partner.locator("#turn-prompt").is_hidden()  # saying back: no question to start from
         shot(partner, "pair-turn-swapped-desktop", full_page=False)
         shot(host, "pair-turn-swapped-phone")
         assert room_id

@@ -36,6 +36,7 @@ def _step(item: int, step: Step, *, solo: bool = False, gate: bool = False) -> d
         "seconds": step.seconds,
         "pacer": _pacer(step.pacer),
         "lead": None if solo else step.lead,
+        "prompt": step.prompt and not solo,
     }
 
 
@@ -58,6 +59,7 @@ def build_plan(practices: list[Practice], *, title: str, gated: bool) -> dict[st
                 "consent": practice.needs_consent,
                 "safety": list(practice.safety),
                 "roles": _roles(practice),
+                "prompts": list(practice.prompts),
                 "calming": practice.mode == "calming",
                 "solo": None
                 if not practice.needs_consent

@@ -182,6 +182,14 @@ if (data) {
     if (step.solo) setText('skipped', `This one is skipped for both of you. You might each do “${item.solo.title}” on your own, side by side.`);
     setHidden('group-consent', !(item.consent && data.kind !== 'pair'));
     if (item.consent && data.kind !== 'pair') setText('group-solo', item.solo ? `${item.solo.title}: ${item.solo.why}` : '');
+    // A question to start from (the practice's prompts): the n-th prompting step offers the n-th.
+    const prompts = data.kind === 'pair' && step.prompt && item.prompts ? item.prompts : [];
+    const nth = plan.steps.slice(0, pos.step).filter((s) => s.item === step.item && s.prompt).length;
+    const speaking = leadFor(step, state.first_lead, you.participant) === 'you';
+    setText('turn-prompt', prompts.length
+      ? `${speaking ? 'If you like, a place to start' : 'Your partner might start from'}: “${prompts[nth % prompts.length]}” ${speaking ? 'Or anything else.' : ''}`.trim()
+      : '');
+    setHidden('turn-prompt', !prompts.length);
     setHidden('pacer-box', !patterns[pos.step]);
     if (view) view.reset();
     followPacer();
