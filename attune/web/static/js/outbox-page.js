@@ -3,8 +3,10 @@
 
 import { createOutbox, idbStore } from './offline-queue.js';
 
-export const member = document.querySelector('meta[name="attune-member"]')?.content || '';
-const loginPath = document.querySelector('meta[name="attune-login"]')?.content || '/accounts/login/';
+// No document when a test imports a module that imports this one (node --test): nothing to read then.
+const page = typeof document === 'undefined' ? null : document;
+export const member = page?.querySelector('meta[name="attune-member"]')?.content || '';
+const loginPath = page?.querySelector('meta[name="attune-login"]')?.content || '/accounts/login/';
 
 export function csrfToken() {
   try {
