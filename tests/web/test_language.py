@@ -201,3 +201,26 @@ def test_the_web_layer_names_every_condition_state_and_way_of_practising_the_con
         assert {k: str(v) for k, v in labels.CONDITION_LABELS.items()} == dict(content.CONDITIONS)
         assert {k: str(v) for k, v in labels.WITH_LABELS.items()} == dict(content.WITH)
         assert {k: str(v) for k, v in labels.STATE_DESCRIPTIONS.items()} == dict(content.STATE_DESCRIPTIONS)
+
+
+def test_what_helps_me_in_german_with_decimal_commas(owner_client: Client, owner: Any) -> None:
+    from daily_factories import make_sessions
+
+    breath = {"practice_slug": "a-longer-breath-out", "practice_title": "A longer breath out"}
+    make_sessions(owner, 6, **breath, before_safety=3, after_safety=6)
+    page = _german(owner_client, reverse("today:what_helps"))
+    for words in ("Was mir hilft", "Wenn angespannt", "Übungen hast du angespannt begonnen", "Nach Bedingung"):
+        assert words in page, words
+    assert re.search(r"<strong>\+\d,\d</strong>", page)  # a decimal comma, not "+2.6"
+    assert "What helps me" not in page and "By condition" not in page and "sessions began" not in page
+
+
+def test_your_week_in_german(owner_client: Client, owner: Any) -> None:
+    from daily_factories import make_checkin
+
+    make_checkin(owner)
+    page = _german(owner_client, reverse("today:reflection"))
+    for words in ("Deine Woche", "Diese Woche bis jetzt", "Was du festgehalten hast", "Tage mit Check-in"):
+        assert words in page, words
+    assert re.search(r"(Montag), \d{1,2}\. \w+ bis \w+, \d{1,2}\. \w+ \d{4}", page)
+    assert "What you recorded" not in page and "This week so far" not in page
