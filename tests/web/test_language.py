@@ -224,3 +224,25 @@ def test_your_week_in_german(owner_client: Client, owner: Any) -> None:
         assert words in page, words
     assert re.search(r"(Montag), \d{1,2}\. \w+ bis \w+, \d{1,2}\. \w+ \d{4}", page)
     assert "What you recorded" not in page and "This week so far" not in page
+
+
+def test_the_welcome_sign_up_log_in_and_password_reset_pages_in_german(anon_client: Client) -> None:
+    welcome = _german(anon_client, reverse("today:today"))
+    assert "Verbindung, vom Körper aus" in welcome and "Konto anlegen" in welcome
+    assert "Connection, from the body up" not in welcome and "What you can do here" not in welcome
+    signup = _german(anon_client, reverse("accounts:signup"))
+    for words in ("Leg dein Konto an", "Bevor du beginnst", "Deine Zeitzone", "Dasselbe Passwort noch einmal"):
+        assert words in signup, words
+    assert "Make your account" not in signup and "Before you start" not in signup
+    login = _german(anon_client, reverse("accounts:login"))
+    assert "Schön, dass du wieder da bist" in login and "Passwort vergessen?" in login and "Welcome back" not in login
+    wrong = anon_client.post(reverse("accounts:login"), {"username": "nobody", "password": "wrong"}, **GERMAN)
+    assert "passen zu keinem Konto hier" in wrong.content.decode()
+    reset = _german(anon_client, reverse("accounts:password_reset"))
+    assert "Ein neues Passwort setzen" in reset and "Schick mir einen Link" in reset and "Send me a link" not in reset
+    done = _german(anon_client, reverse("accounts:password_reset_done"))
+    assert "Sieh in deine E-Mails" in done and "Check your email" not in done
+    stale = reverse("accounts:password_reset_confirm", kwargs={"uidb64": "MQ", "token": "abc-def"})
+    assert "schon benutzt oder ist zu alt" in _german(anon_client, stale)
+    complete = _german(anon_client, reverse("accounts:password_reset_complete"))
+    assert "Dein neues Passwort ist gesetzt" in complete and "Your new password is set" not in complete
