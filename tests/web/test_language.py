@@ -184,7 +184,7 @@ def test_the_workbook_pages_in_german(owner_client: Client, settings: Any) -> No
     assert "von" in progress and "Tagen erledigt" in progress and "days done" not in progress
     assert "Tag 1 wartet auf dich" in progress
     day = _german(owner_client, reverse("workbooks:day", args=[enrolment.pk, 1]))
-    assert "Tag 1 als erledigt markieren" in day and "Für dein Tagebuch" in day and "Mark day 1 done" not in day
+    assert "Tag 1 abschließen" in day and "Für dein Tagebuch" in day and "Mark day 1 done" not in day
 
 
 def test_the_web_layer_names_every_condition_state_and_way_of_practising_the_content_knows() -> None:
