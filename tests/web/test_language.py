@@ -246,3 +246,47 @@ def test_the_welcome_sign_up_log_in_and_password_reset_pages_in_german(anon_clie
     assert "schon benutzt oder ist zu alt" in _german(anon_client, stale)
     complete = _german(anon_client, reverse("accounts:password_reset_complete"))
     assert "Dein neues Passwort ist gesetzt" in complete and "Your new password is set" not in complete
+
+
+def test_the_weekly_observation_is_worded_in_german_for_every_kind() -> None:
+    import datetime as dt
+
+    from attune.core.insights.records import CheckInRecord, PracticeOutcome
+    from attune.core.insights.reflection import weekly_reflection
+    from attune.web.today.observation import observation_text
+
+    monday = dt.date(2025, 3, 3)
+
+    def at(day: int, hour: int) -> dt.datetime:
+        return dt.datetime.combine(monday + dt.timedelta(days=day), dt.time(hour))
+
+    def session(state: str, before: float, after: float, day: int, after_state: str | None = None) -> PracticeOutcome:
+        return PracticeOutcome("long-hug", "gentle-touch", state, before, after, after_state, at(day, 9))
+
+    weeks = {
+        "nothing": weekly_reflection([], [], monday),
+        "repeat": weekly_reflection([], [session("activated", 3, 6, 0), session("activated", 3, 5, 1)], monday,
+                                    {"long-hug": "Eine lange Umarmung"}),
+        "time_of_day": weekly_reflection(
+            [CheckInRecord(at(d, 8), "settled", 8.0) for d in range(3)]
+            + [CheckInRecord(at(d, 20), "activated", 4.0) for d in range(3)], [], monday),
+        "settled": weekly_reflection([], [session("activated", 5, 4, 0, "settled"), session("shut_down", 5, 4, 1,
+                                                                                                  "settled")], monday),
+        "common_state": weekly_reflection([CheckInRecord(at(0, 8), "shut_down", 3.0)], [], monday),
+        "count": weekly_reflection([], [session("activated", 5, 4, 0)], monday),
+    }
+    german = {
+        "nothing": "Diese Woche wurde nichts festgehalten",
+        "repeat": "Wenn du angespannt warst, hat „Eine lange Umarmung“ deine gefühlte Sicherheit diese Woche "
+        "im Schnitt um +2,5 gehoben, über 2 Übungen.",
+        "time_of_day": "morgens am sichersten gefühlt (im Schnitt 8,0, gegenüber 4,0 abends)",
+        "settled": "Bei 2 deiner Übungen bist du diese Woche am Ende zur Ruhe gekommen.",
+        "common_state": "„Abgeschaltet“ kam diese Woche am häufigsten vor.",
+        "count": "Du hast diese Woche 1-mal geübt.",
+    }
+    for kind, week in weeks.items():
+        assert week.observation_kind == kind
+        with translation.override("en"):
+            assert observation_text(week) == week.observation
+        with translation.override("de"):
+            assert german[kind] in observation_text(week), (kind, observation_text(week))

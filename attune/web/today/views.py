@@ -44,6 +44,7 @@ from attune.web.practices.models import PracticeSession
 from attune.web.retreats import days as retreat_days
 from attune.web.today import insights
 from attune.web.today.history import imported_days_for_history, recent_for_history
+from attune.web.today.observation import observation_text
 from attune.web.today.what_helps import STATE_WORDS, sections
 from attune.web.workbooks.today import today_step
 
@@ -197,6 +198,7 @@ def reflection(request: AuthedRequest) -> HttpResponse:
     labels = dict(State.choices)
     context = {
         "week": week_data,
+        "observation": observation_text(week_data),
         "last_day": week + dt.timedelta(days=6),
         "is_this_week": week == this_week,
         "earlier": (week - dt.timedelta(days=7)).isoformat() if earlier else None,
