@@ -290,3 +290,13 @@ def test_the_weekly_observation_is_worded_in_german_for_every_kind() -> None:
             assert observation_text(week) == week.observation
         with translation.override("de"):
             assert german[kind] in observation_text(week), (kind, observation_text(week))
+
+
+def test_the_password_reset_email_is_in_the_language_it_was_asked_in(anon_client: Client, owner: Any) -> None:
+    from django.core import mail
+
+    anon_client.post(reverse("accounts:password_reset"), {"email": "olive@example.test"}, **GERMAN)
+    message = mail.outbox[-1]
+    assert message.subject == "Dein Passwort für attune"
+    assert "Hallo Olive," in message.body and "öffne diesen Link" in message.body and "Hello" not in message.body
+    assert "/accounts/password-reset/" in message.body
