@@ -9,6 +9,7 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from attune.web.journal.forms import BodyField
 from attune.web.workbooks import catalog
@@ -144,8 +145,8 @@ class EditForm(forms.Form):
 class PracticeRecordForm(forms.Form):
     """A practice's two quick readings, felt safety before and after (either may be skipped)."""
 
-    before = forms.IntegerField(min_value=0, max_value=10, required=False, label="Felt safety before (0 to 10)")
-    after = forms.IntegerField(min_value=0, max_value=10, required=False, label="Felt safety after (0 to 10)")
+    before = forms.IntegerField(min_value=0, max_value=10, required=False, label=_("Felt safety before (0 to 10)"))
+    after = forms.IntegerField(min_value=0, max_value=10, required=False, label=_("Felt safety after (0 to 10)"))
 
 
 class AnswerForm(forms.Form):
@@ -155,4 +156,4 @@ class AnswerForm(forms.Form):
     version = forms.IntegerField(min_value=1)
     day = forms.IntegerField(min_value=1, max_value=10_000)
     prompt_key = forms.SlugField(max_length=80)
-    body = BodyField(label="Your answer", rows=5, too_long=_TOO_LONG)
+    body = BodyField(label=_("Your answer"), rows=5, too_long=_TOO_LONG)

@@ -1,0 +1,15 @@
+"""``{% load practice_labels %}``: a practice's fixed labels in the member's language."""
+
+from __future__ import annotations
+
+from django import template
+
+from attune.web.common.labels import condition_label as _condition_label
+
+register = template.Library()
+
+
+@register.filter
+def condition_label(slug: str) -> str:
+    """``{{ practice.condition|condition_label }}``: the condition's label, translated."""
+    return str(_condition_label(slug))
