@@ -300,3 +300,15 @@ def test_the_password_reset_email_is_in_the_language_it_was_asked_in(anon_client
     assert message.subject == "Dein Passwort für attune"
     assert "Hallo Olive," in message.body and "öffne diesen Link" in message.body and "Hello" not in message.body
     assert "/accounts/password-reset/" in message.body
+
+
+def test_english_practice_words_on_a_german_page_are_marked_as_english(owner_client: Client) -> None:
+    hug = _german(owner_client, reverse("practices:detail", args=["long-hug"]))  # not yet written in German
+    assert '<h1 lang="en">A long, easy hug</h1>' in hug and "Gut für dich sorgen" in hug
+    heart = _german(owner_client, reverse("practices:detail", args=["hand-on-heart"]))  # written in German
+    assert "<h1>Eine Hand auf dem Herzen</h1>" in heart and 'lang="en"' not in heart
+    library = _german(owner_client, reverse("practices:library"))
+    assert re.search(r'<h3 lang="en"><a href="[^"]+">A long, easy hug</a></h3>', library)
+    assert re.search(r'<h3><a href="[^"]+">Eine Hand auf dem Herzen</a></h3>', library)
+    english = owner_client.get(reverse("practices:detail", args=["long-hug"])).content.decode()
+    assert "<h1>A long, easy hug</h1>" in english
