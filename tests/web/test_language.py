@@ -185,6 +185,10 @@ def test_the_workbook_pages_in_german(owner_client: Client, settings: Any) -> No
     assert "Tag 1 wartet auf dich" in progress
     day = _german(owner_client, reverse("workbooks:day", args=[enrolment.pk, 1]))
     assert "Tag 1 abschließen" in day and "Für dein Tagebuch" in day and "Mark day 1 done" not in day
+    assert 'class="read wb-reading" lang="en"' not in day  # day 1 is written in German
+    settings.ATTUNE_FAKE_TODAY = "2025-05-10"
+    later = _german(owner_client, reverse("workbooks:day", args=[enrolment.pk, 4]))
+    assert 'class="read wb-reading" lang="en"' in later and "Tag 4 abschließen" in later
 
 
 def test_the_web_layer_names_every_condition_state_and_way_of_practising_the_content_knows() -> None:
