@@ -178,7 +178,11 @@ def test_the_workbook_pages_in_german(owner_client: Client, settings: Any) -> No
     settings.ATTUNE_FAKE_TODAY = "2025-05-01"
     listing = _german(owner_client, reverse("workbooks:list"))
     assert "<h1>Kurse</h1>" in listing and "Ein paar Minuten am Tag" in listing and "A few minutes a day" not in listing
+    about = _german(owner_client, reverse("workbooks:detail", args=["coming-home-to-safety"]))
+    assert "In meinem Tempo beginnen" in about and "Was drin ist" in about and "What's inside" not in about
     assert owner_client.post(reverse("workbooks:enrol", args=["coming-home-to-safety"])).status_code == 302
+    today = _german(owner_client, reverse("today:today"))
+    assert "Heute in deinem Kurs" in today and "Today in your workbook" not in today
     enrolment = Enrolment.objects.latest("enrolled_at")
     progress = _german(owner_client, reverse("workbooks:progress", args=[enrolment.pk]))
     assert "von" in progress and "Tagen erledigt" in progress and "days done" not in progress
