@@ -320,3 +320,16 @@ def test_english_practice_words_on_a_german_page_are_marked_as_english(owner_cli
     assert re.search(r'<h3><a href="[^"]+">Eine Hand auf dem Herzen</a></h3>', library)
     english = owner_client.get(reverse("practices:detail", args=["long-hug"])).content.decode()
     assert "<h1>A long, easy hug</h1>" in english
+
+
+def test_todays_consent_note_and_what_is_this_in_german(owner_client: Client, owner: Any) -> None:
+    from daily_factories import make_checkin, make_sessions
+
+    make_sessions(owner, 10, practice_slug="long-hug", practice_title="A long, easy hug", before_state="settled",
+                  before_safety=3, after_safety=8)
+    make_checkin(owner, state="settled", felt_safety=6, context="with_someone", both_opt_in=True)
+    page = _german(owner_client, reverse("today:today"))
+    assert "die du diese Übung zur Ruhe gekommen begonnen hast" in page and "The plain average" not in page
+    make_checkin(owner, state="settled", felt_safety=6, context="with_someone")
+    page = _german(owner_client, reverse("today:today"))
+    assert "warten, bis ihr beide zustimmt" in page and "wait until you both opt in" not in page
