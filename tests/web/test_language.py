@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from journal_helpers import journal_keys  # noqa: F401  (fixture)
+from journal_helpers import cohort_led_by, journal_keys  # noqa: F401  (fixture)
 
 LOCALE = Path(__file__).resolve().parents[2] / "attune" / "web" / "locale"
 
@@ -333,3 +333,22 @@ def test_todays_consent_note_and_what_is_this_in_german(owner_client: Client, ow
     make_checkin(owner, state="settled", felt_safety=6, context="with_someone")
     page = _german(owner_client, reverse("today:today"))
     assert "warten, bis ihr beide zustimmt" in page and "wait until you both opt in" not in page
+
+
+@pytest.mark.usefixtures("journal_keys")
+def test_sharing_a_journal_entry_in_german(owner_client: Client, guide_client: Client, owner: Any, guide: Any) -> None:
+    from attune.web.journal import actions
+
+    cohort_led_by(guide, owner)
+    entry = actions.write_entry(owner, title="Nach dem Anruf", body="Die Enge in der Brust ließ nach.")
+    detail = _german(owner_client, reverse("journal:detail", args=[entry.pk]))
+    assert "Diesen Eintrag teilen" in detail and "Teilen mit" in detail and "Share this entry" not in detail
+    response = owner_client.post(reverse("journal:share", args=[entry.pk]), {"guide": guide.pk}, follow=True, **GERMAN)
+    page = response.content.decode()
+    assert "Du kannst es jederzeit zurücknehmen." in page and "deine Begleitung, seit dem" in page
+    shared = _german(guide_client, reverse("journal:shared"))
+    assert "Mit dir geteilt" in shared and "Geteilt am" in shared and "Shared with you" not in shared
+    one = _german(guide_client, reverse("journal:shared_entry", args=[entry.pk]))
+    assert "hat das mit dir geteilt" in one and "Im Vertrauen geteilt" in one
+    delete = _german(owner_client, reverse("journal:delete", args=[entry.pk]))
+    assert "Diesen Eintrag löschen?" in delete and "Behalten" in delete and "Keep it" not in delete
