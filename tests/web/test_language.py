@@ -352,3 +352,15 @@ def test_sharing_a_journal_entry_in_german(owner_client: Client, guide_client: C
     assert "hat das mit dir geteilt" in one and "Im Vertrauen geteilt" in one
     delete = _german(owner_client, reverse("journal:delete", args=[entry.pk]))
     assert "Diesen Eintrag löschen?" in delete and "Behalten" in delete and "Keep it" not in delete
+
+
+def test_the_lockout_on_log_in_says_how_long_in_german(anon_client: Client, owner: Any, settings: Any) -> None:
+    import datetime as dt
+
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = dt.timedelta(seconds=900)
+    for _ in range(3):
+        response = anon_client.post(reverse("accounts:login"), {"username": "olive", "password": "wrong"}, **GERMAN)
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Zu viele Versuche. In 15 Minuten kannst du es noch einmal probieren." in page and "Too many" not in page
