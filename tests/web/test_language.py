@@ -364,3 +364,19 @@ def test_the_lockout_on_log_in_says_how_long_in_german(anon_client: Client, owne
     assert response.status_code == 429
     page = response.content.decode()
     assert "Zu viele Versuche. In 15 Minuten kannst du es noch einmal probieren." in page and "Too many" not in page
+
+
+@pytest.mark.usefixtures("journal_keys")
+def test_an_answer_too_long_to_save_is_explained_in_german(owner_client: Client, owner: Any, guide: Any) -> None:
+    from journal_helpers import PROMPT
+
+    from attune.web.journal.models import MAX_BODY_CHARS
+
+    cohort_led_by(guide, owner)
+    answer = {"workbook": "ease", "version": "1", "day": "1", "prompt_key": PROMPT.key}
+    answer["body"] = "x" * (MAX_BODY_CHARS + 1)
+    response = owner_client.post(reverse("workbooks:answer"), answer, **GERMAN)
+    page = response.content.decode()
+    assert response.status_code == 400 and "Deine Antwort wurde nicht gespeichert" in page
+    assert "eine Antwort fasst bis zu" in page and "Was du geschrieben hast" in page
+    assert "Your answer was not saved" not in page
