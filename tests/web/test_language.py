@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from journal_helpers import journal_keys  # noqa: F401  (fixture)
+from journal_helpers import cohort_led_by, journal_keys  # noqa: F401  (fixture)
 
 LOCALE = Path(__file__).resolve().parents[2] / "attune" / "web" / "locale"
 
@@ -178,13 +178,21 @@ def test_the_workbook_pages_in_german(owner_client: Client, settings: Any) -> No
     settings.ATTUNE_FAKE_TODAY = "2025-05-01"
     listing = _german(owner_client, reverse("workbooks:list"))
     assert "<h1>Kurse</h1>" in listing and "Ein paar Minuten am Tag" in listing and "A few minutes a day" not in listing
+    about = _german(owner_client, reverse("workbooks:detail", args=["coming-home-to-safety"]))
+    assert "In meinem Tempo beginnen" in about and "Was drin ist" in about and "What's inside" not in about
     assert owner_client.post(reverse("workbooks:enrol", args=["coming-home-to-safety"])).status_code == 302
+    today = _german(owner_client, reverse("today:today"))
+    assert "Heute in deinem Kurs" in today and "Today in your workbook" not in today
     enrolment = Enrolment.objects.latest("enrolled_at")
     progress = _german(owner_client, reverse("workbooks:progress", args=[enrolment.pk]))
     assert "von" in progress and "Tagen erledigt" in progress and "days done" not in progress
     assert "Tag 1 wartet auf dich" in progress
     day = _german(owner_client, reverse("workbooks:day", args=[enrolment.pk, 1]))
     assert "Tag 1 abschließen" in day and "Für dein Tagebuch" in day and "Mark day 1 done" not in day
+    assert 'class="read wb-reading" lang="en"' not in day  # day 1 is written in German
+    settings.ATTUNE_FAKE_TODAY = "2025-05-10"
+    later = _german(owner_client, reverse("workbooks:day", args=[enrolment.pk, 4]))
+    assert 'class="read wb-reading" lang="en"' in later and "Tag 4 abschließen" in later
 
 
 def test_the_web_layer_names_every_condition_state_and_way_of_practising_the_content_knows() -> None:
@@ -300,3 +308,75 @@ def test_the_password_reset_email_is_in_the_language_it_was_asked_in(anon_client
     assert message.subject == "Dein Passwort für attune"
     assert "Hallo Olive," in message.body and "öffne diesen Link" in message.body and "Hello" not in message.body
     assert "/accounts/password-reset/" in message.body
+
+
+def test_english_practice_words_on_a_german_page_are_marked_as_english(owner_client: Client) -> None:
+    hug = _german(owner_client, reverse("practices:detail", args=["long-hug"]))  # not yet written in German
+    assert '<h1 lang="en">A long, easy hug</h1>' in hug and "Gut für dich sorgen" in hug
+    heart = _german(owner_client, reverse("practices:detail", args=["hand-on-heart"]))  # written in German
+    assert "<h1>Eine Hand auf dem Herzen</h1>" in heart and 'lang="en"' not in heart
+    library = _german(owner_client, reverse("practices:library"))
+    assert re.search(r'<h3 lang="en"><a href="[^"]+">A long, easy hug</a></h3>', library)
+    assert re.search(r'<h3><a href="[^"]+">Eine Hand auf dem Herzen</a></h3>', library)
+    english = owner_client.get(reverse("practices:detail", args=["long-hug"])).content.decode()
+    assert "<h1>A long, easy hug</h1>" in english
+
+
+def test_todays_consent_note_and_what_is_this_in_german(owner_client: Client, owner: Any) -> None:
+    from daily_factories import make_checkin, make_sessions
+
+    make_sessions(owner, 10, practice_slug="long-hug", practice_title="A long, easy hug", before_state="settled",
+                  before_safety=3, after_safety=8)
+    make_checkin(owner, state="settled", felt_safety=6, context="with_someone", both_opt_in=True)
+    page = _german(owner_client, reverse("today:today"))
+    assert "die du diese Übung zur Ruhe gekommen begonnen hast" in page and "The plain average" not in page
+    make_checkin(owner, state="settled", felt_safety=6, context="with_someone")
+    page = _german(owner_client, reverse("today:today"))
+    assert "warten, bis ihr beide zustimmt" in page and "wait until you both opt in" not in page
+
+
+@pytest.mark.usefixtures("journal_keys")
+def test_sharing_a_journal_entry_in_german(owner_client: Client, guide_client: Client, owner: Any, guide: Any) -> None:
+    from attune.web.journal import actions
+
+    cohort_led_by(guide, owner)
+    entry = actions.write_entry(owner, title="Nach dem Anruf", body="Die Enge in der Brust ließ nach.")
+    detail = _german(owner_client, reverse("journal:detail", args=[entry.pk]))
+    assert "Diesen Eintrag teilen" in detail and "Teilen mit" in detail and "Share this entry" not in detail
+    response = owner_client.post(reverse("journal:share", args=[entry.pk]), {"guide": guide.pk}, follow=True, **GERMAN)
+    page = response.content.decode()
+    assert "Du kannst es jederzeit zurücknehmen." in page and "deine Begleitung, seit dem" in page
+    shared = _german(guide_client, reverse("journal:shared"))
+    assert "Mit dir geteilt" in shared and "Geteilt am" in shared and "Shared with you" not in shared
+    one = _german(guide_client, reverse("journal:shared_entry", args=[entry.pk]))
+    assert "hat das mit dir geteilt" in one and "Im Vertrauen geteilt" in one
+    delete = _german(owner_client, reverse("journal:delete", args=[entry.pk]))
+    assert "Diesen Eintrag löschen?" in delete and "Behalten" in delete and "Keep it" not in delete
+
+
+def test_the_lockout_on_log_in_says_how_long_in_german(anon_client: Client, owner: Any, settings: Any) -> None:
+    import datetime as dt
+
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = dt.timedelta(seconds=900)
+    for _ in range(3):
+        response = anon_client.post(reverse("accounts:login"), {"username": "olive", "password": "wrong"}, **GERMAN)
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Zu viele Versuche. In 15 Minuten kannst du es noch einmal probieren." in page and "Too many" not in page
+
+
+@pytest.mark.usefixtures("journal_keys")
+def test_an_answer_too_long_to_save_is_explained_in_german(owner_client: Client, owner: Any, guide: Any) -> None:
+    from journal_helpers import PROMPT
+
+    from attune.web.journal.models import MAX_BODY_CHARS
+
+    cohort_led_by(guide, owner)
+    answer = {"workbook": "ease", "version": "1", "day": "1", "prompt_key": PROMPT.key}
+    answer["body"] = "x" * (MAX_BODY_CHARS + 1)
+    response = owner_client.post(reverse("workbooks:answer"), answer, **GERMAN)
+    page = response.content.decode()
+    assert response.status_code == 400 and "Deine Antwort wurde nicht gespeichert" in page
+    assert "eine Antwort fasst bis zu" in page and "Was du geschrieben hast" in page
+    assert "Your answer was not saved" not in page

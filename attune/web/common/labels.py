@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from attune.web.common.states import State
 
@@ -44,6 +45,13 @@ STATE_PHRASES: dict[str, StrOrPromise] = {
     "settled": _("feeling settled"),
     "activated": _("feeling activated"),
     "shut_down": _("feeling shut down"),
+}
+
+# A starting state inside a sentence ("3 sessions began activated", "From activated").
+STATE_WORDS: dict[str, StrOrPromise] = {
+    "settled": pgettext_lazy("starting state", "settled"),
+    "activated": pgettext_lazy("starting state", "activated"),
+    "shut_down": pgettext_lazy("starting state", "shut down"),
 }
 
 WITH_LABELS: dict[str, StrOrPromise] = {

@@ -12,8 +12,8 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext, pgettext
 
 from attune.core.insights.reflection import WeeklyReflection
-from attune.web.common.labels import STATE_LABELS
-from attune.web.today.what_helps import STATE_WORDS, signed
+from attune.web.common.labels import STATE_LABELS, STATE_WORDS
+from attune.web.today.what_helps import signed
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

@@ -35,7 +35,7 @@ from attune.core.insights import MIN_SESSIONS as MAP_MIN_SESSIONS
 from attune.web.accounts.http import AuthedRequest
 from attune.web.checkins.forms import CheckInForm, form_context
 from attune.web.checkins.models import CheckIn
-from attune.web.common.labels import CONDITION_LABELS
+from attune.web.common.labels import CONDITION_LABELS, STATE_WORDS
 from attune.web.common.safety import crisis_resources
 from attune.web.common.states import State
 from attune.web.common.stats import MIN_SESSIONS, safety_change
@@ -46,7 +46,7 @@ from attune.web.retreats import days as retreat_days
 from attune.web.today import insights
 from attune.web.today.history import imported_days_for_history, recent_for_history
 from attune.web.today.observation import observation_text
-from attune.web.today.what_helps import STATE_WORDS, sections
+from attune.web.today.what_helps import sections
 from attune.web.workbooks.today import today_step
 
 RANGES: dict[str, int | None] = {"30": 30, "90": 90, "365": 365, "all": None}

@@ -17,20 +17,13 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from attune.core.insights import STATES, PersonalMap, Row
-from attune.web.common.labels import STATE_LABELS
+from attune.web.common.labels import STATE_LABELS, STATE_WORDS
 
 WIDTH: Final = 1000.0
 """The SVG's horizontal units (its viewBox); each row's SVG is stretched to its cell."""
 
-# A starting state inside a sentence ("3 sessions began activated", "From activated").
-STATE_WORDS: Final = {
-    "settled": pgettext_lazy("starting state", "settled"),
-    "activated": pgettext_lazy("starting state", "activated"),
-    "shut_down": pgettext_lazy("starting state", "shut down"),
-}
 
 
 def signed(x: float) -> str:

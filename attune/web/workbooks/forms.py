@@ -15,7 +15,7 @@ from attune.web.journal.forms import BodyField
 from attune.web.workbooks import catalog
 from attune.web.workbooks.models import WorkbookVersion
 
-_TOO_LONG = "This is %(show_value)s characters long; an answer holds up to %(limit_value)s."
+_TOO_LONG = _("This is %(show_value)s characters long; an answer holds up to %(limit_value)s.")
 
 DAY_FILE = re.compile(r"^days/[a-z0-9][a-z0-9_-]*\.md$")
 #: How far from today a group's first day may be: a year back (a group already under way) and

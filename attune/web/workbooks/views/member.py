@@ -359,7 +359,7 @@ def answer(request: AuthedRequest) -> HttpResponse:
         )
         prompt = _prompt_of(enrolment, data["day"], data["prompt_key"]) if enrolment else None
         if prompt is None:
-            form.add_error(None, "That question is not part of this workbook day, so the answer was not saved.")
+            form.add_error(None, _("That question is not part of this workbook day, so the answer was not saved."))
     if not form.is_valid() or prompt is None or enrolment is None:
         return render(request, "workbooks/answer_error.html", {"form": form, "back": back}, status=400)
     data = form.cleaned_data
