@@ -114,7 +114,12 @@ def _watch(page: Any, errors: list[str]) -> None:
             else None
         ),
     )
-    page.on("requestfailed", lambda req: errors.append(f"{req.url} {req.failure}"))
+    # A request the browser itself cancels because the page moved on (net::ERR_ABORTED, e.g. the icon
+    # while a navigation starts) is not a failure of attune's; anything else is.
+    page.on(
+        "requestfailed",
+        lambda req: errors.append(f"{req.url} {req.failure}") if req.failure != "net::ERR_ABORTED" else None,
+    )
     page.on(
         "response",
         lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and "/journal/shared/" not in r.url else None,
