@@ -4,7 +4,8 @@ On connect it checks that the member is in the room (anyone else is closed with 
 not the room exists), joins the room's group on the channel layer and sends ``welcome`` with the
 timeline and the server's clock. Every message is checked (size, JSON, type, fields), rate-limited,
 and either answered, handed to an action, or refused with an ``error``; the socket stays open.
-Broadcasts from the actions arrive as ``room.event`` and go out as they are.
+Broadcasts from the actions arrive as ``room.event`` carrying their JSON text, encoded once for
+every screen (``protocol.group_event``), and go out as they are.
 """
 
 from __future__ import annotations
