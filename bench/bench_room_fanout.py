@@ -162,7 +162,10 @@ async def run(made: list[tuple[int, list[int]]], changes: int, profile: bool) ->
     from attune.web.rooms.actions import now_ms
 
     straps.SUMMARY_EVERY_S = 3600.0  # the guide's strap summaries would be noise here
-    rooms = [await connect(room_id, users) for room_id, users in made]
+    cpu0 = time.process_time()
+    rooms = [await connect(made[0][0], made[0][1])]
+    join_cpu = time.process_time() - cpu0  # the 1 s settling sleep costs no CPU
+    rooms += [await connect(room_id, users) for room_id, users in made[1:]]
     cpu: dict[int, list[float]] = {r.size: [] for r, _ in rooms}
     wall: dict[int, list[float]] = {r.size: [] for r, _ in rooms}
     profiler = cProfile.Profile() if profile else None
@@ -186,7 +189,7 @@ async def run(made: list[tuple[int, list[int]]], changes: int, profile: bool) ->
         for screen in screen_list:
             await screen.inbox.put({"type": "websocket.disconnect", "code": 1000})
     await asyncio.sleep(0.5)
-    return {"cpu": cpu, "wall": wall, "floor": floor, "profiler": profiler}
+    return {"cpu": cpu, "wall": wall, "floor": floor, "profiler": profiler, "join_cpu": join_cpu}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -228,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{marginal:.1f} us a screen")
     print(f"  baseline, json.dumps + send per screen: {floor:.1f} us a screen;  marginal / baseline = "
           f"{marginal / floor:.1f}x")
+    print(f"  joins: {result['join_cpu'] / (big) * 1e3:.2f} ms of CPU a screen (the consumer's connect, welcome and "
+          f"first-attendance write; not the session lookup, nor uvicorn's handshake)")
     print(f"  load average after (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     if result["profiler"] is not None:
         out = io.StringIO()
