@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +63,8 @@ def setup_rooms(participants: int, pairs: int) -> dict[str, Any]:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attune.web.settings")
     django.setup()
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -72,6 +73,8 @@ def setup_rooms(participants: int, pairs: int) -> dict[str, Any]:
     from attune.web.rooms.plan import group_pacer, pair_breathing
 
     call_command("migrate", interactive=False, verbosity=0)
+    # attune's own session engine (its own table), as a browser that signed in would have.
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     User = get_user_model()
     tag = secrets.token_hex(3)
     names = ["guide"] + [f"p{i}" for i in range(participants)] + [f"{ab}{i}" for i in range(pairs) for ab in "ab"]

@@ -24,6 +24,15 @@ def test_an_in_memory_channel_layer_with_several_processes_is_an_error() -> None
     assert "ATTUNE_REDIS_URL" in (errors[0].hint or "")
 
 
+@override_settings(
+    SERVER_PROCESSES=2,
+    CHANNEL_LAYERS={"default": {"BACKEND": "attune.web.common.memory_layer.InMemoryChannelLayer"}},
+    CACHES=REDIS_CACHE,
+)
+def test_attunes_own_in_memory_layer_with_several_processes_is_an_error_too() -> None:
+    assert "attune.E001" in _ids()
+
+
 @override_settings(SERVER_PROCESSES=2, CHANNEL_LAYERS=MEMORY_LAYER)
 def test_a_per_process_cache_with_several_processes_is_an_error(settings: Any) -> None:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -244,3 +244,24 @@ async def test_a_400_digit_number_in_a_ping_is_refused_and_the_socket_stays_open
     await host.send_json_to({"type": "ping", "sent_ms": 1})
     assert (await host.receive_json_from())["type"] == "pong"
     await host.disconnect()
+
+
+async def test_a_broadcast_reaches_every_screen_as_one_text_without_a_trip_to_the_database_thread(
+    guide: Any, owner: Any, other: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import channels.db
+
+    w = await sync_to_async(workshop)(guide)
+    for member in (owner, other):
+        await sync_to_async(actions.enrol)(member, w)
+    screens = [(await opened(w.room_id, user))[0] for user in (guide, owner, other)]
+    room = await _fresh(w.room_id)
+    hops: list[int] = []
+    monkeypatch.setattr(channels.db, "close_old_connections", lambda: hops.append(1))
+    payload = {"type": "timeline", "state": room.state(), "server_ms": 1.5, "note": "Ünïcode"}
+    await sync_to_async(actions.broadcast)(room, payload)
+    texts = [(await screen.receive_output(3))["text"] for screen in screens]
+    assert texts == [json.dumps(payload, separators=(",", ":"), allow_nan=False)] * 3
+    assert hops == []  # channels' dispatch hopped to the database thread once a screen for this
+    for screen in screens:
+        await screen.disconnect()

@@ -27,7 +27,7 @@ from attune.web.rooms import emails, tasks
 from attune.web.rooms import timeline as tl
 from attune.web.rooms.models import Audience, Kind, Participant, Role, Room, Status, Workshop
 from attune.web.rooms.plan import build_plan
-from attune.web.rooms.protocol import Refused
+from attune.web.rooms.protocol import Refused, group_event
 
 if TYPE_CHECKING:
     from attune.web.accounts.models import User
@@ -49,7 +49,7 @@ def broadcast(room: Room, payload: dict[str, Any]) -> None:
     """Send ``payload`` to every screen in ``room``, on every server process (through Redis if set)."""
     layer = get_channel_layer()
     if layer is not None:
-        async_to_sync(layer.group_send)(room.group_name, {"type": "room.event", "payload": payload})
+        async_to_sync(layer.group_send)(room.group_name, group_event(payload))
 
 
 def _timeline_payload(room: Room, event: str | None = None) -> dict[str, Any]:

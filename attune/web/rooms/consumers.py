@@ -4,20 +4,21 @@ On connect it checks that the member is in the room (anyone else is closed with 
 not the room exists), joins the room's group on the channel layer and sends ``welcome`` with the
 timeline and the server's clock. Every message is checked (size, JSON, type, fields), rate-limited,
 and either answered, handed to an action, or refused with an ``error``; the socket stays open.
-Broadcasts from the actions arrive as ``room.event`` and go out as they are.
+Broadcasts from the actions arrive as ``room.event`` carrying their JSON text, encoded once for
+every screen (``protocol.group_event``), and go out as they are.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import math
 import secrets
 import time
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
@@ -34,6 +35,8 @@ from attune.web.rooms.protocol import (
     Refused,
     Remove,
     Swap,
+    encode,
+    group_event,
     parse,
 )
 
@@ -159,7 +162,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             return
         self.synchrony_at = now
         payload = await asyncio.to_thread(straps.synchrony_payload, *both)
-        await self.channel_layer.group_send(self.group, {"type": "room.event", "payload": payload})
+        await self.channel_layer.group_send(self.group, group_event(payload))
 
     async def on_beats(self, beats: Beats) -> None:
         """One person's RR intervals: into their own meter; to their partner only if they share."""
@@ -175,25 +178,20 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
                 await straps.stop_sharing(self.room_id, self.participant_id)
                 return
             await straps.add_shared_beats(self.room_id, self.participant_id, beats.rr_ms, now)
-            await self.channel_layer.group_send(
-                self.group,
-                {
-                    "type": "room.event",
-                    "payload": {
-                        "type": "heart",
-                        "participant": self.participant_id,
-                        "server_ms": now,
-                        "rr_ms": list(beats.rr_ms),
-                        "demo": beats.demo,
-                    },
-                },
-            )
+            heart = {
+                "type": "heart",
+                "participant": self.participant_id,
+                "server_ms": now,
+                "rr_ms": list(beats.rr_ms),
+                "demo": beats.demo,
+            }
+            await self.channel_layer.group_send(self.group, group_event(heart))
             await self._synchrony(now)
             return
         await straps.remember(self.room_id, self.participant_id, _num(reading.coherence), beats.demo)
 
     async def _send(self, payload: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(payload, separators=(",", ":"), allow_nan=False))
+        await self.send(text_data=encode(payload))
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.group is None:
@@ -228,12 +226,26 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             logger.exception("room socket: unexpected error in room %s", self.room_id)
             await self.close(code=CLOSE_SERVER_ERROR)
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch without its thread hop to close stale database connections per message.
+
+        Channels runs ``close_old_connections`` in the database thread before every handler, so a
+        broadcast to 300 screens queued 300 hops through that one thread, most of a step change's
+        time on one process. Every database use here goes through ``database_sync_to_async``,
+        which closes stale connections itself, before and after, in that thread.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def room_event(self, event: dict[str, Any]) -> None:
-        payload = event["payload"]
-        if payload.get("type") == "heart" and payload.get("participant") == self.participant_id:
+        """A broadcast (docs/rooms.md): sent on as the text it was encoded to, once for all screens."""
+        mine = event["participant"] == self.participant_id
+        if event["kind"] == "heart" and mine:
             return  # one's own heart is drawn from one's own strap
-        if payload.get("type") == "removed" and payload.get("participant") == self.participant_id:
+        if event["kind"] == "removed" and mine:
             await self._send({"type": "removed", "message": "The guide has closed this room for you. Take care."})
             await self.close(code=CLOSE_REMOVED)
             return
-        await self._send(payload)
+        await self.send(text_data=event["text"])

@@ -70,6 +70,18 @@ class Beats:
 Message = Ping | Control | Consent | Swap | Remove | Beats
 
 
+def encode(payload: dict[str, Any]) -> str:
+    """A message to a screen as the JSON text it is sent as (compact, no NaN or infinity)."""
+    return json.dumps(payload, separators=(",", ":"), allow_nan=False)
+
+
+def group_event(payload: dict[str, Any]) -> dict[str, Any]:
+    """A broadcast to a room's group: its text encoded once for every screen, and the two fields
+    a screen's consumer looks at before sending it (whose heart it is; who was removed)."""
+    return {"type": "room.event", "text": encode(payload), "kind": payload["type"],
+            "participant": payload.get("participant")}
+
+
 def _no_constants(name: str) -> Any:
     raise ValueError(name)
 
