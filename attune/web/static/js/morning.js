@@ -3,20 +3,17 @@
 // time's worth of heartbeats has arrived, then shows RMSSD and ln RMSSD.
 
 import {
-  createReadingsPanel,
-  createStatusTags,
-  createTrace,
   livePage,
   makeSource,
+  mountSessionView,
   setupSensorCard,
   startRecording,
 } from './live-ui.js';
 
 const { config, root, views, show } = livePage();
 const session = views.session;
-const status = createStatusTags(session);
-const readings = createReadingsPanel(session.querySelector('[data-role="readings"]'), config);
-const trace = createTrace(session.querySelector('[data-role="trace"]'), { breathAt: () => null });
+const view = mountSessionView(session, config, { breathAt: () => null });
+const { status, trace } = view;
 const remainingEl = session.querySelector('[data-role="remaining"]');
 const progressBar = session.querySelector('[data-role="progress-bar"]');
 const progressEl = session.querySelector('[data-role="progress"]');
@@ -53,9 +50,7 @@ function showTime() {
 async function begin(kind) {
   targetMs = chosenMinutes() * 60_000;
   beatsMs = 0;
-  source = makeSource(kind);
-  source.on('status', (s) => status.source(s.status, s.name ?? source.name, source.simulated));
-  source.on('contact', (c) => status.contact(c.contact));
+  source = makeSource(kind, view.status);
   source.on('packet', (p) => {
     if (finishing || !p.rrMs.length) return;
     for (const rr of p.rrMs) beatsMs += rr;
@@ -70,9 +65,7 @@ async function begin(kind) {
     body: { kind: 'morning' },
     source,
     root,
-    readings,
-    trace,
-    status,
+    ...view,
   });
   show('session');
   showTime();

@@ -6,11 +6,9 @@ import { rateToPattern } from './pacer-clock.js';
 import { createWakeLock } from './session.js';
 import { mountPacer } from './live-pacer.js';
 import {
-  createReadingsPanel,
-  createStatusTags,
-  createTrace,
   livePage,
   makeSource,
+  mountSessionView,
   postJson,
   setupSensorCard,
   startRecording,
@@ -36,12 +34,11 @@ quick.addEventListener('change', () => {
 
 const run = views.run;
 const session = $('[data-role="session"]', run);
-const status = createStatusTags(session);
-const readings = createReadingsPanel($('[data-role="readings"]', session), config);
 let pacer = null;
-const trace = createTrace($('[data-role="trace"]', session), {
+const view = mountSessionView(session, config, {
   breathAt: () => (pacer ? (atMs) => pacer.levelAt(atMs) : null),
 });
+const { readings, trace } = view;
 
 let source = null;
 let stopped = false;
@@ -83,9 +80,7 @@ async function segment(plan, index) {
     body: { assessment: plan.assessment, segment_rate_bpm: rate },
     source,
     root,
-    readings,
-    trace,
-    status,
+    ...view,
   });
   let beatMs = 0;
   const off = source.on('packet', (p) => {
@@ -168,9 +163,7 @@ function renderResult(plan, scored) {
 }
 
 async function begin(kind) {
-  source = makeSource(kind);
-  source.on('status', (s) => status.source(s.status, s.name ?? source.name, source.simulated));
-  source.on('contact', (c) => status.contact(c.contact));
+  source = makeSource(kind, view.status);
   await source.connect();
   const plan = await postJson(config.resonance_start_url, { quick: quick.checked });
   root.dataset.assessment = String(plan.assessment);
