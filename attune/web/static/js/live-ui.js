@@ -155,10 +155,15 @@ export function makeSource(kind, status) {
  *
  * @param {HTMLElement} session
  * @param {object} config the page's live-config (its reading windows)
- * @param {object} options
- * @param {() => ((atMs: number) => number|null)|null} options.breathAt as createTrace takes it
+ * @param {object} [options]
+ * @param {() => ({levelAt(atMs: number): number}|null)} [options.pacer] the pacer running now, if
+ *   any (from live-pacer.js): the trace draws its breath
  */
-export function mountSessionView(session, config, { breathAt }) {
+export function mountSessionView(session, config, { pacer = () => null } = {}) {
+  const breathAt = () => {
+    const running = pacer();
+    return running ? (atMs) => running.levelAt(atMs) : null;
+  };
   return {
     status: createStatusTags(session),
     readings: createReadingsPanel(session.querySelector('[data-role="readings"]'), config),

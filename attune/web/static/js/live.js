@@ -40,9 +40,7 @@ function paceNote(bpm) {
 
 const session = views.session;
 let pacer = null;
-const view = mountSessionView(session, config, {
-  breathAt: () => (pacer ? (atMs) => pacer.levelAt(atMs) : null),
-});
+const view = mountSessionView(session, config, { pacer: () => pacer });
 const { status, trace } = view;
 
 let source = null;

@@ -12,7 +12,7 @@ import {
 
 const { config, root, views, show } = livePage();
 const session = views.session;
-const view = mountSessionView(session, config, { breathAt: () => null });
+const view = mountSessionView(session, config);
 const { status, trace } = view;
 const remainingEl = session.querySelector('[data-role="remaining"]');
 const progressBar = session.querySelector('[data-role="progress-bar"]');

@@ -35,9 +35,7 @@ quick.addEventListener('change', () => {
 const run = views.run;
 const session = $('[data-role="session"]', run);
 let pacer = null;
-const view = mountSessionView(session, config, {
-  breathAt: () => (pacer ? (atMs) => pacer.levelAt(atMs) : null),
-});
+const view = mountSessionView(session, config, { pacer: () => pacer });
 const { readings, trace } = view;
 
 let source = null;
