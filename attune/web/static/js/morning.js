@@ -9,6 +9,7 @@ import {
   setupSensorCard,
   startRecording,
 } from './live-ui.js';
+import { formatClock } from './session.js';
 
 const { config, root, views, show } = livePage();
 const session = views.session;
@@ -31,17 +32,11 @@ function chosenMinutes() {
   return config.choices_min.includes(minutes) ? minutes : 2;
 }
 
-/** "1:05" for 65 seconds. */
-function clockText(seconds) {
-  const s = Math.max(0, Math.ceil(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
 function showTime() {
   const fraction = targetMs > 0 ? Math.min(1, beatsMs / targetMs) : 0;
   remainingEl.textContent = beatsMs === 0
     ? 'Waiting for your first heartbeats…'
-    : `${clockText((targetMs - beatsMs) / 1000)} to go`;
+    : `${formatClock(targetMs - beatsMs)} to go`;
   progressEl.style.setProperty('--progress', `${(fraction * 100).toFixed(1)}%`);
   progressBar.setAttribute('aria-valuenow', String(Math.round(fraction * 100)));
   root.dataset.beatsMs = String(Math.round(beatsMs));
@@ -79,7 +74,7 @@ function describe(summary) {
   const add = (label, value) => {
     if (value !== null && value !== undefined) rows.push([label, value]);
   };
-  add('Time', summary.duration_s != null ? clockText(summary.duration_s) : null);
+  add('Time', summary.duration_s != null ? formatClock(summary.duration_s * 1000) : null);
   add('Heart rate', summary.mean_hr_bpm != null ? `${summary.mean_hr_bpm.toFixed(0)} bpm` : null);
   add('RMSSD', summary.rmssd_ms != null ? `${summary.rmssd_ms.toFixed(0)} ms` : null);
   add('ln RMSSD', summary.rmssd_ms > 0 ? Math.log(summary.rmssd_ms).toFixed(2) : null);

@@ -3,7 +3,7 @@
 // "use this rate" makes it the member's pacer rate.
 
 import { rateToPattern } from './pacer-clock.js';
-import { createWakeLock } from './session.js';
+import { createWakeLock, formatClock } from './session.js';
 import { mountPacer } from './live-pacer.js';
 import {
   livePage,
@@ -20,10 +20,6 @@ const clock = { now: () => performance.now() };
 const TICK_MS = 200;
 
 const fmtRate = (r) => String(Number(r.toFixed(1))).replace(/\.0$/, '');
-const clockText = (ms) => {
-  const s = Math.max(0, Math.ceil(ms / 1000));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-};
 
 const quick = $('#rz-quick');
 quick.addEventListener('change', () => {
@@ -97,7 +93,7 @@ async function segment(plan, index) {
   await waitUntil(
     (elapsed) => elapsed >= segMs && beatMs >= segMs,
     (elapsed) => {
-      $('[data-role="remaining"]', run).textContent = `${clockText(segMs - elapsed)} left`;
+      $('[data-role="remaining"]', run).textContent = `${formatClock(segMs - elapsed)} left`;
       progress.style.width = `${(100 * (index + Math.min(1, elapsed / segMs))) / total}%`;
     },
   );
@@ -127,7 +123,7 @@ async function rest(plan, index) {
   await waitUntil(
     (elapsed) => elapsed >= restMs,
     (elapsed) => {
-      $('[data-role="rest-remaining"]', run).textContent = clockText(restMs - elapsed);
+      $('[data-role="rest-remaining"]', run).textContent = formatClock(restMs - elapsed);
     },
   );
 }
