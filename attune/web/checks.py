@@ -12,41 +12,45 @@ from django.core.checks import Error, Tags, Warning, register
 @register(Tags.compatibility)
 def check_scale_out(app_configs: Any = None, **kwargs: Any) -> list[Error | Warning]:
     problems: list[Error | Warning] = []
-    processes = getattr(settings, "SERVER_PROCESSES", 1)
-    # Rooms broadcast through the channel layer: an in-memory layer reaches only its own process, so
-    # two people in one room served by different processes would not see each other.
-    backend = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", "")
-    if processes > 1 and backend.endswith("InMemoryChannelLayer"):
-        problems.append(
-            Error(
-                "An in-memory channel layer cannot serve more than one server process: people in one "
-                "room on different processes would not reach each other.",
-                hint=(
-                    "Set ATTUNE_REDIS_URL so the processes share a Redis channel layer, "
-                    "or set ATTUNE_SERVER_PROCESSES=1."
+    if getattr(settings, "SERVER_PROCESSES", 1) > 1:
+        # What each process would keep to itself, as (the backend configured, the per-process kind, why it matters).
+        per_process: list[tuple[str, str, Error | Warning]] = [
+            # Rooms broadcast through the channel layer: an in-memory layer reaches only its own
+            # process, so two people in one room served by different processes would not see each other.
+            (
+                settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", ""),
+                "InMemoryChannelLayer",
+                Error(
+                    "An in-memory channel layer cannot serve more than one server process: people in one "
+                    "room on different processes would not reach each other.",
+                    hint=(
+                        "Set ATTUNE_REDIS_URL so the processes share a Redis channel layer, "
+                        "or set ATTUNE_SERVER_PROCESSES=1."
+                    ),
+                    id="attune.E001",
                 ),
-                id="attune.E001",
-            )
-        )
-    cache = settings.CACHES.get("default", {}).get("BACKEND", "")
-    if processes > 1 and cache.endswith("LocMemCache"):
-        problems.append(
-            Error(
-                "A per-process cache cannot count password-reset requests and beats uploads "
-                "across several server processes.",
-                hint="Set ATTUNE_REDIS_URL so the cache is shared.",
-                id="attune.E002",
-            )
-        )
-    engine = settings.DATABASES["default"]["ENGINE"]
-    if processes > 1 and engine.endswith("sqlite3"):
-        problems.append(
-            Warning(
-                "Several server processes share one SQLite file; PostgreSQL serves concurrent writers better.",
-                hint="Set ATTUNE_DATABASE_URL=postgres://... for a scale-out deployment.",
-                id="attune.W001",
-            )
-        )
+            ),
+            (
+                settings.CACHES.get("default", {}).get("BACKEND", ""),
+                "LocMemCache",
+                Error(
+                    "A per-process cache cannot count password-reset requests and beats uploads "
+                    "across several server processes.",
+                    hint="Set ATTUNE_REDIS_URL so the cache is shared.",
+                    id="attune.E002",
+                ),
+            ),
+            (
+                settings.DATABASES["default"]["ENGINE"],
+                "sqlite3",
+                Warning(
+                    "Several server processes share one SQLite file; PostgreSQL serves concurrent writers better.",
+                    hint="Set ATTUNE_DATABASE_URL=postgres://... for a scale-out deployment.",
+                    id="attune.W001",
+                ),
+            ),
+        ]
+        problems += [problem for backend, kind, problem in per_process if backend.endswith(kind)]
     if not settings.DEBUG and "*" in settings.ALLOWED_HOSTS:
         problems.append(Warning("ATTUNE_ALLOWED_HOSTS contains '*', so any host name is accepted.", id="attune.W002"))
     data_dir = Path(settings.DATA_DIR)

@@ -90,4 +90,6 @@ def test_the_live_screen_at_desktop_width(server: Any, desktop: Any) -> None:
     shot(desktop, "live-done-desktop")
     desktop.get_by_role("link", name="See this recording").click()
     desktop.locator("main h1").wait_for()
+    # The chart module (and the theme colours it imports) loads and draws.
+    desktop.wait_for_selector("#recording-chart .uplot canvas")
     shot(desktop, "recording-desktop")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 
 
 class BadBody(ValueError):
@@ -41,6 +41,12 @@ def first_error(form: forms.BaseForm) -> str:
         for error in errors:
             return str(error)
     return "Those values were not accepted."
+
+
+def errors_response(form: forms.BaseForm) -> JsonResponse:
+    """A 400 answer naming every field's errors: ``{"ok": false, "errors": {field: [sentence, ...]}}``."""
+    errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+    return JsonResponse({"ok": False, "errors": errors}, status=400)
 
 
 class FlagField(forms.Field):

@@ -22,6 +22,7 @@ from attune.content.practices import (
     Practice,
 )
 from attune.web.accounts.http import AuthedRequest
+from attune.web.common.bodies import errors_response
 from attune.web.common.chips import chip_groups
 from attune.web.common.labels import (
     CONDITION_DESCRIPTIONS,
@@ -51,11 +52,6 @@ def _get_practice(slug: str) -> Practice:
     if practice is None:
         raise Http404("There is no practice with that name.")
     return practice
-
-
-def _errors(form: Any) -> JsonResponse:
-    errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
-    return JsonResponse({"ok": False, "errors": errors}, status=400)
 
 
 def practice_card(practice: Practice) -> dict[str, Any]:
@@ -217,7 +213,7 @@ def pacer(request: AuthedRequest) -> HttpResponse:
 def session_start(request: AuthedRequest) -> JsonResponse:
     form = StartForm(request.POST)
     if not form.is_valid():
-        return _errors(form)
+        return errors_response(form)
     slug = form.cleaned_data["practice"]
     if slug == PACER_SLUG:
         title = PACER_TITLE
@@ -281,7 +277,7 @@ def session_finish(request: AuthedRequest, pk: int) -> JsonResponse:
     session = _get_session_for_user(request, pk)
     form = FinishForm(request.POST)
     if not form.is_valid():
-        return _errors(form)
+        return errors_response(form)
     data = form.cleaned_data
     if not session.is_open:
         if data.get("key") is not None and data["key"] == session.client_key and session.ended_at is not None:

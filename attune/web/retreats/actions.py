@@ -186,12 +186,7 @@ def preparation_cohort(retreat: Retreat) -> Cohort | None:
     version = retreat.preparation.latest_version() if retreat.preparation is not None else None
     days_long = max(1, version.day_count) if version is not None else 1
     start = retreat.starts_on - dt.timedelta(days=days_long - 1)
-    title = f"Preparing for {retreat.title}"
-    cohort = days.cohort_for(retreat, retreat.preparation, start, title, retreat.preparation_cohort)
-    if cohort is not None and cohort.pk != retreat.preparation_cohort_id:
-        retreat.preparation_cohort = cohort
-        retreat.save(update_fields=["preparation_cohort"])
-    return cohort
+    return days.cohort_for(retreat, "preparation", start, f"Preparing for {retreat.title}")
 
 
 def enrol_in_preparation(retreat: Retreat, application: Application) -> None:
@@ -260,31 +255,28 @@ def forget_intake(now: dt.datetime | None = None) -> int:
     )
 
 
+def _record_opened(kind: AuditKind, request: HttpRequest, guide: User, application: Application) -> None:
+    """The retreat's guide opened something of a member's: an audit event the member can read."""
+    audit.record(
+        kind,
+        account=application.user,
+        actor=guide,
+        request=request,
+        target=f"retreat application {application.uuid}",
+        detail={"retreat": application.retreat.title[:120]},
+    )
+
+
 def record_intake_opened(request: HttpRequest, guide: User, application: Application) -> None:
     """The retreat's guide opened a member's intake answers: an audit event the member can read.
 
     Written during a GET, the one documented exception to "a GET writes nothing" (docs/architecture.md).
     Nothing is recorded once the answers are deleted: then there is nothing left to read.
     """
-    if not application.has_intake:
-        return
-    audit.record(
-        AuditKind.INTAKE_OPENED,
-        account=application.user,
-        actor=guide,
-        request=request,
-        target=f"retreat application {application.uuid}",
-        detail={"retreat": application.retreat.title[:120]},
-    )
+    if application.has_intake:
+        _record_opened(AuditKind.INTAKE_OPENED, request, guide, application)
 
 
 def record_arc_opened(request: HttpRequest, guide: User, application: Application) -> None:
     """The retreat's guide opened the arc a member shared: an audit event the member can read (a GET)."""
-    audit.record(
-        AuditKind.ARC_OPENED,
-        account=application.user,
-        actor=guide,
-        request=request,
-        target=f"retreat application {application.uuid}",
-        detail={"retreat": application.retreat.title[:120]},
-    )
+    _record_opened(AuditKind.ARC_OPENED, request, guide, application)

@@ -13,7 +13,7 @@ import secrets
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import icalendar
 from django.conf import settings
@@ -360,26 +360,29 @@ def group_days(retreat: Retreat) -> list[GroupDay]:
 
 
 def cohort_for(
-    retreat: Retreat, workbook: Workbook | None, start: dt.date, title: str, current: Cohort | None
+    retreat: Retreat, which: Literal["preparation", "integration"], start: dt.date, title: str
 ) -> Cohort | None:
-    """The cohort of ``workbook``'s latest version starting on ``start``: ``current`` if it still is
-    that, else a new one (those already following keep theirs)."""
+    """The cohort of the retreat's ``which`` workbook (its latest version) starting on ``start``.
+
+    The one kept in ``<which>_cohort`` if it still is that, else a new one, kept there in its place
+    (those already following keep theirs). None while no such workbook is chosen. Call with the
+    retreat locked.
+    """
+    workbook: Workbook | None = getattr(retreat, which)
+    current: Cohort | None = getattr(retreat, f"{which}_cohort")
     version = workbook.latest_version() if workbook is not None else None
     if version is None:
         return None
     if current is None or current.version.workbook_id != version.workbook_id or current.start_date != start:
-        return workbooks.create_cohort(retreat.guide, version, title[:120], start)
+        current = workbooks.create_cohort(retreat.guide, version, title[:120], start)
+        setattr(retreat, f"{which}_cohort", current)
+        retreat.save(update_fields=[f"{which}_cohort"])
     return current
 
 
 def integration_cohort(retreat: Retreat) -> Cohort | None:
     """The integration workbook's cohort: its first day is the day after departure (call with the retreat locked)."""
-    start = retreat.ends_on + dt.timedelta(days=1)
-    cohort = cohort_for(retreat, retreat.integration, start, f"After {retreat.title}", retreat.integration_cohort)
-    if cohort is not None and cohort.pk != retreat.integration_cohort_id:
-        retreat.integration_cohort = cohort
-        retreat.save(update_fields=["integration_cohort"])
-    return cohort
+    return cohort_for(retreat, "integration", retreat.ends_on + dt.timedelta(days=1), f"After {retreat.title}")
 
 
 def enrol_after(retreat: Retreat, application: Application) -> None:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from attune.web.accounts import throttle
 from attune.web.accounts.http import AuthedRequest
+from attune.web.common.bodies import errors_response
 from attune.web.common.chips import chip_groups
 from attune.web.common.safety import crisis_resources
 from attune.web.practices.forms import ReadingForm
@@ -49,12 +50,6 @@ def _place_for_user(request: AuthedRequest, pk: int) -> Participant:
     """The member's place in room ``pk`` if they are in it; 404 for anyone else."""
     return get_object_or_404(
         Participant.objects.select_related("room", "session"), room_id=pk, user_id=request.user.pk, status=Status.IN
-    )
-
-
-def _errors(form: Any, status: int = 400) -> JsonResponse:
-    return JsonResponse(
-        {"ok": False, "errors": {f: [str(e) for e in errs] for f, errs in form.errors.items()}}, status=status
     )
 
 
@@ -227,7 +222,7 @@ def reading(request: AuthedRequest, pk: int) -> JsonResponse:
     place = _place_for_user(request, pk)
     form = RoomReadingForm(request.POST)
     if not form.is_valid():
-        return _errors(form)
+        return errors_response(form)
     data = form.cleaned_data
     session = actions.record_reading(place, data["phase"], data.get("safety"), data.get("state") or "")
     low = data.get("safety") is not None and data["safety"] <= 2

@@ -1,13 +1,10 @@
 // Felt safety over time, drawn with the vendored uPlot (loaded before this module as a classic
 // deferred script). Data comes from the json_script element; the same numbers sit in a table.
 
+import { cssVar } from './theme.js';
+
 const el = document.getElementById('safety-chart');
 const source = document.getElementById('safety-data');
-
-function cssVar(name, fallback) {
-  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return v || fallback;
-}
 
 if (el && source && window.uPlot) {
   const { points, weekly, first, last } = JSON.parse(source.textContent);

@@ -4,6 +4,7 @@
 
 import { createLiveStream, finishOverHttp } from './live-stream.js';
 import { createDemoSource, createStrapSource, webBluetoothAvailable } from './hr-sensor.js';
+import { cssVar } from './theme.js';
 
 export const TRACE_SECONDS = 60;
 /**
@@ -140,8 +141,34 @@ export function setupSensorCard(card, onChoose) {
   return { bluetooth: ble };
 }
 
-export function makeSource(kind) {
-  return kind === 'strap' ? createStrapSource() : createDemoSource();
+/** A heart-rate source of `kind` ('strap' or 'demo') whose state and skin contact show in `status`. */
+export function makeSource(kind, status) {
+  const source = kind === 'strap' ? createStrapSource() : createDemoSource();
+  source.on('status', (s) => status.source(s.status, s.name ?? source.name, source.simulated));
+  source.on('contact', (c) => status.contact(c.contact));
+  return source;
+}
+
+/**
+ * The status tags, readings panel and heart-rate trace of a session view (the markup of the
+ * `session` partial in live/practice.html), as startRecording takes them.
+ *
+ * @param {HTMLElement} session
+ * @param {object} config the page's live-config (its reading windows)
+ * @param {object} [options]
+ * @param {() => ({levelAt(atMs: number): number}|null)} [options.pacer] the pacer running now, if
+ *   any (from live-pacer.js): the trace draws its breath
+ */
+export function mountSessionView(session, config, { pacer = () => null } = {}) {
+  const breathAt = () => {
+    const running = pacer();
+    return running ? (atMs) => running.levelAt(atMs) : null;
+  };
+  return {
+    status: createStatusTags(session),
+    readings: createReadingsPanel(session.querySelector('[data-role="readings"]'), config),
+    trace: createTrace(session.querySelector('[data-role="trace"]'), { breathAt }),
+  };
 }
 
 const FORMAT = {
@@ -198,11 +225,6 @@ export function createReadingsPanel(root, windows = {}) {
       }
     },
   };
-}
-
-function cssVar(name, fallback) {
-  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return v || fallback;
 }
 
 /**

@@ -5,11 +5,9 @@ import { rateToPattern } from './pacer-clock.js';
 import { createWakeLock } from './session.js';
 import { mountPacer } from './live-pacer.js';
 import {
-  createReadingsPanel,
-  createStatusTags,
-  createTrace,
   livePage,
   makeSource,
+  mountSessionView,
   postForm,
   readFeltReading,
   setupSensorCard,
@@ -41,12 +39,9 @@ function paceNote(bpm) {
 }
 
 const session = views.session;
-const status = createStatusTags(session);
-const readings = createReadingsPanel(session.querySelector('[data-role="readings"]'), config);
 let pacer = null;
-const trace = createTrace(session.querySelector('[data-role="trace"]'), {
-  breathAt: () => (pacer ? (atMs) => pacer.levelAt(atMs) : null),
-});
+const view = mountSessionView(session, config, { pacer: () => pacer });
+const { status, trace } = view;
 
 let source = null;
 let live = null;
@@ -75,9 +70,7 @@ async function startPracticeSession(pattern) {
 async function begin(kind) {
   const bpm = chosenBpm();
   const pattern = rateToPattern(bpm);
-  source = makeSource(kind);
-  source.on('status', (s) => status.source(s.status, s.name ?? source.name, source.simulated));
-  source.on('contact', (c) => status.contact(c.contact));
+  source = makeSource(kind, view.status);
   await source.connect();
   status.connection('connecting');
   startedAtMs = performance.now();
@@ -91,9 +84,7 @@ async function begin(kind) {
     body,
     source,
     root,
-    readings,
-    trace,
-    status,
+    ...view,
   });
   show('session');
   screenLock.on();

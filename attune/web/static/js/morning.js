@@ -3,20 +3,18 @@
 // time's worth of heartbeats has arrived, then shows RMSSD and ln RMSSD.
 
 import {
-  createReadingsPanel,
-  createStatusTags,
-  createTrace,
   livePage,
   makeSource,
+  mountSessionView,
   setupSensorCard,
   startRecording,
 } from './live-ui.js';
+import { formatClock } from './session.js';
 
 const { config, root, views, show } = livePage();
 const session = views.session;
-const status = createStatusTags(session);
-const readings = createReadingsPanel(session.querySelector('[data-role="readings"]'), config);
-const trace = createTrace(session.querySelector('[data-role="trace"]'), { breathAt: () => null });
+const view = mountSessionView(session, config);
+const { status, trace } = view;
 const remainingEl = session.querySelector('[data-role="remaining"]');
 const progressBar = session.querySelector('[data-role="progress-bar"]');
 const progressEl = session.querySelector('[data-role="progress"]');
@@ -34,17 +32,11 @@ function chosenMinutes() {
   return config.choices_min.includes(minutes) ? minutes : 2;
 }
 
-/** "1:05" for 65 seconds. */
-function clockText(seconds) {
-  const s = Math.max(0, Math.ceil(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
 function showTime() {
   const fraction = targetMs > 0 ? Math.min(1, beatsMs / targetMs) : 0;
   remainingEl.textContent = beatsMs === 0
     ? 'Waiting for your first heartbeats…'
-    : `${clockText((targetMs - beatsMs) / 1000)} to go`;
+    : `${formatClock(targetMs - beatsMs)} to go`;
   progressEl.style.setProperty('--progress', `${(fraction * 100).toFixed(1)}%`);
   progressBar.setAttribute('aria-valuenow', String(Math.round(fraction * 100)));
   root.dataset.beatsMs = String(Math.round(beatsMs));
@@ -53,9 +45,7 @@ function showTime() {
 async function begin(kind) {
   targetMs = chosenMinutes() * 60_000;
   beatsMs = 0;
-  source = makeSource(kind);
-  source.on('status', (s) => status.source(s.status, s.name ?? source.name, source.simulated));
-  source.on('contact', (c) => status.contact(c.contact));
+  source = makeSource(kind, view.status);
   source.on('packet', (p) => {
     if (finishing || !p.rrMs.length) return;
     for (const rr of p.rrMs) beatsMs += rr;
@@ -70,9 +60,7 @@ async function begin(kind) {
     body: { kind: 'morning' },
     source,
     root,
-    readings,
-    trace,
-    status,
+    ...view,
   });
   show('session');
   showTime();
@@ -86,7 +74,7 @@ function describe(summary) {
   const add = (label, value) => {
     if (value !== null && value !== undefined) rows.push([label, value]);
   };
-  add('Time', summary.duration_s != null ? clockText(summary.duration_s) : null);
+  add('Time', summary.duration_s != null ? formatClock(summary.duration_s * 1000) : null);
   add('Heart rate', summary.mean_hr_bpm != null ? `${summary.mean_hr_bpm.toFixed(0)} bpm` : null);
   add('RMSSD', summary.rmssd_ms != null ? `${summary.rmssd_ms.toFixed(0)} ms` : null);
   add('ln RMSSD', summary.rmssd_ms > 0 ? Math.log(summary.rmssd_ms).toFixed(2) : null);

@@ -5,6 +5,8 @@
 // with prefers-reduced-motion, changes only its opacity), writes the phase word, and gives a soft
 // cue when a phase begins: a short tone, and one vibration pulse for "in", two for "out".
 
+import { createChime } from './chime.js';
+
 const WORDS = { inhale: 'Breathe in', 'hold-in': 'Hold', exhale: 'Breathe out', 'hold-out': 'Rest' };
 const MIN_SCALE = 0.42;
 
@@ -13,7 +15,7 @@ export function createPacerView(root, { soundToggle = null, vibrateToggle = null
   const label = root.querySelector('.pacer-label');
   const motion = window.matchMedia ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
   let lastPhase = null;
-  let audio = null;
+  const chime = createChime();
 
   function reduced() {
     return Boolean(motion && motion.matches);
@@ -21,22 +23,8 @@ export function createPacerView(root, { soundToggle = null, vibrateToggle = null
 
   function tone(phase) {
     if (!phase || !soundToggle || !soundToggle.checked) return;
-    const Ctx = window.AudioContext || window.webkitAudioContext;
-    if (!Ctx) return;
-    if (!audio) audio = new Ctx();
-    if (audio.state === 'suspended') audio.resume();
-    const t = audio.currentTime;
-    const osc = audio.createOscillator();
-    const gain = audio.createGain();
-    osc.type = 'sine';
     // A low, warm pair: rising into the in-breath, lower for the out-breath.
-    osc.frequency.setValueAtTime(phase === 'inhale' ? 330 : 247, t);
-    gain.gain.setValueAtTime(0.0001, t);
-    gain.gain.exponentialRampToValueAtTime(0.06, t + 0.08);
-    gain.gain.exponentialRampToValueAtTime(0.0001, t + 0.9);
-    osc.connect(gain).connect(audio.destination);
-    osc.start(t);
-    osc.stop(t + 1);
+    chime(phase === 'inhale' ? 330 : 247, { peak: 0.06, riseS: 0.08, fadeS: 0.9, stopS: 1 });
   }
 
   function buzz(phase) {

@@ -3,14 +3,12 @@
 // "use this rate" makes it the member's pacer rate.
 
 import { rateToPattern } from './pacer-clock.js';
-import { createWakeLock } from './session.js';
+import { createWakeLock, formatClock } from './session.js';
 import { mountPacer } from './live-pacer.js';
 import {
-  createReadingsPanel,
-  createStatusTags,
-  createTrace,
   livePage,
   makeSource,
+  mountSessionView,
   postJson,
   setupSensorCard,
   startRecording,
@@ -22,10 +20,6 @@ const clock = { now: () => performance.now() };
 const TICK_MS = 200;
 
 const fmtRate = (r) => String(Number(r.toFixed(1))).replace(/\.0$/, '');
-const clockText = (ms) => {
-  const s = Math.max(0, Math.ceil(ms / 1000));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-};
 
 const quick = $('#rz-quick');
 quick.addEventListener('change', () => {
@@ -36,12 +30,9 @@ quick.addEventListener('change', () => {
 
 const run = views.run;
 const session = $('[data-role="session"]', run);
-const status = createStatusTags(session);
-const readings = createReadingsPanel($('[data-role="readings"]', session), config);
 let pacer = null;
-const trace = createTrace($('[data-role="trace"]', session), {
-  breathAt: () => (pacer ? (atMs) => pacer.levelAt(atMs) : null),
-});
+const view = mountSessionView(session, config, { pacer: () => pacer });
+const { readings, trace } = view;
 
 let source = null;
 let stopped = false;
@@ -83,9 +74,7 @@ async function segment(plan, index) {
     body: { assessment: plan.assessment, segment_rate_bpm: rate },
     source,
     root,
-    readings,
-    trace,
-    status,
+    ...view,
   });
   let beatMs = 0;
   const off = source.on('packet', (p) => {
@@ -104,7 +93,7 @@ async function segment(plan, index) {
   await waitUntil(
     (elapsed) => elapsed >= segMs && beatMs >= segMs,
     (elapsed) => {
-      $('[data-role="remaining"]', run).textContent = `${clockText(segMs - elapsed)} left`;
+      $('[data-role="remaining"]', run).textContent = `${formatClock(segMs - elapsed)} left`;
       progress.style.width = `${(100 * (index + Math.min(1, elapsed / segMs))) / total}%`;
     },
   );
@@ -134,7 +123,7 @@ async function rest(plan, index) {
   await waitUntil(
     (elapsed) => elapsed >= restMs,
     (elapsed) => {
-      $('[data-role="rest-remaining"]', run).textContent = clockText(restMs - elapsed);
+      $('[data-role="rest-remaining"]', run).textContent = formatClock(restMs - elapsed);
     },
   );
 }
@@ -168,9 +157,7 @@ function renderResult(plan, scored) {
 }
 
 async function begin(kind) {
-  source = makeSource(kind);
-  source.on('status', (s) => status.source(s.status, s.name ?? source.name, source.simulated));
-  source.on('contact', (c) => status.contact(c.contact));
+  source = makeSource(kind, view.status);
   await source.connect();
   const plan = await postJson(config.resonance_start_url, { quick: quick.checked });
   root.dataset.assessment = String(plan.assessment);

@@ -2,6 +2,7 @@
 // same step and the same breath from the server's clock. Timing is pure (room-timeline.js,
 // pacer-clock.js, clock-sync.js); this module wires the DOM and the socket.
 
+import { createChime } from './chime.js';
 import { makePattern, phaseAt } from './pacer-clock.js';
 import { createPacerView } from './pacer.js';
 import { leadFor, positionAt, stepElapsedMs, turnAt } from './room-timeline.js';
@@ -100,27 +101,13 @@ if (data) {
     listen: 'Listen without fixing: no advice, no rescue, no story of your own. Just take it in.',
   };
   const VERBS = { speak: 'speak', listen: 'listen', lead: 'lead the breath', follow: 'follow' };
-  let audio = null;
+  const chime = createChime();
   // A soft cue to swap: one low tone (two at the swap itself) and a light pulse, only if chosen.
   function swapCue(notes) {
     if ($('opt-vibrate')?.checked && navigator.vibrate) navigator.vibrate(notes === 1 ? 40 : [40, 120, 40]);
     if (!$('opt-sound')?.checked) return;
-    const Ctx = window.AudioContext || window.webkitAudioContext;
-    if (!Ctx) return;
-    if (!audio) audio = new Ctx();
-    if (audio.state === 'suspended') audio.resume();
     for (let n = 0; n < notes; n += 1) {
-      const t = audio.currentTime + n * 0.45;
-      const osc = audio.createOscillator();
-      const gain = audio.createGain();
-      osc.type = 'sine';
-      osc.frequency.setValueAtTime(n === 0 ? 262 : 330, t);
-      gain.gain.setValueAtTime(0.0001, t);
-      gain.gain.exponentialRampToValueAtTime(0.05, t + 0.1);
-      gain.gain.exponentialRampToValueAtTime(0.0001, t + 1.2);
-      osc.connect(gain).connect(audio.destination);
-      osc.start(t);
-      osc.stop(t + 1.3);
+      chime(n === 0 ? 262 : 330, { delayS: n * 0.45, peak: 0.05, riseS: 0.1, fadeS: 1.2, stopS: 1.3 });
     }
   }
   let lastTurn = null; // `${role}` of the turn last drawn, to notice the swap and the cue's start

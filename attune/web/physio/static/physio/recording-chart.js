@@ -2,13 +2,10 @@
 // the vendored uPlot (loaded before this module as a classic deferred script). The data comes from
 // the json_script element `recording-data`; null values (calibration) are left as gaps.
 
+import { cssVar } from '../js/theme.js';
+
 const el = document.getElementById('recording-chart');
 const source = document.getElementById('recording-data');
-
-function cssVar(name, fallback) {
-  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return v || fallback;
-}
 
 if (el && source && window.uPlot) {
   const data = JSON.parse(source.textContent);
