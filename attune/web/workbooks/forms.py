@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.formats import date_format
 
+from attune.content.workbooks.writing import ITEM_KINDS, ItemFields
 from attune.web.journal.forms import BodyField
 from attune.web.workbooks import catalog
 from attune.web.workbooks.models import WorkbookVersion
@@ -156,3 +157,84 @@ class AnswerForm(forms.Form):
     day = forms.IntegerField(min_value=1, max_value=10_000)
     prompt_key = forms.SlugField(max_length=80)
     body = BodyField(label="Your answer", rows=5, too_long=_TOO_LONG)
+
+
+#: How many items a day may hold in the form; a day is a handful of steps.
+MAX_ITEMS = 40
+ITEM_LABELS = {
+    "reading": "Reading",
+    "practice": "Practice",
+    "prompt": "Question for the journal",
+    "checkin": "Check-in",
+}
+
+
+class DayForm(forms.Form):
+    """A day's own fields; its items come from :func:`items_from_post` (a list the guide reorders)."""
+
+    title = forms.CharField(label="Title", max_length=200, required=False)
+    chapter = forms.ChoiceField(label="Chapter", choices=())
+    minutes = forms.IntegerField(
+        label="About how many minutes",
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": "Enter the minutes as a whole number, such as 5."},
+    )
+    body = forms.CharField(
+        label="The day's reading (Markdown)",
+        required=False,
+        strip=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true", "class": "source"}),
+    )
+
+    def __init__(self, *args: Any, chapters: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["chapter"]).choices = chapters
+        self.fields["chapter"].error_messages["invalid_choice"] = "Choose one of the chapters of workbook.md."
+
+
+def items_from_post(data: Any) -> list[ItemFields] | None:
+    """The items as posted (``item-<i>-kind`` and so on), in order; None when the list is malformed."""
+    try:
+        count = int(data.get("item-count", "0"))
+    except ValueError:
+        return None
+    if not 0 <= count <= MAX_ITEMS:
+        return None
+    items: list[ItemFields] = []
+    for i in range(count):
+        kind = data.get(f"item-{i}-kind", "")
+        if kind not in ITEM_KINDS:
+            return None
+        items.append(
+            ItemFields(
+                kind=kind,
+                text=str(data.get(f"item-{i}-text", ""))[:20_000],
+                key=str(data.get(f"item-{i}-key", ""))[:200],
+                practice=str(data.get(f"item-{i}-practice", ""))[:200],
+                note=str(data.get(f"item-{i}-note", ""))[:5_000],
+            )
+        )
+    return items
+
+
+def apply_item_op(items: list[ItemFields], op: str) -> bool:
+    """Move, remove or add an item (``up-2``, ``down-0``, ``remove-1``, ``add-practice``).
+
+    Returns False when ``op`` is none of these.
+    """
+    verb, _, arg = op.partition("-")
+    if verb == "add" and arg in ITEM_KINDS and len(items) < MAX_ITEMS:
+        items.append(ItemFields(kind=arg))
+        return True
+    if verb not in ("up", "down", "remove") or not arg.isdigit() or not 0 <= int(arg) < len(items):
+        return False
+    i = int(arg)
+    if verb == "remove":
+        del items[i]
+    elif verb == "up" and i > 0:
+        items[i - 1], items[i] = items[i], items[i - 1]
+    elif verb == "down" and i < len(items) - 1:
+        items[i + 1], items[i] = items[i], items[i + 1]
+    return True
