@@ -92,8 +92,9 @@ def test_a_guide_edits_a_day_sees_the_preview_follow_and_saves(
     page.set_input_files("input[name=archive]", str(archive))
     page.get_by_role("button", name="Check and publish").click()
     page.wait_for_url(re.compile(rf"/workbooks/{slug}/versions/$"))
-    page.get_by_role("link", name="Edit day by day, with a preview").click()
-    page.wait_for_url(re.compile(rf"/workbooks/{slug}/edit/day/1/$"))
+    page.get_by_role("link", name="Edit with forms, with a preview").click()
+    page.wait_for_url(re.compile(rf"/workbooks/{slug}/edit/workbook/$"))
+    shot(page, f"wbform-{size}-00-title-and-chapters")
     page.get_by_role("navigation", name="Days of this workbook").get_by_role("link", name="2").click()
     page.wait_for_url(re.compile(rf"/workbooks/{slug}/edit/day/2/$"))
 

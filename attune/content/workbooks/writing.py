@@ -165,3 +165,78 @@ def read_day(text: str, path: Path) -> DayFields:
 
 def _unreadable(path: Path, what: str) -> ContentInvalid:
     return ContentInvalid([ContentError(path, 1, f"{what} is written in a way the form cannot show; edit the file")])
+
+
+@dataclass
+class ChapterFields:
+    slug: str = ""
+    title: str = ""
+    summary: str = ""
+
+
+@dataclass
+class HeadFields:
+    """``workbook.md``'s fields. ``kept`` holds the ones the form does not show (``slug``,
+    ``guide``, ``version``), written back as they were."""
+
+    title: str
+    summary: str
+    introduction: str
+    chapters: list[ChapterFields] = field(default_factory=list)
+    kept: dict[str, Any] = field(default_factory=dict)
+
+
+_KEPT = ("slug", "guide", "version")
+
+
+def write_head(fields: HeadFields) -> Written:
+    """``workbook.md`` for ``fields``, in the layout docs/workbooks.md shows."""
+    lines = [FENCE]
+    where: dict[Any, int] = {}
+    values: list[tuple[str, Any]] = [("slug", fields.kept.get("slug", ""))]
+    values += [("title", fields.title.strip()), ("summary", fields.summary.strip().replace("\r\n", "\n"))]
+    values += [(key, fields.kept[key]) for key in ("guide", "version") if key in fields.kept]
+    for key, value in values:
+        where[key] = len(lines) + 1
+        lines += _dump({key: value})
+    where["chapters"] = len(lines) + 1
+    lines.append("chapters:")
+    for index, chapter in enumerate(fields.chapters):
+        where[("chapter", index)] = len(lines) + 1
+        value = {"slug": chapter.slug.strip(), "title": chapter.title.strip()}
+        if chapter.summary.strip():
+            value["summary"] = chapter.summary.strip().replace("\r\n", "\n")
+        lines += ["  " + line for line in _dump([value])]
+    lines.append(FENCE)
+    where["body"] = len(lines) + 1
+    body = fields.introduction.replace("\r\n", "\n").strip()
+    return Written("\n".join(lines) + "\n" + (body + "\n" if body else ""), where)
+
+
+def read_head(text: str, path: Path) -> HeadFields:
+    """The fields of ``workbook.md``, for filling the form.
+
+    Raises
+    ------
+    ContentInvalid
+        When the front matter cannot be read or holds something the form cannot show.
+    """
+    doc = parse(text, path)
+    meta = doc.meta
+    unknown = [key for key in meta if key not in (*_KEPT, "title", "summary", "chapters")]
+    raw = meta.get("chapters")
+    if unknown or not isinstance(raw, list) or not all(isinstance(c, dict) for c in raw):
+        raise _unreadable(path, "the front matter")
+    chapters = [
+        ChapterFields(
+            slug=str(c.get("slug") or ""), title=str(c.get("title") or ""), summary=str(c.get("summary") or "")
+        )
+        for c in raw
+    ]
+    return HeadFields(
+        title=str(meta.get("title") or ""),
+        summary=str(meta.get("summary") or ""),
+        introduction=doc.body.strip(),
+        chapters=chapters,
+        kept={key: meta[key] for key in _KEPT if key in meta},
+    )

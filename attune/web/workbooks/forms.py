@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.formats import date_format
 
-from attune.content.workbooks.writing import ITEM_KINDS, ItemFields
+from attune.content.workbooks.writing import ITEM_KINDS, ChapterFields, ItemFields
 from attune.web.journal.forms import BodyField
 from attune.web.workbooks import catalog
 from attune.web.workbooks.models import WorkbookVersion
@@ -220,21 +221,68 @@ def items_from_post(data: Any) -> list[ItemFields] | None:
 
 
 def apply_item_op(items: list[ItemFields], op: str) -> bool:
-    """Move, remove or add an item (``up-2``, ``down-0``, ``remove-1``, ``add-practice``).
+    """Move, remove or add an item (``up-2``, ``down-0``, ``remove-1``, ``add-practice``)."""
+    return apply_list_op(items, op, lambda kind: ItemFields(kind=kind), ITEM_KINDS, MAX_ITEMS)
+
+
+#: How many chapters the form holds; more than this is a sign of a malformed post.
+MAX_CHAPTERS = 60
+
+
+class HeadForm(forms.Form):
+    """``workbook.md``'s own fields; its chapters come from :func:`chapters_from_post`."""
+
+    title = forms.CharField(label="Title", max_length=200, required=False)
+    summary = forms.CharField(
+        label="Summary",
+        required=False,
+        max_length=2_000,
+        help_text="One or two sentences, shown in the list of workbooks.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    introduction = forms.CharField(
+        label="Introduction (Markdown)",
+        required=False,
+        strip=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true", "class": "source"}),
+    )
+
+
+def chapters_from_post(data: Any) -> list[ChapterFields] | None:
+    """The chapters as posted (``chapter-<i>-slug`` and so on), in order; None when malformed."""
+    try:
+        count = int(data.get("chapter-count", "0"))
+    except ValueError:
+        return None
+    if not 0 <= count <= MAX_CHAPTERS:
+        return None
+    return [
+        ChapterFields(
+            slug=str(data.get(f"chapter-{i}-slug", ""))[:200],
+            title=str(data.get(f"chapter-{i}-title", ""))[:200],
+            summary=str(data.get(f"chapter-{i}-summary", ""))[:2_000],
+        )
+        for i in range(count)
+    ]
+
+
+def apply_list_op(rows: list[Any], op: str, new: Callable[[str], Any], kinds: tuple[str, ...], limit: int) -> bool:
+    """Move, remove or add a row (``up-2``, ``down-0``, ``remove-1``, ``add-<kind>``).
 
     Returns False when ``op`` is none of these.
     """
     verb, _, arg = op.partition("-")
-    if verb == "add" and arg in ITEM_KINDS and len(items) < MAX_ITEMS:
-        items.append(ItemFields(kind=arg))
+    if verb == "add" and arg in kinds and len(rows) < limit:
+        rows.append(new(arg))
         return True
-    if verb not in ("up", "down", "remove") or not arg.isdigit() or not 0 <= int(arg) < len(items):
+    if verb not in ("up", "down", "remove") or not arg.isdigit() or not 0 <= int(arg) < len(rows):
         return False
     i = int(arg)
     if verb == "remove":
-        del items[i]
+        del rows[i]
     elif verb == "up" and i > 0:
-        items[i - 1], items[i] = items[i], items[i - 1]
-    elif verb == "down" and i < len(items) - 1:
-        items[i + 1], items[i] = items[i], items[i + 1]
+        rows[i - 1], rows[i] = rows[i], rows[i - 1]
+    elif verb == "down" and i < len(rows) - 1:
+        rows[i + 1], rows[i] = rows[i], rows[i + 1]
     return True

@@ -17,7 +17,16 @@ from attune.content.errors import ContentError, ContentInvalid
 from attune.content.frontmatter import parse
 from attune.content.workbooks import CheckinStep, Item, PracticeStep, Prompt, Reading
 from attune.content.workbooks import Day as DayContent
-from attune.content.workbooks.writing import DayFields, Written, read_day, write_day
+from attune.content.workbooks.writing import (
+    ChapterFields,
+    DayFields,
+    HeadFields,
+    Written,
+    read_day,
+    read_head,
+    write_day,
+    write_head,
+)
 from attune.web.accounts.http import AuthedRequest
 from attune.web.common.stats import MIN_SESSIONS
 from attune.web.practices.library import current_library
@@ -26,11 +35,15 @@ from attune.web.workbooks import actions, clock, progress
 from attune.web.workbooks.dayitems import day_entries
 from attune.web.workbooks.forms import (
     ITEM_LABELS,
+    MAX_CHAPTERS,
     CohortForm,
     DayForm,
     EditForm,
+    HeadForm,
     UploadForm,
     apply_item_op,
+    apply_list_op,
+    chapters_from_post,
     items_from_post,
 )
 from attune.web.workbooks.models import Cohort, Workbook, WorkbookVersion
@@ -263,7 +276,7 @@ def _field_errors(
     other: list[ContentError] = []
     for error in errors:
         name = written.field_at(error.line) if str(error.path) == path and error.line > 1 else None
-        if name is None or name == "day":
+        if name is None or name in ("day", "slug", "guide", "version"):  # not fields of the form
             other.append(error)
         else:
             by_field.setdefault(name, []).append(error.message[:1].upper() + error.message[1:] + ".")
@@ -348,3 +361,79 @@ def preview_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
     if fields is None:
         return HttpResponse("The list of steps could not be read; please reload the page.", status=400)
     return render(request, "workbooks/edit_day.html#preview", {"preview": _preview_context(latest, fields)})
+
+
+HEAD_FILE = "workbook.md"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_head(request: AuthedRequest, slug: str) -> HttpResponse:
+    """workbook.md through a form: title, summary, chapters to add, remove and reorder, and the introduction."""
+    workbook = access.get_own_workbook(request, slug)
+    latest = workbook.latest_version()
+    if latest is None or HEAD_FILE not in latest.sources:
+        raise Http404("Nothing published yet.")
+    try:
+        original = read_head(latest.sources[HEAD_FILE], Path(HEAD_FILE))
+    except ContentInvalid:
+        messages.info(request, f"{HEAD_FILE} is written in a way the form cannot show; here is the file itself.")
+        return redirect(reverse("workbooks:edit", args=[slug]) + "#id_file_0")
+    by_field: dict[Any, list[str]] = {}
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        form = HeadForm(request.POST)
+        chapters = chapters_from_post(request.POST)
+        if chapters is None:
+            return HttpResponse("The list of chapters could not be read; please reload the page.", status=400)
+        data = request.POST
+        fields = HeadFields(
+            title=str(data.get("title", "")),
+            summary=str(data.get("summary", "")),
+            introduction=str(data.get("introduction", "")),
+            chapters=chapters,
+            kept=original.kept,
+        )
+        op = str(data.get("op", "save"))
+        if op != "save":
+            if not apply_list_op(fields.chapters, op, lambda _: ChapterFields(), ("chapter",), MAX_CHAPTERS):
+                return HttpResponse("Unknown action.", status=400)
+        elif form.is_valid():
+            written = write_head(fields)
+            try:
+                version, new = actions.save_edit(request.user, workbook, {**latest.sources, HEAD_FILE: written.text})
+            except ContentInvalid as exc:
+                by_field, errors = _field_errors(list(exc.errors), HEAD_FILE, written)
+                status = 400
+            else:
+                if new:
+                    messages.success(
+                        request, f"Published version {version.number}. People already following keep theirs."
+                    )
+                else:
+                    messages.info(request, "Nothing changed, so nothing new was published.")
+                return redirect("workbooks:edit_head", slug=slug)
+        else:
+            status = 400
+    else:
+        fields = original
+        form = HeadForm(
+            initial={"title": fields.title, "summary": fields.summary, "introduction": fields.introduction}
+        )
+    chapters_shown = [
+        {"index": i, "fields": c, "errors": by_field.get(("chapter", i), [])} for i, c in enumerate(fields.chapters)
+    ]
+    context = {
+        "workbook": workbook,
+        "latest": latest,
+        "form": form,
+        "chapters": chapters_shown,
+        "chapter_count": len(chapters_shown),
+        "chapters_errors": by_field.get("chapters", []),
+        "field_errors": {k: v for k, v in by_field.items() if isinstance(k, str)},
+        "has_errors": bool(by_field) or bool(form.errors),
+        "errors": errors,
+        "days": sorted(_day_paths(latest)),
+    }
+    return render(request, "workbooks/edit_head.html", context, status=status)
