@@ -133,6 +133,7 @@ def test_a_guide_edits_a_day_sees_the_preview_follow_and_saves(
 
     # A mistake is shown by its field, and nothing is published.
     page.get_by_label("About how many minutes").fill("90")
+    preview.locator(".wb-preview-problems", has_text="from 1 to 60").wait_for()
     page.get_by_role("button", name="Check and publish").click()
     page.locator(".errorlist", has_text="from 1 to 60").wait_for()
     assert page.get_by_role("alert").first.inner_text().startswith("Nothing was published")

@@ -240,6 +240,23 @@ def test_the_preview_renders_the_day_as_typed_and_writes_nothing(guide_client: C
     assert WorkbookVersion.objects.count() == 1
 
 
+def test_the_preview_says_what_the_check_would_refuse_and_still_writes_nothing(guide_client: Client) -> None:
+    _published(guide_client)
+    with CaptureQueriesContext(connection) as queries:
+        response = guide_client.post(PREVIEW, _edited(minutes="90"))
+        reused = guide_client.post(PREVIEW, _edited(**{"item-2-key": "notice-1"}))
+        clean = guide_client.post(PREVIEW, DAY_2)
+    html = response.content.decode()
+    assert "Not ready to publish yet" in html
+    assert "Minutes: &#x27;minutes&#x27; must be a whole number from 1 to 60" in html
+    assert "Step 3: The prompt key &#x27;notice-1&#x27; is already used in day-01.md" in reused.content.decode()
+    assert "Day 2: Day 2 title" in html  # the day is still drawn
+    assert "Not ready to publish yet" not in clean.content.decode()
+    writes = [q["sql"] for q in queries.captured_queries if re.match(r"\s*(INSERT|UPDATE|DELETE)", q["sql"], re.I)]
+    assert writes == []
+    assert WorkbookVersion.objects.count() == 1
+
+
 def test_the_preview_escapes_html_like_the_members_page(guide_client: Client) -> None:
     _published(guide_client)
     response = guide_client.post(PREVIEW, _edited(body="<script>alert(1)</script>", title="<b>x</b>"))

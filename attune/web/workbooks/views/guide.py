@@ -356,11 +356,23 @@ def edit_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
 @require_POST
 def preview_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
     """The day as a member would see it, from the form as it stands. Writes nothing."""
-    _, latest, _ = _own_day(request, slug, day)
+    workbook, latest, path = _own_day(request, slug, day)
     _, fields = _posted_day(request, latest, day)
     if fields is None:
         return HttpResponse("The list of steps could not be read; please reload the page.", status=400)
-    return render(request, "workbooks/edit_day.html#preview", {"preview": _preview_context(latest, fields)})
+    written = write_day(fields)
+    problems: list[str] = []
+    try:
+        actions.check_edit(workbook, {**latest.sources, path: written.text})
+    except ContentInvalid as exc:
+        by_field, others = _field_errors(list(exc.errors), path, written)
+        problems = [f"{_FIELD_NAMES.get(k) or f'Step {k[1] + 1}'}: {m}" for k, ms in by_field.items() for m in ms]
+        problems += others
+    context = {"preview": _preview_context(latest, fields), "problems": problems}
+    return render(request, "workbooks/edit_day.html#preview", context)
+
+
+_FIELD_NAMES = {"title": "Title", "chapter": "Chapter", "minutes": "Minutes", "items": "Steps", "body": "The reading"}
 
 
 HEAD_FILE = "workbook.md"
