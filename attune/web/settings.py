@@ -329,6 +329,8 @@ LANGUAGE_CODE = "en"
 # translations live in attune/web/locale; docs/translating.md says which screens are done.
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# English dates read "5 December 2026" wherever a template asks for DATE_FORMAT; German uses Django's.
+FORMAT_MODULE_PATH = ["attune.web.formats"]
 LANGUAGE_COOKIE_NAME = "attune_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"

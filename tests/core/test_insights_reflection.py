@@ -74,3 +74,21 @@ def test_no_observation_speaks_of_streaks_scores_or_guilt_across_random_weeks() 
         assert not BANNED.search(r.observation), r.observation
         seen.add(r.observation.split(" ")[0])
     assert len(seen) >= 4  # several kinds of observation actually occur
+
+
+def test_each_observation_says_which_it_is_so_another_language_can_word_it() -> None:
+    empty = weekly_reflection([], [], MONDAY)
+    assert (empty.observation_kind, empty.observation_values) == ("nothing", ())
+    sessions = [outcome("longer-out", "activated", 2.0, 0), outcome("longer-out", "activated", 3.0, 3)]
+    repeat = weekly_reflection([], sessions, MONDAY, TITLES)
+    values = dict(repeat.observation_values)
+    assert repeat.observation_kind == "repeat" and values["state"] == "activated" and values["n"] == 2
+    assert values["change"] == pytest.approx(2.5) and values["title"] == TITLES["longer-out"]
+    checkins = [CheckInRecord(at(d, 8), "settled", 8.0) for d in range(3)]
+    checkins += [CheckInRecord(at(d, 20), "activated", 4.0) for d in range(3)]
+    by_time = weekly_reflection(checkins, [], MONDAY)
+    assert by_time.observation_kind == "time_of_day"
+    assert dict(by_time.observation_values) == {"best": "morning", "worst": "evening", "best_mean": 8.0,
+                                                "worst_mean": 4.0}
+    common = weekly_reflection([CheckInRecord(at(0, 8), "shut_down", 3.0)], [], MONDAY)
+    assert (common.observation_kind, common.observation_values) == ("common_state", (("state", "shut_down"),))

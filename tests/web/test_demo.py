@@ -141,7 +141,7 @@ def test_every_page_is_filled_for_the_demo_member() -> None:
     client.force_login(get_user_model().objects.get(username="demo"))
     history = client.get(reverse("today:history")).content.decode()
     assert "safety-data" in history and "Day by day" in history and '<table class="changes">' in history
-    assert re.search(r"[+-]\d\.\d</strong>", history)
+    assert re.search(r"\d+\.\d → \d+\.\d</strong> <span[^>]*>\([+-]?\d+\.\d ± \d+\.\d\)", history)
     assert client.get(reverse("today:today")).status_code == 200
 
 

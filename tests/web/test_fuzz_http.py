@@ -24,7 +24,6 @@ import json
 import os
 import pkgutil
 import re
-import warnings
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -34,16 +33,21 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import get_resolver, reverse
-from fuzz_helpers import World, asgi_request, build_world, record_cases, requests_in_this_thread, url_for, url_names  # noqa: F401
+from fuzz_helpers import (
+    World,
+    asgi_request,
+    build_world,
+    record_cases,
+    requests_in_this_thread,  # noqa: F401  (fixture)
+    url_for,
+    url_names,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from journal_helpers import journal_keys  # noqa: F401  (fixture)
 from live_helpers import session_cookie
 
 import attune.web
-
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 pytestmark = pytest.mark.usefixtures("journal_keys")
 
@@ -256,7 +260,7 @@ CONTENT_TYPES = [
     "",
 ]
 CHARSETS = ["", "; charset=utf-8", "; charset=latin-1", "; charset=utf-16", "; charset=rot13", "; charset=zlib",
-            "; charset=no-such-codec", "; charset="]
+            "; charset=no-such-codec", "; charset=", "; charset=UTF-8", "; charset=utf8", "; charset=us-ascii"]
 
 
 @st.composite

@@ -7,34 +7,56 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from journal_helpers import cohort_led_by, journal_keys  # noqa: F401  (fixture)
 
 LOCALE = Path(__file__).resolve().parents[2] / "attune" / "web" / "locale"
 
 
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _ENTRY = rf"(?:msgctxt ({_STRING})\s*)?msgid ((?:{_STRING}\s*)+)msgstr ((?:{_STRING}\s*)+)"
+_PLURAL = (
+    rf"(?:msgctxt ({_STRING})\s*)?msgid ((?:{_STRING}\s*)+)msgid_plural ((?:{_STRING}\s*)+)"
+    rf"msgstr\[0\] ((?:{_STRING}\s*)+)msgstr\[1\] ((?:{_STRING}\s*)+)"
+)
 
 
 def _joined(block: str) -> str:
     return "".join(json.loads(part) for part in re.findall(_STRING, block))
 
 
-def _catalogue(language: str) -> dict[tuple[str, str], str]:
-    """(context, msgid) -> msgstr from the .po file, read plainly (no plurals are used yet)."""
+def _po_text(language: str) -> str:
     text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     assert "#, fuzzy" not in text, "a fuzzy entry is not used by gettext: check it and remove the mark"
+    return text
+
+
+def _catalogue(language: str) -> dict[tuple[str, str], str]:
+    """(context, msgid) -> msgstr from the .po file, read plainly (plural entries: see _plurals)."""
     entries: dict[tuple[str, str], str] = {}
-    for context, msgid, msgstr in re.findall(_ENTRY, text):
+    for context, msgid, msgstr in re.findall(_ENTRY, _po_text(language)):
         if _joined(msgid):
             entries[(_joined(context) if context else "", _joined(msgid))] = _joined(msgstr)
     return entries
 
 
+def _plurals(language: str) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """(context, msgid, msgid_plural) -> (one, many) for the entries that count something."""
+    return {
+        (_joined(context) if context else "", _joined(one), _joined(many)): (_joined(str_one), _joined(str_many))
+        for context, one, many, str_one, str_many in re.findall(_PLURAL, _po_text(language))
+    }
+
+
 def _gettext(context: str, msgid: str) -> str:
     return translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+
+
+def _ngettext(context: str, one: str, many: str, n: int) -> str:
+    return translation.npgettext(context, one, many, n) if context else translation.ngettext(one, many, n)
 
 
 def test_every_german_string_is_translated_and_compiled() -> None:
@@ -44,6 +66,15 @@ def test_every_german_string_is_translated_and_compiled() -> None:
     assert untranslated == []
     with translation.override("de"):
         stale = [key for key, msgstr in entries.items() if _gettext(*key) != msgstr]
+    assert stale == [], "django.mo is older than django.po: run `make translations`"
+
+
+def test_every_german_plural_is_translated_and_compiled() -> None:
+    plurals = _plurals("de")
+    assert len(plurals) >= 4
+    assert [key for key, forms in plurals.items() if not all(forms)] == []
+    with translation.override("de"):
+        stale = [key for key, (one, many) in plurals.items() if (_ngettext(*key, 1), _ngettext(*key, 5)) != (one, many)]
     assert stale == [], "django.mo is older than django.po: run `make translations`"
 
 
@@ -95,3 +126,257 @@ def test_a_check_in_answered_in_german_is_stored_the_same(owner_client: Client, 
     assert response.status_code in (200, 302)
     checkin = CheckIn.objects.get(user=owner)
     assert (checkin.state, checkin.felt_safety) == ("activated", 4)
+
+
+# Each translated screen, asked for in German: its German words are there and its English heading is not.
+GERMAN = {"HTTP_ACCEPT_LANGUAGE": "de-DE,de;q=0.9"}
+
+
+def _german(client: Client, url: str) -> str:
+    response = client.get(url, **GERMAN)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<html lang="de">' in page
+    return page
+
+
+def test_the_practice_library_in_german(owner_client: Client) -> None:
+    page = _german(owner_client, reverse("practices:library"))
+    for words in ("Fünf Bedingungen", "Wie ich mich gerade fühle", "Sanfte Berührung", "Langsamer werden"):
+        assert words in page, words
+    assert "Five conditions" not in page and "How I feel now" not in page and "Slowing down" not in page
+    filtered = _german(owner_client, reverse("practices:library") + "?state=shut_down")
+    assert "die passen, wenn du abgeschaltet bist." in filtered and "shutdown" not in filtered
+
+
+def test_a_practice_page_in_german(owner_client: Client) -> None:
+    page = _german(owner_client, reverse("practices:detail", args=["hand-on-heart"]))
+    for words in ("Wie lange", "Mit wem", "Gut für dich sorgen", "Die Schritte", "Die angeleitete Übung beginnen"):
+        assert words in page, words
+    assert "Looking after yourself" not in page and "The steps" not in page and "How long" not in page
+
+
+@pytest.mark.usefixtures("journal_keys")
+def test_the_journal_in_german(owner_client: Client, owner: Any) -> None:
+    from attune.web.journal import actions
+
+    entry = actions.write_entry(owner, title="Morgen", body="Der Kessel und die Amsel im Morgengrauen.")
+    listing = _german(owner_client, reverse("journal:list"))
+    assert "Dein Tagebuch" in listing and "Eintrag schreiben" in listing and "Your journal" not in listing
+    detail = _german(owner_client, reverse("journal:detail", args=[entry.pk]))
+    assert "Wer das lesen kann" in detail and "Who can read this" not in detail
+    months = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
+    assert re.search(rf"\d{{1,2}}\. ({months}) \d{{4}}", detail)  # Django's German date, not "5 December 2026"
+    new = _german(owner_client, reverse("journal:new"))
+    assert "In dein Tagebuch schreiben" in new and "Dein Eintrag" in new and "Write in your journal" not in new
+
+
+@pytest.mark.usefixtures("builtin_workbooks")
+def test_the_workbook_pages_in_german(owner_client: Client, settings: Any) -> None:
+    from attune.web.workbooks.models import Enrolment
+
+    settings.ATTUNE_FAKE_TODAY = "2025-05-01"
+    listing = _german(owner_client, reverse("workbooks:list"))
+    assert "<h1>Kurse</h1>" in listing and "Ein paar Minuten am Tag" in listing and "A few minutes a day" not in listing
+    about = _german(owner_client, reverse("workbooks:detail", args=["coming-home-to-safety"]))
+    assert "In meinem Tempo beginnen" in about and "Was drin ist" in about and "What's inside" not in about
+    assert owner_client.post(reverse("workbooks:enrol", args=["coming-home-to-safety"])).status_code == 302
+    today = _german(owner_client, reverse("today:today"))
+    assert "Heute in deinem Kurs" in today and "Today in your workbook" not in today
+    enrolment = Enrolment.objects.latest("enrolled_at")
+    progress = _german(owner_client, reverse("workbooks:progress", args=[enrolment.pk]))
+    assert "von" in progress and "Tagen erledigt" in progress and "days done" not in progress
+    assert "Tag 1 wartet auf dich" in progress
+    day = _german(owner_client, reverse("workbooks:day", args=[enrolment.pk, 1]))
+    assert "Tag 1 abschließen" in day and "Für dein Tagebuch" in day and "Mark day 1 done" not in day
+    assert 'class="read wb-reading" lang="en"' not in day  # day 1 is written in German
+    settings.ATTUNE_FAKE_TODAY = "2025-05-10"
+    later = _german(owner_client, reverse("workbooks:day", args=[enrolment.pk, 4]))
+    assert 'class="read wb-reading" lang="en"' in later and "Tag 4 abschließen" in later
+
+
+def test_the_web_layer_names_every_condition_state_and_way_of_practising_the_content_knows() -> None:
+    from attune.content import practices as content
+    from attune.web.common import labels
+
+    assert list(labels.CONDITION_LABELS) == list(content.CONDITIONS)
+    assert set(labels.CONDITION_DESCRIPTIONS) == set(content.CONDITION_DESCRIPTIONS)
+    assert list(labels.STATE_LABELS) == list(content.STATES) == list(labels.STATE_PHRASES)
+    assert set(labels.STATE_DESCRIPTIONS) == set(content.STATE_DESCRIPTIONS)
+    assert list(labels.WITH_LABELS) == list(content.WITH)
+    # In English the web layer says exactly what the content says.
+    with translation.override("en"):
+        assert {k: str(v) for k, v in labels.CONDITION_LABELS.items()} == dict(content.CONDITIONS)
+        assert {k: str(v) for k, v in labels.WITH_LABELS.items()} == dict(content.WITH)
+        assert {k: str(v) for k, v in labels.STATE_DESCRIPTIONS.items()} == dict(content.STATE_DESCRIPTIONS)
+
+
+def test_what_helps_me_in_german_with_decimal_commas(owner_client: Client, owner: Any) -> None:
+    from daily_factories import make_sessions
+
+    breath = {"practice_slug": "a-longer-breath-out", "practice_title": "A longer breath out"}
+    make_sessions(owner, 6, **breath, before_safety=3, after_safety=6)
+    page = _german(owner_client, reverse("today:what_helps"))
+    for words in ("Was mir hilft", "Wenn angespannt", "Übungen hast du angespannt begonnen", "Nach Bedingung"):
+        assert words in page, words
+    assert re.search(r"<strong>\+\d,\d</strong>", page)  # a decimal comma, not "+2.6"
+    assert "What helps me" not in page and "By condition" not in page and "sessions began" not in page
+
+
+def test_your_week_in_german(owner_client: Client, owner: Any) -> None:
+    from daily_factories import make_checkin
+
+    make_checkin(owner)
+    page = _german(owner_client, reverse("today:reflection"))
+    for words in ("Deine Woche", "Diese Woche bis jetzt", "Was du festgehalten hast", "Tage mit Check-in"):
+        assert words in page, words
+    assert re.search(r"(Montag), \d{1,2}\. \w+ bis \w+, \d{1,2}\. \w+ \d{4}", page)
+    assert "What you recorded" not in page and "This week so far" not in page
+
+
+def test_the_welcome_sign_up_log_in_and_password_reset_pages_in_german(anon_client: Client) -> None:
+    welcome = _german(anon_client, reverse("today:today"))
+    assert "Verbindung, vom Körper aus" in welcome and "Konto anlegen" in welcome
+    assert "Connection, from the body up" not in welcome and "What you can do here" not in welcome
+    signup = _german(anon_client, reverse("accounts:signup"))
+    for words in ("Leg dein Konto an", "Bevor du beginnst", "Deine Zeitzone", "Dasselbe Passwort noch einmal"):
+        assert words in signup, words
+    assert "Make your account" not in signup and "Before you start" not in signup
+    login = _german(anon_client, reverse("accounts:login"))
+    assert "Schön, dass du wieder da bist" in login and "Passwort vergessen?" in login and "Welcome back" not in login
+    wrong = anon_client.post(reverse("accounts:login"), {"username": "nobody", "password": "wrong"}, **GERMAN)
+    assert "passen zu keinem Konto hier" in wrong.content.decode()
+    reset = _german(anon_client, reverse("accounts:password_reset"))
+    assert "Ein neues Passwort setzen" in reset and "Schick mir einen Link" in reset and "Send me a link" not in reset
+    done = _german(anon_client, reverse("accounts:password_reset_done"))
+    assert "Sieh in deine E-Mails" in done and "Check your email" not in done
+    stale = reverse("accounts:password_reset_confirm", kwargs={"uidb64": "MQ", "token": "abc-def"})
+    assert "schon benutzt oder ist zu alt" in _german(anon_client, stale)
+    complete = _german(anon_client, reverse("accounts:password_reset_complete"))
+    assert "Dein neues Passwort ist gesetzt" in complete and "Your new password is set" not in complete
+
+
+def test_the_weekly_observation_is_worded_in_german_for_every_kind() -> None:
+    import datetime as dt
+
+    from attune.core.insights.records import CheckInRecord, PracticeOutcome
+    from attune.core.insights.reflection import weekly_reflection
+    from attune.web.today.observation import observation_text
+
+    monday = dt.date(2025, 3, 3)
+
+    def at(day: int, hour: int) -> dt.datetime:
+        return dt.datetime.combine(monday + dt.timedelta(days=day), dt.time(hour))
+
+    def session(state: str, before: float, after: float, day: int, after_state: str | None = None) -> PracticeOutcome:
+        return PracticeOutcome("long-hug", "gentle-touch", state, before, after, after_state, at(day, 9))
+
+    weeks = {
+        "nothing": weekly_reflection([], [], monday),
+        "repeat": weekly_reflection([], [session("activated", 3, 6, 0), session("activated", 3, 5, 1)], monday,
+                                    {"long-hug": "Eine lange Umarmung"}),
+        "time_of_day": weekly_reflection(
+            [CheckInRecord(at(d, 8), "settled", 8.0) for d in range(3)]
+            + [CheckInRecord(at(d, 20), "activated", 4.0) for d in range(3)], [], monday),
+        "settled": weekly_reflection([], [session("activated", 5, 4, 0, "settled"), session("shut_down", 5, 4, 1,
+                                                                                                  "settled")], monday),
+        "common_state": weekly_reflection([CheckInRecord(at(0, 8), "shut_down", 3.0)], [], monday),
+        "count": weekly_reflection([], [session("activated", 5, 4, 0)], monday),
+    }
+    german = {
+        "nothing": "Diese Woche wurde nichts festgehalten",
+        "repeat": "Wenn du angespannt warst, hat „Eine lange Umarmung“ deine gefühlte Sicherheit diese Woche "
+        "im Schnitt um +2,5 gehoben, über 2 Übungen.",
+        "time_of_day": "morgens am sichersten gefühlt (im Schnitt 8,0, gegenüber 4,0 abends)",
+        "settled": "Bei 2 deiner Übungen bist du diese Woche am Ende zur Ruhe gekommen.",
+        "common_state": "„Abgeschaltet“ kam diese Woche am häufigsten vor.",
+        "count": "Du hast diese Woche 1-mal geübt.",
+    }
+    for kind, week in weeks.items():
+        assert week.observation_kind == kind
+        with translation.override("en"):
+            assert observation_text(week) == week.observation
+        with translation.override("de"):
+            assert german[kind] in observation_text(week), (kind, observation_text(week))
+
+
+def test_the_password_reset_email_is_in_the_language_it_was_asked_in(anon_client: Client, owner: Any) -> None:
+    from django.core import mail
+
+    anon_client.post(reverse("accounts:password_reset"), {"email": "olive@example.test"}, **GERMAN)
+    message = mail.outbox[-1]
+    assert message.subject == "Dein Passwort für attune"
+    assert "Hallo Olive," in message.body and "öffne diesen Link" in message.body and "Hello" not in message.body
+    assert "/accounts/password-reset/" in message.body
+
+
+def test_english_practice_words_on_a_german_page_are_marked_as_english(owner_client: Client) -> None:
+    hug = _german(owner_client, reverse("practices:detail", args=["long-hug"]))  # not yet written in German
+    assert '<h1 lang="en">A long, easy hug</h1>' in hug and "Gut für dich sorgen" in hug
+    heart = _german(owner_client, reverse("practices:detail", args=["hand-on-heart"]))  # written in German
+    assert "<h1>Eine Hand auf dem Herzen</h1>" in heart and 'lang="en"' not in heart
+    library = _german(owner_client, reverse("practices:library"))
+    assert re.search(r'<h3 lang="en"><a href="[^"]+">A long, easy hug</a></h3>', library)
+    assert re.search(r'<h3><a href="[^"]+">Eine Hand auf dem Herzen</a></h3>', library)
+    english = owner_client.get(reverse("practices:detail", args=["long-hug"])).content.decode()
+    assert "<h1>A long, easy hug</h1>" in english
+
+
+def test_todays_consent_note_and_what_is_this_in_german(owner_client: Client, owner: Any) -> None:
+    from daily_factories import make_checkin, make_sessions
+
+    make_sessions(owner, 10, practice_slug="long-hug", practice_title="A long, easy hug", before_state="settled",
+                  before_safety=3, after_safety=8)
+    make_checkin(owner, state="settled", felt_safety=6, context="with_someone", both_opt_in=True)
+    page = _german(owner_client, reverse("today:today"))
+    assert "die du diese Übung zur Ruhe gekommen begonnen hast" in page and "The plain average" not in page
+    make_checkin(owner, state="settled", felt_safety=6, context="with_someone")
+    page = _german(owner_client, reverse("today:today"))
+    assert "warten, bis ihr beide zustimmt" in page and "wait until you both opt in" not in page
+
+
+@pytest.mark.usefixtures("journal_keys")
+def test_sharing_a_journal_entry_in_german(owner_client: Client, guide_client: Client, owner: Any, guide: Any) -> None:
+    from attune.web.journal import actions
+
+    cohort_led_by(guide, owner)
+    entry = actions.write_entry(owner, title="Nach dem Anruf", body="Die Enge in der Brust ließ nach.")
+    detail = _german(owner_client, reverse("journal:detail", args=[entry.pk]))
+    assert "Diesen Eintrag teilen" in detail and "Teilen mit" in detail and "Share this entry" not in detail
+    response = owner_client.post(reverse("journal:share", args=[entry.pk]), {"guide": guide.pk}, follow=True, **GERMAN)
+    page = response.content.decode()
+    assert "Du kannst es jederzeit zurücknehmen." in page and "deine Begleitung, seit dem" in page
+    shared = _german(guide_client, reverse("journal:shared"))
+    assert "Mit dir geteilt" in shared and "Geteilt am" in shared and "Shared with you" not in shared
+    one = _german(guide_client, reverse("journal:shared_entry", args=[entry.pk]))
+    assert "hat das mit dir geteilt" in one and "Im Vertrauen geteilt" in one
+    delete = _german(owner_client, reverse("journal:delete", args=[entry.pk]))
+    assert "Diesen Eintrag löschen?" in delete and "Behalten" in delete and "Keep it" not in delete
+
+
+def test_the_lockout_on_log_in_says_how_long_in_german(anon_client: Client, owner: Any, settings: Any) -> None:
+    import datetime as dt
+
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = dt.timedelta(seconds=900)
+    for _ in range(3):
+        response = anon_client.post(reverse("accounts:login"), {"username": "olive", "password": "wrong"}, **GERMAN)
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Zu viele Versuche. In 15 Minuten kannst du es noch einmal probieren." in page and "Too many" not in page
+
+
+@pytest.mark.usefixtures("journal_keys")
+def test_an_answer_too_long_to_save_is_explained_in_german(owner_client: Client, owner: Any, guide: Any) -> None:
+    from journal_helpers import PROMPT
+
+    from attune.web.journal.models import MAX_BODY_CHARS
+
+    cohort_led_by(guide, owner)
+    answer = {"workbook": "ease", "version": "1", "day": "1", "prompt_key": PROMPT.key}
+    answer["body"] = "x" * (MAX_BODY_CHARS + 1)
+    response = owner_client.post(reverse("workbooks:answer"), answer, **GERMAN)
+    page = response.content.decode()
+    assert response.status_code == 400 and "Deine Antwort wurde nicht gespeichert" in page
+    assert "eine Antwort fasst bis zu" in page and "Was du geschrieben hast" in page
+    assert "Your answer was not saved" not in page

@@ -126,7 +126,7 @@ def test_a_member_reading_german_gets_the_german_practice_and_a_notice_where_the
     english = owner_client.get(hug, HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Eine Hand auf dem Herzen" in translated and "not yet written in" not in translated
     assert "A long, easy hug" in english
-    assert "This practice is not yet written in Deutsch, so here it is in English." in english
+    assert "Diese Übung gibt es noch nicht auf Deutsch, darum steht sie hier auf Englisch." in english
     plain = owner_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "A hand on your heart" in plain and "not yet written" not in plain
 

@@ -32,6 +32,9 @@ def _explode_with_form(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [path("explode/", _explode), path("explode-form/", _explode_with_form)]
+# As in attune's own URLconf: its 500 page falls back to a bare one when the full page cannot be drawn
+# (here, with none of attune's routes to link to).
+handler500 = "attune.web.common.errors.server_error"
 
 
 @pytest.fixture

@@ -120,3 +120,25 @@ def test_confirming_is_per_browser(owner: Any) -> None:
     first.post(REAUTH, {"password": PASSWORD, "next": EXPORT})
     assert first.get(EXPORT).status_code == 200
     assert second.get(EXPORT).status_code == 302
+
+
+def test_changing_two_step_sign_in_asks_for_the_password_after_ten_minutes(owner_client: Client, owner: Any) -> None:
+    from attune.web.accounts import mfa
+    from tests.web.two_step_helpers import enrol_app
+
+    enrol_app(owner)
+    session = owner_client.session
+    mfa.mark_session_verified(session, owner, "app")
+    session.save()
+    age_password(owner_client, 11)
+    two_step = reverse("accounts:two_step")
+    response = owner_client.post(reverse("accounts:two_step_off"))
+    assert response.status_code == 302 and response["Location"] == f"{REAUTH}?next=%2Faccounts%2Ftwo-step%2F"
+    assert mfa.is_enrolled(owner)  # nothing was changed
+    passkey = owner_client.post(
+        reverse("accounts:two_step_passkey_add_options"), data="{}", content_type="application/json"
+    )
+    assert passkey.status_code == 403 and passkey.json()["reauth"].startswith(REAUTH)
+    owner_client.post(f"{REAUTH}?next={two_step}", {"password": PASSWORD})
+    assert owner_client.post(reverse("accounts:two_step_off")).status_code == 302
+    assert not mfa.is_enrolled(owner)

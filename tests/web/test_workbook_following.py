@@ -243,6 +243,6 @@ def test_a_member_reading_german_gets_the_first_days_in_german_and_later_ones_wi
     assert "Eine Hand auf dem Herzen" in german  # the day's practice, in German too
     settings.ATTUNE_FAKE_TODAY = "2025-05-10"
     later = owner_client.get(_day(enrolment, 4), HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    assert "This day is not yet written in Deutsch, so here it is in English." in later
+    assert "Diesen Tag gibt es noch nicht auf Deutsch, darum steht er hier auf Englisch." in later
     english = owner_client.get(_day(enrolment, 1), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Day 1: A door that opens inward" in english and "not yet written" not in english

@@ -57,6 +57,10 @@ class WeeklyReflection:
     ended_settled: int
     helped: tuple[Helped, ...]
     observation: str
+    observation_kind: str = ""
+    """Which observation applies ("nothing", "repeat", "time_of_day", "settled", "common_state",
+    "count"), so the web layer can word it in the member's language from ``observation_values``."""
+    observation_values: tuple[tuple[str, str | int | float], ...] = ()
 
 
 MAX_HELPED: Final = 3
@@ -86,7 +90,9 @@ def _helped(outcomes: Sequence[PracticeOutcome], titles: Mapping[str, str]) -> l
     return rows
 
 
-def _time_of_day_observation(checkins: Sequence[CheckInRecord]) -> str | None:
+def _time_of_day_observation(
+    checkins: Sequence[CheckInRecord],
+) -> tuple[str, tuple[tuple[str, str | int | float], ...]] | None:
     by_time: dict[str, list[float]] = defaultdict(list)
     for c in checkins:
         by_time[time_of_day(c.at)].append(c.felt_safety)
@@ -97,10 +103,11 @@ def _time_of_day_observation(checkins: Sequence[CheckInRecord]) -> str | None:
     best, worst = ordered[0], ordered[-1]
     if means[best] - means[worst] < MIN_TIME_OF_DAY_DIFFERENCE:
         return None
+    values = (("best", best), ("worst", worst), ("best_mean", means[best]), ("worst_mean", means[worst]))
     return (
         f"Your check-ins felt safest in the {best}s this week ({means[best]:.1f} on average, "
         f"against {means[worst]:.1f} in the {worst}s). Something to notice, nothing to change."
-    )
+    ), values
 
 
 def weekly_reflection(
@@ -128,26 +135,37 @@ def weekly_reflection(
     helped = _helped(week_o, titles or {})
     settled = sum(o.state_after == "settled" for o in week_o)
 
-    observation = None
+    observation: str | None = None
+    kind = ""
+    values: tuple[tuple[str, str | int | float], ...] = ()
     if not week_c and not week_o:
+        kind = "nothing"
         observation = (
             "Nothing was recorded this week, and that is fine. A check-in takes under 20 seconds, "
             "whenever you would like one."
         )
     repeat = next((h for h in helped if h.n >= 2), None)
     if observation is None and repeat is not None:
+        kind = "repeat"
+        values = (("state", repeat.state), ("title", repeat.title), ("change", repeat.change), ("n", repeat.n))
         observation = (
             f"From {STATE_WORDS[repeat.state]}, {lower_first(repeat.title)} lifted your felt safety by "
             f"{signed(repeat.change)} on average over {repeat.n} sessions this week."
         )
     if observation is None:
-        observation = _time_of_day_observation(week_c)
+        by_time = _time_of_day_observation(week_c)
+        if by_time is not None:
+            kind = "time_of_day"
+            observation, values = by_time
     if observation is None and settled >= 2:
+        kind, values = "settled", (("n", settled),)
         observation = f"{settled} of your practices this week ended with you feeling settled."
     if observation is None and state_counts:
         state, _ = max(state_counts.items(), key=lambda kv: (kv[1], -STATES.index(kv[0])))
+        kind, values = "common_state", (("state", state),)
         observation = f"{STATE_LABELS[state]} came up most often this week. Noticing it is part of the practice."
     if observation is None:
+        kind, values = "count", (("n", len(week_o)),)
         observation = f"You practised {len(week_o)} times this week. Each one is time given to your body."
     return WeeklyReflection(
         start=start,
@@ -159,4 +177,6 @@ def weekly_reflection(
         ended_settled=settled,
         helped=tuple(helped[:MAX_HELPED]),
         observation=observation,
+        observation_kind=kind,
+        observation_values=values,
     )

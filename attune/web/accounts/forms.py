@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
 
 from attune.content.practices import BREATHS_PER_MIN_RANGE
 from attune.web.accounts.models import User
@@ -32,6 +33,7 @@ TIMEZONE_REGIONS = (
     "Pacific",
 )
 TOO_LONG = "Please keep it to %(limit_value)d characters or fewer (this has %(show_value)d)."
+TOO_LONG_TRANSLATED = _("Please keep it to %(limit_value)d characters or fewer (this has %(show_value)d).")
 PACER_MIN_BPM, PACER_MAX_BPM = BREATHS_PER_MIN_RANGE
 
 
@@ -65,14 +67,16 @@ def timezone_choices(current: str = "") -> list[tuple[str, Any]]:
 
 class TimezoneField(forms.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", "Your time zone")
-        kwargs.setdefault("help_text", "Every time attune shows you is in this zone.")
+        kwargs.setdefault("label", _("Your time zone"))
+        kwargs.setdefault("help_text", _("Every time attune shows you is in this zone."))
         kwargs.setdefault(
             "error_messages",
             {
-                "required": "Please pick your time zone from the list.",
-                "invalid_choice": "“%(value)s” is not a time zone we know. Please pick one from the list, "
-                "like Europe/Berlin or America/New_York.",
+                "required": _("Please pick your time zone from the list."),
+                "invalid_choice": _(
+                    "“%(value)s” is not a time zone we know. Please pick one from the list, "
+                    "like Europe/Berlin or America/New_York."
+                ),
             },
         )
         super().__init__(choices=timezone_choices, **kwargs)
@@ -85,7 +89,7 @@ def _clean_email(email: str, instance_pk: int | None) -> str:
         others = others.exclude(pk=instance_pk)
     if email and others.exists():
         raise forms.ValidationError(
-            "Another account already uses this email. If it is yours, you can reset that account's password.",
+            _("Another account already uses this email. If it is yours, you can reset that account's password."),
             code="duplicate_email",
         )
     return email
@@ -93,18 +97,18 @@ def _clean_email(email: str, instance_pk: int | None) -> str:
 
 class SignupForm(auth_forms.UserCreationForm):  # type: ignore[type-arg]
     email = forms.EmailField(
-        label="Email (optional)",
+        label=_("Email (optional)"),
         required=False,
         max_length=254,
-        help_text="Only used to reset your password. Without it, a lost password cannot be recovered.",
-        error_messages={"invalid": "That doesn't look like an email address; it needs an @ and a domain."},
+        help_text=_("Only used to reset your password. Without it, a lost password cannot be recovered."),
+        error_messages={"invalid": _("That doesn't look like an email address; it needs an @ and a domain.")},
     )
     display_name = forms.CharField(
-        label="What should we call you? (optional)",
+        label=_("What should we call you? (optional)"),
         required=False,
         max_length=80,
-        help_text="Shown to you, and to a guide or group only if you join one.",
-        error_messages={"max_length": TOO_LONG},
+        help_text=_("Shown to you, and to a guide or group only if you join one."),
+        error_messages={"max_length": TOO_LONG_TRANSLATED},
     )
     timezone = TimezoneField(initial="UTC")
 
@@ -115,10 +119,10 @@ class SignupForm(auth_forms.UserCreationForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         username = self.fields["username"]
-        username.help_text = "Letters, numbers and @ . + - _ only. You log in with it."
-        username.error_messages["max_length"] = "Please keep it to 150 characters or fewer."
-        self.fields["password1"].help_text = "At least 10 characters. A few unrelated words work well."
-        self.fields["password2"].label = "The same password again"
+        username.help_text = _("Letters, numbers and @ . + - _ only. You log in with it.")
+        username.error_messages["max_length"] = _("Please keep it to 150 characters or fewer.")
+        self.fields["password1"].help_text = _("At least 10 characters. A few unrelated words work well.")
+        self.fields["password2"].label = _("The same password again")
         self.fields["password2"].help_text = ""
         if not self.is_bound:
             self.fields["timezone"].widget.attrs["data-guess-timezone"] = "true"
@@ -126,7 +130,7 @@ class SignupForm(auth_forms.UserCreationForm):  # type: ignore[type-arg]
             self.fields[name].widget.attrs["autocomplete"] = "new-password"
         self.error_messages = {
             **self.error_messages,
-            "password_mismatch": "The two passwords are not the same. Please type them again.",
+            "password_mismatch": _("The two passwords are not the same. Please type them again."),
         }
 
     def clean_email(self) -> str:
@@ -140,11 +144,11 @@ class LoginForm(auth_forms.AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.error_messages = {
-            "invalid_login": "That username and password don't match an account here. Both are case-sensitive.",
-            "inactive": "This account is switched off. Whoever runs this attune can switch it back on.",
+            "invalid_login": _("That username and password don't match an account here. Both are case-sensitive."),
+            "inactive": _("This account is switched off. Whoever runs this attune can switch it back on."),
         }
-        self.fields["username"].error_messages["required"] = "Please enter your username."
-        self.fields["password"].error_messages["required"] = "Please enter your password."
+        self.fields["username"].error_messages["required"] = _("Please enter your username.")
+        self.fields["password"].error_messages["required"] = _("Please enter your password.")
 
 
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -238,19 +242,19 @@ class SetPasswordForm(auth_forms.SetPasswordForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.error_messages = {
             **self.error_messages,
-            "password_mismatch": "The two passwords are not the same. Please type them again.",
+            "password_mismatch": _("The two passwords are not the same. Please type them again."),
         }
-        self.fields["new_password1"].help_text = "At least 10 characters. A few unrelated words work well."
-        self.fields["new_password2"].label = "The same new password again"
+        self.fields["new_password1"].help_text = _("At least 10 characters. A few unrelated words work well.")
+        self.fields["new_password2"].label = _("The same new password again")
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email"].label = "The email on your account"
+        self.fields["email"].label = _("The email on your account")
         self.fields["email"].error_messages = {
-            "required": "Please enter the email on your account.",
-            "invalid": "That doesn't look like an email address; it needs an @ and a domain.",
+            "required": _("Please enter the email on your account."),
+            "invalid": _("That doesn't look like an email address; it needs an @ and a domain."),
         }
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from attune.web.accounts import lockout, mfa, passkeys
+from attune.web.accounts import lockout, mfa, passkeys, reauth
 from attune.web.accounts.http import AuthedRequest
 from attune.web.common.redirects import safe_next
 
@@ -180,9 +180,21 @@ def _needs_fresh_step(request: AuthedRequest) -> bool:
 
 
 def _guard(view: Any) -> Any:
+    """A change to two-step sign-in needs a session past the second step and a recent password.
+
+    Without a recent password the member confirms it first and comes back to the two-step page (a
+    POST is not carried out then; a passkey's script is told in JSON where to go).
+    """
+
     def wrapped(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if _needs_fresh_step(request):
             return HttpResponseRedirect(f"{reverse('accounts:two_step_verify')}?next={reverse('accounts:two_step')}")
+        if not reauth.has_recent_auth(request):
+            confirm = reauth.reauth_url(reverse("accounts:two_step"))
+            if request.content_type == "application/json":
+                message = "Please confirm your password first, then try again."
+                return JsonResponse({"error": message, "reauth": confirm}, status=403)
+            return HttpResponseRedirect(confirm)
         return view(request, *args, **kwargs)  # type: ignore[no-any-return]
 
     wrapped.__name__ = view.__name__

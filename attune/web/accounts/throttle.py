@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
+from django.utils.translation import ngettext
 
 _RESET_PREFIX = "attune:reset"
 
@@ -97,8 +98,11 @@ def client_address(request: HttpRequest) -> str:
 def wait_message(seconds: int) -> str:
     """ "Too many tries. You can try again in N minutes." (whole minutes, rounded up)."""
     minutes = max(1, math.ceil(seconds / 60))
-    unit = "minute" if minutes == 1 else "minutes"
-    return f"Too many tries. You can try again in {minutes} {unit}."
+    return ngettext(
+        "Too many tries. You can try again in %(n)s minute.",
+        "Too many tries. You can try again in %(n)s minutes.",
+        minutes,
+    ) % {"n": minutes}
 
 
 # --- Password-reset requests --------------------------------------------------------------------

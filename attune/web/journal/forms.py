@@ -6,15 +6,18 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from attune.web.journal.models import MAX_BODY_CHARS, MAX_TITLE_CHARS
 
-_EMPTY = "There is nothing here yet. Write a few words, or leave the page; nothing is saved."
-_TOO_LONG = (
+_EMPTY = _("There is nothing here yet. Write a few words, or leave the page; nothing is saved.")
+_TOO_LONG = _(
     "This is %(show_value)s characters long; an entry holds up to %(limit_value)s. You might split it into two entries."
 )
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from attune.web.accounts.models import User
 
 
@@ -25,7 +28,9 @@ class BodyField(forms.CharField):
     dropped. ``too_long`` is the sentence shown when the text is over the limit.
     """
 
-    def __init__(self, *, label: str, rows: int, too_long: str, help_text: str = "") -> None:
+    def __init__(
+        self, *, label: StrOrPromise, rows: int, too_long: StrOrPromise, help_text: StrOrPromise = ""
+    ) -> None:
         super().__init__(
             label=label,
             help_text=help_text,
@@ -44,14 +49,14 @@ class BodyField(forms.CharField):
 
 class EntryForm(forms.Form):
     title = forms.CharField(
-        label="Title",
+        label=_("Title"),
         required=False,
         max_length=MAX_TITLE_CHARS,
-        help_text="Optional.",
-        error_messages={"max_length": f"A title holds up to {MAX_TITLE_CHARS} characters."},
+        help_text=_("Optional."),
+        error_messages={"max_length": _("A title holds up to %(limit_value)s characters.")},
     )
     body = BodyField(
-        label="Your entry", rows=10, too_long=_TOO_LONG, help_text="Private by default: only you can read this."
+        label=_("Your entry"), rows=10, too_long=_TOO_LONG, help_text=_("Private by default: only you can read this.")
     )
 
 
@@ -63,9 +68,9 @@ class GuideChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 class ShareForm(forms.Form):
     guide = GuideChoiceField(
         queryset=None,
-        label="Share with",
+        label=_("Share with"),
         empty_label=None,
-        error_messages={"invalid_choice": "You can share only with a guide whose group you are in."},
+        error_messages={"invalid_choice": _("You can share only with a guide whose group you are in.")},
     )
 
     def __init__(self, *args: Any, guides: QuerySet[User], **kwargs: Any) -> None:
@@ -76,4 +81,4 @@ class ShareForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Search your journal", required=False, max_length=200, strip=True)
+    q = forms.CharField(label=_("Search your journal"), required=False, max_length=200, strip=True)

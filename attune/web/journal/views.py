@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.web.accounts.http import AuthedRequest
@@ -68,7 +69,7 @@ def new(request: AuthedRequest) -> HttpResponse:
     form = EntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         entry = actions.write_entry(request.user, body=form.cleaned_data["body"], title=form.cleaned_data["title"])
-        messages.success(request, "Saved. Only you can read it.")
+        messages.success(request, _("Saved. Only you can read it."))
         return redirect("journal:detail", pk=entry.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "journal/form.html", {"form": form, "mode": "new"}, status=status)
@@ -96,7 +97,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = EntryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         actions.update_entry(entry, body=form.cleaned_data["body"], title=form.cleaned_data["title"])
-        messages.success(request, "Your entry is updated.")
+        messages.success(request, _("Your entry is updated."))
         return redirect("journal:detail", pk=entry.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "journal/form.html", {"form": form, "mode": "edit", "entry": entry}, status=status)
@@ -108,7 +109,7 @@ def delete(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = _get_entry_for_user(request, pk)
     if request.method == "POST":
         actions.delete_entry(entry)
-        messages.success(request, "That entry is deleted.")
+        messages.success(request, _("That entry is deleted."))
         return redirect("journal:list")
     return render(request, "journal/confirm_delete.html", {"entry": entry})
 
@@ -124,9 +125,10 @@ def share(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             actions.share_entry(entry, guide)
         except actions.NotYourGuide:
-            form.add_error("guide", "You can share only with a guide whose group you are in.")
+            form.add_error("guide", _("You can share only with a guide whose group you are in."))
         else:
-            messages.success(request, f"Shared with {guide.name}. You can take it back at any time.")
+            shared = _("Shared with %(name)s. You can take it back at any time.") % {"name": guide.name}
+            messages.success(request, shared)
             return redirect("journal:detail", pk=entry.pk)
     context = {"entry": entry, "share_form": form, "has_guides": _other_guides(request, entry).exists()}
     return render(request, "journal/detail.html", context, status=400)
@@ -138,7 +140,7 @@ def unshare(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = _get_entry_for_user(request, pk)
     if entry.is_shared:
         actions.unshare_entry(entry)
-        messages.success(request, "Taken back. Only you can read it now.")
+        messages.success(request, _("Taken back. Only you can read it now."))
     return redirect("journal:detail", pk=entry.pk)
 
 

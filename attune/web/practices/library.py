@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from attune.content.practices import LANGUAGES, ORIGINAL_LANGUAGE, Library, Practice
 from attune.content.registry import get_library
@@ -40,7 +41,9 @@ def fallback_notice(practice: Practice) -> str | None:
     language = active_language()
     if practice.language == language:
         return None
-    return f"This practice is not yet written in {language_name(language)}, so here it is in English."
+    return _("This practice is not yet written in %(language)s, so here it is in English.") % {
+        "language": language_name(language)
+    }
 
 
 def practice_or_none(slug: str) -> Practice | None:

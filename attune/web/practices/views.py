@@ -12,19 +12,25 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from attune.content.practices import (
     BREATHS_PER_MIN_RANGE,
-    CONDITION_DESCRIPTIONS,
     CONDITIONS,
-    STATE_DESCRIPTIONS,
     STATES,
-    WITH,
     Practice,
 )
 from attune.web.accounts.http import AuthedRequest
 from attune.web.common.chips import chip_groups
+from attune.web.common.labels import (
+    CONDITION_DESCRIPTIONS,
+    CONDITION_LABELS,
+    STATE_DESCRIPTIONS,
+    STATE_LABELS,
+    STATE_PHRASES,
+    WITH_LABELS,
+)
 from attune.web.common.offline import believed_time
 from attune.web.common.recent import recent_reading
 from attune.web.common.safety import crisis_resources
@@ -55,8 +61,8 @@ def _errors(form: Any) -> JsonResponse:
 def practice_card(practice: Practice) -> dict[str, Any]:
     return {
         "practice": practice,
-        "with_labels": [WITH[w] for w in practice.with_whom],
-        "suits_labels": [STATES[s] for s in practice.suits],
+        "with_labels": [WITH_LABELS.get(w, w) for w in practice.with_whom],
+        "suits_labels": [STATE_LABELS.get(s, s) for s in practice.suits],
     }
 
 
@@ -68,28 +74,29 @@ def library(request: AuthedRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     problems = []
     if condition and condition not in CONDITIONS:
-        problems.append("We don't know that condition, so here is every practice.")
+        problems.append(_("We don't know that condition, so here is every practice."))
         condition = ""
     if state and state not in STATES:
-        problems.append("We don't know that state, so here is every practice.")
+        problems.append(_("We don't know that state, so here is every practice."))
         state = ""
     sections = []
-    for slug, label in CONDITIONS.items():
+    for slug in CONDITIONS:
         if condition and slug != condition:
             continue
         practices = [p for p in lib.by_condition(slug) if not state or state in p.suits]
         sections.append(
             {
                 "slug": slug,
-                "label": label,
+                "label": CONDITION_LABELS[slug],
                 "description": CONDITION_DESCRIPTIONS.get(slug, ""),
                 "cards": [practice_card(p) for p in practices],
             }
         )
     context = {
         "sections": sections,
-        "conditions": list(CONDITIONS.items()),
-        "states": [(s, label, STATE_DESCRIPTIONS.get(s, "")) for s, label in STATES.items()],
+        "conditions": [(slug, CONDITION_LABELS[slug]) for slug in CONDITIONS],
+        "states": [(s, STATE_LABELS[s], STATE_DESCRIPTIONS.get(s, "")) for s in STATES],
+        "state_phrase": STATE_PHRASES.get(state, ""),
         "condition": condition,
         "state": state,
         "state_label": STATES.get(state, ""),
@@ -106,7 +113,7 @@ def detail(request: AuthedRequest, slug: str) -> HttpResponse:
     lib = current_library()
     context = {
         **practice_card(practice),
-        "condition_label": CONDITIONS[practice.condition],
+        "condition_label": CONDITION_LABELS[practice.condition],
         "solo": lib.solo_alternative_for(practice),
         "step_minutes": [(s, _fmt_seconds(s.seconds)) for s in practice.steps],
         "paragraphs": _paragraphs(practice.body),

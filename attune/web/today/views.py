@@ -15,9 +15,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from attune.content.practices import CONDITIONS, Practice
+from attune.content.practices import Practice
 from attune.core.insights import (
     INTERVAL_LEVEL,
     LearnedSuggestion,
@@ -34,6 +35,7 @@ from attune.core.insights import MIN_SESSIONS as MAP_MIN_SESSIONS
 from attune.web.accounts.http import AuthedRequest
 from attune.web.checkins.forms import CheckInForm, form_context
 from attune.web.checkins.models import CheckIn
+from attune.web.common.labels import CONDITION_LABELS, STATE_WORDS
 from attune.web.common.safety import crisis_resources
 from attune.web.common.states import State
 from attune.web.common.stats import MIN_SESSIONS, safety_change
@@ -43,6 +45,7 @@ from attune.web.practices.models import STOPPED_WORDS, PracticeSession
 from attune.web.retreats import days as retreat_days
 from attune.web.today import insights
 from attune.web.today.history import imported_days_for_history, recent_for_history
+from attune.web.today.observation import observation_text
 from attune.web.today.what_helps import sections
 from attune.web.workbooks.today import today_step
 
@@ -171,7 +174,8 @@ def what_helps(request: AuthedRequest) -> HttpResponse:
     user = request.user
     outcomes = _outcomes(user)
     key = _hyper_key(user, outcomes)
-    pmap = personal_map(outcomes, _practices(), hyper=cache.get(key), condition_labels=CONDITIONS)
+    labels = {slug: str(label) for slug, label in CONDITION_LABELS.items()}
+    pmap = personal_map(outcomes, _practices(), hyper=cache.get(key), condition_labels=labels)
     cache.set(key, pmap.posterior.hyper, HYPER_CACHE_S)
     axis, by_state = sections(pmap)
     context = {
@@ -198,7 +202,7 @@ def reflection(request: AuthedRequest) -> HttpResponse:
     if "week" in request.GET:
         parsed = _parse_day(request.GET["week"])
         if parsed is None or parsed > this_week + dt.timedelta(days=6) or parsed.year < 2000:
-            problems.append("That week isn't one we can show, so here is this week.")
+            problems.append(_("That week isn't one we can show, so here is this week."))
         else:
             week = _monday(parsed)
     lo, hi = _day_start(week), _day_start(week + dt.timedelta(days=7))
@@ -215,13 +219,14 @@ def reflection(request: AuthedRequest) -> HttpResponse:
     labels = dict(State.choices)
     context = {
         "week": week_data,
+        "observation": observation_text(week_data),
         "last_day": week + dt.timedelta(days=6),
         "is_this_week": week == this_week,
         "earlier": (week - dt.timedelta(days=7)).isoformat() if earlier else None,
         "later": (week + dt.timedelta(days=7)).isoformat() if week < this_week else None,
         "problems": problems,
         "states": [(state, labels[state], n) for state, n in week_data.states if n],
-        "helped": [(h, labels[h.state].lower()) for h in week_data.helped],
+        "helped": [(h, str(STATE_WORDS[h.state])) for h in week_data.helped],
     }
     return render(request, "today/reflection.html", context, status=400 if problems else 200)
 

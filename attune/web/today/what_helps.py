@@ -13,22 +13,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from attune.core.insights import STATES, PersonalMap, Row
+from attune.web.common.labels import STATE_LABELS, STATE_WORDS
 
 WIDTH: Final = 1000.0
 """The SVG's horizontal units (its viewBox); each row's SVG is stretched to its cell."""
 
-STATE_LABELS: Final = {"settled": "Settled", "activated": "Activated", "shut_down": "Shut down"}
-STATE_WORDS: Final = {"settled": "settled", "activated": "activated", "shut_down": "shut down"}
 
 
 def signed(x: float) -> str:
-    """One decimal with its sign, and a true minus: +1.8, −0.4, 0.0."""
+    """One decimal with its sign, and a true minus: +1.8, −0.4, 0.0 (a decimal comma in German)."""
     r = round(x, 1)
-    return f"+{r:.1f}" if r > 0 else (f"\u2212{-r:.1f}" if r < 0 else "0.0")
+    digits = number_format(abs(r), 1)
+    return f"+{digits}" if r > 0 else (f"\u2212{digits}" if r < 0 else digits)
 
 
 def percent(x: float) -> str:
@@ -104,17 +106,23 @@ def _svg(row: Row, axis: Axis) -> SafeString:
 
 
 def map_row(row: Row, axis: Axis) -> MapRow:
-    ended = "stayed settled" if row.state == "settled" else "ended settled"
-    settled = f"{ended} {row.settled_count} of {row.rated}" if row.rated else "no state recorded at the end"
+    counts = {"n": row.settled_count, "of": row.rated}
+    ended = _("stayed settled %(n)s of %(of)s") if row.state == "settled" else _("ended settled %(n)s of %(of)s")
+    settled = ended % counts if row.rated else _("no state recorded at the end")
     return MapRow(
         row=row,
         svg=_svg(row, axis) if row.enough else mark_safe(""),
         change=signed(row.change.mean),
-        interval=f"{signed(row.change.low)} to {signed(row.change.high)}",
+        interval=_("%(low)s to %(high)s") % {"low": signed(row.change.low), "high": signed(row.change.high)},
         raw=signed(row.raw_mean) if row.raw_mean is not None else "",
         settled=settled,
         settled_interval=(
-            f"{percent(row.settled.mean)} ({round(100 * row.settled.low)} to {percent(row.settled.high)})"
+            _("%(mean)s (%(low)s to %(high)s)")
+            % {
+                "mean": percent(row.settled.mean),
+                "low": round(100 * row.settled.low),
+                "high": percent(row.settled.high),
+            }
             if row.rated
             else ""
         ),
@@ -132,11 +140,11 @@ class StateSection:
 
     @property
     def label(self) -> str:
-        return STATE_LABELS[self.state]
+        return str(STATE_LABELS[self.state])
 
     @property
     def words(self) -> str:
-        return STATE_WORDS[self.state]
+        return str(STATE_WORDS[self.state])
 
 
 def sections(pmap: PersonalMap) -> tuple[Axis, tuple[StateSection, ...]]:

@@ -10,13 +10,14 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from attune.content.workbooks.writing import ITEM_KINDS, ChapterFields, ItemFields
 from attune.web.journal.forms import BodyField
 from attune.web.workbooks import catalog
 from attune.web.workbooks.models import WorkbookVersion
 
-_TOO_LONG = "This is %(show_value)s characters long; an answer holds up to %(limit_value)s."
+_TOO_LONG = _("This is %(show_value)s characters long; an answer holds up to %(limit_value)s.")
 
 DAY_FILE = re.compile(r"^days/[a-z0-9][a-z0-9_-]*\.md$")
 #: How far from today a group's first day may be: a year back (a group already under way) and
@@ -146,8 +147,8 @@ class EditForm(forms.Form):
 class PracticeRecordForm(forms.Form):
     """A practice's two quick readings, felt safety before and after (either may be skipped)."""
 
-    before = forms.IntegerField(min_value=0, max_value=10, required=False, label="Felt safety before (0 to 10)")
-    after = forms.IntegerField(min_value=0, max_value=10, required=False, label="Felt safety after (0 to 10)")
+    before = forms.IntegerField(min_value=0, max_value=10, required=False, label=_("Felt safety before (0 to 10)"))
+    after = forms.IntegerField(min_value=0, max_value=10, required=False, label=_("Felt safety after (0 to 10)"))
 
 
 class AnswerForm(forms.Form):
@@ -157,7 +158,7 @@ class AnswerForm(forms.Form):
     version = forms.IntegerField(min_value=1)
     day = forms.IntegerField(min_value=1, max_value=10_000)
     prompt_key = forms.SlugField(max_length=80)
-    body = BodyField(label="Your answer", rows=5, too_long=_TOO_LONG)
+    body = BodyField(label=_("Your answer"), rows=5, too_long=_TOO_LONG)
 
 
 #: How many items a day may hold in the form; a day is a handful of steps.

@@ -17,6 +17,10 @@ const post = async (url, root, body) => {
   });
   let data = {};
   try { data = await response.json(); } catch { data = {}; }
+  // Too long since the password was entered: confirm it, then come back to this page.
+  if (response.status === 403 && typeof data.reauth === 'string' && data.reauth.startsWith('/')) {
+    window.location.assign(data.reauth);
+  }
   if (!response.ok) throw new Error(data.error || 'Something went wrong. Please try again.');
   return data;
 };

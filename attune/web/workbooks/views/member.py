@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.content.workbooks import PracticeStep, Prompt, Reading
@@ -167,7 +168,8 @@ def day_page(request: AuthedRequest, pk: int, day: int) -> HttpResponse:
         "here": reverse("workbooks:day", args=[enrolment.pk, day]),
         "day_language": language if language != "en" and not untranslated else None,
         "fallback_notice": (
-            f"This day is not yet written in {language_name(language)}, so here it is in English."
+            _("This day is not yet written in %(language)s, so here it is in English.")
+            % {"language": language_name(language)}
             if untranslated
             else None
         ),
@@ -219,7 +221,7 @@ def practice_record(request: AuthedRequest, pk: int, day: int, index: int) -> Ht
     practice = current_library().get(step.slug)
     title = practice.title if practice is not None else step.slug
     actions.record_practice(record, index, step.slug, title, form.cleaned_data["before"], form.cleaned_data["after"])
-    messages.success(request, f"{title} is saved with this day.")
+    messages.success(request, _("%(title)s is saved with this day.") % {"title": title})
     return redirect(f"{reverse('workbooks:day', args=[pk, day])}#item-{index}")
 
 
@@ -233,9 +235,10 @@ def complete(request: AuthedRequest, pk: int, day: int) -> HttpResponse:
     if undo:
         return redirect("workbooks:day", pk=pk, day=day)
     if day >= total:
-        messages.success(request, "That's the whole workbook. Thank you for the time you gave it.")
+        messages.success(request, _("That's the whole workbook. Thank you for the time you gave it."))
         return redirect("workbooks:progress", pk=pk)
-    messages.success(request, f"Day {day} is done. Day {day + 1} is there whenever you're ready.")
+    done = _("Day %(day)s is done. Day %(next)s is there whenever you're ready.") % {"day": day, "next": day + 1}
+    messages.success(request, done)
     records = access.progress_map(enrolment)
     if progress.is_ready(enrolment, day + 1, records, clock.today(request.user)):
         return redirect("workbooks:day", pk=pk, day=day + 1)
@@ -290,7 +293,7 @@ def join(request: AuthedRequest, token: str) -> HttpResponse:
     existing = Enrolment.objects.filter(user=request.user, cohort=cohort).first()
     if request.method == "POST":
         enrolment = actions.join_cohort(request.user, cohort)
-        messages.success(request, f"You've joined {cohort.title}.")
+        messages.success(request, _("You've joined %(group)s.") % {"group": cohort.title})
         return redirect("workbooks:progress", pk=enrolment.pk)
     content = cohort.version.content
     start = existing.start_date if existing else actions.start_for(cohort, request.user)
@@ -332,7 +335,7 @@ def answer(request: AuthedRequest) -> HttpResponse:
         )
         prompt = _prompt_of(enrolment, data["day"], data["prompt_key"]) if enrolment else None
         if prompt is None:
-            form.add_error(None, "That question is not part of this workbook day, so the answer was not saved.")
+            form.add_error(None, _("That question is not part of this workbook day, so the answer was not saved."))
     if not form.is_valid() or prompt is None or enrolment is None:
         return render(request, "workbooks/answer_error.html", {"form": form, "back": back}, status=400)
     data = form.cleaned_data
@@ -345,5 +348,5 @@ def answer(request: AuthedRequest) -> HttpResponse:
         body=data["body"],
         workbook_title=enrolment.version.title,
     )
-    messages.success(request, "Your answer is saved in your journal. Only you can read it.")
+    messages.success(request, _("Your answer is saved in your journal. Only you can read it."))
     return redirect(back)
