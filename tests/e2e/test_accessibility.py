@@ -182,6 +182,7 @@ def _pages(w: dict[str, Any]) -> dict[str, list[str]]:
         "/",  # a guide who has not checked in today: Today with the check-in form
         "/workbooks/guide/", "/workbooks/guide/upload/", f"/workbooks/guide/cohorts/{w['cohort']}/",
         f"/workbooks/{w['workbook']}/versions/", f"/workbooks/{w['workbook']}/edit/",
+        f"/workbooks/{w['workbook']}/edit/workbook/", f"/workbooks/{w['workbook']}/edit/day/1/",
         f"/workbooks/{w['workbook']}/cohorts/new/", f"/workbooks/{w['workbook']}/",
         "/journal/shared/", f"/journal/shared/{w['entry']}/",
         "/retreats/guide/", "/retreats/guide/new/", f"/retreats/guide/{w['retreat']}/",

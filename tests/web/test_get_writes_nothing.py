@@ -157,6 +157,7 @@ def world(db: None, owner: Any, other: Any, guide: Any, settings: Any) -> dict[s
             "workbooks:following": {"pk": enrolment.pk},
             "workbooks:progress": {"pk": enrolment.pk},
             "workbooks:print": {"pk": enrolment.pk},
+            "workbooks:edit_day": {"slug": cohort.version.workbook.slug, "day": 1},  # and its preview (POST only)
             "workbooks:": {"slug": cohort.version.workbook.slug},
             "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
             "accounts:two_step_passkey_remove": {"pk": 1},

@@ -111,13 +111,13 @@ def upload_zip(guide: User, data: bytes, label: str = "upload.zip") -> tuple[Wor
         return publish(workbook, content, sources)
 
 
-def save_edit(guide: User, workbook: Workbook, sources: dict[str, str]) -> tuple[WorkbookVersion, bool]:
-    """Validate edited files as a whole workbook and publish them as a new version if valid.
+def check_edit(workbook: Workbook, sources: dict[str, str]) -> WorkbookContent:
+    """Validate edited files as a whole workbook, exactly as :func:`save_edit` does; writes nothing.
 
     Raises
     ------
     ContentInvalid
-        With every problem found (files named as in the form); nothing is published.
+        With every problem found (files named as in the form).
     """
     content = load_workbook_zip(
         catalog.zip_of(sources),
@@ -136,6 +136,18 @@ def save_edit(guide: User, workbook: Workbook, sources: dict[str, str]) -> tuple
                 )
             ]
         )
+    return content
+
+
+def save_edit(guide: User, workbook: Workbook, sources: dict[str, str]) -> tuple[WorkbookVersion, bool]:
+    """Validate edited files as a whole workbook and publish them as a new version if valid.
+
+    Raises
+    ------
+    ContentInvalid
+        With every problem found (files named as in the form); nothing is published.
+    """
+    content = check_edit(workbook, sources)
     with transaction.atomic():
         return publish(workbook, content, sources)
 

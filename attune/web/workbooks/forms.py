@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
@@ -11,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from attune.content.workbooks.writing import ITEM_KINDS, ChapterFields, ItemFields
 from attune.web.journal.forms import BodyField
 from attune.web.workbooks import catalog
 from attune.web.workbooks.models import WorkbookVersion
@@ -157,3 +159,131 @@ class AnswerForm(forms.Form):
     day = forms.IntegerField(min_value=1, max_value=10_000)
     prompt_key = forms.SlugField(max_length=80)
     body = BodyField(label=_("Your answer"), rows=5, too_long=_TOO_LONG)
+
+
+#: How many items a day may hold in the form; a day is a handful of steps.
+MAX_ITEMS = 40
+ITEM_LABELS = {
+    "reading": "Reading",
+    "practice": "Practice",
+    "prompt": "Question for the journal",
+    "checkin": "Check-in",
+}
+
+
+class DayForm(forms.Form):
+    """A day's own fields; its items come from :func:`items_from_post` (a list the guide reorders)."""
+
+    title = forms.CharField(label="Title", max_length=200, required=False)
+    chapter = forms.ChoiceField(label="Chapter", choices=())
+    minutes = forms.IntegerField(
+        label="About how many minutes",
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": "Enter the minutes as a whole number, such as 5."},
+    )
+    body = forms.CharField(
+        label="The day's reading (Markdown)",
+        required=False,
+        strip=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true", "class": "source"}),
+    )
+
+    def __init__(self, *args: Any, chapters: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["chapter"]).choices = chapters
+        self.fields["chapter"].error_messages["invalid_choice"] = "Choose one of the chapters of workbook.md."
+
+
+def items_from_post(data: Any) -> list[ItemFields] | None:
+    """The items as posted (``item-<i>-kind`` and so on), in order; None when the list is malformed."""
+    try:
+        count = int(data.get("item-count", "0"))
+    except ValueError:
+        return None
+    if not 0 <= count <= MAX_ITEMS:
+        return None
+    items: list[ItemFields] = []
+    for i in range(count):
+        kind = data.get(f"item-{i}-kind", "")
+        if kind not in ITEM_KINDS:
+            return None
+        items.append(
+            ItemFields(
+                kind=kind,
+                text=str(data.get(f"item-{i}-text", ""))[:20_000],
+                key=str(data.get(f"item-{i}-key", ""))[:200],
+                practice=str(data.get(f"item-{i}-practice", ""))[:200],
+                note=str(data.get(f"item-{i}-note", ""))[:5_000],
+            )
+        )
+    return items
+
+
+def apply_item_op(items: list[ItemFields], op: str) -> bool:
+    """Move, remove or add an item (``up-2``, ``down-0``, ``remove-1``, ``add-practice``)."""
+    return apply_list_op(items, op, lambda kind: ItemFields(kind=kind), ITEM_KINDS, MAX_ITEMS)
+
+
+#: How many chapters the form holds; more than this is a sign of a malformed post.
+MAX_CHAPTERS = 60
+
+
+class HeadForm(forms.Form):
+    """``workbook.md``'s own fields; its chapters come from :func:`chapters_from_post`."""
+
+    title = forms.CharField(label="Title", max_length=200, required=False)
+    summary = forms.CharField(
+        label="Summary",
+        required=False,
+        max_length=2_000,
+        help_text="One or two sentences, shown in the list of workbooks.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    introduction = forms.CharField(
+        label="Introduction (Markdown)",
+        required=False,
+        strip=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true", "class": "source"}),
+    )
+
+
+def chapters_from_post(data: Any) -> list[ChapterFields] | None:
+    """The chapters as posted (``chapter-<i>-slug`` and so on), in order; None when malformed."""
+    try:
+        count = int(data.get("chapter-count", "0"))
+    except ValueError:
+        return None
+    if not 0 <= count <= MAX_CHAPTERS:
+        return None
+    return [
+        ChapterFields(
+            slug=str(data.get(f"chapter-{i}-slug", ""))[:200],
+            title=str(data.get(f"chapter-{i}-title", ""))[:200],
+            summary=str(data.get(f"chapter-{i}-summary", ""))[:2_000],
+        )
+        for i in range(count)
+    ]
+
+
+def apply_list_op(rows: list[Any], op: str, new: Callable[[str], Any], kinds: tuple[str, ...], limit: int) -> bool:
+    """Move, remove or add a row (``up-2``, ``down-0``, ``remove-1``, ``add-<kind>``).
+
+    Returns False when ``op`` is none of these.
+    """
+    verb, _, arg = op.partition("-")
+    if verb == "add" and arg in kinds and len(rows) < limit:
+        rows.append(new(arg))
+        return True
+    if verb not in ("up", "down", "remove") or not arg.isdigit() or not 0 <= int(arg) < len(rows):
+        return False
+    i = int(arg)
+    if verb == "remove":
+        del rows[i]
+    elif verb == "up" and i > 0:
+        rows[i - 1], rows[i] = rows[i], rows[i - 1]
+    elif verb == "down" and i < len(rows) - 1:
+        rows[i + 1], rows[i] = rows[i], rows[i + 1]
+    return True

@@ -2,20 +2,51 @@
 
 from __future__ import annotations
 
+from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attune.content.errors import ContentInvalid
+from attune.content.errors import ContentError, ContentInvalid
+from attune.content.frontmatter import parse
+from attune.content.workbooks import CheckinStep, Item, PracticeStep, Prompt, Reading
+from attune.content.workbooks import Day as DayContent
+from attune.content.workbooks.writing import (
+    ChapterFields,
+    DayFields,
+    HeadFields,
+    Written,
+    read_day,
+    read_head,
+    write_day,
+    write_head,
+)
 from attune.web.accounts.http import AuthedRequest
 from attune.web.common.stats import MIN_SESSIONS
+from attune.web.practices.library import current_library
 from attune.web.practices.models import PracticeSession
 from attune.web.workbooks import actions, clock, progress
-from attune.web.workbooks.forms import CohortForm, EditForm, UploadForm
-from attune.web.workbooks.models import Cohort, Workbook
+from attune.web.workbooks.dayitems import day_entries
+from attune.web.workbooks.forms import (
+    ITEM_LABELS,
+    MAX_CHAPTERS,
+    CohortForm,
+    DayForm,
+    EditForm,
+    HeadForm,
+    UploadForm,
+    apply_item_op,
+    apply_list_op,
+    chapters_from_post,
+    items_from_post,
+)
+from attune.web.workbooks.models import Cohort, Workbook, WorkbookVersion
 from attune.web.workbooks.views import access
 
 
@@ -92,7 +123,8 @@ def edit(request: AuthedRequest, slug: str) -> HttpResponse:
             else:
                 messages.info(request, "Nothing changed, so nothing new was published.")
             return redirect("workbooks:versions", slug=slug)
-    context = {"workbook": workbook, "latest": latest, "form": form, "errors": errors}
+    days = sorted(_day_paths(latest))
+    context = {"workbook": workbook, "latest": latest, "form": form, "errors": errors, "days": days}
     return render(request, "workbooks/edit.html", context, status=400 if request.method == "POST" else 200)
 
 
@@ -146,3 +178,274 @@ def cohort_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
         "invite_url": request.build_absolute_uri(reverse("workbooks:join", args=[cohort.invite_token])),
     }
     return render(request, "workbooks/cohort.html", context)
+
+
+def _day_paths(latest: WorkbookVersion) -> dict[int, str]:
+    """Which file holds each day of ``latest`` (translations left out)."""
+    found: dict[int, str] = {}
+    for path, text in latest.sources.items():
+        parts = PurePosixPath(path).parts
+        if len(parts) != 2 or parts[0] != "days" or not path.endswith(".md"):
+            continue
+        try:
+            number = parse(text, Path(path)).meta.get("day")
+        except ContentInvalid:
+            continue
+        if isinstance(number, int):
+            found.setdefault(number, path)
+    return found
+
+
+def _own_day(request: AuthedRequest, slug: str, day: int) -> tuple[Workbook, WorkbookVersion, str]:
+    workbook = access.get_own_workbook(request, slug)
+    latest = workbook.latest_version()
+    path = _day_paths(latest).get(day) if latest is not None else None
+    if latest is None or path is None:
+        raise Http404("There is no such day in this workbook.")
+    return workbook, latest, path
+
+
+def _posted_day(request: AuthedRequest, latest: WorkbookVersion, day: int) -> tuple[DayForm, DayFields | None]:
+    form = DayForm(request.POST, chapters=_chapter_choices(latest))
+    items = items_from_post(request.POST)
+    if items is None:
+        return form, None
+    data = request.POST
+    fields = DayFields(
+        number=day,
+        title=str(data.get("title", "")),
+        chapter=str(data.get("chapter", "")),
+        minutes=str(data.get("minutes", "")),
+        body=str(data.get("body", "")),
+        items=items,
+    )
+    return form, fields
+
+
+def _chapter_choices(latest: WorkbookVersion) -> list[tuple[str, str]]:
+    return [(c.slug, c.title) for c in latest.content.chapters]
+
+
+def _practice_choices() -> list[tuple[str, str]]:
+    return sorted(((p.slug, p.title) for p in current_library()), key=lambda choice: choice[1].lower())
+
+
+def _preview_content(fields: DayFields) -> DayContent:
+    """The day as a member would see it, built from the fields as they stand (steps still empty are left out)."""
+    items: list[Item] = []
+    for i, it in enumerate(fields.items):
+        text = it.text.strip()
+        if it.kind == "reading" and (text or fields.body.strip()):
+            items.append(Reading(text=text or fields.body.strip()))
+        elif it.kind == "prompt" and text:
+            items.append(Prompt(key=it.key.strip() or f"question-{i + 1}", text=text))
+        elif it.kind == "practice" and it.practice.strip():
+            items.append(PracticeStep(slug=it.practice.strip(), note=it.note.strip()))
+        elif it.kind == "checkin":
+            items.append(CheckinStep(text=text) if text else CheckinStep())
+    minutes = str(fields.minutes).strip()
+    return DayContent(
+        number=int(fields.number),
+        title=fields.title.strip(),
+        chapter=fields.chapter,
+        minutes=int(minutes) if minutes.isdigit() else 0,
+        items=tuple(items),
+    )
+
+
+def _preview_context(latest: WorkbookVersion, fields: DayFields) -> dict[str, Any]:
+    day = _preview_content(fields)
+    # The member's template part links to the member's own pages; in the preview they lead
+    # nowhere real (number 0), and the preview's form controls are disabled.
+    stand_in = SimpleNamespace(pk=0, version=SimpleNamespace(number=latest.number))
+    return {
+        "day": day,
+        "total": len(latest.content.days),
+        "items": day_entries(day, here="#"),
+        "enrolment": stand_in,
+        "content": SimpleNamespace(slug=latest.workbook.slug, title=latest.title),
+        "here": "",
+    }
+
+
+def _field_errors(
+    errors: list[ContentError], path: str, written: Written
+) -> tuple[dict[Any, list[str]], list[str]]:
+    """The loader's errors by the field they concern in ``path``; the rest as ``file:line: message``."""
+    by_field: dict[Any, list[str]] = {}
+    other: list[ContentError] = []
+    for error in errors:
+        name = written.field_at(error.line) if str(error.path) == path and error.line > 1 else None
+        if name is None or name in ("day", "slug", "guide", "version"):  # not fields of the form
+            other.append(error)
+        else:
+            by_field.setdefault(name, []).append(error.message[:1].upper() + error.message[1:] + ".")
+    return by_field, access.errors_by_file(other)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
+    """A day through a form: fields, a list of steps, the reading beside them, and a live preview."""
+    workbook, latest, path = _own_day(request, slug, day)
+    by_field: dict[Any, list[str]] = {}
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        form, fields = _posted_day(request, latest, day)
+        if fields is None:
+            return HttpResponse("The list of steps could not be read; please reload the page.", status=400)
+        op = str(request.POST.get("op", "save"))
+        if op != "save":
+            if not apply_item_op(fields.items, op):
+                return HttpResponse("Unknown action.", status=400)
+        elif form.is_valid():
+            written = write_day(fields)
+            sources = {**latest.sources, path: written.text}
+            try:
+                version, new = actions.save_edit(request.user, workbook, sources)
+            except ContentInvalid as exc:
+                by_field, errors = _field_errors(list(exc.errors), path, written)
+                status = 400
+            else:
+                if new:
+                    messages.success(
+                        request, f"Published version {version.number}. People already following keep theirs."
+                    )
+                else:
+                    messages.info(request, "Nothing changed, so nothing new was published.")
+                return redirect("workbooks:edit_day", slug=slug, day=day)
+        else:
+            status = 400
+    else:
+        try:
+            fields = read_day(latest.sources[path], Path(path))
+        except ContentInvalid:
+            messages.info(request, f"{path} is written in a way the form cannot show; here is the file itself.")
+            return redirect(reverse("workbooks:edit", args=[slug]) + f"#id_file_{list(latest.sources).index(path)}")
+        form = DayForm(
+            initial={"title": fields.title, "chapter": fields.chapter, "minutes": fields.minutes, "body": fields.body},
+            chapters=_chapter_choices(latest),
+        )
+    items = [
+        {"index": i, "fields": it, "label": ITEM_LABELS[it.kind], "errors": by_field.get(("item", i), [])}
+        for i, it in enumerate(fields.items)
+    ]
+    context = {
+        "workbook": workbook,
+        "latest": latest,
+        "path": path,
+        "file_index": list(latest.sources).index(path),
+        "form": form,
+        "items": items,
+        "item_count": len(items),
+        "items_errors": by_field.get("items", []),
+        "field_errors": {k: v for k, v in by_field.items() if isinstance(k, str)},
+        "has_errors": bool(by_field) or bool(form.errors),
+        "errors": errors,
+        "practices": _practice_choices(),
+        "kinds": ITEM_LABELS,
+        "days": sorted(_day_paths(latest)),
+        "number": day,
+        "preview": _preview_context(latest, fields),
+    }
+    return render(request, "workbooks/edit_day.html", context, status=status)
+
+
+@login_required
+@require_POST
+def preview_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
+    """The day as a member would see it, from the form as it stands. Writes nothing."""
+    workbook, latest, path = _own_day(request, slug, day)
+    _, fields = _posted_day(request, latest, day)
+    if fields is None:
+        return HttpResponse("The list of steps could not be read; please reload the page.", status=400)
+    written = write_day(fields)
+    problems: list[str] = []
+    try:
+        actions.check_edit(workbook, {**latest.sources, path: written.text})
+    except ContentInvalid as exc:
+        by_field, others = _field_errors(list(exc.errors), path, written)
+        problems = [f"{_FIELD_NAMES.get(k) or f'Step {k[1] + 1}'}: {m}" for k, ms in by_field.items() for m in ms]
+        problems += others
+    context = {"preview": _preview_context(latest, fields), "problems": problems}
+    return render(request, "workbooks/edit_day.html#preview", context)
+
+
+_FIELD_NAMES = {"title": "Title", "chapter": "Chapter", "minutes": "Minutes", "items": "Steps", "body": "The reading"}
+
+
+HEAD_FILE = "workbook.md"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_head(request: AuthedRequest, slug: str) -> HttpResponse:
+    """workbook.md through a form: title, summary, chapters to add, remove and reorder, and the introduction."""
+    workbook = access.get_own_workbook(request, slug)
+    latest = workbook.latest_version()
+    if latest is None or HEAD_FILE not in latest.sources:
+        raise Http404("Nothing published yet.")
+    try:
+        original = read_head(latest.sources[HEAD_FILE], Path(HEAD_FILE))
+    except ContentInvalid:
+        messages.info(request, f"{HEAD_FILE} is written in a way the form cannot show; here is the file itself.")
+        return redirect(reverse("workbooks:edit", args=[slug]) + "#id_file_0")
+    by_field: dict[Any, list[str]] = {}
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        form = HeadForm(request.POST)
+        chapters = chapters_from_post(request.POST)
+        if chapters is None:
+            return HttpResponse("The list of chapters could not be read; please reload the page.", status=400)
+        data = request.POST
+        fields = HeadFields(
+            title=str(data.get("title", "")),
+            summary=str(data.get("summary", "")),
+            introduction=str(data.get("introduction", "")),
+            chapters=chapters,
+            kept=original.kept,
+        )
+        op = str(data.get("op", "save"))
+        if op != "save":
+            if not apply_list_op(fields.chapters, op, lambda _: ChapterFields(), ("chapter",), MAX_CHAPTERS):
+                return HttpResponse("Unknown action.", status=400)
+        elif form.is_valid():
+            written = write_head(fields)
+            try:
+                version, new = actions.save_edit(request.user, workbook, {**latest.sources, HEAD_FILE: written.text})
+            except ContentInvalid as exc:
+                by_field, errors = _field_errors(list(exc.errors), HEAD_FILE, written)
+                status = 400
+            else:
+                if new:
+                    messages.success(
+                        request, f"Published version {version.number}. People already following keep theirs."
+                    )
+                else:
+                    messages.info(request, "Nothing changed, so nothing new was published.")
+                return redirect("workbooks:edit_head", slug=slug)
+        else:
+            status = 400
+    else:
+        fields = original
+        form = HeadForm(
+            initial={"title": fields.title, "summary": fields.summary, "introduction": fields.introduction}
+        )
+    chapters_shown = [
+        {"index": i, "fields": c, "errors": by_field.get(("chapter", i), [])} for i, c in enumerate(fields.chapters)
+    ]
+    context = {
+        "workbook": workbook,
+        "latest": latest,
+        "form": form,
+        "chapters": chapters_shown,
+        "chapter_count": len(chapters_shown),
+        "chapters_errors": by_field.get("chapters", []),
+        "field_errors": {k: v for k, v in by_field.items() if isinstance(k, str)},
+        "has_errors": bool(by_field) or bool(form.errors),
+        "errors": errors,
+        "days": sorted(_day_paths(latest)),
+    }
+    return render(request, "workbooks/edit_head.html", context, status=status)

@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attune.content.workbooks import CheckinStep, PracticeStep, Prompt, Reading
+from attune.content.workbooks import PracticeStep, Prompt, Reading
 from attune.web.accounts.http import AuthedRequest
 from attune.web.common.redirects import safe_next
 from attune.web.journal import actions as journal_actions
 from attune.web.practices.library import active_language, current_library, language_name
 from attune.web.practices.models import PracticeSession
 from attune.web.workbooks import actions, clock, progress
+from attune.web.workbooks.dayitems import day_entries
 from attune.web.workbooks.forms import AnswerForm, PracticeRecordForm
 from attune.web.workbooks.models import Cohort, DayProgress, Enrolment, Workbook
 from attune.web.workbooks.render import render_markdown
@@ -116,44 +117,19 @@ def _day_items(
     """The day's steps, ready to show; ``found`` holds practice sessions done for a step and not yet linked."""
     content = enrolment.version.content
     day = content.day_in(day_number, active_language())
-    library = current_library()
-    answers = journal_actions.answers_by_key(request.user, content.slug)
-    here = reverse("workbooks:day", args=[enrolment.pk, day_number])
-    done = record.items_done if record is not None else {}
-    items: list[dict[str, Any]] = []
-    for index, item in enumerate(day.items):
-        entry: dict[str, Any] = {"index": index, "kind": item.kind, "done": str(index) in done}
-        if isinstance(item, Reading):
-            entry["html"] = render_markdown(item.text)
-        elif isinstance(item, Prompt):
-            answer = answers.get(item.key)
-            entry.update(
-                prompt=item,
-                answer=answer,
-                answer_text=answer.text if answer is not None else "",
-                answer_url=reverse("journal:detail", args=[answer.pk]) if answer is not None else None,
-                done=entry["done"] or answer is not None,
-            )
-        elif isinstance(item, PracticeStep):
-            practice = library.get(item.slug)
-            info = done.get(str(index)) if isinstance(done.get(str(index)), dict) else None
-            session = found.get(index)
-            if info and info.get("session"):
-                session = PracticeSession.objects.filter(pk=info["session"], user_id=request.user.pk).first()
-            entry["done"] = entry["done"] or session is not None
-            entry.update(
-                step=item,
-                practice=practice,
-                note_html=render_markdown(item.note) if item.note else "",
-                player_url=(reverse("practices:player", args=[item.slug]) + f"?next={here}") if practice else None,
-                session=session,
-                form=PracticeRecordForm(prefix=f"p{index}"),
-            )
-        elif isinstance(item, CheckinStep):
-            entry["text"] = item.text
-            entry["checkin_url"] = reverse("today:today")
-        items.append(entry)
-    return items
+
+    def session_for(index: int, info: Any) -> PracticeSession | None:
+        if info and info.get("session"):
+            return PracticeSession.objects.filter(pk=info["session"], user_id=request.user.pk).first()
+        return found.get(index)
+
+    return day_entries(
+        day,
+        here=reverse("workbooks:day", args=[enrolment.pk, day_number]),
+        answers=journal_actions.answers_by_key(request.user, content.slug),
+        done=record.items_done if record is not None else {},
+        session_for=session_for,
+    )
 
 
 @login_required
