@@ -12,7 +12,9 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from attune.content.practices import BREATHS_PER_MIN_RANGE
@@ -106,7 +108,8 @@ def resonance(request: AuthedRequest) -> HttpResponse:
         request,
         "live/resonance.html",
         config,
-        rates=RESONANCE_RATES_BPM,
+        # A German rate has a decimal comma, so its list is kept apart with another mark.
+        rates_text=pgettext("between numbers in a list", ", ").join(floatformat(r, -1) for r in RESONANCE_RATES_BPM),
         current_bpm=request.user.default_pacer_bpm,
         latest=latest,
         history_url=reverse("physio:resonance"),

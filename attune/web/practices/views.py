@@ -181,7 +181,7 @@ def player(request: AuthedRequest, slug: str) -> HttpResponse:
         "after_groups": _reading_groups("after"),
         "crisis": crisis_resources(),
         "back_url": back or reverse("today:today"),
-        "back_label": "Back to your workbook" if back else "Back to today",
+        "back_label": _("Back to your workbook") if back else _("Back to today"),
     }
     return render(request, "practices/player.html", context)
 
