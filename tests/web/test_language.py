@@ -415,6 +415,7 @@ def test_history_and_a_check_in_in_german(owner_client: Client, owner: Any) -> N
     for words in ("<h1>Verlauf</h1>", "Gefühlte Sicherheit im Lauf der Zeit", "Tag für Tag", "90 Tage", "Ein Jahr"):
         assert words in history, words
     assert "Felt safety over time" not in history and "Day by day" not in history and "A year" not in history
+    assert "<h2 id=\"recordings-title\">Herzrhythmus</h2>" in history and "Heart rhythm" not in history
     odd = owner_client.get(reverse("today:history") + "?range=7", **GERMAN).content.decode()
     assert "Diesen Zeitraum bieten wir nicht an" in odd
     detail = _german(owner_client, reverse("checkins:detail", args=[checkin.pk]))
