@@ -22,9 +22,7 @@ from test_phone_reach import WAKE_SPY, both_widths, check_controls, in_view, sav
 
 @pytest.fixture
 def phone_de(browser: Any) -> Iterator[Any]:
-    ctx = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="de-DE"
-    )
+    ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="de-DE")
     page = ctx.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -54,6 +52,11 @@ def test_the_german_player_and_pacer_keep_their_controls_in_reach(server: Any, p
     check_controls(page, "#run")
     for sel in ("#pacer", "#btn-pause", "#btn-skip", "#btn-stop", "#opt-sound", "#opt-vibrate"):
         assert in_view(page, sel), f"{sel} is not in the first view"
+    # What the script writes as it runs comes in German too (the page hands it the words).
+    assert page.locator("#step-count").inner_text() == "Schritt 2 von 3"
+    assert "noch" in page.locator("#timer").inner_text() and "vorbei" in page.locator("#elapsed").inner_text()
+    assert page.locator("#btn-skip").inner_text() == "Nächster Schritt"
+    assert page.locator("#pacer .pacer-label").inner_text() in ("Einatmen", "Ausatmen")
     no_sideways_scroll(page)
     both_widths(page, "de-player-run")
     page.locator("#btn-stop").click()

@@ -386,7 +386,8 @@ def test_the_practice_player_and_pacer_in_german(owner_client: Client) -> None:
     player = _german(owner_client, reverse("practices:player", args=["hand-on-heart"]))
     for words in ("Bevor du beginnst", "Überspringen und beginnen", "Nächster Schritt", "Leiser Ton"):
         assert words in player, words
-    assert "Before you begin" not in player and "Next step" not in player and "Soft sound" not in player
+    assert "Before you begin" not in player and ">Next step<" not in player and "Soft sound" not in player
+    assert '"Step %(n)s of %(total)s": "Schritt %(n)s von %(total)s"' in player  # for the script, in #page-words
     pacer = _german(owner_client, reverse("practices:pacer"))
     for words in ("<h1>Atembegleiter</h1>", "Sechs pro Minute", "4,5 s ein, 5,5 s aus", "Halten nach Einatmen"):
         assert words in pacer, words

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from attune.content.practices import (
@@ -134,6 +135,30 @@ def _fmt_seconds(seconds: int) -> str:
     return f"{minutes} min" if minutes else f"{secs} s"
 
 
+# The sentences the player's and the pacer's scripts write as they run, handed to them in the
+# member's language (static/js/words.js reads them from the page, keyed by the English).
+PAGE_WORDS = (
+    gettext_noop("Step %(n)s of %(total)s"),
+    gettext_noop("Finish"),
+    gettext_noop("Next step"),
+    gettext_noop("%(time)s left in this step"),
+    gettext_noop("Paused · %(time)s left in this step"),
+    gettext_noop("Paused. Take all the time you need."),
+    gettext_noop("Paused."),
+    gettext_noop("Pause"),
+    gettext_noop("Resume"),
+    gettext_noop("Resumed."),
+    gettext_noop("%(done)s in · %(left)s left"),
+    gettext_noop("%(done)s in"),
+    gettext_noop("Felt safety %(before)s → %(after)s."),
+    gettext_noop("That is useful to know, too."),
+)
+
+
+def page_words() -> dict[str, str]:
+    return {english: _(english) for english in PAGE_WORDS}
+
+
 def _reading_groups(prefix: str, initial: dict[str, Any] | None = None) -> list[Any]:
     return chip_groups(ReadingForm(prefix=prefix, initial=initial), ("safety", "state"))
 
@@ -176,6 +201,7 @@ def player(request: AuthedRequest, slug: str) -> HttpResponse:
     context = {
         **practice_card(practice),
         "player_data": data,
+        "page_words": page_words(),
         "before_groups": _reading_groups("before", just_now),
         "prefilled": just_now is not None,
         "after_groups": _reading_groups("after"),
@@ -202,6 +228,7 @@ def pacer(request: AuthedRequest) -> HttpResponse:
     }
     context = {
         "pacer_data": data,
+        "page_words": page_words(),
         "own_rate": own_bpm,
         "minutes": (3, 5, 10, 20),
         "before_groups": _reading_groups("before", just_now := recent_reading(request)),
