@@ -6,6 +6,7 @@ Screenshots land in tests/e2e/screenshots/ and, when ATTUNE_SHOTS names a folder
 
 from __future__ import annotations
 
+import secrets
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,9 +35,13 @@ def no_sideways_scroll(page: Any) -> None:
     assert width <= PHONE["width"], f"{page.url} is {width} px wide at {PHONE['width']}"
 
 
+# Each run signs in a new member: a database kept between runs still holds the last run's recordings,
+# and a member may have only so many open at once.
+
+
 def test_the_german_player_and_pacer_keep_their_controls_in_reach(server: Any, phone_de: Any) -> None:
     page = phone_de
-    sign_in(server, page.context, "reach-de-player")
+    sign_in(server, page.context, f"reach-de-player-{secrets.token_hex(3)}")
     page.add_init_script(WAKE_SPY)
     page.goto(f"{server.url}/practices/a-longer-breath-out/play/")
     assert page.locator("html").get_attribute("lang") == "de"
@@ -81,7 +86,7 @@ def test_the_german_player_and_pacer_keep_their_controls_in_reach(server: Any, p
 
 def test_the_german_live_and_resonance_screens_keep_their_controls_in_reach(server: Any, phone_de: Any) -> None:
     page = phone_de
-    sign_in(server, page.context, "reach-de-live")
+    sign_in(server, page.context, f"reach-de-live-{secrets.token_hex(3)}")
     page.add_init_script(WAKE_SPY)
     page.goto(f"{server.url}/live/")
     assert in_view(page, "[data-action='demo']"), "the demo strap is not in the first view"
@@ -100,6 +105,9 @@ def test_the_german_live_and_resonance_screens_keep_their_controls_in_reach(serv
     ):
         assert in_view(page, sel), f"{sel} is not in the first view"
     check_controls(page, "[data-view='session']")
+    assert page.locator("[data-view='session'] [data-role='source']").inner_text() == "Demo-Gurt · simuliert"
+    assert "bisher" in page.locator("[data-view='session'] [data-role='elapsed']").inner_text()
+    assert "Atemzüge pro Minute" in page.locator("[data-view='session'] [data-role='pace-note']").inner_text()
     no_sideways_scroll(page)
     both_widths(page, "de-live-session")
     page.locator("[data-action='finish']").click()
@@ -127,7 +135,7 @@ def test_the_german_live_and_resonance_screens_keep_their_controls_in_reach(serv
 
 def test_the_other_german_pages_fit_a_phone(server: Any, phone_de: Any) -> None:
     page = phone_de
-    user_id = sign_in(server, page.context, "reach-de-pages")
+    user_id = sign_in(server, page.context, f"reach-de-pages-{secrets.token_hex(3)}")
     checkin = django_json(
         server,
         f"""

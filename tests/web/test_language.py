@@ -420,7 +420,7 @@ def test_history_and_a_check_in_in_german(owner_client: Client, owner: Any) -> N
     odd = owner_client.get(reverse("today:history") + "?range=7", **GERMAN).content.decode()
     assert "Diesen Zeitraum bieten wir nicht an" in odd
     detail = _german(owner_client, reverse("checkins:detail", args=[checkin.pk]))
-    assert "Dein Check-in" in detail and "Deine private Notiz" in detail and "von 10" in detail
+    assert "Dein Check-in" in detail and "Deine private Notiz" in detail and "von\u00a010" in detail
     assert "Your check-in" not in detail and "of 10" not in detail
     delete = _german(owner_client, reverse("checkins:delete", args=[checkin.pk]))
     assert "Diesen Check-in löschen?" in delete and "samt seiner Notiz" in delete

@@ -24,3 +24,9 @@ export function say(english, values = {}) {
   const text = pageWords()[english] || english;
   return text.replace(/%\((\w+)\)s/g, (hole, name) => (name in values ? String(values[name]) : hole));
 }
+
+/** `x` with at most `digits` decimals, in the page's language (4,5 in German). */
+export function num(x, digits = 1) {
+  const lang = (typeof document !== 'undefined' && document.documentElement.lang) || 'en';
+  return new Intl.NumberFormat(lang, { maximumFractionDigits: digits }).format(x);
+}
