@@ -30,6 +30,18 @@ def phone_de(browser: Any) -> Iterator[Any]:
     ctx.close()
 
 
+def one_line(page: Any, selector: str) -> bool:
+    """The words of ``selector``'s first text run stand on one line."""
+    return bool(
+        page.evaluate(
+            """(sel) => { const r = document.createRange();
+            r.selectNodeContents(document.querySelector(sel).firstChild);
+            return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size === 1; }""",
+            selector,
+        )
+    )
+
+
 def no_sideways_scroll(page: Any) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{page.url} is {width} px wide at {PHONE['width']}"
@@ -90,6 +102,7 @@ def test_the_german_live_and_resonance_screens_keep_their_controls_in_reach(serv
     page.add_init_script(WAKE_SPY)
     page.goto(f"{server.url}/live/")
     assert in_view(page, "[data-action='demo']"), "the demo strap is not in the first view"
+    assert one_line(page, "[data-action='demo']"), "the demo strap's button runs to two lines"
     check_controls(page, "[data-view='setup']")
     no_sideways_scroll(page)
     both_widths(page, "de-live-setup")

@@ -396,7 +396,7 @@ def test_the_practice_player_and_pacer_in_german(owner_client: Client) -> None:
 
 def test_the_live_resonance_and_morning_screens_in_german(owner_client: Client) -> None:
     live = _german(owner_client, reverse("live:practice"))
-    for words in ("Atmen, mit dem Herzen im Blick", "Dein Atemtempo", "Demo-Gurt ausprobieren", "Kohärenz"):
+    for words in ("Atmen, mit dem Herzen im Blick", "Dein Atemtempo", "Demo-Gurt testen", "Kohärenz"):
         assert words in live, words
     assert "Breathe with your heart in view" not in live and "Try the demo strap" not in live
     resonance = _german(owner_client, reverse("live:resonance"))
