@@ -83,6 +83,7 @@ def test_the_german_player_and_pacer_keep_their_controls_in_reach(server: Any, p
 
     page.goto(f"{server.url}/practices/pacer/")
     page.locator("details.more summary").click()
+    assert page.locator("#rate").inner_text() == "6 Atemzüge pro Minute: ein 4,5 s, aus 5,5 s."
     check_controls(page, "#setup")
     assert in_view(page, "#btn-start"), "Start is not in the first view"
     no_sideways_scroll(page)

@@ -152,6 +152,17 @@ PAGE_WORDS = (
     gettext_noop("%(done)s in"),
     gettext_noop("Felt safety %(before)s → %(after)s."),
     gettext_noop("That is useful to know, too."),
+    gettext_noop("in %(s)s s"),
+    gettext_noop("hold %(s)s s"),
+    gettext_noop("out %(s)s s"),
+    gettext_noop("%(rate)s breaths a minute: %(parts)s."),
+    gettext_noop("That comes to a pace outside 3 to 10 breaths a minute; try a longer or shorter breath."),
+    gettext_noop("Breathing in and out each need at least a moment."),
+    gettext_noop("Breathing in and out each need at least 1 second."),
+    gettext_noop("Holds can be 0 seconds, but not less."),
+    gettext_noop("Holds can be up to 10 seconds."),
+    gettext_noop("%(label)s needs a number of seconds."),
+    gettext_noop("That timing does not work."),
 )
 
 
