@@ -95,8 +95,8 @@ def test_it_asks_for_each_missing_answer(owner_client: Client) -> None:
     html = response.content.decode()
     assert response.status_code == 400
     assert "Choose the one closest to now: settled, activated or shut down." in html
-    assert "Choose a number for felt safety (0 to 10)." in html
-    assert "Choose a number for breath (1 to 5)." in html
+    assert "Felt safety: choose a number from 0 to 10." in html
+    assert "Breath: choose a number from 1 to 5." in html
 
 
 def test_it_rejects_a_note_that_is_too_long(owner_client: Client, owner: Any) -> None:

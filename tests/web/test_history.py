@@ -158,7 +158,7 @@ def test_days_follow_a_far_time_zone_where_the_utc_date_differs(owner_client: Cl
     points = dict(map(tuple, chart(html)["points"]))
     assert points[day.isoformat()] == 2 and points[(day + dt.timedelta(days=1)).isoformat()] == 8
     next_day = day + dt.timedelta(days=1)
-    heading = f"{next_day:%A} {next_day.day} {next_day:%B %Y}"
+    heading = f"{next_day:%A}, {next_day.day} {next_day:%B %Y}"
     assert heading in html and "23:50" in html and "00:10" in html and "00:11" in html
 
 
@@ -170,7 +170,7 @@ def test_within_a_day_check_ins_and_sessions_interleave_latest_first(owner_clien
     make_session(owner, when=at(8, 2), practice_title="Morning practice")
     make_checkin(owner, when=at(20, 3))
     html = owner_client.get(URL).content.decode()
-    article = html[html.index(f"{day:%A} {day.day} {day:%B %Y}") :]
+    article = html[html.index(f"{day:%A}, {day.day} {day:%B %Y}") :]
     article = article[: article.index("</article>")]
     assert article.index("20:03") < article.index("08:02") < article.index("07:01")
 

@@ -380,3 +380,69 @@ def test_an_answer_too_long_to_save_is_explained_in_german(owner_client: Client,
     assert response.status_code == 400 and "Deine Antwort wurde nicht gespeichert" in page
     assert "eine Antwort fasst bis zu" in page and "Was du geschrieben hast" in page
     assert "Your answer was not saved" not in page
+
+
+def test_the_practice_player_and_pacer_in_german(owner_client: Client) -> None:
+    player = _german(owner_client, reverse("practices:player", args=["hand-on-heart"]))
+    for words in ("Bevor du beginnst", "Überspringen und beginnen", "Nächster Schritt", "Leiser Ton"):
+        assert words in player, words
+    assert "Before you begin" not in player and ">Next step<" not in player and "Soft sound" not in player
+    assert '"Step %(n)s of %(total)s": "Schritt %(n)s von %(total)s"' in player  # for the script, in #page-words
+    pacer = _german(owner_client, reverse("practices:pacer"))
+    for words in ("<h1>Atembegleiter</h1>", "Sechs pro Minute", "4,5 s ein, 5,5 s aus", "Halten nach Einatmen"):
+        assert words in pacer, words
+    assert "<h1>Breathing pacer</h1>" not in pacer and "Six a minute" not in pacer and "For how long" not in pacer
+
+
+def test_the_live_resonance_and_morning_screens_in_german(owner_client: Client) -> None:
+    live = _german(owner_client, reverse("live:practice"))
+    for words in ("Atmen, mit dem Herzen im Blick", "Dein Atemtempo", "Demo-Gurt testen", "Kohärenz"):
+        assert words in live, words
+    assert "Breathe with your heart in view" not in live and "Try the demo strap" not in live
+    resonance = _german(owner_client, reverse("live:resonance"))
+    assert "<h1>Finde dein Resonanztempo</h1>" in resonance and "So geht es" in resonance
+    assert "6,5; 6; 5,5; 5; 4,5 Atemzügen pro Minute" in resonance  # decimal commas, kept apart by semicolons
+    assert "Find your resonance rate" not in resonance and "How it goes" not in resonance
+    morning = _german(owner_client, reverse("live:morning"))
+    assert "<h1>Ein Morgenwert</h1>" in morning and "2 Minuten" in morning and "1 Minute<" in morning
+    assert "A morning reading" not in morning and "2 minutes" not in morning
+
+
+def test_history_and_a_check_in_in_german(owner_client: Client, owner: Any) -> None:
+    from daily_factories import make_checkin
+
+    checkin = make_checkin(owner, note="ein paar Worte")
+    history = _german(owner_client, reverse("today:history"))
+    for words in ("<h1>Verlauf</h1>", "Gefühlte Sicherheit im Lauf der Zeit", "Tag für Tag", "90 Tage", "Ein Jahr"):
+        assert words in history, words
+    assert "Felt safety over time" not in history and "Day by day" not in history and "A year" not in history
+    assert "<h2 id=\"recordings-title\">Herzrhythmus</h2>" in history and "Heart rhythm" not in history
+    odd = owner_client.get(reverse("today:history") + "?range=7", **GERMAN).content.decode()
+    assert "Diesen Zeitraum bieten wir nicht an" in odd
+    detail = _german(owner_client, reverse("checkins:detail", args=[checkin.pk]))
+    assert "Dein Check-in" in detail and "Deine private Notiz" in detail and "von\u00a010" in detail
+    assert "Your check-in" not in detail and "of 10" not in detail
+    delete = _german(owner_client, reverse("checkins:delete", args=[checkin.pk]))
+    assert "Diesen Check-in löschen?" in delete and "samt seiner Notiz" in delete
+    assert "Delete this check-in?" not in delete
+
+
+def test_the_check_in_errors_in_german_keep_german_capitals(owner_client: Client) -> None:
+    response = owner_client.post(reverse("checkins:new"), {"felt_safety": "11"}, **GERMAN)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Wähl, was gerade am ehesten passt: zur Ruhe gekommen, angespannt oder abgeschaltet." in page
+    assert "Gefühlte Sicherheit ist eine ganze Zahl von 0 bis 10." in page
+    assert "Atem: Wähl eine Zahl von 1 bis 5." in page
+    assert "Choose" not in page and "whole number" not in page
+
+
+def test_the_error_and_offline_pages_in_german(owner_client: Client) -> None:
+    missing = owner_client.get("/no-such-page/", **GERMAN)
+    assert missing.status_code == 404
+    page = missing.content.decode()
+    assert "Unter dieser Adresse ist nichts" in page and "Zurück zu Heute" in page
+    assert "There is nothing at this address" not in page and "Back to today" not in page
+    offline = _german(owner_client, reverse("today:offline"))
+    assert "Diese Seite braucht das Netz" in offline and "Den Atembegleiter" in offline
+    assert "This page needs the network" not in offline

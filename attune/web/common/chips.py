@@ -11,17 +11,54 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+from attune.web.common.labels import STATE_WORDS
 from attune.web.common.states import SIGNAL_ENDS, STATE_HINTS
 
 
-def number_errors(message: str) -> dict[str, str]:
+def number_errors(message: StrOrPromise) -> dict[str, StrOrPromise]:
     """Error messages for a number field that answer anything wrong (not a number, too low, too high) alike."""
     return dict.fromkeys(("invalid", "min_value", "max_value"), message)
+
+
+# The error messages are worded when they are shown, in the language of that request, and name a
+# field or a choice with words made for the inside of a sentence, never by lowering a label (German
+# keeps its capitals).
+
+
+def _either(words: list[StrOrPromise]) -> str:
+    items = [str(w) for w in words]
+    if len(items) == 1:
+        return items[0]
+    return gettext("%(some)s or %(last)s") % {"some": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def _scale_required(label: StrOrPromise, low: int, high: int) -> str:
+    return gettext("%(label)s: choose a number from %(low)s to %(high)s.") % {"label": label, "low": low, "high": high}
+
+
+def _scale_invalid(label: StrOrPromise, low: int, high: int) -> str:
+    return gettext("%(label)s is a whole number from %(low)s to %(high)s.") % {"label": label, "low": low, "high": high}
+
+
+def _choice_required(words: list[StrOrPromise]) -> str:
+    return gettext("Choose the one closest to now: %(names)s.") % {"names": _either(words)}
+
+
+def _choice_invalid(label: StrOrPromise, words: list[StrOrPromise]) -> str:
+    return gettext("%(label)s is one of: %(names)s.") % {"label": label, "names": _either(words)}
+
+
+_lazy_scale_required = lazy(_scale_required, str)
+_lazy_scale_invalid = lazy(_scale_invalid, str)
+_lazy_choice_required = lazy(_choice_required, str)
+_lazy_choice_invalid = lazy(_choice_invalid, str)
 
 
 def scale_field(label: StrOrPromise, low: int, high: int, *, required: bool = True) -> forms.IntegerField:
@@ -31,22 +68,22 @@ def scale_field(label: StrOrPromise, low: int, high: int, *, required: bool = Tr
         max_value=high,
         required=required,
         error_messages={
-            "required": f"Choose a number for {str(label).lower()} ({low} to {high}).",
-            **number_errors(f"{label} is a whole number from {low} to {high}."),
+            "required": _lazy_scale_required(label, low, high),
+            **number_errors(_lazy_scale_invalid(label, low, high)),
         },
     )
 
 
 def choice_field(label: StrOrPromise, choices: Any, *, required: bool) -> forms.ChoiceField:
-    labels = [str(c.label).lower() for c in choices]
-    names = ", ".join(labels[:-1]) + " or " + labels[-1]
+    """A chip question; its errors name a state by its in-sentence word (``STATE_WORDS``), else by its label."""
+    words: list[StrOrPromise] = [STATE_WORDS.get(str(c.value), c.label) for c in choices]
     return forms.ChoiceField(
         label=label,
         choices=[("", "—"), *choices.choices] if not required else choices.choices,
         required=required,
         error_messages={
-            "required": f"Choose the one closest to now: {names}.",
-            "invalid_choice": f"{label} is one of: {names}.",
+            "required": _lazy_choice_required(words),
+            "invalid_choice": _lazy_choice_invalid(label, words),
         },
     )
 

@@ -12,7 +12,9 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from attune.content.practices import BREATHS_PER_MIN_RANGE
@@ -35,6 +37,34 @@ PACER_MIN_BPM, PACER_MAX_BPM = BREATHS_PER_MIN_RANGE
 FALLBACK_BPM = 6.0
 
 
+# The sentences the live scripts write as they run, handed to them in the member's language
+# (static/js/words.js reads them from the page's #page-words, keyed by the English).
+PAGE_WORDS = (
+    gettext_noop("%(bpm)s breaths a minute: in for %(in)s seconds, out for %(out)s."),
+    gettext_noop("%(time)s so far"),
+    gettext_noop("Saving…"),
+    gettext_noop("calibrating"),
+    gettext_noop("calibrating · %(s)s s"),
+    gettext_noop("calibrating · a moment"),
+    gettext_noop("now"),
+    gettext_noop("Connecting to your strap…"),
+    gettext_noop("Demo strap · simulated"),
+    gettext_noop("%(name)s connected"),
+    gettext_noop("Reconnecting to %(name)s…"),
+    gettext_noop("Demo strap stopped"),
+    gettext_noop("%(name)s disconnected"),
+    gettext_noop("No strap connected"),
+    gettext_noop("Good skin contact"),
+    gettext_noop("No skin contact: you might moisten the electrodes"),
+    gettext_noop("Connecting…"),
+    gettext_noop("Saving as you go"),
+    gettext_noop("Connection dropped: beats are kept and will be sent"),
+    gettext_noop("Saved"),
+    gettext_noop("This recording could not be opened"),
+    gettext_noop("Stopped"),
+)
+
+
 def _render_page(request: HttpRequest, template: str, config: dict[str, Any], **context: Any) -> HttpResponse:
     """A live page, given the browser's ``config`` (for ``json_script``) and the template's context.
 
@@ -45,7 +75,9 @@ def _render_page(request: HttpRequest, template: str, config: dict[str, Any], **
         "rmssd_window_s": meter.RMSSD_WINDOW_S,
         "coherence_threshold": actions.COHERENCE_THRESHOLD,
     }
-    return render(request, template, {**context, "config": {**config, **windows}, "windows": windows})
+    words = {english: gettext(english) for english in PAGE_WORDS}
+    context = {**context, "config": {**config, **windows}, "windows": windows, "page_words": words}
+    return render(request, template, context)
 
 
 def _default_bpm(request: HttpRequest) -> float | None:
@@ -106,7 +138,8 @@ def resonance(request: AuthedRequest) -> HttpResponse:
         request,
         "live/resonance.html",
         config,
-        rates=RESONANCE_RATES_BPM,
+        # A German rate has a decimal comma, so its list is kept apart with another mark.
+        rates_text=pgettext("between numbers in a list", ", ").join(floatformat(r, -1) for r in RESONANCE_RATES_BPM),
         current_bpm=request.user.default_pacer_bpm,
         latest=latest,
         history_url=reverse("physio:resonance"),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from attune.web.common.states import State
 
@@ -19,7 +20,7 @@ PACER_SLUG = "pacer"
 PACER_TITLE = "Breathing pacer"
 # The one wording, wherever a session is listed, for a practice that ended before its last step:
 # stopped with Stop, or left (the tab closed) mid-way. No judgement in it either way.
-STOPPED_WORDS = "stopped partway"
+STOPPED_WORDS = gettext_lazy("stopped partway")
 # A session still "underway" this long after it began was left, not paused.
 LEFT_AFTER = dt.timedelta(hours=3)
 
@@ -105,9 +106,9 @@ class PracticeSession(models.Model):
     def outcome_note(self) -> str:
         """How a list words this session's end: :data:`STOPPED_WORDS`, "under way", or "" when it ran to its end."""
         if self.outcome == Outcome.STOPPED:
-            return STOPPED_WORDS
+            return str(STOPPED_WORDS)
         if self.outcome == Outcome.UNDERWAY:
-            return STOPPED_WORDS if timezone.now() - self.started_at > LEFT_AFTER else "under way"
+            return str(STOPPED_WORDS) if timezone.now() - self.started_at > LEFT_AFTER else gettext("under way")
         return ""
 
     def export_row(self) -> dict[str, object]:

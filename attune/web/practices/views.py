@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from attune.content.practices import (
@@ -130,6 +131,41 @@ def _fmt_seconds(seconds: int) -> str:
     return f"{minutes} min" if minutes else f"{secs} s"
 
 
+# The sentences the player's and the pacer's scripts write as they run, handed to them in the
+# member's language (static/js/words.js reads them from the page, keyed by the English).
+PAGE_WORDS = (
+    gettext_noop("Step %(n)s of %(total)s"),
+    gettext_noop("Finish"),
+    gettext_noop("Next step"),
+    gettext_noop("%(time)s left in this step"),
+    gettext_noop("Paused · %(time)s left in this step"),
+    gettext_noop("Paused. Take all the time you need."),
+    gettext_noop("Paused."),
+    gettext_noop("Pause"),
+    gettext_noop("Resume"),
+    gettext_noop("Resumed."),
+    gettext_noop("%(done)s in · %(left)s left"),
+    gettext_noop("%(done)s in"),
+    gettext_noop("Felt safety %(before)s → %(after)s."),
+    gettext_noop("That is useful to know, too."),
+    gettext_noop("in %(s)s s"),
+    gettext_noop("hold %(s)s s"),
+    gettext_noop("out %(s)s s"),
+    gettext_noop("%(rate)s breaths a minute: %(parts)s."),
+    gettext_noop("That comes to a pace outside 3 to 10 breaths a minute; try a longer or shorter breath."),
+    gettext_noop("Breathing in and out each need at least a moment."),
+    gettext_noop("Breathing in and out each need at least 1 second."),
+    gettext_noop("Holds can be 0 seconds, but not less."),
+    gettext_noop("Holds can be up to 10 seconds."),
+    gettext_noop("%(label)s needs a number of seconds."),
+    gettext_noop("That timing does not work."),
+)
+
+
+def page_words() -> dict[str, str]:
+    return {english: _(english) for english in PAGE_WORDS}
+
+
 def _reading_groups(prefix: str, initial: dict[str, Any] | None = None) -> list[Any]:
     return chip_groups(ReadingForm(prefix=prefix, initial=initial), ("safety", "state"))
 
@@ -172,12 +208,13 @@ def player(request: AuthedRequest, slug: str) -> HttpResponse:
     context = {
         **practice_card(practice),
         "player_data": data,
+        "page_words": page_words(),
         "before_groups": _reading_groups("before", just_now),
         "prefilled": just_now is not None,
         "after_groups": _reading_groups("after"),
         "crisis": crisis_resources(),
         "back_url": back or reverse("today:today"),
-        "back_label": "Back to your workbook" if back else "Back to today",
+        "back_label": _("Back to your workbook") if back else _("Back to today"),
     }
     return render(request, "practices/player.html", context)
 
@@ -198,6 +235,7 @@ def pacer(request: AuthedRequest) -> HttpResponse:
     }
     context = {
         "pacer_data": data,
+        "page_words": page_words(),
         "own_rate": own_bpm,
         "minutes": (3, 5, 10, 20),
         "before_groups": _reading_groups("before", just_now := recent_reading(request)),

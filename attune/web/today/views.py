@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from attune.content.practices import Practice
@@ -111,7 +112,7 @@ def _offers(learned: LearnedSuggestion | None) -> tuple[Offer | None, list[Offer
 
 
 # A pacer session with a heart recording was a live practice, and is listed as one.
-LIVE_TITLE = "Breathing with your heart in view"
+LIVE_TITLE = gettext_lazy("Breathing with your heart in view")
 
 
 def _with_live(sessions: QuerySet[PracticeSession]) -> QuerySet[PracticeSession]:
@@ -279,13 +280,13 @@ def history(request: AuthedRequest) -> HttpResponse:
     first_checkin_day = first_checkin.astimezone(tz).date() if first_checkin is not None else None
     range_key, days, bad_range = _range(request, first_checkin_day, today_local)
     if bad_range:
-        problems.append("That time range isn't one we offer, so here are the last 90 days.")
+        problems.append(_("That time range isn't one we offer, so here are the last 90 days."))
 
     until = today_local
     if "until" in request.GET:
         parsed = _parse_day(request.GET["until"])
         if parsed is None or parsed > today_local or parsed.year < 2000:
-            problems.append("That date isn't one we can show, so here are the most recent days.")
+            problems.append(_("That date isn't one we can show, so here are the most recent days."))
         else:
             until = parsed
 
@@ -371,7 +372,7 @@ def history(request: AuthedRequest) -> HttpResponse:
         "retreats": [(a, retreat_days.arc(a)) for a in retreat_days.retreats_of(user)],
         "imported_days": imported_days_for_history(user, days),
         "range_key": range_key,
-        "ranges": [("30", "30 days"), ("90", "90 days"), ("365", "A year"), ("all", "All time")],
+        "ranges": [("30", _("30 days")), ("90", _("90 days")), ("365", _("A year")), ("all", _("All time"))],
         "weekly": weekly,
         "series": series,
         "chart_data": {

@@ -5,6 +5,7 @@
 import { createLiveStream, finishOverHttp } from './live-stream.js';
 import { createDemoSource, createStrapSource, webBluetoothAvailable } from './hr-sensor.js';
 import { cssVar } from './theme.js';
+import { say } from './words.js';
 
 export const TRACE_SECONDS = 60;
 /**
@@ -188,9 +189,9 @@ export function readySeconds({ rmssd_window_s: rmssd = 60, meter_window_s: meter
 
 /** "calibrating · 34 s": what a waiting reading says, counting down to when it comes. */
 export function waitText(readyS, beatTimeS) {
-  if (typeof beatTimeS !== 'number' || !(readyS > 0)) return 'calibrating';
+  if (typeof beatTimeS !== 'number' || !(readyS > 0)) return say('calibrating');
   const left = Math.ceil(readyS - beatTimeS);
-  return left > 0 ? `calibrating · ${left} s` : "calibrating · a moment";
+  return left > 0 ? say('calibrating · %(s)s s', { s: left }) : say('calibrating · a moment');
 }
 
 /**
@@ -274,7 +275,7 @@ export function createTrace(el, { breathAt, clock = { now: () => performance.now
           breath: { range: [-0.15, 1.6] },
         },
         axes: [
-          { ...axis, values: (_u, ticks) => ticks.map((t) => (t === 0 ? 'now' : `${Math.abs(t)} s`)), space: 60 },
+          { ...axis, values: (_u, ticks) => ticks.map((t) => (t === 0 ? say('now') : `${Math.abs(t)} s`)), space: 60 },
           { ...axis, scale: 'hr', size: 40, values: (_u, ticks) => ticks.map((t) => String(Math.round(t))) },
         ],
         series: [
@@ -373,11 +374,11 @@ export function createStatusTags(root) {
   return {
     source(status, name, simulated) {
       const text = {
-        connecting: 'Connecting to your strap…',
-        connected: simulated ? 'Demo strap · simulated' : `${name} connected`,
-        reconnecting: `Reconnecting to ${name}…`,
-        disconnected: simulated ? 'Demo strap stopped' : `${name} disconnected`,
-        failed: 'No strap connected',
+        connecting: say('Connecting to your strap…'),
+        connected: simulated ? say('Demo strap · simulated') : say('%(name)s connected', { name }),
+        reconnecting: say('Reconnecting to %(name)s…', { name }),
+        disconnected: simulated ? say('Demo strap stopped') : say('%(name)s disconnected', { name }),
+        failed: say('No strap connected'),
       }[status] ?? status;
       source.textContent = text;
       source.dataset.status = status;
@@ -385,11 +386,11 @@ export function createStatusTags(root) {
     },
     contact(value) {
       contact.hidden = value === null || value === undefined;
-      contact.textContent = value ? 'Good skin contact' : 'No skin contact: you might moisten the electrodes';
+      contact.textContent = value ? say('Good skin contact') : say('No skin contact: you might moisten the electrodes');
       contact.dataset.status = value ? 'ok' : 'poor';
     },
     connection(status) {
-      conn.textContent = CONNECTION_TEXT[status] ?? status;
+      conn.textContent = CONNECTION_TEXT[status] ? say(CONNECTION_TEXT[status]) : status;
       conn.dataset.status = status;
     },
   };

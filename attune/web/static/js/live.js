@@ -3,6 +3,7 @@
 
 import { rateToPattern } from './pacer-clock.js';
 import { createWakeLock } from './session.js';
+import { num, say } from './words.js';
 import { mountPacer } from './live-pacer.js';
 import {
   livePage,
@@ -34,8 +35,11 @@ function chosenBpm() {
 
 function paceNote(bpm) {
   const pattern = rateToPattern(bpm);
-  const s = (x) => x.toFixed(1).replace(/\.0$/, '');
-  return `${s(bpm)} breaths a minute: in for ${s(pattern.inhale)} seconds, out for ${s(pattern.exhale)}.`;
+  return say('%(bpm)s breaths a minute: in for %(in)s seconds, out for %(out)s.', {
+    bpm: num(bpm),
+    in: num(pattern.inhale),
+    out: num(pattern.exhale),
+  });
 }
 
 const session = views.session;
@@ -95,7 +99,7 @@ async function begin(kind) {
   trace.start();
   const elapsedTag = session.querySelector('[data-role="elapsed"]');
   const showElapsed = () => {
-    elapsedTag.textContent = `${clockText(performance.now() - startedAtMs)} so far`;
+    elapsedTag.textContent = say('%(time)s so far', { time: clockText(performance.now() - startedAtMs) });
   };
   showElapsed();
   clockTimer = setInterval(showElapsed, 1000);
@@ -130,7 +134,7 @@ finishBtn.addEventListener('click', async () => {
   if (!live) return;
   finishBtn.disabled = true;
   screenLock.off();
-  finishBtn.textContent = 'Saving…';
+  finishBtn.textContent = say('Saving…');
   clearInterval(clockTimer);
   pacer?.stop();
   const current = live;

@@ -5,6 +5,7 @@
 
 import { createPacerView } from './pacer.js';
 import { createSession, createWakeLock, describeChange, readingValues, show } from './session.js';
+import { say } from './words.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -29,19 +30,19 @@ export function createPracticeParts(data) {
  * control). `paused()` says whether the practice is paused now, or null when there is nothing to
  * pause or resume; `pause()` / `resume()` act on the clock, and `tick()` draws again after a resume.
  */
-export function wirePause({ run, button, wake, paused, pause, resume, tick, pausedText = 'Paused.' }) {
+export function wirePause({ run, button, wake, paused, pause, resume, tick, pausedText = say('Paused.') }) {
   function toggle() {
     const isPaused = paused();
     if (isPaused === null) return;
     if (isPaused) {
       resume();
-      button.textContent = 'Pause';
-      $('announce').textContent = 'Resumed.';
+      button.textContent = say('Pause');
+      $('announce').textContent = say('Resumed.');
       wake.on();
       tick();
     } else {
       pause();
-      button.textContent = 'Resume';
+      button.textContent = say('Resume');
       $('announce').textContent = pausedText;
       wake.off();
     }

@@ -5,13 +5,10 @@
 import { createPacerTimeline, makePattern, presets, rateToPattern } from './pacer-clock.js';
 import { createPracticeParts, wireFinish, wirePause } from './pacer-controls.js';
 import { elapsedText, readJson, readingValues, show } from './session.js';
+import { num, say } from './words.js';
 
 const data = readJson('pacer-data');
 const $ = (id) => document.getElementById(id);
-
-function fmt(n) {
-  return Number.isInteger(n) ? String(n) : n.toFixed(1).replace(/\.0$/, '');
-}
 
 if (data) {
   const setup = $('setup');
@@ -33,7 +30,9 @@ if (data) {
     const num = (id) => {
       const raw = $(id).value.trim();
       const v = raw === '' ? NaN : Number(raw);
-      if (!Number.isFinite(v)) throw new RangeError(`${$(id).labels[0].textContent} needs a number of seconds.`);
+      if (!Number.isFinite(v)) {
+        throw new RangeError(say('%(label)s needs a number of seconds.', { label: $(id).labels[0].textContent }));
+      }
       return v;
     };
     const spec = { inhale: num('c-inhale'), holdIn: num('c-hold-in'), exhale: num('c-exhale'), holdOut: num('c-hold-out') };
@@ -46,17 +45,18 @@ if (data) {
   function describe() {
     try {
       const p = chosenPattern();
-      const parts = [`in ${fmt(p.inhale)} s`];
-      if (p.holdIn) parts.push(`hold ${fmt(p.holdIn)} s`);
-      parts.push(`out ${fmt(p.exhale)} s`);
-      if (p.holdOut) parts.push(`hold ${fmt(p.holdOut)} s`);
-      rate.textContent = `${fmt(Math.round(p.breathsPerMin * 10) / 10)} breaths a minute: ${parts.join(', ')}.`;
+      const parts = [say('in %(s)s s', { s: num(p.inhale) })];
+      if (p.holdIn) parts.push(say('hold %(s)s s', { s: num(p.holdIn) }));
+      parts.push(say('out %(s)s s', { s: num(p.exhale) }));
+      if (p.holdOut) parts.push(say('hold %(s)s s', { s: num(p.holdOut) }));
+      const perMinute = num(Math.round(p.breathsPerMin * 10) / 10);
+      rate.textContent = say('%(rate)s breaths a minute: %(parts)s.', { rate: perMinute, parts: parts.join(', ') });
       paceError.hidden = true;
       $('btn-start').disabled = false;
       return p;
     } catch (err) {
       rate.textContent = '';
-      paceError.querySelector('li').textContent = err instanceof RangeError || err instanceof TypeError ? plain(err.message) : 'That timing does not work.';
+      paceError.querySelector('li').textContent = err instanceof RangeError || err instanceof TypeError ? plain(err.message) : say('That timing does not work.');
       paceError.hidden = false;
       $('btn-start').disabled = true;
       return null;
@@ -64,9 +64,12 @@ if (data) {
   }
 
   function plain(message) {
-    if (/breaths a minute/.test(message)) return 'That comes to a pace outside 3 to 10 breaths a minute; try a longer or shorter breath.';
-    if (/greater than 0/.test(message)) return 'Breathing in and out each need at least a moment.';
-    return message.charAt(0).toUpperCase() + message.slice(1);
+    if (/breaths a minute/.test(message)) {
+      return say('That comes to a pace outside 3 to 10 breaths a minute; try a longer or shorter breath.');
+    }
+    if (/greater than 0/.test(message)) return say('Breathing in and out each need at least a moment.');
+    const own = say(message);
+    return own.charAt(0).toUpperCase() + own.slice(1);
   }
 
   setup.addEventListener('input', describe);

@@ -8,11 +8,24 @@
 import { createChime } from './chime.js';
 
 const WORDS = { inhale: 'Breathe in', 'hold-in': 'Hold', exhale: 'Breathe out', 'hold-out': 'Rest' };
+
+// The page may give the phase words in the member's language (data-word-inhale and so on, from the
+// template's {% translate %}); a word it leaves out stays English.
+function pageWords(root) {
+  const d = root.dataset || {};
+  return {
+    inhale: d.wordInhale || WORDS.inhale,
+    'hold-in': d.wordHoldIn || WORDS['hold-in'],
+    exhale: d.wordExhale || WORDS.exhale,
+    'hold-out': d.wordHoldOut || WORDS['hold-out'],
+  };
+}
 const MIN_SCALE = 0.42;
 
 export function createPacerView(root, { soundToggle = null, vibrateToggle = null } = {}) {
   const orbHost = root; // .pacer: holds --breath-scale
   const label = root.querySelector('.pacer-label');
+  const words = pageWords(root);
   const motion = window.matchMedia ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
   let lastPhase = null;
   const chime = createChime();
@@ -56,7 +69,7 @@ export function createPacerView(root, { soundToggle = null, vibrateToggle = null
           buzz(state.phase);
         }
         lastPhase = state.phase;
-        if (label) label.textContent = WORDS[state.phase] || '';
+        if (label) label.textContent = words[state.phase] || '';
       }
     },
     reset() {
@@ -65,7 +78,7 @@ export function createPacerView(root, { soundToggle = null, vibrateToggle = null
       if (label) label.textContent = '';
     },
     wordFor(phase) {
-      return WORDS[phase] || '';
+      return words[phase] || '';
     },
   };
 }

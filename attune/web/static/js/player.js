@@ -6,6 +6,7 @@ import { makePattern, phaseAt } from './pacer-clock.js';
 import { createStepTimeline } from './player-steps.js';
 import { createPracticeParts, wireFinish, wirePause } from './pacer-controls.js';
 import { elapsedText, formatClock, readJson, readingValues, show } from './session.js';
+import { say } from './words.js';
 
 const data = readJson('player-data');
 const $ = (id) => document.getElementById(id);
@@ -31,18 +32,19 @@ if (data) {
     const i = state.index;
     if (i !== shownIndex) {
       shownIndex = i;
-      $('step-count').textContent = `Step ${i + 1} of ${steps.length}`;
+      const stepOf = say('Step %(n)s of %(total)s', { n: i + 1, total: steps.length });
+      $('step-count').textContent = stepOf;
       $('step-title').textContent = state.step.title;
       $('step-text').textContent = state.step.text;
       pacerBox.hidden = !state.step.pacer;
       view.reset();
-      btnSkip.textContent = i === steps.length - 1 ? 'Finish' : 'Next step';
-      $('announce').textContent = `Step ${i + 1} of ${steps.length}: ${state.step.title}. ${state.step.text}`;
+      btnSkip.textContent = i === steps.length - 1 ? say('Finish') : say('Next step');
+      $('announce').textContent = `${stepOf}: ${state.step.title}. ${state.step.text}`;
     }
     const sec = Math.ceil(state.remainingMs / 1000);
     if (sec !== shownSecond) {
       shownSecond = sec;
-      $('timer').textContent = `${formatClock(state.remainingMs)} left in this step`;
+      $('timer').textContent = say('%(time)s left in this step', { time: formatClock(state.remainingMs) });
       $('progress').value = timeline.totalMs ? state.totalElapsedMs / timeline.totalMs : 0;
       $('elapsed').textContent = elapsedText(state.totalElapsedMs, timeline.totalMs);
     }
@@ -96,11 +98,11 @@ if (data) {
     pause() {
       const { remainingMs } = timeline.state();
       timeline.pause();
-      $('timer').textContent = `Paused · ${formatClock(remainingMs)} left in this step`;
+      $('timer').textContent = say('Paused · %(time)s left in this step', { time: formatClock(remainingMs) });
     },
     resume: () => timeline.resume(),
     tick,
-    pausedText: 'Paused. Take all the time you need.',
+    pausedText: say('Paused. Take all the time you need.'),
   });
   btnSkip.addEventListener('click', () => {
     const wasPaused = timeline.state().paused;

@@ -5,6 +5,7 @@
 
 import { newKey } from './offline-queue.js';
 import { announceOutbox, csrfToken, member, outbox } from './outbox-page.js';
+import { say } from './words.js';
 
 export function readJson(id) {
   const el = document.getElementById(id);
@@ -178,11 +179,13 @@ export function formatClock(ms) {
 /** "1:10 in · 3:50 left" (or "1:10 in" with no end): the time in a whole practice, at a glance. */
 export function elapsedText(elapsedMs, totalMs = null) {
   const done = formatClock(Math.max(0, elapsedMs - 999)); // whole seconds gone, counting up
-  return totalMs ? `${done} in · ${formatClock(totalMs - elapsedMs)} left` : `${done} in`;
+  return totalMs
+    ? say('%(done)s in · %(left)s left', { done, left: formatClock(totalMs - elapsedMs) })
+    : say('%(done)s in', { done });
 }
 
 /** A before-and-after in felt safety as people read it at a glance: "Felt safety 3 → 5." */
 export function describeChange(before, after) {
-  const line = `Felt safety ${before} → ${after}.`;
-  return after >= before + 1 ? line : `${line} That is useful to know, too.`;
+  const line = say('Felt safety %(before)s → %(after)s.', { before, after });
+  return after >= before + 1 ? line : `${line} ${say('That is useful to know, too.')}`;
 }
