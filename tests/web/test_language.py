@@ -380,3 +380,44 @@ def test_an_answer_too_long_to_save_is_explained_in_german(owner_client: Client,
     assert response.status_code == 400 and "Deine Antwort wurde nicht gespeichert" in page
     assert "eine Antwort fasst bis zu" in page and "Was du geschrieben hast" in page
     assert "Your answer was not saved" not in page
+
+
+def test_you_and_its_account_pages_in_german(owner_client: Client, owner: Any) -> None:
+    from conftest import PASSWORD
+
+    page = _german(owner_client, reverse("accounts:settings"))
+    for words in ("<h1>Du</h1>", "Angemeldet als", "Wo du angemeldet bist", "Zwei-Schritt-Anmeldung", "Deine Daten",
+                  "Kontoaktivität", "Sanfte Erinnerungen", "Überall sonst abmelden", "Dein Atemtempo"):
+        assert words in page, words
+    assert re.search(r"Tagen? ohne Nutzung|Stunden? ohne Nutzung|Minuten? ohne Nutzung", page)
+    for english in ("<h1>You</h1>", "Where you are signed in", "Two-step sign-in", "Your data", "Account activity"):
+        assert english not in page, english
+    reauth = _german(owner_client, reverse("accounts:reauth"))
+    assert "Bestätige, dass du es bist" in reauth and "Confirm it's you" not in reauth
+    wrong = owner_client.post(reverse("accounts:reauth"), {"password": "not-it"}, **GERMAN).content.decode()
+    assert "Confirm it" not in wrong and "Bestätige" in wrong
+    owner_client.post(reverse("accounts:reauth"), {"password": PASSWORD}, **GERMAN)
+    email = _german(owner_client, reverse("accounts:email_change"))
+    assert "E-Mail-Adresse ändern" in email and "Diese Adresse speichern" in email and "Change your email" not in email
+    password = _german(owner_client, reverse("accounts:password_change"))
+    assert "Dein jetziges Passwort" in password and "Change your password" not in password
+    export = _german(owner_client, reverse("accounts:export"))
+    assert "Deine Daten herunterladen" in export and "Was drin ist" in export and "Download your data" not in export
+    delete = _german(owner_client, reverse("accounts:delete"))
+    assert "Was gelöscht wird" in delete and "nicht rückgängig machen" in delete and "What is deleted" not in delete
+    assert "<span>Kontoaktivität</span>" in delete and "1 Eintrag" in delete and "Account activity" not in delete
+    two_step = _german(owner_client, reverse("accounts:two_step"))
+    for words in ("Authenticator-App", "App einrichten", "Passkey hinzufügen", "Mein Passkey"):
+        assert words in two_step, words
+    assert "Set up an authenticator app" not in two_step and "Add a passkey" not in two_step
+
+
+def test_the_session_timeout_is_worded_with_german_plurals() -> None:
+    from attune.web.accounts import sessions
+
+    class Member:
+        pk = 1
+
+    with translation.override("de"):
+        words = sessions.idle_words(Member())
+    assert re.fullmatch(r"\d+ (Tag|Tagen|Stunde|Stunden|Minute|Minuten)", words), words
