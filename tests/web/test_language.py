@@ -421,3 +421,35 @@ def test_the_session_timeout_is_worded_with_german_plurals() -> None:
     with translation.override("de"):
         words = sessions.idle_words(Member())
     assert re.fullmatch(r"\d+ (Tag|Tagen|Stunde|Stunden|Minute|Minuten)", words), words
+
+
+def test_the_reminders_page_in_german(owner_client: Client) -> None:
+    page = _german(owner_client, reverse("reminders:settings"))
+    for words in ("Sanfte Erinnerungen", "Wie, wenn überhaupt", "Keine Erinnerungen", "Ruhige Stunden",
+                  "Mitteilungen auf diesem Gerät"):
+        assert words in page, words
+    assert "<h1>Gentle reminders</h1>" not in page and "Quiet hours" not in page and "No reminders" not in page
+    response = owner_client.post(
+        reverse("reminders:settings"),
+        {"channel": "email", "at": "22:00", "quiet_from": "21:00", "quiet_until": "08:00"},
+        **GERMAN,
+    )
+    assert "Diese Uhrzeit liegt in deinen ruhigen Stunden" in response.content.decode()
+
+
+def test_account_activity_in_german_with_names_and_counts_in_place(owner_client: Client, owner: Any, guide: Any) -> None:
+    from attune.web.audit import actions
+    from attune.web.audit.models import Kind
+
+    actions.record(Kind.SIGNED_IN, account=owner)
+    actions.record(Kind.SHARED_LIST_VIEWED, account=owner, actor=guide, detail={"entries": 3})
+    actions.record(Kind.SHARED_ENTRY_OPENED, account=owner, actor=guide, detail={"written": "2026-12-03"})
+    actions.record(Kind.SESSIONS_REVOKED, account=owner, detail={"ended": 1})
+    page = _german(owner_client, reverse("audit:activity"))
+    for words in ("<h1>Kontoaktivität</h1>", "Du hast dich angemeldet", "Über diese Liste",
+                  "Gwen hat die Liste dessen angesehen, was du geteilt hast: die ersten Zeilen von 3 Einträgen",
+                  "(geschrieben am 3. Dezember 2026)", "(1 andere Sitzung beendet)"):
+        assert words in page, words
+    assert "<h1>Account activity</h1>" not in page and "You signed in" not in page and "opened a journal" not in page
+    english = owner_client.get(reverse("audit:activity")).content.decode()
+    assert "Gwen opened a journal entry you shared (written 3 December 2026)" in english
