@@ -437,7 +437,7 @@ def test_the_reminders_page_in_german(owner_client: Client) -> None:
     assert "Diese Uhrzeit liegt in deinen ruhigen Stunden" in response.content.decode()
 
 
-def test_account_activity_in_german_with_names_and_counts_in_place(owner_client: Client, owner: Any, guide: Any) -> None:
+def test_account_activity_in_german_with_names_in_place(owner_client: Client, owner: Any, guide: Any) -> None:
     from attune.web.audit import actions
     from attune.web.audit.models import Kind
 
