@@ -453,3 +453,24 @@ def test_account_activity_in_german_with_names_in_place(owner_client: Client, ow
     assert "<h1>Account activity</h1>" not in page and "You signed in" not in page and "opened a journal" not in page
     english = owner_client.get(reverse("audit:activity")).content.decode()
     assert "Gwen opened a journal entry you shared (written 3 December 2026)" in english
+
+
+def test_practising_together_in_german(owner_client: Client) -> None:
+    home = _german(owner_client, reverse("rooms:home"))
+    for words in (
+        "<h1>Gemeinsam üben</h1>", "Eine Übung zu zweit beginnen", "Zu deinem Gegenüber dazukommen", "Zuerst"
+    ):
+        assert words in home, words
+    assert "Practise together" not in home and "Start a practice for two" not in home
+    join = _german(owner_client, reverse("rooms:join"))
+    assert "Code von deinem Gegenüber" in join and "Join your partner" not in join
+    wrong = owner_client.post(reverse("rooms:join"), {"code": "ZZZZZZ"}, **GERMAN).content.decode()
+    assert "Dieser Code passt zu keiner Übung" in wrong and "doesn't match" not in wrong
+    response = owner_client.post(reverse("rooms:start_pair"), {"first": "breathing-together", "minutes": "6"}, **GERMAN)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    room = _german(owner_client, response["Location"])
+    for words in (
+        "Gib deinem Gegenüber diesen Code", "Bevor du beginnst", "Gemeinsam beginnen", "Wie geht es dir jetzt?"
+    ):
+        assert words in room, words
+    assert "Give your partner this code" not in room and "Begin together" not in room
