@@ -474,3 +474,36 @@ def test_practising_together_in_german(owner_client: Client) -> None:
     ):
         assert words in room, words
     assert "Give your partner this code" not in room and "Begin together" not in room
+
+
+def test_the_retreat_pages_a_member_sees_in_german(owner_client: Client, owner: Any, guide: Any,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+    import zoneinfo
+
+    from django.utils import timezone
+    from retreat_helpers import applied, retreat_led_by
+
+    from attune.web.retreats import actions
+
+    arrival = dt.date(2030, 6, 1)
+    retreat = retreat_led_by(guide, starts_on=arrival)
+    listing = _german(owner_client, reverse("retreats:list"))
+    assert "<h1>Retreats</h1>" in listing and "Demnächst" in listing and "Coming up" not in listing
+    assert re.search(r"\d{1,2}\. Juni 2030 bis", listing)
+    detail = _german(owner_client, reverse("retreats:detail", args=[retreat.pk]))
+    assert "Ankunft Samstag, 1. Juni 2030" in detail and "Anmelden" in detail and "Arrive" not in detail
+    form = _german(owner_client, reverse("retreats:apply", args=[retreat.pk]))
+    for words in ("Möchtest du zu Übungen mit sanfter Berührung eingeladen werden?", "Meine Anmeldung abschicken"):
+        assert words in form, words
+    assert "Send my application" not in form and "gentle touch" not in form
+    actions.accept(applied(owner, retreat))
+    mine = _german(owner_client, reverse("retreats:mine", args=[retreat.pk]))
+    assert "Deine Anmeldung" in mine and "Platz bekommen" in mine and "Given a place" not in mine
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2030, 6, 2, 12, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin")))
+    during = Client()
+    during.force_login(owner)  # a session begun on the day itself
+    today = _german(during, reverse("retreats:today", args=[retreat.pk]))
+    for words in ("Tag 2 von", "Wie geht es deinem Körper heute?", "Gerade fühle ich mich", "Ich möchte kurz reden"):
+        assert words in today, words
+    assert "How is your body today?" not in today and "I'd like a word" not in today
