@@ -507,3 +507,45 @@ def test_the_retreat_pages_a_member_sees_in_german(owner_client: Client, owner: 
     for words in ("Tag 2 von", "Wie geht es deinem Körper heute?", "Gerade fühle ich mich", "Ich möchte kurz reden"):
         assert words in today, words
     assert "How is your body today?" not in today and "I'd like a word" not in today
+
+
+def test_a_security_notice_goes_out_in_the_language_the_change_was_made_in(
+    owner_client: Client, owner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from conftest import PASSWORD
+    from django.core import mail
+
+    from attune.web.accounts.signals import security_event
+
+    owner_client.post(reverse("accounts:reauth"), {"password": PASSWORD}, **GERMAN)
+    new = "a different calm passphrase 9"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(
+            reverse("accounts:password_change"),
+            {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+            **GERMAN,
+        )
+    assert response.status_code == 302
+    (notice,) = mail.outbox
+    assert notice.subject == "attune: Dein Passwort wurde geändert"
+    assert "Hallo Olive," in notice.body and "dass das Passwort deines Kontos geändert wurde, am " in notice.body
+    assert "Überall sonst abmelden" in notice.body and "Hello" not in notice.body
+    assert re.search(r"am \d{1,2}\. \w+ \d{4} um \d\d:\d\d", notice.body)
+    # Without a request (a change made by a command), no language is known: English.
+    with django_capture_on_commit_callbacks(execute=True):
+        security_event.send(sender=None, user=owner, kind="passkey_added", request=None, detail={})
+    assert mail.outbox[-1].subject == "attune: A passkey was added" and "Hello Olive," in mail.outbox[-1].body
+
+
+def test_the_link_confirming_a_new_email_is_in_the_language_it_was_asked_in(
+    owner_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    from conftest import PASSWORD
+    from django.core import mail
+
+    owner_client.post(reverse("accounts:reauth"), {"password": PASSWORD}, **GERMAN)
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(reverse("accounts:email_change"), {"email": "neu@example.test"}, **GERMAN)
+    confirm = [m for m in mail.outbox if m.to == ["neu@example.test"]][-1]
+    assert confirm.subject == "attune: Bestätige deine neue E-Mail-Adresse"
+    assert "Diese Adresse verwenden" in confirm.body and "Use this email" not in confirm.body
