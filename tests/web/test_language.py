@@ -410,6 +410,7 @@ def test_you_and_its_account_pages_in_german(owner_client: Client, owner: Any) -
     for words in ("Authenticator-App", "App einrichten", "Passkey hinzufügen", "Mein Passkey"):
         assert words in two_step, words
     assert "Set up an authenticator app" not in two_step and "Add a passkey" not in two_step
+    assert 'data-say-wait="Folge dem, worum dein Gerät bittet …"' in two_step  # for the passkey script
 
 
 def test_the_session_timeout_is_worded_with_german_plurals() -> None:
@@ -429,6 +430,8 @@ def test_the_reminders_page_in_german(owner_client: Client) -> None:
                   "Mitteilungen auf diesem Gerät"):
         assert words in page, words
     assert "<h1>Gentle reminders</h1>" not in page and "Quiet hours" not in page and "No reminders" not in page
+    push_data = json.loads(re.search(r'<script id="push-data" type="application/json">(.*?)</script>', page).group(1))
+    assert push_data["words"]["failed"] == "Mitteilungen ließen sich hier nicht einrichten: %(reason)s"
     response = owner_client.post(
         reverse("reminders:settings"),
         {"channel": "email", "at": "22:00", "quiet_from": "21:00", "quiet_until": "08:00"},

@@ -38,6 +38,18 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
             "publicKey": vapid.public_key_b64(),
             "addUrl": reverse("reminders:add_device"),
             "forgetUrl": reverse("reminders:forget_devices"),
+            # What the page's script says, in the member's language.
+            "words": {
+                "notAllowed": _(
+                    "Notifications are not allowed on this device, and that is fine. "
+                    "An e-mail is another way, if you like."
+                ),
+                "ready": _(
+                    "This device can now show a reminder. Choose “A notification on my device” above "
+                    "and save, if that is what you want."
+                ),
+                "failed": _("We couldn't set up notifications here: %(reason)s"),
+            },
         },
     }
     return render(request, "reminders/settings.html", context, status=400 if form.errors else 200)
