@@ -510,6 +510,9 @@ def test_the_retreat_pages_a_member_sees_in_german(owner_client: Client, owner: 
     for words in ("Tag 2 von", "Wie geht es deinem Körper heute?", "Gerade fühle ich mich", "Ich möchte kurz reden"):
         assert words in today, words
     assert "How is your body today?" not in today and "I'd like a word" not in today
+    schedule = _german(during, reverse("retreats:schedule", args=[retreat.pk]))
+    assert "der Ablauf</h1>" in schedule and "In deinem Kalender" in schedule and "the schedule" not in schedule
+    assert "Ja, lade mich ein" in _german(during, reverse("retreats:mine", args=[retreat.pk]))
 
 
 def test_a_security_notice_goes_out_in_the_language_the_change_was_made_in(
