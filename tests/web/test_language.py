@@ -446,3 +446,176 @@ def test_the_error_and_offline_pages_in_german(owner_client: Client) -> None:
     offline = _german(owner_client, reverse("today:offline"))
     assert "Diese Seite braucht das Netz" in offline and "Den Atembegleiter" in offline
     assert "This page needs the network" not in offline
+def test_you_and_its_account_pages_in_german(owner_client: Client, owner: Any) -> None:
+    from conftest import PASSWORD
+
+    page = _german(owner_client, reverse("accounts:settings"))
+    for words in ("<h1>Du</h1>", "Angemeldet als", "Wo du angemeldet bist", "Zwei-Schritt-Anmeldung", "Deine Daten",
+                  "Kontoaktivität", "Sanfte Erinnerungen", "Überall sonst abmelden", "Dein Atemtempo"):
+        assert words in page, words
+    assert re.search(r"Tagen? ohne Nutzung|Stunden? ohne Nutzung|Minuten? ohne Nutzung", page)
+    for english in ("<h1>You</h1>", "Where you are signed in", "Two-step sign-in", "Your data", "Account activity"):
+        assert english not in page, english
+    reauth = _german(owner_client, reverse("accounts:reauth"))
+    assert "Bestätige, dass du es bist" in reauth and "Confirm it's you" not in reauth
+    wrong = owner_client.post(reverse("accounts:reauth"), {"password": "not-it"}, **GERMAN).content.decode()
+    assert "Confirm it" not in wrong and "Bestätige" in wrong
+    owner_client.post(reverse("accounts:reauth"), {"password": PASSWORD}, **GERMAN)
+    email = _german(owner_client, reverse("accounts:email_change"))
+    assert "E-Mail-Adresse ändern" in email and "Diese Adresse speichern" in email and "Change your email" not in email
+    password = _german(owner_client, reverse("accounts:password_change"))
+    assert "Dein jetziges Passwort" in password and "Change your password" not in password
+    export = _german(owner_client, reverse("accounts:export"))
+    assert "Deine Daten herunterladen" in export and "Was drin ist" in export and "Download your data" not in export
+    delete = _german(owner_client, reverse("accounts:delete"))
+    assert "Was gelöscht wird" in delete and "nicht rückgängig machen" in delete and "What is deleted" not in delete
+    assert "<span>Kontoaktivität</span>" in delete and "1 Eintrag" in delete and "Account activity" not in delete
+    two_step = _german(owner_client, reverse("accounts:two_step"))
+    for words in ("Authenticator-App", "App einrichten", "Passkey hinzufügen", "Mein Passkey"):
+        assert words in two_step, words
+    assert "Set up an authenticator app" not in two_step and "Add a passkey" not in two_step
+    assert 'data-say-wait="Folge dem, worum dein Gerät bittet …"' in two_step  # for the passkey script
+
+
+def test_the_session_timeout_is_worded_with_german_plurals() -> None:
+    from attune.web.accounts import sessions
+
+    class Member:
+        pk = 1
+
+    with translation.override("de"):
+        words = sessions.idle_words(Member())
+    assert re.fullmatch(r"\d+ (Tag|Tagen|Stunde|Stunden|Minute|Minuten)", words), words
+
+
+def test_the_reminders_page_in_german(owner_client: Client) -> None:
+    page = _german(owner_client, reverse("reminders:settings"))
+    for words in ("Sanfte Erinnerungen", "Wie, wenn überhaupt", "Keine Erinnerungen", "Ruhige Stunden",
+                  "Mitteilungen auf diesem Gerät"):
+        assert words in page, words
+    assert "<h1>Gentle reminders</h1>" not in page and "Quiet hours" not in page and "No reminders" not in page
+    push_data = json.loads(re.search(r'<script id="push-data" type="application/json">(.*?)</script>', page).group(1))
+    assert push_data["words"]["failed"] == "Mitteilungen ließen sich hier nicht einrichten: %(reason)s"
+    response = owner_client.post(
+        reverse("reminders:settings"),
+        {"channel": "email", "at": "22:00", "quiet_from": "21:00", "quiet_until": "08:00"},
+        **GERMAN,
+    )
+    assert "Diese Uhrzeit liegt in deinen ruhigen Stunden" in response.content.decode()
+
+
+def test_account_activity_in_german_with_names_in_place(owner_client: Client, owner: Any, guide: Any) -> None:
+    from attune.web.audit import actions
+    from attune.web.audit.models import Kind
+
+    actions.record(Kind.SIGNED_IN, account=owner)
+    actions.record(Kind.SHARED_LIST_VIEWED, account=owner, actor=guide, detail={"entries": 3})
+    actions.record(Kind.SHARED_ENTRY_OPENED, account=owner, actor=guide, detail={"written": "2026-12-03"})
+    actions.record(Kind.SESSIONS_REVOKED, account=owner, detail={"ended": 1})
+    page = _german(owner_client, reverse("audit:activity"))
+    for words in ("<h1>Kontoaktivität</h1>", "Du hast dich angemeldet", "Über diese Liste",
+                  "Gwen hat die Liste dessen angesehen, was du geteilt hast: die ersten Zeilen von 3 Einträgen",
+                  "(geschrieben am 3. Dezember 2026)", "(1 andere Sitzung beendet)"):
+        assert words in page, words
+    assert "<h1>Account activity</h1>" not in page and "You signed in" not in page and "opened a journal" not in page
+    english = owner_client.get(reverse("audit:activity")).content.decode()
+    assert "Gwen opened a journal entry you shared (written 3 December 2026)" in english
+
+
+def test_practising_together_in_german(owner_client: Client) -> None:
+    home = _german(owner_client, reverse("rooms:home"))
+    for words in (
+        "<h1>Gemeinsam üben</h1>", "Eine Übung zu zweit beginnen", "Zu deinem Gegenüber dazukommen", "Zuerst"
+    ):
+        assert words in home, words
+    assert "Practise together" not in home and "Start a practice for two" not in home
+    join = _german(owner_client, reverse("rooms:join"))
+    assert "Code von deinem Gegenüber" in join and "Join your partner" not in join
+    wrong = owner_client.post(reverse("rooms:join"), {"code": "ZZZZZZ"}, **GERMAN).content.decode()
+    assert "Dieser Code passt zu keiner Übung" in wrong and "doesn't match" not in wrong
+    response = owner_client.post(reverse("rooms:start_pair"), {"first": "breathing-together", "minutes": "6"}, **GERMAN)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    room = _german(owner_client, response["Location"])
+    for words in (
+        "Gib deinem Gegenüber diesen Code", "Bevor du beginnst", "Gemeinsam beginnen", "Wie geht es dir jetzt?"
+    ):
+        assert words in room, words
+    assert "Give your partner this code" not in room and "Begin together" not in room
+
+
+def test_the_retreat_pages_a_member_sees_in_german(owner_client: Client, owner: Any, guide: Any,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+    import zoneinfo
+
+    from django.utils import timezone
+    from retreat_helpers import applied, retreat_led_by
+
+    from attune.web.retreats import actions
+
+    arrival = dt.date(2030, 6, 1)
+    retreat = retreat_led_by(guide, starts_on=arrival)
+    listing = _german(owner_client, reverse("retreats:list"))
+    assert "<h1>Retreats</h1>" in listing and "Demnächst" in listing and "Coming up" not in listing
+    assert re.search(r"\d{1,2}\. Juni 2030 bis", listing)
+    detail = _german(owner_client, reverse("retreats:detail", args=[retreat.pk]))
+    assert "Ankunft Samstag, 1. Juni 2030" in detail and "Anmelden" in detail and "Arrive" not in detail
+    form = _german(owner_client, reverse("retreats:apply", args=[retreat.pk]))
+    for words in ("Möchtest du zu Übungen mit sanfter Berührung eingeladen werden?", "Anmeldung abschicken"):
+        assert words in form, words
+    assert "Send my application" not in form and "gentle touch" not in form
+    actions.accept(applied(owner, retreat))
+    mine = _german(owner_client, reverse("retreats:mine", args=[retreat.pk]))
+    assert "Deine Anmeldung" in mine and "Platz bekommen" in mine and "Given a place" not in mine
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2030, 6, 2, 12, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin")))
+    during = Client()
+    during.force_login(owner)  # a session begun on the day itself
+    today = _german(during, reverse("retreats:today", args=[retreat.pk]))
+    for words in ("Tag 2 von", "Wie geht es deinem Körper heute?", "Gerade fühle ich mich", "Ich möchte kurz reden"):
+        assert words in today, words
+    assert "How is your body today?" not in today and "I'd like a word" not in today
+    schedule = _german(during, reverse("retreats:schedule", args=[retreat.pk]))
+    assert "der Ablauf</h1>" in schedule and "In deinem Kalender" in schedule and "the schedule" not in schedule
+    assert "Ja, lade mich ein" in _german(during, reverse("retreats:mine", args=[retreat.pk]))
+
+
+def test_a_security_notice_goes_out_in_the_language_the_change_was_made_in(
+    owner_client: Client, owner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from conftest import PASSWORD
+    from django.core import mail
+
+    from attune.web.accounts.signals import security_event
+
+    owner_client.post(reverse("accounts:reauth"), {"password": PASSWORD}, **GERMAN)
+    new = "a different calm passphrase 9"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(
+            reverse("accounts:password_change"),
+            {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+            **GERMAN,
+        )
+    assert response.status_code == 302
+    (notice,) = mail.outbox
+    assert notice.subject == "attune: Dein Passwort wurde geändert"
+    assert "Hallo Olive," in notice.body and "dass das Passwort deines Kontos geändert wurde, am " in notice.body
+    assert "Überall sonst abmelden" in notice.body and "Hello" not in notice.body
+    assert re.search(r"am \d{1,2}\. \w+ \d{4} um \d\d:\d\d", notice.body)
+    # Without a request (a change made by a command), no language is known: English.
+    with django_capture_on_commit_callbacks(execute=True):
+        security_event.send(sender=None, user=owner, kind="passkey_added", request=None, detail={})
+    assert mail.outbox[-1].subject == "attune: A passkey was added" and "Hello Olive," in mail.outbox[-1].body
+
+
+def test_the_link_confirming_a_new_email_is_in_the_language_it_was_asked_in(
+    owner_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    from conftest import PASSWORD
+    from django.core import mail
+
+    owner_client.post(reverse("accounts:reauth"), {"password": PASSWORD}, **GERMAN)
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(reverse("accounts:email_change"), {"email": "neu@example.test"}, **GERMAN)
+    confirm = [m for m in mail.outbox if m.to == ["neu@example.test"]][-1]
+    assert confirm.subject == "attune: Bestätige deine neue E-Mail-Adresse"
+    assert "Diese Adresse verwenden" in confirm.body and "Use this email" not in confirm.body

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from attune.content.practices import BREATHS_PER_MIN_RANGE
@@ -151,33 +152,43 @@ class LoginForm(auth_forms.AuthenticationForm):
         self.fields["password"].error_messages["required"] = _("Please enter your password.")
 
 
+_PACE_RANGE = format_lazy(
+    _("Please choose a pace between {low} and {high} breaths a minute."),
+    low=f"{PACER_MIN_BPM:g}",
+    high=f"{PACER_MAX_BPM:g}",
+)
+
+
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     """Name, time zone and pace. The email address has its own page (:class:`EmailChangeForm`)."""
 
     timezone = TimezoneField()
     default_pacer_bpm = forms.FloatField(
-        label="Your breathing pace (breaths a minute, optional)",
+        label=_("Your breathing pace (breaths a minute, optional)"),
         required=False,
         min_value=PACER_MIN_BPM,
         max_value=PACER_MAX_BPM,
-        help_text=f"The pacer starts here. Many adults settle between 4.5 and 6.5; anything from "
-        f"{PACER_MIN_BPM:g} to {PACER_MAX_BPM:g} works.",
+        help_text=format_lazy(
+            _("The pacer starts here. Many adults settle between 4.5 and 6.5; anything from {low} to {high} works."),
+            low=f"{PACER_MIN_BPM:g}",
+            high=f"{PACER_MAX_BPM:g}",
+        ),
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
         error_messages={
-            "invalid": "Please enter a number, like 5.5.",
-            "min_value": f"Please choose a pace between {PACER_MIN_BPM:g} and {PACER_MAX_BPM:g} breaths a minute.",
-            "max_value": f"Please choose a pace between {PACER_MIN_BPM:g} and {PACER_MAX_BPM:g} breaths a minute.",
+            "invalid": _("Please enter a number, like 5.5."),
+            "min_value": _PACE_RANGE,
+            "max_value": _PACE_RANGE,
         },
     )
 
     class Meta:
         model = User
         fields = ("display_name", "timezone", "default_pacer_bpm")
-        labels: ClassVar[dict[str, str]] = {"display_name": "What should we call you?"}
-        help_texts: ClassVar[dict[str, str]] = {
-            "display_name": "Optional. Shown to you, and to a guide or group only if you join one."
+        labels: ClassVar[dict[str, Any]] = {"display_name": _("What should we call you?")}
+        help_texts: ClassVar[dict[str, Any]] = {
+            "display_name": _("Optional. Shown to you, and to a guide or group only if you join one.")
         }
-        error_messages: ClassVar[dict[str, dict[str, str]]] = {"display_name": {"max_length": TOO_LONG}}
+        error_messages: ClassVar[dict[str, dict[str, Any]]] = {"display_name": {"max_length": TOO_LONG_TRANSLATED}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -193,12 +204,14 @@ class EmailChangeForm(forms.Form):
     """A new email address (or none). The page asks for the password first (``require_recent_auth``)."""
 
     email = forms.EmailField(
-        label="Your new email (optional)",
+        label=_("Your new email (optional)"),
         required=False,
         max_length=254,
-        help_text="Used to reset your password and to tell you when your account changes. "
-        "Leave it empty to keep no address here; then a lost password cannot be recovered.",
-        error_messages={"invalid": "That doesn't look like an email address; it needs an @ and a domain."},
+        help_text=_(
+            "Used to reset your password and to tell you when your account changes. "
+            "Leave it empty to keep no address here; then a lost password cannot be recovered."
+        ),
+        error_messages={"invalid": _("That doesn't look like an email address; it needs an @ and a domain.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
@@ -210,17 +223,17 @@ class EmailChangeForm(forms.Form):
         email = _clean_email(self.cleaned_data.get("email", ""), self.user.pk)
         if email.casefold() == self.user.email.casefold():
             raise forms.ValidationError(
-                "That is already your email address, so there is nothing to change.", code="unchanged"
+                _("That is already your email address, so there is nothing to change."), code="unchanged"
             )
         return email
 
 
 class ReauthForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Please enter your password."},
+        error_messages={"required": _("Please enter your password.")},
     )
 
 
@@ -229,12 +242,12 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         super().__init__(*args, **kwargs)
         self.error_messages = {
             **self.error_messages,
-            "password_incorrect": "That isn't your current password. Please try again.",
-            "password_mismatch": "The two new passwords are not the same. Please type them again.",
+            "password_incorrect": _("That isn't your current password. Please try again."),
+            "password_mismatch": _("The two new passwords are not the same. Please type them again."),
         }
-        self.fields["old_password"].label = "Your current password"
-        self.fields["new_password1"].help_text = "At least 10 characters. A few unrelated words work well."
-        self.fields["new_password2"].label = "The same new password again"
+        self.fields["old_password"].label = _("Your current password")
+        self.fields["new_password1"].help_text = _("At least 10 characters. A few unrelated words work well.")
+        self.fields["new_password2"].label = _("The same new password again")
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):  # type: ignore[type-arg]
@@ -260,10 +273,10 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password, to confirm",
+        label=_("Your password, to confirm"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Please enter your password to confirm."},
+        error_messages={"required": _("Please enter your password to confirm.")},
     )
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
@@ -274,6 +287,6 @@ class DeleteAccountForm(forms.Form):
         password = str(self.cleaned_data.get("password", ""))
         if not self.user.check_password(password):
             raise forms.ValidationError(
-                "That isn't your password, so nothing was deleted. Please try again.", code="password_incorrect"
+                _("That isn't your password, so nothing was deleted. Please try again."), code="password_incorrect"
             )
         return password

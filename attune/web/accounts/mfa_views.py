@@ -18,6 +18,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,13 +31,13 @@ from attune.web.common.redirects import safe_next
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=gettext_lazy("Code"),
         max_length=20,
         strip=True,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
         ),
-        error_messages={"required": "Type the six digits from your app, or a recovery code."},
+        error_messages={"required": gettext_lazy("Type the six digits from your app, or a recovery code.")},
     )
 
 
@@ -98,7 +100,7 @@ def _complete(request: HttpRequest, user: Any, pending: dict[str, Any] | None, m
 def verify(request: HttpRequest) -> HttpResponse:
     user, pending = _who(request)
     if user is None:
-        messages.info(request, "Please log in again; the second step waits five minutes.")
+        messages.info(request, _("Please log in again; the second step waits five minutes."))
         return redirect("accounts:login")
     if request.user.is_authenticated and mfa.session_verified(request):
         return redirect(settings.LOGIN_REDIRECT_URL)
@@ -117,13 +119,19 @@ def verify(request: HttpRequest) -> HttpResponse:
                     left = mfa.recovery_codes_left(user)
                     messages.warning(
                         request,
-                        f"You used a recovery code; {left} left. Make new ones in You → Two-step sign-in "
-                        "if you are running low.",
+                        ngettext(
+                            "You used a recovery code; %(left)d left. Make new ones in You → Two-step sign-in "
+                            "if you are running low.",
+                            "You used a recovery code; %(left)d left. Make new ones in You → Two-step sign-in "
+                            "if you are running low.",
+                            left,
+                        )
+                        % {"left": left},
                     )
                 return HttpResponseRedirect(_complete(request, user, pending, checked.method))
             _failed(request, user)
             form.add_error(
-                "code", "That code did not work. Codes from the app change every 30 seconds, and each works once."
+                "code", _("That code did not work. Codes from the app change every 30 seconds, and each works once.")
             )
             status = 400
     context = {
@@ -140,7 +148,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 def verify_passkey_options(request: HttpRequest) -> HttpResponse:
     user, _pending = _who(request)
     if user is None:
-        return JsonResponse({"error": "Please log in again."}, status=403)
+        return JsonResponse({"error": _("Please log in again.")}, status=403)
     try:
         return HttpResponse(passkeys.authentication_options(request, user), content_type="application/json")
     except passkeys.PasskeyError as exc:
@@ -152,10 +160,10 @@ def verify_passkey_options(request: HttpRequest) -> HttpResponse:
 def verify_passkey(request: HttpRequest) -> HttpResponse:
     user, pending = _who(request)
     if user is None:
-        return JsonResponse({"error": "Please log in again."}, status=403)
+        return JsonResponse({"error": _("Please log in again.")}, status=403)
     if _locked(request, user):
         request.session.pop(mfa.SESSION_PENDING, None)
-        return JsonResponse({"error": "Too many tries. Please wait, then log in again."}, status=429)
+        return JsonResponse({"error": _("Too many tries. Please wait, then log in again.")}, status=429)
     try:
         ok = passkeys.authenticate(request, user, request.body.decode("utf-8", "replace"))
     except passkeys.PasskeyError as exc:
@@ -166,8 +174,8 @@ def verify_passkey(request: HttpRequest) -> HttpResponse:
         locked = bool(getattr(request, "axes_locked_out", False))
         request.axes_locked_out = False  # type: ignore[attr-defined]
         if locked:
-            return JsonResponse({"error": "Too many tries. Please wait, then log in again."}, status=429)
-        return JsonResponse({"error": "That passkey did not work for this account."}, status=400)
+            return JsonResponse({"error": _("Too many tries. Please wait, then log in again.")}, status=429)
+        return JsonResponse({"error": _("That passkey did not work for this account.")}, status=400)
     return JsonResponse({"next": _complete(request, user, pending, "passkey")})
 
 
@@ -192,7 +200,7 @@ def _guard(view: Any) -> Any:
         if not reauth.has_recent_auth(request):
             confirm = reauth.reauth_url(reverse("accounts:two_step"))
             if request.content_type == "application/json":
-                message = "Please confirm your password first, then try again."
+                message = _("Please confirm your password first, then try again.")
                 return JsonResponse({"error": message, "reauth": confirm}, status=403)
             return HttpResponseRedirect(confirm)
         return view(request, *args, **kwargs)  # type: ignore[no-any-return]
@@ -235,9 +243,9 @@ def app_confirm(request: AuthedRequest) -> HttpResponse:
             if not mfa.status(request.user).recovery_made:
                 codes = mfa.new_recovery_codes(request.user, request)
                 return render(request, "accounts/two_step_codes.html", {"codes": codes, "first": True})
-            messages.success(request, "Your authenticator app is on.")
+            messages.success(request, _("Your authenticator app is on."))
             return redirect("accounts:two_step")
-        form.add_error("code", "That code did not match. Check the app shows attune, and type the newest code.")
+        form.add_error("code", _("That code did not match. Check the app shows attune, and type the newest code."))
         status = 400
     elif request.method == "POST":
         status = 400
@@ -252,10 +260,10 @@ def app_confirm(request: AuthedRequest) -> HttpResponse:
 def app_remove(request: AuthedRequest) -> HttpResponse:
     s = mfa.status(request.user)
     if s.required and not s.passkeys:
-        messages.error(request, "Guides and staff keep a second step: add a passkey before removing the app.")
+        messages.error(request, _("Guides and staff keep a second step: add a passkey before removing the app."))
         return redirect("accounts:two_step")
     mfa.remove_app(request.user, request)
-    messages.success(request, "The authenticator app is removed.")
+    messages.success(request, _("The authenticator app is removed."))
     return redirect("accounts:two_step")
 
 
@@ -291,7 +299,7 @@ def passkey_add(request: AuthedRequest) -> HttpResponse:
     except passkeys.PasskeyError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     mfa.mark_session_verified(request.session, request.user, "passkey")
-    messages.success(request, "Your passkey is added.")
+    messages.success(request, _("Your passkey is added."))
     return JsonResponse({"next": reverse("accounts:two_step")})
 
 
@@ -301,11 +309,11 @@ def passkey_add(request: AuthedRequest) -> HttpResponse:
 def passkey_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     s = mfa.status(request.user)
     if s.required and not s.has_app and len(s.passkeys) <= 1:
-        messages.error(request, "Guides and staff keep a second step: set up the app or another passkey first.")
+        messages.error(request, _("Guides and staff keep a second step: set up the app or another passkey first."))
         return redirect("accounts:two_step")
     if not passkeys.remove(request, request.user, pk):
         return HttpResponse(status=404)
-    messages.success(request, "The passkey is removed.")
+    messages.success(request, _("The passkey is removed."))
     return redirect("accounts:two_step")
 
 
@@ -314,9 +322,11 @@ def passkey_remove(request: AuthedRequest, pk: int) -> HttpResponse:
 @_guard
 def turn_off(request: AuthedRequest) -> HttpResponse:
     if mfa.required_for(request.user):
-        messages.error(request, "Guides and staff keep two-step sign-in on: it protects what members share with you.")
+        messages.error(
+            request, _("Guides and staff keep two-step sign-in on: it protects what members share with you.")
+        )
         return redirect("accounts:two_step")
     mfa.turn_off(request.user, request)
     request.session.pop(mfa.SESSION_VERIFIED, None)
-    messages.success(request, "Two-step sign-in is off. Your password alone signs you in.")
+    messages.success(request, _("Two-step sign-in is off. Your password alone signs you in."))
     return redirect("accounts:two_step")

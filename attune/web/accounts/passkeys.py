@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 from webauthn import (
     generate_authentication_options,
     generate_registration_options,
@@ -93,21 +94,21 @@ def _take(request: HttpRequest, slot: str, user: User) -> bytes:
     """The challenge of this session's open ceremony for ``user``, removed so it works once."""
     saved = request.session.pop(slot, None)
     if not isinstance(saved, dict) or saved.get("user") != user.pk:
-        raise PasskeyError("That took too long or was started elsewhere. Please try again.")
+        raise PasskeyError(_("That took too long or was started elsewhere. Please try again."))
     if time.time() - float(saved.get("at", 0)) > CHALLENGE_MAX_AGE_S:
-        raise PasskeyError("That took too long. Please try again.")
+        raise PasskeyError(_("That took too long. Please try again."))
     return base64url_to_bytes(str(saved["challenge"]))
 
 
 def _parse(body: str) -> dict[str, Any]:
     if len(body) > MAX_RESPONSE_CHARS:
-        raise PasskeyError("That answer from the browser is too large.")
+        raise PasskeyError(_("That answer from the browser is too large."))
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):
-        raise PasskeyError("That answer from the browser could not be read.") from None
+        raise PasskeyError(_("That answer from the browser could not be read.")) from None
     if not isinstance(data, dict):
-        raise PasskeyError("That answer from the browser could not be read.")
+        raise PasskeyError(_("That answer from the browser could not be read."))
     return data
 
 
@@ -117,7 +118,9 @@ def _parse(body: str) -> dict[str, Any]:
 def registration_options(request: HttpRequest, user: User) -> str:
     """The JSON options for ``navigator.credentials.create`` (the challenge is kept in the session)."""
     if Passkey.objects.filter(user=user).count() >= MAX_PASSKEYS:
-        raise PasskeyError(f"You have {MAX_PASSKEYS} passkeys already; remove one before adding another.")
+        raise PasskeyError(
+            _("You have %(count)d passkeys already; remove one before adding another.") % {"count": MAX_PASSKEYS}
+        )
     options = generate_registration_options(
         rp_id=rp_id(request),
         rp_name=str(getattr(settings, "SITE_NAME", "attune")),
@@ -141,19 +144,19 @@ def add(request: HttpRequest, user: User, body: str) -> Passkey:
     name = str(data.get("name") or "").strip()[:60] or "Passkey"
     credential = data.get("credential")
     if not isinstance(credential, dict):
-        raise PasskeyError("That answer from the browser could not be read.")
+        raise PasskeyError(_("That answer from the browser could not be read."))
     try:
         verified = verify_registration_response(
             credential=credential, expected_challenge=challenge, expected_rp_id=rp_id(request),
             expected_origin=origin(request),
         )
     except (WebAuthnException, ValueError, KeyError, TypeError):
-        raise PasskeyError("That passkey could not be checked. Please try again.") from None
+        raise PasskeyError(_("That passkey could not be checked. Please try again.")) from None
     answer = credential.get("response")
     transports = answer.get("transports") if isinstance(answer, dict) else []
     with transaction.atomic():
         if Passkey.objects.filter(credential_hash=_hash_id(verified.credential_id)).exists():
-            raise PasskeyError("That passkey is already added.")
+            raise PasskeyError(_("That passkey is already added."))
         first = not Passkey.objects.filter(user=user).exists()
         key = Passkey.objects.create(
             user=user,
@@ -182,7 +185,7 @@ def authentication_options(request: HttpRequest, user: User) -> str:
     """The JSON options for ``navigator.credentials.get``, allowing only ``user``'s passkeys."""
     allowed = _descriptors(user)
     if not allowed:
-        raise PasskeyError("There is no passkey on this account.")
+        raise PasskeyError(_("There is no passkey on this account."))
     options = generate_authentication_options(
         rp_id=rp_id(request),
         allow_credentials=allowed,

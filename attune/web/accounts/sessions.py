@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import ngettext
 
 if TYPE_CHECKING:
     from django.contrib.sessions.backends.base import SessionBase
@@ -100,11 +101,14 @@ def idle_seconds(user: Any) -> int:
 def idle_words(user: Any) -> str:
     """The idle timeout in words: "14 days", "12 hours", "30 minutes"."""
     seconds = idle_seconds(user)
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size and seconds % size == 0:
-            count = seconds // size
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return f"{seconds // 60} minutes"
+    if seconds >= 86400 and seconds % 86400 == 0:
+        days = seconds // 86400
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+    if seconds >= 3600 and seconds % 3600 == 0:
+        hours = seconds // 3600
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    minutes = seconds // 60
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def _refresh(session: SessionBase, user: Any, now: int) -> None:

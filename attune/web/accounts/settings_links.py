@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+
 
 @dataclass(frozen=True)
 class SettingsLink:
     key: str
-    label: str
+    label: str | Promise  # gettext_lazy, so it is worded in each request's language
     url_name: str
-    hint: str = ""
+    hint: str | Promise = ""
 
 
 _links: dict[str, SettingsLink] = {}

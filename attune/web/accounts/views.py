@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -90,7 +91,7 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Saved.")
+        messages.success(request, _("Saved."))
         return redirect("accounts:settings")
     context = {
         "form": form,
@@ -136,7 +137,7 @@ def email_change(request: AuthedRequest) -> HttpResponse:
         new = form.cleaned_data["email"]
         if not new:  # removing the address needs no link
             _apply_email_change(request, "")
-            messages.success(request, "Your email is removed. We let that address know, in case it wasn't you.")
+            messages.success(request, _("Your email is removed. We let that address know, in case it wasn't you."))
             return redirect("accounts:settings")
         path = reverse("accounts:email_confirm", kwargs={"token": email_change_token(request.user, new)})
         email_confirmation_needed.send(
@@ -144,8 +145,11 @@ def email_change(request: AuthedRequest) -> HttpResponse:
         )
         messages.info(
             request,
-            f"We sent a link to {new}. Open it within a day to start using that address; "
-            "until then, nothing changes.",
+            _(
+                "We sent a link to %(email)s. Open it within a day to start using that address; "
+                "until then, nothing changes."
+            )
+            % {"email": new},
         )
         return redirect("accounts:settings")
     return render(request, "accounts/email_change.html", {"form": form})
@@ -179,10 +183,10 @@ def email_confirm(request: AuthedRequest, token: str) -> HttpResponse:
         _apply_email_change(request, new)
         if previous:
             messages.success(
-                request, "Your email is changed. We let your previous address know, in case it wasn't you."
+                request, _("Your email is changed. We let your previous address know, in case it wasn't you.")
             )
         else:
-            messages.success(request, "Your email is saved.")
+            messages.success(request, _("Your email is saved."))
         return redirect("accounts:settings")
     return render(request, "accounts/email_confirm.html", {"email": new, "token": token})
 
@@ -196,7 +200,7 @@ def sign_out_everywhere(request: AuthedRequest) -> HttpResponse:
     security_event.send(
         sender=sign_out_everywhere, user=request.user, kind="sessions_revoked", request=request, detail={"ended": ended}
     )
-    messages.success(request, "You are signed out everywhere else. This browser stays signed in.")
+    messages.success(request, _("You are signed out everywhere else. This browser stays signed in."))
     return redirect("accounts:settings")
 
 
@@ -213,17 +217,42 @@ def password_change(request: AuthedRequest) -> HttpResponse:
         sessions.end_other_sessions(user, request.session)
         mark_recent_auth(request)
         security_event.send(sender=password_change, user=user, kind="password_changed", request=request, detail={})
-        messages.success(request, "Your password is changed.")
+        messages.success(request, _("Your password is changed."))
         return redirect("accounts:settings")
     return render(request, "accounts/password_change.html", {"form": form})
 
 
 # How each table of the export reads to a person (the file names stay as they are).
-TABLE_LABELS = {"checkins": "check-ins"}
+# What each exported table is called on the download and delete pages (the file names stay as they are).
+TABLE_LABELS = {
+    "profile": gettext_lazy("profile"),
+    "account_activity": gettext_lazy("account activity"),
+    "jobs": gettext_lazy("jobs"),
+    "checkins": gettext_lazy("check-ins"),
+    "practice_sessions": gettext_lazy("practice sessions"),
+    "heart_recordings": gettext_lazy("heart recordings"),
+    "resonance_assessments": gettext_lazy("resonance assessments"),
+    "journal_entries": gettext_lazy("journal entries"),
+    "workbook_enrolments": gettext_lazy("workbook enrolments"),
+    "workbook_progress": gettext_lazy("workbook progress"),
+    "imports": gettext_lazy("imports"),
+    "imported_measurements": gettext_lazy("imported measurements"),
+    "imported_mindful_sessions": gettext_lazy("imported mindful sessions"),
+    "imported_states_of_mind": gettext_lazy("imported states of mind"),
+    "imported_sleep": gettext_lazy("imported sleep"),
+    "imported_sleep_stages": gettext_lazy("imported sleep stages"),
+    "reminders": gettext_lazy("reminders"),
+    "push_devices": gettext_lazy("devices for reminders"),
+    "room_places": gettext_lazy("places in rooms"),
+    "rooms_hosted": gettext_lazy("rooms you hosted"),
+    "retreat_applications": gettext_lazy("retreat applications"),
+    "retreat_checkins": gettext_lazy("retreat check-ins"),
+    "retreat_word_requests": gettext_lazy("requests for a word at a retreat"),
+}
 
 
 def _counts(tables: dict[str, list[Any]]) -> list[tuple[str, int]]:
-    return [(TABLE_LABELS.get(name, name.replace("_", " ")), len(rows)) for name, rows in tables.items()]
+    return [(str(TABLE_LABELS.get(name, name.replace("_", " "))), len(rows)) for name, rows in tables.items()]
 
 
 @login_required
@@ -251,7 +280,9 @@ def delete(request: AuthedRequest) -> HttpResponse:
         security_event.send(sender=delete, user=request.user, kind="account_deleted", request=request, detail={})
         delete_account(request.user)
         logout(request)
-        messages.info(request, "Your account and everything in it are deleted. Thank you for the time you spent here.")
+        messages.info(
+            request, _("Your account and everything in it are deleted. Thank you for the time you spent here.")
+        )
         return redirect(settings.LOGOUT_REDIRECT_URL)
     if request.method == "POST" and form.has_error("password", "password_incorrect"):
         # The password asked for here is this page's re-authentication.

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from attune.web.accounts.throttle import client_address
 from attune.web.audit.agents import summarise
@@ -105,73 +107,96 @@ class Line:
 def _actor_name(event: AuditEvent) -> str:
     if event.actor is not None:
         return event.actor.name
-    return "A guide whose account has since been deleted"
+    return _("A guide whose account has since been deleted")
 
 
 def _day(iso: object) -> str:
-    """An ISO date as "3 Dec 2026" (as the page writes times); "" for anything else."""
+    """An ISO date in the language's date format ("3 December 2026", "3. Dezember 2026"); "" for anything else."""
     try:
         day = dt.date.fromisoformat(str(iso))
     except ValueError:
         return ""
-    return f"{day.day} {day:%b %Y}"
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 def describe(event: AuditEvent) -> str:
-    """What happened, in plain words for the account's member (no content, no one else's address)."""
+    """What happened, in plain words for the account's member (no content, no one else's address).
+
+    Worded in the active language: names, dates and counts are placeholders in each sentence.
+    """
     detail = event.detail or {}
     if event.kind == Kind.SHARED_ENTRY_OPENED:
         written = _day(detail.get("written"))
-        suffix = f" (written {written})" if written else ""
-        return f"{_actor_name(event)} opened a journal entry you shared{suffix}"
+        if written:
+            return _("%(name)s opened a journal entry you shared (written %(written)s)") % {
+                "name": _actor_name(event),
+                "written": written,
+            }
+        return _("%(name)s opened a journal entry you shared") % {"name": _actor_name(event)}
     if event.kind == Kind.SHARED_LIST_VIEWED:
         count = int(detail.get("entries", 0) or 0)
-        noun = "entry" if count == 1 else "entries"
-        return f"{_actor_name(event)} looked at the list of what you shared: the first lines of {count} {noun}"
+        return ngettext(
+            "%(name)s looked at the list of what you shared: the first lines of %(count)d entry",
+            "%(name)s looked at the list of what you shared: the first lines of %(count)d entries",
+            count,
+        ) % {"name": _actor_name(event), "count": count}
     if event.kind == Kind.INTAKE_OPENED:
         retreat = detail.get("retreat")
-        where = f" for {retreat}" if retreat else ""
-        return f"{_actor_name(event)} read your intake answers{where}"
+        if retreat:
+            return _("%(name)s read your intake answers for %(retreat)s") % {
+                "name": _actor_name(event),
+                "retreat": retreat,
+            }
+        return _("%(name)s read your intake answers") % {"name": _actor_name(event)}
     if event.kind == Kind.ARC_OPENED:
         retreat = detail.get("retreat")
-        return f"{_actor_name(event)} looked at the arc you shared{f' from {retreat}' if retreat else ''}"
+        if retreat:
+            return _("%(name)s looked at the arc you shared from %(retreat)s") % {
+                "name": _actor_name(event),
+                "retreat": retreat,
+            }
+        return _("%(name)s looked at the arc you shared") % {"name": _actor_name(event)}
     if event.kind == Kind.ACCOUNT_DELETED and detail.get("via") == "admin":
-        return "The account was deleted by an administrator"
+        return _("The account was deleted by an administrator")
     if event.kind == Kind.SIGN_IN_FAILED and detail.get("step") == "two_step":
-        return "Someone gave your password, then a wrong code or passkey: if it was not you, change your password"
+        return _("Someone gave your password, then a wrong code or passkey: if it was not you, change your password")
     if event.kind == Kind.MFA_DISABLED and detail.get("via") == "admin":
-        return "Two-step sign-in was turned off by an administrator"
+        return _("Two-step sign-in was turned off by an administrator")
     if event.kind == Kind.MFA_DISABLED and detail.get("method") == "app":
-        return "The authenticator app was removed from two-step sign-in"
+        return _("The authenticator app was removed from two-step sign-in")
     if event.kind == Kind.MFA_ENABLED and detail.get("first") is False:
-        return "An authenticator app was added to two-step sign-in"
+        return _("An authenticator app was added to two-step sign-in")
     if event.kind == Kind.PASSWORD_CHANGED and detail.get("via") == "admin":
-        return "Your password was changed by an administrator"
+        return _("Your password was changed by an administrator")
     if event.kind == Kind.EMAIL_CHANGED and detail.get("via") == "admin":
-        return "Your email address was changed by an administrator"
+        return _("Your email address was changed by an administrator")
     if event.kind == Kind.SESSIONS_REVOKED and isinstance(detail.get("ended"), int):
         ended = detail["ended"]
-        return f"You signed out everywhere else ({ended} other session{'' if ended == 1 else 's'} ended)"
+        return ngettext(
+            "You signed out everywhere else (%(count)d other session ended)",
+            "You signed out everywhere else (%(count)d other sessions ended)",
+            ended,
+        ) % {"count": ended}
     if event.kind == Kind.EXPORT_DOWNLOADED and detail.get("via") == "command":
-        return "Your data was exported on the server by its administrator"
+        return _("Your data was exported on the server by its administrator")
     plain: dict[str, str] = {
-        Kind.SIGNED_IN: "You signed in",
-        Kind.SIGN_IN_FAILED: "Someone tried to sign in with a wrong password",
-        Kind.LOCKED_OUT: "Sign-in was paused for a while after several wrong passwords",
-        Kind.SIGNED_OUT: "You signed out",
-        Kind.PASSWORD_CHANGED: "Your password was changed",
-        Kind.PASSWORD_RESET: "Your password was set with a reset link",
-        Kind.EMAIL_CHANGED: "Your email address was changed",
-        Kind.MFA_ENABLED: "Two-step sign-in was turned on",
-        Kind.MFA_DISABLED: "Two-step sign-in was turned off",
-        Kind.RECOVERY_CODES_REGENERATED: "New recovery codes were made",
-        Kind.PASSKEY_ADDED: "A passkey was added",
-        Kind.PASSKEY_REMOVED: "A passkey was removed",
-        Kind.SESSIONS_REVOKED: "You signed out everywhere",
-        Kind.EXPORT_DOWNLOADED: "You downloaded your data",
-        Kind.ACCOUNT_DELETED: "The account was deleted",
-        Kind.REAUTHENTICATED: "You confirmed your password",
-        Kind.REAUTH_FAILED: "A wrong password was entered when your password was asked for again",
+        Kind.SIGNED_IN: _("You signed in"),
+        Kind.SIGN_IN_FAILED: _("Someone tried to sign in with a wrong password"),
+        Kind.LOCKED_OUT: _("Sign-in was paused for a while after several wrong passwords"),
+        Kind.SIGNED_OUT: _("You signed out"),
+        Kind.PASSWORD_CHANGED: _("Your password was changed"),
+        Kind.PASSWORD_RESET: _("Your password was set with a reset link"),
+        Kind.EMAIL_CHANGED: _("Your email address was changed"),
+        Kind.MFA_ENABLED: _("Two-step sign-in was turned on"),
+        Kind.MFA_DISABLED: _("Two-step sign-in was turned off"),
+        Kind.RECOVERY_CODES_REGENERATED: _("New recovery codes were made"),
+        Kind.PASSKEY_ADDED: _("A passkey was added"),
+        Kind.PASSKEY_REMOVED: _("A passkey was removed"),
+        Kind.SESSIONS_REVOKED: _("You signed out everywhere"),
+        Kind.EXPORT_DOWNLOADED: _("You downloaded your data"),
+        Kind.ACCOUNT_DELETED: _("The account was deleted"),
+        Kind.REAUTHENTICATED: _("You confirmed your password"),
+        Kind.REAUTH_FAILED: _("A wrong password was entered when your password was asked for again"),
     }
     return plain.get(event.kind, event.label)
 

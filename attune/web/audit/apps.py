@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
@@ -24,8 +25,8 @@ class AuditConfig(AppConfig):
         settings_links.register(
             settings_links.SettingsLink(
                 key="activity",
-                label="Account activity",
+                label=_("Account activity"),
                 url_name="audit:activity",
-                hint="Sign-ins, changes, and each time a guide opened something you shared.",
+                hint=_("Sign-ins, changes, and each time a guide opened something you shared."),
             )
         )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RemindersConfig(AppConfig):
@@ -14,8 +15,8 @@ class RemindersConfig(AppConfig):
         settings_links.register(
             settings_links.SettingsLink(
                 key="reminders",
-                label="Gentle reminders",
+                label=_("Gentle reminders"),
                 url_name="reminders:settings",
-                hint="None unless you choose: at most one a day, never in your quiet hours.",
+                hint=_("None unless you choose: at most one a day, never in your quiet hours."),
             )
         )

@@ -3,30 +3,52 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from attune.web.reminders.models import Channel, ReminderPreference
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
-QUIET_CLASH = "That time is inside your quiet hours, so nothing would ever come. You might pick another."
+QUIET_CLASH = _("That time is inside your quiet hours, so nothing would ever come. You might pick another.")
+# The ways a reminder can come, worded in the member's language (the model keeps the English for the admin).
+CHANNEL_LABELS = {
+    Channel.NONE: _("No reminders"),
+    Channel.PUSH: _("A notification on my device"),
+    Channel.EMAIL: _("A short e-mail"),
+}
 
 
 class ReminderForm(forms.ModelForm):  # type: ignore[type-arg]
     channel = forms.ChoiceField(
-        label="How, if at all", choices=Channel.choices, widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose no reminders, a notification, or an e-mail."},
+        label=_("How, if at all"),
+        choices=[(channel.value, CHANNEL_LABELS[channel]) for channel in Channel],
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose no reminders, a notification, or an e-mail.")},
     )
     at = forms.TimeField(
-        label="Around what time", input_formats=TIME_FORMATS,
+        label=_("Around what time"), input_formats=TIME_FORMATS,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": "A time of day, like 09:00.", "required": "A time of day, like 09:00."},
+        error_messages={
+            "invalid": _("A time of day, like 09:00."),
+            "required": _("A time of day, like 09:00."),
+        },
     )
     quiet_from = forms.TimeField(
-        label="Quiet from", input_formats=TIME_FORMATS, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": "A time of day, like 21:00.", "required": "A time of day, like 21:00."},
+        label=_("Quiet from"),
+        input_formats=TIME_FORMATS,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "invalid": _("A time of day, like 21:00."),
+            "required": _("A time of day, like 21:00."),
+        },
     )
     quiet_until = forms.TimeField(
-        label="Quiet until", input_formats=TIME_FORMATS, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": "A time of day, like 08:00.", "required": "A time of day, like 08:00."},
+        label=_("Quiet until"),
+        input_formats=TIME_FORMATS,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "invalid": _("A time of day, like 08:00."),
+            "required": _("A time of day, like 08:00."),
+        },
     )
 
     class Meta:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.web.accounts.http import AuthedRequest
@@ -26,7 +27,7 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
         saved = form.save(commit=False)
         saved.user = request.user
         saved.save()
-        messages.success(request, "Saved." if saved.channel != Channel.NONE else "Saved: no reminders.")
+        messages.success(request, _("Saved.") if saved.channel != Channel.NONE else _("Saved: no reminders."))
         return redirect("reminders:settings")
     devices = PushSubscription.objects.filter(user=request.user).count()
     context = {
@@ -37,6 +38,18 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
             "publicKey": vapid.public_key_b64(),
             "addUrl": reverse("reminders:add_device"),
             "forgetUrl": reverse("reminders:forget_devices"),
+            # What the page's script says, in the member's language.
+            "words": {
+                "notAllowed": _(
+                    "Notifications are not allowed on this device, and that is fine. "
+                    "An e-mail is another way, if you like."
+                ),
+                "ready": _(
+                    "This device can now show a reminder. Choose “A notification on my device” above "
+                    "and save, if that is what you want."
+                ),
+                "failed": _("We couldn't set up notifications here: %(reason)s"),
+            },
         },
     }
     return render(request, "reminders/settings.html", context, status=400 if form.errors else 200)
@@ -51,7 +64,7 @@ def add_device(request: AuthedRequest) -> JsonResponse:
         endpoint, keys = str(body["endpoint"]), body["keys"]
         p256dh, auth = str(keys["p256dh"]), str(keys["auth"])
     except (ValueError, KeyError, TypeError):
-        return JsonResponse({"ok": False, "error": "That is not a push subscription."}, status=400)
+        return JsonResponse({"ok": False, "error": _("That is not a push subscription.")}, status=400)
     try:
         actions.add_device(request.user, endpoint, p256dh, auth)
     except actions.BadSubscription as exc:
@@ -64,5 +77,5 @@ def add_device(request: AuthedRequest) -> JsonResponse:
 def forget_devices(request: AuthedRequest) -> HttpResponse:
     """Forget every device of the member's: no notification goes anywhere until one is added again."""
     PushSubscription.objects.filter(user=request.user).delete()
-    messages.success(request, "No device will show attune's notifications now.")
+    messages.success(request, _("No device will show attune's notifications now."))
     return redirect("reminders:settings")

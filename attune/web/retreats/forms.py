@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from attune.web.accounts.forms import TimezoneField
 from attune.web.common.chips import choice_field, scale_field
 from attune.web.common.states import State as CheckInState
 from attune.web.retreats.models import (
     MAX_ANSWER_CHARS,
-    SAFETY_HINT,
     SAFETY_KEY,
     SAFETY_QUESTION,
     TOUCH_CHOICES,
@@ -35,7 +35,18 @@ if TYPE_CHECKING:
     from attune.web.accounts.models import User
 
 MAX_OPTIONS = 12
-YES_NO = (("yes", "Yes"), ("no", "No"))
+YES_NO = (("yes", _("Yes")), ("no", _("No")))
+# The two questions every application asks, worded for the member; the answers keep the English (models).
+_TOUCH_LABEL = _("Would you like to be invited into practices with gentle touch?")
+_TOUCH_CHOICES = (
+    (TOUCH_CHOICES[0][0], _("Yes, invite me. I can still say no on the day.")),
+    (TOUCH_CHOICES[1][0], _("No, I'd rather take the solo alternative.")),
+)
+_SAFETY_LABEL = _("Is there anything your guide should know to keep you safe?")
+_SAFETY_HINT = _(
+    "For example an injury, something about your health, or what helps you feel at ease. "
+    "Only your guide reads this. You can leave it empty."
+)
 
 
 class WorkbookChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -133,11 +144,11 @@ def _field(question: Question) -> forms.Field:
 
 def touch_field() -> forms.ChoiceField:
     return forms.ChoiceField(
-        label=TOUCH_QUESTION,
-        choices=TOUCH_CHOICES,
+        label=_TOUCH_LABEL,
+        choices=_TOUCH_CHOICES,
         widget=forms.RadioSelect,
-        help_text="Every touch practice has a solo alternative, and you can change this later.",
-        error_messages={"required": "Please choose one; you can change it later."},
+        help_text=_("Every touch practice has a solo alternative, and you can change this later."),
+        error_messages={"required": _("Please choose one; you can change it later.")},
     )
 
 
@@ -150,8 +161,8 @@ class IntakeForm(forms.Form):
         for question in questions:
             self.fields[question.key] = _field(question)
         self.fields[SAFETY_KEY] = forms.CharField(
-            label=SAFETY_QUESTION,
-            help_text=SAFETY_HINT,
+            label=_SAFETY_LABEL,
+            help_text=_SAFETY_HINT,
             required=False,
             max_length=MAX_ANSWER_CHARS,
             widget=forms.Textarea(attrs={"rows": 4}),
@@ -222,17 +233,17 @@ class ScheduleItemForm(forms.ModelForm):  # type: ignore[type-arg]
 class ShortCheckInForm(forms.Form):
     """The retreat's short check-in: the state in the member's own words, and felt safety."""
 
-    state = choice_field("Right now I feel", CheckInState, required=True)
-    felt_safety = scale_field("Felt safety", 0, 10)
+    state = choice_field(_("Right now I feel"), CheckInState, required=True)
+    felt_safety = scale_field(_("Felt safety"), 0, 10)
 
 
 class WordForm(forms.Form):
     note = forms.CharField(
-        label="Anything you'd like to say first? (optional)",
+        label=_("Anything you'd like to say first? (optional)"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only your guide sees this.",
+        help_text=_("Only your guide sees this."),
     )
 
 

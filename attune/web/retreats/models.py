@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from attune.web.accounts.models import validate_timezone, zone_named
 from attune.web.common import crypto
@@ -159,23 +160,23 @@ class Question(models.Model):
 
 
 class State(models.TextChoices):
-    APPLIED = "applied", "Waiting for the guide"
-    ACCEPTED = "accepted", "Given a place"
-    WAITLISTED = "waitlisted", "On the waitlist"
-    OFFERED = "offered", "Offered a place"
-    DECLINED = "declined", "Not this time"
-    LAPSED = "lapsed", "The offer passed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    APPLIED = "applied", _("Waiting for the guide")
+    ACCEPTED = "accepted", _("Given a place")
+    WAITLISTED = "waitlisted", _("On the waitlist")
+    OFFERED = "offered", _("Offered a place")
+    DECLINED = "declined", _("Not this time")
+    LAPSED = "lapsed", _("The offer passed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 TAKES_A_PLACE = (State.ACCEPTED, State.OFFERED)
 
 
 class Payment(models.TextChoices):
-    NONE = "", "Not marked"
-    DEPOSIT = "deposit", "Deposit"
-    PAID = "paid", "Paid"
-    WAIVED = "waived", "Waived"
+    NONE = "", _("Not marked")
+    DEPOSIT = "deposit", _("Deposit")
+    PAID = "paid", _("Paid")
+    WAIVED = "waived", _("Waived")
 
 
 @dataclass(frozen=True)
@@ -299,11 +300,11 @@ def members_of(guide_id: int) -> QuerySet[Any]:
 
 
 class ItemKind(models.TextChoices):
-    PRACTICE = "practice", "A practice together"
-    MEAL = "meal", "A meal"
-    WALK = "walk", "A walk"
-    FREE = "free", "Free time"
-    OTHER = "other", "Something else"
+    PRACTICE = "practice", _("A practice together")
+    MEAL = "meal", _("A meal")
+    WALK = "walk", _("A walk")
+    FREE = "free", _("Free time")
+    OTHER = "other", _("Something else")
 
 
 class ScheduleItem(models.Model):

@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.web.accounts.http import AuthedRequest
@@ -252,7 +253,12 @@ def apply(request: AuthedRequest, pk: int) -> HttpResponse:
         except actions.NotNow as exc:
             messages.error(request, str(exc))
             return redirect("retreats:detail", pk=retreat.pk)
-        messages.success(request, f"Your application is with {retreat.guide.display_name or 'the guide'}.")
+        messages.success(
+            request,
+            _("Your application is with %(guide)s.") % {"guide": retreat.guide.display_name}
+            if retreat.guide.display_name
+            else _("Your application is with the guide."),
+        )
         return redirect("retreats:mine", pk=retreat.pk)
     status = 400 if form.errors else 200
     return render(request, "retreats/apply.html", {"retreat": retreat, "form": form}, status=status)
@@ -276,7 +282,7 @@ def consent(request: AuthedRequest, pk: int) -> HttpResponse:
         touch = form.cleaned_data["touch"]
         _attempt(request, lambda: actions.change_consent(found, touch), "Changed. Your guide sees your new answer.")
     else:
-        messages.error(request, "Please choose one.")
+        messages.error(request, _("Please choose one."))
     return redirect("retreats:mine", pk=pk)
 
 
@@ -293,7 +299,7 @@ def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
 def take(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _own_application(request, pk)
     if actions.take_offer(found):
-        messages.success(request, "The place is yours.")
+        messages.success(request, _("The place is yours."))
     else:
-        messages.error(request, "This offer has passed. You might ask the guide.")
+        messages.error(request, _("This offer has passed. You might ask the guide."))
     return redirect("retreats:mine", pk=pk)

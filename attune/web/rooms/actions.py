@@ -17,6 +17,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from attune.content.practices import Practice
 from attune.content.workbooks import Prompt
@@ -95,13 +96,17 @@ def join_pair(user: User, code: str) -> Room:
     with transaction.atomic():
         room = Room.objects.select_for_update().filter(code=code, kind=Kind.PAIR).first()
         if room is None:
-            raise Refused("unknown", "That code doesn't match a practice. You might check it with your partner.")
+            raise Refused(
+                "unknown", gettext("That code doesn't match a practice. You might check it with your partner.")
+            )
         if room.participants.filter(user=user).exists():
             return room
         if room.code_used_at is not None:
-            raise Refused("used", "That code has already been used. Your partner can start a new practice.")
+            raise Refused("used", gettext("That code has already been used. Your partner can start a new practice."))
         if room.ended_at is not None or room.code_expires_at is None or room.code_expires_at < timezone.now():
-            raise Refused("expired", "That code has expired. Your partner can start a new practice for a fresh one.")
+            raise Refused(
+                "expired", gettext("That code has expired. Your partner can start a new practice for a fresh one.")
+            )
         Participant.objects.create(room=room, user=user, role=Role.PARTNER)
         room.code_used_at = timezone.now()
         room.save(update_fields=["code_used_at"])

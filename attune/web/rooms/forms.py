@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from attune.content.practices import Practice
 from attune.web.journal.forms import BodyField
@@ -24,18 +26,18 @@ class PlanForm(forms.Form):
     """Up to three practices in order; the first may be the shared breathing pacer."""
 
     kind = "pair"
-    first_label = "Breathing together"
-    first = forms.ChoiceField(label="First")
-    then = forms.ChoiceField(label="Then", required=False)
-    last = forms.ChoiceField(label="And then", required=False)
+    first_label: Any = _("Breathing together")
+    first = forms.ChoiceField(label=_("First"))
+    then = forms.ChoiceField(label=_("Then"), required=False)
+    last = forms.ChoiceField(label=_("And then"), required=False)
     minutes = forms.IntegerField(
-        label="Minutes of breathing",
+        label=_("Minutes of breathing"),
         min_value=MIN_MINUTES,
         max_value=MAX_MINUTES,
         initial=6,
         error_messages={
-            "min_value": f"From {MIN_MINUTES} to {MAX_MINUTES} minutes.",
-            "max_value": f"From {MIN_MINUTES} to {MAX_MINUTES} minutes.",
+            "min_value": format_lazy(_("From {low} to {high} minutes."), low=MIN_MINUTES, high=MAX_MINUTES),
+            "max_value": format_lazy(_("From {low} to {high} minutes."), low=MIN_MINUTES, high=MAX_MINUTES),
         },
     )
 
@@ -43,7 +45,7 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         slug = PAIR_BREATHING_SLUG if self.kind == "pair" else PACER_CHOICE
         options = _choices(self.kind, (slug, self.first_label))
-        more = [("", "Nothing more"), *options]
+        more = [("", _("Nothing more")), *options]
         for name, choices in (("first", options), ("then", more), ("last", more)):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
@@ -64,9 +66,9 @@ class PlanForm(forms.Form):
 
 class JoinForm(forms.Form):
     code = forms.CharField(
-        label="Code from your partner",
+        label=_("Code from your partner"),
         max_length=16,
-        error_messages={"required": "Type the six letters and numbers your partner sees."},
+        error_messages={"required": _("Type the six letters and numbers your partner sees.")},
     )
 
 
@@ -109,7 +111,7 @@ class WorkshopForm(WorkshopDetailsForm, PlanForm):
         "call_url",
         "journal_prompt",
     )
-    first_label = "A shared breathing pacer"
+    first_label = _("A shared breathing pacer")
     audience = forms.ChoiceField(label="Who may join", choices=Audience.choices)
 
 
@@ -124,8 +126,8 @@ class CancelWorkshopForm(forms.Form):
 
 class WorkshopNoteForm(forms.Form):
     body = BodyField(
-        label="Your note",
+        label=_("Your note"),
         rows=5,
-        too_long="That's longer than one note can hold; you might split it in two.",
-        help_text="Private: it goes to your journal, and only you can read it.",
+        too_long=_("That's longer than one note can hold; you might split it in two."),
+        help_text=_("Private: it goes to your journal, and only you can read it."),
     )

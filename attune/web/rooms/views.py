@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.web.accounts import throttle
@@ -133,7 +134,15 @@ def join(request: AuthedRequest) -> HttpResponse:
     wait = _locked_out(request)
     if wait > 0:
         minutes = int(wait // 60) + 1
-        form.add_error(None, f"That's a lot of codes in a short time. You might try again in {minutes} minutes.")
+        form.add_error(
+            None,
+            ngettext(
+                "That's a lot of codes in a short time. You might try again in %(n)d minute.",
+                "That's a lot of codes in a short time. You might try again in %(n)d minutes.",
+                minutes,
+            )
+            % {"n": minutes},
+        )
         response = _join_page(request, form, 429)
         response["Retry-After"] = str(int(wait) + 1)
         return response

@@ -21,16 +21,19 @@ const post = async (url, root, body) => {
   if (response.status === 403 && typeof data.reauth === 'string' && data.reauth.startsWith('/')) {
     window.location.assign(data.reauth);
   }
-  if (!response.ok) throw new Error(data.error || 'Something went wrong. Please try again.');
+  if (!response.ok) throw new Error(data.error || say(root, 'sayWrong', 'Something went wrong. Please try again.'));
   return data;
 };
 
 const supported = () => typeof window.PublicKeyCredential === 'function' && !!navigator.credentials;
 
-const readable = (error) => {
-  if (error && error.name === 'NotAllowedError') return 'Cancelled, or the passkey took too long. You can try again.';
-  if (error && error.name === 'InvalidStateError') return 'That passkey is already added.';
-  return (error && error.message) || 'Something went wrong. Please try again.';
+// The words come from the page (data-say-* attributes, in the member's language); English if absent.
+const say = (root, key, english) => root.dataset[key] || english;
+
+const readable = (error, root) => {
+  if (error && error.name === 'NotAllowedError') return say(root, 'sayCancelled', 'Cancelled, or the passkey took too long. You can try again.');
+  if (error && error.name === 'InvalidStateError') return say(root, 'sayAlready', 'That passkey is already added.');
+  return (error && error.message) || say(root, 'sayWrong', 'Something went wrong. Please try again.');
 };
 
 const prepare = (root) => {
@@ -49,16 +52,16 @@ for (const form of document.querySelectorAll('[data-passkey-register]')) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     parts.button.disabled = true;
-    parts.status.textContent = 'Follow what your device asks…';
+    parts.status.textContent = say(form, 'sayWait', 'Follow what your device asks…');
     try {
       const options = await post(form.dataset.optionsUrl, form);
       const credential = await navigator.credentials.create({ publicKey: asCreation(options) });
       const name = form.querySelector('[name=name]').value;
       const done = await post(form.dataset.addUrl, form, { name, credential: registrationJSON(credential) });
-      parts.status.textContent = 'Added.';
+      parts.status.textContent = say(form, 'sayAdded', 'Added.');
       window.location.assign(done.next);
     } catch (error) {
-      parts.status.textContent = readable(error);
+      parts.status.textContent = readable(error, form);
       parts.button.disabled = false;
     }
   });
@@ -69,15 +72,15 @@ for (const section of document.querySelectorAll('[data-passkey-signin]')) {
   if (!parts) continue;
   parts.button.addEventListener('click', async () => {
     parts.button.disabled = true;
-    parts.status.textContent = 'Follow what your device asks…';
+    parts.status.textContent = say(section, 'sayWait', 'Follow what your device asks…');
     try {
       const options = await post(section.dataset.optionsUrl, section);
       const credential = await navigator.credentials.get({ publicKey: asRequest(options) });
       const done = await post(section.dataset.verifyUrl, section, assertionJSON(credential));
-      parts.status.textContent = 'Signed in.';
+      parts.status.textContent = say(section, 'saySignedIn', 'Signed in.');
       window.location.assign(done.next);
     } catch (error) {
-      parts.status.textContent = readable(error);
+      parts.status.textContent = readable(error, section);
       parts.button.disabled = false;
     }
   });

@@ -7,6 +7,7 @@ import { csrfToken } from './outbox-page.js';
 const data = JSON.parse(document.getElementById('push-data')?.textContent || 'null');
 const allow = document.getElementById('push-allow');
 const status = document.getElementById('push-status');
+const words = (data && data.words) || {};
 
 function say(text) {
   status.textContent = text;
@@ -23,7 +24,7 @@ async function subscribe() {
   try {
     const permission = await Notification.requestPermission();
     if (permission !== 'granted') {
-      say('Notifications are not allowed on this device, and that is fine. An e-mail is another way, if you like.');
+      say(words.notAllowed || 'Notifications are not allowed on this device, and that is fine. An e-mail is another way, if you like.');
       return;
     }
     const reg = await navigator.serviceWorker.ready;
@@ -37,9 +38,9 @@ async function subscribe() {
     });
     const body = await res.json().catch(() => ({}));
     if (!res.ok) throw new Error(body.error || `HTTP ${res.status}`);
-    say('This device can now show a reminder. Choose "A notification on my device" above and save, if that is what you want.');
+    say(words.ready || 'This device can now show a reminder. Choose "A notification on my device" above and save, if that is what you want.');
   } catch (err) {
-    say(`We couldn't set up notifications here: ${err.message}`);
+    say(words.failed ? words.failed.replace('%(reason)s', err.message) : `We couldn't set up notifications here: ${err.message}`);
   } finally {
     allow.disabled = false;
   }
