@@ -38,7 +38,7 @@ def test_a_guide_plans_a_retreat_and_accepts_a_member_who_applied_on_a_phone(ser
         guide, member, guide_phone = guide_ctx.new_page(), member_ctx.new_page(), guide_phone_ctx.new_page()
 
         guide.goto(f"{server.url}/retreats/guide/new/")
-        guide.fill("#id_title", "Slow days by the lake")
+        guide.fill("#id_title", "Three quiet days on the coast")
         guide.fill("#id_description", "Four days of slowing down together.")
         guide.fill("#id_place", "The Old Mill\nLakeside Road 4")
         guide.fill("#id_starts_on", "2030-06-01")
@@ -55,7 +55,7 @@ def test_a_guide_plans_a_retreat_and_accepts_a_member_who_applied_on_a_phone(ser
         guide.get_by_text("What do you eat?").wait_for()
 
         member.goto(f"{server.url}/retreats/")
-        member.get_by_role("link", name="Slow days by the lake").click()
+        member.get_by_role("link", name="Three quiet days on the coast").click()
         member.get_by_role("link", name="Apply").click()
         member.get_by_label("What do you eat?").fill("Vegetarian")
         member.get_by_label("Is there anything your guide should know to keep you safe?").fill(SAFETY)
@@ -70,7 +70,7 @@ def test_a_guide_plans_a_retreat_and_accepts_a_member_who_applied_on_a_phone(ser
         guide_phone.goto(f"{server.url}/retreats/guide/")
         shot(guide_phone, "retreat-overview-phone")
 
-        guide.get_by_role("link", name="Slow days by the lake").click()
+        guide.get_by_role("link", name="Three quiet days on the coast").click()
         guide.get_by_role("link", name="rt-member").click()
         assert SAFETY in guide.inner_text("main")
         guide.get_by_role("button", name="Accept").click()
