@@ -9,6 +9,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 
+from attune.web.accounts import sessions
 from attune.web.accounts.export import member_data_modules
 
 if TYPE_CHECKING:
@@ -19,8 +20,10 @@ def delete_account(user: User) -> None:
     """Delete the member and everything that is theirs, at once.
 
     Apps clean up what a cascade cannot reach (``delete_member_data``); then deleting the user's
-    row removes every row that points at it, all in one transaction.
+    row removes every row that points at it, all in one transaction. Once it is committed, the
+    websockets its sessions had open are closed.
     """
+    keys = sessions.session_keys(user)
     with transaction.atomic():
         for module in member_data_modules():
             delete_extra = getattr(module, "delete_member_data", None)
@@ -28,6 +31,7 @@ def delete_account(user: User) -> None:
                 delete_extra(user)
         reset_failed_logins(username=user.get_username())  # counted failures name the account
         user.delete()
+        transaction.on_commit(lambda: sessions.close_sockets(keys))
 
 
 def change_email(user: User, email: str) -> None:

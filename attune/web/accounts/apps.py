@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
 
         from attune.web import checks  # noqa: F401  (registers the system checks)
         from attune.web.accounts import reauth, sessions
@@ -21,6 +21,8 @@ class AccountsConfig(AppConfig):
         # Signing in starts the session's clocks and counts as having just entered the password.
         user_logged_in.connect(sessions.start, dispatch_uid="accounts.sessions.start")
         user_logged_in.connect(reauth.on_sign_in, dispatch_uid="accounts.reauth.on_sign_in")
+        # Signing out closes that session's websockets in the browser's other tabs.
+        user_logged_out.connect(sessions.on_sign_out, dispatch_uid="accounts.sessions.on_sign_out")
 
         from attune.web.accounts.mfa_models import TotpSecret
         from attune.web.common import crypto

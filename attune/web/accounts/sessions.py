@@ -15,9 +15,11 @@ and the time it was last refreshed). See docs/security.md, "Sessions".
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DBStore
@@ -57,13 +59,57 @@ def _model() -> type[MemberSession]:
     return SessionStore.get_model_class()
 
 
+def session_group(session_key: str) -> str:
+    """The channel-layer group of the websockets a session opened (rooms join it on connect)."""
+    return f"session.{session_key}"
+
+
+def close_sockets(session_keys: Iterable[str]) -> None:
+    """Tell the websockets of these ended sessions to close, on every server process.
+
+    Room sockets listen on :func:`session_group` and close at once; the live socket has no channel
+    layer and checks its session itself as beats arrive (``live.consumers``). See docs/security.md.
+    """
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for key in session_keys:
+        async_to_sync(layer.group_send)(session_group(key), {"type": "session.ended"})
+
+
 def end_other_sessions(user: User, keep: SessionBase | None = None) -> int:
-    """Sign ``user`` out of every session but ``keep`` (the one asking); returns how many ended."""
+    """Sign ``user`` out of every session but ``keep`` (the one asking); returns how many ended.
+
+    Their open websockets are closed too: a signed-out browser keeps no live view of the account.
+    """
     others = _model().objects.filter(user_id=user.pk)
     if keep is not None and keep.session_key:
         others = others.exclude(session_key=keep.session_key)
+    keys = list(others.values_list("session_key", flat=True))
     deleted, _ = others.delete()
+    close_sockets(keys)
     return deleted
+
+
+def on_sign_out(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """Signing out in one tab closes the websockets that session opened in its other tabs."""
+    key = getattr(getattr(request, "session", None), "session_key", None)
+    if key:
+        close_sockets([key])
+
+
+def session_keys(user: User) -> list[str]:
+    """The keys of every session ``user`` has (to close their sockets once the rows are gone)."""
+    return list(_model().objects.filter(user_id=user.pk).values_list("session_key", flat=True))
+
+
+def session_alive(session_key: str | None) -> bool:
+    """Whether the session with this key is still signed in (it exists and has not expired)."""
+    from django.utils import timezone
+
+    if not session_key:
+        return False
+    return _model().objects.filter(session_key=session_key, expire_date__gt=timezone.now()).exists()
 
 
 def end_all_sessions(user: User) -> int:

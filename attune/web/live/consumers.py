@@ -20,6 +20,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import connection
 
 from attune.core import MeterReading, StreamingMeter
+from attune.web.accounts.sessions import session_alive
 from attune.web.common.rate import TokenBucket
 from attune.web.live.writer import run_db, writer
 from attune.web.physio import actions, codec
@@ -42,6 +43,9 @@ from attune.web.physio.protocol import (
 # which process served a connection; it says nothing about the machine).
 NODE = secrets.token_hex(4)
 CLOSE_NOT_FOUND = 4404
+CLOSE_SIGNED_OUT = 4401  # the session that opened the socket has ended
+#: How often, at most, a socket asks whether its session is still signed in (on a message).
+SESSION_CHECK_S = 15.0
 CLOSE_SERVER_ERROR = 1011  # RFC 6455: the server met a condition it did not expect
 logger = logging.getLogger(__name__)
 RATE_PER_S = 20.0
@@ -98,6 +102,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
     beats: int
     pacer_bpm: float | None
     closed_recording: bool
+    session_key: str | None = None
+    session_checked: float = 0.0
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Hand a message to its handler, without Channels' per-message connection clean-up.
@@ -124,6 +130,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             await self.close(code=CLOSE_NOT_FOUND)
             return
         rec, rr = loaded
+        self.session_key = getattr(self.scope.get("session"), "session_key", None)
+        self.session_checked = time.monotonic()
         self.acked_seq = rec.acked_seq
         self.beats = rec.beats
         self.pacer_bpm = rec.pacer_bpm
@@ -152,12 +160,28 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             }
         )
 
+    async def _still_signed_in(self) -> bool:
+        """Whether the session that opened this socket is still signed in.
+
+        Asked at most every ``SESSION_CHECK_S``: this socket has no channel layer to be told (see the
+        class comment), so signing out everywhere reaches it on its next message after that.
+        """
+        now = time.monotonic()
+        if now - self.session_checked < SESSION_CHECK_S:
+            return True
+        self.session_checked = now
+        return await run_db(session_alive, self.session_key)
+
     async def _send(self, payload: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(payload, separators=(",", ":"), allow_nan=False))
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if not hasattr(self, "meter"):
             return  # refused on connect; the close is on its way
+        if not await self._still_signed_in():
+            await self._send({"type": "signed_out", "message": "You are signed out. Sign in again to go on."})
+            await self.close(code=CLOSE_SIGNED_OUT)
+            return
         if not self.bucket.allow():
             await self._send(
                 ProtocolError(

@@ -23,6 +23,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from attune.core import StreamingMeter
+from attune.web.accounts import sessions
 from attune.web.common.rate import TokenBucket
 from attune.web.rooms import actions, straps
 from attune.web.rooms.models import Participant, Role, Room, Status
@@ -43,6 +44,7 @@ from attune.web.rooms.protocol import (
 NODE = secrets.token_hex(4)
 CLOSE_NOT_FOUND = 4404
 CLOSE_REMOVED = 4403
+CLOSE_SIGNED_OUT = 4401  # the session that opened the socket has ended (signed out, everywhere or here)
 CLOSE_SERVER_ERROR = 1011  # RFC 6455: the server met a condition it did not expect
 logger = logging.getLogger(__name__)
 RATE_PER_S = 4.0
@@ -99,6 +101,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
     summary_task: asyncio.Task[None] | None = None
     partner_id: int | None = None
     synchrony_at: int = 0
+    session_group: str | None = None
 
     async def connect(self) -> None:
         await self.accept()
@@ -115,6 +118,10 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self.bucket = TokenBucket(RATE_PER_S, RATE_BURST)
         self.group = room.group_name
         await self.channel_layer.group_add(self.group, self.channel_name)
+        session_key = getattr(self.scope.get("session"), "session_key", None)
+        if session_key:
+            self.session_group = sessions.session_group(session_key)
+            await self.channel_layer.group_add(self.session_group, self.channel_name)
         await self._send(
             {
                 "type": "welcome",
@@ -136,6 +143,8 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             self.summary_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.summary_task
+        if self.session_group is not None:
+            await self.channel_layer.group_discard(self.session_group, self.channel_name)
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             if self.meter is not None:
@@ -238,6 +247,11 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+    async def session_ended(self, event: dict[str, Any]) -> None:
+        """The session that opened this socket has ended (``accounts.sessions.close_sockets``)."""
+        await self._send({"type": "signed_out", "message": "You are signed out. Sign in again to come back."})
+        await self.close(code=CLOSE_SIGNED_OUT)
 
     async def room_event(self, event: dict[str, Any]) -> None:
         """A broadcast (docs/rooms.md): sent on as the text it was encoded to, once for all screens."""

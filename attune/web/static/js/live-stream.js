@@ -25,8 +25,8 @@ export const MAX_RR_PER_MESSAGE = 16;
 export const RR_MIN_MS = 200;
 export const RR_MAX_MS = 3000;
 
-/** Close codes after which reconnecting cannot help (not the owner, or no such recording). */
-export const FINAL_CLOSE_CODES = Object.freeze([4403, 4404]);
+/** Close codes after which reconnecting cannot help (signed out, not the owner, or no such recording). */
+export const FINAL_CLOSE_CODES = Object.freeze([4401, 4403, 4404]);
 
 const OPEN = 1; // WebSocket.OPEN
 /** Pause after `rate_limited` when the server gives no usable `retry_after_ms`, and the longest pause. */

@@ -1,11 +1,11 @@
 // The room's websocket with the shared clock: reconnects with a growing pause, pings in bursts
 // (clock-sync.js) at start, every minute and after each reconnect, and hands every other
 // message to the page. Stops for good when the server says this person is not (or no longer) in
-// the room (close codes 4404 and 4403).
+// the room (close codes 4404 and 4403), or is signed out (4401).
 
 import { createClockSync } from './clock-sync.js';
 
-const FINAL_CLOSE_CODES = new Set([4403, 4404]);
+const FINAL_CLOSE_CODES = new Set([4401, 4403, 4404]);
 
 export function connectRoom(path, { onMessage, onStatus }) {
   const clock = createClockSync();
