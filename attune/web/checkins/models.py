@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from attune.web.common import crypto
+from attune.web.common import crypto, offline
 from attune.web.common.states import State
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class CheckIn(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # The idempotency key of the submission that made it (attune.web.common.offline): a check-in
     # sent again after a lost reply, or twice by the offline queue, is stored once.
-    client_key = models.UUIDField(null=True, blank=True, editable=False)
+    client_key = offline.key_column()
 
     objects = CheckInQuerySet.as_manager()
     _note: str | None = None  # the opened (or not yet sealed) note, per instance; never stored as such
@@ -91,9 +91,7 @@ class CheckIn(models.Model):
         ordering = ("-created_at",)
         indexes = (models.Index(fields=["user", "created_at"], name="checkin_user_created"),)
         constraints = (
-            models.UniqueConstraint(
-                fields=["user", "client_key"], condition=Q(client_key__isnull=False), name="checkin_one_per_key"
-            ),
+            offline.one_per_key("checkin_one_per_key"),
             models.CheckConstraint(condition=Q(state__in=[s.value for s in State]), name="checkin_state_known"),
             models.CheckConstraint(condition=Q(felt_safety__gte=0, felt_safety__lte=10), name="checkin_safety_0_10"),
             models.CheckConstraint(condition=Q(breath__gte=1, breath__lte=5), name="checkin_breath_1_5"),

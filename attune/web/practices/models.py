@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from attune.web.common import offline
 from attune.web.common.states import State
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class PracticeSession(models.Model):
     pacer_hold_out_s = models.FloatField(null=True, blank=True)
     # The idempotency key the player made for this session (attune.web.common.offline): starting or
     # finishing it again with the same key, after a lost reply or from the offline queue, changes nothing.
-    client_key = models.UUIDField(null=True, blank=True, editable=False)
+    client_key = offline.key_column()
 
     objects = PracticeSessionQuerySet.as_manager()
 
@@ -67,9 +68,7 @@ class PracticeSession(models.Model):
         ordering = ("-started_at",)
         indexes = (models.Index(fields=["user", "started_at"], name="session_user_started"),)
         constraints = (
-            models.UniqueConstraint(
-                fields=["user", "client_key"], condition=Q(client_key__isnull=False), name="session_one_per_key"
-            ),
+            offline.one_per_key("session_one_per_key"),
             models.CheckConstraint(
                 condition=Q(before_safety__isnull=True) | Q(before_safety__gte=0, before_safety__lte=10),
                 name="session_before_safety_0_10",
