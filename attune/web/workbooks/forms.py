@@ -198,11 +198,8 @@ class DayForm(forms.Form):
 
 def items_from_post(data: Any) -> list[ItemFields] | None:
     """The items as posted (``item-<i>-kind`` and so on), in order; None when the list is malformed."""
-    try:
-        count = int(data.get("item-count", "0"))
-    except ValueError:
-        return None
-    if not 0 <= count <= MAX_ITEMS:
+    count = posted_count(data, "item", MAX_ITEMS)
+    if count is None:
         return None
     items: list[ItemFields] = []
     for i in range(count):
@@ -252,11 +249,8 @@ class HeadForm(forms.Form):
 
 def chapters_from_post(data: Any) -> list[ChapterFields] | None:
     """The chapters as posted (``chapter-<i>-slug`` and so on), in order; None when malformed."""
-    try:
-        count = int(data.get("chapter-count", "0"))
-    except ValueError:
-        return None
-    if not 0 <= count <= MAX_CHAPTERS:
+    count = posted_count(data, "chapter", MAX_CHAPTERS)
+    if count is None:
         return None
     return [
         ChapterFields(
@@ -266,6 +260,15 @@ def chapters_from_post(data: Any) -> list[ChapterFields] | None:
         )
         for i in range(count)
     ]
+
+
+def posted_count(data: Any, prefix: str, limit: int) -> int | None:
+    """How many rows a post holds (``<prefix>-count``); None unless it is a whole number from 0 to ``limit``."""
+    try:
+        count = int(data.get(f"{prefix}-count", "0"))
+    except ValueError:
+        return None
+    return count if 0 <= count <= limit else None
 
 
 def apply_list_op(rows: list[Any], op: str, new: Callable[[str], Any], kinds: tuple[str, ...], limit: int) -> bool:
