@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from attune.web.accounts.export import values_of
 from attune.web.common import crypto, offline
 from attune.web.common.states import State
 
@@ -49,6 +50,21 @@ NOTE_MAX_CHARS = 2000
 # At or below this felt safety the app gently shows the operator's crisis resources.
 LOW_SAFETY = 2
 NOTE_AAD_PREFIX = b"attune.checkins.note.v1"
+# What the member's data export holds of each check-in, after its id (the note opened).
+_EXPORTED = (
+    "created_at",
+    "updated_at",
+    "state",
+    "felt_safety",
+    "breath",
+    "muscles",
+    "attention",
+    "felt_connection",
+    "body_area",
+    "context",
+    "note",
+    "both_opt_in",
+)
 
 
 class CheckInQuerySet(models.QuerySet["CheckIn"]):
@@ -161,18 +177,4 @@ class CheckIn(models.Model):
         return self.felt_safety <= LOW_SAFETY
 
     def export_row(self) -> dict[str, object]:
-        return {
-            "id": self.pk,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-            "state": self.state,
-            "felt_safety": self.felt_safety,
-            "breath": self.breath,
-            "muscles": self.muscles,
-            "attention": self.attention,
-            "felt_connection": self.felt_connection,
-            "body_area": self.body_area,
-            "context": self.context,
-            "note": self.note,
-            "both_opt_in": self.both_opt_in,
-        }
+        return {"id": self.pk, **values_of(self, _EXPORTED)}

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from attune.web.accounts.export import values_of
 from attune.web.jobs.models import Job
 
 
@@ -71,19 +72,12 @@ class Import(models.Model):
     def export_row(self) -> dict[str, object]:
         return {
             "id": self.pk,
-            "original_name": self.original_name,
-            "size_bytes": self.size_bytes,
-            "format": self.format,
-            "state": self.state,
+            **values_of(self, ("original_name", "size_bytes", "format", "state")),
             "job": self.job_id,
-            "created_at": self.created_at,
-            "finished_at": self.finished_at,
-            "records_read": self.records_read,
-            "added": self.added,
-            "duplicates": self.duplicates,
-            "skipped": self.skipped,
-            "not_kept": self.not_kept,
-            "error": self.error,
+            **values_of(
+                self,
+                ("created_at", "finished_at", "records_read", "added", "duplicates", "skipped", "not_kept", "error"),
+            ),
         }
 
 
@@ -105,7 +99,7 @@ class ImportedRecord(models.Model):
     EXPORT_FIELDS: tuple[str, ...] = ("source", "device", "key", "start")
 
     def export_row(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in self.EXPORT_FIELDS}
+        return values_of(self, self.EXPORT_FIELDS)
 
 
 def _once_per_member(name: str) -> models.UniqueConstraint:

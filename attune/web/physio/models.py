@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from attune.web.accounts.export import values_of
 from attune.web.physio import codec
 
 if TYPE_CHECKING:
@@ -37,6 +38,19 @@ SUMMARY_FIELDS: tuple[str, ...] = (
     "time_in_coherence_s",
     "breathing_rate_bpm",
     "artifact_percent",
+)
+# A recording's columns in the export, between the assessment it belongs to and its intervals.
+_EXPORTED = (
+    "segment_rate_bpm",
+    "pacer_bpm",
+    "simulated",
+    "imported",
+    "source",
+    "device",
+    "started_at",
+    "ended_at",
+    "beats",
+    *SUMMARY_FIELDS,
 )
 
 RESONANCE_RATES_BPM: tuple[float, ...] = (6.5, 6.0, 5.5, 5.0, 4.5)
@@ -94,16 +108,8 @@ class ResonanceAssessment(models.Model):
         }
 
     def export_row(self) -> dict[str, object]:
-        return {
-            "id": self.pk,
-            "created_at": self.created_at,
-            "quick": self.quick,
-            "scored_at": self.scored_at,
-            "best_rate_bpm": self.best_rate_bpm,
-            "applied": self.applied,
-            "applied_rate_bpm": self.applied_rate_bpm,
-            "result": self.result,
-        }
+        exported = ("created_at", "quick", "scored_at", "best_rate_bpm", "applied", "applied_rate_bpm", "result")
+        return {"id": self.pk, **values_of(self, exported)}
 
 
 class Recording(models.Model):
@@ -214,16 +220,7 @@ class Recording(models.Model):
             "kind": self.kind,
             "practice_session": self.practice_session_id,
             "assessment": self.assessment_id,
-            "segment_rate_bpm": self.segment_rate_bpm,
-            "pacer_bpm": self.pacer_bpm,
-            "simulated": self.simulated,
-            "imported": self.imported,
-            "source": self.source,
-            "device": self.device,
-            "started_at": self.started_at,
-            "ended_at": self.ended_at,
-            "beats": self.beats,
-            **{name: getattr(self, name) for name in SUMMARY_FIELDS},
+            **values_of(self, _EXPORTED),
             "rr_ms": [float(x) for x in self.rr_ms()],
         }
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from attune.web.accounts.export import values_of
 from attune.web.common import offline
 from attune.web.common.states import State
 
@@ -24,6 +25,23 @@ PACER_TITLE = "Breathing pacer"
 STOPPED_WORDS = gettext_lazy("stopped partway")
 # A session still "underway" this long after it began was left, not paused.
 LEFT_AFTER = dt.timedelta(hours=3)
+# What the member's data export holds of each session, after its id.
+_EXPORTED = (
+    "practice_slug",
+    "practice_title",
+    "started_at",
+    "ended_at",
+    "outcome",
+    "elapsed_s",
+    "before_safety",
+    "before_state",
+    "after_safety",
+    "after_state",
+    "pacer_inhale_s",
+    "pacer_hold_in_s",
+    "pacer_exhale_s",
+    "pacer_hold_out_s",
+)
 
 
 class Outcome(models.TextChoices):
@@ -111,20 +129,4 @@ class PracticeSession(models.Model):
         return ""
 
     def export_row(self) -> dict[str, object]:
-        return {
-            "id": self.pk,
-            "practice_slug": self.practice_slug,
-            "practice_title": self.practice_title,
-            "started_at": self.started_at,
-            "ended_at": self.ended_at,
-            "outcome": self.outcome,
-            "elapsed_s": self.elapsed_s,
-            "before_safety": self.before_safety,
-            "before_state": self.before_state,
-            "after_safety": self.after_safety,
-            "after_state": self.after_state,
-            "pacer_inhale_s": self.pacer_inhale_s,
-            "pacer_hold_in_s": self.pacer_hold_in_s,
-            "pacer_exhale_s": self.pacer_exhale_s,
-            "pacer_hold_out_s": self.pacer_hold_out_s,
-        }
+        return {"id": self.pk, **values_of(self, _EXPORTED)}

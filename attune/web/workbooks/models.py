@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from attune.content.workbooks import Workbook as WorkbookContent
 from attune.content.workbooks import workbook_from_dict
+from attune.web.accounts.export import values_of
 
 INVITE_TOKEN_BYTES = 18
 
@@ -188,9 +189,4 @@ class DayProgress(models.Model):
         return [int(v["session"]) for v in self.items_done.values() if isinstance(v, dict) and v.get("session")]
 
     def export_row(self) -> dict[str, object]:
-        return {
-            "day": self.day,
-            "opened_at": self.opened_at,
-            "completed_at": self.completed_at,
-            "items_done": self.items_done,
-        }
+        return values_of(self, ("day", "opened_at", "completed_at", "items_done"))
