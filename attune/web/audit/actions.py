@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from attune.web.accounts.throttle import client_address
 from attune.web.audit.agents import summarise
@@ -110,6 +110,19 @@ def _actor_name(event: AuditEvent) -> str:
     return _("A guide whose account has since been deleted")
 
 
+# What a guide opened from a retreat, said with the retreat's title or, without one, plainly.
+_RETREAT_OPENED: dict[str, tuple[str, str]] = {
+    Kind.INTAKE_OPENED: (
+        gettext_noop("%(name)s read your intake answers for %(retreat)s"),
+        gettext_noop("%(name)s read your intake answers"),
+    ),
+    Kind.ARC_OPENED: (
+        gettext_noop("%(name)s looked at the arc you shared from %(retreat)s"),
+        gettext_noop("%(name)s looked at the arc you shared"),
+    ),
+}
+
+
 def _guide_did(event: AuditEvent, sentence: str, plain: str, **detail: object) -> str:
     """``sentence`` with the guide's name and ``detail`` filled in; ``plain``, with the name alone, when
     the detail is missing."""
@@ -147,20 +160,9 @@ def describe(event: AuditEvent) -> str:
             "%(name)s looked at the list of what you shared: the first lines of %(count)d entries",
             count,
         ) % {"name": _actor_name(event), "count": count}
-    if event.kind == Kind.INTAKE_OPENED:
-        return _guide_did(
-            event,
-            _("%(name)s read your intake answers for %(retreat)s"),
-            _("%(name)s read your intake answers"),
-            retreat=detail.get("retreat"),
-        )
-    if event.kind == Kind.ARC_OPENED:
-        return _guide_did(
-            event,
-            _("%(name)s looked at the arc you shared from %(retreat)s"),
-            _("%(name)s looked at the arc you shared"),
-            retreat=detail.get("retreat"),
-        )
+    if event.kind in _RETREAT_OPENED:
+        with_title, without = _RETREAT_OPENED[event.kind]
+        return _guide_did(event, _(with_title), _(without), retreat=detail.get("retreat"))
     if event.kind == Kind.ACCOUNT_DELETED and detail.get("via") == "admin":
         return _("The account was deleted by an administrator")
     if event.kind == Kind.SIGN_IN_FAILED and detail.get("step") == "two_step":

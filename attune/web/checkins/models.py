@@ -50,21 +50,10 @@ NOTE_MAX_CHARS = 2000
 # At or below this felt safety the app gently shows the operator's crisis resources.
 LOW_SAFETY = 2
 NOTE_AAD_PREFIX = b"attune.checkins.note.v1"
+#: What the member answers on a check-in, in the order the form asks.
+ANSWERS = ("state", "felt_safety", "breath", "muscles", "attention", "felt_connection", "body_area", "context")
 # What the member's data export holds of each check-in, after its id (the note opened).
-_EXPORTED = (
-    "created_at",
-    "updated_at",
-    "state",
-    "felt_safety",
-    "breath",
-    "muscles",
-    "attention",
-    "felt_connection",
-    "body_area",
-    "context",
-    "note",
-    "both_opt_in",
-)
+_EXPORTED = ("created_at", "updated_at", *ANSWERS, "note", "both_opt_in")
 
 
 class CheckInQuerySet(models.QuerySet["CheckIn"]):

@@ -171,6 +171,17 @@ ITEM_LABELS = {
 }
 
 
+def _markdown_field(label: str) -> forms.CharField:
+    """A long Markdown text, kept as typed: its spaces and line breaks are part of it."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        strip=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true", "class": "source"}),
+    )
+
+
 class DayForm(forms.Form):
     """A day's own fields; its items come from :func:`items_from_post` (a list the guide reorders)."""
 
@@ -182,13 +193,7 @@ class DayForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={"invalid": "Enter the minutes as a whole number, such as 5."},
     )
-    body = forms.CharField(
-        label="The day's reading (Markdown)",
-        required=False,
-        strip=False,
-        max_length=50_000,
-        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true", "class": "source"}),
-    )
+    body = _markdown_field("The day's reading (Markdown)")
 
     def __init__(self, *args: Any, chapters: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -238,13 +243,7 @@ class HeadForm(forms.Form):
         help_text="One or two sentences, shown in the list of workbooks.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    introduction = forms.CharField(
-        label="Introduction (Markdown)",
-        required=False,
-        strip=False,
-        max_length=50_000,
-        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true", "class": "source"}),
-    )
+    introduction = _markdown_field("Introduction (Markdown)")
 
 
 def chapters_from_post(data: Any) -> list[ChapterFields] | None:
