@@ -9,7 +9,6 @@ names the member and the check-in's own uuid.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -18,10 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from attune.web.accounts.export import values_of
 from attune.web.common import crypto, offline
+from attune.web.common.owned import OwnedQuerySet
 from attune.web.common.states import State
-
-if TYPE_CHECKING:
-    from attune.web.accounts.models import User
 
 
 class BodyArea(models.TextChoices):
@@ -56,11 +53,6 @@ ANSWERS = ("state", "felt_safety", "breath", "muscles", "attention", "felt_conne
 _EXPORTED = ("created_at", "updated_at", *ANSWERS, "note", "both_opt_in")
 
 
-class CheckInQuerySet(models.QuerySet["CheckIn"]):
-    def for_user(self, user: User) -> CheckInQuerySet:
-        return self.filter(user=user)
-
-
 class CheckIn(models.Model):
     """One check-in. Private to its member; they can edit and delete it."""
 
@@ -88,7 +80,7 @@ class CheckIn(models.Model):
     # sent again after a lost reply, or twice by the offline queue, is stored once.
     client_key = offline.key_column()
 
-    objects = CheckInQuerySet.as_manager()
+    objects = OwnedQuerySet["CheckIn"].as_manager()
     _note: str | None = None  # the opened (or not yet sealed) note, per instance; never stored as such
     _note_pending = False  # set before the member is known: sealed by save()
 

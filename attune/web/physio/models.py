@@ -9,7 +9,7 @@ over the whole stream, and the summary is stored.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -18,10 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from attune.web.accounts.export import values_of
+from attune.web.common.owned import OwnedQuerySet
 from attune.web.physio import codec
-
-if TYPE_CHECKING:
-    from attune.web.accounts.models import User
 
 
 def _ms_text(x: float) -> str:
@@ -63,10 +61,7 @@ class Kind(models.TextChoices):
     MORNING = "morning", "Morning reading"
 
 
-class RecordingQuerySet(models.QuerySet["Recording"]):
-    def for_user(self, user: User) -> RecordingQuerySet:
-        return self.filter(user=user)
-
+class RecordingQuerySet(OwnedQuerySet["Recording"]):
     def finished(self) -> RecordingQuerySet:
         """Closed and summarised (a recording the task worker is still summarising is not, yet)."""
         return self.filter(ended_at__isnull=False, summarising=False)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -13,10 +12,8 @@ from django.utils.translation import gettext, gettext_lazy
 
 from attune.web.accounts.export import values_of
 from attune.web.common import offline
+from attune.web.common.owned import OwnedQuerySet
 from attune.web.common.states import State
-
-if TYPE_CHECKING:
-    from attune.web.accounts.models import User
 
 PACER_SLUG = "pacer"
 PACER_TITLE = "Breathing pacer"
@@ -50,10 +47,7 @@ class Outcome(models.TextChoices):
     STOPPED = "stopped", "Stopped early"
 
 
-class PracticeSessionQuerySet(models.QuerySet["PracticeSession"]):
-    def for_user(self, user: User) -> PracticeSessionQuerySet:
-        return self.filter(user=user)
-
+class PracticeSessionQuerySet(OwnedQuerySet["PracticeSession"]):
     def with_both_readings(self) -> PracticeSessionQuerySet:
         return self.filter(before_safety__isnull=False, after_safety__isnull=False)
 
