@@ -77,7 +77,7 @@ def member_data_modules() -> Iterator[ModuleType]:
 
 
 def values_of(record: object, names: Iterable[str]) -> dict[str, object]:
-    """``record``'s attributes ``names`` as a row for :func:`export_member_data`, keyed by name, in order."""
+    """``record``'s attributes ``names``, keyed by name, in order: a row of the export, or part of a payload."""
     return {name: getattr(record, name) for name in names}
 
 
