@@ -237,19 +237,6 @@ class ReauthForm(forms.Form):
     )
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.error_messages = {
-            **self.error_messages,
-            "password_incorrect": _("That isn't your current password. Please try again."),
-            "password_mismatch": _("The two new passwords are not the same. Please type them again."),
-        }
-        self.fields["old_password"].label = _("Your current password")
-        self.fields["new_password1"].help_text = _("At least 10 characters. A few unrelated words work well.")
-        self.fields["new_password2"].label = _("The same new password again")
-
-
 class SetPasswordForm(auth_forms.SetPasswordForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -259,6 +246,16 @@ class SetPasswordForm(auth_forms.SetPasswordForm):  # type: ignore[type-arg]
         }
         self.fields["new_password1"].help_text = _("At least 10 characters. A few unrelated words work well.")
         self.fields["new_password2"].label = _("The same new password again")
+
+
+class PasswordChangeForm(SetPasswordForm, auth_forms.PasswordChangeForm):
+    """:class:`SetPasswordForm`'s new password, after the current one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.error_messages["password_incorrect"] = _("That isn't your current password. Please try again.")
+        self.error_messages["password_mismatch"] = _("The two new passwords are not the same. Please type them again.")
+        self.fields["old_password"].label = _("Your current password")
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
