@@ -95,6 +95,7 @@ class ImportedRecord(models.Model):
 
     class Meta:
         abstract = True
+        ordering = ["start"]
 
     EXPORT_FIELDS: tuple[str, ...] = ("source", "device", "key", "start")
 
@@ -131,8 +132,7 @@ class Measurement(ImportedRecord):
 
     EXPORT_FIELDS = ("kind", "value", "unit", "context", "window_s", "start", "end", "source", "device", "key")
 
-    class Meta:
-        ordering = ["start"]
+    class Meta(ImportedRecord.Meta):
         indexes = [models.Index(fields=["owner", "kind", "start"], name="measurement_owner_kind_start")]
         constraints = [
             _once_per_member("measurement_once_per_key"),
@@ -151,8 +151,7 @@ class MindfulSession(ImportedRecord):
 
     EXPORT_FIELDS = ("start", "end", "source", "device", "key")
 
-    class Meta:
-        ordering = ["start"]
+    class Meta(ImportedRecord.Meta):
         constraints = [_once_per_member("mindful_once_per_key")]
 
     def __str__(self) -> str:
@@ -167,8 +166,7 @@ class StateOfMind(ImportedRecord):
 
     EXPORT_FIELDS = ("start", "kind", "valence", "labels", "associations", "source", "device", "key")
 
-    class Meta:
-        ordering = ["start"]
+    class Meta(ImportedRecord.Meta):
         constraints = [_once_per_member("state_of_mind_once_per_key")]
 
     def __str__(self) -> str:
@@ -189,8 +187,7 @@ class Sleep(ImportedRecord):
     EXPORT_FIELDS = ("start", "end", "is_nap", "asleep_s", "light_s", "deep_s", "rem_s", "awake_s",
                      "source", "device", "key")
 
-    class Meta:
-        ordering = ["start"]
+    class Meta(ImportedRecord.Meta):
         constraints = [_once_per_member("sleep_once_per_key")]
 
     def __str__(self) -> str:
@@ -205,8 +202,7 @@ class SleepStage(ImportedRecord):
 
     EXPORT_FIELDS = ("start", "end", "stage", "source", "device", "key")
 
-    class Meta:
-        ordering = ["start"]
+    class Meta(ImportedRecord.Meta):
         constraints = [_once_per_member("sleep_stage_once_per_key")]
 
     def __str__(self) -> str:
