@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from attune.content.workbooks import Workbook as WorkbookContent
 from attune.content.workbooks import workbook_from_dict
@@ -159,6 +159,16 @@ class Enrolment(models.Model):
     def date_of(self, day: int) -> dt.date:
         """The calendar date on which ``day`` (1-based) opens."""
         return self.start_date + dt.timedelta(days=day - 1)
+
+
+def guides_of(member_id: int) -> QuerySet[Any]:
+    """The guides of the cohorts ``member_id`` follows a workbook in (for ``accounts.relations``)."""
+    return Enrolment.objects.filter(user_id=member_id, cohort__isnull=False).values("cohort__guide_id")
+
+
+def members_of(guide_id: int) -> QuerySet[Any]:
+    """The members of the cohorts ``guide_id`` leads (for ``accounts.relations``)."""
+    return Enrolment.objects.filter(cohort__guide_id=guide_id).values("user_id")
 
 
 class DayProgress(models.Model):
