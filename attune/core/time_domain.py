@@ -71,7 +71,7 @@ def time_domain(nn_ms: ArrayLike) -> TimeDomain:
     Raises
     ------
     ValueError
-        With fewer than 3 intervals, or non-finite or non-positive values.
+        Unless ``nn_ms`` is one series of at least 3 finite, positive intervals.
 
     Notes
     -----

@@ -40,9 +40,9 @@ def parse(text: str, *, name: str = "<text>") -> EcgRecord:
     Parameters
     ----------
     text : str
-        The file's contents.
+        The table's rows, with or without a header row.
     name : str
-        The file name, used in messages and in ``EcgRecord.source``.
+        The file name, for messages; ``EcgRecord.source`` becomes ``csv:<name>``.
 
     Returns
     -------

@@ -36,15 +36,8 @@ def read_elite_hrv(
 ) -> Iterator[Measurement]:
     """Read the readings of an Elite HRV CSV export.
 
-    Parameters
-    ----------
-    path : str or path-like
-    name : str, optional
-        The name to use in messages; the file's own name by default.
-    progress : callable, optional
-        Called with a :class:`~attune.importers.records.Progress` as the file is read.
-    local_tz : tzinfo
-        The zone of times written without an offset (the member's zone); UTC by default.
+    ``path``, ``name``, ``progress`` and ``local_tz`` are as for :func:`attune.importers.read_export`:
+    times written without an offset are in ``local_tz``.
 
     Yields
     ------

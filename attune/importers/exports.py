@@ -82,12 +82,13 @@ def read_export(
     path : str or path-like
         The uploaded file, on disk.
     name : str, optional
-        Its original name, for messages (and for the start time of an RR file named by time).
+        Its original name, for messages (and for the start time of an RR file named by time); the
+        file's own name by default.
     progress : callable, optional
-        Called with a :class:`~attune.importers.records.Progress`; RR files, which are small, are
-        read in one go and report nothing.
+        Called with a :class:`~attune.importers.records.Progress` as the file is read; RR files,
+        which are small, are read in one go and report nothing.
     local_tz : tzinfo
-        The member's zone, for times a file writes without an offset.
+        The member's zone, for times a file writes without an offset; UTC by default.
     start : datetime, optional
         When an RR file's first beat fell, if its name does not say.
     source : str, optional

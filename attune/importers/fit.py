@@ -47,14 +47,7 @@ _DECODE_ERRORS = (fitdecode.FitError, struct.error, ValueError, KeyError, IndexE
 def read_fit(path: PathArg, *, name: str | None = None, progress: ProgressCallback | None = None) -> Iterator[Imported]:
     """Read beat-to-beat intervals and heart rate from a FIT file.
 
-    Parameters
-    ----------
-    path : str or path-like
-        A ``.fit`` file.
-    name : str, optional
-        The name to use in messages; the file's own name by default.
-    progress : callable, optional
-        Called with a :class:`~attune.importers.records.Progress` as the file is read.
+    ``path`` (a ``.fit`` file), ``name`` and ``progress`` are as for :func:`attune.importers.read_export`.
 
     Yields
     ------

@@ -55,9 +55,9 @@ def parse(text: str, *, name: str = "<text>") -> EcgRecord:
     Parameters
     ----------
     text : str
-        The file's contents.
+        The whole OpenSignals export, header lines included.
     name : str
-        The file name, used in messages and in ``EcgRecord.source``.
+        The file name, for messages; ``EcgRecord.source`` becomes ``opensignals:<name>``.
 
     Raises
     ------

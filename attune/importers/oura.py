@@ -52,16 +52,9 @@ def read_oura(
 ) -> Iterator[Imported]:
     """Read nightly HRV, resting heart rate and sleep from an Oura CSV export.
 
-    Parameters
-    ----------
-    path : str or path-like
-        ``sleepmodel.csv`` from the data export, or a trends CSV.
-    name : str, optional
-        The name to use in messages; the file's own name by default.
-    progress : callable, optional
-        Called with a :class:`~attune.importers.records.Progress` as the file is read.
-    local_tz : tzinfo
-        The zone of a day given only as a date (trends rows without bedtimes); UTC by default.
+    ``path`` is ``sleepmodel.csv`` from the data export, or a trends CSV; ``name``, ``progress`` and
+    ``local_tz`` are as for :func:`attune.importers.read_export`, ``local_tz`` being the zone of a day
+    given only as a date (trends rows without bedtimes).
 
     Yields
     ------

@@ -42,15 +42,9 @@ def read_rr_file(
 ) -> Iterator[BeatSeries]:
     """Read an RR text file as one :class:`~attune.importers.records.BeatSeries`.
 
-    Parameters
-    ----------
-    path : str or path-like
-    name : str, optional
-        The name to use in messages and to look for a time in; the file's own name by default.
-    start : datetime, optional
-        When the first beat fell (aware). Used when the name holds no time.
-    local_tz : tzinfo
-        The zone of a time in the file name; UTC by default.
+    ``path`` and ``local_tz`` are as for :func:`attune.importers.read_export`. ``name`` (the file's own
+    name by default) is used in messages and looked at for a start time, in ``local_tz``; ``start``
+    (aware) is when the first beat fell, used when the name holds no time.
 
     Yields
     ------

@@ -48,16 +48,9 @@ def read_whoop(
 ) -> Iterator[Imported]:
     """Read nightly HRV, resting heart rate and sleep from a Whoop CSV export.
 
-    Parameters
-    ----------
-    path : str or path-like
-        ``physiological_cycles.csv`` or ``sleeps.csv``.
-    name : str, optional
-        The name to use in messages; the file's own name by default.
-    progress : callable, optional
-        Called with a :class:`~attune.importers.records.Progress` as the file is read.
-    local_tz : tzinfo
-        The zone of rows whose ``Cycle timezone`` is empty or absent; UTC by default.
+    ``path`` is ``physiological_cycles.csv`` or ``sleeps.csv``; ``name``, ``progress`` and ``local_tz``
+    are as for :func:`attune.importers.read_export`, ``local_tz`` being the zone of rows whose
+    ``Cycle timezone`` is empty or absent.
 
     Yields
     ------

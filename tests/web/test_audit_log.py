@@ -327,3 +327,23 @@ def test_an_admin_deleting_a_member_erases_them_like_their_own_deletion(owner: A
     assert [e.kind for e in left] == [Kind.SIGNED_IN, Kind.ACCOUNT_DELETED]
     assert left[-1].detail == {"via": "admin"}
     assert all(e.account_id is None and e.ip is None and e.agent == "" for e in left)
+
+
+@pytest.mark.parametrize(
+    ("kind", "detail", "words"),
+    [
+        (Kind.SHARED_ENTRY_OPENED, {"written": "2026-12-03"}, "Gwen opened a journal entry you shared (written "),
+        (Kind.SHARED_ENTRY_OPENED, {"written": "not a date"}, "Gwen opened a journal entry you shared"),
+        (Kind.INTAKE_OPENED, {"retreat": "Slow days"}, "Gwen read your intake answers for Slow days"),
+        (Kind.INTAKE_OPENED, {}, "Gwen read your intake answers"),
+        (Kind.ARC_OPENED, {"retreat": "Slow days"}, "Gwen looked at the arc you shared from Slow days"),
+        (Kind.ARC_OPENED, {"retreat": ""}, "Gwen looked at the arc you shared"),
+    ],
+)
+def test_what_a_guide_opened_is_said_with_its_detail_or_without(
+    owner: Any, guide: Any, kind: str, detail: dict[str, str], words: str
+) -> None:
+    event = AuditEvent(kind=kind, account=owner, actor=guide, detail=detail)
+    said = audit.describe(event)
+    assert said.startswith(words)
+    assert said == words or words.endswith("(written ")

@@ -101,27 +101,37 @@ def _number(value: Any) -> Any:
     return int(text) if text.isdigit() else text
 
 
-def write_day(fields: DayFields) -> Written:
-    """The day file for ``fields``, in the layout docs/workbooks.md shows."""
+def _write(values: list[tuple[str, Any]], listed: tuple[str, str], entries: list[Any], body: str) -> Written:
+    """Front matter of ``values``, then the list ``listed[0]`` of ``entries``, then ``body``.
+
+    Each entry's line is kept under ``(listed[1], index)``: ``("item", 2)``, ``("chapter", 0)``.
+    """
     lines = [FENCE]
     where: dict[Any, int] = {}
-    for key, value in (
+    for key, value in values:
+        where[key] = len(lines) + 1
+        lines += _dump({key: value})
+    list_key, entry_name = listed
+    where[list_key] = len(lines) + 1
+    lines.append(f"{list_key}:")
+    for index, entry in enumerate(entries):
+        where[(entry_name, index)] = len(lines) + 1
+        lines += ["  " + line for line in _dump([entry])]
+    lines.append(FENCE)
+    where["body"] = len(lines) + 1
+    text = body.replace("\r\n", "\n").strip()
+    return Written("\n".join(lines) + "\n" + (text + "\n" if text else ""), where)
+
+
+def write_day(fields: DayFields) -> Written:
+    """The day file for ``fields``, in the layout docs/workbooks.md shows."""
+    values = [
         ("day", _number(fields.number)),
         ("title", fields.title.strip()),
         ("chapter", fields.chapter.strip()),
         ("minutes", _number(fields.minutes)),
-    ):
-        where[key] = len(lines) + 1
-        lines += _dump({key: value})
-    where["items"] = len(lines) + 1
-    lines.append("items:")
-    for index, item in enumerate(fields.items):
-        where[("item", index)] = len(lines) + 1
-        lines += ["  " + line for line in _dump([_item_value(item)])]
-    lines.append(FENCE)
-    where["body"] = len(lines) + 1
-    body = fields.body.replace("\r\n", "\n").strip()
-    return Written("\n".join(lines) + "\n" + (body + "\n" if body else ""), where)
+    ]
+    return _write(values, ("items", "item"), [_item_value(item) for item in fields.items], fields.body)
 
 
 def read_day(text: str, path: Path) -> DayFields:
@@ -191,26 +201,17 @@ _KEPT = ("slug", "guide", "version")
 
 def write_head(fields: HeadFields) -> Written:
     """``workbook.md`` for ``fields``, in the layout docs/workbooks.md shows."""
-    lines = [FENCE]
-    where: dict[Any, int] = {}
     values: list[tuple[str, Any]] = [("slug", fields.kept.get("slug", ""))]
     values += [("title", fields.title.strip()), ("summary", fields.summary.strip().replace("\r\n", "\n"))]
     values += [(key, fields.kept[key]) for key in ("guide", "version") if key in fields.kept]
-    for key, value in values:
-        where[key] = len(lines) + 1
-        lines += _dump({key: value})
-    where["chapters"] = len(lines) + 1
-    lines.append("chapters:")
-    for index, chapter in enumerate(fields.chapters):
-        where[("chapter", index)] = len(lines) + 1
-        value = {"slug": chapter.slug.strip(), "title": chapter.title.strip()}
-        if chapter.summary.strip():
-            value["summary"] = chapter.summary.strip().replace("\r\n", "\n")
-        lines += ["  " + line for line in _dump([value])]
-    lines.append(FENCE)
-    where["body"] = len(lines) + 1
-    body = fields.introduction.replace("\r\n", "\n").strip()
-    return Written("\n".join(lines) + "\n" + (body + "\n" if body else ""), where)
+    return _write(values, ("chapters", "chapter"), [_chapter_value(c) for c in fields.chapters], fields.introduction)
+
+
+def _chapter_value(chapter: ChapterFields) -> dict[str, str]:
+    value = {"slug": chapter.slug.strip(), "title": chapter.title.strip()}
+    if chapter.summary.strip():
+        value["summary"] = chapter.summary.strip().replace("\r\n", "\n")
+    return value
 
 
 def read_head(text: str, path: Path) -> HeadFields:

@@ -27,7 +27,7 @@ import math
 import re
 import uuid
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +74,11 @@ def member_data_modules() -> Iterator[ModuleType]:
                 continue
             raise
         yield module
+
+
+def values_of(record: object, names: Iterable[str]) -> dict[str, object]:
+    """``record``'s attributes ``names``, keyed by name, in order: a row of the export, or part of a payload."""
+    return {name: getattr(record, name) for name in names}
 
 
 def to_jsonable(value: Any, zone: dt.tzinfo) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from attune.content.practices import BREATHS_PER_MIN_RANGE
 from attune.web.accounts.models import User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The regions of the IANA time zone database. Older aliases ("US/Eastern", "GB", "Etc/GMT+5")
 # still work if an admin sets them, but the list offers one name per place.
@@ -228,26 +231,18 @@ class EmailChangeForm(forms.Form):
         return email
 
 
-class ReauthForm(forms.Form):
-    password = forms.CharField(
-        label=_("Your password"),
+def _current_password(label: StrOrPromise, missing: StrOrPromise) -> forms.CharField:
+    """The member's own password, asked again: kept as typed, offered by a password manager."""
+    return forms.CharField(
+        label=label,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": _("Please enter your password.")},
+        error_messages={"required": missing},
     )
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.error_messages = {
-            **self.error_messages,
-            "password_incorrect": _("That isn't your current password. Please try again."),
-            "password_mismatch": _("The two new passwords are not the same. Please type them again."),
-        }
-        self.fields["old_password"].label = _("Your current password")
-        self.fields["new_password1"].help_text = _("At least 10 characters. A few unrelated words work well.")
-        self.fields["new_password2"].label = _("The same new password again")
+class ReauthForm(forms.Form):
+    password = _current_password(_("Your password"), _("Please enter your password."))
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):  # type: ignore[type-arg]
@@ -261,6 +256,16 @@ class SetPasswordForm(auth_forms.SetPasswordForm):  # type: ignore[type-arg]
         self.fields["new_password2"].label = _("The same new password again")
 
 
+class PasswordChangeForm(SetPasswordForm, auth_forms.PasswordChangeForm):
+    """:class:`SetPasswordForm`'s new password, after the current one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.error_messages["password_incorrect"] = _("That isn't your current password. Please try again.")
+        self.error_messages["password_mismatch"] = _("The two new passwords are not the same. Please type them again.")
+        self.fields["old_password"].label = _("Your current password")
+
+
 class PasswordResetForm(auth_forms.PasswordResetForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -272,12 +277,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
 
 class DeleteAccountForm(forms.Form):
-    password = forms.CharField(
-        label=_("Your password, to confirm"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": _("Please enter your password to confirm.")},
-    )
+    password = _current_password(_("Your password, to confirm"), _("Please enter your password to confirm."))
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         self.user = user

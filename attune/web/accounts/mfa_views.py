@@ -6,7 +6,9 @@ The second step counts its wrong answers against the same django-axes lockout as
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Callable
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -143,24 +145,35 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_step_verify.html", context, status=status)
 
 
-@never_cache
-@require_POST
-def verify_passkey_options(request: HttpRequest) -> HttpResponse:
-    user, _pending = _who(request)
-    if user is None:
-        return JsonResponse({"error": _("Please log in again.")}, status=403)
+_PasskeyCall = Callable[[HttpRequest, Any, dict[str, Any] | None], HttpResponse]
+
+
+def _taking_second_step(view: _PasskeyCall) -> Callable[[HttpRequest], HttpResponse]:
+    """A passkey call of the second step, for the member taking it (see :func:`_who`): anyone else
+    is asked in JSON to log in again. The view gets the member and the pending sign-in too."""
+
+    @never_cache
+    @require_POST
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest) -> HttpResponse:
+        user, pending = _who(request)
+        if user is None:
+            return JsonResponse({"error": _("Please log in again.")}, status=403)
+        return view(request, user, pending)
+
+    return wrapped
+
+
+@_taking_second_step
+def verify_passkey_options(request: HttpRequest, user: Any, pending: dict[str, Any] | None) -> HttpResponse:
     try:
         return HttpResponse(passkeys.authentication_options(request, user), content_type="application/json")
     except passkeys.PasskeyError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
 
 
-@never_cache
-@require_POST
-def verify_passkey(request: HttpRequest) -> HttpResponse:
-    user, pending = _who(request)
-    if user is None:
-        return JsonResponse({"error": _("Please log in again.")}, status=403)
+@_taking_second_step
+def verify_passkey(request: HttpRequest, user: Any, pending: dict[str, Any] | None) -> HttpResponse:
     if _locked(request, user):
         request.session.pop(mfa.SESSION_PENDING, None)
         return JsonResponse({"error": _("Too many tries. Please wait, then log in again.")}, status=429)

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from attune.web.accounts.throttle import client_address
 from attune.web.audit.agents import summarise
@@ -110,6 +110,27 @@ def _actor_name(event: AuditEvent) -> str:
     return _("A guide whose account has since been deleted")
 
 
+# What a guide opened from a retreat, said with the retreat's title or, without one, plainly.
+_RETREAT_OPENED: dict[str, tuple[str, str]] = {
+    Kind.INTAKE_OPENED: (
+        gettext_noop("%(name)s read your intake answers for %(retreat)s"),
+        gettext_noop("%(name)s read your intake answers"),
+    ),
+    Kind.ARC_OPENED: (
+        gettext_noop("%(name)s looked at the arc you shared from %(retreat)s"),
+        gettext_noop("%(name)s looked at the arc you shared"),
+    ),
+}
+
+
+def _guide_did(event: AuditEvent, sentence: str, plain: str, **detail: object) -> str:
+    """``sentence`` with the guide's name and ``detail`` filled in; ``plain``, with the name alone, when
+    the detail is missing."""
+    if all(detail.values()):
+        return sentence % {"name": _actor_name(event), **detail}
+    return plain % {"name": _actor_name(event)}
+
+
 def _day(iso: object) -> str:
     """An ISO date in the language's date format ("3 December 2026", "3. Dezember 2026"); "" for anything else."""
     try:
@@ -126,13 +147,12 @@ def describe(event: AuditEvent) -> str:
     """
     detail = event.detail or {}
     if event.kind == Kind.SHARED_ENTRY_OPENED:
-        written = _day(detail.get("written"))
-        if written:
-            return _("%(name)s opened a journal entry you shared (written %(written)s)") % {
-                "name": _actor_name(event),
-                "written": written,
-            }
-        return _("%(name)s opened a journal entry you shared") % {"name": _actor_name(event)}
+        return _guide_did(
+            event,
+            _("%(name)s opened a journal entry you shared (written %(written)s)"),
+            _("%(name)s opened a journal entry you shared"),
+            written=_day(detail.get("written")),
+        )
     if event.kind == Kind.SHARED_LIST_VIEWED:
         count = int(detail.get("entries", 0) or 0)
         return ngettext(
@@ -140,22 +160,9 @@ def describe(event: AuditEvent) -> str:
             "%(name)s looked at the list of what you shared: the first lines of %(count)d entries",
             count,
         ) % {"name": _actor_name(event), "count": count}
-    if event.kind == Kind.INTAKE_OPENED:
-        retreat = detail.get("retreat")
-        if retreat:
-            return _("%(name)s read your intake answers for %(retreat)s") % {
-                "name": _actor_name(event),
-                "retreat": retreat,
-            }
-        return _("%(name)s read your intake answers") % {"name": _actor_name(event)}
-    if event.kind == Kind.ARC_OPENED:
-        retreat = detail.get("retreat")
-        if retreat:
-            return _("%(name)s looked at the arc you shared from %(retreat)s") % {
-                "name": _actor_name(event),
-                "retreat": retreat,
-            }
-        return _("%(name)s looked at the arc you shared") % {"name": _actor_name(event)}
+    if event.kind in _RETREAT_OPENED:
+        with_title, without = _RETREAT_OPENED[event.kind]
+        return _guide_did(event, _(with_title), _(without), retreat=detail.get("retreat"))
     if event.kind == Kind.ACCOUNT_DELETED and detail.get("via") == "admin":
         return _("The account was deleted by an administrator")
     if event.kind == Kind.SIGN_IN_FAILED and detail.get("step") == "two_step":

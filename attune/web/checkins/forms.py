@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from attune.web.checkins.models import NOTE_MAX_CHARS, BodyArea, CheckIn, Context
+from attune.web.checkins.models import ANSWERS, NOTE_MAX_CHARS, BodyArea, CheckIn, Context
 from attune.web.common.chips import chip_groups, choice_field, scale_field
 from attune.web.common.offline import key_field, when_field
 from attune.web.common.states import State
@@ -40,17 +40,7 @@ class CheckInForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = CheckIn
-        fields = (
-            "state",
-            "felt_safety",
-            "breath",
-            "muscles",
-            "attention",
-            "felt_connection",
-            "body_area",
-            "context",
-            "both_opt_in",
-        )
+        fields = (*ANSWERS, "both_opt_in")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -9,18 +9,16 @@ names the member and the check-in's own uuid.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from attune.web.common import crypto
+from attune.web.accounts.export import values_of
+from attune.web.common import crypto, offline
+from attune.web.common.owned import OwnedQuerySet
 from attune.web.common.states import State
-
-if TYPE_CHECKING:
-    from attune.web.accounts.models import User
 
 
 class BodyArea(models.TextChoices):
@@ -49,11 +47,10 @@ NOTE_MAX_CHARS = 2000
 # At or below this felt safety the app gently shows the operator's crisis resources.
 LOW_SAFETY = 2
 NOTE_AAD_PREFIX = b"attune.checkins.note.v1"
-
-
-class CheckInQuerySet(models.QuerySet["CheckIn"]):
-    def for_user(self, user: User) -> CheckInQuerySet:
-        return self.filter(user=user)
+#: What the member answers on a check-in, in the order the form asks.
+ANSWERS = ("state", "felt_safety", "breath", "muscles", "attention", "felt_connection", "body_area", "context")
+# What the member's data export holds of each check-in, after its id (the note opened).
+_EXPORTED = ("created_at", "updated_at", *ANSWERS, "note", "both_opt_in")
 
 
 class CheckIn(models.Model):
@@ -81,9 +78,9 @@ class CheckIn(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # The idempotency key of the submission that made it (attune.web.common.offline): a check-in
     # sent again after a lost reply, or twice by the offline queue, is stored once.
-    client_key = models.UUIDField(null=True, blank=True, editable=False)
+    client_key = offline.key_column()
 
-    objects = CheckInQuerySet.as_manager()
+    objects = OwnedQuerySet["CheckIn"].as_manager()
     _note: str | None = None  # the opened (or not yet sealed) note, per instance; never stored as such
     _note_pending = False  # set before the member is known: sealed by save()
 
@@ -91,9 +88,7 @@ class CheckIn(models.Model):
         ordering = ("-created_at",)
         indexes = (models.Index(fields=["user", "created_at"], name="checkin_user_created"),)
         constraints = (
-            models.UniqueConstraint(
-                fields=["user", "client_key"], condition=Q(client_key__isnull=False), name="checkin_one_per_key"
-            ),
+            offline.one_per_key("checkin_one_per_key"),
             models.CheckConstraint(condition=Q(state__in=[s.value for s in State]), name="checkin_state_known"),
             models.CheckConstraint(condition=Q(felt_safety__gte=0, felt_safety__lte=10), name="checkin_safety_0_10"),
             models.CheckConstraint(condition=Q(breath__gte=1, breath__lte=5), name="checkin_breath_1_5"),
@@ -163,18 +158,4 @@ class CheckIn(models.Model):
         return self.felt_safety <= LOW_SAFETY
 
     def export_row(self) -> dict[str, object]:
-        return {
-            "id": self.pk,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-            "state": self.state,
-            "felt_safety": self.felt_safety,
-            "breath": self.breath,
-            "muscles": self.muscles,
-            "attention": self.attention,
-            "felt_connection": self.felt_connection,
-            "body_area": self.body_area,
-            "context": self.context,
-            "note": self.note,
-            "both_opt_in": self.both_opt_in,
-        }
+        return {"id": self.pk, **values_of(self, _EXPORTED)}

@@ -10,8 +10,11 @@ check-in or practice happened; that time is believed only within :data:`OFFLINE_
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django import forms
+from django.db import models
+from django.db.models import Q
 
 # How far back a time the member's device reports is believed: a device can be offline for days,
 # and its clock can be wrong; anything older (or in the future) is taken as "now".
@@ -28,6 +31,16 @@ def when_field() -> forms.DateTimeField:
     return forms.DateTimeField(
         required=False, error_messages={"invalid": "That time is not a date and time attune can read."}
     )
+
+
+def key_column() -> models.UUIDField[uuid.UUID | str | None, uuid.UUID | None]:
+    """The column a record keeps its submission's key in (empty when it was made without one)."""
+    return models.UUIDField(null=True, blank=True, editable=False)
+
+
+def one_per_key(name: str) -> models.UniqueConstraint:
+    """A member's records hold each key at most once; records without a key are not limited."""
+    return models.UniqueConstraint(fields=["user", "client_key"], condition=Q(client_key__isnull=False), name=name)
 
 
 def believed_time(reported: dt.datetime | None, now: dt.datetime) -> dt.datetime:

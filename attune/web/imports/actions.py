@@ -22,19 +22,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from attune.importers import (
-    BeatSeries,
-    HeartRateSeries,
-    Imported,
-    ImportFormatError,
-    Measurement,
-    MindfulSession,
-    Progress,
-    SleepSession,
-    SleepStage,
-    StateOfMind,
-    read_export,
-)
+from attune.importers import ImportFormatError, Progress, read_export, records
 from attune.importers.apple_health import check_archive
 from attune.web.imports import models, uploads
 from attune.web.imports.models import Import, State
@@ -201,7 +189,7 @@ class _Reading:
         return self.skipped_done + (self.current.skipped if self.current else 0)
 
 
-def _records(imp: Import, path: Path, reading: _Reading) -> Iterator[Imported]:
+def _records(imp: Import, path: Path, reading: _Reading) -> Iterator[records.Imported]:
     """Every record of the upload; for a zip of CSV files, each CSV unpacked in turn and read."""
     zone = imp.owner.zone
     if imp.format not in ("oura", "whoop", "elite_hrv", "hrv4training", "csv_zip") or not zipfile.is_zipfile(path):
@@ -246,35 +234,35 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, label
 RowBuilder = Callable[[Any, dict[str, Any]], Model]
 
 
-def _measurement(r: Measurement, common: dict[str, Any]) -> Model:
+def _measurement(r: records.Measurement, common: dict[str, Any]) -> Model:
     return models.Measurement(kind=r.kind, value=r.value, unit=r.unit, context=r.context, window_s=r.window_s,
                               end=r.end, **common)
 
 
-def _mindful(r: MindfulSession, common: dict[str, Any]) -> Model:
+def _mindful(r: records.MindfulSession, common: dict[str, Any]) -> Model:
     return models.MindfulSession(end=r.end, **common)
 
 
-def _state_of_mind(r: StateOfMind, common: dict[str, Any]) -> Model:
+def _state_of_mind(r: records.StateOfMind, common: dict[str, Any]) -> Model:
     return models.StateOfMind(kind=r.kind, valence=r.valence, labels=list(r.labels),
                               associations=list(r.associations), **common)
 
 
-def _sleep(r: SleepSession, common: dict[str, Any]) -> Model:
+def _sleep(r: records.SleepSession, common: dict[str, Any]) -> Model:
     return models.Sleep(end=r.end, is_nap=r.is_nap, asleep_s=r.asleep_s, light_s=r.light_s, deep_s=r.deep_s,
                         rem_s=r.rem_s, awake_s=r.awake_s, **common)
 
 
-def _sleep_stage(r: SleepStage, common: dict[str, Any]) -> Model:
+def _sleep_stage(r: records.SleepStage, common: dict[str, Any]) -> Model:
     return models.SleepStage(end=r.end, stage=r.stage, **common)
 
 
 ROWS: dict[type, tuple[type[models.ImportedRecord], RowBuilder]] = {
-    Measurement: (models.Measurement, _measurement),
-    MindfulSession: (models.MindfulSession, _mindful),
-    StateOfMind: (models.StateOfMind, _state_of_mind),
-    SleepSession: (models.Sleep, _sleep),
-    SleepStage: (models.SleepStage, _sleep_stage),
+    records.Measurement: (models.Measurement, _measurement),
+    records.MindfulSession: (models.MindfulSession, _mindful),
+    records.StateOfMind: (models.StateOfMind, _state_of_mind),
+    records.SleepSession: (models.Sleep, _sleep),
+    records.SleepStage: (models.SleepStage, _sleep_stage),
 }
 
 
@@ -285,7 +273,7 @@ class _Writer:
     imp: Import
     run: JobRun | None = None
     reading: _Reading = field(default_factory=_Reading)
-    pending: dict[str, Imported] = field(default_factory=dict)
+    pending: dict[str, records.Imported] = field(default_factory=dict)
     seen: int = 0  # records the reader has yielded in this run
     records_read: int = 0
     added: int = 0
@@ -297,11 +285,11 @@ class _Writer:
         self.records_read = self.imp.records_read
         self.added, self.duplicates, self.not_kept = self.imp.added, self.imp.duplicates, self.imp.not_kept
 
-    def add(self, record: Imported) -> None:
+    def add(self, record: records.Imported) -> None:
         self.seen += 1
         if self.seen <= self.imp.records_read:  # stored by an earlier run of this job
             return
-        if isinstance(record, HeartRateSeries):
+        if isinstance(record, records.HeartRateSeries):
             self.not_kept += 1
             self.records_read += 1
             return
@@ -310,7 +298,7 @@ class _Writer:
             self.records_read += 1
             return
         self.pending[record.key] = record
-        self.beat_series += isinstance(record, BeatSeries)
+        self.beat_series += isinstance(record, records.BeatSeries)
 
     @property
     def full(self) -> bool:
@@ -323,9 +311,9 @@ class _Writer:
     def flush(self) -> None:
         owner = self.imp.owner
         rows: dict[type[models.ImportedRecord], list[Model]] = {}
-        beats: list[BeatSeries] = []
+        beats: list[records.BeatSeries] = []
         for record in self.pending.values():
-            if isinstance(record, BeatSeries):
+            if isinstance(record, records.BeatSeries):
                 beats.append(record)
                 continue
             model, build = ROWS[type(record)]

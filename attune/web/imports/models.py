@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from attune.web.accounts.export import values_of
 from attune.web.jobs.models import Job
 
 
@@ -71,19 +72,12 @@ class Import(models.Model):
     def export_row(self) -> dict[str, object]:
         return {
             "id": self.pk,
-            "original_name": self.original_name,
-            "size_bytes": self.size_bytes,
-            "format": self.format,
-            "state": self.state,
+            **values_of(self, ("original_name", "size_bytes", "format", "state")),
             "job": self.job_id,
-            "created_at": self.created_at,
-            "finished_at": self.finished_at,
-            "records_read": self.records_read,
-            "added": self.added,
-            "duplicates": self.duplicates,
-            "skipped": self.skipped,
-            "not_kept": self.not_kept,
-            "error": self.error,
+            **values_of(
+                self,
+                ("created_at", "finished_at", "records_read", "added", "duplicates", "skipped", "not_kept", "error"),
+            ),
         }
 
 
@@ -101,11 +95,12 @@ class ImportedRecord(models.Model):
 
     class Meta:
         abstract = True
+        ordering = ["start"]
 
     EXPORT_FIELDS: tuple[str, ...] = ("source", "device", "key", "start")
 
     def export_row(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in self.EXPORT_FIELDS}
+        return values_of(self, self.EXPORT_FIELDS)
 
 
 def _once_per_member(name: str) -> models.UniqueConstraint:
@@ -137,8 +132,7 @@ class Measurement(ImportedRecord):
 
     EXPORT_FIELDS = ("kind", "value", "unit", "context", "window_s", "start", "end", "source", "device", "key")
 
-    class Meta:
-        ordering = ["start"]
+    class Meta(ImportedRecord.Meta):
         indexes = [models.Index(fields=["owner", "kind", "start"], name="measurement_owner_kind_start")]
         constraints = [
             _once_per_member("measurement_once_per_key"),
@@ -157,8 +151,7 @@ class MindfulSession(ImportedRecord):
 
     EXPORT_FIELDS = ("start", "end", "source", "device", "key")
 
-    class Meta:
-        ordering = ["start"]
+    class Meta(ImportedRecord.Meta):
         constraints = [_once_per_member("mindful_once_per_key")]
 
     def __str__(self) -> str:
@@ -173,8 +166,7 @@ class StateOfMind(ImportedRecord):
 
     EXPORT_FIELDS = ("start", "kind", "valence", "labels", "associations", "source", "device", "key")
 
-    class Meta:
-        ordering = ["start"]
+    class Meta(ImportedRecord.Meta):
         constraints = [_once_per_member("state_of_mind_once_per_key")]
 
     def __str__(self) -> str:
@@ -195,8 +187,7 @@ class Sleep(ImportedRecord):
     EXPORT_FIELDS = ("start", "end", "is_nap", "asleep_s", "light_s", "deep_s", "rem_s", "awake_s",
                      "source", "device", "key")
 
-    class Meta:
-        ordering = ["start"]
+    class Meta(ImportedRecord.Meta):
         constraints = [_once_per_member("sleep_once_per_key")]
 
     def __str__(self) -> str:
@@ -211,8 +202,7 @@ class SleepStage(ImportedRecord):
 
     EXPORT_FIELDS = ("start", "end", "stage", "source", "device", "key")
 
-    class Meta:
-        ordering = ["start"]
+    class Meta(ImportedRecord.Meta):
         constraints = [_once_per_member("sleep_stage_once_per_key")]
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from attune.core import BreathingSegment, assess_resonance, clean_rr, time_domain
 from attune.core.resonance import MIN_SEGMENT_S
+from attune.web.accounts.export import values_of
 from attune.web.physio import codec
 from attune.web.physio.meter import replay
 from attune.web.physio.models import (
@@ -420,14 +421,8 @@ def summary_payload(rec: Recording) -> dict[str, Any]:
         "recording": rec.pk,
         "summarising": rec.summarising,
         "beats": rec.beats,
-        "duration_s": rec.duration_s,
-        "mean_hr_bpm": rec.mean_hr_bpm,
-        "rmssd_ms": rec.rmssd_ms,
-        "mean_rmssd_live_ms": rec.mean_rmssd_live_ms,
-        "time_in_coherence_s": rec.time_in_coherence_s,
+        **values_of(rec, SUMMARY_FIELDS),
         "coherence_threshold": COHERENCE_THRESHOLD,
-        "breathing_rate_bpm": rec.breathing_rate_bpm,
-        "artifact_percent": rec.artifact_percent,
     }
 
 

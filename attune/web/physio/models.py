@@ -9,7 +9,7 @@ over the whole stream, and the summary is stored.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -17,10 +17,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from attune.web.accounts.export import values_of
+from attune.web.common.owned import OwnedQuerySet
 from attune.web.physio import codec
-
-if TYPE_CHECKING:
-    from attune.web.accounts.models import User
 
 
 def _ms_text(x: float) -> str:
@@ -38,6 +37,19 @@ SUMMARY_FIELDS: tuple[str, ...] = (
     "breathing_rate_bpm",
     "artifact_percent",
 )
+# A recording's columns in the export, between the assessment it belongs to and its intervals.
+_EXPORTED = (
+    "segment_rate_bpm",
+    "pacer_bpm",
+    "simulated",
+    "imported",
+    "source",
+    "device",
+    "started_at",
+    "ended_at",
+    "beats",
+    *SUMMARY_FIELDS,
+)
 
 RESONANCE_RATES_BPM: tuple[float, ...] = (6.5, 6.0, 5.5, 5.0, 4.5)
 
@@ -49,10 +61,7 @@ class Kind(models.TextChoices):
     MORNING = "morning", "Morning reading"
 
 
-class RecordingQuerySet(models.QuerySet["Recording"]):
-    def for_user(self, user: User) -> RecordingQuerySet:
-        return self.filter(user=user)
-
+class RecordingQuerySet(OwnedQuerySet["Recording"]):
     def finished(self) -> RecordingQuerySet:
         """Closed and summarised (a recording the task worker is still summarising is not, yet)."""
         return self.filter(ended_at__isnull=False, summarising=False)
@@ -94,16 +103,8 @@ class ResonanceAssessment(models.Model):
         }
 
     def export_row(self) -> dict[str, object]:
-        return {
-            "id": self.pk,
-            "created_at": self.created_at,
-            "quick": self.quick,
-            "scored_at": self.scored_at,
-            "best_rate_bpm": self.best_rate_bpm,
-            "applied": self.applied,
-            "applied_rate_bpm": self.applied_rate_bpm,
-            "result": self.result,
-        }
+        exported = ("created_at", "quick", "scored_at", "best_rate_bpm", "applied", "applied_rate_bpm", "result")
+        return {"id": self.pk, **values_of(self, exported)}
 
 
 class Recording(models.Model):
@@ -214,16 +215,7 @@ class Recording(models.Model):
             "kind": self.kind,
             "practice_session": self.practice_session_id,
             "assessment": self.assessment_id,
-            "segment_rate_bpm": self.segment_rate_bpm,
-            "pacer_bpm": self.pacer_bpm,
-            "simulated": self.simulated,
-            "imported": self.imported,
-            "source": self.source,
-            "device": self.device,
-            "started_at": self.started_at,
-            "ended_at": self.ended_at,
-            "beats": self.beats,
-            **{name: getattr(self, name) for name in SUMMARY_FIELDS},
+            **values_of(self, _EXPORTED),
             "rr_ms": [float(x) for x in self.rr_ms()],
         }
 

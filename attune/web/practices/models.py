@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -11,10 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from attune.web.accounts.export import values_of
+from attune.web.common import offline
+from attune.web.common.owned import OwnedQuerySet
 from attune.web.common.states import State
-
-if TYPE_CHECKING:
-    from attune.web.accounts.models import User
 
 PACER_SLUG = "pacer"
 PACER_TITLE = "Breathing pacer"
@@ -23,6 +22,23 @@ PACER_TITLE = "Breathing pacer"
 STOPPED_WORDS = gettext_lazy("stopped partway")
 # A session still "underway" this long after it began was left, not paused.
 LEFT_AFTER = dt.timedelta(hours=3)
+# What the member's data export holds of each session, after its id.
+_EXPORTED = (
+    "practice_slug",
+    "practice_title",
+    "started_at",
+    "ended_at",
+    "outcome",
+    "elapsed_s",
+    "before_safety",
+    "before_state",
+    "after_safety",
+    "after_state",
+    "pacer_inhale_s",
+    "pacer_hold_in_s",
+    "pacer_exhale_s",
+    "pacer_hold_out_s",
+)
 
 
 class Outcome(models.TextChoices):
@@ -31,10 +47,7 @@ class Outcome(models.TextChoices):
     STOPPED = "stopped", "Stopped early"
 
 
-class PracticeSessionQuerySet(models.QuerySet["PracticeSession"]):
-    def for_user(self, user: User) -> PracticeSessionQuerySet:
-        return self.filter(user=user)
-
+class PracticeSessionQuerySet(OwnedQuerySet["PracticeSession"]):
     def with_both_readings(self) -> PracticeSessionQuerySet:
         return self.filter(before_safety__isnull=False, after_safety__isnull=False)
 
@@ -59,7 +72,7 @@ class PracticeSession(models.Model):
     pacer_hold_out_s = models.FloatField(null=True, blank=True)
     # The idempotency key the player made for this session (attune.web.common.offline): starting or
     # finishing it again with the same key, after a lost reply or from the offline queue, changes nothing.
-    client_key = models.UUIDField(null=True, blank=True, editable=False)
+    client_key = offline.key_column()
 
     objects = PracticeSessionQuerySet.as_manager()
 
@@ -67,9 +80,7 @@ class PracticeSession(models.Model):
         ordering = ("-started_at",)
         indexes = (models.Index(fields=["user", "started_at"], name="session_user_started"),)
         constraints = (
-            models.UniqueConstraint(
-                fields=["user", "client_key"], condition=Q(client_key__isnull=False), name="session_one_per_key"
-            ),
+            offline.one_per_key("session_one_per_key"),
             models.CheckConstraint(
                 condition=Q(before_safety__isnull=True) | Q(before_safety__gte=0, before_safety__lte=10),
                 name="session_before_safety_0_10",
@@ -112,20 +123,4 @@ class PracticeSession(models.Model):
         return ""
 
     def export_row(self) -> dict[str, object]:
-        return {
-            "id": self.pk,
-            "practice_slug": self.practice_slug,
-            "practice_title": self.practice_title,
-            "started_at": self.started_at,
-            "ended_at": self.ended_at,
-            "outcome": self.outcome,
-            "elapsed_s": self.elapsed_s,
-            "before_safety": self.before_safety,
-            "before_state": self.before_state,
-            "after_safety": self.after_safety,
-            "after_state": self.after_state,
-            "pacer_inhale_s": self.pacer_inhale_s,
-            "pacer_hold_in_s": self.pacer_hold_in_s,
-            "pacer_exhale_s": self.pacer_exhale_s,
-            "pacer_hold_out_s": self.pacer_hold_out_s,
-        }
+        return {"id": self.pk, **values_of(self, _EXPORTED)}

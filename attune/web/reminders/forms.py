@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from attune.web.reminders.models import Channel, ReminderPreference
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 QUIET_CLASH = _("That time is inside your quiet hours, so nothing would ever come. You might pick another.")
@@ -17,6 +22,16 @@ CHANNEL_LABELS = {
 }
 
 
+def _time_field(label: StrOrPromise, message: StrOrPromise) -> forms.TimeField:
+    """A time of day in a time picker; ``message`` answers a missing or unreadable one."""
+    return forms.TimeField(
+        label=label,
+        input_formats=TIME_FORMATS,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": message, "required": message},
+    )
+
+
 class ReminderForm(forms.ModelForm):  # type: ignore[type-arg]
     channel = forms.ChoiceField(
         label=_("How, if at all"),
@@ -24,32 +39,9 @@ class ReminderForm(forms.ModelForm):  # type: ignore[type-arg]
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Choose no reminders, a notification, or an e-mail.")},
     )
-    at = forms.TimeField(
-        label=_("Around what time"), input_formats=TIME_FORMATS,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={
-            "invalid": _("A time of day, like 09:00."),
-            "required": _("A time of day, like 09:00."),
-        },
-    )
-    quiet_from = forms.TimeField(
-        label=_("Quiet from"),
-        input_formats=TIME_FORMATS,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={
-            "invalid": _("A time of day, like 21:00."),
-            "required": _("A time of day, like 21:00."),
-        },
-    )
-    quiet_until = forms.TimeField(
-        label=_("Quiet until"),
-        input_formats=TIME_FORMATS,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={
-            "invalid": _("A time of day, like 08:00."),
-            "required": _("A time of day, like 08:00."),
-        },
-    )
+    at = _time_field(_("Around what time"), _("A time of day, like 09:00."))
+    quiet_from = _time_field(_("Quiet from"), _("A time of day, like 21:00."))
+    quiet_until = _time_field(_("Quiet until"), _("A time of day, like 08:00."))
 
     class Meta:
         model = ReminderPreference

@@ -55,6 +55,24 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published: members can apply"
 
 
+def _workbook_link(verbose_name: str, help_text: str) -> models.ForeignKey[Workbook | None, Workbook | None]:
+    """A workbook everyone given a place follows, chosen by the guide (none: nothing to follow)."""
+    return models.ForeignKey(
+        Workbook,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+        help_text=help_text,
+    )
+
+
+def _cohort_link() -> models.ForeignKey[Cohort | None, Cohort | None]:
+    """The cohort of a :func:`_workbook_link`'s workbook, made by attune, never by the form."""
+    return models.ForeignKey(Cohort, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False)
+
+
 class Retreat(models.Model):
     guide = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="led_retreats")
     title = models.CharField(max_length=120)
@@ -68,31 +86,17 @@ class Retreat(models.Model):
     bring = models.TextField("What to bring", max_length=5_000, blank=True)
     cancellation = models.TextField("Cancellation terms", max_length=5_000, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    preparation = models.ForeignKey(
-        Workbook,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="Preparation workbook",
-        help_text="Everyone given a place follows it in the days before; its last day is the arrival day.",
+    preparation = _workbook_link(
+        "Preparation workbook",
+        "Everyone given a place follows it in the days before; its last day is the arrival day.",
     )
     # The workbook cohort that people given a place join (made at the first acceptance).
-    preparation_cohort = models.ForeignKey(
-        Cohort, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    preparation_cohort = _cohort_link()
+    integration = _workbook_link(
+        "Integration workbook",
+        "Everyone given a place follows it afterwards; its first day is the day after departure.",
     )
-    integration = models.ForeignKey(
-        Workbook,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="Integration workbook",
-        help_text="Everyone given a place follows it afterwards; its first day is the day after departure.",
-    )
-    integration_cohort = models.ForeignKey(
-        Cohort, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
-    )
+    integration_cohort = _cohort_link()
     # The guide's private calendar link to the schedule (empty: no link). Revoked by replacing it.
     feed_token = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     # When an item was last taken off the published schedule, until everyone was told.

@@ -10,15 +10,7 @@ class WorkbooksConfig(AppConfig):
 
     def ready(self) -> None:
         from attune.web.accounts import relations
-        from attune.web.workbooks.models import Enrolment
+        from attune.web.workbooks.models import guides_of, members_of
 
         # A cohort's guide may read what its members choose to share (accounts.relations).
-        relations.register(
-            relations.Guidance(
-                name="workbook cohorts",
-                guides_of=lambda member_id: Enrolment.objects.filter(
-                    user_id=member_id, cohort__isnull=False
-                ).values("cohort__guide_id"),
-                members_of=lambda guide_id: Enrolment.objects.filter(cohort__guide_id=guide_id).values("user_id"),
-            )
-        )
+        relations.register(relations.Guidance(name="workbook cohorts", guides_of=guides_of, members_of=members_of))

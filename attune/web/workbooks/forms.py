@@ -171,6 +171,17 @@ ITEM_LABELS = {
 }
 
 
+def _markdown_field(label: str) -> forms.CharField:
+    """A long Markdown text, kept as typed: its spaces and line breaks are part of it."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        strip=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true", "class": "source"}),
+    )
+
+
 class DayForm(forms.Form):
     """A day's own fields; its items come from :func:`items_from_post` (a list the guide reorders)."""
 
@@ -182,13 +193,7 @@ class DayForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={"invalid": "Enter the minutes as a whole number, such as 5."},
     )
-    body = forms.CharField(
-        label="The day's reading (Markdown)",
-        required=False,
-        strip=False,
-        max_length=50_000,
-        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true", "class": "source"}),
-    )
+    body = _markdown_field("The day's reading (Markdown)")
 
     def __init__(self, *args: Any, chapters: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -198,11 +203,8 @@ class DayForm(forms.Form):
 
 def items_from_post(data: Any) -> list[ItemFields] | None:
     """The items as posted (``item-<i>-kind`` and so on), in order; None when the list is malformed."""
-    try:
-        count = int(data.get("item-count", "0"))
-    except ValueError:
-        return None
-    if not 0 <= count <= MAX_ITEMS:
+    count = posted_count(data, "item", MAX_ITEMS)
+    if count is None:
         return None
     items: list[ItemFields] = []
     for i in range(count):
@@ -241,22 +243,13 @@ class HeadForm(forms.Form):
         help_text="One or two sentences, shown in the list of workbooks.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    introduction = forms.CharField(
-        label="Introduction (Markdown)",
-        required=False,
-        strip=False,
-        max_length=50_000,
-        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true", "class": "source"}),
-    )
+    introduction = _markdown_field("Introduction (Markdown)")
 
 
 def chapters_from_post(data: Any) -> list[ChapterFields] | None:
     """The chapters as posted (``chapter-<i>-slug`` and so on), in order; None when malformed."""
-    try:
-        count = int(data.get("chapter-count", "0"))
-    except ValueError:
-        return None
-    if not 0 <= count <= MAX_CHAPTERS:
+    count = posted_count(data, "chapter", MAX_CHAPTERS)
+    if count is None:
         return None
     return [
         ChapterFields(
@@ -266,6 +259,15 @@ def chapters_from_post(data: Any) -> list[ChapterFields] | None:
         )
         for i in range(count)
     ]
+
+
+def posted_count(data: Any, prefix: str, limit: int) -> int | None:
+    """How many rows a post holds (``<prefix>-count``); None unless it is a whole number from 0 to ``limit``."""
+    try:
+        count = int(data.get(f"{prefix}-count", "0"))
+    except ValueError:
+        return None
+    return count if 0 <= count <= limit else None
 
 
 def apply_list_op(rows: list[Any], op: str, new: Callable[[str], Any], kinds: tuple[str, ...], limit: int) -> bool:

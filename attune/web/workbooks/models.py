@@ -15,10 +15,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from attune.content.workbooks import Workbook as WorkbookContent
 from attune.content.workbooks import workbook_from_dict
+from attune.web.accounts.export import values_of
 
 INVITE_TOKEN_BYTES = 18
 
@@ -160,6 +161,16 @@ class Enrolment(models.Model):
         return self.start_date + dt.timedelta(days=day - 1)
 
 
+def guides_of(member_id: int) -> QuerySet[Any]:
+    """The guides of the cohorts ``member_id`` follows a workbook in (for ``accounts.relations``)."""
+    return Enrolment.objects.filter(user_id=member_id, cohort__isnull=False).values("cohort__guide_id")
+
+
+def members_of(guide_id: int) -> QuerySet[Any]:
+    """The members of the cohorts ``guide_id`` leads (for ``accounts.relations``)."""
+    return Enrolment.objects.filter(cohort__guide_id=guide_id).values("user_id")
+
+
 class DayProgress(models.Model):
     """What a member has done on one day of their enrolment.
 
@@ -188,9 +199,4 @@ class DayProgress(models.Model):
         return [int(v["session"]) for v in self.items_done.values() if isinstance(v, dict) and v.get("session")]
 
     def export_row(self) -> dict[str, object]:
-        return {
-            "day": self.day,
-            "opened_at": self.opened_at,
-            "completed_at": self.completed_at,
-            "items_done": self.items_done,
-        }
+        return values_of(self, ("day", "opened_at", "completed_at", "items_done"))
