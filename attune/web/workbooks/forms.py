@@ -184,10 +184,12 @@ class DayForm(forms.Form):
     )
     body = forms.CharField(
         label="The day's reading (Markdown)",
+        help_text="Shown where a reading step without its own passage stands.",
         required=False,
         strip=False,
         max_length=50_000,
-        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true", "class": "source"}),
+        # The box stands beside the <form> element, tied to it by its id.
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true", "class": "source", "form": "day-form"}),
     )
 
     def __init__(self, *args: Any, chapters: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -243,10 +245,12 @@ class HeadForm(forms.Form):
     )
     introduction = forms.CharField(
         label="Introduction (Markdown)",
+        help_text="Members read it before day 1.",
         required=False,
         strip=False,
         max_length=50_000,
-        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true", "class": "source"}),
+        # The box stands beside the <form> element, tied to it by its id.
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true", "class": "source", "form": "head-form"}),
     )
 
 

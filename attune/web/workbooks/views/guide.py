@@ -6,6 +6,7 @@ from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -118,10 +119,7 @@ def edit(request: AuthedRequest, slug: str) -> HttpResponse:
         except ContentInvalid as exc:
             errors = access.errors_by_file(exc.errors)
         else:
-            if new:
-                messages.success(request, f"Published version {version.number}. People already following keep theirs.")
-            else:
-                messages.info(request, "Nothing changed, so nothing new was published.")
+            _say_published(request, version, new)
             return redirect("workbooks:versions", slug=slug)
     days = sorted(_day_paths(latest))
     context = {"workbook": workbook, "latest": latest, "form": form, "errors": errors, "days": days}
@@ -268,9 +266,7 @@ def _preview_context(latest: WorkbookVersion, fields: DayFields) -> dict[str, An
     }
 
 
-def _field_errors(
-    errors: list[ContentError], path: str, written: Written
-) -> tuple[dict[Any, list[str]], list[str]]:
+def _field_errors(errors: list[ContentError], path: str, written: Written) -> tuple[dict[Any, list[str]], list[str]]:
     """The loader's errors by the field they concern in ``path``; the rest as ``file:line: message``."""
     by_field: dict[Any, list[str]] = {}
     other: list[ContentError] = []
@@ -281,6 +277,41 @@ def _field_errors(
         else:
             by_field.setdefault(name, []).append(error.message[:1].upper() + error.message[1:] + ".")
     return by_field, access.errors_by_file(other)
+
+
+def _say_published(request: AuthedRequest, version: WorkbookVersion, new: bool) -> None:
+    if new:
+        messages.success(request, f"Published version {version.number}. People already following keep theirs.")
+    else:
+        messages.info(request, "Nothing changed, so nothing new was published.")
+
+
+def _publish_file(
+    request: AuthedRequest, workbook: Workbook, latest: WorkbookVersion, path: str, written: Written
+) -> tuple[dict[Any, list[str]], list[str]] | None:
+    """Publish ``latest`` with ``path`` rewritten as ``written`` and say so; None when published,
+    else the check's errors (by field of ``path``, and the rest as ``file:line: message``)."""
+    try:
+        version, new = actions.save_edit(request.user, workbook, {**latest.sources, path: written.text})
+    except ContentInvalid as exc:
+        return _field_errors(list(exc.errors), path, written)
+    _say_published(request, version, new)
+    return None
+
+
+def _form_context(
+    workbook: Workbook, latest: WorkbookVersion, form: forms.Form, by_field: dict[Any, list[str]], errors: list[str]
+) -> dict[str, Any]:
+    """What the day form and workbook.md's form both show: the fields, their errors, the days to go to."""
+    return {
+        "workbook": workbook,
+        "latest": latest,
+        "form": form,
+        "field_errors": {k: v for k, v in by_field.items() if isinstance(k, str)},
+        "has_errors": bool(by_field) or bool(form.errors),
+        "errors": errors,
+        "days": sorted(_day_paths(latest)),
+    }
 
 
 @login_required
@@ -300,21 +331,11 @@ def edit_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
             if not apply_item_op(fields.items, op):
                 return HttpResponse("Unknown action.", status=400)
         elif form.is_valid():
-            written = write_day(fields)
-            sources = {**latest.sources, path: written.text}
-            try:
-                version, new = actions.save_edit(request.user, workbook, sources)
-            except ContentInvalid as exc:
-                by_field, errors = _field_errors(list(exc.errors), path, written)
-                status = 400
-            else:
-                if new:
-                    messages.success(
-                        request, f"Published version {version.number}. People already following keep theirs."
-                    )
-                else:
-                    messages.info(request, "Nothing changed, so nothing new was published.")
+            refused = _publish_file(request, workbook, latest, path, write_day(fields))
+            if refused is None:
                 return redirect("workbooks:edit_day", slug=slug, day=day)
+            by_field, errors = refused
+            status = 400
         else:
             status = 400
     else:
@@ -332,20 +353,14 @@ def edit_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
         for i, it in enumerate(fields.items)
     ]
     context = {
-        "workbook": workbook,
-        "latest": latest,
+        **_form_context(workbook, latest, form, by_field, errors),
         "path": path,
         "file_index": list(latest.sources).index(path),
-        "form": form,
         "items": items,
         "item_count": len(items),
         "items_errors": by_field.get("items", []),
-        "field_errors": {k: v for k, v in by_field.items() if isinstance(k, str)},
-        "has_errors": bool(by_field) or bool(form.errors),
-        "errors": errors,
         "practices": _practice_choices(),
         "kinds": ITEM_LABELS,
-        "days": sorted(_day_paths(latest)),
         "number": day,
         "preview": _preview_context(latest, fields),
     }
@@ -412,40 +427,23 @@ def edit_head(request: AuthedRequest, slug: str) -> HttpResponse:
             if not apply_list_op(fields.chapters, op, lambda _: ChapterFields(), ("chapter",), MAX_CHAPTERS):
                 return HttpResponse("Unknown action.", status=400)
         elif form.is_valid():
-            written = write_head(fields)
-            try:
-                version, new = actions.save_edit(request.user, workbook, {**latest.sources, HEAD_FILE: written.text})
-            except ContentInvalid as exc:
-                by_field, errors = _field_errors(list(exc.errors), HEAD_FILE, written)
-                status = 400
-            else:
-                if new:
-                    messages.success(
-                        request, f"Published version {version.number}. People already following keep theirs."
-                    )
-                else:
-                    messages.info(request, "Nothing changed, so nothing new was published.")
+            refused = _publish_file(request, workbook, latest, HEAD_FILE, write_head(fields))
+            if refused is None:
                 return redirect("workbooks:edit_head", slug=slug)
+            by_field, errors = refused
+            status = 400
         else:
             status = 400
     else:
         fields = original
-        form = HeadForm(
-            initial={"title": fields.title, "summary": fields.summary, "introduction": fields.introduction}
-        )
+        form = HeadForm(initial={"title": fields.title, "summary": fields.summary, "introduction": fields.introduction})
     chapters_shown = [
         {"index": i, "fields": c, "errors": by_field.get(("chapter", i), [])} for i, c in enumerate(fields.chapters)
     ]
     context = {
-        "workbook": workbook,
-        "latest": latest,
-        "form": form,
+        **_form_context(workbook, latest, form, by_field, errors),
         "chapters": chapters_shown,
         "chapter_count": len(chapters_shown),
         "chapters_errors": by_field.get("chapters", []),
-        "field_errors": {k: v for k, v in by_field.items() if isinstance(k, str)},
-        "has_errors": bool(by_field) or bool(form.errors),
-        "errors": errors,
-        "days": sorted(_day_paths(latest)),
     }
     return render(request, "workbooks/edit_head.html", context, status=status)
