@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.content.errors import ContentError, ContentInvalid
@@ -83,12 +85,20 @@ def upload(request: AuthedRequest) -> HttpResponse:
         except ContentInvalid as exc:
             errors = access.errors_by_file(exc.errors)
         except actions.SlugTaken as exc:
-            errors = [f"The slug '{exc}' is already used by another workbook; choose a different slug in workbook.md."]
+            errors = [
+                _("The slug '%(slug)s' is already used by another workbook; choose a different slug in workbook.md.")
+                % {"slug": exc}
+            ]
         else:
             if new:
-                messages.success(request, f"Published version {version.number} of {version.title}.")
+                messages.success(
+                    request, _("Published version %(n)s of %(title)s.") % {"n": version.number, "title": version.title}
+                )
             else:
-                messages.info(request, f"Nothing changed since version {version.number}, so nothing new was published.")
+                messages.info(
+                    request,
+                    _("Nothing changed since version %(n)s, so nothing new was published.") % {"n": version.number},
+                )
             return redirect("workbooks:versions", slug=version.workbook.slug)
     status = 400 if request.method == "POST" else 200
     return render(request, "workbooks/upload.html", {"form": form, "errors": errors}, status=status)
@@ -138,7 +148,7 @@ def cohort_new(request: AuthedRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         cohort = actions.create_cohort(request.user, data["version"], data["title"], data["start_date"])
-        messages.success(request, f"{cohort.title} is ready. Share the invitation link below.")
+        messages.success(request, _("%(group)s is ready. Share the invitation link below.") % {"group": cohort.title})
         return redirect("workbooks:cohort", pk=cohort.pk)
     return render(
         request, "workbooks/cohort_new.html", {"workbook": workbook, "form": form}, status=400 if form.errors else 200
@@ -281,9 +291,11 @@ def _field_errors(errors: list[ContentError], path: str, written: Written) -> tu
 
 def _say_published(request: AuthedRequest, version: WorkbookVersion, new: bool) -> None:
     if new:
-        messages.success(request, f"Published version {version.number}. People already following keep theirs.")
+        messages.success(
+            request, _("Published version %(n)s. People already following keep theirs.") % {"n": version.number}
+        )
     else:
-        messages.info(request, "Nothing changed, so nothing new was published.")
+        messages.info(request, _("Nothing changed, so nothing new was published."))
 
 
 def _publish_file(
@@ -325,11 +337,11 @@ def edit_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
     if request.method == "POST":
         form, fields = _posted_day(request, latest, day)
         if fields is None:
-            return HttpResponse("The list of steps could not be read; please reload the page.", status=400)
+            return HttpResponse(_("The list of steps could not be read; please reload the page."), status=400)
         op = str(request.POST.get("op", "save"))
         if op != "save":
             if not apply_item_op(fields.items, op):
-                return HttpResponse("Unknown action.", status=400)
+                return HttpResponse(_("Unknown action."), status=400)
         elif form.is_valid():
             refused = _publish_file(request, workbook, latest, path, write_day(fields))
             if refused is None:
@@ -342,7 +354,10 @@ def edit_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
         try:
             fields = read_day(latest.sources[path], Path(path))
         except ContentInvalid:
-            messages.info(request, f"{path} is written in a way the form cannot show; here is the file itself.")
+            messages.info(
+                request,
+                _("%(file)s is written in a way the form cannot show; here is the file itself.") % {"file": path},
+            )
             return redirect(reverse("workbooks:edit", args=[slug]) + f"#id_file_{list(latest.sources).index(path)}")
         form = DayForm(
             initial={"title": fields.title, "chapter": fields.chapter, "minutes": fields.minutes, "body": fields.body},
@@ -372,22 +387,30 @@ def edit_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
 def preview_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
     """The day as a member would see it, from the form as it stands. Writes nothing."""
     workbook, latest, path = _own_day(request, slug, day)
-    _, fields = _posted_day(request, latest, day)
+    _form, fields = _posted_day(request, latest, day)
     if fields is None:
-        return HttpResponse("The list of steps could not be read; please reload the page.", status=400)
+        return HttpResponse(_("The list of steps could not be read; please reload the page."), status=400)
     written = write_day(fields)
     problems: list[str] = []
     try:
         actions.check_edit(workbook, {**latest.sources, path: written.text})
     except ContentInvalid as exc:
         by_field, others = _field_errors(list(exc.errors), path, written)
-        problems = [f"{_FIELD_NAMES.get(k) or f'Step {k[1] + 1}'}: {m}" for k, ms in by_field.items() for m in ms]
+        problems = [
+            f"{_FIELD_NAMES.get(k) or _('Step %(n)s') % {'n': k[1] + 1}}: {m}" for k, ms in by_field.items() for m in ms
+        ]
         problems += others
     context = {"preview": _preview_context(latest, fields), "problems": problems}
     return render(request, "workbooks/edit_day.html#preview", context)
 
 
-_FIELD_NAMES = {"title": "Title", "chapter": "Chapter", "minutes": "Minutes", "items": "Steps", "body": "The reading"}
+_FIELD_NAMES = {
+    "title": gettext_lazy("Title"),
+    "chapter": gettext_lazy("Chapter"),
+    "minutes": gettext_lazy("Minutes"),
+    "items": gettext_lazy("Steps"),
+    "body": gettext_lazy("The reading"),
+}
 
 
 HEAD_FILE = "workbook.md"
@@ -404,7 +427,10 @@ def edit_head(request: AuthedRequest, slug: str) -> HttpResponse:
     try:
         original = read_head(latest.sources[HEAD_FILE], Path(HEAD_FILE))
     except ContentInvalid:
-        messages.info(request, f"{HEAD_FILE} is written in a way the form cannot show; here is the file itself.")
+        messages.info(
+            request,
+            _("%(file)s is written in a way the form cannot show; here is the file itself.") % {"file": HEAD_FILE},
+        )
         return redirect(reverse("workbooks:edit", args=[slug]) + "#id_file_0")
     by_field: dict[Any, list[str]] = {}
     errors: list[str] = []
@@ -413,7 +439,7 @@ def edit_head(request: AuthedRequest, slug: str) -> HttpResponse:
         form = HeadForm(request.POST)
         chapters = chapters_from_post(request.POST)
         if chapters is None:
-            return HttpResponse("The list of chapters could not be read; please reload the page.", status=400)
+            return HttpResponse(_("The list of chapters could not be read; please reload the page."), status=400)
         data = request.POST
         fields = HeadFields(
             title=str(data.get("title", "")),
@@ -424,8 +450,8 @@ def edit_head(request: AuthedRequest, slug: str) -> HttpResponse:
         )
         op = str(data.get("op", "save"))
         if op != "save":
-            if not apply_list_op(fields.chapters, op, lambda _: ChapterFields(), ("chapter",), MAX_CHAPTERS):
-                return HttpResponse("Unknown action.", status=400)
+            if not apply_list_op(fields.chapters, op, lambda _kind: ChapterFields(), ("chapter",), MAX_CHAPTERS):
+                return HttpResponse(_("Unknown action."), status=400)
         elif form.is_valid():
             refused = _publish_file(request, workbook, latest, HEAD_FILE, write_head(fields))
             if refused is None:
