@@ -50,6 +50,7 @@ from attune.web.workbooks.forms import (
     items_from_post,
 )
 from attune.web.workbooks.models import Cohort, Workbook, WorkbookVersion
+from attune.web.workbooks.render import render_markdown
 from attune.web.workbooks.views import access
 
 
@@ -384,33 +385,54 @@ def edit_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def preview_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
-    """The day as a member would see it, from the form as it stands. Writes nothing."""
-    workbook, latest, path = _own_day(request, slug, day)
-    _form, fields = _posted_day(request, latest, day)
-    if fields is None:
-        return HttpResponse(_("The list of steps could not be read; please reload the page."), status=400)
-    written = write_day(fields)
+def preview(request: AuthedRequest, slug: str, day: int | None = None) -> HttpResponse:
+    """What a member would see, from a guide's form as it stands: day ``day``, or without a day the
+    workbook's own page (from workbook.md's form). Writes nothing; the check's objections come along."""
+    if day is None:
+        try:
+            workbook, latest, original = _own_head(request, slug)
+        except ContentInvalid:
+            message = _("%(file)s is written in a way the form cannot show; edit the file itself.")
+            return HttpResponse(message % {"file": HEAD_FILE}, status=400)
+        fields = _posted_head(request, original)
+        if fields is None:
+            return HttpResponse(_("The list of chapters could not be read; please reload the page."), status=400)
+        path, written = HEAD_FILE, write_head(fields)
+        template, shown = "workbooks/edit_head.html#preview", _head_preview_context(latest, fields)
+    else:
+        workbook, latest, path = _own_day(request, slug, day)
+        _form, day_fields = _posted_day(request, latest, day)
+        if day_fields is None:
+            return HttpResponse(_("The list of steps could not be read; please reload the page."), status=400)
+        written = write_day(day_fields)
+        template, shown = "workbooks/edit_day.html#preview", _preview_context(latest, day_fields)
     problems: list[str] = []
     try:
         actions.check_edit(workbook, {**latest.sources, path: written.text})
     except ContentInvalid as exc:
         by_field, others = _field_errors(list(exc.errors), path, written)
-        problems = [
-            f"{_FIELD_NAMES.get(k) or _('Step %(n)s') % {'n': k[1] + 1}}: {m}" for k, ms in by_field.items() for m in ms
-        ]
-        problems += others
-    context = {"preview": _preview_context(latest, fields), "problems": problems}
-    return render(request, "workbooks/edit_day.html#preview", context)
+        problems = [f"{_field_name(key, path)}: {m}" for key, ms in by_field.items() for m in ms] + others
+    return render(request, template, {"preview": shown, "problems": problems})
 
 
 _FIELD_NAMES = {
     "title": gettext_lazy("Title"),
+    "summary": gettext_lazy("Summary"),
     "chapter": gettext_lazy("Chapter"),
+    "chapters": gettext_lazy("Chapters"),
     "minutes": gettext_lazy("Minutes"),
     "items": gettext_lazy("Steps"),
-    "body": gettext_lazy("The reading"),
 }
+
+
+def _field_name(key: Any, path: str) -> str:
+    """How the form names the field ``key`` of ``path`` (a string, or ``("item", i)``/``("chapter", i)``)."""
+    if key == "body":
+        return _("Introduction") if path == HEAD_FILE else _("The reading")
+    if isinstance(key, tuple):
+        n = key[1] + 1
+        return _("Chapter %(n)s") % {"n": n} if key[0] == "chapter" else _("Step %(n)s") % {"n": n}
+    return str(_FIELD_NAMES.get(key, key))
 
 
 HEAD_FILE = "workbook.md"
@@ -420,12 +442,8 @@ HEAD_FILE = "workbook.md"
 @require_http_methods(["GET", "POST"])
 def edit_head(request: AuthedRequest, slug: str) -> HttpResponse:
     """workbook.md through a form: title, summary, chapters to add, remove and reorder, and the introduction."""
-    workbook = access.get_own_workbook(request, slug)
-    latest = workbook.latest_version()
-    if latest is None or HEAD_FILE not in latest.sources:
-        raise Http404("Nothing published yet.")
     try:
-        original = read_head(latest.sources[HEAD_FILE], Path(HEAD_FILE))
+        workbook, latest, original = _own_head(request, slug)
     except ContentInvalid:
         messages.info(
             request,
@@ -437,18 +455,11 @@ def edit_head(request: AuthedRequest, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = HeadForm(request.POST)
-        chapters = chapters_from_post(request.POST)
-        if chapters is None:
+        posted = _posted_head(request, original)
+        if posted is None:
             return HttpResponse(_("The list of chapters could not be read; please reload the page."), status=400)
-        data = request.POST
-        fields = HeadFields(
-            title=str(data.get("title", "")),
-            summary=str(data.get("summary", "")),
-            introduction=str(data.get("introduction", "")),
-            chapters=chapters,
-            kept=original.kept,
-        )
-        op = str(data.get("op", "save"))
+        fields = posted
+        op = str(request.POST.get("op", "save"))
         if op != "save":
             if not apply_list_op(fields.chapters, op, lambda _kind: ChapterFields(), ("chapter",), MAX_CHAPTERS):
                 return HttpResponse(_("Unknown action."), status=400)
@@ -471,5 +482,60 @@ def edit_head(request: AuthedRequest, slug: str) -> HttpResponse:
         "chapters": chapters_shown,
         "chapter_count": len(chapters_shown),
         "chapters_errors": by_field.get("chapters", []),
+        "preview": _head_preview_context(latest, fields),
     }
     return render(request, "workbooks/edit_head.html", context, status=status)
+
+
+def _own_head(request: AuthedRequest, slug: str) -> tuple[Workbook, WorkbookVersion, HeadFields]:
+    """The caller's workbook, its latest version and that version's workbook.md as fields (else 404).
+
+    Raises
+    ------
+    ContentInvalid
+        When workbook.md is written in a way the form cannot show.
+    """
+    workbook = access.get_own_workbook(request, slug)
+    latest = workbook.latest_version()
+    if latest is None or HEAD_FILE not in latest.sources:
+        raise Http404("Nothing published yet.")
+    return workbook, latest, read_head(latest.sources[HEAD_FILE], Path(HEAD_FILE))
+
+
+def _posted_head(request: AuthedRequest, original: HeadFields) -> HeadFields | None:
+    """workbook.md's fields as posted (slug, guide and version kept from ``original``); None when the
+    list of chapters cannot be read."""
+    chapters = chapters_from_post(request.POST)
+    if chapters is None:
+        return None
+    data = request.POST
+    return HeadFields(
+        title=str(data.get("title", "")),
+        summary=str(data.get("summary", "")),
+        introduction=str(data.get("introduction", "")),
+        chapters=chapters,
+        kept=original.kept,
+    )
+
+
+def _head_preview_context(latest: WorkbookVersion, fields: HeadFields) -> dict[str, Any]:
+    """The workbook's own page as a member would see it, from workbook.md's fields as they stand;
+    the days are the latest version's, under the chapter whose slug they name."""
+    content = latest.content
+    return {
+        "content": SimpleNamespace(
+            title=fields.title.strip(),
+            summary=fields.summary.strip(),
+            days=content.days,
+            total_minutes=content.total_minutes,
+            guide=content.guide,
+        ),
+        "introduction": render_markdown(fields.introduction),
+        "chapters": [
+            {
+                "chapter": SimpleNamespace(slug=c.slug.strip(), title=c.title.strip(), summary=c.summary.strip()),
+                "days": content.days_in(c.slug.strip()),
+            }
+            for c in fields.chapters
+        ],
+    }
