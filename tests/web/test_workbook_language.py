@@ -54,6 +54,18 @@ def test_the_guides_workbook_pages_in_german(guide_client: Client) -> None:
         assert words in head, words
     assert "Mitglieder lesen sie vor Tag 1." in head
     _absent(head, "Chapters, in order", "Members read it before day 1.", "Remove chapter 1")
+    # The preview beside it: the member's page in German, and what the check would refuse.
+    typed = {"title": "Small steps", "summary": "Three days.", "introduction": "", "chapter-count": "2"}
+    typed |= {
+        "chapter-0-slug": "first",
+        "chapter-0-title": "First",
+        "chapter-1-slug": "second",
+        "chapter-1-title": "Two",
+    }
+    preview = guide_client.post(reverse("workbooks:edit_head_preview", args=["small-steps"]), typed, **GERMAN)
+    html = preview.content.decode()
+    assert "Noch nicht bereit zum Veröffentlichen" in html and "Kapitel 2: " in html and "Was drin ist" in html
+    _absent(html, "Not ready to publish yet", "Chapter 2: ", "What's inside")
 
 
 def test_the_day_editor_in_german(guide_client: Client) -> None:
