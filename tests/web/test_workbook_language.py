@@ -46,7 +46,7 @@ def test_the_guides_workbook_pages_in_german(guide_client: Client) -> None:
     _absent(home, "Workbooks you publish", "Uploading the same workbook again", "Check and publish", "No groups yet.")
 
     versions = _german(guide_client, reverse("workbooks:versions", args=["small-steps"]))
-    assert "Mit Formularen bearbeiten, mit Vorschau" in versions and "Veröffentlichte Versionen" in versions
+    assert "Mit Formularen und Vorschau" in versions and "Veröffentlichte Versionen" in versions
     _absent(versions, "Every published version is kept.", "Edit with forms, with a preview")
 
     head = _german(guide_client, reverse("workbooks:edit_head", args=["small-steps"]))
