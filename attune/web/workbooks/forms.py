@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -17,6 +17,9 @@ from attune.content.workbooks.writing import ITEM_KINDS, ChapterFields, ItemFiel
 from attune.web.journal.forms import BodyField
 from attune.web.workbooks import catalog
 from attune.web.workbooks.models import WorkbookVersion
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _TOO_LONG = _("This is %(show_value)s characters long; an answer holds up to %(limit_value)s.")
 
@@ -180,6 +183,21 @@ class AnswerForm(forms.Form):
     body = BodyField(label=_("Your answer"), rows=5, too_long=_TOO_LONG)
 
 
+def markdown_field(label: StrOrPromise, help_text: StrOrPromise, form_id: str) -> forms.CharField:
+    """The Markdown box of a guide's form (a day's reading, workbook.md's introduction), kept as typed.
+
+    It stands beside the ``<form>`` element ``form_id``, tied to it by the form attribute.
+    """
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        strip=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true", "class": "source", "form": form_id}),
+    )
+
+
 #: How many items a day may hold in the form; a day is a handful of steps.
 MAX_ITEMS = 40
 ITEM_LABELS = {
@@ -201,14 +219,8 @@ class DayForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={"invalid": _("Enter the minutes as a whole number, such as 5.")},
     )
-    body = forms.CharField(
-        label=_("The day's reading (Markdown)"),
-        help_text=_("Shown where a reading step without its own passage stands."),
-        required=False,
-        strip=False,
-        max_length=50_000,
-        # The box stands beside the <form> element, tied to it by its id.
-        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true", "class": "source", "form": "day-form"}),
+    body = markdown_field(
+        _("The day's reading (Markdown)"), _("Shown where a reading step without its own passage stands."), "day-form"
     )
 
     def __init__(self, *args: Any, chapters: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -262,15 +274,7 @@ class HeadForm(forms.Form):
         help_text=_("One or two sentences, shown in the list of workbooks."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    introduction = forms.CharField(
-        label=_("Introduction (Markdown)"),
-        help_text=_("Members read it before day 1."),
-        required=False,
-        strip=False,
-        max_length=50_000,
-        # The box stands beside the <form> element, tied to it by its id.
-        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true", "class": "source", "form": "head-form"}),
-    )
+    introduction = markdown_field(_("Introduction (Markdown)"), _("Members read it before day 1."), "head-form")
 
 
 def chapters_from_post(data: Any) -> list[ChapterFields] | None:
