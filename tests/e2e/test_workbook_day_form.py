@@ -1,6 +1,8 @@
 """A guide edits a day of their workbook through the form, watches the live preview follow, and saves.
 
-At 390x844 the reading's Markdown sits under the fields; on a desktop, beside them.
+The workbook's own form (title, summary, chapters, introduction) has the same live preview: the
+workbook's page as a member sees it. At 390x844 the Markdown sits under the fields; on a desktop,
+beside them.
 """
 
 from __future__ import annotations
@@ -71,6 +73,18 @@ def _watch(page: Any, errors: list[str]) -> None:
     page.on("request", lambda req: errors.append(f"third party {req.url}") if "127.0.0.1" not in req.url else None)
 
 
+def _markdown_placed(page: Any, size: str, box: str) -> None:
+    """The Markdown box ``box``: beside the fields on a desktop, under them (and wide) on a phone."""
+    title = page.locator("#id_title").bounding_box()
+    markdown = page.locator(box).bounding_box()
+    if size == "desktop":
+        assert markdown["x"] > title["x"] + title["width"] - 1
+        assert markdown["y"] < title["y"] + 200
+    else:
+        assert markdown["y"] > title["y"] + title["height"]
+        assert markdown["width"] > 300
+
+
 @pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_a_guide_edits_a_day_sees_the_preview_follow_and_saves(
     server: Any, browser: Any, tmp_path: Path, size: str
@@ -94,21 +108,35 @@ def test_a_guide_edits_a_day_sees_the_preview_follow_and_saves(
     page.wait_for_url(re.compile(rf"/workbooks/{slug}/versions/$"))
     page.get_by_role("link", name="Edit with forms, with a preview").click()
     page.wait_for_url(re.compile(rf"/workbooks/{slug}/edit/workbook/$"))
+    if size == "desktop":
+        page.set_viewport_size({"width": 1280, "height": 800})
     shot(page, f"wbform-{size}-00-title-and-chapters")
+
+    # The workbook's form: its preview is the workbook's page as a member sees it, and follows typing.
+    head_preview = page.locator("#wb-preview")
+    assert head_preview.locator("h1").inner_text() == "Quiet evenings"
+    _markdown_placed(page, size, "#id_introduction")
+    page.locator("#id_title").fill("Quieter evenings")
+    head_preview.locator("h1", has_text="Quieter evenings").wait_for()
+    page.locator("#id_introduction").fill("Two evenings to *slow down* together.")
+    head_preview.locator(".wb-reading em", has_text="slow down").wait_for()
+    page.locator("#chapter-0-summary").fill("Where the evenings begin.")
+    head_preview.locator(".card", has_text="Where the evenings begin.").wait_for()
+    assert "Evening 1" in head_preview.inner_text()  # the chapter's days, as on the member's page
+    page.locator("#chapter-0-slug").fill("arriving-home")
+    head_preview.locator(".wb-preview-problems", has_text="unknown chapter").wait_for()
+    page.locator("#chapter-0-slug").fill("arriving")
+    head_preview.locator(".wb-preview-problems").wait_for(state="detached")
+    shot(page, f"wbform-{size}-00b-title-and-chapters-preview")
+    shot(page, f"wbform-{size}-00c-title-and-chapters-fold", full_page=False)
+    if size == "desktop":
+        page.set_viewport_size(DESKTOP)
     page.get_by_role("navigation", name="Days of this workbook").get_by_role("link", name="2").click()
     page.wait_for_url(re.compile(rf"/workbooks/{slug}/edit/day/2/$"))
 
     preview = page.locator("#wb-preview")
     assert preview.locator("h1").inner_text() == "Day 2: Evening 2"
-    # The reading's box: beside the fields on a desktop, under them on a phone.
-    title_box = page.get_by_label("Title").bounding_box()
-    body_box = page.locator("#id_body").bounding_box()
-    if size == "desktop":
-        assert body_box["x"] > title_box["x"] + title_box["width"] - 1
-        assert body_box["y"] < title_box["y"] + 200
-    else:
-        assert body_box["y"] > title_box["y"] + title_box["height"]
-        assert body_box["width"] > 300
+    _markdown_placed(page, size, "#id_body")
     shot(page, f"wbform-{size}-01-day-form")
 
     # Typing updates the preview, drawn by the server with the member's template part.

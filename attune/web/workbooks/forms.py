@@ -5,17 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from attune.content.workbooks.writing import ITEM_KINDS, ChapterFields, ItemFields
 from attune.web.journal.forms import BodyField
 from attune.web.workbooks import catalog
 from attune.web.workbooks.models import WorkbookVersion
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _TOO_LONG = _("This is %(show_value)s characters long; an answer holds up to %(limit_value)s.")
 
@@ -36,9 +40,9 @@ def max_upload_bytes() -> int:
 
 class UploadForm(forms.Form):
     archive = forms.FileField(
-        label="Workbook zip",
-        help_text="A zip holding workbook.md and a days/ folder, at its top or inside one folder.",
-        error_messages={"required": "Choose a zip file to upload.", "empty": "That file is empty."},
+        label=_("Workbook zip"),
+        help_text=_("A zip holding workbook.md and a days/ folder, at its top or inside one folder."),
+        error_messages={"required": _("Choose a zip file to upload."), "empty": _("That file is empty.")},
     )
 
     def clean_archive(self) -> Any:
@@ -46,33 +50,48 @@ class UploadForm(forms.Form):
         limit = max_upload_bytes()
         if archive.size is not None and archive.size > limit:
             raise forms.ValidationError(
-                f"This file is {archive.size:,} bytes, larger than this site accepts for a workbook "
-                f"({limit:,} bytes). Nothing was published."
+                _(
+                    "This file is %(size)s bytes, larger than this site accepts for a workbook "
+                    "(%(limit)s bytes). Nothing was published."
+                )
+                % {
+                    "size": number_format(archive.size, force_grouping=True),
+                    "limit": number_format(limit, force_grouping=True),
+                }
             )
         return archive
 
 
 class VersionChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: WorkbookVersion) -> str:
-        return f"Version {obj.number}: {obj.title} ({obj.day_count} days, {obj.published_at:%d %b %Y})"
+        return ngettext(
+            "Version %(n)s: %(title)s (%(days)s day, %(published)s)",
+            "Version %(n)s: %(title)s (%(days)s days, %(published)s)",
+            obj.day_count,
+        ) % {
+            "n": obj.number,
+            "title": obj.title,
+            "days": obj.day_count,
+            "published": date_format(obj.published_at, "DATE_FORMAT"),
+        }
 
 
 class CohortForm(forms.Form):
     title = forms.CharField(
         max_length=120,
-        label="Name for the group",
-        error_messages={"required": "Give the group a name, such as 'Spring circle'."},
+        label=_("Name for the group"),
+        error_messages={"required": _("Give the group a name, such as 'Spring circle'.")},
     )
     version = VersionChoice(
         queryset=WorkbookVersion.objects.none(),
-        label="Version",
+        label=_("Version"),
         empty_label=None,
-        error_messages={"invalid_choice": "Pick one of this workbook's versions."},
+        error_messages={"invalid_choice": _("Pick one of this workbook's versions.")},
     )
     start_date = forms.DateField(
-        label="First day",
+        label=_("First day"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Choose the group's first day.", "invalid": "Enter a date like 2025-03-01."},
+        error_messages={"required": _("Choose the group's first day."), "invalid": _("Enter a date like 2025-03-01.")},
     )
 
     def __init__(self, *args: Any, versions: QuerySet[WorkbookVersion], today: dt.date, **kwargs: Any) -> None:
@@ -91,8 +110,11 @@ class CohortForm(forms.Form):
         earliest, latest = self.today - COHORT_START_PAST, self.today + COHORT_START_FUTURE
         if not earliest <= start <= latest:
             raise forms.ValidationError(
-                f"Choose a first day within a year before or two years after today "
-                f"(between {date_format(earliest, 'j F Y')} and {date_format(latest, 'j F Y')})."
+                _(
+                    "Choose a first day within a year before or two years after today "
+                    "(between %(earliest)s and %(latest)s)."
+                )
+                % {"earliest": date_format(earliest, "DATE_FORMAT"), "latest": date_format(latest, "DATE_FORMAT")}
             )
         return start
 
@@ -112,12 +134,12 @@ class EditForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "true", "class": "source"}),
             )
         self.fields["new_name"] = forms.CharField(
-            label="New day file name",
+            label=_("New day file name"),
             required=False,
-            help_text="Optional, such as days/day-29.md. Leave empty to add nothing.",
+            help_text=_("Optional, such as days/day-29.md. Leave empty to add nothing."),
         )
         self.fields["new_text"] = forms.CharField(
-            label="New day file",
+            label=_("New day file"),
             required=False,
             strip=False,
             widget=forms.Textarea(attrs={"rows": 8, "class": "source"}),
@@ -126,9 +148,9 @@ class EditForm(forms.Form):
     def clean_new_name(self) -> str:
         name = str(self.cleaned_data.get("new_name") or "").strip()
         if name and not DAY_FILE.match(name):
-            raise forms.ValidationError("A day file is named like days/day-29.md (lowercase, ending in .md).")
+            raise forms.ValidationError(_("A day file is named like days/day-29.md (lowercase, ending in .md)."))
         if name in self.paths:
-            raise forms.ValidationError(f"{name} is already there; edit it above.")
+            raise forms.ValidationError(_("%(name)s is already there; edit it above.") % {"name": name})
         return name
 
     def sources(self) -> dict[str, str]:
@@ -161,44 +183,50 @@ class AnswerForm(forms.Form):
     body = BodyField(label=_("Your answer"), rows=5, too_long=_TOO_LONG)
 
 
-#: How many items a day may hold in the form; a day is a handful of steps.
-MAX_ITEMS = 40
-ITEM_LABELS = {
-    "reading": "Reading",
-    "practice": "Practice",
-    "prompt": "Question for the journal",
-    "checkin": "Check-in",
-}
+def markdown_field(label: StrOrPromise, help_text: StrOrPromise, form_id: str) -> forms.CharField:
+    """The Markdown box of a guide's form (a day's reading, workbook.md's introduction), kept as typed.
 
-
-def _markdown_field(label: str) -> forms.CharField:
-    """A long Markdown text, kept as typed: its spaces and line breaks are part of it."""
+    It stands beside the ``<form>`` element ``form_id``, tied to it by the form attribute.
+    """
     return forms.CharField(
         label=label,
+        help_text=help_text,
         required=False,
         strip=False,
         max_length=50_000,
-        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true", "class": "source"}),
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true", "class": "source", "form": form_id}),
     )
+
+
+#: How many items a day may hold in the form; a day is a handful of steps.
+MAX_ITEMS = 40
+ITEM_LABELS = {
+    "reading": _("Reading"),
+    "practice": _("Practice"),
+    "prompt": _("Question for the journal"),
+    "checkin": _("Check-in"),
+}
 
 
 class DayForm(forms.Form):
     """A day's own fields; its items come from :func:`items_from_post` (a list the guide reorders)."""
 
-    title = forms.CharField(label="Title", max_length=200, required=False)
-    chapter = forms.ChoiceField(label="Chapter", choices=())
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    chapter = forms.ChoiceField(label=_("Chapter"), choices=())
     minutes = forms.IntegerField(
-        label="About how many minutes",
+        label=_("About how many minutes"),
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages={"invalid": "Enter the minutes as a whole number, such as 5."},
+        error_messages={"invalid": _("Enter the minutes as a whole number, such as 5.")},
     )
-    body = _markdown_field("The day's reading (Markdown)")
+    body = markdown_field(
+        _("The day's reading (Markdown)"), _("Shown where a reading step without its own passage stands."), "day-form"
+    )
 
     def __init__(self, *args: Any, chapters: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["chapter"]).choices = chapters
-        self.fields["chapter"].error_messages["invalid_choice"] = "Choose one of the chapters of workbook.md."
+        self.fields["chapter"].error_messages["invalid_choice"] = _("Choose one of the chapters of workbook.md.")
 
 
 def items_from_post(data: Any) -> list[ItemFields] | None:
@@ -235,15 +263,15 @@ MAX_CHAPTERS = 60
 class HeadForm(forms.Form):
     """``workbook.md``'s own fields; its chapters come from :func:`chapters_from_post`."""
 
-    title = forms.CharField(label="Title", max_length=200, required=False)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
     summary = forms.CharField(
-        label="Summary",
+        label=_("Summary"),
         required=False,
         max_length=2_000,
-        help_text="One or two sentences, shown in the list of workbooks.",
+        help_text=_("One or two sentences, shown in the list of workbooks."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    introduction = _markdown_field("Introduction (Markdown)")
+    introduction = markdown_field(_("Introduction (Markdown)"), _("Members read it before day 1."), "head-form")
 
 
 def chapters_from_post(data: Any) -> list[ChapterFields] | None:
@@ -275,7 +303,7 @@ def apply_list_op(rows: list[Any], op: str, new: Callable[[str], Any], kinds: tu
 
     Returns False when ``op`` is none of these.
     """
-    verb, _, arg = op.partition("-")
+    verb, _sep, arg = op.partition("-")
     if verb == "add" and arg in kinds and len(rows) < limit:
         rows.append(new(arg))
         return True

@@ -23,7 +23,8 @@ urlpatterns = [
     path("<slug:slug>/versions/", guide.versions, name="versions"),
     path("<slug:slug>/edit/", guide.edit, name="edit"),
     path("<slug:slug>/edit/workbook/", guide.edit_head, name="edit_head"),
+    path("<slug:slug>/edit/workbook/preview/", guide.preview, name="edit_head_preview"),
     path("<slug:slug>/edit/day/<int:day>/", guide.edit_day, name="edit_day"),
-    path("<slug:slug>/edit/day/<int:day>/preview/", guide.preview_day, name="edit_day_preview"),
+    path("<slug:slug>/edit/day/<int:day>/preview/", guide.preview, name="edit_day_preview"),
     path("<slug:slug>/cohorts/new/", guide.cohort_new, name="cohort_new"),
 ]

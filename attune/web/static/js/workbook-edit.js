@@ -1,6 +1,7 @@
-// The guide's day form: as they type, ask the server for the day as a member will see it.
-// The preview endpoint writes nothing; saving stays an explicit press of "Check and publish".
-const form = document.getElementById('day-form');
+// The guide's forms (a day, workbook.md): as they type, ask the server for the page as a member
+// will see it (the day, or the workbook's own page). The form names its preview endpoint in
+// data-preview; that endpoint writes nothing, and saving stays an explicit press of "Check and publish".
+const form = document.querySelector('form[data-preview]');
 const target = document.getElementById('wb-preview');
 const WAIT_MS = 350;
 
@@ -43,7 +44,7 @@ if (form && target && form.dataset.preview) {
     clearTimeout(timer);
     timer = setTimeout(refresh, WAIT_MS);
   };
-  // The reading's box sits outside the <form> element (beside it), tied to it by form="day-form".
+  // The Markdown box sits outside the <form> element (beside it), tied to it by its form attribute.
   const ours = (event) => {
     if (event.target && event.target.form === form) soon();
   };

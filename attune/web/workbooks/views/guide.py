@@ -6,11 +6,14 @@ from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.content.errors import ContentError, ContentInvalid
@@ -47,6 +50,7 @@ from attune.web.workbooks.forms import (
     items_from_post,
 )
 from attune.web.workbooks.models import Cohort, Workbook, WorkbookVersion
+from attune.web.workbooks.render import render_markdown
 from attune.web.workbooks.views import access
 
 
@@ -82,12 +86,20 @@ def upload(request: AuthedRequest) -> HttpResponse:
         except ContentInvalid as exc:
             errors = access.errors_by_file(exc.errors)
         except actions.SlugTaken as exc:
-            errors = [f"The slug '{exc}' is already used by another workbook; choose a different slug in workbook.md."]
+            errors = [
+                _("The slug '%(slug)s' is already used by another workbook; choose a different slug in workbook.md.")
+                % {"slug": exc}
+            ]
         else:
             if new:
-                messages.success(request, f"Published version {version.number} of {version.title}.")
+                messages.success(
+                    request, _("Published version %(n)s of %(title)s.") % {"n": version.number, "title": version.title}
+                )
             else:
-                messages.info(request, f"Nothing changed since version {version.number}, so nothing new was published.")
+                messages.info(
+                    request,
+                    _("Nothing changed since version %(n)s, so nothing new was published.") % {"n": version.number},
+                )
             return redirect("workbooks:versions", slug=version.workbook.slug)
     status = 400 if request.method == "POST" else 200
     return render(request, "workbooks/upload.html", {"form": form, "errors": errors}, status=status)
@@ -118,10 +130,7 @@ def edit(request: AuthedRequest, slug: str) -> HttpResponse:
         except ContentInvalid as exc:
             errors = access.errors_by_file(exc.errors)
         else:
-            if new:
-                messages.success(request, f"Published version {version.number}. People already following keep theirs.")
-            else:
-                messages.info(request, "Nothing changed, so nothing new was published.")
+            _say_published(request, version, new)
             return redirect("workbooks:versions", slug=slug)
     days = sorted(_day_paths(latest))
     context = {"workbook": workbook, "latest": latest, "form": form, "errors": errors, "days": days}
@@ -140,7 +149,7 @@ def cohort_new(request: AuthedRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         cohort = actions.create_cohort(request.user, data["version"], data["title"], data["start_date"])
-        messages.success(request, f"{cohort.title} is ready. Share the invitation link below.")
+        messages.success(request, _("%(group)s is ready. Share the invitation link below.") % {"group": cohort.title})
         return redirect("workbooks:cohort", pk=cohort.pk)
     return render(
         request, "workbooks/cohort_new.html", {"workbook": workbook, "form": form}, status=400 if form.errors else 200
@@ -268,9 +277,7 @@ def _preview_context(latest: WorkbookVersion, fields: DayFields) -> dict[str, An
     }
 
 
-def _field_errors(
-    errors: list[ContentError], path: str, written: Written
-) -> tuple[dict[Any, list[str]], list[str]]:
+def _field_errors(errors: list[ContentError], path: str, written: Written) -> tuple[dict[Any, list[str]], list[str]]:
     """The loader's errors by the field they concern in ``path``; the rest as ``file:line: message``."""
     by_field: dict[Any, list[str]] = {}
     other: list[ContentError] = []
@@ -281,6 +288,43 @@ def _field_errors(
         else:
             by_field.setdefault(name, []).append(error.message[:1].upper() + error.message[1:] + ".")
     return by_field, access.errors_by_file(other)
+
+
+def _say_published(request: AuthedRequest, version: WorkbookVersion, new: bool) -> None:
+    if new:
+        messages.success(
+            request, _("Published version %(n)s. People already following keep theirs.") % {"n": version.number}
+        )
+    else:
+        messages.info(request, _("Nothing changed, so nothing new was published."))
+
+
+def _publish_file(
+    request: AuthedRequest, workbook: Workbook, latest: WorkbookVersion, path: str, written: Written
+) -> tuple[dict[Any, list[str]], list[str]] | None:
+    """Publish ``latest`` with ``path`` rewritten as ``written`` and say so; None when published,
+    else the check's errors (by field of ``path``, and the rest as ``file:line: message``)."""
+    try:
+        version, new = actions.save_edit(request.user, workbook, {**latest.sources, path: written.text})
+    except ContentInvalid as exc:
+        return _field_errors(list(exc.errors), path, written)
+    _say_published(request, version, new)
+    return None
+
+
+def _form_context(
+    workbook: Workbook, latest: WorkbookVersion, form: forms.Form, by_field: dict[Any, list[str]], errors: list[str]
+) -> dict[str, Any]:
+    """What the day form and workbook.md's form both show: the fields, their errors, the days to go to."""
+    return {
+        "workbook": workbook,
+        "latest": latest,
+        "form": form,
+        "field_errors": {k: v for k, v in by_field.items() if isinstance(k, str)},
+        "has_errors": bool(by_field) or bool(form.errors),
+        "errors": errors,
+        "days": sorted(_day_paths(latest)),
+    }
 
 
 @login_required
@@ -294,34 +338,27 @@ def edit_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
     if request.method == "POST":
         form, fields = _posted_day(request, latest, day)
         if fields is None:
-            return HttpResponse("The list of steps could not be read; please reload the page.", status=400)
+            return HttpResponse(_("The list of steps could not be read; please reload the page."), status=400)
         op = str(request.POST.get("op", "save"))
         if op != "save":
             if not apply_item_op(fields.items, op):
-                return HttpResponse("Unknown action.", status=400)
+                return HttpResponse(_("Unknown action."), status=400)
         elif form.is_valid():
-            written = write_day(fields)
-            sources = {**latest.sources, path: written.text}
-            try:
-                version, new = actions.save_edit(request.user, workbook, sources)
-            except ContentInvalid as exc:
-                by_field, errors = _field_errors(list(exc.errors), path, written)
-                status = 400
-            else:
-                if new:
-                    messages.success(
-                        request, f"Published version {version.number}. People already following keep theirs."
-                    )
-                else:
-                    messages.info(request, "Nothing changed, so nothing new was published.")
+            refused = _publish_file(request, workbook, latest, path, write_day(fields))
+            if refused is None:
                 return redirect("workbooks:edit_day", slug=slug, day=day)
+            by_field, errors = refused
+            status = 400
         else:
             status = 400
     else:
         try:
             fields = read_day(latest.sources[path], Path(path))
         except ContentInvalid:
-            messages.info(request, f"{path} is written in a way the form cannot show; here is the file itself.")
+            messages.info(
+                request,
+                _("%(file)s is written in a way the form cannot show; here is the file itself.") % {"file": path},
+            )
             return redirect(reverse("workbooks:edit", args=[slug]) + f"#id_file_{list(latest.sources).index(path)}")
         form = DayForm(
             initial={"title": fields.title, "chapter": fields.chapter, "minutes": fields.minutes, "body": fields.body},
@@ -332,20 +369,14 @@ def edit_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
         for i, it in enumerate(fields.items)
     ]
     context = {
-        "workbook": workbook,
-        "latest": latest,
+        **_form_context(workbook, latest, form, by_field, errors),
         "path": path,
         "file_index": list(latest.sources).index(path),
-        "form": form,
         "items": items,
         "item_count": len(items),
         "items_errors": by_field.get("items", []),
-        "field_errors": {k: v for k, v in by_field.items() if isinstance(k, str)},
-        "has_errors": bool(by_field) or bool(form.errors),
-        "errors": errors,
         "practices": _practice_choices(),
         "kinds": ITEM_LABELS,
-        "days": sorted(_day_paths(latest)),
         "number": day,
         "preview": _preview_context(latest, fields),
     }
@@ -354,25 +385,54 @@ def edit_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def preview_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
-    """The day as a member would see it, from the form as it stands. Writes nothing."""
-    workbook, latest, path = _own_day(request, slug, day)
-    _, fields = _posted_day(request, latest, day)
-    if fields is None:
-        return HttpResponse("The list of steps could not be read; please reload the page.", status=400)
-    written = write_day(fields)
+def preview(request: AuthedRequest, slug: str, day: int | None = None) -> HttpResponse:
+    """What a member would see, from a guide's form as it stands: day ``day``, or without a day the
+    workbook's own page (from workbook.md's form). Writes nothing; the check's objections come along."""
+    if day is None:
+        try:
+            workbook, latest, original = _own_head(request, slug)
+        except ContentInvalid:
+            message = _("%(file)s is written in a way the form cannot show; edit the file itself.")
+            return HttpResponse(message % {"file": HEAD_FILE}, status=400)
+        fields = _posted_head(request, original)
+        if fields is None:
+            return HttpResponse(_("The list of chapters could not be read; please reload the page."), status=400)
+        path, written = HEAD_FILE, write_head(fields)
+        template, shown = "workbooks/edit_head.html#preview", _head_preview_context(latest, fields)
+    else:
+        workbook, latest, path = _own_day(request, slug, day)
+        _form, day_fields = _posted_day(request, latest, day)
+        if day_fields is None:
+            return HttpResponse(_("The list of steps could not be read; please reload the page."), status=400)
+        written = write_day(day_fields)
+        template, shown = "workbooks/edit_day.html#preview", _preview_context(latest, day_fields)
     problems: list[str] = []
     try:
         actions.check_edit(workbook, {**latest.sources, path: written.text})
     except ContentInvalid as exc:
         by_field, others = _field_errors(list(exc.errors), path, written)
-        problems = [f"{_FIELD_NAMES.get(k) or f'Step {k[1] + 1}'}: {m}" for k, ms in by_field.items() for m in ms]
-        problems += others
-    context = {"preview": _preview_context(latest, fields), "problems": problems}
-    return render(request, "workbooks/edit_day.html#preview", context)
+        problems = [f"{_field_name(key, path)}: {m}" for key, ms in by_field.items() for m in ms] + others
+    return render(request, template, {"preview": shown, "problems": problems})
 
 
-_FIELD_NAMES = {"title": "Title", "chapter": "Chapter", "minutes": "Minutes", "items": "Steps", "body": "The reading"}
+_FIELD_NAMES = {
+    "title": gettext_lazy("Title"),
+    "summary": gettext_lazy("Summary"),
+    "chapter": gettext_lazy("Chapter"),
+    "chapters": gettext_lazy("Chapters"),
+    "minutes": gettext_lazy("Minutes"),
+    "items": gettext_lazy("Steps"),
+}
+
+
+def _field_name(key: Any, path: str) -> str:
+    """How the form names the field ``key`` of ``path`` (a string, or ``("item", i)``/``("chapter", i)``)."""
+    if key == "body":
+        return _("Introduction") if path == HEAD_FILE else _("The reading")
+    if isinstance(key, tuple):
+        n = key[1] + 1
+        return _("Chapter %(n)s") % {"n": n} if key[0] == "chapter" else _("Step %(n)s") % {"n": n}
+    return str(_FIELD_NAMES.get(key, key))
 
 
 HEAD_FILE = "workbook.md"
@@ -382,70 +442,100 @@ HEAD_FILE = "workbook.md"
 @require_http_methods(["GET", "POST"])
 def edit_head(request: AuthedRequest, slug: str) -> HttpResponse:
     """workbook.md through a form: title, summary, chapters to add, remove and reorder, and the introduction."""
-    workbook = access.get_own_workbook(request, slug)
-    latest = workbook.latest_version()
-    if latest is None or HEAD_FILE not in latest.sources:
-        raise Http404("Nothing published yet.")
     try:
-        original = read_head(latest.sources[HEAD_FILE], Path(HEAD_FILE))
+        workbook, latest, original = _own_head(request, slug)
     except ContentInvalid:
-        messages.info(request, f"{HEAD_FILE} is written in a way the form cannot show; here is the file itself.")
+        messages.info(
+            request,
+            _("%(file)s is written in a way the form cannot show; here is the file itself.") % {"file": HEAD_FILE},
+        )
         return redirect(reverse("workbooks:edit", args=[slug]) + "#id_file_0")
     by_field: dict[Any, list[str]] = {}
     errors: list[str] = []
     status = 200
     if request.method == "POST":
         form = HeadForm(request.POST)
-        chapters = chapters_from_post(request.POST)
-        if chapters is None:
-            return HttpResponse("The list of chapters could not be read; please reload the page.", status=400)
-        data = request.POST
-        fields = HeadFields(
-            title=str(data.get("title", "")),
-            summary=str(data.get("summary", "")),
-            introduction=str(data.get("introduction", "")),
-            chapters=chapters,
-            kept=original.kept,
-        )
-        op = str(data.get("op", "save"))
+        posted = _posted_head(request, original)
+        if posted is None:
+            return HttpResponse(_("The list of chapters could not be read; please reload the page."), status=400)
+        fields = posted
+        op = str(request.POST.get("op", "save"))
         if op != "save":
-            if not apply_list_op(fields.chapters, op, lambda _: ChapterFields(), ("chapter",), MAX_CHAPTERS):
-                return HttpResponse("Unknown action.", status=400)
+            if not apply_list_op(fields.chapters, op, lambda _kind: ChapterFields(), ("chapter",), MAX_CHAPTERS):
+                return HttpResponse(_("Unknown action."), status=400)
         elif form.is_valid():
-            written = write_head(fields)
-            try:
-                version, new = actions.save_edit(request.user, workbook, {**latest.sources, HEAD_FILE: written.text})
-            except ContentInvalid as exc:
-                by_field, errors = _field_errors(list(exc.errors), HEAD_FILE, written)
-                status = 400
-            else:
-                if new:
-                    messages.success(
-                        request, f"Published version {version.number}. People already following keep theirs."
-                    )
-                else:
-                    messages.info(request, "Nothing changed, so nothing new was published.")
+            refused = _publish_file(request, workbook, latest, HEAD_FILE, write_head(fields))
+            if refused is None:
                 return redirect("workbooks:edit_head", slug=slug)
+            by_field, errors = refused
+            status = 400
         else:
             status = 400
     else:
         fields = original
-        form = HeadForm(
-            initial={"title": fields.title, "summary": fields.summary, "introduction": fields.introduction}
-        )
+        form = HeadForm(initial={"title": fields.title, "summary": fields.summary, "introduction": fields.introduction})
     chapters_shown = [
         {"index": i, "fields": c, "errors": by_field.get(("chapter", i), [])} for i, c in enumerate(fields.chapters)
     ]
     context = {
-        "workbook": workbook,
-        "latest": latest,
-        "form": form,
+        **_form_context(workbook, latest, form, by_field, errors),
         "chapters": chapters_shown,
         "chapter_count": len(chapters_shown),
         "chapters_errors": by_field.get("chapters", []),
-        "field_errors": {k: v for k, v in by_field.items() if isinstance(k, str)},
-        "has_errors": bool(by_field) or bool(form.errors),
-        "errors": errors,
-        "days": sorted(_day_paths(latest)),
+        "preview": _head_preview_context(latest, fields),
     }
     return render(request, "workbooks/edit_head.html", context, status=status)
+
+
+def _own_head(request: AuthedRequest, slug: str) -> tuple[Workbook, WorkbookVersion, HeadFields]:
+    """The caller's workbook, its latest version and that version's workbook.md as fields (else 404).
+
+    Raises
+    ------
+    ContentInvalid
+        When workbook.md is written in a way the form cannot show.
+    """
+    workbook = access.get_own_workbook(request, slug)
+    latest = workbook.latest_version()
+    if latest is None or HEAD_FILE not in latest.sources:
+        raise Http404("Nothing published yet.")
+    return workbook, latest, read_head(latest.sources[HEAD_FILE], Path(HEAD_FILE))
+
+
+def _posted_head(request: AuthedRequest, original: HeadFields) -> HeadFields | None:
+    """workbook.md's fields as posted (slug, guide and version kept from ``original``); None when the
+    list of chapters cannot be read."""
+    chapters = chapters_from_post(request.POST)
+    if chapters is None:
+        return None
+    data = request.POST
+    return HeadFields(
+        title=str(data.get("title", "")),
+        summary=str(data.get("summary", "")),
+        introduction=str(data.get("introduction", "")),
+        chapters=chapters,
+        kept=original.kept,
+    )
+
+
+def _head_preview_context(latest: WorkbookVersion, fields: HeadFields) -> dict[str, Any]:
+    """The workbook's own page as a member would see it, from workbook.md's fields as they stand;
+    the days are the latest version's, under the chapter whose slug they name."""
+    content = latest.content
+    return {
+        "content": SimpleNamespace(
+            title=fields.title.strip(),
+            summary=fields.summary.strip(),
+            days=content.days,
+            total_minutes=content.total_minutes,
+            guide=content.guide,
+        ),
+        "introduction": render_markdown(fields.introduction),
+        "chapters": [
+            {
+                "chapter": SimpleNamespace(slug=c.slug.strip(), title=c.title.strip(), summary=c.summary.strip()),
+                "days": content.days_in(c.slug.strip()),
+            }
+            for c in fields.chapters
+        ],
+    }
