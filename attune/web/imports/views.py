@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -79,9 +80,11 @@ def _upload(request: AuthedRequest, handler: ImportUploadHandler) -> HttpRespons
     stored = request.FILES.get(uploads.FIELD)
     if handler.too_large:
         gb = settings.IMPORT_MAX_BYTES / 1e9
-        return _refused(request, f"This file is larger than {gb:g} GB, the most this server accepts.", 413)
+        message = gettext("This file is larger than %(gb)s GB, the most this server accepts.") % {"gb": f"{gb:g}"}
+        return _refused(request, message, 413)
     if not isinstance(stored, StoredUpload):
-        return _refused(request, "Choose a file to import: nothing arrived (the upload may have been cut short).", 400)
+        message = gettext("Choose a file to import: nothing arrived (the upload may have been cut short).")
+        return _refused(request, message, 400)
     try:
         imp = actions.start(request.user, stored)
     except UploadRefused as exc:
