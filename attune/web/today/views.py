@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET
 
 from attune.content.practices import Practice
@@ -113,6 +113,8 @@ def _offers(learned: LearnedSuggestion | None) -> tuple[Offer | None, list[Offer
 
 # A pacer session with a heart recording was a live practice, and is listed as one.
 LIVE_TITLE = gettext_lazy("Breathing with your heart in view")
+# What the History chart's script writes (static/js/history-chart.js, through static/js/words.js).
+HISTORY_WORDS = (gettext_noop("Weekly mean felt safety"), gettext_noop("Daily mean felt safety"))
 
 
 def _with_live(sessions: QuerySet[PracticeSession]) -> QuerySet[PracticeSession]:
@@ -394,6 +396,7 @@ def history(request: AuthedRequest) -> HttpResponse:
         "changes": changes,
         "min_sessions": MIN_SESSIONS,
         "problems": problems,
+        "page_words": {english: _(english) for english in HISTORY_WORDS},
     }
     return render(request, "today/history.html", context, status=400 if problems else 200)
 
