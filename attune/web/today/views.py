@@ -48,6 +48,7 @@ from attune.web.today import insights
 from attune.web.today.history import imported_days_for_history, recent_for_history
 from attune.web.today.observation import observation_text
 from attune.web.today.what_helps import sections
+from attune.web.today.why import why_text
 from attune.web.workbooks.today import today_step
 
 RANGES: dict[str, int | None] = {"30": 30, "90": 90, "365": 365, "all": None}
@@ -102,6 +103,11 @@ class Offer:
 
     practice: Practice
     pick: Pick
+
+    @property
+    def why(self) -> str:
+        """The pick's "why this?" in the member's language."""
+        return why_text(self.pick, self.practice.title)
 
 
 def _offers(learned: LearnedSuggestion | None) -> tuple[Offer | None, list[Offer]]:
