@@ -62,7 +62,6 @@ PAGE_WORDS = (
     gettext_noop("Saved"),
     gettext_noop("This recording could not be opened"),
     gettext_noop("Stopped"),
-    gettext_noop("Time"),
     gettext_noop("under a minute"),
     gettext_noop("%(n)s min"),
     gettext_noop("Heartbeats"),
@@ -138,6 +137,8 @@ def _render_page(request: HttpRequest, template: str, config: dict[str, Any], **
         "coherence_threshold": actions.COHERENCE_THRESHOLD,
     }
     words = {english: gettext(english) for english in PAGE_WORDS}
+    # "Time" there is a length of time; elsewhere in the catalogue it is a time of day.
+    words["Time"] = pgettext("length of time", "Time")
     context = {**context, "config": {**config, **windows}, "windows": windows, "page_words": words}
     return render(request, template, context)
 
