@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from attune.core.insights.learner import WHY_KINDS, Pick
 from attune.web.audit.agents import in_language, summarise
@@ -194,3 +194,31 @@ def test_the_live_pages_and_history_hand_their_scripts_german_words(owner_client
     handed = re.search(r'<script id="page-words" type="application/json">(.*?)</script>', history, re.S)
     assert handed is not None
     assert json.loads(handed.group(1))["Daily mean felt safety"] == "Gefühlte Sicherheit im Tagesmittel"
+
+
+def test_an_import_that_failed_in_the_worker_is_explained_in_german(owner_client: Client, owner: Any) -> None:
+    from attune.web.imports.models import Import, State
+
+    failed = {"owner": owner, "size_bytes": 3, "state": State.FAILED, "created_at": timezone.now()}
+    gone = Import.objects.create(original_name="schlaf.csv", format="oura", **failed,
+                                 error="schlaf.csv: the uploaded file is no longer on the server.")
+    damaged = Import.objects.create(original_name="uhr.fit", format="fit", **failed,
+                                    error="uhr.fit: record 12: truncated; what was read before this point was kept.")
+    page = _german(owner_client, reverse("imports:detail", args=[gone.pk]))
+    assert "schlaf.csv: Die hochgeladene Datei ist nicht mehr auf dem Server." in page
+    assert "Konnte nicht gelesen werden" in page and "no longer on the server" not in page
+    status = owner_client.get(reverse("imports:status", args=[damaged.pk]), **GERMAN).json()
+    assert status["error"] == "uhr.fit: record 12: truncated; was bis hierhin gelesen wurde, ist behalten."
+    assert status["state_label"] == "Konnte nicht gelesen werden"
+    english = owner_client.get(reverse("imports:status", args=[damaged.pk])).json()
+    assert english["error"] == "uhr.fit: record 12: truncated; what was read before this point was kept."
+
+
+def test_too_many_open_recordings_is_explained_in_german(owner_client: Client, owner: Any) -> None:
+    from attune.web.physio import actions
+
+    for _ in range(actions.MAX_OPEN_RECORDINGS):
+        actions.start_recording(owner)
+    refused = owner_client.post(reverse("live:start_recording"), {"kind": "free"}, **GERMAN)
+    assert refused.status_code == 409
+    assert refused.json()["error"].startswith(f"Du hast schon {actions.MAX_OPEN_RECORDINGS} Aufzeichnungen laufen.")

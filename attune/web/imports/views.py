@@ -30,6 +30,25 @@ def _get_import_for_user(request: AuthedRequest, pk: uuid.UUID) -> Import:
     return get_object_or_404(Import.objects.select_related("job"), pk=pk, owner_id=request.user.pk)
 
 
+KEPT = "; what was read before this point was kept."
+
+
+def error_in_language(imp: Import) -> str:
+    """The import's error (stored in English by the worker, which has no language) in the active language.
+
+    The file readers' own sentences stay English (``attune.importers`` is a library); the words
+    attune puts around them are translated. An error this does not recognise is shown as it is.
+    """
+    error, name = imp.error, imp.original_name
+    if error == f"{name}: the uploaded file is no longer on the server.":
+        return gettext("%(name)s: the uploaded file is no longer on the server.") % {"name": name}
+    if error == f"{name}: attune could not finish reading this file.":
+        return gettext("%(name)s: attune could not finish reading this file.") % {"name": name}
+    if error.endswith(KEPT):
+        return gettext("%(problem)s; what was read before this point was kept.") % {"problem": error[: -len(KEPT)]}
+    return error
+
+
 def status_payload(imp: Import) -> dict[str, Any]:
     """What the progress bar shows: read from the Job and Import records, so it survives a reload."""
     job = imp.job
@@ -43,7 +62,7 @@ def status_payload(imp: Import) -> dict[str, Any]:
         "duplicates": imp.duplicates,
         "skipped": imp.skipped,
         "not_kept": imp.not_kept,
-        "error": imp.error,
+        "error": error_in_language(imp),
         "cancelling": bool(job and job.cancel_requested and not imp.finished),
     }
 

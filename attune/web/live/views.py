@@ -246,6 +246,10 @@ def start_recording(request: AuthedRequest) -> JsonResponse:
             assessment=data["assessment"],
             segment_rate_bpm=data["segment_rate_bpm"],
         )
-    except actions.TooManyOpen as exc:
-        return JsonResponse({"error": str(exc), "code": "too_many_open"}, status=409)
+    except actions.TooManyOpen:
+        message = gettext(
+            "You already have %(n)s recordings going. Please finish one first (or leave it: after %(minutes)s "
+            "minutes without beats it is closed)."
+        ) % {"n": actions.MAX_OPEN_RECORDINGS, "minutes": int(actions.STALE_AFTER.total_seconds() // 60)}
+        return JsonResponse({"error": message, "code": "too_many_open"}, status=409)
     return JsonResponse(recording_payload(request, rec), status=201)
