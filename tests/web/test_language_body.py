@@ -20,6 +20,7 @@ from attune.core.insights.learner import WHY_KINDS, Pick
 from attune.web.audit.agents import in_language, summarise
 from attune.web.live.views import PAGE_WORDS
 from attune.web.physio.models import Recording, ResonanceAssessment
+from attune.web.physio.views import CHART_WORDS
 from attune.web.today.views import HISTORY_WORDS
 from attune.web.today.why import why_text
 
@@ -79,6 +80,9 @@ def test_recordings_resonance_and_why_this_in_german_for_the_demo_member() -> No
     for english in ("Your heart rhythm", "Time in coherence", "Beat by beat", "Download the RR intervals",
                     "These beats came from the demo strap", "What is this?"):
         assert english not in detail, english
+    chart_words = re.search(r'<script id="page-words" type="application/json">(.*?)</script>', detail, re.S)
+    assert chart_words is not None
+    assert json.loads(chart_words.group(1))["Heart rate (bpm)"] == "Herzfrequenz (Schläge/min)"
     listing = _german(client, reverse("physio:recordings"))
     assert "<h1>Herzrhythmus-Aufzeichnungen</h1>" in listing and "(Demo-Gurt)" in listing
     assert "Heart rhythm recordings" not in listing and "(demo strap)" not in listing
@@ -179,6 +183,9 @@ def test_every_sentence_the_live_scripts_say_is_handed_to_them_for_translation()
         assert said, script
         assert said <= handed, (script, sorted(said - handed))
     assert _said("history-chart.js") <= set(HISTORY_WORDS)
+    chart = (SCRIPTS.parent.parent / "physio" / "static" / "physio" / "recording-chart.js").read_text(encoding="utf-8")
+    said = set(re.findall(r"say\('([^']*)'\)", chart))
+    assert said and said <= set(CHART_WORDS)
 
 
 def test_the_live_pages_and_history_hand_their_scripts_german_words(owner_client: Client, owner: Any) -> None:

@@ -14,7 +14,7 @@ from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from attune.web.accounts import throttle
@@ -83,6 +83,10 @@ def recordings(request: AuthedRequest) -> HttpResponse:
     return render(request, "physio/recording_list.html", context, status=400 if problem else 200)
 
 
+# What the recording chart's script writes (physio/recording-chart.js, through static/js/words.js).
+CHART_WORDS = (gettext_noop("Heart rate (bpm)"), gettext_noop("Coherence"), gettext_noop("coherence"))
+
+
 @login_required
 @require_GET
 def recording(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -94,6 +98,7 @@ def recording(request: AuthedRequest, pk: int) -> HttpResponse:
         "summary": actions.summary_payload(rec),
         "session": rec.practice_session,
         "stale_minutes": int(actions.STALE_AFTER.total_seconds() // 60),
+        "page_words": {english: gettext(english) for english in CHART_WORDS},
     }
     return render(request, "physio/recording_detail.html", context)
 
