@@ -229,3 +229,19 @@ def test_too_many_open_recordings_is_explained_in_german(owner_client: Client, o
     refused = owner_client.post(reverse("live:start_recording"), {"kind": "free"}, **GERMAN)
     assert refused.status_code == 409
     assert refused.json()["error"].startswith(f"Du hast schon {actions.MAX_OPEN_RECORDINGS} Aufzeichnungen laufen.")
+
+
+def test_a_nightly_chart_on_your_body_over_time_in_german_with_decimal_commas(owner_client: Client,
+                                                                             owner: Any) -> None:
+    from test_morning_reading import _imported
+
+    for day, value in enumerate((40.0, 44.0, 48.0, 52.0)):
+        _imported(owner, day, value, context="nightly")
+    page = _german(owner_client, reverse("imports:body"))
+    chart = page[page.index('id="chart-rmssd"') : page.index("</section>", page.index('id="chart-rmssd"'))]
+    for words in ("ln RMSSD, nachts", "wird kalibriert (4 von", "7-Tage-Mittel", "Als Tabelle zeigen",
+                  "Der natürliche Logarithmus der RMSSD aus deinen nächtlichen Werten"):
+        assert words in chart, words
+    assert re.search(r">3,\d\d</text>", chart)  # the axis, with a decimal comma
+    assert re.search(r"<td>3,\d\d</td>", chart)  # and the table
+    assert ">calibrating" not in chart and "7-day mean" not in chart and "nightly" not in chart

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from django.utils.formats import number_format
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext, gettext_lazy
 
 from attune.core.baseline import CALIBRATION_READINGS, Baseline, Correlation, correlation, daily_baseline, weekly_ranges
@@ -60,7 +60,7 @@ class Axis:
 
     def ticks(self, decimals: int) -> list[dict[str, Any]]:
         values = np.linspace(self.low, self.high, 4)
-        return [{"y": self.y(float(v)), "label": number_format(float(v), decimals)} for v in values]
+        return [{"y": self.y(float(v)), "label": floatformat(float(v), decimals)} for v in values]
 
 
 @dataclass(frozen=True)
