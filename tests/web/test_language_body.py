@@ -97,7 +97,7 @@ def test_recordings_resonance_and_why_this_in_german_for_the_demo_member() -> No
                     "breaths a minute", "had the strongest overall evidence"):
         assert english not in result, english
     index = _german(client, reverse("physio:resonance"))
-    assert "6,5, 6, 5,5, 5, 4,5 Atemzüge pro Minute" in index and "Frühere Messungen" in index
+    assert "6,5; 6; 5,5; 5; 4,5 Atemzüge pro Minute" in index and "Frühere Messungen" in index
 
     today = _german(client, reverse("today:today"))
     why = re.search(r'<details class="what why-this">.*?</details>', today, re.S)
@@ -245,3 +245,14 @@ def test_a_nightly_chart_on_your_body_over_time_in_german_with_decimal_commas(ow
     assert re.search(r">3,\d\d</text>", chart)  # the axis, with a decimal comma
     assert re.search(r"<td>3,\d\d</td>", chart)  # and the table
     assert ">calibrating" not in chart and "7-day mean" not in chart and "nightly" not in chart
+
+
+def test_an_open_recording_in_german(owner_client: Client, owner: Any) -> None:
+    from attune.web.physio import actions
+
+    rec = actions.start_recording(owner)
+    page = _german(owner_client, reverse("physio:recording", args=[rec.pk]))
+    assert "Diese Aufzeichnung ist noch offen: bisher 0 Herzschläge gespeichert." in page
+    assert "Abschließen und zusammenfassen" in page and "still open" not in page
+    listing = _german(owner_client, reverse("physio:recordings"))
+    assert "(offen)" in listing and "Freie Aufzeichnung" in listing and "(open)" not in listing

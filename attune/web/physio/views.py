@@ -14,7 +14,7 @@ from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from attune.web.accounts import throttle
@@ -216,8 +216,9 @@ def resonance(request: AuthedRequest) -> HttpResponse:
         request,
         "physio/resonance_index.html",
         {"assessments": assessments, "rates": RESONANCE_RATES_BPM, "current": request.user.default_pacer_bpm,
-         # "6.5, 6, 5.5, 5, 4.5" with the language's decimal mark
-         "rates_text": ", ".join(floatformat(r, -1) for r in RESONANCE_RATES_BPM)},
+         # "6.5, 6, 5.5, 5, 4.5"; German keeps its decimal commas apart with semicolons
+         "rates_text": pgettext("between numbers in a list", ", ").join(
+             floatformat(r, -1) for r in RESONANCE_RATES_BPM)},
     )
 
 
