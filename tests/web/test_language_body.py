@@ -214,6 +214,7 @@ def test_an_import_that_failed_in_the_worker_is_explained_in_german(owner_client
     page = _german(owner_client, reverse("imports:detail", args=[gone.pk]))
     assert "schlaf.csv: Die hochgeladene Datei ist nicht mehr auf dem Server." in page
     assert "Konnte nicht gelesen werden" in page and "no longer on the server" not in page
+    assert '<span data-field="percent">0</span>% · <span data-field="records">0</span> Einträge bisher gelesen' in page
     status = owner_client.get(reverse("imports:status", args=[damaged.pk]), **GERMAN).json()
     assert status["error"] == "uhr.fit: record 12: truncated; was bis hierhin gelesen wurde, ist behalten."
     assert status["state_label"] == "Konnte nicht gelesen werden"
