@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from insights_data import BY_SLUG, LIBRARY, exact, sessions
 
-from attune.core.insights.learner import RULE_REASONS, screen, suggest
+from attune.core.insights.learner import RULE_REASONS, WHY_KINDS, screen, suggest
 from attune.core.insights.posterior import fit_posterior
 from attune.core.insights.records import COMPANY, STATES, Moment, PracticeInfo, PracticeOutcome
 
@@ -115,6 +115,29 @@ def test_with_enough_data_it_mostly_suggests_what_helped_and_says_so_from_the_me
     best = [p for p in firsts if p.slug == "longer-out"]
     assert best[0].why == "From activated, a longer breath out has helped you most: +2.1 on average over 6 times."
     assert (best[0].n, best[0].raw_mean) == (6, pytest.approx(2.1))
+    # The same sentence as data, for the web layer to word in another language.
+    assert best[0].why_kind == "helped_most"
+    values = dict(best[0].why_values)
+    assert (values["state"], values["title"], values["n"]) == ("activated", "A longer breath out", 6)
+    assert values["change"] == pytest.approx(2.1)
+
+
+def test_every_why_says_its_kind_and_the_values_that_fill_it() -> None:
+    members = {"none": [], "helped": helped_member(), "few": sessions("longer-out", "activated", [1.0])}
+    seen: set[str] = set()
+    for outcomes in members.values():
+        posterior = fit_posterior(outcomes, LIBRARY) if outcomes else EMPTY
+        for state in STATES:
+            for seed in range(30):
+                result = suggest(posterior, LIBRARY, Moment(state, 4.0, NOON), np.random.default_rng(seed))
+                for pick in [] if result is None else [result.practice, *result.alternatives]:
+                    assert pick.why_kind in WHY_KINDS
+                    values = dict(pick.why_values)
+                    assert values["state"] == state
+                    if pick.why_kind in ("rule", "condition"):
+                        assert pick.why == (RULE_REASONS[state] if pick.why_kind == "rule" else pick.why)
+                    seen.add(pick.why_kind)
+    assert {"helped_most", "rule", "untried_new", "rule_few"} <= seen
 
 
 def test_what_helped_most_is_always_offered_by_name_first_or_as_the_first_alternative() -> None:

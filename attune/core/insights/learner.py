@@ -74,6 +74,10 @@ class Pick:
     chose something else; otherwise one from a different condition) or
     ``"untried"`` (something the member has not done yet, or not from this state). ``n`` and
     ``raw_mean`` are the member's sessions of it from this state and their plain mean change.
+
+    ``why`` is the "why this?" sentence in English; ``why_kind`` says which sentence it is and
+    ``why_values`` what fills it (see :data:`WHY_KINDS`), so the web layer can word it in the
+    member's language.
     """
 
     slug: str
@@ -82,6 +86,26 @@ class Pick:
     why: str
     n: int
     raw_mean: float | None
+    why_kind: str = ""
+    why_values: tuple[tuple[str, str | int | float], ...] = ()
+
+
+WhyValues = tuple[tuple[str, str | int | float], ...]
+
+WHY_KINDS: Final[tuple[str, ...]] = (
+    "helped_most",  # From {state}, {title} has helped you most: {change} on average over {n} times.
+    "helped",  # From {state}, {title} has helped you: {change} on average over {n} times.
+    "changed_little",  # From {state}, {title} has changed little so far (...); another try shows ...
+    "rule",  # RULE_REASONS[state]
+    "condition",  # CONDITION_REASONS[condition]
+    "rule_few",  # RULE_REASONS[state] From {state} you have tried it {n} times so far ({change}): not enough ...
+    "condition_few",  # CONDITION_REASONS[condition], then the same
+    "untried_new",  # Something you haven't tried yet. It suits feeling {state}, and ...
+    "untried_here",  # Something you haven't tried from {state} yet. ...
+)
+"""Each kind of "why this?" sentence. Its values: ``state`` (a state key), ``title`` (the practice's
+title as the library has it), ``change`` (the plain mean change, a float), ``n`` (sessions from this
+state) and ``condition`` (the practice's condition slug), as the kind needs them."""
 
 
 @dataclass(frozen=True)
@@ -120,32 +144,52 @@ def screen(practice: PracticeLike, moment: Moment) -> str | None:
     return None
 
 
-def _why(practice: PracticeLike, posterior: Posterior, state: str, best: str | None) -> str:
-    """One sentence from the member's own data, or the rule's reason while there is not enough."""
+def _why(practice: PracticeLike, posterior: Posterior, state: str, best: str | None) -> tuple[str, str, WhyValues]:
+    """One sentence from the member's own data, or the rule's reason while there is not enough.
+
+    Returns the sentence in English, its kind and its values (:data:`WHY_KINDS`).
+    """
     words = STATE_WORDS[state]
     n, raw = posterior.n(state, practice.slug), posterior.raw_mean(state, practice.slug)
     name = lower_first(practice.title)
     if raw is not None and n >= MIN_SESSIONS:
+        values: WhyValues = (("state", state), ("title", practice.title), ("change", raw), ("n", n))
         said = f"{signed(raw)} on average over {n} times"
         if raw > 0 and practice.slug == best:
-            return f"From {words}, {name} has helped you most: {said}."
+            return f"From {words}, {name} has helped you most: {said}.", "helped_most", values
         if raw > 0:
-            return f"From {words}, {name} has helped you: {said}."
-        return f"From {words}, {name} has changed little so far ({said}); another try shows whether it suits you."
+            return f"From {words}, {name} has helped you: {said}.", "helped", values
+        return (
+            f"From {words}, {name} has changed little so far ({said}); another try shows whether it suits you.",
+            "changed_little",
+            values,
+        )
     fits_rule = practice.condition in RULE_CONDITIONS[state] or (
         state == "settled" and "solo" not in practice.with_whom
     )
-    reason = RULE_REASONS[state] if fits_rule else CONDITION_REASONS.get(practice.condition, RULE_REASONS[state])
+    by_condition = not fits_rule and practice.condition in CONDITION_REASONS
+    reason = CONDITION_REASONS[practice.condition] if by_condition else RULE_REASONS[state]
+    kind = "condition" if by_condition else "rule"
+    base: WhyValues = (("state", state), ("condition", practice.condition))
     if raw is None:
-        return reason
-    return f"{reason} From {words} you have tried it {times(n)} so far ({signed(raw)}): not enough yet to go on."
+        return reason, kind, base
+    return (
+        f"{reason} From {words} you have tried it {times(n)} so far ({signed(raw)}): not enough yet to go on.",
+        f"{kind}_few",
+        (*base, ("change", raw), ("n", n)),
+    )
 
 
-def _untried_why(practice: PracticeLike, posterior: Posterior, state: str) -> str:
+def _untried_why(practice: PracticeLike, posterior: Posterior, state: str) -> tuple[str, str, WhyValues]:
     words = STATE_WORDS[state]
+    values: WhyValues = (("state", state),)
     if posterior.n_any_state(practice.slug) == 0:
-        return f"Something you haven't tried yet. It suits feeling {words}, and trying it is how your map fills in."
-    return f"Something you haven't tried from {words} yet. Trying it is how your map fills in."
+        return (
+            f"Something you haven't tried yet. It suits feeling {words}, and trying it is how your map fills in.",
+            "untried_new",
+            values,
+        )
+    return f"Something you haven't tried from {words} yet. Trying it is how your map fills in.", "untried_here", values
 
 
 def suggest(
@@ -205,14 +249,17 @@ def suggest(
     return LearnedSuggestion(practice=picks[0], alternatives=tuple(picks[1:]), excluded=tuple(excluded))
 
 
-def _pick(practice: PracticeLike, kind: str, why: str, posterior: Posterior, state: str) -> Pick:
+def _pick(practice: PracticeLike, kind: str, why: tuple[str, str, WhyValues], posterior: Posterior, state: str) -> Pick:
+    sentence, why_kind, why_values = why
     return Pick(
         practice.slug,
         practice.title,
         kind,
-        why,
+        sentence,
         posterior.n(state, practice.slug),
         posterior.raw_mean(state, practice.slug),
+        why_kind,
+        why_values,
     )
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from attune.web.accounts.throttle import client_address
-from attune.web.audit.agents import summarise
+from attune.web.audit.agents import in_language, summarise
 from attune.web.audit.models import AuditEvent, Kind
 
 if TYPE_CHECKING:
@@ -216,5 +216,5 @@ def line_for_member(event: AuditEvent) -> Line:
         Kind.INTAKE_OPENED,
         Kind.ARC_OPENED,
     }
-    where = "" if by_someone_else else " · ".join(p for p in (event.ip or "", event.agent) if p)
+    where = "" if by_someone_else else " · ".join(p for p in (event.ip or "", in_language(event.agent)) if p)
     return Line(at=event.at, what=describe(event), where=where, by_someone_else=by_someone_else, kind=event.kind)

@@ -6,6 +6,8 @@ fingerprint, and a person reading their account's activity needs only to recogni
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 MAX_CHARS = 60
 
 # Order matters: Edge and Opera say "Chrome" too, Chrome says "Safari", and so on.
@@ -50,3 +52,23 @@ def summarise(header: str) -> str:
     else:
         summary = "another browser"
     return summary[:MAX_CHARS]
+
+
+def in_language(summary: str) -> str:
+    """A stored summary (always English, as :func:`summarise` wrote it) in the active language.
+
+    Browser and system names are names and stay as they are; only the words around them change.
+    A summary this does not recognise (cut short, or from an older version) is shown as it is.
+    """
+    if summary == "another browser":
+        return gettext("another browser")
+    if summary == "a script":
+        return gettext("a script")
+    browser, on, system = summary.partition(" on ")
+    if not on or not system:
+        return summary
+    if browser == "a browser":
+        return gettext("a browser on %(system)s") % {"system": system}
+    if browser == "a script":
+        browser = gettext("a script")
+    return gettext("%(browser)s on %(system)s") % {"browser": browser, "system": system}

@@ -15,17 +15,18 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from attune.web.accounts.export import values_of
 from attune.web.jobs.models import Job
 
 
 class State(models.TextChoices):
-    WAITING = "waiting", "Waiting for the worker"
-    IMPORTING = "importing", "Importing"
-    DONE = "done", "Done"
-    FAILED = "failed", "Could not be read"
-    CANCELLED = "cancelled", "Stopped"
+    WAITING = "waiting", _("Waiting for the worker")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Could not be read")
+    CANCELLED = "cancelled", _("Stopped")
 
 
 FINISHED = (State.DONE, State.FAILED, State.CANCELLED)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext, gettext_lazy
 
 from attune.core.baseline import CALIBRATION_READINGS, Baseline, Correlation, correlation, daily_baseline, weekly_ranges
 from attune.web.checkins.models import CheckIn
@@ -58,7 +60,7 @@ class Axis:
 
     def ticks(self, decimals: int) -> list[dict[str, Any]]:
         values = np.linspace(self.low, self.high, 4)
-        return [{"y": self.y(float(v)), "label": f"{v:.{decimals}f}"} for v in values]
+        return [{"y": self.y(float(v)), "label": floatformat(float(v), decimals)} for v in values]
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,8 @@ class BaselineChart:
     rolling_path: str
     band_path: str
     ticks: list[dict[str, Any]]
-    first_label: str
-    last_label: str
+    first_day: dt.date
+    last_day: dt.date
     rows: list[dict[str, Any]]
 
     @property
@@ -93,10 +95,10 @@ class BaselineChart:
         if self.calibrating or self.rolling is None or self.normal_low is None or self.normal_high is None:
             return ""
         if self.rolling < self.normal_low:
-            return "below your usual range"
+            return gettext("below your usual range")
         if self.rolling > self.normal_high:
-            return "above your usual range"
-        return "within your usual range"
+            return gettext("above your usual range")
+        return gettext("within your usual range")
 
 
 def _shown(x: float, decimals: int) -> float | int:
@@ -141,8 +143,8 @@ def _baseline_chart(
         normal_high=_shown(b.normal_high[last], decimals) if finite_band else None,
         dots=[{"x": axis.x(b.day[i]), "y": axis.y(b.value[i])} for i in idx],
         rolling_path=rolling_path, band_path=band_path, ticks=axis.ticks(decimals),
-        first_label=day_date(axis.first_day).strftime("%-d %b"),
-        last_label=day_date(int(b.day[last])).strftime("%-d %b"),
+        first_day=day_date(axis.first_day),
+        last_day=day_date(int(b.day[last])),
         rows=rows,
     )
 
@@ -260,27 +262,30 @@ def _together(
 
 def _rmssd_chart(r: RmssdDays) -> BaselineChart | None:
     if r.context == "nightly":
-        title, slug, which = "ln RMSSD, nightly", "rmssd", "nightly readings (a night counts for the morning it ends)"
+        title, slug = gettext("ln RMSSD, nightly"), "rmssd"
+        which = gettext("nightly readings (a night counts for the morning it ends)")
     else:
-        title, slug = "ln RMSSD, morning", "rmssd-morning"
-        which = ("morning readings: those from a device before noon, and the one- to three-minute readings you take "
-                 "here with a strap")
+        title, slug = gettext("ln RMSSD, morning"), "rmssd-morning"
+        which = gettext("morning readings: those from a device before noon, and the one- to three-minute "
+                        "readings you take here with a strap")
         if r.simulated:
-            title += " (demo strap, simulated)"
-            which += (". These all came from the demo strap, so they are simulated; they step aside once you have "
-                      "a real reading")
-    what = (
-        f"The natural log of RMSSD from your {which}; one value a day (the mean if there are several). The line is "
+            title = gettext("ln RMSSD, morning (demo strap, simulated)")
+            which = gettext("morning readings: those from a device before noon, and the one- to three-minute "
+                            "readings you take here with a strap. These all came from the demo strap, so they are "
+                            "simulated; they step aside once you have a real reading")
+    what = gettext(
+        "The natural log of RMSSD from your %(which)s; one value a day (the mean if there are several). The line is "
         "your 7-day mean; the shaded band is the mean ± 1 standard deviation of your daily values over the last "
-        f"60 days. It reads \"calibrating\" until {CALIBRATION_READINGS} days have a reading. Nightly and morning "
+        "60 days. It reads \"calibrating\" until %(n)s days have a reading. Nightly and morning "
         "readings are different kinds of number, so each has its own chart and its own baseline."
-    )
+    ) % {"which": which, "n": CALIBRATION_READINGS}
     return _baseline_chart(slug, title, "ln ms", what, daily_baseline(r.days, r.ln), decimals=2)
 
 
 SOURCE_NAMES = {"apple_health": "Apple Health", "fit": "FIT", "oura": "Oura", "whoop": "Whoop",
-                "elite_hrv": "Elite HRV", "hrv4training": "HRV4Training", "rr_file": "RR file"}
-CONTEXT_WORDS = {Context.DAILY: "daily", Context.NIGHTLY: "nightly", Context.SPOT: "spot readings"}
+                "elite_hrv": "Elite HRV", "hrv4training": "HRV4Training", "rr_file": gettext_lazy("RR file")}
+CONTEXT_WORDS = {Context.DAILY: gettext_lazy("daily"), Context.NIGHTLY: gettext_lazy("nightly"),
+                 Context.SPOT: gettext_lazy("spot readings")}
 
 
 def _context_charts(user: User, kind: str, slug: str, usual: str) -> list[BaselineChart | None]:
@@ -293,23 +298,27 @@ def _context_charts(user: User, kind: str, slug: str, usual: str) -> list[Baseli
     charts: list[BaselineChart | None] = []
     for context in contexts:
         mine = [(t, v, src) for c, t, v, src in rows if c == context]
-        sources = ", ".join(sorted({SOURCE_NAMES.get(src, src) for _, _, src in mine}))
-        words = CONTEXT_WORDS.get(context, context)
+        sources = ", ".join(sorted({str(SOURCE_NAMES.get(src, src)) for _, _, src in mine}))
+        words = str(CONTEXT_WORDS.get(context, context))
         base = daily_baseline([day_number(t, zone) for t, _, _ in mine], [v for _, v, _ in mine])
         if kind == Kind.SDNN:
             title = f"SDNN ({sources})" if context == Context.SPOT else f"SDNN, {words} ({sources})"
-            what = ("SDNN is the standard deviation of beat intervals over a reading, not RMSSD: it has its own chart "
-                    f"and is never compared with RMSSD. These are {words} from {sources}. Daily mean in ms, against "
-                    f"your 7-day mean and 60-day band (mean ± 1 SD); calibrating until {CALIBRATION_READINGS} days "
-                    "have a reading.")
+            what = gettext("SDNN is the standard deviation of beat intervals over a reading, not RMSSD: it has its "
+                           "own chart and is never compared with RMSSD. These are %(words)s from %(sources)s. Daily "
+                           "mean in ms, against your 7-day mean and 60-day band (mean ± 1 SD); calibrating until "
+                           "%(n)s days have a reading.")
+            what %= {"words": words, "sources": sources, "n": CALIBRATION_READINGS}
             charts.append(_baseline_chart(slug if context == usual else f"{slug}-{context}", title, "ms", what, base,
                                           decimals=0))
         else:
-            title = "Resting heart rate" if context == usual else f"Resting heart rate, {words}"
-            what = (f"Your device's own resting heart rate ({words}, from {sources}), in beats a minute, one value a "
-                    f"day, against your 7-day mean and 60-day band (mean ± 1 SD); calibrating until "
-                    f"{CALIBRATION_READINGS} days have a reading. A daily estimate and a night's lowest are different "
-                    "numbers, so each has its own chart.")
+            if context == usual:
+                title = gettext("Resting heart rate")
+            else:
+                title = gettext("Resting heart rate, %(which)s") % {"which": words}
+            what = gettext("Your device's own resting heart rate (%(words)s, from %(sources)s), in beats a minute, "
+                           "one value a day, against your 7-day mean and 60-day band (mean ± 1 SD); calibrating until "
+                           "%(n)s days have a reading. A daily estimate and a night's lowest are different numbers, so "
+                           "each has its own chart.") % {"words": words, "sources": sources, "n": CALIBRATION_READINGS}
             charts.append(_baseline_chart(slug if context == usual else f"{slug}-{context}", title, "bpm", what,
                                           base, decimals=0))
     return charts
@@ -331,11 +340,12 @@ def body_over_time(user: User) -> dict[str, Any]:
     c_days = [day_number(t, zone) for t, _, _ in rows]
     weekly = [
         c for c in (
-            _weekly_chart("Felt safety, week by week",
-                          "The mean of your felt-safety answers (0 to 10) for each week, Monday to Sunday; the bar "
-                          "runs from the week's lowest answer to its highest.", c_days, [float(s) for _, s, _ in rows]),
-            _weekly_chart("Felt connection, week by week",
-                          "The same for felt connection (0 to 10).", c_days, [float(c) for _, _, c in rows]),
+            _weekly_chart(gettext("Felt safety, week by week"),
+                          gettext("The mean of your felt-safety answers (0 to 10) for each week, Monday to Sunday; "
+                                  "the bar runs from the week's lowest answer to its highest."),
+                          c_days, [float(s) for _, s, _ in rows]),
+            _weekly_chart(gettext("Felt connection, week by week"),
+                          gettext("The same for felt connection (0 to 10)."), c_days, [float(c) for _, _, c in rows]),
         ) if c is not None
     ]
     together = _together([(d, float(s)) for d, (_, s, _) in zip(c_days, rows, strict=True)], primary.days,

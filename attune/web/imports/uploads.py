@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopFutureHandlers, StopUpload
+from django.utils.translation import gettext
 
 from attune.importers import ImportFormatError
 from attune.importers.apple_health import ZipLimits, check_archive
@@ -162,7 +163,7 @@ def check_upload(path: Path, name: str) -> Checked:
         unsafe (traversal, encryption, a bomb, too many entries) or holds no export.
     """
     if path.stat().st_size == 0:
-        raise UploadRefused(f"{name}: the file is empty.")
+        raise UploadRefused(gettext("%(name)s: the file is empty.") % {"name": name})
     try:
         source = detect_format(path, name=name)
     except ImportFormatError as exc:
@@ -187,7 +188,8 @@ def _check_zip(path: Path, name: str) -> Checked:
                 if not info.filename.lower().endswith(CSV_SUFFIXES):
                     continue
                 if info.file_size > MAX_CSV_BYTES:
-                    raise UploadRefused(f"{name}: {info.filename}: larger than {MAX_CSV_BYTES} bytes unpacked.")
+                    raise UploadRefused(gettext("%(name)s: %(entry)s: larger than %(most)s bytes unpacked.")
+                                        % {"name": name, "entry": info.filename, "most": MAX_CSV_BYTES})
                 with archive.open(info) as entry:
                     head = entry.read(SNIFF_BYTES)
                 try:
@@ -200,11 +202,13 @@ def _check_zip(path: Path, name: str) -> Checked:
     except UnsafeArchiveError as exc:
         raise UploadRefused(f"{exc}.") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise UploadRefused(f"{name}: not a readable zip archive ({str(exc)[:120] or type(exc).__name__}).") from None
+        why = str(exc)[:120] or type(exc).__name__
+        message = gettext("%(name)s: not a readable zip archive (%(why)s).") % {"name": name, "why": why}
+        raise UploadRefused(message) from None
     if not found:
         raise UploadRefused(
-            f"{name}: this zip holds no export attune reads: expected Apple Health's export.xml, or Oura, Whoop, "
-            "Elite HRV or HRV4Training CSV files."
+            gettext("%(name)s: this zip holds no export attune reads: expected Apple Health's export.xml, or Oura, "
+                    "Whoop, Elite HRV or HRV4Training CSV files.") % {"name": name}
         )
     return Checked(formats.pop() if len(formats) == 1 else "csv_zip", tuple(found))
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,6 +30,25 @@ def _get_import_for_user(request: AuthedRequest, pk: uuid.UUID) -> Import:
     return get_object_or_404(Import.objects.select_related("job"), pk=pk, owner_id=request.user.pk)
 
 
+KEPT = "; what was read before this point was kept."
+
+
+def error_in_language(imp: Import) -> str:
+    """The import's error (stored in English by the worker, which has no language) in the active language.
+
+    The file readers' own sentences stay English (``attune.importers`` is a library); the words
+    attune puts around them are translated. An error this does not recognise is shown as it is.
+    """
+    error, name = imp.error, imp.original_name
+    if error == f"{name}: the uploaded file is no longer on the server.":
+        return gettext("%(name)s: the uploaded file is no longer on the server.") % {"name": name}
+    if error == f"{name}: attune could not finish reading this file.":
+        return gettext("%(name)s: attune could not finish reading this file.") % {"name": name}
+    if error.endswith(KEPT):
+        return gettext("%(problem)s; what was read before this point was kept.") % {"problem": error[: -len(KEPT)]}
+    return error
+
+
 def status_payload(imp: Import) -> dict[str, Any]:
     """What the progress bar shows: read from the Job and Import records, so it survives a reload."""
     job = imp.job
@@ -42,7 +62,7 @@ def status_payload(imp: Import) -> dict[str, Any]:
         "duplicates": imp.duplicates,
         "skipped": imp.skipped,
         "not_kept": imp.not_kept,
-        "error": imp.error,
+        "error": error_in_language(imp),
         "cancelling": bool(job and job.cancel_requested and not imp.finished),
     }
 
@@ -79,9 +99,11 @@ def _upload(request: AuthedRequest, handler: ImportUploadHandler) -> HttpRespons
     stored = request.FILES.get(uploads.FIELD)
     if handler.too_large:
         gb = settings.IMPORT_MAX_BYTES / 1e9
-        return _refused(request, f"This file is larger than {gb:g} GB, the most this server accepts.", 413)
+        message = gettext("This file is larger than %(gb)s GB, the most this server accepts.") % {"gb": f"{gb:g}"}
+        return _refused(request, message, 413)
     if not isinstance(stored, StoredUpload):
-        return _refused(request, "Choose a file to import: nothing arrived (the upload may have been cut short).", 400)
+        message = gettext("Choose a file to import: nothing arrived (the upload may have been cut short).")
+        return _refused(request, message, 400)
     try:
         imp = actions.start(request.user, stored)
     except UploadRefused as exc:

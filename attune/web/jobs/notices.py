@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from attune.web.audit.agents import summarise
+from attune.web.audit.agents import in_language, summarise
 from attune.web.jobs import queue
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def message(
             site=site,
             what=line,
             when=_when(user, at),
-            device=str(_(", from {device}")).format(device=device) if device else "",
+            device=str(_(", from {device}")).format(device=in_language(device)) if device else "",
             advice=EMAIL_ADVICE
             if what == "email_changed"
             else str(ADVICE).format(reset_url=f"{settings.SITE_URL}{reverse('accounts:password_reset')}"),

@@ -62,6 +62,67 @@ PAGE_WORDS = (
     gettext_noop("Saved"),
     gettext_noop("This recording could not be opened"),
     gettext_noop("Stopped"),
+    gettext_noop("under a minute"),
+    gettext_noop("%(n)s min"),
+    gettext_noop("Heartbeats"),
+    gettext_noop("Summary"),
+    gettext_noop("being summarised: it will be on the recording’s page in a moment"),
+    gettext_noop("RMSSD, whole practice"),
+    gettext_noop("Time in coherence"),
+    gettext_noop("Breathing"),
+    gettext_noop("%(rate)s a minute"),
+    gettext_noop("%(n)s heartbeat"),
+    gettext_noop("%(n)s heartbeats"),
+    gettext_noop("Not closed yet"),
+    gettext_noop(
+        "We couldn't reach the server, so this recording is still open there with the beats it already "
+        "has. It will be closed and summarised the next time you open your recordings."
+    ),
+    gettext_noop("The last %(beats)s stayed on this device and could not be sent."),
+    gettext_noop(
+        "The live connection did not come back, so we closed the recording with the %(kept)s the server "
+        "already had. The last %(lost)s could not be sent and are not in it."
+    ),
+    gettext_noop(
+        "The live connection did not come back, so we saved the recording another way: every heartbeat "
+        "from this device is in it."
+    ),
+    gettext_noop("Thank you for trying it. These numbers came from the demo strap, so they are simulated."),
+    gettext_noop("Saved with this practice: felt safety %(before)s → %(after)s."),
+    gettext_noop("Saved with this practice: felt safety %(after)s after."),
+    gettext_noop("We couldn't save that reading just now. The practice and its heartbeats are saved."),
+    gettext_noop("one minute each, with half a minute of rest between (about 7 minutes)"),
+    gettext_noop("two minutes each, with a minute's rest between (about 14 minutes)"),
+    gettext_noop("Pace %(n)s of %(total)s"),
+    gettext_noop("%(rate)s breaths a minute"),
+    gettext_noop("In for %(in)s seconds, out for %(out)s."),
+    gettext_noop("%(time)s left"),
+    gettext_noop("Rest"),
+    gettext_noop("Next: %(rate)s breaths a minute."),
+    gettext_noop("There was not enough to score."),
+    gettext_noop("Use %(rate)s a minute for my pacer"),
+    gettext_noop("Done: your pacer now breathes at %(rate)s a minute. You can check again any time."),
+    gettext_noop("That didn't work: %(why)s"),
+    gettext_noop("We could not score this check: %(why)s"),
+    gettext_noop("Waiting for your first heartbeats…"),
+    gettext_noop("%(time)s to go"),
+    gettext_noop("Heart rate"),
+    gettext_noop(
+        "We couldn't reach the server, so this reading is still open there with the beats it already "
+        "has. It will be closed and summarised the next time you open your recordings."
+    ),
+    gettext_noop(
+        "This reading was shorter than a minute, so it is kept as a recording but stays out of your "
+        "morning baseline. A full minute or more next time will count."
+    ),
+    gettext_noop(
+        "These numbers came from the demo strap, so they are simulated. Simulated readings show on your "
+        "morning chart, marked as such, only until you take a real one; they never mix with real "
+        "readings."
+    ),
+    gettext_noop("Thank you. This reading joins your morning baseline."),
+    gettext_noop("The server said %(status)s."),
+    gettext_noop("No strap was chosen. You might check that it is on and moistened, then try again."),
 )
 
 
@@ -76,6 +137,8 @@ def _render_page(request: HttpRequest, template: str, config: dict[str, Any], **
         "coherence_threshold": actions.COHERENCE_THRESHOLD,
     }
     words = {english: gettext(english) for english in PAGE_WORDS}
+    # "Time" there is a length of time; elsewhere in the catalogue it is a time of day.
+    words["Time"] = pgettext("length of time", "Time")
     context = {**context, "config": {**config, **windows}, "windows": windows, "page_words": words}
     return render(request, template, context)
 
@@ -183,6 +246,10 @@ def start_recording(request: AuthedRequest) -> JsonResponse:
             assessment=data["assessment"],
             segment_rate_bpm=data["segment_rate_bpm"],
         )
-    except actions.TooManyOpen as exc:
-        return JsonResponse({"error": str(exc), "code": "too_many_open"}, status=409)
+    except actions.TooManyOpen:
+        message = gettext(
+            "You already have %(n)s recordings going. Please finish one first (or leave it: after %(minutes)s "
+            "minutes without beats it is closed)."
+        ) % {"n": actions.MAX_OPEN_RECORDINGS, "minutes": int(actions.STALE_AFTER.total_seconds() // 60)}
+        return JsonResponse({"error": message, "code": "too_many_open"}, status=409)
     return JsonResponse(recording_payload(request, rec), status=201)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from attune.web.accounts.export import values_of
 from attune.web.common.owned import OwnedQuerySet
@@ -55,10 +56,10 @@ RESONANCE_RATES_BPM: tuple[float, ...] = (6.5, 6.0, 5.5, 5.0, 4.5)
 
 
 class Kind(models.TextChoices):
-    PRACTICE = "practice", "During a practice"
-    RESONANCE = "resonance", "Resonance assessment"
-    FREE = "free", "Free recording"
-    MORNING = "morning", "Morning reading"
+    PRACTICE = "practice", _("During a practice")
+    RESONANCE = "resonance", _("Resonance assessment")
+    FREE = "free", _("Free recording")
+    MORNING = "morning", _("Morning reading")
 
 
 class RecordingQuerySet(OwnedQuerySet["Recording"]):

@@ -10,9 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from attune.web.accounts import throttle
@@ -64,7 +66,7 @@ def recordings(request: AuthedRequest) -> HttpResponse:
         except ValueError:
             day = None
         if day is None or not 2000 <= day.year <= 2999:
-            day, problem = None, "That isn't a day we can show, so here are all of them."
+            day, problem = None, gettext("That isn't a day we can show, so here are all of them.")
     qs = mine.filter(imported=imported)
     if day is not None:
         zone = request.user.zone
@@ -81,6 +83,10 @@ def recordings(request: AuthedRequest) -> HttpResponse:
     return render(request, "physio/recording_list.html", context, status=400 if problem else 200)
 
 
+# What the recording chart's script writes (physio/recording-chart.js, through static/js/words.js).
+CHART_WORDS = (gettext_noop("Heart rate (bpm)"), gettext_noop("Coherence"), gettext_noop("coherence"))
+
+
 @login_required
 @require_GET
 def recording(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -92,6 +98,7 @@ def recording(request: AuthedRequest, pk: int) -> HttpResponse:
         "summary": actions.summary_payload(rec),
         "session": rec.practice_session,
         "stale_minutes": int(actions.STALE_AFTER.total_seconds() // 60),
+        "page_words": {english: gettext(english) for english in CHART_WORDS},
     }
     return render(request, "physio/recording_detail.html", context)
 
@@ -208,7 +215,10 @@ def resonance(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "physio/resonance_index.html",
-        {"assessments": assessments, "rates": RESONANCE_RATES_BPM, "current": request.user.default_pacer_bpm},
+        {"assessments": assessments, "rates": RESONANCE_RATES_BPM, "current": request.user.default_pacer_bpm,
+         # "6.5, 6, 5.5, 5, 4.5"; German keeps its decimal commas apart with semicolons
+         "rates_text": pgettext("between numbers in a list", ", ").join(
+             floatformat(r, -1) for r in RESONANCE_RATES_BPM)},
     )
 
 

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET
 
 from attune.content.practices import Practice
@@ -48,6 +48,7 @@ from attune.web.today import insights
 from attune.web.today.history import imported_days_for_history, recent_for_history
 from attune.web.today.observation import observation_text
 from attune.web.today.what_helps import sections
+from attune.web.today.why import why_text
 from attune.web.workbooks.today import today_step
 
 RANGES: dict[str, int | None] = {"30": 30, "90": 90, "365": 365, "all": None}
@@ -103,6 +104,11 @@ class Offer:
     practice: Practice
     pick: Pick
 
+    @property
+    def why(self) -> str:
+        """The pick's "why this?" in the member's language."""
+        return why_text(self.pick, self.practice.title)
+
 
 def _offers(learned: LearnedSuggestion | None) -> tuple[Offer | None, list[Offer]]:
     library = current_library()
@@ -113,6 +119,8 @@ def _offers(learned: LearnedSuggestion | None) -> tuple[Offer | None, list[Offer
 
 # A pacer session with a heart recording was a live practice, and is listed as one.
 LIVE_TITLE = gettext_lazy("Breathing with your heart in view")
+# What the History chart's script writes (static/js/history-chart.js, through static/js/words.js).
+HISTORY_WORDS = (gettext_noop("Weekly mean felt safety"), gettext_noop("Daily mean felt safety"))
 
 
 def _with_live(sessions: QuerySet[PracticeSession]) -> QuerySet[PracticeSession]:
@@ -394,6 +402,7 @@ def history(request: AuthedRequest) -> HttpResponse:
         "changes": changes,
         "min_sessions": MIN_SESSIONS,
         "problems": problems,
+        "page_words": {english: _(english) for english in HISTORY_WORDS},
     }
     return render(request, "today/history.html", context, status=400 if problems else 200)
 

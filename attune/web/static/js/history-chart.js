@@ -2,6 +2,7 @@
 // deferred script). Data comes from the json_script element; the same numbers sit in a table.
 
 import { cssVar } from './theme.js';
+import { say } from './words.js';
 
 const el = document.getElementById('safety-chart');
 const source = document.getElementById('safety-data');
@@ -21,10 +22,11 @@ if (el && source && window.uPlot) {
   const line = cssVar('--line', '#ddd3c5');
 
   const axis = { stroke: ink, grid: { stroke: line, width: 1 }, ticks: { stroke: line, width: 1 } };
-  // Dates read the way the rest of attune writes them ("29 Aug"; "Aug 25" over long ranges),
-  // never the American month/day that uPlot defaults to.
+  // Dates read the way the rest of attune writes them ("29 Aug"; "Aug 25" over long ranges; "29. Aug."
+  // in German), never the American month/day that uPlot defaults to.
   const long = xMax - xMin > 200 * DAY;
-  const dateFmt = new Intl.DateTimeFormat('en-GB', long
+  const lang = document.documentElement.lang || 'en';
+  const dateFmt = new Intl.DateTimeFormat(lang.startsWith('en') ? 'en-GB' : lang, long
     ? { month: 'short', year: '2-digit', timeZone: 'UTC' }
     : { day: 'numeric', month: 'short', timeZone: 'UTC' });
   const xValues = (u, splits) => splits.map((ts) => dateFmt.format(new Date(ts * 1000)));
@@ -42,7 +44,7 @@ if (el && source && window.uPlot) {
     series: [
       {},
       {
-        label: weekly ? 'Weekly mean felt safety' : 'Daily mean felt safety',
+        label: weekly ? say('Weekly mean felt safety') : say('Daily mean felt safety'),
         stroke: accent,
         width: 2,
         fill: `${accent}22`,

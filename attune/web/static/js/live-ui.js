@@ -66,7 +66,7 @@ export async function postJson(url, data = {}) {
     body = null;
   }
   if (!res.ok) {
-    const err = new Error((body && body.error) || `The server said ${res.status}.`);
+    const err = new Error((body && body.error) || say('The server said %(status)s.', { status: res.status }));
     err.status = res.status;
     err.body = body;
     throw err;
@@ -90,7 +90,7 @@ export async function postForm(url, fields = {}) {
   } catch {
     out = null;
   }
-  if (!res.ok || !out || out.ok === false) throw new Error(`The server said ${res.status}.`);
+  if (!res.ok || !out || out.ok === false) throw new Error(say('The server said %(status)s.', { status: res.status }));
   return out;
 }
 
@@ -130,8 +130,8 @@ export function setupSensorCard(card, onChoose) {
       await onChoose(kind);
     } catch (err) {
       error.textContent = kind === 'strap' && err && err.name === 'NotFoundError'
-        ? 'No strap was chosen. You might check that it is on and moistened, then try again.'
-        : `That didn't work: ${err && err.message ? err.message : err}`;
+        ? say('No strap was chosen. You might check that it is on and moistened, then try again.')
+        : say("That didn't work: %(why)s", { why: err && err.message ? err.message : err });
       error.hidden = false;
     } finally {
       busy(false);
@@ -222,7 +222,7 @@ export function createReadingsPanel(root, windows = {}) {
       for (const { el, value, wait } of items) {
         el.dataset.state = 'calibrating';
         value.textContent = '–';
-        if (wait) wait.textContent = 'calibrating';
+        if (wait) wait.textContent = say('calibrating');
       }
     },
   };

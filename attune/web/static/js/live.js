@@ -120,12 +120,14 @@ function describeSummary(summary) {
     if (value !== null && value !== undefined) rows.push([label, value]);
   };
   const mins = summary.duration_s ? Math.round(summary.duration_s / 60) : null;
-  add('Time', mins !== null ? (mins < 1 ? 'under a minute' : `${mins} min`) : null);
-  add('Heartbeats', summary.beats);
-  if (summary.summarising) add('Summary', 'being summarised: it will be on the recording’s page in a moment');
-  add('RMSSD, whole practice', summary.rmssd_ms != null ? `${summary.rmssd_ms.toFixed(0)} ms` : null);
-  add('Time in coherence', summary.time_in_coherence_s != null ? `${Math.round(summary.time_in_coherence_s)} s` : null);
-  add('Breathing', summary.breathing_rate_bpm != null ? `${summary.breathing_rate_bpm.toFixed(1)} a minute` : null);
+  add(say('Time'), mins !== null ? (mins < 1 ? say('under a minute') : say('%(n)s min', { n: mins })) : null);
+  add(say('Heartbeats'), summary.beats);
+  if (summary.summarising) add(say('Summary'), say('being summarised: it will be on the recording’s page in a moment'));
+  add(say('RMSSD, whole practice'), summary.rmssd_ms != null ? `${num(summary.rmssd_ms, 0)} ms` : null);
+  add(say('Time in coherence'),
+    summary.time_in_coherence_s != null ? `${Math.round(summary.time_in_coherence_s)} s` : null);
+  add(say('Breathing'),
+    summary.breathing_rate_bpm != null ? say('%(rate)s a minute', { rate: num(summary.breathing_rate_bpm, 1) }) : null);
   return rows;
 }
 
@@ -153,23 +155,20 @@ finishBtn.addEventListener('click', async () => {
   }
   const note = views.done.querySelector('[data-role="done-note"]');
   const heading = views.done.querySelector('h1');
-  const beats = (n) => `${n} heartbeat${n === 1 ? '' : 's'}`;
+  const beats = (n) => (n === 1 ? say('%(n)s heartbeat', { n }) : say('%(n)s heartbeats', { n }));
   if (outcome.via === 'none') {
-    heading.textContent = 'Not closed yet';
-    note.textContent =
-      "We couldn't reach the server, so this recording is still open there with the beats it already has. "
-      + 'It will be closed and summarised the next time you open your recordings. '
-      + (outcome.unsentBeats ? `The last ${beats(outcome.unsentBeats)} stayed on this device and could not be sent.` : '');
+    heading.textContent = say('Not closed yet');
+    note.textContent = say("We couldn't reach the server, so this recording is still open there with the beats it already has. It will be closed and summarised the next time you open your recordings.")
+      + (outcome.unsentBeats
+        ? ' ' + say('The last %(beats)s stayed on this device and could not be sent.', { beats: beats(outcome.unsentBeats) })
+        : '');
   } else if (outcome.via === 'http' && outcome.unsentBeats > 0) {
-    note.textContent =
-      `The live connection did not come back, so we closed the recording with the ${beats(summary.beats)} the server `
-      + `already had. The last ${beats(outcome.unsentBeats)} could not be sent and are not in it.`;
+    note.textContent = say('The live connection did not come back, so we closed the recording with the %(kept)s the server already had. The last %(lost)s could not be sent and are not in it.',
+    { kept: beats(summary.beats), lost: beats(outcome.unsentBeats) });
   } else if (outcome.via === 'http') {
-    note.textContent =
-      'The live connection did not come back, so we saved the recording another way: '
-      + 'every heartbeat from this device is in it.';
+    note.textContent = say('The live connection did not come back, so we saved the recording another way: every heartbeat from this device is in it.');
   } else if (source?.simulated) {
-    note.textContent = 'Thank you for trying it. These numbers came from the demo strap, so they are simulated.';
+    note.textContent = say('Thank you for trying it. These numbers came from the demo strap, so they are simulated.');
   }
   root.dataset.unsentBeats = String(outcome.unsentBeats);
   views.done.querySelector('[data-role="recording-link"]').href = current.recording.detail_url;
@@ -202,12 +201,12 @@ async function endPracticeSession(reading) {
     if (reading.safety !== null) {
       const before = readFeltReading(views.setup, 'before').safety;
       afterNote.textContent = before !== null
-        ? `Saved with this practice: felt safety ${before} → ${reading.safety}.`
-        : `Saved with this practice: felt safety ${reading.safety} after.`;
+        ? say('Saved with this practice: felt safety %(before)s → %(after)s.', { before, after: reading.safety })
+        : say('Saved with this practice: felt safety %(after)s after.', { after: reading.safety });
     }
     if (out.lowSafety) crisisBox.hidden = false;
   } catch {
-    afterNote.textContent = "We couldn't save that reading just now. The practice and its heartbeats are saved.";
+    afterNote.textContent = say("We couldn't save that reading just now. The practice and its heartbeats are saved.");
   }
 }
 

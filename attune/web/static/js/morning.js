@@ -10,6 +10,7 @@ import {
   startRecording,
 } from './live-ui.js';
 import { formatClock } from './session.js';
+import { num, say } from './words.js';
 
 const { config, root, views, show } = livePage();
 const session = views.session;
@@ -35,8 +36,8 @@ function chosenMinutes() {
 function showTime() {
   const fraction = targetMs > 0 ? Math.min(1, beatsMs / targetMs) : 0;
   remainingEl.textContent = beatsMs === 0
-    ? 'Waiting for your first heartbeats…'
-    : `${formatClock(targetMs - beatsMs)} to go`;
+    ? say('Waiting for your first heartbeats…')
+    : say('%(time)s to go', { time: formatClock(targetMs - beatsMs) });
   progressEl.style.setProperty('--progress', `${(fraction * 100).toFixed(1)}%`);
   progressBar.setAttribute('aria-valuenow', String(Math.round(fraction * 100)));
   root.dataset.beatsMs = String(Math.round(beatsMs));
@@ -69,40 +70,43 @@ async function begin(kind) {
 
 setupSensorCard(views.setup, begin);
 
+/** `x` with exactly two decimals, in the page's language (ln RMSSD 3,40 in German). */
+function num2(x) {
+  const lang = document.documentElement.lang || 'en';
+  return new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x);
+}
+
 function describe(summary) {
   const rows = [];
   const add = (label, value) => {
     if (value !== null && value !== undefined) rows.push([label, value]);
   };
-  add('Time', summary.duration_s != null ? formatClock(summary.duration_s * 1000) : null);
-  add('Heart rate', summary.mean_hr_bpm != null ? `${summary.mean_hr_bpm.toFixed(0)} bpm` : null);
-  add('RMSSD', summary.rmssd_ms != null ? `${summary.rmssd_ms.toFixed(0)} ms` : null);
-  add('ln RMSSD', summary.rmssd_ms > 0 ? Math.log(summary.rmssd_ms).toFixed(2) : null);
+  add(say('Time'), summary.duration_s != null ? formatClock(summary.duration_s * 1000) : null);
+  add(say('Heart rate'), summary.mean_hr_bpm != null ? `${num(summary.mean_hr_bpm, 0)} bpm` : null);
+  add('RMSSD', summary.rmssd_ms != null ? `${num(summary.rmssd_ms, 0)} ms` : null);
+  add('ln RMSSD', summary.rmssd_ms > 0 ? num2(Math.log(summary.rmssd_ms)) : null);
   return rows;
 }
 
 /** What the done view says about this reading and the baseline. */
 function doneNote(summary, { minS, simulated }) {
   if (!summary) {
-    return "We couldn't reach the server, so this reading is still open there with the beats it already has. "
-      + 'It will be closed and summarised the next time you open your recordings.';
+    return say("We couldn't reach the server, so this reading is still open there with the beats it already has. It will be closed and summarised the next time you open your recordings.");
   }
   if (!(summary.duration_s >= minS) || !(summary.rmssd_ms > 0)) {
-    return 'This reading was shorter than a minute, so it is kept as a recording but stays out of your '
-      + 'morning baseline. A full minute or more next time will count.';
+    return say('This reading was shorter than a minute, so it is kept as a recording but stays out of your morning baseline. A full minute or more next time will count.');
   }
   if (simulated) {
-    return 'These numbers came from the demo strap, so they are simulated. Simulated readings show on your '
-      + 'morning chart, marked as such, only until you take a real one; they never mix with real readings.';
+    return say('These numbers came from the demo strap, so they are simulated. Simulated readings show on your morning chart, marked as such, only until you take a real one; they never mix with real readings.');
   }
-  return 'Thank you. This reading joins your morning baseline.';
+  return say('Thank you. This reading joins your morning baseline.');
 }
 
 async function finish() {
   if (!live || finishing) return;
   finishing = true;
   stopBtn.disabled = true;
-  stopBtn.textContent = 'Saving…';
+  stopBtn.textContent = say('Saving…');
   const outcome = await live.finish();
   source?.disconnect();
   trace.stop();

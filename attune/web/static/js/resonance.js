@@ -5,6 +5,7 @@
 import { rateToPattern } from './pacer-clock.js';
 import { createWakeLock, formatClock } from './session.js';
 import { mountPacer } from './live-pacer.js';
+import { num, say } from './words.js';
 import {
   livePage,
   makeSource,
@@ -19,13 +20,13 @@ const $ = (sel, el = root) => el.querySelector(sel);
 const clock = { now: () => performance.now() };
 const TICK_MS = 200;
 
-const fmtRate = (r) => String(Number(r.toFixed(1))).replace(/\.0$/, '');
+const fmtRate = (r) => num(r, 1);
 
 const quick = $('#rz-quick');
 quick.addEventListener('change', () => {
   $('[data-role="plan-text"]').textContent = quick.checked
-    ? 'one minute each, with half a minute of rest between (about 7 minutes)'
-    : "two minutes each, with a minute's rest between (about 14 minutes)";
+    ? say('one minute each, with half a minute of rest between (about 7 minutes)')
+    : say("two minutes each, with a minute's rest between (about 14 minutes)");
 });
 
 const run = views.run;
@@ -63,8 +64,8 @@ async function segment(plan, index) {
   const rate = plan.rates_bpm[index];
   const total = plan.rates_bpm.length;
   const pattern = rateToPattern(rate);
-  $('[data-role="step"]', run).textContent = `Pace ${index + 1} of ${total}`;
-  $('[data-role="title"]', run).textContent = `${fmtRate(rate)} breaths a minute`;
+  $('[data-role="step"]', run).textContent = say('Pace %(n)s of %(total)s', { n: index + 1, total });
+  $('[data-role="title"]', run).textContent = say('%(rate)s breaths a minute', { rate: fmtRate(rate) });
   $('[data-role="rest"]', run).hidden = true;
   session.hidden = false;
   readings.reset();
@@ -85,7 +86,7 @@ async function segment(plan, index) {
   pacer.start();
   if (source.setPacer) source.setPacer(pattern, pacer.startedAtMs());
   $('[data-role="pace-note"]', session).textContent =
-    `In for ${fmtRate(pattern.inhale)} seconds, out for ${fmtRate(pattern.exhale)}.`;
+    say('In for %(in)s seconds, out for %(out)s.', { in: fmtRate(pattern.inhale), out: fmtRate(pattern.exhale) });
   const segMs = plan.segment_s * 1000;
   const progress = $('[data-role="progress"]', run);
   // The segment ends when its time is up and it holds that much heartbeat time (the first beats
@@ -93,7 +94,7 @@ async function segment(plan, index) {
   await waitUntil(
     (elapsed) => elapsed >= segMs && beatMs >= segMs,
     (elapsed) => {
-      $('[data-role="remaining"]', run).textContent = `${formatClock(segMs - elapsed)} left`;
+      $('[data-role="remaining"]', run).textContent = say('%(time)s left', { time: formatClock(segMs - elapsed) });
       progress.style.width = `${(100 * (index + Math.min(1, elapsed / segMs))) / total}%`;
     },
   );
@@ -116,9 +117,9 @@ async function rest(plan, index) {
   session.hidden = true;
   const box = $('[data-role="rest"]', run);
   box.hidden = false;
-  $('[data-role="title"]', run).textContent = 'Rest';
+  $('[data-role="title"]', run).textContent = say('Rest');
   $('[data-role="remaining"]', run).textContent = '';
-  $('[data-role="rest-next"]', run).textContent = `Next: ${fmtRate(next)} breaths a minute.`;
+  $('[data-role="rest-next"]', run).textContent = say('Next: %(rate)s breaths a minute.', { rate: fmtRate(next) });
   const restMs = plan.rest_s * 1000;
   await waitUntil(
     (elapsed) => elapsed >= restMs,
@@ -131,7 +132,7 @@ async function rest(plan, index) {
 function renderResult(plan, scored) {
   // The server words the evidence from the stored numbers (physio/_resonance_evidence.html).
   const best = scored.best_rate_bpm;
-  $('[data-role="best"]').textContent = scored.summary || 'There was not enough to score.';
+  $('[data-role="best"]').textContent = scored.summary || say('There was not enough to score.');
   $('[data-role="simulated-note"]').hidden = !source.simulated;
   const area = $('[data-role="evidence-area"]');
   const doc = new DOMParser().parseFromString(scored.evidence_html || '', 'text/html');
@@ -140,16 +141,18 @@ function renderResult(plan, scored) {
   const apply = $('[data-action="apply"]');
   apply.hidden = best == null;
   if (best != null) {
-    apply.textContent = `Use ${fmtRate(best)} a minute for my pacer`;
+    apply.textContent = say('Use %(rate)s a minute for my pacer', { rate: fmtRate(best) });
     apply.addEventListener('click', async () => {
       apply.disabled = true;
       try {
         const out = await postJson(plan.apply_url || plan.result_url.replace(/\/?$/, '/apply/'), { rate_bpm: best });
-        $('[data-role="applied"]').textContent =
-          `Done: your pacer now breathes at ${fmtRate(out.default_pacer_bpm)} a minute. You can check again any time.`;
+        $('[data-role="applied"]').textContent = say(
+          'Done: your pacer now breathes at %(rate)s a minute. You can check again any time.',
+          { rate: fmtRate(out.default_pacer_bpm) },
+        );
         root.dataset.applied = String(out.default_pacer_bpm);
       } catch (err) {
-        $('[data-role="applied"]').textContent = `That didn't work: ${err.message}`;
+        $('[data-role="applied"]').textContent = say("That didn't work: %(why)s", { why: err.message });
         apply.disabled = false;
       }
     }, { once: true });
@@ -180,7 +183,7 @@ async function begin(kind) {
     const scored = await postJson(plan.score_url, {});
     renderResult(plan, scored);
   } catch (err) {
-    $('[data-role="best"]').textContent = `We could not score this check: ${err.message}`;
+    $('[data-role="best"]').textContent = say('We could not score this check: %(why)s', { why: err.message });
     $('[data-action="apply"]').hidden = true;
     $('[data-role="result-link"]').href = plan.result_url;
   }

@@ -3,6 +3,7 @@
 // the json_script element `recording-data`; null values (calibration) are left as gaps.
 
 import { cssVar } from '../js/theme.js';
+import { say } from '../js/words.js';
 
 const el = document.getElementById('recording-chart');
 const source = document.getElementById('recording-data');
@@ -25,12 +26,12 @@ if (el && source && window.uPlot) {
     axes: [
       { ...axis, values: (u, splits) => splits.map(minutes), space: 60 },
       { ...axis, scale: 'hr', size: 40, label: 'bpm' },
-      { ...axis, scale: 'coh', side: 1, size: 40, grid: { show: false }, label: 'coherence' },
+      { ...axis, scale: 'coh', side: 1, size: 40, grid: { show: false }, label: say('coherence') },
     ],
     series: [
       { value: (u, v) => (v == null ? '' : minutes(v)) },
-      { label: 'Heart rate (bpm)', scale: 'hr', stroke: accent, width: 1.5, spanGaps: false },
-      { label: 'Coherence', scale: 'coh', stroke: clay, width: 1.5, spanGaps: false },
+      { label: say('Heart rate (bpm)'), scale: 'hr', stroke: accent, width: 1.5, spanGaps: false },
+      { label: say('Coherence'), scale: 'coh', stroke: clay, width: 1.5, spanGaps: false },
     ],
   };
   const plot = new window.uPlot(opts, [data.t_s, data.hr_bpm, data.coherence], el);
