@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('retreats', '0002_days_and_after'),
+        ("retreats", "0002_days_and_after"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='language',
-            field=models.CharField(blank=True, default='', max_length=10),
+            model_name="application",
+            name="language",
+            field=models.CharField(blank=True, default="", max_length=10),
         ),
     ]

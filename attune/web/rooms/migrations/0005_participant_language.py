@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('rooms', '0004_workshop_edit_cancel_note'),
+        ("rooms", "0004_workshop_edit_cancel_note"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='participant',
-            name='language',
-            field=models.CharField(blank=True, default='', max_length=10),
+            model_name="participant",
+            name="language",
+            field=models.CharField(blank=True, default="", max_length=10),
         ),
     ]
