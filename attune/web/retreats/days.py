@@ -471,7 +471,7 @@ def arc(application: Application) -> list[ArcPoint]:
             n = (c.day - retreat.starts_on).days + 1
             points.append(ArcPoint("day", _("Day %(n)s") % {"n": n}, c.day, float(c.felt_safety), c.state))
         else:
-            label = ngettext("%(n)s week after", "%(n)s weeks after", c.week) % {"n": c.week}
+            label = ngettext("%(n)s week after", "%(n)s weeks after", c.week or 0) % {"n": c.week}
             points.append(ArcPoint("after", label, c.day, float(c.felt_safety), c.state))
     return sorted(points, key=lambda p: (p.day, p.part != "before"))
 
