@@ -48,7 +48,7 @@ def calendar_for(retreat: Retreat) -> bytes:
     event.add("dtstart", retreat.starts_on)
     event.add("dtend", retreat.ends_on + dt.timedelta(days=1))  # DTEND of a date is exclusive
     event.add("location", retreat.place)
-    event.add("description", f"Days at the venue, in its time zone: {retreat.timezone}.")
+    event.add("description", _("Days at the venue, in its time zone: %(zone)s.") % {"zone": retreat.timezone})
     cal.add_component(event)
     return bytes(cal.to_ical())
 
@@ -152,9 +152,10 @@ def message_for(application: Application, step: str, language: str = "") -> Emai
         return None
     with translation.override(language_for(application, language)):
         subject, body = _subject_and_body(application, step)
+        calendar = calendar_for(application.retreat)
     message = EmailMessage(subject, body, to=[application.user.email])
     if step in WITH_CALENDAR:
-        message.attach(ICS_NAME, calendar_for(application.retreat), "text/calendar")
+        message.attach(ICS_NAME, calendar, "text/calendar")
     if step == SCHEDULE:
         from attune.web.retreats.days import schedule_calendar
 
