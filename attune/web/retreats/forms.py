@@ -81,7 +81,7 @@ class RetreatForm(forms.ModelForm):  # type: ignore[type-arg]
         labels = {
             "title": _("Title"),
             "description": _("Description"),
-            "place": _("Place"),
+            "place": pgettext_lazy("venue", "Place"),
             "starts_on": _("Arrival day"),
             "ends_on": _("Departure day"),
             "capacity": _("Capacity"),
