@@ -67,7 +67,8 @@ def _subject_and_body(application: Application, step: str) -> tuple[str, str]:
     words: dict[str, Any] = {
         "guide": retreat.guide.display_name or retreat.guide.username,
         "title": retreat.title,
-        "when": _("%(start)s to %(end)s") % {"start": _day(retreat.starts_on), "end": _day(retreat.ends_on)},
+        "when": pgettext("dates in a sentence", "%(start)s to %(end)s")
+        % {"start": _day(retreat.starts_on), "end": _day(retreat.ends_on)},
         "zone": retreat.timezone,
         "place": retreat.place,
         "page": _("You can see your application any time under Retreats in attune."),
