@@ -285,6 +285,7 @@ class Application(models.Model):
             "offer_expires_at": self.offer_expires_at,
             "answers": [a.__dict__ for a in self.answers()],
             "intake_deleted_at": self.intake_deleted_at,
+            "language": self.language,
         }
 
 
