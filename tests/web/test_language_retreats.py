@@ -140,7 +140,15 @@ def test_the_workshop_console_and_its_script_words_in_german(guide_client: Clien
         "Du musst das nicht allein tragen",
     ):
         assert words in console, words
-    for english in ("Straps in the room", "No straps connected.", "Open the projector view", "hold this alone"):
+    assert "<legend>Gefühlte Sicherheit</legend>" in console and "<legend>Zustand</legend>" in console
+    for english in (
+        "Straps in the room",
+        "No straps connected.",
+        "Open the projector view",
+        "hold this alone",
+        "Felt safety",
+        "<legend>State</legend>",
+    ):
         assert english not in console, english
     assert said["The guide will begin soon."] == "Die Begleitung beginnt bald."
     assert said["%(n)s straps connected%(demo)s."] == "%(n)s Gurte verbunden%(demo)s."
