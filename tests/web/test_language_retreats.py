@@ -240,3 +240,17 @@ def test_a_reminder_email_is_in_the_language_the_member_chose_it_in(
     (email,) = mail.outbox
     assert email.subject == "Ein Moment für dich, wenn du magst"
     assert "Hallo Olive," in email.body and "einchecken" in email.body and "Hello" not in email.body
+
+
+def test_a_pair_rooms_own_breathing_practice_reads_in_german(owner_client: Client, owner: Any) -> None:
+    response = owner_client.post(reverse("rooms:start_pair"), {"first": "breathing-together", "minutes": "6"}, **GERMAN)
+    room = _german(owner_client, response["Location"])
+    assert '<h1 class="room-title">Gemeinsam atmen</h1>' in room
+    found = re.search(r'<script id="room-data" type="application/json">(.*?)</script>', room, re.S)
+    assert found is not None
+    plan = json.loads(found.group(1))["plan"]
+    titles = [step["title"] for step in plan["steps"]]
+    assert titles[:2] == ["Ankommen", "Eine oder einer von euch führt"] and "Arriving" not in titles
+    assert any("Jetzt führt niemand" in step["text"] and "Sekunden ein" in step["text"] for step in plan["steps"])
+    english = owner_client.get(response["Location"]).content.decode()  # the stored plan keeps the English
+    assert "Arriving" in english and "Nobody leads now. You might both follow the pacer, 5 seconds" in english

@@ -38,7 +38,7 @@ from attune.web.rooms.forms import (
     WorkshopNoteForm,
 )
 from attune.web.rooms.models import Kind, Participant, Role, Room, Status, Workshop
-from attune.web.rooms.plan import group_pacer, pair_breathing
+from attune.web.rooms.plan import group_pacer, pair_breathing, worded, worded_title
 from attune.web.rooms.protocol import Refused
 from attune.web.rooms.qr import qr_svg
 
@@ -266,7 +266,7 @@ def _room_data(place: Participant) -> dict[str, Any]:
     return {
         "room": room.pk,
         "kind": room.kind,
-        "plan": room.plan,
+        "plan": worded(room.plan),
         "state": room.state(),
         "serverMs": actions.now_ms(),
         "wsPath": f"/ws/rooms/{room.pk}/",
@@ -309,6 +309,7 @@ def room(request: AuthedRequest, pk: int) -> HttpResponse:
         "code_open": r.is_pair and r.code_used_at is None and r.code_expires_at and r.code_expires_at > timezone.now(),
         "ended": r.ended_at is not None or r.timeline["status"] == tl.ENDED,
         "page_words": page_words(),
+        "title": worded_title(r.title, r.plan) if r.is_pair else r.title,
     }
     if not r.is_pair:
         context["workshop"] = r.workshop
@@ -438,6 +439,7 @@ def workshop(request: AuthedRequest, pk: int) -> HttpResponse:
         "rooms/workshop.html",
         {
             "w": w,
+            "plan": worded(w.room.plan),
             # The guide's look back: how many came, and the room's shift (from five answers only).
             "after": _looking_back(w) if is_guide and begun else None,
             "place": place,
