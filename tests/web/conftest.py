@@ -29,6 +29,17 @@ def _fast_and_isolated(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyP
     }
 
 
+@pytest.fixture(autouse=True)
+def _no_language_left_active() -> Iterator[None]:
+    """A request the test client makes leaves its language active in the test's thread (a server
+    begins each request afresh); put it back, so that code run outside a request, which emails use
+    for a member with no language of their own, sees no request's language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _jobs_run_inline() -> None:
     """Background jobs run inside the test that queues them (Huey's immediate mode, in memory).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from attune.web.common.chips import choice_field, number_errors, scale_field
 from attune.web.common.offline import key_field, when_field
@@ -20,8 +21,8 @@ def _seconds(label: str, low: float, high: float) -> forms.FloatField:
 class ReadingForm(forms.Form):
     """Felt safety and state, at the start or the end of a practice. Either may be skipped."""
 
-    safety = scale_field("Felt safety", 0, 10, required=False)
-    state = choice_field("State", State, required=False)
+    safety = scale_field(_("Felt safety"), 0, 10, required=False)
+    state = choice_field(_("State"), State, required=False)
 
 
 class StartForm(ReadingForm):

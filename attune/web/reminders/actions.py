@@ -20,7 +20,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from attune.web.accounts.models import User
 from attune.web.checkins.models import CheckIn
@@ -34,9 +36,21 @@ MAX_DEVICES = 10
 PUSH_TTL_S = 4 * 3600  # a push service may hold it this long for a phone that is off
 
 # The words: an invitation, never a duty. No counts of missed days, no streaks.
-TITLE = "A moment for you, if you like"
-BODY = "You might take twenty seconds to notice how you are. Or not today: that's fine too."
-EMAIL_SUBJECT = "A moment for you, if you like"
+TITLE = _("A moment for you, if you like")
+BODY = _("You might take twenty seconds to notice how you are. Or not today: that's fine too.")
+EMAIL_SUBJECT = _("A moment for you, if you like")
+EMAIL_BODY = _(
+    "Hello %(name)s,\n\n"
+    "%(body)s\n\n"
+    "If you'd like to, you can check in here: %(today)s\n"
+    "A slow minute of breathing, or a hand on your chest, counts as much as anything longer.\n\n"
+    "You chose to get this note once a day at most. You can change it or stop it here: %(change)s\n"
+)
+
+
+def language_of_reminders(pref: ReminderPreference) -> str:
+    """The language the member chose their reminders in, else English."""
+    return pref.language if pref.language in dict(settings.LANGUAGES) else "en"
 
 
 class BadSubscription(ValueError):
@@ -64,18 +78,20 @@ def add_device(user: User, endpoint: str, p256dh: str, auth: str) -> PushSubscri
     parts = urlsplit(endpoint)
     scheme_ok = parts.scheme == "https" or (parts.scheme == "http" and settings.ATTUNE_PUSH_ALLOW_HTTP)
     if not scheme_ok or not parts.hostname or not _push_host_allowed(parts.hostname):
-        raise BadSubscription("This browser's push service is not one attune sends to.")
+        raise BadSubscription(gettext("This browser's push service is not one attune sends to."))
     try:
         ipaddress.ip_address(parts.hostname)
         literal = True
     except ValueError:
         literal = False
     if literal and not settings.ATTUNE_PUSH_ALLOW_HTTP:
-        raise BadSubscription("This browser's push service is not one attune sends to.")
+        raise BadSubscription(gettext("This browser's push service is not one attune sends to."))
     if not (40 <= len(p256dh) <= 200 and 10 <= len(auth) <= 100):
-        raise BadSubscription("This browser's push keys are not ones attune can use.")
+        raise BadSubscription(gettext("This browser's push keys are not ones attune can use."))
     if user.push_subscriptions.exclude(endpoint=endpoint).count() >= MAX_DEVICES:
-        raise BadSubscription(f"Notifications can go to at most {MAX_DEVICES} devices; remove one first.")
+        raise BadSubscription(
+            gettext("Notifications can go to at most %(n)s devices; remove one first.") % {"n": MAX_DEVICES}
+        )
     sub, _ = PushSubscription.objects.update_or_create(
         endpoint=endpoint, defaults={"user": user, "p256dh": p256dh, "auth": auth, "created_at": timezone.now()}
     )
@@ -112,7 +128,8 @@ def send_due(now: dt.datetime | None = None) -> list[Sent]:
         if not _claim(pref, now.astimezone(pref.user.zone).date()):
             continue
         try:
-            delivered = send_push(pref.user) if pref.channel == Channel.PUSH else send_email(pref.user)
+            with translation.override(language_of_reminders(pref)):
+                delivered = send_push(pref.user) if pref.channel == Channel.PUSH else send_email(pref.user)
         except Exception:
             logger.exception("reminder for member %s could not be sent", pref.user_id)
             continue
@@ -122,7 +139,8 @@ def send_due(now: dt.datetime | None = None) -> list[Sent]:
 
 
 def _payload() -> str:
-    return json.dumps({"title": TITLE, "body": BODY, "url": reverse("today:today")})
+    """The notification, in the language active now."""
+    return json.dumps({"title": str(TITLE), "body": str(BODY), "url": reverse("today:today")})
 
 
 def send_push(user: User) -> int:
@@ -155,15 +173,13 @@ def send_push(user: User) -> int:
 
 
 def send_email(user: User) -> int:
+    """The reminder by email, in the language active now."""
     if not user.email:
         return 0
-    today = settings.SITE_URL + reverse("today:today")
-    change = settings.SITE_URL + reverse("reminders:settings")
-    body = (
-        f"Hello {user.name},\n\n"
-        f"{BODY}\n\n"
-        f"If you'd like to, you can check in here: {today}\n"
-        "A slow minute of breathing, or a hand on your chest, counts as much as anything longer.\n\n"
-        f"You chose to get this note once a day at most. You can change it or stop it here: {change}\n"
-    )
-    return send_mail(EMAIL_SUBJECT, body, None, [user.email])
+    body = EMAIL_BODY % {
+        "name": user.name,
+        "body": BODY,
+        "today": settings.SITE_URL + reverse("today:today"),
+        "change": settings.SITE_URL + reverse("reminders:settings"),
+    }
+    return send_mail(str(EMAIL_SUBJECT), body, None, [user.email])

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 
 def export_member_data(user: User) -> dict[str, list[dict[str, Any]]]:
-    fields = ("channel", "at", "quiet_from", "quiet_until", "last_sent_on")
+    fields = ("channel", "at", "quiet_from", "quiet_until", "last_sent_on", "language")
     prefs = ReminderPreference.objects.filter(user=user).values(*fields)
     devices = PushSubscription.objects.filter(user=user).values("endpoint", "created_at")
     return {"reminders": list(prefs), "push_devices": list(devices)}

@@ -7,12 +7,13 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Channel(models.TextChoices):
-    NONE = "none", "No reminders"
-    PUSH = "push", "A notification on my device"
-    EMAIL = "email", "A short e-mail"
+    NONE = "none", _("No reminders")
+    PUSH = "push", _("A notification on my device")
+    EMAIL = "email", _("A short e-mail")
 
 
 class ReminderPreference(models.Model):
@@ -25,6 +26,8 @@ class ReminderPreference(models.Model):
     quiet_until = models.TimeField(default=dt.time(8, 0))
     # The member's local date of the last reminder sent: claimed before sending, so never two a day.
     last_sent_on = models.DateField(null=True, blank=True)
+    # The language the member chose these in: the reminders are written in it.
+    language = models.CharField(max_length=10, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.web.accounts.http import AuthedRequest
+from attune.web.jobs.notices import language_of
 from attune.web.reminders import actions, vapid
 from attune.web.reminders.forms import ReminderForm
 from attune.web.reminders.models import Channel, PushSubscription, ReminderPreference
@@ -26,6 +27,7 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         saved.user = request.user
+        saved.language = language_of(request)
         saved.save()
         messages.success(request, _("Saved.") if saved.channel != Channel.NONE else _("Saved: no reminders."))
         return redirect("reminders:settings")

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from attune.web.audit import actions as audit
 from attune.web.audit.models import Kind as AuditKind
@@ -59,8 +60,10 @@ def add_question(retreat: Retreat, text: str, kind: Kind, required: bool, option
     )
 
 
-def apply(user: User, retreat: Retreat, answers: list[Answer], now: dt.datetime | None = None) -> Application:
-    """Apply to ``retreat`` with sealed ``answers``.
+def apply(
+    user: User, retreat: Retreat, answers: list[Answer], now: dt.datetime | None = None, language: str = ""
+) -> Application:
+    """Apply to ``retreat`` with sealed ``answers``; ``language`` is the one the member applied in (their emails').
 
     Raises
     ------
@@ -68,21 +71,21 @@ def apply(user: User, retreat: Retreat, answers: list[Answer], now: dt.datetime 
         When the member has applied already, or the retreat is not open to applications.
     """
     if not retreat.is_published or retreat.guide_id == user.pk:
-        raise NotNow("This retreat is not open to applications.")
-    application = Application(retreat=retreat, user=user, applied_at=_now(now))
+        raise NotNow(_("This retreat is not open to applications."))
+    application = Application(retreat=retreat, user=user, applied_at=_now(now), language=language)
     application.seal(answers)
     try:
         with transaction.atomic():
             application.save(force_insert=True)
     except IntegrityError:
-        raise NotNow("You have applied to this retreat already.") from None
+        raise NotNow(_("You have applied to this retreat already.")) from None
     return application
 
 
 def change_consent(application: Application, touch: str) -> None:
     """Change the answer to the touch question, keeping every other answer as it was."""
     if not application.has_intake:
-        raise NotNow("Your answers for this retreat were deleted after it ended.")
+        raise NotNow(_("Your answers for this retreat were deleted after it ended."))
     answers = [a for a in application.answers() if a.key != TOUCH_KEY]
     application.seal([*answers, Answer(TOUCH_KEY, TOUCH_QUESTION, touch)])
     application.save(update_fields=["key_id", "nonce", "ciphertext"])
@@ -107,9 +110,9 @@ def accept(application: Application, now: dt.datetime | None = None) -> Applicat
     with transaction.atomic():
         retreat, fresh = _locked(application)
         if fresh.state not in (State.APPLIED, State.WAITLISTED, State.OFFERED):
-            raise NotNow("Only an application that is waiting can be accepted.")
+            raise NotNow(_("Only an application that is waiting can be accepted."))
         if fresh.state != State.OFFERED and retreat.places_taken() >= retreat.capacity:
-            raise Full("Every place is taken. You might put them on the waitlist.")
+            raise Full(_("Every place is taken. You might put them on the waitlist."))
         fresh.state, fresh.decided_at, fresh.offer_expires_at = State.ACCEPTED, _now(now), None
         fresh.save(update_fields=["state", "decided_at", "offer_expires_at"])
         enrol_in_preparation(retreat, fresh)
@@ -126,9 +129,9 @@ def waitlist(application: Application, now: dt.datetime | None = None) -> Applic
     with transaction.atomic():
         retreat, fresh = _locked(application)
         if fresh.state != State.APPLIED:
-            raise NotNow("Only an application that is waiting can go on the waitlist.")
+            raise NotNow(_("Only an application that is waiting can go on the waitlist."))
         if retreat.places_taken() < retreat.capacity:
-            raise NotNow("There are places left: you might accept or decline instead.")
+            raise NotNow(_("There are places left: you might accept or decline instead."))
         fresh.state, fresh.decided_at, fresh.waitlisted_at = State.WAITLISTED, _now(now), _now(now)
         fresh.save(update_fields=["state", "decided_at", "waitlisted_at"])
         emails.after_commit(fresh.pk, State.WAITLISTED)
@@ -139,7 +142,7 @@ def _close(application: Application, state: State, now: dt.datetime | None) -> A
     with transaction.atomic():
         retreat, fresh = _locked(application)
         if not fresh.is_open:
-            raise NotNow("This application is already closed.")
+            raise NotNow(_("This application is already closed."))
         freed = fresh.takes_a_place
         fresh.state, fresh.decided_at, fresh.offer_expires_at = state, _now(now), None
         fresh.save(update_fields=["state", "decided_at", "offer_expires_at"])

@@ -15,6 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.web.accounts.http import AuthedRequest
@@ -97,7 +99,7 @@ def schedule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         item = form.save(commit=False)
         item.retreat = retreat
-        if _attempt(request, lambda: days.save_item(item), f"Added: {item.title}."):
+        if _attempt(request, lambda: days.save_item(item), _("Added: %(title)s.") % {"title": item.title}):
             return redirect("retreats:schedule_edit", pk=retreat.pk)
     return render(
         request, "retreats/schedule_edit.html", _schedule_context(retreat, form), status=400 if form.errors else 200
@@ -114,7 +116,7 @@ def item_edit(request: AuthedRequest, pk: int, item: int) -> HttpResponse:
         form.initial["day"] = found.day.isoformat()
     if request.method == "POST" and form.is_valid():
         changed = form.save(commit=False)
-        if _attempt(request, lambda: days.save_item(changed), f"Changed: {changed.title}."):
+        if _attempt(request, lambda: days.save_item(changed), _("Changed: %(title)s.") % {"title": changed.title}):
             return redirect("retreats:schedule_edit", pk=retreat.pk)
     context = _schedule_context(retreat, form, editing=found)
     return render(request, "retreats/schedule_edit.html", context, status=400 if form.errors else 200)
@@ -126,7 +128,7 @@ def item_remove(request: AuthedRequest, pk: int, item: int) -> HttpResponse:
     found = _own_item(request, pk, item)
     title = found.title
     days.remove_item(found)
-    messages.success(request, f"Taken off the schedule: {title}.")
+    messages.success(request, _("Taken off the schedule: %(title)s.") % {"title": title})
     return redirect("retreats:schedule_edit", pk=pk)
 
 
@@ -135,7 +137,11 @@ def item_remove(request: AuthedRequest, pk: int, item: int) -> HttpResponse:
 def schedule_tell(request: AuthedRequest, pk: int) -> HttpResponse:
     retreat = _own_retreat(request, pk)
     told = days.tell_schedule(retreat)
-    messages.success(request, f"We'll email the new schedule to {told} {'person' if told == 1 else 'people'}.")
+    messages.success(
+        request,
+        ngettext("We'll email the new schedule to %(n)s person.", "We'll email the new schedule to %(n)s people.", told)
+        % {"n": told},
+    )
     return redirect("retreats:schedule_edit", pk=retreat.pk)
 
 
@@ -164,10 +170,10 @@ def feed_link(request: AuthedRequest, pk: int) -> HttpResponse:
     owner: Retreat | Application = place if place is not None else retreat
     if request.POST.get("stop"):
         days.stop_feed_link(owner)
-        messages.success(request, "The calendar link no longer works. Calendars that used it will stop updating.")
+        messages.success(request, _("The calendar link no longer works. Calendars that used it will stop updating."))
     else:
         days.new_feed_link(owner)
-        messages.success(request, "Here is your private calendar link. Any earlier link no longer works.")
+        messages.success(request, _("Here is your private calendar link. Any earlier link no longer works."))
     return redirect("retreats:schedule", pk=pk)
 
 
@@ -229,7 +235,7 @@ def checkin(request: AuthedRequest, pk: int) -> HttpResponse:
         step = lambda: days.follow_up(place, week, data["state"], data["felt_safety"])  # noqa: E731
     else:
         step = lambda: days.check_in(place, data["state"], data["felt_safety"])  # noqa: E731
-    _attempt(request, step, "Thank you. It's in your arc.")
+    _attempt(request, step, _("Thank you. It's in your arc."))
     return redirect("retreats:today", pk=pk)
 
 
@@ -239,13 +245,13 @@ def word(request: AuthedRequest, pk: int) -> HttpResponse:
     place = _place(request, pk)
     form = WordForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "A note can be up to 500 characters.")
+        messages.error(request, _("A note can be up to 500 characters."))
         return redirect("retreats:today", pk=pk)
     guide = place.retreat.guide.display_name or place.retreat.guide.username
     _attempt(
         request,
         lambda: days.ask_for_a_word(place, form.cleaned_data["note"]),
-        f"{guide} will see that you'd like a word. Nobody else will.",
+        _("%(guide)s will see that you'd like a word. Nobody else will.") % {"guide": guide},
     )
     return redirect("retreats:today", pk=pk)
 
@@ -287,7 +293,10 @@ def arc_share(request: AuthedRequest, pk: int) -> HttpResponse:
     share = form.is_valid() and bool(form.cleaned_data["share"])
     days.share_arc(place, share)
     guide = place.retreat.guide.display_name or place.retreat.guide.username
-    messages.success(request, f"{guide} can now see your arc." if share else "Your arc is yours alone again.")
+    messages.success(
+        request,
+        _("%(guide)s can now see your arc.") % {"guide": guide} if share else _("Your arc is yours alone again."),
+    )
     return redirect("retreats:arc", pk=pk)
 
 

@@ -19,6 +19,9 @@ import icalendar
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from attune.web.checkins.models import CheckIn
 from attune.web.common.states import State as CheckInState
@@ -139,7 +142,13 @@ def save_item(item: ScheduleItem, now: dt.datetime | None = None) -> ScheduleIte
     """Add or change a schedule item; a practice item gets its room, with everyone seated."""
     retreat = item.retreat
     if not retreat.starts_on <= item.day <= retreat.ends_on:
-        raise NotNow(f"Pick a day of the retreat, from {retreat.starts_on:%-d %B} to {retreat.ends_on:%-d %B}.")
+        raise NotNow(
+            _("Pick a day of the retreat, from %(start)s to %(end)s.")
+            % {
+                "start": date_format(retreat.starts_on, "MONTH_DAY_FORMAT"),
+                "end": date_format(retreat.ends_on, "MONTH_DAY_FORMAT"),
+            }
+        )
     with transaction.atomic():
         item.changed_at = _now(now) if retreat.is_published else None
         if item.pk is None:
@@ -256,9 +265,9 @@ def check_in(application: Application, state: str, felt_safety: int, now: dt.dat
     """Today's check-in at the retreat (once a day: a second one replaces the first)."""
     retreat = application.retreat
     if application.state != State.ACCEPTED or phase(retreat, now) != "during":
-        raise NotNow("The daily check-in is open on the days of the retreat.")
+        raise NotNow(_("The daily check-in is open on the days of the retreat."))
     moment = _now(now)
-    checkin, _ = RetreatCheckIn.objects.update_or_create(
+    checkin, _created = RetreatCheckIn.objects.update_or_create(
         application=application,
         moment=Moment.DAY,
         day=venue_today(retreat, now),
@@ -282,7 +291,7 @@ def follow_up(
     application: Application, week: int, state: str, felt_safety: int, now: dt.datetime | None = None
 ) -> RetreatCheckIn:
     if follow_up_due(application, now) != week:
-        raise NotNow("This follow-up is not open now.")
+        raise NotNow(_("This follow-up is not open now."))
     moment = _now(now)
     try:
         with transaction.atomic():
@@ -296,12 +305,12 @@ def follow_up(
                 created_at=moment,
             )
     except IntegrityError:
-        raise NotNow("You have answered this follow-up already.") from None
+        raise NotNow(_("You have answered this follow-up already.")) from None
 
 
 def ask_for_a_word(application: Application, note: str, now: dt.datetime | None = None) -> WordRequest:
     if application.state != State.ACCEPTED or phase(application.retreat, now) == "after":
-        raise NotNow("You can ask your guide for a word before and during the retreat.")
+        raise NotNow(_("You can ask your guide for a word before and during the retreat."))
     request = WordRequest(application=application, created_at=_now(now))
     request.seal(note.strip()[:WORD_NOTE_MAX])
     request.save()
@@ -450,7 +459,7 @@ def arc(application: Application) -> list[ArcPoint]:
         points.append(
             ArcPoint(
                 "before",
-                "The week before",
+                _("The week before"),
                 retreat.starts_on - dt.timedelta(days=1),
                 round(statistics.fmean(f for f, _ in before), 1),
                 common,
@@ -460,9 +469,9 @@ def arc(application: Application) -> list[ArcPoint]:
     for c in application.checkins.all():
         if c.moment == Moment.DAY:
             n = (c.day - retreat.starts_on).days + 1
-            points.append(ArcPoint("day", f"Day {n}", c.day, float(c.felt_safety), c.state))
+            points.append(ArcPoint("day", _("Day %(n)s") % {"n": n}, c.day, float(c.felt_safety), c.state))
         else:
-            label = f"{c.week} week{'s' if c.week != 1 else ''} after"
+            label = ngettext("%(n)s week after", "%(n)s weeks after", c.week or 0) % {"n": c.week}
             points.append(ArcPoint("after", label, c.day, float(c.felt_safety), c.state))
     return sorted(points, key=lambda p: (p.day, p.part != "before"))
 

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from attune.web.accounts.forms import TimezoneField
 from attune.web.common.chips import choice_field, scale_field
@@ -56,7 +58,7 @@ class WorkbookChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class RetreatForm(forms.ModelForm):  # type: ignore[type-arg]
-    timezone = TimezoneField(label="The venue's time zone", help_text="Dates and times are shown in this zone.")
+    timezone = TimezoneField(label=_("The venue's time zone"), help_text=_("Dates and times are shown in this zone."))
 
     class Meta:
         model = Retreat
@@ -76,6 +78,27 @@ class RetreatForm(forms.ModelForm):  # type: ignore[type-arg]
             "status",
         ]
         field_classes = {"preparation": WorkbookChoiceField, "integration": WorkbookChoiceField}
+        labels = {
+            "title": _("Title"),
+            "description": _("Description"),
+            "place": pgettext_lazy("venue", "Place"),
+            "starts_on": _("Arrival day"),
+            "ends_on": _("Departure day"),
+            "capacity": _("Capacity"),
+            "price": _("Price"),
+            "bring": _("What to bring"),
+            "cancellation": _("Cancellation terms"),
+            "preparation": _("Preparation workbook"),
+            "integration": _("Integration workbook"),
+            "status": _("Status"),
+        }
+        help_texts = {
+            "place": _("The address, as text."),
+            "capacity": _("How many places there are."),
+            "price": _("For information only: attune takes no payments."),
+            "preparation": _("Everyone given a place follows it in the days before; its last day is the arrival day."),
+            "integration": _("Everyone given a place follows it afterwards; its first day is the day after departure."),
+        }
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
@@ -97,33 +120,34 @@ class RetreatForm(forms.ModelForm):  # type: ignore[type-arg]
         data = super().clean() or {}
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
-            self.add_error("ends_on", "The departure day comes on or after the arrival day.")
+            self.add_error("ends_on", _("The departure day comes on or after the arrival day."))
         capacity = data.get("capacity")
         if capacity is not None and capacity < 1:
-            self.add_error("capacity", "A retreat needs at least one place.")
+            self.add_error("capacity", _("A retreat needs at least one place."))
         return data
 
 
 class QuestionForm(forms.ModelForm):  # type: ignore[type-arg]
     options_text = forms.CharField(
-        label="Choices",
+        label=_("Choices"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For a choice question: one choice a line.",
+        help_text=_("For a choice question: one choice a line."),
     )
 
     class Meta:
         model = Question
         fields = ["text", "kind", "required"]
+        labels = {"text": _("Question"), "kind": _("Kind of answer"), "required": _("Needs an answer")}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         options = [line.strip() for line in data.get("options_text", "").splitlines() if line.strip()]
         if data.get("kind") == Kind.CHOICE:
             if len(options) < 2:
-                self.add_error("options_text", "A choice question needs at least two choices, one a line.")
+                self.add_error("options_text", _("A choice question needs at least two choices, one a line."))
             elif len(options) > MAX_OPTIONS or any(len(o) > 120 for o in options):
-                self.add_error("options_text", f"At most {MAX_OPTIONS} choices of up to 120 characters.")
+                self.add_error("options_text", _("At most %(n)s choices of up to 120 characters.") % {"n": MAX_OPTIONS})
         data["options"] = options if data.get("kind") == Kind.CHOICE else []
         return data
 
@@ -181,11 +205,17 @@ class ConsentForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=(("accept", "Accept"), ("waitlist", "Waitlist"), ("decline", "Decline")))
+    decision = forms.ChoiceField(
+        choices=(
+            ("accept", _("Accept")),
+            ("waitlist", pgettext_lazy("put on the waitlist", "Waitlist")),
+            ("decline", _("Decline")),
+        )
+    )
 
 
 class PaymentForm(forms.Form):
-    payment = forms.ChoiceField(choices=Payment.choices, required=False)
+    payment = forms.ChoiceField(label=_("Payment"), choices=Payment.choices, required=False)
 
 
 # ------------------------------------------------------------------ the days, and after
@@ -194,9 +224,9 @@ class PaymentForm(forms.Form):
 class ScheduleItemForm(forms.ModelForm):  # type: ignore[type-arg]
     """One schedule item; the day is one of the retreat's, the practice one a group can do together."""
 
-    day = forms.TypedChoiceField(label="Day", coerce=dt.date.fromisoformat)
+    day = forms.TypedChoiceField(label=_("Day"), coerce=dt.date.fromisoformat)
     practice = forms.ChoiceField(
-        label="Practice", required=False, help_text="For a practice together: it runs as a shared room."
+        label=_("Practice"), required=False, help_text=_("For a practice together: it runs as a shared room.")
     )
 
     class Meta:
@@ -206,16 +236,31 @@ class ScheduleItemForm(forms.ModelForm):  # type: ignore[type-arg]
             "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
+        labels = {
+            "starts_at": _("Starts at"),
+            "duration_min": _("Minutes"),
+            "kind": _("Kind"),
+            "title": _("Title"),
+            "note": _("Note"),
+        }
+        help_texts = {"starts_at": _("At the venue, in its time zone.")}
 
     def __init__(self, *args: Any, retreat: Retreat, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         days = [retreat.starts_on + dt.timedelta(days=i) for i in range(retreat.nights + 1)]
         day = self.fields["day"]
         assert isinstance(day, forms.ChoiceField)
-        day.choices = [(d.isoformat(), f"Day {i + 1}: {d:%A} {d.day} {d:%B}") for i, d in enumerate(days)]
+        day.choices = [
+            (
+                d.isoformat(),
+                _("Day %(n)s: %(weekday)s, %(date)s")
+                % {"n": i + 1, "weekday": date_format(d, "l"), "date": date_format(d, "MONTH_DAY_FORMAT")},
+            )
+            for i, d in enumerate(days)
+        ]
         practice = self.fields["practice"]
         assert isinstance(practice, forms.ChoiceField)
-        practice.choices = [("", "None (a plain item)"), *((p.slug, p.title) for p in practices_for("group"))]
+        practice.choices = [("", _("None (a plain item)")), *((p.slug, p.title) for p in practices_for("group"))]
         limit = self.fields["duration_min"]
         assert isinstance(limit, forms.IntegerField)
         limit.min_value, limit.max_value = 5, 600
@@ -224,7 +269,7 @@ class ScheduleItemForm(forms.ModelForm):  # type: ignore[type-arg]
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("kind") == ItemKind.PRACTICE and not data.get("practice"):
-            self.add_error("practice", "Choose the practice the group will do, or pick another kind of item.")
+            self.add_error("practice", _("Choose the practice the group will do, or pick another kind of item."))
         if data.get("kind") != ItemKind.PRACTICE:
             data["practice"] = ""
         return data

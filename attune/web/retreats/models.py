@@ -51,8 +51,8 @@ _PAYLOAD_VERSION = 1
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft: only you can see it"
-    PUBLISHED = "published", "Published: members can apply"
+    DRAFT = "draft", _("Draft: only you can see it")
+    PUBLISHED = "published", _("Published: members can apply")
 
 
 def _workbook_link(verbose_name: str, help_text: str) -> models.ForeignKey[Workbook | None, Workbook | None]:
@@ -136,10 +136,10 @@ class Retreat(models.Model):
 
 
 class Kind(models.TextChoices):
-    SHORT = "short", "Short text"
-    LONG = "long", "Long text"
-    YES_NO = "yes_no", "Yes or no"
-    CHOICE = "choice", "A choice"
+    SHORT = "short", _("Short text")
+    LONG = "long", _("Long text")
+    YES_NO = "yes_no", _("Yes or no")
+    CHOICE = "choice", _("A choice")
 
 
 class Question(models.Model):
@@ -216,6 +216,8 @@ class Application(models.Model):
     feed_token = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     # The member chose to show their arc (before, each day, after) to the retreat's guide.
     arc_shared = models.BooleanField(default=False)
+    # The language the member was using when they applied: their emails about it are written in it.
+    language = models.CharField(max_length=10, blank=True, default="")
 
     objects = ApplicationQuerySet.as_manager()
     _opened: tuple[Answer, ...] | None = None
@@ -287,6 +289,7 @@ class Application(models.Model):
             "offer_expires_at": self.offer_expires_at,
             "answers": [a.__dict__ for a in self.answers()],
             "intake_deleted_at": self.intake_deleted_at,
+            "language": self.language,
         }
 
 

@@ -8,6 +8,7 @@ guide of its retreat; another guide sees nothing of either.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -17,12 +18,24 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.web.accounts.http import AuthedRequest
+from attune.web.jobs.notices import language_of
 from attune.web.retreats import actions, days
 from attune.web.retreats.forms import ConsentForm, DecisionForm, IntakeForm, PaymentForm, QuestionForm, RetreatForm
-from attune.web.retreats.models import TOUCH_KEY, Application, Retreat, State, Status
+from attune.web.retreats.models import (
+    SAFETY_KEY,
+    SAFETY_QUESTION,
+    TOUCH_KEY,
+    TOUCH_QUESTION,
+    Answer,
+    Application,
+    Retreat,
+    State,
+    Status,
+)
 
 #: Changes that the people with a place are told of, with a new calendar file.
 MOVES = {"starts_on", "ends_on", "timezone", "place"}
@@ -73,12 +86,21 @@ def _counted(retreats: Any) -> Any:
     )
 
 
+def _worded(answer: Answer) -> Answer:
+    """The two questions every application asks, in the reader's language (the sealed text is English)."""
+    if answer.key == SAFETY_KEY:
+        return replace(answer, question=_(SAFETY_QUESTION))
+    if answer.key == TOUCH_KEY:
+        return replace(answer, question=_(TOUCH_QUESTION))
+    return answer
+
+
 def _answers_context(application: Application) -> dict[str, Any]:
     """What both readers of an application (its member and its guide) see of it."""
     return {
         "application": application,
         "retreat": application.retreat,
-        "answers": application.answers(),
+        "answers": [_worded(a) for a in application.answers()],
         "touch_key": TOUCH_KEY,
     }
 
@@ -118,7 +140,9 @@ def new(request: AuthedRequest) -> HttpResponse:
         retreat = form.save(commit=False)
         retreat.guide = request.user
         retreat.save()
-        messages.success(request, f"{retreat.title} is saved. Add your intake questions when you're ready.")
+        messages.success(
+            request, _("%(title)s is saved. Add your intake questions when you're ready.") % {"title": retreat.title}
+        )
         return redirect("retreats:manage", pk=retreat.pk)
     return render(request, "retreats/edit.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -132,8 +156,17 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
         moved = bool(MOVES & set(form.changed_data))
         form.save()
         told = actions.tell_of_change(retreat) if moved and retreat.is_published else 0
-        people = "person" if told == 1 else "people"
-        messages.success(request, f"Saved. The {told} {people} with a place will hear of it." if told else "Saved.")
+        messages.success(
+            request,
+            ngettext(
+                "Saved. The %(n)s person with a place will hear of it.",
+                "Saved. The %(n)s people with a place will hear of it.",
+                told,
+            )
+            % {"n": told}
+            if told
+            else _("Saved."),
+        )
         return redirect("retreats:manage", pk=retreat.pk)
     context = {"form": form, "retreat": retreat}
     return render(request, "retreats/edit.html", context, status=400 if form.errors else 200)
@@ -179,7 +212,7 @@ def question_add(request: AuthedRequest, pk: int) -> HttpResponse:
 def question_remove(request: AuthedRequest, pk: int, qid: int) -> HttpResponse:
     retreat = _own_retreat(request, pk)
     get_object_or_404(retreat.questions, pk=qid).delete()
-    messages.info(request, "Question removed. Answers already given keep it.")
+    messages.info(request, _("Question removed. Answers already given keep it."))
     return redirect("retreats:manage", pk=retreat.pk)
 
 
@@ -198,10 +231,10 @@ def decide(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _led_application(request, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Please choose accept, waitlist or decline.")
+        messages.error(request, _("Please choose accept, waitlist or decline."))
         return redirect("retreats:application", pk=found.pk)
     step = {"accept": actions.accept, "waitlist": actions.waitlist, "decline": actions.decline}
-    _attempt(request, lambda: step[form.cleaned_data["decision"]](found), "Done.")
+    _attempt(request, lambda: step[form.cleaned_data["decision"]](found), _("Done."))
     return redirect("retreats:application", pk=found.pk)
 
 
@@ -213,9 +246,9 @@ def payment(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid() and found.state == State.ACCEPTED:
         found.payment = form.cleaned_data["payment"]
         found.save(update_fields=["payment"])
-        messages.success(request, "Marked.")
+        messages.success(request, _("Marked."))
     else:
-        messages.error(request, "Only a place that is accepted can be marked.")
+        messages.error(request, _("Only a place that is accepted can be marked."))
     return redirect("retreats:application", pk=found.pk)
 
 
@@ -249,7 +282,7 @@ def apply(request: AuthedRequest, pk: int) -> HttpResponse:
     form = IntakeForm(request.POST if request.method == "POST" else None, questions=list(retreat.questions.all()))
     if request.method == "POST" and form.is_valid():
         try:
-            actions.apply(request.user, retreat, form.answers())
+            actions.apply(request.user, retreat, form.answers(), language=language_of(request))
         except actions.NotNow as exc:
             messages.error(request, str(exc))
             return redirect("retreats:detail", pk=retreat.pk)
@@ -280,7 +313,7 @@ def consent(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ConsentForm(request.POST)
     if form.is_valid():
         touch = form.cleaned_data["touch"]
-        _attempt(request, lambda: actions.change_consent(found, touch), "Changed. Your guide sees your new answer.")
+        _attempt(request, lambda: actions.change_consent(found, touch), _("Changed. Your guide sees your new answer."))
     else:
         messages.error(request, _("Please choose one."))
     return redirect("retreats:mine", pk=pk)
@@ -290,7 +323,7 @@ def consent(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _own_application(request, pk)
-    _attempt(request, lambda: actions.withdraw(found), "You have stepped back from this retreat.")
+    _attempt(request, lambda: actions.withdraw(found), _("You have stepped back from this retreat."))
     return redirect("retreats:mine", pk=pk)
 
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from attune.content.practices import Practice
 from attune.content.workbooks import Prompt
@@ -118,7 +118,7 @@ def _locked(room_id: int, participant_id: int) -> tuple[Room, Participant]:
     room = Room.objects.select_for_update().get(pk=room_id)
     me = Participant.objects.filter(pk=participant_id, room=room).first()
     if me is None or me.status != Status.IN:
-        raise Refused("not_in_room", "You are no longer in this room.")
+        raise Refused("not_in_room", gettext("You are no longer in this room."))
     me.room = room
     return room, me
 
@@ -138,26 +138,26 @@ def control(room_id: int, participant_id: int, action: str, seconds: int | None 
     with transaction.atomic():
         room, me = _locked(room_id, participant_id)
         if not me.can_control:
-            raise Refused("not_allowed", "The guide leads this room; your screen follows along.")
+            raise Refused("not_allowed", gettext("The guide leads this room; your screen follows along."))
         plan, t, now = room.plan, room.timeline, now_ms()
         pos = tl.position(plan, t, now)
         if action == "start":
             if t["status"] != tl.LOBBY:
-                raise Refused("conflict", "This practice has already begun.")
+                raise Refused("conflict", gettext("This practice has already begun."))
             t["status"] = tl.RUNNING
             _anchor(t, tl.first_active(plan, t, 0) or 0, now)
         elif t["status"] in (tl.LOBBY, tl.ENDED):
-            raise Refused("conflict", "That works once the practice is under way.")
+            raise Refused("conflict", gettext("That works once the practice is under way."))
         elif action == "stop":
             t["status"] = tl.ENDED
             room.ended_at = timezone.now()
         elif action == "pause":
             if t["status"] != tl.RUNNING or pos.state != tl.RUNNING:
-                raise Refused("conflict", "Only a running step can be paused.")
+                raise Refused("conflict", gettext("Only a running step can be paused."))
             t["status"], t["paused_ms"] = tl.PAUSED, now
         elif action == "resume":
             if t["status"] != tl.PAUSED:
-                raise Refused("conflict", "Nothing is paused.")
+                raise Refused("conflict", gettext("Nothing is paused."))
             if pos.start_ms is not None and pos.step is not None:
                 _anchor(t, pos.step, pos.start_ms + (now - int(t["paused_ms"])))
             t["status"], t["paused_ms"] = tl.RUNNING, None
@@ -165,10 +165,12 @@ def control(room_id: int, participant_id: int, action: str, seconds: int | None 
             _move(room, pos, forward=action == "next", now=now)
         elif action == "extend":
             if pos.step is None or pos.state not in (tl.RUNNING, tl.PAUSED):
-                raise Refused("conflict", "Only a running step can be made longer.")
+                raise Refused("conflict", gettext("Only a running step can be made longer."))
             extra = t["extra"].get(str(pos.step), 0) + int(seconds or 0)
             if extra > MAX_EXTRA_S:
-                raise Refused("conflict", f"A step can be made at most {MAX_EXTRA_S // 60} minutes longer.")
+                raise Refused(
+                    "conflict", gettext("A step can be made at most %(n)s minutes longer.") % {"n": MAX_EXTRA_S // 60}
+                )
             t["extra"][str(pos.step)] = extra
         _save_timeline(room)
         if t["status"] == tl.ENDED and not room.is_pair:
@@ -210,7 +212,7 @@ def answer_consent(room_id: int, participant_id: int, item: int, answer: str) ->
         plan, t, now = room.plan, room.timeline, now_ms()
         pos = tl.position(plan, t, now)
         if pos.state != "consent" or pos.step is None or plan["steps"][pos.step]["item"] != item:
-            raise Refused("conflict", "That question isn't open any more.")
+            raise Refused("conflict", gettext("That question isn't open any more."))
         me.consent = {**me.consent, str(item): answer}
         me.save(update_fields=["consent"])
         if answer == "not_now":
@@ -234,10 +236,10 @@ def swap_lead(room_id: int, participant_id: int) -> Room:
     with transaction.atomic():
         room, _me = _locked(room_id, participant_id)
         if not room.is_pair:
-            raise Refused("not_allowed", "Turns are for pair practice.")
+            raise Refused("not_allowed", gettext("Turns are for pair practice."))
         other = room.participants.present().exclude(pk=room.first_lead or 0).first()
         if other is None:
-            raise Refused("conflict", "Turns can swap once your partner is here.")
+            raise Refused("conflict", gettext("Turns can swap once your partner is here."))
         room.first_lead = other.pk
         _save_timeline(room)
     broadcast(room, _timeline_payload(room))
@@ -249,10 +251,10 @@ def remove_participant(room_id: int, participant_id: int, target_id: int) -> Non
     with transaction.atomic():
         room, me = _locked(room_id, participant_id)
         if room.is_pair or me.role != Role.HOST:
-            raise Refused("not_allowed", "Only the guide of a workshop can ask someone to leave.")
+            raise Refused("not_allowed", gettext("Only the guide of a workshop can ask someone to leave."))
         target = room.participants.filter(pk=target_id, status=Status.IN).exclude(role=Role.HOST).first()
         if target is None:
-            raise Refused("conflict", "That person is not in the room.")
+            raise Refused("conflict", gettext("That person is not in the room."))
         target.status = Status.REMOVED
         target.save(update_fields=["status"])
     broadcast(room, {"type": "removed", "participant": target_id})
@@ -422,24 +424,28 @@ def may_see(user: User, workshop: Workshop, *, via_code: bool = False) -> bool:
 
 
 def _mail(place: Participant, kind: str) -> None:
-    """Queue a workshop e-mail for the worker, once the place it describes is committed."""
+    """Queue a workshop e-mail for the worker, once the place it describes is committed (with the
+    language active now, the request's, for a person who has none of their own stored)."""
     place_id = place.pk
-    transaction.on_commit(lambda: tasks.workshop_email(place_id, kind))
+    language = translation.get_language() or ""
+    transaction.on_commit(lambda: tasks.workshop_email(place_id, kind, language))
 
 
-def enrol(user: User, workshop: Workshop) -> Participant:
-    """A place if there is one, otherwise a place on the waitlist; the person is told by e-mail."""
+def enrol(user: User, workshop: Workshop, language: str = "") -> Participant:
+    """A place if there is one, otherwise a place on the waitlist; the person is told by e-mail,
+    in ``language`` (the one they enrolled in) from then on."""
     with transaction.atomic():
         room = Room.objects.select_for_update().get(pk=workshop.room_id)
         taken = room.participants.filter(status=Status.IN, role=Role.PARTICIPANT).count()
         status = Status.IN if taken < workshop.capacity else Status.WAITLIST
         place, created = Participant.objects.get_or_create(
-            room=room, user=user, defaults={"role": Role.PARTICIPANT, "status": status}
+            room=room, user=user, defaults={"role": Role.PARTICIPANT, "status": status, "language": language}
         )
         if not created and place.status == Status.CANCELLED:
             place.status = status
             place.joined_at = timezone.now()
-            place.save(update_fields=["status", "joined_at"])
+            place.language = language or place.language
+            place.save(update_fields=["status", "joined_at", "language"])
         elif not created:
             return place  # already in, or on the waitlist: nothing changed, nothing to tell
         _mail(place, emails.ENROLLED if place.status == Status.IN else emails.WAITLISTED)
@@ -477,7 +483,7 @@ WORKSHOP_EDITABLE = (*WORKSHOP_WHEN_WHERE, "description", "capacity", "journal_p
 
 def _not_begun(room: Room) -> None:
     if room.ended_at is not None or room.timeline["status"] != tl.LOBBY:
-        raise Refused("conflict", "This workshop has begun or is over, so it can't be changed now.")
+        raise Refused("conflict", gettext("This workshop has begun or is over, so it can't be changed now."))
 
 
 def edit_workshop(workshop: Workshop, *, title: str, **fields: Any) -> list[Participant]:
@@ -500,7 +506,12 @@ def edit_workshop(workshop: Workshop, *, title: str, **fields: Any) -> list[Part
         if capacity < taken:
             raise Refused(
                 "conflict",
-                f"{taken} people have a place already, so there can't be fewer than {taken} places.",
+                ngettext(
+                    "%(n)s person has a place already, so there can't be fewer than %(n)s place.",
+                    "%(n)s people have a place already, so there can't be fewer than %(n)s places.",
+                    taken,
+                )
+                % {"n": taken},
             )
         moved = any(getattr(w, f) != fields[f] for f in WORKSHOP_WHEN_WHERE if f in fields) or title != room.title
         for name, value in fields.items():

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 PLACE_FIELDS = (
     "room_id", "room__kind", "room__title", "role", "status", "joined_at", "attended_at", "reminded_at",
-    "shares_shift", "consent", "session_id",
+    "shares_shift", "consent", "session_id", "language",
 )
 ROOM_FIELDS = (
     "id", "kind", "title", "created_at", "ended_at", "workshop__starts_at", "workshop__duration_min",

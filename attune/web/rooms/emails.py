@@ -20,7 +20,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from attune.web.rooms.models import Kind, Participant, Status
 
@@ -32,13 +35,13 @@ logger = logging.getLogger(__name__)
 ENROLLED, WAITLISTED, PROMOTED, CANCELLED, REMINDER = "enrolled", "waitlisted", "promoted", "cancelled", "reminder"
 UPDATED, CALLED_OFF = "updated", "called_off"
 SUBJECTS = {
-    UPDATED: "Changed: {title}",
-    CALLED_OFF: "Cancelled by the guide: {title}",
-    ENROLLED: "Your place: {title}",
-    WAITLISTED: "You're on the waitlist: {title}",
-    PROMOTED: "A place came free for you: {title}",
-    CANCELLED: "Your place is given up: {title}",
-    REMINDER: "Soon: {title}",
+    UPDATED: _("Changed: %(title)s"),
+    CALLED_OFF: _("Cancelled by the guide: %(title)s"),
+    ENROLLED: _("Your place: %(title)s"),
+    WAITLISTED: _("You're on the waitlist: %(title)s"),
+    PROMOTED: _("A place came free for you: %(title)s"),
+    CANCELLED: _("Your place is given up: %(title)s"),
+    REMINDER: _("Soon: %(title)s"),
 }
 # kind: whether the invitation it carries is marked cancelled
 WITH_INVITATION = {ENROLLED: False, PROMOTED: False, UPDATED: False, CANCELLED: True, CALLED_OFF: True}
@@ -74,7 +77,7 @@ def invitation(workshop: Workshop, zone: tzinfo, *, cancelled: bool = False) -> 
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=workshop.duration_min))
     event.add("summary", room.title)
-    event.add("description", "\n\n".join(filter(None, [workshop.description, f"Join: {link}"])))
+    event.add("description", "\n\n".join(filter(None, [workshop.description, _("Join: %(link)s") % {"link": link}])))
     event.add("location", workshop.place or link)
     event.add("url", link)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
@@ -88,12 +91,31 @@ def invitation(workshop: Workshop, zone: tzinfo, *, cancelled: bool = False) -> 
 
 
 def local_start(workshop: Workshop, zone: tzinfo) -> str:
-    """"Friday 15 January 2027, 10:00 (America/New_York)": the start as this person reads it."""
+    """ "Friday 15 January 2027, 10:00 (America/New_York)": the start as this person reads it, in the
+    language active now ("Freitag, 15. Januar 2027, 10:00" in German)."""
     start = timezone.localtime(workshop.starts_at, zone)
-    return f"{start:%A} {start.day} {start:%B %Y, %H:%M} ({getattr(zone, 'key', 'UTC')})"
+    day = pgettext("weekday and date", "%(weekday)s %(date)s") % {
+        "weekday": date_format(start, "l"),
+        "date": date_format(start, "DATE_FORMAT"),
+    }
+    return f"{day}, {start:%H:%M} ({getattr(zone, 'key', 'UTC')})"
 
 
-def message(place: Participant, kind: str) -> EmailMessage:
+def language_for(place: Participant, language: str = "") -> str:
+    """The person's language for workshop emails: the one they enrolled in, else ``language`` (the
+    request's that set this off, when there was one), else English."""
+    for code in (place.language, language):
+        if code in dict(settings.LANGUAGES):
+            return code
+    return "en"
+
+
+def message(place: Participant, kind: str, language: str = "") -> EmailMessage:
+    with translation.override(language_for(place, language)):
+        return _message(place, kind)
+
+
+def _message(place: Participant, kind: str) -> EmailMessage:
     workshop = place.room.workshop
     user = place.user
     zone = user.zone
@@ -110,18 +132,18 @@ def message(place: Participant, kind: str) -> EmailMessage:
             "place_in": place.status == Status.IN,
         },
     )
-    mail = EmailMessage(SUBJECTS[kind].format(title=place.room.title), body, to=[user.email])
+    mail = EmailMessage(SUBJECTS[kind] % {"title": place.room.title}, body, to=[user.email])
     if kind in WITH_INVITATION and (kind != CALLED_OFF or place.status == Status.IN):
         mail.attach("workshop.ics", invitation(workshop, zone, cancelled=WITH_INVITATION[kind]).decode(), ICS_MIME)
     return mail
 
 
-def send(place: Participant, kind: str) -> bool:
+def send(place: Participant, kind: str, language: str = "") -> bool:
     """Send one workshop e-mail to the person at ``place``; False if they have no address."""
     if not place.user.email:
         logger.info("workshop e-mail %s for place %s not sent: no address", kind, place.pk)
         return False
-    message(place, kind).send()
+    message(place, kind, language).send()
     logger.info("workshop e-mail %s sent for place %s", kind, place.pk)
     return True
 

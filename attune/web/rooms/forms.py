@@ -73,28 +73,30 @@ class JoinForm(forms.Form):
 
 
 class RoomReadingForm(ReadingForm):
-    phase = forms.ChoiceField(choices=[("before", "Before"), ("after", "After")])
+    phase = forms.ChoiceField(choices=[("before", _("Before")), ("after", _("After"))])
 
 
 class WorkshopDetailsForm(forms.Form):
     """What a guide says about a workshop: when, how long, how many, where. Editable until it begins."""
 
-    title = forms.CharField(max_length=120)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
-    starts_at = forms.DateTimeField(
-        label="Starts",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="In your own time zone; everyone sees it in theirs.",
+    title = forms.CharField(label=_("Title"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )
-    duration_min = forms.IntegerField(label="Length in minutes", min_value=10, max_value=480, initial=60)
-    capacity = forms.IntegerField(label="Places", min_value=1, max_value=500, initial=20)
-    place = forms.CharField(label="Place (in person)", max_length=200, required=False)
-    call_url = forms.URLField(label="Your video call link (online)", required=False, assume_scheme="https")
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In your own time zone; everyone sees it in theirs."),
+    )
+    duration_min = forms.IntegerField(label=_("Length in minutes"), min_value=10, max_value=480, initial=60)
+    capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=500, initial=20)
+    place = forms.CharField(label=_("Place (in person)"), max_length=200, required=False)
+    call_url = forms.URLField(label=_("Your video call link (online)"), required=False, assume_scheme="https")
     journal_prompt = forms.CharField(
-        label="A question for their journal afterwards",
+        label=_("A question for their journal afterwards"),
         max_length=300,
         required=False,
-        help_text="Optional. Each person is invited to write a private note; nobody else reads it.",
+        help_text=_("Optional. Each person is invited to write a private note; nobody else reads it."),
     )
 
 
@@ -112,12 +114,12 @@ class WorkshopForm(WorkshopDetailsForm, PlanForm):
         "journal_prompt",
     )
     first_label = _("A shared breathing pacer")
-    audience = forms.ChoiceField(label="Who may join", choices=Audience.choices)
+    audience = forms.ChoiceField(label=_("Who may join"), choices=Audience.choices)
 
 
 class CancelWorkshopForm(forms.Form):
     note = forms.CharField(
-        label="A word to the people with a place (optional)",
+        label=_("A word to the people with a place (optional)"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

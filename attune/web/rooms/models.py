@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from attune.web.rooms import timeline as tl
 
@@ -91,6 +92,8 @@ class Participant(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     # When this person first came into the room (their screen connected): the guide's attendance.
     attended_at = models.DateTimeField(null=True, blank=True)
+    # Workshops: the language the person enrolled in; their workshop emails are written in it.
+    language = models.CharField(max_length=10, blank=True, default="")
 
     objects = ParticipantQuerySet.as_manager()
 
@@ -117,9 +120,9 @@ DEFAULT_JOURNAL_PROMPT = "What stayed with you from the workshop? A word, a mome
 
 
 class Audience(models.TextChoices):
-    MEMBERS = "members", "Every member"
-    LINK = "link", "Anyone with the link or code"
-    GROUPS = "groups", "Members of my groups"
+    MEMBERS = "members", _("Every member")
+    LINK = "link", _("Anyone with the link or code")
+    GROUPS = "groups", _("Members of my groups")
 
 
 class Workshop(models.Model):

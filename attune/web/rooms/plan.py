@@ -9,7 +9,11 @@ follow it, to run instead if either says "not now".
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_noop
 
 from attune.content.practices import Pacer, Practice, Step
 from attune.web.practices.library import current_library
@@ -103,7 +107,7 @@ def pair_breathing(minutes: int, bpm: float = 6.0) -> Practice:
         Step(
             "Both together",
             together,
-            f"Nobody leads now. You might both follow the pacer, {half} seconds in and {half} out.",
+            _BOTH_TOGETHER % {"half": half},
             pacer,
         ),
         Step("Letting it go", 20, "Let your breath find its own pace. Notice how you each feel before anyone speaks."),
@@ -135,6 +139,73 @@ def group_pacer(minutes: int, bpm: float = 6.0) -> Practice:
     text = "You might follow the circle: in as it grows, out as it shrinks. Stop whenever you like."
     steps = (Step("Breathing together", minutes * 60, text, pacer),)
     return _breathing("pacer", "Breathing pacer", "One slow rhythm for everyone in the room.", minutes, "group", steps)
+
+
+# The words of the two practices made here (rather than read from the library), so that a room
+# shows them in each reader's language; the stored plan keeps the English it was made with.
+MADE_HERE = (PAIR_BREATHING_SLUG, "pacer")
+_WORDS = frozenset(
+    (
+        gettext_noop("Breathing together"),
+        gettext_noop("Breathing pacer"),
+        gettext_noop("One slow rhythm for everyone in the room."),
+        gettext_noop("Two people on one slow rhythm, each leading in turn, then breathing side by side."),
+        gettext_noop("Arriving"),
+        gettext_noop("You might sit facing each other, or side by side, at a distance that feels easy."),
+        gettext_noop("One of you leads"),
+        gettext_noop(
+            "The leader follows the pacer, a little audibly if that feels fine; the other lets their breath join in."
+        ),
+        gettext_noop("The other leads"),
+        gettext_noop("Now you might swap: the new leader follows the pacer, the other is carried along."),
+        gettext_noop("Both together"),
+        gettext_noop("Letting it go"),
+        gettext_noop("Let your breath find its own pace. Notice how you each feel before anyone speaks."),
+        gettext_noop("You might follow the circle: in as it grows, out as it shrinks. Stop whenever you like."),
+        gettext_noop("If you feel dizzy or light-headed, stop and let your breath go back to its own pace."),
+    )
+)
+_BOTH_TOGETHER = gettext_noop(
+    "Nobody leads now. You might both follow the pacer, %(half)s seconds in and %(half)s out."
+)
+
+
+def _say(text: str) -> str:
+    return gettext(text) if text in _WORDS else text
+
+
+def _worded_step(step: dict[str, Any]) -> dict[str, Any]:
+    text = step["text"]
+    half = f"{step['pacer']['inhale']:g}" if step.get("pacer") else None
+    if half is not None and text == _BOTH_TOGETHER % {"half": half}:
+        text = gettext(_BOTH_TOGETHER) % {"half": number_format(Decimal(half))}  # 4,5 in German
+    else:
+        text = _say(text)
+    return {**step, "title": _say(step["title"]), "text": text}
+
+
+def worded(plan: dict[str, Any]) -> dict[str, Any]:
+    """``plan`` with the words of the practices made here in the language active now.
+
+    Library practices keep the words they were copied with; a guide's titles are theirs.
+    """
+    made_here = {i for i, item in enumerate(plan["items"]) if item.get("slug") in MADE_HERE}
+    if not made_here:
+        return plan
+    items = [
+        {**item, "title": _say(item["title"]), "safety": [_say(s) for s in item.get("safety", [])]}
+        if i in made_here
+        else item
+        for i, item in enumerate(plan["items"])
+    ]
+    steps = [_worded_step(step) if step["item"] in made_here else step for step in plan["steps"]]
+    return {**plan, "items": items, "steps": steps}
+
+
+def worded_title(title: str, plan: dict[str, Any]) -> str:
+    """A pair room's title (its practices' titles, as it was made) in the language active now."""
+    made = " · ".join(item["title"] for item in plan["items"])[:120]
+    return " · ".join(item["title"] for item in worded(plan)["items"])[:120] if title == made else title
 
 
 def practices_for(kind: str) -> list[Practice]:

@@ -15,14 +15,16 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.web.accounts import throttle
 from attune.web.accounts.http import AuthedRequest
 from attune.web.common.bodies import errors_response
 from attune.web.common.chips import chip_groups
+from attune.web.common.labels import STATE_WORDS
 from attune.web.common.safety import crisis_resources
+from attune.web.jobs.notices import language_of
 from attune.web.practices.forms import ReadingForm
 from attune.web.rooms import actions, emails, straps
 from attune.web.rooms import timeline as tl
@@ -36,7 +38,7 @@ from attune.web.rooms.forms import (
     WorkshopNoteForm,
 )
 from attune.web.rooms.models import Kind, Participant, Role, Room, Status, Workshop
-from attune.web.rooms.plan import group_pacer, pair_breathing
+from attune.web.rooms.plan import group_pacer, pair_breathing, worded, worded_title
 from attune.web.rooms.protocol import Refused
 from attune.web.rooms.qr import qr_svg
 
@@ -45,6 +47,97 @@ from attune.web.rooms.qr import qr_svg
 JOIN_FAILURE_LIMIT = 8
 JOIN_FAILURE_LIMIT_PER_ADDRESS = 4 * JOIN_FAILURE_LIMIT
 JOIN_WINDOW_SECONDS = 600
+
+
+# The sentences the room's script writes as it runs, handed to it in the member's language
+# (static/js/words.js reads them from the page's #page-words, keyed by the English).
+PAGE_WORDS = (
+    gettext_noop("Reconnecting…"),
+    gettext_noop("This room is closed."),
+    gettext_noop("Your turn to lead; your partner will follow."),
+    gettext_noop("Your turn to follow; your partner will lead."),
+    gettext_noop("Your turn to speak; your partner will listen."),
+    gettext_noop("Your turn to listen; your partner will speak."),
+    gettext_noop("Say what is true for you, as it is. There is nothing to tidy up or get right."),
+    gettext_noop("Listen without fixing: no advice, no rescue, no story of your own. Just take it in."),
+    gettext_noop("In a moment you swap: you might finish your thought; then it is your turn to listen."),
+    gettext_noop("In a moment you swap: then it is your turn to speak."),
+    gettext_noop("In a moment you swap: then it is your turn to lead the breath."),
+    gettext_noop("In a moment you swap: then it is your turn to follow."),
+    gettext_noop("%(time)s left in this turn"),
+    gettext_noop("If not, you might each do “%(title)s” on your own instead."),
+    gettext_noop("%(title)s · step %(n)s of %(total)s"),
+    gettext_noop("This one is skipped for both of you. You might each do “%(title)s” on your own, side by side."),
+    gettext_noop("If you like, a place to start: “%(prompt)s” Or anything else."),
+    gettext_noop("Your partner might start from: “%(prompt)s”"),
+    gettext_noop("You are both here."),
+    gettext_noop("Waiting for your partner to join…"),
+    gettext_noop("The guide will begin soon."),
+    gettext_noop("Pause"),
+    gettext_noop("Resume"),
+    gettext_noop("%(time)s left"),
+    gettext_noop("%(time)s left · paused"),
+    gettext_noop("Show everything"),
+    gettext_noop("Only the pacer"),
+    gettext_noop("Tap again to ask them to leave"),
+    gettext_noop("Saved, just for you."),
+    gettext_noop("We couldn't save that just now. The practice goes on."),
+    gettext_noop("Stop sharing my shift"),
+    gettext_noop("Share my shift with my partner"),
+    gettext_noop("felt safety %(n)s"),
+    gettext_noop("no reading"),
+    gettext_noop("%(answers)s answers · settled %(settled)s, activated %(activated)s, shut down %(shut_down)s"),
+    gettext_noop(" · median felt safety %(median)s"),
+    gettext_noop("Shown from %(n)s answers (%(answers)s so far)."),
+    gettext_noop("Median change in felt safety: %(change)s"),
+    gettext_noop(" (one is the demo strap)"),
+    gettext_noop(" (%(n)s are the demo strap)"),
+    gettext_noop("%(n)s strap connected%(demo)s."),
+    gettext_noop("%(n)s straps connected%(demo)s."),
+    gettext_noop("No straps connected."),
+    gettext_noop("The room's median coherence: %(value)s (from %(n)s straps)."),
+    gettext_noop(
+        "The room's median coherence shows from %(min)s straps with a minute of clean beats (%(ready)s so far)."
+    ),
+    gettext_noop("Connecting…"),
+    gettext_noop("%(name)s: connected."),
+    gettext_noop("%(name)s: connected. Simulated, not a real heart."),
+    gettext_noop("The strap dropped for a moment; reconnecting…"),
+    gettext_noop("The strap is disconnected."),
+    gettext_noop("That didn't connect. You might try again, or carry on without one."),
+    gettext_noop("That didn't connect. You might try again."),
+    gettext_noop("Your partner's heart appears here if they choose to share it."),
+    gettext_noop("Your partner is sharing."),
+    gettext_noop("Your partner is sharing (the demo strap: simulated)."),
+    gettext_noop("Yours is the demo strap: simulated."),
+    gettext_noop("In step: calibrating, until there is a minute of clean beats from both of you."),
+    gettext_noop("In step: calibrating, until there is a minute of clean beats from both of you (%(reason)s)."),
+    gettext_noop(
+        "In step: %(r)s over the last minute. The same hearts shifted in time reach up to %(p95)s by chance "
+        "(%(level)s). %(beyond)s"
+    ),
+    gettext_noop("More in step than these two hearts at a random timing would be."),
+    gettext_noop("Not more in step than these two hearts at a random timing would be."),
+    # What the room answers over the socket when a step does not fit (actions.py); it comes in English.
+    gettext_noop("You are no longer in this room."),
+    gettext_noop("The guide leads this room; your screen follows along."),
+    gettext_noop("This practice has already begun."),
+    gettext_noop("That works once the practice is under way."),
+    gettext_noop("Only a running step can be paused."),
+    gettext_noop("Nothing is paused."),
+    gettext_noop("Only a running step can be made longer."),
+    gettext_noop("That question isn't open any more."),
+    gettext_noop("Turns are for pair practice."),
+    gettext_noop("Turns can swap once your partner is here."),
+    gettext_noop("Only the guide of a workshop can ask someone to leave."),
+    gettext_noop("That person is not in the room."),
+)
+
+
+def page_words() -> dict[str, str]:
+    """PAGE_WORDS in the request's language, and the states as a partner's shift names them."""
+    words = {english: gettext(english) for english in PAGE_WORDS}
+    return {**words, **{str(slug).replace("_", " "): str(word) for slug, word in STATE_WORDS.items()}}
 
 
 def _place_for_user(request: AuthedRequest, pk: int) -> Participant:
@@ -173,7 +266,7 @@ def _room_data(place: Participant) -> dict[str, Any]:
     return {
         "room": room.pk,
         "kind": room.kind,
-        "plan": room.plan,
+        "plan": worded(room.plan),
         "state": room.state(),
         "serverMs": actions.now_ms(),
         "wsPath": f"/ws/rooms/{room.pk}/",
@@ -215,6 +308,8 @@ def room(request: AuthedRequest, pk: int) -> HttpResponse:
         "join_url": request.build_absolute_uri(reverse("rooms:join_link", args=[r.code])) if r.code else "",
         "code_open": r.is_pair and r.code_used_at is None and r.code_expires_at and r.code_expires_at > timezone.now(),
         "ended": r.ended_at is not None or r.timeline["status"] == tl.ENDED,
+        "page_words": page_words(),
+        "title": worded_title(r.title, r.plan) if r.is_pair else r.title,
     }
     if not r.is_pair:
         context["workshop"] = r.workshop
@@ -267,6 +362,7 @@ def projector(request: AuthedRequest, pk: int) -> HttpResponse:
             "code": r.code,
             "qr": qr_svg(join_url),
             "join_url": join_url,
+            "page_words": page_words(),
         },
     )
 
@@ -315,7 +411,7 @@ def _looking_back(w: Workshop) -> dict[str, Any]:
     return {
         "attendance": actions.attendance(w),
         "shift": shift,
-        "phases": [("Before", shift["before"]), ("After", shift["after"])],
+        "phases": [(gettext("Before"), shift["before"]), (gettext("After"), shift["after"])],
     }
 
 
@@ -343,6 +439,7 @@ def workshop(request: AuthedRequest, pk: int) -> HttpResponse:
         "rooms/workshop.html",
         {
             "w": w,
+            "plan": worded(w.room.plan),
             # The guide's look back: how many came, and the room's shift (from five answers only).
             "after": _looking_back(w) if is_guide and begun else None,
             "place": place,
@@ -375,7 +472,7 @@ def workshop_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = WorkshopDetailsForm(request.POST or None, initial=initial)
     status = 200
     if w.room.ended_at is not None or w.room.timeline["status"] != tl.LOBBY:
-        form.add_error(None, "This workshop has begun or is over, so it can't be changed now.")
+        form.add_error(None, gettext("This workshop has begun or is over, so it can't be changed now."))
         status = 409
     elif request.method == "POST":
         if form.is_valid():
@@ -399,7 +496,11 @@ def workshop_call_off(request: AuthedRequest, pk: int) -> HttpResponse:
     w = _workshop_for_guide(request, pk)
     form = CancelWorkshopForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("The word to people is at most 500 characters.", status=400, content_type="text/plain")
+        return HttpResponse(
+            gettext("The word to people is at most 500 characters."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     try:
         actions.cancel_workshop(w, form.cleaned_data["note"])
     except Refused as exc:
@@ -429,7 +530,7 @@ def enrol(request: AuthedRequest, pk: int) -> HttpResponse:
     w = _workshop_for_user(request, pk, request.POST.get("code", "")[:16])
     if w.room.ended_at is not None or w.room.host_id == request.user.pk:
         raise Http404("This workshop is not taking places.")
-    actions.enrol(request.user, w)
+    actions.enrol(request.user, w, language_of(request))
     return redirect("rooms:workshop", pk=w.pk)
 
 
@@ -444,7 +545,7 @@ def cancel(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def workshop_calendar(request: AuthedRequest, pk: int) -> HttpResponse:
-    """"Add to calendar": the same invitation the e-mails carry, in this member's own zone."""
+    """ "Add to calendar": the same invitation the e-mails carry, in this member's own zone."""
     w = get_object_or_404(
         Workshop.objects.select_related("room"),
         pk=pk,

@@ -10,6 +10,7 @@ import { connectRoom } from './room-socket.js';
 import { beatsBefore, scaled, trimBeats, WINDOW_MS } from './room-hearts.js';
 import { createDemoSource, createStrapSource, webBluetoothAvailable } from './hr-sensor.js';
 import { formatClock, post, readJson, readingValues } from './session.js';
+import { say } from './words.js';
 
 const data = readJson('room-data');
 const $ = (id) => document.getElementById(id);
@@ -17,6 +18,9 @@ const setHidden = (id, hidden) => {
   const el = $(id);
   if (el) el.hidden = hidden;
 };
+// A number with exactly `digits` decimals, with the page's decimal mark (3,0 in German).
+const fixed = (x, digits) => new Intl.NumberFormat(document.documentElement.lang || 'en',
+  { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
 const setText = (id, text) => {
   const el = $(id);
   if (el && el.textContent !== text) el.textContent = text;
@@ -44,10 +48,10 @@ if (data) {
   currentState = () => state;
   const room = connectRoom(data.wsPath, {
     onStatus(status, code) {
-      setText('connection', status === 'reconnecting' ? 'Reconnecting…' : '');
+      setText('connection', status === 'reconnecting' ? say('Reconnecting…') : '');
       if (status === 'closed') {
         setHidden('removed', code !== 4403);
-        setText('connection', code === 4404 ? 'This room is closed.' : '');
+        setText('connection', code === 4404 ? say('This room is closed.') : '');
       }
     },
     onMessage(message) {
@@ -77,7 +81,7 @@ if (data) {
       } else if (message.type === 'removed') {
         setHidden('removed', false);
       } else if (message.type === 'error') {
-        setText('status', message.message);
+        setText('status', say(message.message));
       }
     },
   });
@@ -88,11 +92,19 @@ if (data) {
     shownStep = null;
   }
 
+  // Whose turn it is, by the role that is yours (a pair's roles are lead/follow or speak/listen).
+  const ROLE_LINES = {
+    lead: 'Your turn to lead; your partner will follow.',
+    follow: 'Your turn to follow; your partner will lead.',
+    speak: 'Your turn to speak; your partner will listen.',
+    listen: 'Your turn to listen; your partner will speak.',
+  };
   function roleText(step) {
     const who = leadFor(step, state.first_lead, you.participant);
     if (!who || !data.kind || data.kind !== 'pair') return '';
     const [lead, follow] = plan.items[step.item].roles;
-    return who === 'you' ? `Your turn to ${lead}; your partner will ${follow}.` : `Your turn to ${follow}; your partner will ${lead}.`;
+    const mine = who === 'you' ? lead : follow;
+    return ROLE_LINES[mine] ? say(ROLE_LINES[mine]) : '';
   }
 
   // Honest conversation: what each role is for, beside the turn timer.
@@ -100,7 +112,13 @@ if (data) {
     speak: 'Say what is true for you, as it is. There is nothing to tidy up or get right.',
     listen: 'Listen without fixing: no advice, no rescue, no story of your own. Just take it in.',
   };
-  const VERBS = { speak: 'speak', listen: 'listen', lead: 'lead the breath', follow: 'follow' };
+  // The cue before a swap, by the role that comes next.
+  const CUES = {
+    listen: 'In a moment you swap: you might finish your thought; then it is your turn to listen.',
+    speak: 'In a moment you swap: then it is your turn to speak.',
+    lead: 'In a moment you swap: then it is your turn to lead the breath.',
+    follow: 'In a moment you swap: then it is your turn to follow.',
+  };
   const chime = createChime();
   // A soft cue to swap: one low tone (two at the swap itself) and a light pulse, only if chosen.
   function swapCue(notes) {
@@ -124,12 +142,12 @@ if (data) {
     const roles = plan.items[plan.steps[pos.step].item].roles || ['lead', 'follow'];
     const role = turn.mine === 'lead' ? roles[0] : roles[1];
     const next = turn.next === null ? null : turn.next === 'lead' ? roles[0] : roles[1];
-    setText('turn-hint', HINTS[role] || '');
+    setText('turn-hint', HINTS[role] ? say(HINTS[role]) : '');
     setHidden('turn-hint', !HINTS[role]);
     const progress = $('turn-progress');
     if (progress) progress.value = turn.totalMs ? 1 - turn.leftMs / turn.totalMs : 0;
-    setText('turn-left', `${formatClock(turn.leftMs)} left in this turn`);
-    setText('turn-cue', turn.cue ? `In a moment you swap: ${role === 'speak' ? 'you might finish your thought; ' : ''}then it is your turn to ${VERBS[next]}.` : '');
+    setText('turn-left', say('%(time)s left in this turn', { time: formatClock(turn.leftMs) }));
+    setText('turn-cue', turn.cue && CUES[next] ? say(CUES[next]) : '');
     setHidden('turn-cue', !turn.cue);
     $('turn').classList.toggle('cueing', turn.cue && state.status !== 'paused');
     const key = `${pos.step}:${turn.mine}:${turn.cue}`;
@@ -151,7 +169,7 @@ if (data) {
     const mine = answered[String(step.item)];
     setHidden('consent-ask', mine === 'yes');
     setHidden('consent-waiting', mine !== 'yes');
-    const solo = item.solo && item.solo.title ? `If not, you might each do “${item.solo.title}” on your own instead.` : '';
+    const solo = item.solo && item.solo.title ? say('If not, you might each do “%(title)s” on your own instead.', { title: item.solo.title }) : '';
     setText('consent-solo', solo);
   }
 
@@ -160,21 +178,24 @@ if (data) {
     const item = plan.items[step.item];
     const siblings = plan.steps.map((s, i) => i).filter((i) => plan.steps[i].item === step.item && plan.steps[i].solo === step.solo);
     const title = step.solo ? item.solo.title : item.title;
-    setText('step-count', siblings.length > 1 ? `${title} · step ${siblings.indexOf(pos.step) + 1} of ${siblings.length}` : title);
+    setText('step-count', siblings.length > 1
+      ? say('%(title)s · step %(n)s of %(total)s', { title, n: siblings.indexOf(pos.step) + 1, total: siblings.length })
+      : title);
     setText('step-title', step.title);
     setText('step-text', step.text);
     setText('step-role', roleText(step));
     setHidden('step-role', !roleText(step));
     setHidden('skipped', !step.solo);
-    if (step.solo) setText('skipped', `This one is skipped for both of you. You might each do “${item.solo.title}” on your own, side by side.`);
+    if (step.solo) setText('skipped', say('This one is skipped for both of you. You might each do “%(title)s” on your own, side by side.', { title: item.solo.title }));
     setHidden('group-consent', !(item.consent && data.kind !== 'pair'));
     if (item.consent && data.kind !== 'pair') setText('group-solo', item.solo ? `${item.solo.title}: ${item.solo.why}` : '');
     // A question to start from (the practice's prompts): the n-th prompting step offers the n-th.
     const prompts = data.kind === 'pair' && step.prompt && item.prompts ? item.prompts : [];
     const nth = plan.steps.slice(0, pos.step).filter((s) => s.item === step.item && s.prompt).length;
     const speaking = leadFor(step, state.first_lead, you.participant) === 'you';
+    const prompt = prompts.length ? prompts[nth % prompts.length] : '';
     setText('turn-prompt', prompts.length
-      ? `${speaking ? 'If you like, a place to start' : 'Your partner might start from'}: “${prompts[nth % prompts.length]}” ${speaking ? 'Or anything else.' : ''}`.trim()
+      ? say(speaking ? 'If you like, a place to start: “%(prompt)s” Or anything else.' : 'Your partner might start from: “%(prompt)s”', { prompt })
       : '');
     setHidden('turn-prompt', !prompts.length);
     setHidden('pacer-box', !patterns[pos.step]);
@@ -190,7 +211,7 @@ if (data) {
       shownState = key;
       if (pos.state === 'lobby') {
         showSection('lobby');
-        setText('lobby-status', data.kind === 'pair' ? (present >= 2 ? 'You are both here.' : 'Waiting for your partner to join…') : 'The guide will begin soon.');
+        setText('lobby-status', say(data.kind === 'pair' ? (present >= 2 ? 'You are both here.' : 'Waiting for your partner to join…') : 'The guide will begin soon.'));
         const begin = $('btn-begin');
         if (begin) begin.disabled = data.kind === 'pair' && present < 2;
       } else if (pos.state === 'finished' || pos.state === 'ended') {
@@ -200,7 +221,7 @@ if (data) {
         showSection('run');
         setHidden('consent', pos.state !== 'consent');
         setHidden('step', pos.state === 'consent');
-        setText('btn-pause', state.status === 'paused' ? 'Resume' : 'Pause');
+        setText('btn-pause', say(state.status === 'paused' ? 'Resume' : 'Pause'));
         setHidden('btn-pause', pos.state === 'consent');
         setHidden('btn-extend', pos.state === 'consent');
         if (pos.state === 'consent') renderConsent(plan.steps[pos.step]);
@@ -213,7 +234,7 @@ if (data) {
     if ((pos.state === 'running' || pos.state === 'paused') && pos.step !== null) {
       const elapsed = stepElapsedMs(state, pos, now);
       const total = pos.endMs - pos.startMs;
-      setText('timer', `${formatClock(total - elapsed)} left${state.status === 'paused' ? ' · paused' : ''}`);
+      setText('timer', say(state.status === 'paused' ? '%(time)s left · paused' : '%(time)s left', { time: formatClock(total - elapsed) }));
       const pattern = patterns[pos.step];
       if (pattern && view) view.render(phaseAt(pattern, elapsed));
       renderTurn(pos, now);
@@ -257,14 +278,14 @@ if (data) {
   on('btn-not-now', consent('not_now'));
   on('btn-only-pacer', () => {
     document.body.classList.toggle('only-pacer');
-    $('btn-only-pacer').textContent = document.body.classList.contains('only-pacer') ? 'Show everything' : 'Only the pacer';
+    $('btn-only-pacer').textContent = say(document.body.classList.contains('only-pacer') ? 'Show everything' : 'Only the pacer');
   });
   for (const button of document.querySelectorAll('[data-remove]')) {
     button.addEventListener('click', () => {
       if (!button.dataset.sure) {
         // Two taps, so a slip of the thumb never sends anyone away.
         button.dataset.sure = 'yes';
-        button.textContent = 'Tap again to ask them to leave';
+        button.textContent = say('Tap again to ask them to leave');
         return;
       }
       room.send({ type: 'remove', participant: Number(button.dataset.remove) });
@@ -278,9 +299,9 @@ if (data) {
       const answer = await post(data.readingUrl, { phase, ...values });
       data.readings[phase] = true;
       setHidden(`${phase}-crisis`, !answer.lowSafety);
-      setText(`${phase}-saved`, 'Saved, just for you.');
+      setText(`${phase}-saved`, say('Saved, just for you.'));
     } catch {
-      setText(`${phase}-saved`, "We couldn't save that just now. The practice goes on.");
+      setText(`${phase}-saved`, say("We couldn't save that just now. The practice goes on."));
     }
     if (phase === 'after') showSection('done');
   }
@@ -302,7 +323,7 @@ if (data) {
     const sharing = !data.you.sharing;
     await post(data.shareUrl, { share: sharing ? 'yes' : 'no' });
     data.you.sharing = sharing;
-    $('btn-share').textContent = sharing ? 'Stop sharing my shift' : 'Share my shift with my partner';
+    $('btn-share').textContent = say(sharing ? 'Stop sharing my shift' : 'Share my shift with my partner');
   });
 
   function showPartnerShift(shift) {
@@ -310,7 +331,10 @@ if (data) {
     if (!box) return;
     box.hidden = !shift;
     if (!shift) return;
-    const word = (s, st) => [s !== null && s !== undefined ? `felt safety ${s}` : null, st ? st.replace('_', ' ') : null].filter(Boolean).join(', ') || 'no reading';
+    const word = (s, st) => [
+      s !== null && s !== undefined ? say('felt safety %(n)s', { n: s }) : null,
+      st ? say(st.replace('_', ' ')) : null,
+    ].filter(Boolean).join(', ') || say('no reading');
     setText('partner-before', word(shift.before_safety, shift.before_state));
     setText('partner-after', word(shift.after_safety, shift.after_state));
   }
@@ -321,12 +345,16 @@ if (data) {
     if (!box || !shift) return;
     for (const phase of ['before', 'after']) {
       const s = shift[phase];
+      const counts = { answers: s.answers, ...s.states, median: s.safety_median };
       setText(`shift-${phase}`, s.shown
-        ? `${s.answers} answers · settled ${s.states.settled}, activated ${s.states.activated}, shut down ${s.states.shut_down}` +
-          (s.safety_median !== null ? ` · median felt safety ${s.safety_median}` : '')
-        : `Shown from ${shift.min_group} answers (${s.answers} so far).`);
+        ? say('%(answers)s answers · settled %(settled)s, activated %(activated)s, shut down %(shut_down)s', counts) +
+          (s.safety_median !== null ? say(' · median felt safety %(median)s', counts) : '')
+        : say('Shown from %(n)s answers (%(answers)s so far).', { n: shift.min_group, answers: s.answers }));
     }
-    setText('shift-change', shift.change_median !== null ? `Median change in felt safety: ${shift.change_median > 0 ? '+' : ''}${shift.change_median}` : '');
+    const change = shift.change_median;
+    setText('shift-change', change !== null
+      ? say('Median change in felt safety: %(change)s', { change: `${change > 0 ? '+' : ''}${change}` })
+      : '');
   }
 }
 
@@ -340,13 +368,13 @@ let source = null;
 const pendingRr = [];
 
 function showStraps(summary) {
-  const demo = summary.demo ? ` (${summary.demo === 1 ? 'one is' : `${summary.demo} are`} the demo strap)` : '';
+  const demo = !summary.demo ? '' : summary.demo === 1 ? say(' (one is the demo strap)') : say(' (%(n)s are the demo strap)', { n: summary.demo });
   setText('straps-count', summary.connected
-    ? `${summary.connected} ${summary.connected === 1 ? 'strap' : 'straps'} connected${demo}.`
-    : 'No straps connected.');
+    ? say(summary.connected === 1 ? '%(n)s strap connected%(demo)s.' : '%(n)s straps connected%(demo)s.', { n: summary.connected, demo })
+    : say('No straps connected.'));
   setText('straps-median', summary.median_coherence !== null
-    ? `The room's median coherence: ${summary.median_coherence.toFixed(1)} (from ${summary.ready} straps).`
-    : `The room's median coherence shows from ${summary.min_straps} straps with a minute of clean beats (${summary.ready} so far).`);
+    ? say("The room's median coherence: %(value)s (from %(n)s straps).", { value: fixed(summary.median_coherence, 1), n: summary.ready })
+    : say("The room's median coherence shows from %(min)s straps with a minute of clean beats (%(ready)s so far).", { min: summary.min_straps, ready: summary.ready }));
 }
 
 function followPacer() {
@@ -363,12 +391,12 @@ function startStrap(kind) {
   source.on('status', ({ status, name }) => {
     const words = {
       connecting: 'Connecting…',
-      connected: `${name}: connected${source.simulated ? '. Simulated, not a real heart.' : '.'}`,
+      connected: source.simulated ? '%(name)s: connected. Simulated, not a real heart.' : '%(name)s: connected.',
       reconnecting: 'The strap dropped for a moment; reconnecting…',
       disconnected: 'The strap is disconnected.',
       failed: "That didn't connect. You might try again, or carry on without one.",
     };
-    setText('strap-status', words[status] || '');
+    setText('strap-status', words[status] ? say(words[status], { name }) : '');
   });
   source.on('packet', ({ rrMs }) => {
     const good = (rrMs || []).filter((rr) => rr >= 250 && rr <= 2500);
@@ -376,7 +404,7 @@ function startStrap(kind) {
     pendingRr.push(...good);
     hearts.you.push(...beatsBefore(good, roomApi.clock.serverNow()));
   });
-  source.connect().then(followPacer, () => setText('strap-status', "That didn't connect. You might try again."));
+  source.connect().then(followPacer, () => setText('strap-status', say("That didn't connect. You might try again.")));
 }
 
 if (data && roomApi) {
@@ -401,8 +429,9 @@ function drawTogether() {
   if (!any) return;
   const partnerGone = partnerLastMs === null || now - partnerLastMs > 10_000;
   setText('together-status', partnerGone
-    ? "Your partner's heart appears here if they choose to share it."
-    : `Your partner is sharing${partnerDemo ? ' (the demo strap: simulated)' : ''}.${source && source.simulated ? ' Yours is the demo strap: simulated.' : ''}`);
+    ? say("Your partner's heart appears here if they choose to share it.")
+    : [say(partnerDemo ? 'Your partner is sharing (the demo strap: simulated).' : 'Your partner is sharing.'),
+      source && source.simulated ? say('Yours is the demo strap: simulated.') : ''].filter(Boolean).join(' '));
   const canvas = $('together-canvas');
   if (!canvas || !canvas.clientWidth) return;
   const dpr = window.devicePixelRatio || 1;
@@ -453,11 +482,14 @@ function drawTogether() {
 
 function showSynchrony(s) {
   if (s.calibrating) {
-    setText('together-sync', `In step: calibrating, until there is a minute of clean beats from both of you${s.reason ? ` (${s.reason.toLowerCase()})` : ''}.`);
+    setText('together-sync', s.reason
+      ? say('In step: calibrating, until there is a minute of clean beats from both of you (%(reason)s).', { reason: say(s.reason).toLowerCase() })
+      : say('In step: calibrating, until there is a minute of clean beats from both of you.'));
     return;
   }
-  const beyond = s.p_value < 0.05
+  const beyond = say(s.p_value < 0.05
     ? 'More in step than these two hearts at a random timing would be.'
-    : 'Not more in step than these two hearts at a random timing would be.';
-  setText('together-sync', `In step: ${s.r.toFixed(2)} over the last minute. The same hearts shifted in time reach up to ${s.null_p95.toFixed(2)} by chance (95 %). ${beyond}`);
+    : 'Not more in step than these two hearts at a random timing would be.');
+  setText('together-sync', say('In step: %(r)s over the last minute. The same hearts shifted in time reach up to %(p95)s by chance (%(level)s). %(beyond)s',
+    { r: fixed(s.r, 2), p95: fixed(s.null_p95, 2), level: '95 %', beyond }));
 }
