@@ -256,6 +256,17 @@ test('it does not reconnect after the server refuses the socket as not yours', (
   assert.equal(stream.status, 'refused');
 });
 
+test('it does not reconnect once the session that opened the socket has ended (4401)', () => {
+  const { clock, net, stream, events } = setup();
+  stream.connect();
+  net.last().accept(0);
+  net.last().serverClose(4401);
+  clock.advance(60_000);
+  assert.equal(net.sockets.length, 1);
+  assert.equal(stream.status, 'refused');
+  assert.equal(events.filter((e) => e.type === 'status').at(-1).code, 4401);
+});
+
 test('a reading reports its latency from the echoed sent_ms', () => {
   const { clock, net, stream, events } = setup();
   stream.connect();

@@ -61,6 +61,7 @@ PAGE_WORDS = (
     gettext_noop("Connection dropped: beats are kept and will be sent"),
     gettext_noop("Saved"),
     gettext_noop("This recording could not be opened"),
+    gettext_noop("You are signed out. Sign in again to go on."),
     gettext_noop("Stopped"),
     gettext_noop("under a minute"),
     gettext_noop("%(n)s min"),

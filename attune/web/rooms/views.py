@@ -54,6 +54,7 @@ JOIN_WINDOW_SECONDS = 600
 PAGE_WORDS = (
     gettext_noop("Reconnecting…"),
     gettext_noop("This room is closed."),
+    gettext_noop("You are signed out. Sign in again to come back."),
     gettext_noop("Your turn to lead; your partner will follow."),
     gettext_noop("Your turn to follow; your partner will lead."),
     gettext_noop("Your turn to speak; your partner will listen."),

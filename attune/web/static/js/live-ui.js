@@ -363,8 +363,12 @@ const CONNECTION_TEXT = {
   finishing: 'Saving…',
   finished: 'Saved',
   refused: 'This recording could not be opened',
+  signedOut: 'You are signed out. Sign in again to go on.',
   closed: 'Stopped',
 };
+
+/** The server closes with 4401 when the session that opened the socket has ended (docs/live-protocol.md). */
+const SIGNED_OUT_CODE = 4401;
 
 /** Status tags: the source (strap name or "simulated"), skin contact, and the connection. */
 export function createStatusTags(root) {
@@ -389,8 +393,9 @@ export function createStatusTags(root) {
       contact.textContent = value ? say('Good skin contact') : say('No skin contact: you might moisten the electrodes');
       contact.dataset.status = value ? 'ok' : 'poor';
     },
-    connection(status) {
-      conn.textContent = CONNECTION_TEXT[status] ? say(CONNECTION_TEXT[status]) : status;
+    connection(status, code) {
+      const key = status === 'refused' && code === SIGNED_OUT_CODE ? 'signedOut' : status;
+      conn.textContent = CONNECTION_TEXT[key] ? say(CONNECTION_TEXT[key]) : status;
       conn.dataset.status = status;
     },
   };
@@ -446,7 +451,7 @@ export async function startRecording({ startUrl, body, source, root, readings, t
       // Only the server's answers count as progress (reconnect attempts do not).
       if (type === 'ack' || type === 'welcome') lastProgressMs = performance.now();
       if (type === 'status') {
-        status.connection(detail.status);
+        status.connection(detail.status, detail.code);
         if (detail.status === 'refused' || detail.status === 'closed') rejectFinished(new Error(detail.status));
       } else if (type === 'reading') {
         readings.update(detail);

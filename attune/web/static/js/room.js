@@ -51,7 +51,11 @@ if (data) {
       setText('connection', status === 'reconnecting' ? say('Reconnecting…') : '');
       if (status === 'closed') {
         setHidden('removed', code !== 4403);
-        setText('connection', code === 4404 ? say('This room is closed.') : '');
+        const closedText = {
+          4404: say('This room is closed.'),
+          4401: say('You are signed out. Sign in again to come back.'),
+        };
+        setText('connection', closedText[code] || '');
       }
     },
     onMessage(message) {
