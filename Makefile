@@ -75,9 +75,10 @@ bench: $(BIN)/.dev
 	@failed=""; for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || failed="$$failed $$f"; done; \
 	if [ -n "$$failed" ]; then echo "goals missed in:$$failed"; exit 1; fi; echo "every benchmark met its goals"
 
-## Gather the interface's strings into attune/web/locale/*/django.po, then compile them (GNU gettext).
+## Gather the interface's strings (the web layer's, and what attune.content and attune.importers say
+## through attune.words) into attune/web/locale/*/django.po, then compile them (GNU gettext).
 translations: $(BIN)/.dev
-	cd attune/web && ../../$(BIN)/attune manage makemessages -l de --no-obsolete --no-location --ignore "static/*"
+	cd attune && ../$(BIN)/attune manage makemessages -l de --no-obsolete --no-location --ignore "web/static/*" --ignore "core/*"
 	cd attune/web && ../../$(BIN)/attune manage compilemessages
 
 clean:

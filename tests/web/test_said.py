@@ -1,0 +1,35 @@
+"""A Django-free library's sentence (attune.words) said in the reader's language (docs/translating.md)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from django.utils import translation
+
+from attune.web.common.said import in_language
+from attune.words import Said, _
+
+
+def test_a_said_sentence_is_the_english_text_and_remembers_its_template_and_values() -> None:
+    said = _("line %(line)d: %(value)s is not a number", line=7, value="x")
+    assert said == "line 7: x is not a number"
+    assert isinstance(said, str)
+    assert (said.template, said.values) == ("line %(line)d: %(value)s is not a number", {"line": 7, "value": "x"})
+    again = copy.deepcopy(said)
+    assert isinstance(again, Said) and again == said and again.values == said.values
+
+
+def test_in_language_translates_the_template_and_fills_the_same_values() -> None:
+    said = _("Your password for %(site)s", site="attune")  # a template without a German entry: English
+    with translation.override("de"):
+        assert in_language(said) == "Your password for attune"
+        assert in_language(_("Nothing imported yet.")) == "Noch nichts übernommen."
+        assert in_language("plain text stays as it is") == "plain text stays as it is"
+
+
+def test_a_translation_whose_holes_do_not_match_falls_back_to_the_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    from attune.web.common import said as said_module
+
+    monkeypatch.setattr(said_module, "gettext", lambda template: "%(a)s und %(b)s")  # a slip in a catalogue
+    assert in_language(_("%(a)s and more", a="this")) == "this and more"
