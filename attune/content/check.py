@@ -35,6 +35,7 @@ from attune.content.workbooks import (
     check_workbooks,
     workbook_folders,
 )
+from attune.words import _
 
 PRACTICES_DIR = "practices"
 
@@ -102,7 +103,7 @@ def _check(paths: Sequence[Path]) -> _Checked:
 
 def _check_path(path: Path) -> _Checked:
     if not path.exists():
-        return _Checked([ContentError(path, 1, "no such file or folder")])
+        return _Checked([ContentError(path, 1, _("no such file or folder"))])
     if not path.is_dir():
         return _check_file(path)
     if _is_content_dir(path):
@@ -114,7 +115,7 @@ def _check_path(path: Path) -> _Checked:
         folders = workbook_folders(path)
         found = [e for folder in folders for e in check_workbook(folder, slugs, match_folder_name=True)]
         return _Checked(found, workbooks=len(folders))
-    _, errors = collect_library(path)
+    _library, errors = collect_library(path)
     originals, translations = _practice_counts(path)
     return _Checked(errors, practices=originals, translations=translations)
 
@@ -162,13 +163,13 @@ def _practice_slugs_for(path: Path) -> frozenset[str]:
     """The practices a workbook at ``path`` may name: its content folder's, else the configured folder's."""
     resolved = path.resolve()
     holders = (folder for folder in (resolved, *resolved.parents) if (folder / PRACTICES_DIR).is_dir())
-    library, _ = collect_library(next(holders, default_content_dir()) / PRACTICES_DIR)
+    library, _errors = collect_library(next(holders, default_content_dir()) / PRACTICES_DIR)
     return frozenset(p.slug for p in library)
 
 
 def _check_file(path: Path) -> _Checked:
     if path.suffix != ".md":
-        return _Checked([ContentError(path, 1, "content files are Markdown files ending in .md")])
+        return _Checked([ContentError(path, 1, _("content files are Markdown files ending in .md"))])
     target = path.resolve()
     workbook = _workbook_folder_of(target)
     if workbook is not None:

@@ -1,9 +1,15 @@
-"""Errors found in guide-written content, always with a file and a line."""
+"""Errors found in guide-written content, always with a file and a line.
+
+The message is a :class:`~attune.words.Said`: English as it stands, and translatable by the web
+layer (docs/translating.md, "Libraries without Django").
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
+from attune.words import Said
 
 
 @dataclass(frozen=True)
@@ -12,7 +18,7 @@ class ContentError:
 
     path: Path
     line: int
-    message: str
+    message: Said
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"

@@ -19,11 +19,11 @@ from typing import Any
 import yaml
 
 from attune.content.errors import ContentError, ContentInvalid
+from attune.words import Said, _
 
 FENCE = "---"
 #: How deeply front matter may nest lists and mappings; the built-in content needs three levels.
 MAX_DEPTH = 20
-_NOT_ALLOWED = "anchors and aliases are not allowed, so write each value out in full"
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,12 @@ def parse(text: str, path: Path) -> Document:
     """
     lines = text.splitlines()
     if not lines or lines[0].strip() != FENCE:
-        raise ContentInvalid([ContentError(path, 1, "the file must start with a '---' line opening the front matter")])
+        raise ContentInvalid(
+            [ContentError(path, 1, _("the file must start with a '---' line opening the front matter"))]
+        )
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == FENCE), None)
     if end is None:
-        raise ContentInvalid([ContentError(path, 1, "the front matter is never closed: add a '---' line after it")])
+        raise ContentInvalid([ContentError(path, 1, _("the front matter is never closed: add a '---' line after it"))])
     yaml_text = "\n".join(lines[1:end])
     try:
         _refuse_expansion(yaml_text, path)
@@ -78,14 +80,16 @@ def parse(text: str, path: Path) -> Document:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = (mark.line + 2) if mark is not None else 2
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ContentInvalid([ContentError(path, line, f"the front matter is not valid YAML: {problem}")]) from exc
+        raise ContentInvalid(
+            [ContentError(path, line, _("the front matter is not valid YAML: %(problem)s", problem=problem))]
+        ) from exc
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise ContentInvalid([ContentError(path, 2, "the front matter must be a set of 'key: value' lines")])
+        raise ContentInvalid([ContentError(path, 2, _("the front matter must be a set of 'key: value' lines"))])
     key_lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
-        for key_node, _ in node.value:
+        for key_node, _value in node.value:
             key_lines[str(key_node.value)] = key_node.start_mark.line + 2
     value_lines: dict[tuple[str | int, ...], int] = {}
     if node is not None:
@@ -100,14 +104,22 @@ def _refuse_expansion(yaml_text: str, path: Path) -> None:
     for event in yaml.parse(yaml_text, Loader=yaml.SafeLoader):
         line = event.start_mark.line + 2 if event.start_mark is not None else 2
         if isinstance(event, yaml.AliasEvent):
-            problem = f"the front matter uses a YAML alias ('*{event.anchor}'); {_NOT_ALLOWED}"
+            problem: Said = _(
+                "the front matter uses a YAML alias ('*%(anchor)s'); anchors and aliases are not allowed, "
+                "so write each value out in full",
+                anchor=event.anchor,
+            )
         elif isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-            problem = f"the front matter sets a YAML anchor ('&{event.anchor}'); {_NOT_ALLOWED}"
+            problem = _(
+                "the front matter sets a YAML anchor ('&%(anchor)s'); anchors and aliases are not allowed, "
+                "so write each value out in full",
+                anchor=event.anchor,
+            )
         else:
             depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
             if depth <= MAX_DEPTH:
                 continue
-            problem = f"the front matter nests more than {MAX_DEPTH} levels deep"
+            problem = _("the front matter nests more than %(depth)d levels deep", depth=MAX_DEPTH)
         raise ContentInvalid([ContentError(path, line, problem)])
 
 
@@ -130,7 +142,9 @@ def parse_file(path: Path) -> Document:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ContentInvalid([ContentError(path, 1, "the file is not UTF-8 text")]) from exc
+        raise ContentInvalid([ContentError(path, 1, _("the file is not UTF-8 text"))]) from exc
     except OSError as exc:
-        raise ContentInvalid([ContentError(path, 1, f"the file cannot be read: {exc.strerror}")]) from exc
+        raise ContentInvalid(
+            [ContentError(path, 1, _("the file cannot be read: %(reason)s", reason=exc.strerror))]
+        ) from exc
     return parse(text, path)

@@ -21,6 +21,7 @@ from typing import Final
 
 from attune.content.errors import ContentError, ContentInvalid
 from attune.content.frontmatter import Document, parse_file
+from attune.words import Said, _
 
 CONDITIONS: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -325,7 +326,7 @@ def load_practice(path: Path) -> Practice:
     ContentInvalid
         Carrying one :class:`ContentError` (file and line) per problem found.
     """
-    practice, errors, _ = _read_practice(path)
+    practice, errors, _doc = _read_practice(path)
     if errors or practice is None:
         raise ContentInvalid(errors)
     return practice
@@ -354,7 +355,7 @@ def collect_library(directory: Path) -> tuple[Library, list[ContentError]]:
     errors are sorted by file and line.
     """
     if not directory.is_dir():
-        return Library(), [ContentError(directory, 1, "the practices folder does not exist")]
+        return Library(), [ContentError(directory, 1, _("the practices folder does not exist"))]
     errors: list[ContentError] = []
     docs: list[tuple[Practice | None, Document]] = []
     translated: list[tuple[Practice | None, Document]] = []
@@ -370,7 +371,12 @@ def collect_library(directory: Path) -> tuple[Library, list[ContentError]]:
         if isinstance(slug, str) and slug and language != ORIGINAL_LANGUAGE and isinstance(language, str):
             if (slug, language) in seen_translated:
                 where = _rel(seen_translated[(slug, language)], directory)
-                message = f"'{slug}' in {LANGUAGES.get(language, language)} is already written in {where}"
+                message = _(
+                    "'%(slug)s' in %(language)s is already written in %(file)s",
+                    slug=slug,
+                    language=LANGUAGES.get(language, language),
+                    file=where,
+                )
                 errors.append(ContentError(path, doc.line_of("language"), message))
                 continue
             seen_translated[(slug, language)] = path
@@ -379,13 +385,17 @@ def collect_library(directory: Path) -> tuple[Library, list[ContentError]]:
         if isinstance(slug, str) and slug:
             if slug in seen:
                 where = _rel(seen[slug], directory)
-                message = f"the slug '{slug}' is already used by {where}; every practice needs its own"
+                message = _(
+                    "the slug '%(slug)s' is already used by %(file)s; every practice needs its own",
+                    slug=slug,
+                    file=where,
+                )
                 errors.append(ContentError(path, doc.line_of("slug"), message))
                 continue
             seen[slug] = path
         docs.append((practice, doc))
 
-    by_slug = {p.slug: p for p, _ in docs if p is not None}
+    by_slug = {p.slug: p for p, _doc in docs if p is not None}
     valid: list[Practice] = []
     for practice, doc in docs:
         problems = _check_solo_alternative(doc, by_slug, seen)
@@ -436,21 +446,30 @@ def _check_solo_alternative(
     slug = value.strip()
     line = doc.line_of("solo_alternative")
     if slug == doc.meta.get("slug"):
-        return [ContentError(doc.path, line, "solo_alternative names this same practice; name a solo one")]
+        return [ContentError(doc.path, line, _("solo_alternative names this same practice; name a solo one"))]
     target = by_slug.get(slug)
     if target is None:
         if slug in on_disk:
             # The target has errors of its own and reports them; do not repeat them here.
             return []
         hint = difflib.get_close_matches(slug, list(on_disk), n=1)
-        suffix = f" (did you mean '{hint[0]}'?)" if hint else " (or write a sentence to describe one instead)"
-        return [
-            ContentError(
-                doc.path, line, f"solo_alternative names '{slug}', but there is no practice with that slug{suffix}"
+        if hint:
+            message = _(
+                "solo_alternative names '%(slug)s', but there is no practice with that slug (did you mean '%(hint)s'?)",
+                slug=slug,
+                hint=hint[0],
             )
-        ]
+        else:
+            message = _(
+                "solo_alternative names '%(slug)s', but there is no practice with that slug "
+                "(or write a sentence to describe one instead)",
+                slug=slug,
+            )
+        return [ContentError(doc.path, line, message)]
     if "solo" not in target.with_whom:
-        message = f"solo_alternative names '{slug}', which is not a solo practice (its 'with' has no 'solo')"
+        message = _(
+            "solo_alternative names '%(slug)s', which is not a solo practice (its 'with' has no 'solo')", slug=slug
+        )
         return [ContentError(doc.path, line, message)]
     return []
 
@@ -468,7 +487,10 @@ def _check_translation(
             ContentError(
                 doc.path,
                 line,
-                f"a translation needs the English practice '{practice.slug}' (same slug, no language field) beside it",
+                _(
+                    "a translation needs the English practice '%(slug)s' (same slug, no language field) beside it",
+                    slug=practice.slug,
+                ),
             )
         ]
     problems = []
@@ -485,7 +507,12 @@ def _check_translation(
                 ContentError(
                     doc.path,
                     doc.line_of(field) if field in doc.meta else line,
-                    f"{field} differs from the English original ({theirs!r}); a translation changes only the words",
+                    _(
+                        "%(field)s differs from the English original (%(original)r); "
+                        "a translation changes only the words",
+                        field=field,
+                        original=theirs,
+                    ),
                 )
             )
     timing = [(s.seconds, s.pacer, s.lead) for s in practice.steps]
@@ -494,10 +521,12 @@ def _check_translation(
             ContentError(
                 doc.path,
                 doc.line_of("steps"),
-                f"the steps differ from the English original's in number, seconds, pacer or "
-                f"lead ({len(original.steps)} steps of "
-                f"{', '.join(str(s.seconds) for s in original.steps)} s); "
-                "a translation changes only the words",
+                _(
+                    "the steps differ from the English original's in number, seconds, pacer or lead "
+                    "(%(count)d steps of %(seconds)s s); a translation changes only the words",
+                    count=len(original.steps),
+                    seconds=", ".join(str(s.seconds) for s in original.steps),
+                ),
             )
         )
     return problems
@@ -528,12 +557,15 @@ def _fmt_s(seconds: float) -> str:
     return f"{minutes} min" if minutes else f"{secs} s"
 
 
-def _unknown_key_message(key: str, known: Iterable[str], where: str) -> str:
+def _unknown_key_message(key: str, known: Iterable[str], where: Said) -> Said:
+    """An unknown field's message; ``where`` is a part of the sentence, like "in step 2"."""
     known = list(known)
     hint = difflib.get_close_matches(key, known, n=1)
     if hint:
-        return f"unknown field '{key}' {where} (did you mean '{hint[0]}'?)"
-    return f"unknown field '{key}' {where}; the fields are: {', '.join(known)}"
+        return _("unknown field '%(key)s' %(where)s (did you mean '%(hint)s'?)", key=key, where=where, hint=hint[0])
+    return _(
+        "unknown field '%(key)s' %(where)s; the fields are: %(fields)s", key=key, where=where, fields=", ".join(known)
+    )
 
 
 class _Checker:
@@ -543,7 +575,7 @@ class _Checker:
         self.doc = doc
         self.errors: list[ContentError] = []
 
-    def error(self, keys: tuple[str | int, ...], message: str) -> None:
+    def error(self, keys: tuple[str | int, ...], message: Said) -> None:
         self.errors.append(ContentError(self.doc.path, self.doc.line_at(*keys) if keys else 1, message))
 
     # -- top level ----------------------------------------------------------------------------
@@ -552,7 +584,7 @@ class _Checker:
         meta = self.doc.meta
         for key in meta:
             if str(key) not in FIELDS:
-                self.error((str(key),), _unknown_key_message(str(key), FIELDS, "in the front matter"))
+                self.error((str(key),), _unknown_key_message(str(key), FIELDS, _("in the front matter")))
 
         slug = self.slug(meta.get("slug"))
         language = self.choice("language", meta.get("language", ORIGINAL_LANGUAGE), LANGUAGES)
@@ -571,7 +603,7 @@ class _Checker:
         if not body:
             self.errors.append(
                 ContentError(
-                    self.doc.path, self.doc.body_line, "add a short introduction in Markdown below the front matter"
+                    self.doc.path, self.doc.body_line, _("add a short introduction in Markdown below the front matter")
                 )
             )
 
@@ -623,8 +655,14 @@ class _Checker:
         if abs(total - expected) > tolerance:
             self.error(
                 ("duration_min",),
-                f"the steps add up to {_fmt_s(total)} but duration_min says {duration_min:g} min; make them "
-                f"agree (within {DURATION_TOLERANCE_S:g} s or {DURATION_TOLERANCE_FRACTION:.0%})",
+                _(
+                    "the steps add up to %(total)s but duration_min says %(minutes)g min; make them agree "
+                    "(within %(seconds)g s or %(fraction)s)",
+                    total=_fmt_s(total),
+                    minutes=duration_min,
+                    seconds=DURATION_TOLERANCE_S,
+                    fraction=f"{DURATION_TOLERANCE_FRACTION:.0%}",
+                ),
             )
 
     def consent_checks(
@@ -639,114 +677,166 @@ class _Checker:
         if solo_alternative is None and "solo_alternative" not in self.doc.meta:
             self.error(
                 ("with",),
-                "touch and eye-contact practices with others must offer a solo way in: "
-                "add solo_alternative (the slug of a solo practice, or a sentence)",
+                _(
+                    "touch and eye-contact practices with others must offer a solo way in: "
+                    "add solo_alternative (the slug of a solo practice, or a sentence)"
+                ),
             )
         if safety is not None and not any(CONSENT_RE.search(note) for note in safety):
             self.error(
                 ("safety",),
-                "touch and eye contact with others need a consent note in safety, e.g. "
-                "'Only if you both opt in; either of you can stop at any time.'",
+                _(
+                    "touch and eye contact with others need a consent note in safety, e.g. "
+                    "'Only if you both opt in; either of you can stop at any time.'"
+                ),
             )
 
     def pacer_safety_check(self, steps: tuple[Step, ...] | None, safety: tuple[str, ...] | None) -> None:
         if steps is None or safety is None or not any(step.pacer is not None for step in steps):
             return
         if not any(DIZZY_RE.search(note) for note in safety):
-            self.error(("safety",), "practices with a breathing pacer need a safety note saying to stop if dizzy")
+            self.error(("safety",), _("practices with a breathing pacer need a safety note saying to stop if dizzy"))
 
     def slug(self, value: object) -> str | None:
         if value is None:
-            self.error(("slug",), f"missing field 'slug' (it should be '{self.doc.path.stem}', the file name)")
+            self.error(
+                ("slug",), _("missing field 'slug' (it should be '%(slug)s', the file name)", slug=self.doc.path.stem)
+            )
             return None
         if not isinstance(value, str) or not SLUG_RE.match(value):
-            self.error(("slug",), "slug must be lowercase letters, digits and single hyphens, e.g. 'hand-on-heart'")
+            self.error(("slug",), _("slug must be lowercase letters, digits and single hyphens, e.g. 'hand-on-heart'"))
             return None
         if value != self.doc.path.stem:
             self.error(
-                ("slug",), f"slug '{value}' must match the file name '{self.doc.path.name}' (rename one of them)"
+                ("slug",),
+                _(
+                    "slug '%(slug)s' must match the file name '%(file)s' (rename one of them)",
+                    slug=value,
+                    file=self.doc.path.name,
+                ),
             )
             return None
         return value
 
     def text(self, key: str, value: object, *, max_chars: int) -> str | None:
         if value is None:
-            self.error((key,), f"missing field '{key}'")
+            self.error((key,), _("missing field '%(key)s'", key=key))
             return None
         if not isinstance(value, str) or not value.strip():
-            self.error((key,), f"'{key}' must be some text")
+            self.error((key,), _("'%(key)s' must be some text", key=key))
             return None
         value = value.strip()
         if "\n" in value:
-            self.error((key,), f"'{key}' must be a single line")
+            self.error((key,), _("'%(key)s' must be a single line", key=key))
             return None
         if len(value) > max_chars:
-            self.error((key,), f"'{key}' is {len(value)} characters; keep it to {max_chars} or fewer")
+            self.error(
+                (key,),
+                _(
+                    "'%(key)s' is %(length)d characters; keep it to %(limit)d or fewer",
+                    key=key,
+                    length=len(value),
+                    limit=max_chars,
+                ),
+            )
             return None
         return value
 
     def choice(self, key: str, value: object, allowed: Mapping[str, str]) -> str | None:
         if value is None:
-            self.error((key,), f"missing field '{key}' (one of: {', '.join(allowed)})")
+            self.error((key,), _("missing field '%(key)s' (one of: %(choices)s)", key=key, choices=", ".join(allowed)))
             return None
         if not isinstance(value, str) or value not in allowed:
-            self.error((key,), f"unknown {key} '{value}'; expected one of: {', '.join(allowed)}")
+            self.error(
+                (key,),
+                _(
+                    "unknown %(key)s '%(value)s'; expected one of: %(choices)s",
+                    key=key,
+                    value=value,
+                    choices=", ".join(allowed),
+                ),
+            )
             return None
         return value
 
     def choices(self, key: str, value: object, allowed: Mapping[str, str]) -> tuple[str, ...] | None:
         if value is None:
-            self.error((key,), f"missing field '{key}' (a list from: {', '.join(allowed)})")
+            self.error(
+                (key,), _("missing field '%(key)s' (a list from: %(choices)s)", key=key, choices=", ".join(allowed))
+            )
             return None
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not value:
-            self.error((key,), f"'{key}' must be a list from: {', '.join(allowed)}")
+            self.error((key,), _("'%(key)s' must be a list from: %(choices)s", key=key, choices=", ".join(allowed)))
             return None
         ok = True
         for index, item in enumerate(value):
             if not isinstance(item, str) or item not in allowed:
-                self.error((key, index), f"unknown value '{item}' in '{key}'; expected one of: {', '.join(allowed)}")
+                self.error(
+                    (key, index),
+                    _(
+                        "unknown value '%(value)s' in '%(key)s'; expected one of: %(choices)s",
+                        value=item,
+                        key=key,
+                        choices=", ".join(allowed),
+                    ),
+                )
                 ok = False
         if ok and len(set(value)) != len(value):
-            self.error((key,), f"'{key}' lists a value twice")
+            self.error((key,), _("'%(key)s' lists a value twice", key=key))
             ok = False
         return tuple(value) if ok else None
 
     def duration(self, value: object) -> float | None:
         low, high = DURATION_MIN_RANGE
         if value is None:
-            self.error(("duration_min",), "missing field 'duration_min' (minutes, e.g. 5)")
+            self.error(("duration_min",), _("missing field 'duration_min' (minutes, e.g. 5)"))
             return None
         if not _is_number(value):
-            self.error(("duration_min",), "duration_min must be a number of minutes, e.g. 5")
+            self.error(("duration_min",), _("duration_min must be a number of minutes, e.g. 5"))
             return None
         assert isinstance(value, int | float)
         if not low <= value <= high:
-            self.error(("duration_min",), f"duration_min must be between {low:g} and {high:g} minutes, not {value}")
+            self.error(
+                ("duration_min",),
+                _(
+                    "duration_min must be between %(low)g and %(high)g minutes, not %(value)s",
+                    low=low,
+                    high=high,
+                    value=value,
+                ),
+            )
             return None
         return float(value)
 
     def mode(self, value: object) -> str | None:
         if value not in MODES:
-            self.error(("mode",), f"unknown mode '{value}'; expected one of: {', '.join(MODES)} (calming if left out)")
+            self.error(
+                ("mode",),
+                _(
+                    "unknown mode '%(value)s'; expected one of: %(choices)s (calming if left out)",
+                    value=value,
+                    choices=", ".join(MODES),
+                ),
+            )
             return None
         assert isinstance(value, str)
         return value
 
     def safety(self, value: object) -> tuple[str, ...] | None:
         if value is None:
-            self.error(("safety",), "missing field 'safety' (a list of short notes, at least one)")
+            self.error(("safety",), _("missing field 'safety' (a list of short notes, at least one)"))
             return None
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not value:
-            self.error(("safety",), "'safety' must be a list of short notes, at least one")
+            self.error(("safety",), _("'safety' must be a list of short notes, at least one"))
             return None
         notes: list[str] = []
         for index, note in enumerate(value):
             if not isinstance(note, str) or not note.strip():
-                self.error(("safety", index), "each safety note must be some text")
+                self.error(("safety", index), _("each safety note must be some text"))
             else:
                 notes.append(" ".join(note.split()))
         return tuple(notes) if len(notes) == len(value) else None
@@ -755,14 +845,14 @@ class _Checker:
         if value is None:
             return ()
         if not isinstance(value, list) or not 1 <= len(value) <= MAX_PROMPTS:
-            self.error(("prompts",), f"'prompts' must be a list of 1 to {MAX_PROMPTS} questions")
+            self.error(("prompts",), _("'prompts' must be a list of 1 to %(limit)d questions", limit=MAX_PROMPTS))
             return None
         out: list[str] = []
         for index, prompt in enumerate(value):
             if not isinstance(prompt, str) or not prompt.strip():
-                self.error(("prompts", index), "each prompt must be some text")
+                self.error(("prompts", index), _("each prompt must be some text"))
             elif len(" ".join(prompt.split())) > MAX_PROMPT_CHARS:
-                self.error(("prompts", index), f"a prompt is at most {MAX_PROMPT_CHARS} characters")
+                self.error(("prompts", index), _("a prompt is at most %(limit)d characters", limit=MAX_PROMPT_CHARS))
             else:
                 out.append(" ".join(prompt.split()))
         return tuple(out) if len(out) == len(value) else None
@@ -772,15 +862,18 @@ class _Checker:
         for index, step in enumerate(steps or ()):
             where = ("steps", index, "prompt")
             if step.prompt and step.lead is None:
-                self.error(where, f"step {index + 1}: a prompt is offered only in a step done in turns (add lead)")
+                self.error(
+                    where,
+                    _("step %(step)d: a prompt is offered only in a step done in turns (add lead)", step=index + 1),
+                )
             elif step.prompt and prompts == ():
-                self.error(where, f"step {index + 1} offers a prompt, but the practice has no 'prompts'")
+                self.error(where, _("step %(step)d offers a prompt, but the practice has no 'prompts'", step=index + 1))
 
     def solo_alternative(self, value: object) -> str | None:
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
-            self.error(("solo_alternative",), "solo_alternative must be the slug of a solo practice or a sentence")
+            self.error(("solo_alternative",), _("solo_alternative must be the slug of a solo practice or a sentence"))
             return None
         return " ".join(value.split())
 
@@ -788,10 +881,10 @@ class _Checker:
 
     def steps(self, value: object, mode: str | None) -> tuple[Step, ...] | None:
         if value is None:
-            self.error(("steps",), "missing field 'steps' (a list of steps with title, seconds and text)")
+            self.error(("steps",), _("missing field 'steps' (a list of steps with title, seconds and text)"))
             return None
         if not isinstance(value, list) or not value:
-            self.error(("steps",), "'steps' must be a list of steps with title, seconds and text")
+            self.error(("steps",), _("'steps' must be a list of steps with title, seconds and text"))
             return None
         steps = [self.step(index, item, mode) for index, item in enumerate(value)]
         if any(step is None for step in steps):
@@ -800,37 +893,70 @@ class _Checker:
 
     def step(self, index: int, item: object, mode: str | None) -> Step | None:
         where = ("steps", index)
-        label = f"step {index + 1}"
+        n = index + 1
         if not isinstance(item, dict):
-            self.error(where, f"{label} must have title, seconds and text")
+            self.error(where, _("step %(step)d must have title, seconds and text", step=n))
             return None
         for key in item:
             if str(key) not in STEP_FIELDS:
-                self.error((*where, str(key)), _unknown_key_message(str(key), STEP_FIELDS, f"in {label}"))
+                self.error(
+                    (*where, str(key)), _unknown_key_message(str(key), STEP_FIELDS, _("in step %(step)d", step=n))
+                )
         before = len(self.errors)
         title = item.get("title")
         if not isinstance(title, str) or not title.strip():
-            self.error((*where, "title"), f"{label} needs a title")
+            self.error((*where, "title"), _("step %(step)d needs a title", step=n))
         text = item.get("text")
         if not isinstance(text, str) or not text.strip():
-            self.error((*where, "text"), f"{label} needs some text")
+            self.error((*where, "text"), _("step %(step)d needs some text", step=n))
         seconds = item.get("seconds")
         low, high = STEP_SECONDS_RANGE
         if seconds is None:
-            self.error((*where, "seconds"), f"{label} needs seconds (how long it lasts, {low} to {high})")
+            self.error(
+                (*where, "seconds"),
+                _("step %(step)d needs seconds (how long it lasts, %(low)d to %(high)d)", step=n, low=low, high=high),
+            )
         elif not isinstance(seconds, int) or isinstance(seconds, bool):
-            self.error((*where, "seconds"), f"{label}: seconds must be a whole number, not '{seconds}'")
+            self.error(
+                (*where, "seconds"),
+                _("step %(step)d: seconds must be a whole number, not '%(value)s'", step=n, value=seconds),
+            )
         elif not low <= seconds <= high:
-            self.error((*where, "seconds"), f"{label}: seconds must be between {low} and {high}, not {seconds}")
-        pacer = self.pacer(where, label, item.get("pacer"), mode)
+            self.error(
+                (*where, "seconds"),
+                _(
+                    "step %(step)d: seconds must be between %(low)d and %(high)d, not %(value)s",
+                    step=n,
+                    low=low,
+                    high=high,
+                    value=seconds,
+                ),
+            )
+        pacer = self.pacer(where, n, item.get("pacer"), mode)
         if pacer is not None and isinstance(seconds, int) and seconds < pacer.cycle_s:
-            self.error((*where, "seconds"), f"{label} is shorter than one breath of its pacer ({pacer.cycle_s:g} s)")
+            self.error(
+                (*where, "seconds"),
+                _(
+                    "step %(step)d is shorter than one breath of its pacer (%(seconds)g s)",
+                    step=n,
+                    seconds=pacer.cycle_s,
+                ),
+            )
         lead = item.get("lead")
         if lead is not None and lead not in LEADS:
-            self.error((*where, "lead"), f"{label}: lead is 'first' or 'second' (who leads this turn), not '{lead}'")
+            self.error(
+                (*where, "lead"),
+                _(
+                    "step %(step)d: lead is 'first' or 'second' (who leads this turn), not '%(value)s'",
+                    step=n,
+                    value=lead,
+                ),
+            )
         prompt = item.get("prompt", False)
         if not isinstance(prompt, bool):
-            self.error((*where, "prompt"), f"{label}: prompt is true or false, not '{prompt}'")
+            self.error(
+                (*where, "prompt"), _("step %(step)d: prompt is true or false, not '%(value)s'", step=n, value=prompt)
+            )
         if len(self.errors) > before:
             return None
         assert isinstance(title, str) and isinstance(text, str) and isinstance(seconds, int)
@@ -838,39 +964,72 @@ class _Checker:
             title=title.strip(), seconds=seconds, text=" ".join(text.split()), pacer=pacer, lead=lead, prompt=prompt
         )
 
-    def pacer(self, where: tuple[str | int, ...], label: str, value: object, mode: str | None) -> Pacer | None:
+    def pacer(self, where: tuple[str | int, ...], n: int, value: object, mode: str | None) -> Pacer | None:
         if value is None:
             return None
         at = (*where, "pacer")
         if not isinstance(value, dict):
-            self.error(at, f"{label}: pacer must be like {{inhale: 4.5, hold_in: 0, exhale: 5.5, hold_out: 0}}")
+            self.error(
+                at, _("step %(step)d: pacer must be like {inhale: 4.5, hold_in: 0, exhale: 5.5, hold_out: 0}", step=n)
+            )
             return None
         before = len(self.errors)
         for key in value:
             if str(key) not in PACER_FIELDS:
-                self.error((*at, str(key)), _unknown_key_message(str(key), PACER_FIELDS, f"in the pacer of {label}"))
+                self.error(
+                    (*at, str(key)),
+                    _unknown_key_message(str(key), PACER_FIELDS, _("in the pacer of step %(step)d", step=n)),
+                )
         phases: dict[str, float] = {}
         for key in PACER_FIELDS:
             raw = value.get(key, 0 if key.startswith("hold") else None)
             if raw is None:
-                self.error(at, f"{label}: the pacer needs '{key}' (seconds)")
+                self.error(at, _("step %(step)d: the pacer needs '%(key)s' (seconds)", step=n, key=key))
             elif not _is_number(raw):
-                self.error((*at, key), f"{label}: pacer '{key}' must be a number of seconds, not '{raw}'")
+                self.error(
+                    (*at, key),
+                    _(
+                        "step %(step)d: pacer '%(key)s' must be a number of seconds, not '%(value)s'",
+                        step=n,
+                        key=key,
+                        value=raw,
+                    ),
+                )
             else:
                 phases[key] = float(raw)
         if len(self.errors) > before:
             return None
         for key in ("inhale", "exhale"):
             if phases[key] < MIN_BREATH_PHASE_S:
-                self.error((*at, key), f"{label}: pacer '{key}' must be at least {MIN_BREATH_PHASE_S:g} s")
+                self.error(
+                    (*at, key),
+                    _(
+                        "step %(step)d: pacer '%(key)s' must be at least %(seconds)g s",
+                        step=n,
+                        key=key,
+                        seconds=MIN_BREATH_PHASE_S,
+                    ),
+                )
         for key in ("hold_in", "hold_out"):
             if not 0 <= phases[key] <= MAX_HOLD_S:
-                self.error((*at, key), f"{label}: pacer '{key}' must be between 0 and {MAX_HOLD_S:g} s")
+                self.error(
+                    (*at, key),
+                    _(
+                        "step %(step)d: pacer '%(key)s' must be between 0 and %(seconds)g s",
+                        step=n,
+                        key=key,
+                        seconds=MAX_HOLD_S,
+                    ),
+                )
             elif phases[key] > 0 and mode == "calming":
                 self.error(
                     (*at, key),
-                    f"{label}: calming practices never hold the breath; set '{key}' to 0 "
-                    "(or mark the practice 'mode: energising')",
+                    _(
+                        "step %(step)d: calming practices never hold the breath; set '%(key)s' to 0 "
+                        "(or mark the practice 'mode: energising')",
+                        step=n,
+                        key=key,
+                    ),
                 )
         if len(self.errors) > before:
             return None
@@ -884,8 +1043,14 @@ class _Checker:
         if not low <= pacer.breaths_per_min <= high:
             self.error(
                 at,
-                f"{label}: the pacer gives {pacer.breaths_per_min:.1f} breaths a minute; keep it between "
-                f"{low:g} and {high:g}",
+                _(
+                    "step %(step)d: the pacer gives %(breaths).1f breaths a minute; "
+                    "keep it between %(low)g and %(high)g",
+                    step=n,
+                    breaths=pacer.breaths_per_min,
+                    low=low,
+                    high=high,
+                ),
             )
             return None
         return pacer

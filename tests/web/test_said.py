@@ -33,3 +33,17 @@ def test_a_translation_whose_holes_do_not_match_falls_back_to_the_english(monkey
 
     monkeypatch.setattr(said_module, "gettext", lambda template: "%(a)s und %(b)s")  # a slip in a catalogue
     assert in_language(_("%(a)s and more", a="this")) == "this and more"
+
+
+def test_a_part_of_a_sentence_that_is_said_too_is_translated_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from attune.web.common import said as said_module
+
+    german = {
+        "unknown field '%(key)s'%(hint)s": "unbekanntes Feld '%(key)s'%(hint)s",
+        " (did you mean '%(word)s'?)": " (meintest du '%(word)s'?)",
+    }
+    monkeypatch.setattr(said_module, "gettext", lambda template: german.get(template, template))
+    sentence = _("unknown field '%(key)s'%(hint)s", key="titel", hint=_(" (did you mean '%(word)s'?)", word="title"))
+    assert sentence == "unknown field 'titel' (did you mean 'title'?)"
+    assert in_language(sentence) == "unbekanntes Feld 'titel' (meintest du 'title'?)"
+    assert in_language(_("unknown field '%(key)s'%(hint)s", key="x", hint="")) == "unbekanntes Feld 'x'"

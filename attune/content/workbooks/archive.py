@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from attune.content.errors import ContentError, ContentInvalid
 from attune.content.workbooks.loading import DAYS_DIR, WORKBOOK_FILE, Errors, assemble, decode, is_translation_path
 from attune.content.workbooks.model import Workbook
+from attune.words import Said, _
 
 #: Suggested upload limits; the web layer passes its configured values to :func:`load_workbook_zip`.
 DEFAULT_MAX_UNPACKED_BYTES = 5 * 1024 * 1024
@@ -28,15 +29,16 @@ _ZIP_JUNK_NAMES = (".DS_Store", "Thumbs.db")
 _READ_CHUNK = 64 * 1024
 
 
-def _zip_name_problem(name: str) -> str | None:
+def _zip_name_problem(name: str) -> Said | None:
+    """What is wrong with an entry's name, as a sentence about it (``%(name)r`` first)."""
     if "\\" in name:
-        return "uses backslashes in its name; zip names use '/'"
+        return _("%(name)r uses backslashes in its name; zip names use '/'", name=name)
     if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        return "has an absolute path; every name in the zip must be relative to it"
+        return _("%(name)r has an absolute path; every name in the zip must be relative to it", name=name)
     if any(part == ".." for part in name.split("/")):
-        return "climbs out of the zip with '..'"
+        return _("%(name)r climbs out of the zip with '..'", name=name)
     if "\x00" in name:
-        return "has a NUL character in its name"
+        return _("%(name)r has a NUL character in its name", name=name)
     return None
 
 
@@ -141,7 +143,7 @@ def load_workbook_zip_with_sources(
     return workbook, _sources(texts)
 
 
-def _refusal(path: Path, message: str) -> ContentInvalid:
+def _refusal(path: Path, message: Said) -> ContentInvalid:
     return ContentInvalid([ContentError(path, 1, message)])
 
 
@@ -155,14 +157,16 @@ def _unzip(
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise _refusal(top, "this file is not a zip archive, or it is damaged") from None
+        raise _refusal(top, _("this file is not a zip archive, or it is damaged")) from None
     with archive:
         infos = archive.infolist()
         _check_entries(infos, max_unpacked_bytes, max_files, top)
         files = [info for info in infos if not info.is_dir() and not _is_zip_junk(info.filename)]
         root = _zip_root(info.filename for info in files)
         if root is None:
-            raise _refusal(top, f"the zip must hold '{WORKBOOK_FILE}' at its top level or inside a single folder")
+            raise _refusal(
+                top, _("the zip must hold '%(file)s' at its top level or inside a single folder", file=WORKBOOK_FILE)
+            )
         texts: dict[PurePosixPath, str] = {}
         budget = max_unpacked_bytes
         for info in files:
@@ -188,29 +192,40 @@ def _is_workbook_file(relative: PurePosixPath) -> bool:
 def _check_entries(infos: list[zipfile.ZipInfo], max_unpacked_bytes: int, max_files: int, top: Path) -> None:
     """Refuse too many entries, unsafe names, links, encryption, repeats, and a declared size over the limit."""
     if len(infos) > max_files:
-        raise _refusal(top, f"the zip holds {len(infos)} entries; the limit is {max_files}, nothing was published")
+        raise _refusal(
+            top,
+            _(
+                "the zip holds %(count)d entries; the limit is %(limit)d, nothing was published",
+                count=len(infos),
+                limit=max_files,
+            ),
+        )
     errors = Errors()
     seen: set[str] = set()
     for info in infos:
-        problem = _zip_name_problem(info.filename)
+        name = info.filename
+        problem = _zip_name_problem(name)
         mode = info.external_attr >> 16
         if problem is None and stat.S_ISLNK(mode):
-            problem = "is a symbolic link; a workbook holds only plain files"
+            problem = _("%(name)r is a symbolic link; a workbook holds only plain files", name=name)
         if problem is None and info.flag_bits & 0x1:
-            problem = "is encrypted; upload a zip without a password"
-        if problem is None and info.filename in seen:
-            problem = "appears twice in the zip"
-        seen.add(info.filename)
+            problem = _("%(name)r is encrypted; upload a zip without a password", name=name)
+        if problem is None and name in seen:
+            problem = _("%(name)r appears twice in the zip", name=name)
+        seen.add(name)
         if problem is not None:
-            errors.add(top, 1, f"{info.filename!r} {problem}")
+            errors.add(top, 1, problem)
     if errors:
         raise ContentInvalid(errors.sorted())
     declared = sum(info.file_size for info in infos)
     if declared > max_unpacked_bytes:
         raise _refusal(
             top,
-            f"the zip would unpack to {declared:,} bytes, more than the limit of {max_unpacked_bytes:,}; "
-            "nothing was published",
+            _(
+                "the zip would unpack to %(size)s bytes, more than the limit of %(limit)s; nothing was published",
+                size=f"{declared:,}",
+                limit=f"{max_unpacked_bytes:,}",
+            ),
         )
 
 
@@ -221,13 +236,19 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, li
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
         raise _refusal(
             Path(info.filename),
-            f"this entry of the zip is damaged and cannot be read ({exc}); nothing was published",
+            _(
+                "this entry of the zip is damaged and cannot be read (%(reason)s); nothing was published",
+                reason=str(exc),
+            ),
         ) from None
     if raw is None:
         raise _refusal(
             top,
-            f"the zip unpacks to more than the limit of {limit:,} bytes "
-            "(its headers under-report the size); nothing was published",
+            _(
+                "the zip unpacks to more than the limit of %(limit)s bytes "
+                "(its headers under-report the size); nothing was published",
+                limit=f"{limit:,}",
+            ),
         )
     return raw
 

@@ -20,6 +20,7 @@ from attune.content.errors import ContentError, ContentInvalid
 from attune.content.frontmatter import FENCE, Document, parse
 from attune.content.practices import LANGUAGES, ORIGINAL_LANGUAGE
 from attune.content.workbooks.model import Chapter, CheckinStep, Day, Item, PracticeStep, Prompt, Reading, Workbook
+from attune.words import Said, _
 
 #: Bounds on a day's ``minutes`` accepted by the loader. The built-in workbook keeps to 5..15.
 MIN_MINUTES = 1
@@ -45,7 +46,7 @@ class Errors:
     def __init__(self) -> None:
         self.items: list[ContentError] = []
 
-    def add(self, path: Path, line: int, message: str) -> None:
+    def add(self, path: Path, line: int, message: Said) -> None:
         self.items.append(ContentError(path, line, message))
 
     def extend(self, errors: Iterable[ContentError]) -> None:
@@ -59,8 +60,9 @@ class Errors:
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` when a choice is close to ``word``, else nothing; a sentence's ``%(hint)s``."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return _(" (did you mean '%(word)s'?)", word=close[0]) if close else ""
 
 
 def _is_int(value: object) -> bool:
@@ -95,7 +97,7 @@ def _element_lines(node: yaml.Node | None, count: int, fallback: int) -> list[in
 def _duplicate_keys(node: yaml.MappingNode | None) -> list[tuple[str, int]]:
     seen: set[str] = set()
     duplicates: list[tuple[str, int]] = []
-    for key_node, _ in node.value if node is not None else ():
+    for key_node, _value in node.value if node is not None else ():
         key = str(key_node.value)
         if key in seen:
             duplicates.append((key, key_node.start_mark.line + 2))
@@ -109,16 +111,21 @@ def _check_keys(
     known = tuple(required) + tuple(optional)
     for key in required:
         if key not in doc.meta:
-            errors.add(doc.path, 1, f"the front matter is missing '{key}'")
+            errors.add(doc.path, 1, _("the front matter is missing '%(key)s'", key=key))
     for key in doc.meta:
         if key not in known:
             errors.add(
                 doc.path,
                 doc.line_of(str(key)),
-                f"unknown field '{key}'{_suggest(str(key), known)}; the fields here are {', '.join(known)}",
+                _(
+                    "unknown field '%(key)s'%(hint)s; the fields here are %(fields)s",
+                    key=key,
+                    hint=_suggest(str(key), known),
+                    fields=", ".join(known),
+                ),
             )
     for key, line in _duplicate_keys(node):
-        errors.add(doc.path, line, f"'{key}' appears twice in the front matter; keep one")
+        errors.add(doc.path, line, _("'%(key)s' appears twice in the front matter; keep one", key=key))
 
 
 def _text_field(doc: Document, key: str, errors: Errors) -> str:
@@ -126,7 +133,7 @@ def _text_field(doc: Document, key: str, errors: Errors) -> str:
     if key not in doc.meta:
         return ""
     if not isinstance(value, str) or not value.strip():
-        errors.add(doc.path, doc.line_of(key), f"'{key}' must be some text")
+        errors.add(doc.path, doc.line_of(key), _("'%(key)s' must be some text", key=key))
         return ""
     return value.strip()
 
@@ -146,7 +153,7 @@ def _load_chapters(doc: Document, node: yaml.MappingNode | None, errors: Errors)
         return ()
     if not isinstance(raw, list) or not raw:
         errors.add(
-            doc.path, doc.line_of("chapters"), "'chapters' must be a list of chapters, each with a slug and a title"
+            doc.path, doc.line_of("chapters"), _("'chapters' must be a list of chapters, each with a slug and a title")
         )
         return ()
     lines = _element_lines(_child(node, "chapters"), len(raw), doc.line_of("chapters"))
@@ -154,23 +161,27 @@ def _load_chapters(doc: Document, node: yaml.MappingNode | None, errors: Errors)
     seen: dict[str, int] = {}
     for entry, line in zip(raw, lines, strict=True):
         if not isinstance(entry, dict):
-            errors.add(doc.path, line, "each chapter needs 'slug:' and 'title:' lines")
+            errors.add(doc.path, line, _("each chapter needs 'slug:' and 'title:' lines"))
             continue
-        problems = [f"unknown field '{key}' in a chapter" for key in entry if key not in _CHAPTER_KEYS]
+        problems = [_("unknown field '%(key)s' in a chapter", key=key) for key in entry if key not in _CHAPTER_KEYS]
         slug, title, summary = entry.get("slug"), entry.get("title"), entry.get("summary", "")
         if not isinstance(slug, str) or not _SLUG.match(slug):
-            problems.append("a chapter's 'slug' must be lowercase words joined by hyphens, like 'slowing-down'")
+            problems.append(_("a chapter's 'slug' must be lowercase words joined by hyphens, like 'slowing-down'"))
         if not isinstance(title, str) or not title.strip():
-            problems.append("a chapter needs a 'title'")
+            problems.append(_("a chapter needs a 'title'"))
         if not isinstance(summary, str):
-            problems.append("a chapter's 'summary' must be text")
+            problems.append(_("a chapter's 'summary' must be text"))
         for problem in problems:
             errors.add(doc.path, line, problem)
         if problems:
             continue
         assert isinstance(slug, str) and isinstance(title, str) and isinstance(summary, str)
         if slug in seen:
-            errors.add(doc.path, line, f"chapter '{slug}' is listed twice (first on line {seen[slug]})")
+            errors.add(
+                doc.path,
+                line,
+                _("chapter '%(slug)s' is listed twice (first on line %(first)d)", slug=slug, first=seen[slug]),
+            )
             continue
         seen[slug] = line
         chapters.append(Chapter(slug=slug, title=title.strip(), summary=summary.strip()))
@@ -196,14 +207,14 @@ def _load_head(path: Path, text: str, errors: Errors) -> _Head | None:
     slug = doc.meta.get("slug")
     if "slug" in doc.meta and (not isinstance(slug, str) or not _SLUG.match(slug)):
         errors.add(
-            doc.path, doc.line_of("slug"), "'slug' must be lowercase words joined by hyphens, like 'coming-home'"
+            doc.path, doc.line_of("slug"), _("'slug' must be lowercase words joined by hyphens, like 'coming-home'")
         )
     title = _text_field(doc, "title", errors)
     summary = _text_field(doc, "summary", errors)
     guide = _text_field(doc, "guide", errors) if "guide" in doc.meta else ""
     version = doc.meta.get("version", 1)
     if not _is_int(version) or version < 1:
-        errors.add(doc.path, doc.line_of("version"), "'version' must be a whole number, 1 or more")
+        errors.add(doc.path, doc.line_of("version"), _("'version' must be a whole number, 1 or more"))
     chapters = _load_chapters(doc, node, errors)
     if len(errors.items) > before:
         return None
@@ -229,35 +240,58 @@ def _load_item(raw: object, doc: Document, line: int, practice_slugs: Set[str], 
         if word == "checkin":
             return CheckinStep()
         if word in ("prompt", "practice"):
-            errors.add(doc.path, line, f"'{word}' needs a value, like '- {word}: ...'")
+            errors.add(doc.path, line, _("'%(kind)s' needs a value, like '- %(kind)s: ...'", kind=word))
         else:
             errors.add(
                 doc.path,
                 line,
-                f"unknown item '{word}'{_suggest(word, _ITEM_KINDS)}; items are {', '.join(_ITEM_KINDS)}",
+                _(
+                    "unknown item '%(item)s'%(hint)s; items are %(kinds)s",
+                    item=word,
+                    hint=_suggest(word, _ITEM_KINDS),
+                    kinds=", ".join(_ITEM_KINDS),
+                ),
             )
         return None
     if not isinstance(raw, dict):
-        errors.add(doc.path, line, f"each item is one of {', '.join(_ITEM_KINDS)}")
+        errors.add(doc.path, line, _("each item is one of %(kinds)s", kinds=", ".join(_ITEM_KINDS)))
         return None
     kinds = [key for key in raw if key in _ITEM_KINDS]
     if len(kinds) != 1:
-        found = f"both '{kinds[0]}' and '{kinds[1]}'" if len(kinds) > 1 else "none of them"
         keys = ", ".join(str(k) for k in raw)
-        hint = "".join(_suggest(str(k), _ITEM_KINDS) for k in raw) if not kinds else ""
-        errors.add(
-            doc.path, line, f"an item has exactly one of {', '.join(_ITEM_KINDS)}; this one ({keys}) has {found}{hint}"
-        )
+        if len(kinds) > 1:
+            message = _(
+                "an item has exactly one of %(kinds)s; this one (%(keys)s) has both '%(first)s' and '%(second)s'",
+                kinds=", ".join(_ITEM_KINDS),
+                keys=keys,
+                first=kinds[0],
+                second=kinds[1],
+            )
+        else:
+            hints = [hint for hint in (_suggest(str(k), _ITEM_KINDS) for k in raw) if hint]
+            message = _(
+                "an item has exactly one of %(kinds)s; this one (%(keys)s) has none of them%(hint)s",
+                kinds=", ".join(_ITEM_KINDS),
+                keys=keys,
+                hint=hints[0] if len(hints) == 1 else "".join(hints),
+            )
+        errors.add(doc.path, line, message)
         return None
     kind = kinds[0]
     extra = [key for key in raw if key != kind and key not in _ITEM_EXTRA_KEYS[kind]]
     if extra:
-        allowed = ", ".join(_ITEM_EXTRA_KEYS[kind]) or "nothing else"
-        errors.add(doc.path, line, f"a {kind} item cannot have '{extra[0]}' (it takes {allowed})")
+        takes = ", ".join(_ITEM_EXTRA_KEYS[kind])
+        if takes:
+            message = _(
+                "a %(kind)s item cannot have '%(key)s' (it takes %(keys)s)", kind=kind, key=extra[0], keys=takes
+            )
+        else:
+            message = _("a %(kind)s item cannot have '%(key)s' (it takes nothing else)", kind=kind, key=extra[0])
+        errors.add(doc.path, line, message)
         return None
     value = raw[kind]
     if not isinstance(value, str) or not value.strip():
-        errors.add(doc.path, line, f"the {kind} item needs some text after '{kind}:'")
+        errors.add(doc.path, line, _("the %(kind)s item needs some text after '%(kind)s:'", kind=kind))
         return None
     value = value.strip()
     if kind == "reading":
@@ -268,20 +302,30 @@ def _load_item(raw: object, doc: Document, line: int, practice_slugs: Set[str], 
         key = raw.get("key")
         if key is None:
             errors.add(
-                doc.path, line, "a prompt needs a 'key' (lowercase words joined by hyphens) so journal answers keep it"
+                doc.path,
+                line,
+                _("a prompt needs a 'key' (lowercase words joined by hyphens) so journal answers keep it"),
             )
             return None
         if not isinstance(key, str) or not _SLUG.match(key):
-            errors.add(doc.path, line, "a prompt's 'key' must be lowercase words joined by hyphens, like 'first-ease'")
+            errors.add(
+                doc.path, line, _("a prompt's 'key' must be lowercase words joined by hyphens, like 'first-ease'")
+            )
             return None
         return Prompt(key=key, text=value)
     note = raw.get("note", "")
     if not isinstance(note, str):
-        errors.add(doc.path, line, "a practice's 'note' must be text")
+        errors.add(doc.path, line, _("a practice's 'note' must be text"))
         return None
     if value not in practice_slugs:
         errors.add(
-            doc.path, line, f"unknown practice '{value}'{_suggest(value, practice_slugs)}; no practice has that slug"
+            doc.path,
+            line,
+            _(
+                "unknown practice '%(slug)s'%(hint)s; no practice has that slug",
+                slug=value,
+                hint=_suggest(value, practice_slugs),
+            ),
         )
         return None
     return PracticeStep(slug=value, note=note.strip())
@@ -311,24 +355,30 @@ def _load_day(
     _check_keys(doc, node, _DAY_KEYS, (), errors)
     number: Any = doc.meta.get("day")
     if "day" in doc.meta and (not _is_int(number) or number < 1):
-        errors.add(doc.path, doc.line_of("day"), "'day' must be a whole number, 1 or more")
+        errors.add(doc.path, doc.line_of("day"), _("'day' must be a whole number, 1 or more"))
     elif "day" in doc.meta and numbers is not None:
         numbers.append((int(number), doc.path, doc.line_of("day")))
     title = _text_field(doc, "title", errors)
     chapter = doc.meta.get("chapter")
     if "chapter" in doc.meta:
         if not isinstance(chapter, str) or not chapter.strip():
-            errors.add(doc.path, doc.line_of("chapter"), "'chapter' must be the slug of a chapter in workbook.md")
+            errors.add(doc.path, doc.line_of("chapter"), _("'chapter' must be the slug of a chapter in workbook.md"))
         elif chapters is not None and chapter not in chapters:
             errors.add(
                 doc.path,
                 doc.line_of("chapter"),
-                f"unknown chapter '{chapter}'{_suggest(chapter, chapters)}; chapters are listed in workbook.md",
+                _(
+                    "unknown chapter '%(chapter)s'%(hint)s; chapters are listed in workbook.md",
+                    chapter=chapter,
+                    hint=_suggest(chapter, chapters),
+                ),
             )
     minutes: Any = doc.meta.get("minutes")
     if "minutes" in doc.meta and (not _is_int(minutes) or not MIN_MINUTES <= minutes <= MAX_MINUTES):
         errors.add(
-            doc.path, doc.line_of("minutes"), f"'minutes' must be a whole number from {MIN_MINUTES} to {MAX_MINUTES}"
+            doc.path,
+            doc.line_of("minutes"),
+            _("'minutes' must be a whole number from %(low)d to %(high)d", low=MIN_MINUTES, high=MAX_MINUTES),
         )
     items: list[Item] = []
     prompt_lines: dict[str, int] = {}
@@ -337,7 +387,7 @@ def _load_day(
     if "items" in doc.meta:
         if not isinstance(raw_items, list) or not raw_items:
             errors.add(
-                doc.path, doc.line_of("items"), "'items' must be a list, like '- reading' or '- practice: slow-walk'"
+                doc.path, doc.line_of("items"), _("'items' must be a list, like '- reading' or '- practice: slow-walk'")
             )
         else:
             lines = _element_lines(_child(node, "items"), len(raw_items), doc.line_of("items"))
@@ -348,24 +398,32 @@ def _load_day(
                     continue
                 if isinstance(item, Reading) and not item.text:
                     if body_used_on is not None:
-                        errors.add(doc.path, line, f"the body is already shown by '- reading' on line {body_used_on}")
+                        errors.add(
+                            doc.path,
+                            line,
+                            _("the body is already shown by '- reading' on line %(line)d", line=body_used_on),
+                        )
                         continue
                     body_used_on = line
                     if not body:
                         errors.add(
-                            doc.path, line, "'- reading' shows the text below the front matter, but there is none"
+                            doc.path, line, _("'- reading' shows the text below the front matter, but there is none")
                         )
                         continue
                     item = Reading(text=body)
                 if isinstance(item, Prompt):
                     if item.key in prompt_lines:
-                        errors.add(doc.path, line, f"the prompt key '{item.key}' is used twice in this day")
+                        errors.add(
+                            doc.path, line, _("the prompt key '%(key)s' is used twice in this day", key=item.key)
+                        )
                         continue
                     prompt_lines[item.key] = line
                 items.append(item)
             if body and body_used_on is None:
                 errors.add(
-                    doc.path, doc.body_line, "there is text below the front matter but no '- reading' item to show it"
+                    doc.path,
+                    doc.body_line,
+                    _("there is text below the front matter but no '- reading' item to show it"),
                 )
     if len(errors.items) > before:
         return None
@@ -381,13 +439,19 @@ def assemble(
     head_text = files.get(PurePosixPath(WORKBOOK_FILE))
     head: _Head | None = None
     if head_text is None:
-        errors.add(root / WORKBOOK_FILE, 1, f"a workbook needs a '{WORKBOOK_FILE}' file at its top level")
+        errors.add(
+            root / WORKBOOK_FILE, 1, _("a workbook needs a '%(file)s' file at its top level", file=WORKBOOK_FILE)
+        )
     else:
         head = _load_head(root / WORKBOOK_FILE, head_text, errors)
     chapter_lines = head.chapter_lines if head is not None else None
     day_paths = sorted(p for p in files if len(p.parts) == 2 and p.parts[0] == DAYS_DIR and p.suffix == ".md")
     if not day_paths:
-        errors.add(root / WORKBOOK_FILE, 1, f"the workbook has no days: add files like '{DAYS_DIR}/day-01.md'")
+        errors.add(
+            root / WORKBOOK_FILE,
+            1,
+            _("the workbook has no days: add files like '%(folder)s/day-01.md'", folder=DAYS_DIR),
+        )
     numbers: list[tuple[int, Path, int]] = []
     loaded = [_load_day(root / p, files[p], chapter_lines, practice_slugs, errors, numbers) for p in day_paths]
     day_files = [d for d in loaded if d is not None]
@@ -396,9 +460,7 @@ def assemble(
         first_home: dict[int, Path] = {}
         for number, path, line in numbers:
             if number in first_home:
-                errors.add(
-                    path, line, f"day {number} is already in {first_home[number].name}; each day number is used once"
-                )
+                errors.add(path, line, _twice(number, first_home[number].name))
             else:
                 first_home[number] = path
         return None
@@ -410,7 +472,7 @@ def assemble(
             errors.add(
                 df.doc.path,
                 df.doc.line_of("day"),
-                f"day {df.day.number} is already in {first.doc.path.name}; each day number is used once",
+                _twice(df.day.number, first.doc.path.name),
             )
             continue
         by_number[df.day.number] = df
@@ -418,12 +480,15 @@ def assemble(
     expected = 1
     for df in ordered:
         if df.day.number != expected:
-            missing = f"day {expected}" if df.day.number == expected + 1 else f"days {expected} to {df.day.number - 1}"
-            errors.add(
-                df.doc.path,
-                df.doc.line_of("day"),
-                f"there is no {missing}; days are numbered 1, 2, 3 and so on without gaps",
-            )
+            if df.day.number == expected + 1:
+                gap = _("there is no day %(day)d; days are numbered 1, 2, 3 and so on without gaps", day=expected)
+            else:
+                gap = _(
+                    "there is no days %(first)d to %(last)d; days are numbered 1, 2, 3 and so on without gaps",
+                    first=expected,
+                    last=df.day.number - 1,
+                )
+            errors.add(df.doc.path, df.doc.line_of("day"), gap)
         expected = df.day.number + 1
 
     position = {c.slug: i for i, c in enumerate(head.workbook.chapters)}
@@ -433,14 +498,22 @@ def assemble(
             errors.add(
                 df.doc.path,
                 df.doc.line_of("chapter"),
-                f"day {df.day.number} is in chapter '{df.day.chapter}', which comes before day "
-                f"{previous.day.number}'s chapter '{previous.day.chapter}'; keep chapters in the order of workbook.md",
+                _(
+                    "day %(day)d is in chapter '%(chapter)s', which comes before day %(previous)d's chapter "
+                    "'%(previous_chapter)s'; keep chapters in the order of workbook.md",
+                    day=df.day.number,
+                    chapter=df.day.chapter,
+                    previous=previous.day.number,
+                    previous_chapter=previous.day.chapter,
+                ),
             )
         previous = df
     used = {df.day.chapter for df in day_files}
     for chapter in head.workbook.chapters:
         if chapter.slug not in used:
-            errors.add(head.doc.path, head.chapter_lines[chapter.slug], f"chapter '{chapter.slug}' has no days")
+            errors.add(
+                head.doc.path, head.chapter_lines[chapter.slug], _("chapter '%(slug)s' has no days", slug=chapter.slug)
+            )
 
     prompt_homes: dict[str, tuple[Path, int]] = {}
     for df in ordered:
@@ -450,7 +523,12 @@ def assemble(
                 errors.add(
                     df.doc.path,
                     line,
-                    f"the prompt key '{key}' is already used in {first_path.name} (line {first_line})",
+                    _(
+                        "the prompt key '%(key)s' is already used in %(file)s (line %(line)d)",
+                        key=key,
+                        file=first_path.name,
+                        line=first_line,
+                    ),
                 )
             else:
                 prompt_homes[key] = (df.doc.path, line)
@@ -462,6 +540,10 @@ def assemble(
     if errors:
         return None
     return replace(head.workbook, days=tuple(df.day for df in ordered), translations=translations)
+
+
+def _twice(number: int, first: str) -> Said:
+    return _("day %(day)d is already in %(file)s; each day number is used once", day=number, file=first)
 
 
 _LANGUAGE_FOLDER = re.compile(r"^[a-z]{2}(?:-[a-z]{2,4})?$")
@@ -505,7 +587,15 @@ def _load_translations(
     for relative in sorted(p for p in files if is_translation_path(p)):
         path, code = root / relative, relative.parts[1]
         if code not in LANGUAGES or code == ORIGINAL_LANGUAGE:
-            errors.add(path, 1, f"'{code}' is not a language a day can be translated into; the folders are: {others}")
+            errors.add(
+                path,
+                1,
+                _(
+                    "'%(code)s' is not a language a day can be translated into; the folders are: %(codes)s",
+                    code=code,
+                    codes=others,
+                ),
+            )
             continue
         loaded = _load_day(path, files[relative], chapter_lines, practice_slugs, errors)
         if loaded is None:
@@ -513,10 +603,16 @@ def _load_translations(
         day, doc = loaded.day, loaded.doc
         original = originals.get(day.number)
         if original is None:
-            errors.add(path, doc.line_of("day"), f"there is no day {day.number} in English for this to translate")
+            errors.add(
+                path, doc.line_of("day"), _("there is no day %(day)d in English for this to translate", day=day.number)
+            )
             continue
         if day.number in by_language.get(code, {}):
-            errors.add(path, doc.line_of("day"), f"day {day.number} is translated into {LANGUAGES[code]} twice")
+            errors.add(
+                path,
+                doc.line_of("day"),
+                _("day %(day)d is translated into %(language)s twice", day=day.number, language=LANGUAGES[code]),
+            )
             continue
         for field, mine, theirs in (
             ("chapter", day.chapter, original.chapter),
@@ -527,8 +623,13 @@ def _load_translations(
                 errors.add(
                     path,
                     doc.line_of(field),
-                    f"'{field}' differs from day {day.number} in English ({_describe(theirs)}); "
-                    "a translation changes only the words",
+                    _(
+                        "'%(field)s' differs from day %(day)d in English (%(original)s); "
+                        "a translation changes only the words",
+                        field=field,
+                        day=day.number,
+                        original=_describe(theirs),
+                    ),
                 )
         by_language.setdefault(code, {})[day.number] = day
     return tuple((code, tuple(days[n] for n in sorted(days))) for code, days in sorted(by_language.items()))
@@ -559,12 +660,12 @@ def decode(path: Path, data: bytes, errors: Errors) -> str | None:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        errors.add(path, line, "the file is not UTF-8 text; save it as UTF-8 and try again")
+        errors.add(path, line, _("the file is not UTF-8 text; save it as UTF-8 and try again"))
         return None
     nul = text.find("\x00")
     if nul != -1:
         line = text.count("\n", 0, nul) + 1
-        errors.add(path, line, "the file holds a NUL character, which cannot be stored; remove it and try again")
+        errors.add(path, line, _("the file holds a NUL character, which cannot be stored; remove it and try again"))
         return None
     return text
 
@@ -594,7 +695,7 @@ def load_workbook(folder: Path, practice_slugs: Set[str]) -> Workbook:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            errors.add(path, 1, f"the file cannot be read: {exc.strerror}")
+            errors.add(path, 1, _("the file cannot be read: %(reason)s", reason=exc.strerror))
             continue
         text = decode(path, data, errors)
         if text is not None:
@@ -653,7 +754,17 @@ def _load_folder(folder: Path, practice_slugs: Set[str], *, match_folder_name: b
         path = folder / WORKBOOK_FILE
         line = parse(path.read_text(encoding="utf-8-sig"), path).line_of("slug")
         raise ContentInvalid(
-            [ContentError(path, line, f"the slug '{workbook.slug}' must match the folder name '{folder.name}'")]
+            [
+                ContentError(
+                    path,
+                    line,
+                    _(
+                        "the slug '%(slug)s' must match the folder name '%(folder)s'",
+                        slug=workbook.slug,
+                        folder=folder.name,
+                    ),
+                )
+            ]
         )
     return workbook
 

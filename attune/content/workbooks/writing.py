@@ -16,6 +16,7 @@ import yaml
 
 from attune.content.errors import ContentError, ContentInvalid
 from attune.content.frontmatter import FENCE, parse
+from attune.words import _
 
 #: The kinds of item, in the order the form offers them.
 ITEM_KINDS = ("reading", "practice", "prompt", "checkin")
@@ -156,13 +157,13 @@ def read_day(text: str, path: Path) -> DayFields:
             kind = next((k for k in ITEM_KINDS if k in raw), None)
             value = raw.get(kind) if kind else None
             if kind is None or not isinstance(value, str):
-                raise _unreadable(path, "an item")
+                raise _unreadable(path)
             if kind == "practice":
                 items.append(ItemFields(kind=kind, practice=value, note=str(raw.get("note") or "")))
             else:
                 items.append(ItemFields(kind=kind, text=value, key=str(raw.get("key") or "")))
         else:
-            raise _unreadable(path, "an item")
+            raise _unreadable(path)
     return DayFields(
         number=meta.get("day", ""),
         title=str(meta.get("title") or ""),
@@ -173,8 +174,12 @@ def read_day(text: str, path: Path) -> DayFields:
     )
 
 
-def _unreadable(path: Path, what: str) -> ContentInvalid:
-    return ContentInvalid([ContentError(path, 1, f"{what} is written in a way the form cannot show; edit the file")])
+def _unreadable(path: Path, *, head: bool = False) -> ContentInvalid:
+    if head:
+        message = _("the front matter is written in a way the form cannot show; edit the file")
+    else:
+        message = _("an item is written in a way the form cannot show; edit the file")
+    return ContentInvalid([ContentError(path, 1, message)])
 
 
 @dataclass
@@ -227,7 +232,7 @@ def read_head(text: str, path: Path) -> HeadFields:
     unknown = [key for key in meta if key not in (*_KEPT, "title", "summary", "chapters")]
     raw = meta.get("chapters")
     if unknown or not isinstance(raw, list) or not all(isinstance(c, dict) for c in raw):
-        raise _unreadable(path, "the front matter")
+        raise _unreadable(path, head=True)
     chapters = [
         ChapterFields(
             slug=str(c.get("slug") or ""), title=str(c.get("title") or ""), summary=str(c.get("summary") or "")

@@ -21,6 +21,7 @@ from attune.content.workbooks import (
 from attune.web.practices.models import Outcome, PracticeSession
 from attune.web.workbooks import catalog, clock
 from attune.web.workbooks.models import Cohort, DayProgress, Enrolment, Mode, Workbook, WorkbookVersion
+from attune.words import _
 
 if TYPE_CHECKING:
     from attune.web.accounts.models import User
@@ -74,7 +75,7 @@ def _publish_builtin(slug: str, content: WorkbookContent, sources: dict[str, str
         return False
     try:
         with transaction.atomic():
-            workbook, _ = Workbook.objects.get_or_create(slug=slug, defaults={"owner": None})
+            workbook, _created = Workbook.objects.get_or_create(slug=slug, defaults={"owner": None})
             if not workbook.is_builtin:
                 return False  # a guide's workbook (or one its guide left behind) has this slug; theirs wins
             return publish(workbook, content, sources)[1]
@@ -83,7 +84,7 @@ def _publish_builtin(slug: str, content: WorkbookContent, sources: dict[str, str
 
 
 def _check_owner(guide: User, slug: str) -> Workbook:
-    workbook, _ = Workbook.objects.get_or_create(slug=slug, defaults={"owner": guide})
+    workbook, _created = Workbook.objects.get_or_create(slug=slug, defaults={"owner": guide})
     if workbook.owner_id != guide.pk:
         raise SlugTaken(slug)
     return workbook
@@ -132,7 +133,10 @@ def check_edit(workbook: Workbook, sources: dict[str, str]) -> WorkbookContent:
                 ContentError(
                     Path(catalog.WORKBOOK_FILE),
                     1,
-                    f"the slug must stay '{workbook.slug}'; to start a new workbook, upload it as a zip",
+                    _(
+                        "the slug must stay '%(slug)s'; to start a new workbook, upload it as a zip",
+                        slug=workbook.slug,
+                    ),
                 )
             ]
         )
@@ -247,7 +251,7 @@ def touch(enrolment: Enrolment) -> None:
 
 
 def open_day(enrolment: Enrolment, day: int) -> DayProgress:
-    progress, _ = DayProgress.objects.get_or_create(
+    progress, _created = DayProgress.objects.get_or_create(
         enrolment=enrolment, day=day, defaults={"opened_at": timezone.now()}
     )
     touch(enrolment)

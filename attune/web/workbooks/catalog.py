@@ -26,6 +26,7 @@ from attune.content.workbooks import (
 from attune.content.workbooks import WORKBOOK_FILE as WORKBOOK_FILE  # actions names it through catalog
 from attune.content.workbooks import Workbook as WorkbookContent
 from attune.web.practices.library import current_library
+from attune.words import _
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ def _load_builtin(base: Path) -> tuple[dict[str, Loaded], list[ContentError]]:
             errors.extend(exc.errors)
             continue
         if content.slug != folder.name:
-            errors.append(ContentError(folder / WORKBOOK_FILE, 1, f"the slug must match the folder '{folder.name}'"))
+            message = _("the slug must match the folder '%(folder)s'", folder=folder.name)
+            errors.append(ContentError(folder / WORKBOOK_FILE, 1, message))
             continue
         loaded[content.slug] = Loaded(content, folder_sources(folder))
     return loaded, errors

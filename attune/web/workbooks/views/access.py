@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from attune.content.errors import ContentError
 from attune.web.accounts.http import AuthedRequest
+from attune.web.common.said import in_language
 from attune.web.workbooks.models import Cohort, DayProgress, Enrolment, Workbook
 
 INVITE_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,100}")
@@ -24,11 +25,7 @@ def get_visible_workbook(request: AuthedRequest, slug: str) -> Workbook:
     """A built-in workbook, one of the caller's own, or one they are following; else 404."""
     user = request.user
     workbook = get_object_or_404(Workbook, slug=slug)
-    if (
-        workbook.is_builtin
-        or workbook.owner_id == user.pk
-        or workbook.enrolments.filter(user_id=user.pk).exists()
-    ):
+    if workbook.is_builtin or workbook.owner_id == user.pk or workbook.enrolments.filter(user_id=user.pk).exists():
         return workbook
     raise Http404("There is no workbook here.")
 
@@ -58,7 +55,11 @@ def get_led_cohort(request: AuthedRequest, pk: int) -> Cohort:
 
 
 def errors_by_file(errors: list[ContentError]) -> list[str]:
-    return [f"{e.path}:{e.line}: {e.message}" if str(e.path) not in ("", ".") else e.message for e in errors]
+    """Each error as ``file:line: message``, the message in the reader's language (the file and line as they are)."""
+    return [
+        f"{e.path}:{e.line}: {in_language(e.message)}" if str(e.path) not in ("", ".") else in_language(e.message)
+        for e in errors
+    ]
 
 
 def progress_map(enrolment: Enrolment) -> dict[int, DayProgress]:

@@ -31,6 +31,7 @@ from attune.content.workbooks.writing import (
     write_head,
 )
 from attune.web.accounts.http import AuthedRequest
+from attune.web.common.said import in_language
 from attune.web.common.stats import MIN_SESSIONS
 from attune.web.practices.library import current_library
 from attune.web.practices.models import PracticeSession
@@ -286,7 +287,8 @@ def _field_errors(errors: list[ContentError], path: str, written: Written) -> tu
         if name is None or name in ("day", "slug", "guide", "version"):  # not fields of the form
             other.append(error)
         else:
-            by_field.setdefault(name, []).append(error.message[:1].upper() + error.message[1:] + ".")
+            said = in_language(error.message)
+            by_field.setdefault(name, []).append(said[:1].upper() + said[1:] + ".")
     return by_field, access.errors_by_file(other)
 
 
