@@ -173,3 +173,33 @@ def test_the_other_german_pages_fit_a_phone(server: Any, phone_de: Any) -> None:
         assert page.locator("html").get_attribute("lang") == "de", path
         no_sideways_scroll(page)
         save(page, f"{name}-390", full_page=True)
+
+
+def test_the_german_guide_pages_fit_a_phone(server: Any, phone_de: Any) -> None:
+    """A guide reading German: the workbook, retreat, workshop and import pages speak German and fit."""
+    page = phone_de
+    user_id = sign_in(server, page.context, f"reach-de-guide-{secrets.token_hex(3)}")
+    django_json(
+        server,
+        f"""
+        import json
+        from django.contrib.auth import get_user_model
+        get_user_model().objects.filter(pk={user_id}).update(is_guide=True)
+        print(json.dumps(True))
+        """,
+    )
+    for path, name, german in (
+        ("/workbooks/guide/", "de-guide-workbooks", "Kurs"),
+        ("/workbooks/guide/upload/", "de-guide-upload", "hochladen"),
+        ("/retreats/guide/", "de-guide-retreats", "Retreat"),
+        ("/retreats/guide/new/", "de-guide-retreat-new", "Retreat"),
+        ("/rooms/workshops/new/", "de-guide-workshop-new", "Workshop"),
+        ("/imports/", "de-imports", "Datei"),
+        ("/about/", "de-about", "attune"),
+    ):
+        page.goto(f"{server.url}{path}")
+        assert page.locator("html").get_attribute("lang") == "de", path
+        main = page.locator("main").inner_text()
+        assert german in main, f"{path}: {main[:300]}"
+        no_sideways_scroll(page)
+        both_widths(page, name)
