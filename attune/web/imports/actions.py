@@ -134,11 +134,10 @@ def run(import_id: str, progress: jobs.Progress) -> str:
         raise
     except ImportFormatError as exc:
         writer.flush()
-        problem = exc.said if isinstance(getattr(exc, "said", None), Said) else str(exc)
         if writer.added:
-            error = _("%(problem)s; what was read before this point was kept.", problem=problem)
+            error = _("%(problem)s; what was read before this point was kept.", problem=exc.said)
         else:
-            error = _("%(problem)s.", problem=problem)
+            error = _("%(problem)s.", problem=exc.said)
         _finish(imp.pk, State.FAILED, error=error, run=writer.run)
         return f"Stopped at a damaged place in {imp.original_name}."
     except Exception:
