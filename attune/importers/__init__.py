@@ -32,6 +32,7 @@ from attune.importers.records import (
 )
 from attune.importers.rr_text import RRRecord, read_rr
 from attune.importers.types import EcgRecord
+from attune.words import _
 
 __all__ = [
     "BeatSeries",
@@ -61,7 +62,7 @@ def _looks_like_opensignals(p: Path) -> bool:
         with p.open("rb") as fh:
             head = fh.read(4096)
     except FileNotFoundError:
-        raise ValueError(f"ECG file {p} does not exist") from None
+        raise ValueError(_("ECG file %(file)s does not exist", file=str(p))) from None
     text = head.decode("utf-8", errors="replace")
     return text.startswith("#") and ("OpenSignals" in text or '"sampling rate"' in text)
 
@@ -93,14 +94,14 @@ def load_ecg(path: str | os.PathLike[str], *, lead: str | int | None = None) -> 
     if suffix in _WFDB_SUFFIXES or (not p.exists() and p.with_suffix(".hea").exists()):
         return wfdb.load(p, lead=lead)
     if not p.exists():
-        raise ValueError(f"ECG file {p} does not exist")
+        raise ValueError(_("ECG file %(file)s does not exist", file=str(p)))
     if p.is_dir():
-        raise ValueError(f"{p} is a directory, not an ECG file")
+        raise ValueError(_("%(file)s is a directory, not an ECG file", file=str(p)))
     if _looks_like_opensignals(p):
         return opensignals.load(p)
     if suffix in _TEXT_SUFFIXES:
         return ecg_csv.load(p)
-    raise ValueError(
-        f"{p.name}: unknown ECG format {suffix!r}; expected a WFDB record (.hea/.dat), "
-        "an OpenSignals text file or a time,value table (.csv, .tsv, .txt)"
-    )
+    raise ValueError(_(
+        "%(file)s: unknown ECG format %(suffix)s; expected a WFDB record (.hea/.dat), "
+        "an OpenSignals text file or a time,value table (.csv, .tsv, .txt)", file=p.name, suffix=repr(suffix),
+    ))

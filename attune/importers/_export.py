@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import IO, BinaryIO
 from zoneinfo import ZoneInfo
 
-from attune.importers.errors import ImportFormatError
+from attune.importers.errors import ImportFormatError, at_byte, at_line, whole_file
 from attune.importers.records import Progress
+from attune.words import _
 
 __all__ = [
     "CountingReader",
@@ -47,11 +48,11 @@ def open_input(path: PathArg, label: str, error: type[ImportFormatError]) -> Bin
     try:
         return open(path, "rb")
     except FileNotFoundError:
-        raise error(label, "file", "the file does not exist") from None
+        raise error(label, whole_file(), _("the file does not exist")) from None
     except IsADirectoryError:
-        raise error(label, "file", "this is a folder, not a file") from None
+        raise error(label, whole_file(), _("this is a folder, not a file")) from None
     except OSError as exc:
-        raise error(label, "file", f"the file cannot be read ({exc.strerror or exc})") from None
+        raise error(label, whole_file(), _("the file cannot be read (%(why)s)", why=str(exc.strerror or exc))) from None
 
 
 class ProgressReporter:
@@ -224,7 +225,7 @@ class CsvTable:
         """Open a CSV file and read its header, guessing the delimiter (comma, semicolon or tab)."""
 
         def too_big(count: int) -> None:
-            raise error(name, f"byte {count}", f"the file is larger than {max_bytes} bytes")
+            raise error(name, at_byte(count), _("the file is larger than %(most)d bytes", most=max_bytes))
 
         raw = open_input(path, name, error)
         try:
@@ -260,11 +261,13 @@ class CsvTable:
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise self.error(self.name, f"line {self._line()}", f"not a valid CSV row ({exc})") from None
+                message = _("not a valid CSV row (%(why)s)", why=str(exc))
+                raise self.error(self.name, at_line(self._line()), message) from None
             except UnicodeDecodeError:
-                raise self.error(self.name, f"line {self._line()}", "not UTF-8 text") from None
+                raise self.error(self.name, at_line(self._line()), _("not UTF-8 text")) from None
             except OSError as exc:
-                raise self.error(self.name, f"byte {self._counter.count}", f"read failed ({exc})") from None
+                where = at_byte(self._counter.count)
+                raise self.error(self.name, where, _("read failed (%(why)s)", why=str(exc))) from None
             if any(cell.strip() for cell in row):
                 yield self._line(), row
 
@@ -301,11 +304,11 @@ def _read_header_line(text: io.TextIOWrapper, name: str, error: type[ImportForma
     try:
         first = text.readline(1 << 16)
     except UnicodeDecodeError:
-        raise error(name, "line 1", "not UTF-8 text; expected a CSV export") from None
+        raise error(name, at_line(1), _("not UTF-8 text; expected a CSV export")) from None
     if "\x00" in first:
-        raise error(name, "line 1", "not a text file; expected a CSV export")
+        raise error(name, at_line(1), _("not a text file; expected a CSV export"))
     if not first.strip():
-        raise error(name, "line 1", "the file is empty; expected a CSV export with a header row")
+        raise error(name, at_line(1), _("the file is empty; expected a CSV export with a header row"))
     return first
 
 

@@ -16,8 +16,9 @@ from attune.importers._export import (
     open_export,
     parse_datetime,
 )
-from attune.importers.errors import ImportFormatError
+from attune.importers.errors import ImportFormatError, at_line
 from attune.importers.records import Context, Measurement, MeasurementKind, Source, natural_key
+from attune.words import _
 
 __all__ = ["MeasureColumn", "durations", "number", "present", "read_spot_readings", "row_measurements", "time_at"]
 
@@ -43,7 +44,10 @@ def number(table: CsvTable, row: list[str], line: int, index: int | None) -> flo
     value = finite_float(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text)
     if value is None:
         column = table.header[index] if index is not None and index < len(table.header) else "?"
-        raise table.error(table.name, f"line {line}", f"column {column!r} holds {text[:40]!r}, not a number")
+        raise table.error(
+            table.name, at_line(line),
+            _("column %(column)s holds %(value)s, not a number", column=repr(column), value=repr(text[:40])),
+        )
     return value
 
 
@@ -54,12 +58,14 @@ def time_at(
     text = cell(row, index)
     if not text:
         if required:
-            column = table.header[index] if index is not None and index < len(table.header) else "time"
-            raise table.error(table.name, f"line {line}", f"no {column}")
+            if index is not None and index < len(table.header):
+                raise table.error(table.name, at_line(line), _("no %(column)s", column=table.header[index]))
+            raise table.error(table.name, at_line(line), _("no time"))
         return None
     when = parse_datetime(text, local)
     if when is None:
-        raise table.error(table.name, f"line {line}", f"{text[:40]!r} is not a date and time like 2024-05-04 07:00")
+        message = _("%(value)s is not a date and time like 2024-05-04 07:00", value=repr(text[:40]))
+        raise table.error(table.name, at_line(line), message)
     return when
 
 
@@ -139,8 +145,14 @@ def read_spot_readings(
         time_index = table.column(*time_columns)
         found = present(table, columns)
         if time_index is None or not found:
-            raise error(table.name, "line 1", f"not {what}: the header names no {time_columns[0]!r} column and no "
-                        f"{' or '.join(repr(c.names[0]) for c in columns)} column")
+            names: str = repr(columns[0].names[0])
+            for column in columns[1:]:
+                names = _("%(first)s or %(second)s", first=names, second=repr(column.names[0]))
+            raise error(
+                table.name, at_line(1),
+                _("not %(what)s: the header names no %(time)s column and no %(columns)s column", what=what,
+                  time=repr(time_columns[0]), columns=names),
+            )
         clock_index = table.column(*clock_columns) if clock_columns else None
         for line, row in table.rows():
             if clock_index is not None and cell(row, clock_index):

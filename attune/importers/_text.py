@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from attune.words import _
+
 __all__ = ["data_lines", "is_number", "read_ecg_text"]
 
 
@@ -37,9 +39,10 @@ def read_ecg_text(path: str | os.PathLike[str], *, encoding: str, expected: str)
     try:
         text = p.read_text(encoding=encoding)
     except FileNotFoundError:
-        raise ValueError(f"ECG file {p} does not exist") from None
+        raise ValueError(_("ECG file %(file)s does not exist", file=str(p))) from None
     except UnicodeDecodeError:
-        raise ValueError(f"{p.name}: not a text file; expected {expected}") from None
+        message = _("%(file)s: not a text file; expected %(expected)s", file=p.name, expected=expected)
+        raise ValueError(message) from None
     return text, p.name
 
 

@@ -55,7 +55,7 @@ from attune.importers._export import (
     display_name,
     open_input,
 )
-from attune.importers.errors import AppleHealthError, UnsafeArchiveError
+from attune.importers.errors import AppleHealthError, UnsafeArchiveError, at_byte, at_line, whole_file
 from attune.importers.records import (
     BeatSeries,
     Context,
@@ -68,6 +68,7 @@ from attune.importers.records import (
     StateOfMind,
     natural_key,
 )
+from attune.words import Said, _
 
 __all__ = ["ZipLimits", "check_archive", "read_apple_health"]
 
@@ -196,13 +197,13 @@ def _read_zip(p: Path, label: str, progress: ProgressCallback | None, limits: Zi
     try:
         archive = zipfile.ZipFile(p)
     except _ZIP_ERRORS as exc:
-        raise AppleHealthError(label, "file", f"not a readable zip archive ({_why(exc)})") from None
+        raise AppleHealthError(label, whole_file(), _("not a readable zip archive (%(why)s)", why=_why(exc))) from None
     with archive:
         info = _check_archive(archive, label, limits)
         try:
             stream = archive.open(info)
         except _ZIP_ERRORS as exc:
-            raise AppleHealthError(label, info.filename, f"cannot be unpacked ({_why(exc)})") from None
+            raise AppleHealthError(label, info.filename, _("cannot be unpacked (%(why)s)", why=_why(exc))) from None
         with stream:
             yield from _read_xml(stream, info.file_size, f"{label}/{info.filename}", progress)
 
@@ -229,22 +230,28 @@ def check_archive(archive: zipfile.ZipFile, label: str, limits: ZipLimits) -> li
     """
     infos = archive.infolist()
     if len(infos) > limits.max_entries:
-        raise UnsafeArchiveError(label, "file", f"{len(infos)} entries; at most {limits.max_entries} are accepted")
+        raise UnsafeArchiveError(
+            label, whole_file(),
+            _("%(n)d entries; at most %(most)d are accepted", n=len(infos), most=limits.max_entries),
+        )
     total = 0
     for info in infos:
         if _unsafe_name(info.filename):
-            raise UnsafeArchiveError(label, repr(info.filename)[:80], "an entry name points outside the archive")
+            raise UnsafeArchiveError(label, repr(info.filename)[:80], _("an entry name points outside the archive"))
         if info.flag_bits & 0x1:
-            raise UnsafeArchiveError(label, info.filename, "the entry is encrypted")
+            raise UnsafeArchiveError(label, info.filename, _("the entry is encrypted"))
         total += info.file_size
         if total > limits.max_total_bytes:
             raise UnsafeArchiveError(
-                label, "file", f"unpacks to more than {limits.max_total_bytes} bytes; this is not accepted"
+                label, whole_file(),
+                _("unpacks to more than %(most)d bytes; this is not accepted", most=limits.max_total_bytes),
             )
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > (1 << 20) and ratio > limits.max_ratio:
             raise UnsafeArchiveError(
-                label, info.filename, f"packed {ratio:.0f} times; at most {limits.max_ratio:g} is accepted"
+                label, info.filename,
+                _("packed %(ratio)s times; at most %(most)s is accepted", ratio=f"{ratio:.0f}",
+                  most=f"{limits.max_ratio:g}"),
             )
     return infos
 
@@ -254,7 +261,7 @@ def _check_archive(archive: zipfile.ZipFile, label: str, limits: ZipLimits) -> z
     candidates = [i for i in infos if not i.is_dir() and i.filename.replace("\\", "/").rsplit("/", 1)[-1].lower()
                   == "export.xml"]
     if not candidates:
-        raise AppleHealthError(label, "file", "no export.xml inside; expected the zip the Health app exports")
+        raise AppleHealthError(label, whole_file(), _("no export.xml inside; expected the zip the Health app exports"))
     return min(candidates, key=lambda i: i.filename.count("/"))
 
 
@@ -284,10 +291,13 @@ def _read_xml(raw: IO[bytes], size: int, label: str, progress: ProgressCallback 
         try:
             chunk = raw.read(_CHUNK_BYTES)
         except _ZIP_ERRORS as exc:
-            raise AppleHealthError(label, f"byte {count}", f"the archive is damaged ({_why(exc)})") from None
+            message = _("the archive is damaged (%(why)s)", why=_why(exc))
+            raise AppleHealthError(label, at_byte(count), message) from None
         count += len(chunk)
         if count > size:
-            raise AppleHealthError(label, f"byte {count}", f"longer than the {size} bytes its archive declares")
+            raise AppleHealthError(
+                label, at_byte(count), _("longer than the %(size)d bytes its archive declares", size=size)
+            )
         try:
             if chunk:
                 pull.feed(chunk)
@@ -298,37 +308,46 @@ def _read_xml(raw: IO[bytes], size: int, label: str, progress: ProgressCallback 
                     probe.feed(chunk)
                 else:
                     probe.close()
-                for _, first in probe.read_events():
+                for _event, first in probe.read_events():
                     if first.tag != "HealthData":
-                        where, what = f"line {first.sourceline}", f"<{first.tag}>"
-                        raise AppleHealthError(label, where, f"{what} is not an Apple Health export (<HealthData>)")
+                        raise AppleHealthError(
+                            label, at_line(first.sourceline),
+                            _("%(what)s is not an Apple Health export (<HealthData>)", what=f"<{first.tag}>"),
+                        )
                     probe = None
                     break
         except etree.XMLSyntaxError as exc:
-            for _, elem in pull.read_events() if root is None else ():
+            for _event, elem in pull.read_events() if root is None else ():
                 root = elem
             if root is not None:  # what was finished before the damage is good: keep it
                 yield from parser.finished(root, last=False)
             line, column = exc.position
-            raise AppleHealthError(label, f"line {line}, column {column}", f"not valid XML ({exc.msg})") from None
+            raise AppleHealthError(
+                label, _("line %(line)d, column %(column)d", line=line, column=column),
+                _("not valid XML (%(why)s)", why=str(exc.msg)),
+            ) from None
         if root is None:
-            for _, elem in pull.read_events():
+            for _event, elem in pull.read_events():
                 root = elem
         if root is not None and len(root):
             if not children or len(root) > 1:
                 element_from = count - len(chunk)  # where the element still arriving began, near enough
             elif count - element_from > _MAX_ELEMENT_BYTES:
                 big = root[-1]
-                limit = f"{_MAX_ELEMENT_BYTES >> 20} MiB"
-                raise AppleHealthError(label, f"line {big.sourceline}",
-                                       f"<{big.tag}> runs past {limit}; no Apple Health element is so large")
+                raise AppleHealthError(
+                    label, at_line(big.sourceline),
+                    _("%(what)s runs past %(mib)d MiB; no Apple Health element is so large", what=f"<{big.tag}>",
+                      mib=_MAX_ELEMENT_BYTES >> 20),
+                )
             children = True
             yield from parser.finished(root, last=not chunk)
             reporter.tick(count)
         if not chunk:
             break
     if not children:
-        raise AppleHealthError(label, "file", "no Apple Health records; expected <HealthData> with <Record> elements")
+        raise AppleHealthError(
+            label, whole_file(), _("no Apple Health records; expected <HealthData> with <Record> elements")
+        )
     reporter.done()
 
 
@@ -368,20 +387,22 @@ class _RecordParser:
 
     # -- helpers --
 
-    def where(self, elem: etree._Element) -> str:
-        return f"record {self.index} (line {elem.sourceline})"
+    def where(self, elem: etree._Element) -> Said:
+        return _("record %(record)d (line %(line)s)", record=self.index, line=elem.sourceline)
 
-    def fail(self, elem: etree._Element, message: str) -> AppleHealthError:
+    def fail(self, elem: etree._Element, message: Said) -> AppleHealthError:
         return AppleHealthError(self.label, self.where(elem), message)
 
     def stamp(self, elem: etree._Element, attr: str) -> _Stamp:
         text = elem.get(attr)
         if text is None:
-            raise self.fail(elem, f"no {attr}")
+            raise self.fail(elem, _("no %(attribute)s", attribute=attr))
         try:
             return self._parse_stamp(text)
         except (ValueError, OverflowError, IndexError):
-            raise self.fail(elem, f"{attr} {text[:40]!r} is not a time like 2024-05-04 07:00:00 +0200") from None
+            message = _("%(attribute)s %(value)s is not a time like 2024-05-04 07:00:00 +0200", attribute=attr,
+                        value=repr(text[:40]))
+            raise self.fail(elem, message) from None
 
     def _parse_stamp(self, text: str) -> _Stamp:
         if len(text) != 25 or text[4] != "-" or text[10] != " " or text[19] != " ":
@@ -420,11 +441,11 @@ class _RecordParser:
     def number(self, elem: etree._Element) -> float:
         text = elem.get("value")
         if text is None:
-            raise self.fail(elem, "no value")
+            raise self.fail(elem, _("no value"))
         try:
             return float(text)
         except ValueError:
-            raise self.fail(elem, f"value {text[:40]!r} is not a number") from None
+            raise self.fail(elem, _("value %(value)s is not a number", value=repr(text[:40]))) from None
 
     # -- records --
 
@@ -504,7 +525,7 @@ class _RecordParser:
         try:
             valence = float(text)
         except ValueError:
-            raise self.fail(elem, f"valence {text[:40]!r} is not a number") from None
+            raise self.fail(elem, _("valence %(value)s is not a number", value=repr(text[:40]))) from None
         if not -1.0 <= valence <= 1.0:
             self.reporter.skipped += 1
             return

@@ -16,6 +16,7 @@ import numpy as np
 
 from attune.importers._text import data_lines, is_number, read_ecg_text
 from attune.importers.types import EcgRecord
+from attune.words import _
 
 __all__ = ["load", "parse"]
 
@@ -57,7 +58,7 @@ def parse(text: str, *, name: str = "<text>") -> EcgRecord:
     """
     lines = data_lines(text)
     if not lines:
-        raise ValueError(f"{name}: the file is empty; expected rows of time and value")
+        raise ValueError(_("%(file)s: the file is empty; expected rows of time and value", file=name))
     first = lines[0][1]
     delimiter = next((d for d in _DELIMITERS if d in first), None)
     header: list[str] | None = None
@@ -70,23 +71,29 @@ def parse(text: str, *, name: str = "<text>") -> EcgRecord:
     for n, line in lines:
         fields = _split(line, delimiter)
         if len(fields) < 2 or fields[1] == "":
-            raise ValueError(f"{name} line {n}: expected two columns (time and value), got {line!r}")
+            raise ValueError(_("%(file)s line %(line)d: expected two columns (time and value), got %(row)s", file=name,
+                                line=n, row=repr(line)))
         try:
             times.append(float(fields[0]))
             values.append(float(fields[1]))
         except ValueError:
-            raise ValueError(f"{name} line {n}: time and value must be numbers, got {line!r}") from None
+            raise ValueError(_("%(file)s line %(line)d: time and value must be numbers, got %(row)s", file=name, line=n,
+                                row=repr(line))) from None
         time_texts.append(fields[0])
     if len(times) < _MIN_ROWS:
-        raise ValueError(f"{name}: need at least {_MIN_ROWS} samples of time and value, got {len(times)}")
+        raise ValueError(_("%(file)s: need at least %(least)d samples of time and value, got %(n)d", file=name,
+                            least=_MIN_ROWS, n=len(times)))
     t = np.asarray(times, dtype=np.float64)
     x = np.asarray(values, dtype=np.float64)
     if not (np.all(np.isfinite(t)) and np.all(np.isfinite(x))):
-        raise ValueError(f"{name}: times and values must be finite numbers")
+        raise ValueError(_("%(file)s: times and values must be finite numbers", file=name))
     dt = np.diff(t)
     if np.any(dt <= 0):
         k = int(np.flatnonzero(dt <= 0)[0])
-        raise ValueError(f"{name}: times must increase; row {k + 2} ({t[k + 1]!r}) is not after row {k + 1} ({t[k]!r})")
+        raise ValueError(_(
+            "%(file)s: times must increase; row %(row)d (%(time)s) is not after row %(before)d (%(earlier)s)",
+            file=name, row=k + 2, time=repr(t[k + 1]), before=k + 1, earlier=repr(t[k]),
+        ))
 
     in_ms: bool | None = None
     if header is not None:
@@ -120,5 +127,5 @@ def parse(text: str, *, name: str = "<text>") -> EcgRecord:
 
 def load(path: str | os.PathLike[str]) -> EcgRecord:
     """Read a time,value ECG table from a file; see :func:`parse`."""
-    text, name = read_ecg_text(path, encoding="utf-8-sig", expected="rows of time and value")
+    text, name = read_ecg_text(path, encoding="utf-8-sig", expected=_("rows of time and value"))
     return parse(text, name=name)

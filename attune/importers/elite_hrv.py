@@ -21,6 +21,7 @@ from attune.importers._export import PathArg, ProgressCallback
 from attune.importers._tables import HR_BOUNDS, HRV_BOUNDS, MeasureColumn, read_spot_readings
 from attune.importers.errors import EliteHrvError
 from attune.importers.records import Measurement
+from attune.words import _
 
 __all__ = ["read_elite_hrv"]
 
@@ -51,5 +52,5 @@ def read_elite_hrv(
     """
     return read_spot_readings(
         path, name=name, progress=progress, local_tz=local_tz, source="elite_hrv", error=EliteHrvError,
-        what="an Elite HRV export", time_columns=("Datetime", "Date Time Start", "Date Time"), columns=_COLUMNS,
+        what=_("an Elite HRV export"), time_columns=("Datetime", "Date Time Start", "Date Time"), columns=_COLUMNS,
     )

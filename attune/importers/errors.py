@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from attune.words import Said, _
+
 __all__ = [
     "AppleHealthError",
     "EliteHrvError",
@@ -12,6 +14,9 @@ __all__ = [
     "RRFileError",
     "UnsafeArchiveError",
     "WhoopError",
+    "at_byte",
+    "at_line",
+    "whole_file",
 ]
 
 
@@ -27,13 +32,34 @@ class ImportFormatError(ValueError):
         problem is the whole file.
     message : str
         What is wrong, in plain words.
+    said : attune.words.Said
+        The whole sentence (``"<file>: <where>: <message>"``, also the exception's text), which
+        remembers its template and values: the place and the message are themselves
+        :class:`~attune.words.Said` when the reader wrote them with ``attune.words._``, so the web
+        layer can say all of it in the reader's language.
     """
 
     def __init__(self, file: str, where: str, message: str) -> None:
         self.file = file
         self.where = where
         self.message = message
-        super().__init__(f"{file}: {where}: {message}")
+        self.said = _("%(file)s: %(where)s: %(message)s", file=file, where=where, message=message)
+        super().__init__(self.said)
+
+
+def whole_file() -> Said:
+    """The place when the problem is the whole file: ``"file"``."""
+    return _("file")
+
+
+def at_line(line: int | None) -> Said:
+    """The place ``"line 12"``."""
+    return _("line %(line)s", line=line)
+
+
+def at_byte(count: int) -> Said:
+    """The place ``"byte 1024"``."""
+    return _("byte %(byte)d", byte=count)
 
 
 class AppleHealthError(ImportFormatError):

@@ -11,8 +11,9 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from attune.importers._export import PathArg, ProgressCallback, display_name
-from attune.importers.errors import ImportFormatError
+from attune.importers.errors import ImportFormatError, whole_file
 from attune.importers.records import Imported, Source
+from attune.words import _
 
 __all__ = ["SNIFF_BYTES", "detect_format", "read_export", "sniff_format"]
 
@@ -32,9 +33,10 @@ def detect_format(path: PathArg, *, name: str | None = None) -> Source:
         with open(path, "rb") as fh:
             head = fh.read(SNIFF_BYTES)
     except FileNotFoundError:
-        raise ImportFormatError(label, "file", "the file does not exist") from None
+        raise ImportFormatError(label, whole_file(), _("the file does not exist")) from None
     except OSError as exc:
-        raise ImportFormatError(label, "file", f"the file cannot be read ({exc.strerror or exc})") from None
+        message = _("the file cannot be read (%(why)s)", why=str(exc.strerror or exc))
+        raise ImportFormatError(label, whole_file(), message) from None
     return sniff_format(head, label)
 
 
@@ -65,9 +67,9 @@ def sniff_format(head: bytes, label: str) -> Source:
     if text and "\x00" not in text and "\ufffd" not in text:
         return "rr_file"  # any other text: the RR reader says clearly if it holds no intervals
     raise ImportFormatError(
-        label, "file",
-        "not an export attune reads: expected an Apple Health export.zip, a FIT file, an Oura, Whoop, "
-        "Elite HRV or HRV4Training CSV, or a text file of RR intervals",
+        label, whole_file(),
+        _("not an export attune reads: expected an Apple Health export.zip, a FIT file, an Oura, Whoop, "
+          "Elite HRV or HRV4Training CSV, or a text file of RR intervals"),
     )
 
 

@@ -31,8 +31,9 @@ import fitdecode
 import numpy as np
 
 from attune.importers._export import PathArg, ProgressCallback, ProgressReporter, display_name, open_input
-from attune.importers.errors import FitFileError
+from attune.importers.errors import FitFileError, at_byte
 from attune.importers.records import BeatSeries, HeartRateSeries, Imported, natural_key
+from attune.words import Said, _
 
 __all__ = ["read_fit"]
 
@@ -104,7 +105,7 @@ def _read(fh: IO[bytes], size: int, label: str, progress: ProgressCallback | Non
         except StopIteration:
             break
         except _DECODE_ERRORS as exc:
-            raise FitFileError(label, f"byte {_offset(exc, fh)}", _explain(exc)) from None
+            raise FitFileError(label, at_byte(_offset(exc, fh)), _explain(exc)) from None
         frames += 1
         if isinstance(frame, fitdecode.FitHeader):
             if part is not None:
@@ -116,7 +117,7 @@ def _read(fh: IO[bytes], size: int, label: str, progress: ProgressCallback | Non
         if frames % _FRAMES_PER_TICK == 0:
             reporter.tick(fh.tell())
     if part is None:
-        raise FitFileError(label, "byte 0", "the file is empty; expected a FIT file")
+        raise FitFileError(label, at_byte(0), _("the file is empty; expected a FIT file"))
     yield from _flush(part, digest or _digest(fh), reporter)
     reporter.done()
 
@@ -131,15 +132,15 @@ def _offset(exc: BaseException, fh: IO[bytes]) -> int:
         return 0
 
 
-def _explain(exc: BaseException) -> str:
+def _explain(exc: BaseException) -> Said:
     if isinstance(exc, fitdecode.FitHeaderError):
-        return "not a FIT file (the header is not a FIT header)"
+        return _("not a FIT file (the header is not a FIT header)")
     if isinstance(exc, fitdecode.FitCRCError):
-        return "the file is damaged (its CRC does not match)"
+        return _("the file is damaged (its CRC does not match)")
     if isinstance(exc, fitdecode.FitEOFError):
-        return "the file is cut short"
+        return _("the file is cut short")
     text = str(exc).split(" @ ")[0].strip() or type(exc).__name__
-    return f"the file is damaged ({text[:100]})"
+    return _("the file is damaged (%(why)s)", why=text[:100])
 
 
 def _digest(fh: IO[bytes]) -> str:

@@ -18,6 +18,7 @@ from attune.importers._export import PathArg, ProgressCallback
 from attune.importers._tables import HR_BOUNDS, HRV_BOUNDS, MeasureColumn, read_spot_readings
 from attune.importers.errors import Hrv4TrainingError
 from attune.importers.records import Measurement
+from attune.words import _
 
 __all__ = ["read_hrv4training"]
 
@@ -38,6 +39,6 @@ def read_hrv4training(
     """
     return read_spot_readings(
         path, name=name, progress=progress, local_tz=local_tz, source="hrv4training", error=Hrv4TrainingError,
-        what="an HRV4Training export", time_columns=("timestamp_measurement", "Datetime", "date"), columns=_COLUMNS,
+        what=_("an HRV4Training export"), time_columns=("timestamp_measurement", "Datetime", "date"), columns=_COLUMNS,
         clock_columns=("time",),
     )

@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from attune.importers._text import data_lines, read_ecg_text
 from attune.importers.types import EcgRecord
+from attune.words import _
 
 __all__ = ["load", "parse"]
 
@@ -35,7 +36,8 @@ def _device_header(header_lines: list[str], name: str) -> dict[str, Any]:
         try:
             parsed = json.loads(body)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{name}: the JSON header cannot be read ({exc.msg} at column {exc.colno})") from None
+            raise ValueError(_("%(file)s: the JSON header cannot be read (%(why)s at column %(column)d)", file=name,
+                               why=exc.msg, column=exc.colno)) from None
         if not isinstance(parsed, dict) or not parsed:
             break
         devices = [v for v in parsed.values() if isinstance(v, dict)]
@@ -46,7 +48,9 @@ def _device_header(header_lines: list[str], name: str) -> dict[str, Any]:
             if isinstance(sensors, list) and any(str(s).upper().startswith("ECG") for s in sensors):
                 return device
         return devices[0]
-    raise ValueError(f"{name}: no OpenSignals JSON header found (a '# {{...}}' line with the sampling rate)")
+    raise ValueError(
+        _("%(file)s: no OpenSignals JSON header found (a '# {...}' line with the sampling rate)", file=name)
+    )
 
 
 def parse(text: str, *, name: str = "<text>") -> EcgRecord:
@@ -68,17 +72,18 @@ def parse(text: str, *, name: str = "<text>") -> EcgRecord:
     lines = text.splitlines()
     header_lines = [line for line in lines if line.startswith("#")]
     if not header_lines:
-        raise ValueError(f"{name}: no OpenSignals header (lines starting with '#') found")
+        raise ValueError(_("%(file)s: no OpenSignals header (lines starting with '#') found", file=name))
     device = _device_header(header_lines, name)
     try:
         fs_hz = float(device["sampling rate"])
     except (KeyError, TypeError, ValueError):
-        raise ValueError(f"{name}: the header has no usable 'sampling rate'") from None
+        raise ValueError(_("%(file)s: the header has no usable 'sampling rate'", file=name)) from None
     if not np.isfinite(fs_hz) or fs_hz <= 0:
-        raise ValueError(f"{name}: the sampling rate must be positive, got {device['sampling rate']!r}")
+        raise ValueError(_("%(file)s: the sampling rate must be positive, got %(rate)s", file=name,
+                            rate=repr(device["sampling rate"])))
     columns = device.get("column")
     if not isinstance(columns, list) or not columns:
-        raise ValueError(f"{name}: the header has no 'column' list")
+        raise ValueError(_("%(file)s: the header has no 'column' list", file=name))
     columns = [str(c) for c in columns]
     labels = [str(s) for s in device.get("label", [])]
     sensors = [str(s) for s in device.get("sensor", [])]
@@ -92,25 +97,30 @@ def parse(text: str, *, name: str = "<text>") -> EcgRecord:
         if len(labels) == 1:
             ecg_label = labels[0]
         else:
-            raise ValueError(
-                f"{name}: no channel is marked as ECG (sensors: {sensors or 'none'}, labels: {labels or 'none'})"
-            )
+            raise ValueError(_(
+                "%(file)s: no channel is marked as ECG (sensors: %(sensors)s, labels: %(labels)s)", file=name,
+                sensors=str(sensors) if sensors else _("none"), labels=str(labels) if labels else _("none"),
+            ))
     if ecg_label not in columns:
-        raise ValueError(f"{name}: the ECG channel {ecg_label!r} is not among the columns {columns}")
+        raise ValueError(_("%(file)s: the ECG channel %(label)s is not among the columns %(columns)s", file=name,
+                            label=repr(ecg_label), columns=str(columns)))
     col = columns.index(ecg_label)
 
     rows = data_lines(text)
     n_rows = len(rows)
     if n_rows < _MIN_ROWS:
-        raise ValueError(f"{name}: need at least {_MIN_ROWS} data rows, got {n_rows}")
+        raise ValueError(_("%(file)s: need at least %(least)d data rows, got %(n)d", file=name, least=_MIN_ROWS,
+                           n=n_rows))
     try:
         data = np.loadtxt(io.StringIO(text), comments="#", ndmin=2, dtype=np.float64)
     except ValueError:
         data = _rows_with_messages(rows, columns, name)
     if data.shape[0] and data.shape[1] != len(columns):
-        raise ValueError(f"{name}: data rows have {data.shape[1]} values but the header names {len(columns)} columns")
+        raise ValueError(_("%(file)s: data rows have %(n)d values but the header names %(columns)d columns", file=name,
+                            n=data.shape[1], columns=len(columns)))
     if data.shape[0] < _MIN_ROWS:
-        raise ValueError(f"{name}: need at least {_MIN_ROWS} data rows, got {data.shape[0]}")
+        raise ValueError(_("%(file)s: need at least %(least)d data rows, got %(n)d", file=name, least=_MIN_ROWS,
+                            n=data.shape[0]))
     signal = np.ascontiguousarray(data[:, col])
 
     t_s = None
@@ -137,17 +147,19 @@ def _rows_with_messages(lines: list[tuple[int, str]], columns: list[str], name: 
     for n, line in lines:
         fields = line.split()
         if len(fields) != len(columns):
-            raise ValueError(
-                f"{name} line {n}: expected {len(columns)} values ({', '.join(columns)}), got {len(fields)}"
-            )
+            raise ValueError(_(
+                "%(file)s line %(line)d: expected %(n)d values (%(columns)s), got %(got)d", file=name, line=n,
+                n=len(columns), columns=", ".join(columns), got=len(fields),
+            ))
         try:
             rows.append([float(f) for f in fields])
         except ValueError:
-            raise ValueError(f"{name} line {n}: values must be numbers, got {line!r}") from None
+            raise ValueError(_("%(file)s line %(line)d: values must be numbers, got %(row)s", file=name, line=n,
+                                row=repr(line))) from None
     return np.asarray(rows, dtype=np.float64).reshape(-1, len(columns))
 
 
 def load(path: str | os.PathLike[str]) -> EcgRecord:
     """Read an OpenSignals text file from disk; see :func:`parse`."""
-    text, name = read_ecg_text(path, encoding="utf-8", expected="an OpenSignals text export")
+    text, name = read_ecg_text(path, encoding="utf-8", expected=_("an OpenSignals text export"))
     return parse(text, name=name)

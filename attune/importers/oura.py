@@ -27,8 +27,9 @@ from datetime import UTC, datetime, tzinfo
 
 from attune.importers._export import PathArg, ProgressCallback, cell, open_export, parse_date
 from attune.importers._tables import HR_BOUNDS, HRV_BOUNDS, MeasureColumn, durations, present, row_measurements, time_at
-from attune.importers.errors import OuraError
+from attune.importers.errors import OuraError, at_line
 from attune.importers.records import Imported, SleepSession, natural_key
+from attune.words import _
 
 __all__ = ["read_oura"]
 
@@ -75,8 +76,8 @@ def read_oura(
         measures = present(table, _MEASURES)
         stages = {field: table.column(*names) for field, names in _STAGES.items()}
         if (day_index is None and start_index is None) or not (measures or stages["asleep_s"] is not None):
-            raise OuraError(table.name, "line 1", "not an Oura export: expected 'day' or 'date' and 'average_hrv' "
-                            "or 'Average HRV' columns")
+            raise OuraError(table.name, at_line(1), _("not an Oura export: expected 'day' or 'date' and 'average_hrv' "
+                                                     "or 'Average HRV' columns"))
         for line, row in table.rows():
             start = time_at(table, row, line, start_index, local_tz, required=False)
             end = time_at(table, row, line, end_index, local_tz, required=False)
@@ -84,7 +85,8 @@ def read_oura(
             if start is None:
                 parsed = parse_date(day)
                 if parsed is None:
-                    raise OuraError(table.name, f"line {line}", f"no bedtime and no day like 2024-05-04 ({day[:20]!r})")
+                    raise OuraError(table.name, at_line(line),
+                                    _("no bedtime and no day like 2024-05-04 (%(day)s)", day=repr(day[:20])))
                 start = datetime(parsed.year, parsed.month, parsed.day, tzinfo=local_tz).astimezone(UTC)
             identity = (cell(row, id_index) or day or start,)
             is_nap = cell(row, type_index).lower() not in _NIGHT_TYPES

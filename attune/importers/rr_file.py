@@ -15,9 +15,10 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from attune.importers._export import PathArg, display_name
-from attune.importers.errors import RRFileError
+from attune.importers.errors import RRFileError, at_line, whole_file
 from attune.importers.records import BeatSeries, natural_key
-from attune.importers.rr_text import read_rr
+from attune.importers.rr_text import RRTextError, read_rr
+from attune.words import Said, _
 
 __all__ = ["read_rr_file", "start_from_name"]
 
@@ -62,17 +63,26 @@ def read_rr_file(
     when = start_from_name(label, local_tz)
     if when is None and start is not None:
         if start.tzinfo is None:
-            raise RRFileError(label, "file", "the start time given has no time zone")
+            raise RRFileError(label, whole_file(), _("the start time given has no time zone"))
         when = start.astimezone(UTC)
     if when is None:
-        raise RRFileError(label, "file", "no start time: the name holds none and none was given")
+        raise RRFileError(label, whole_file(), _("no start time: the name holds none and none was given"))
     try:
         record = read_rr(path)
     except ValueError as exc:
-        message = str(exc).replace(str(path), label).replace(str(Path(path).resolve()), label)
+        paths = (str(path), str(Path(path).resolve()))
+        message: str = str(exc).replace(paths[0], label).replace(paths[1], label)
         message = message.removeprefix(f"{label}: ").removeprefix("RR file ").rstrip(".")
+        if isinstance(exc, RRTextError):  # the same sentence, kept translatable, when it reads the same
+            problem = exc.problem
+            named = Said(problem.template, {k: label if v in paths else v for k, v in problem.values.items()})
+            if named == message:
+                message = named
         line = re.search(r"\bline (\d+)", message)
-        raise RRFileError(label, f"line {line.group(1)}" if line else "file", message) from None
+        where: str = whole_file() if line is None else at_line(int(line.group(1)))
+        if line is not None and where != f"line {line.group(1)}":  # a "line 007" in a name, say
+            where = f"line {line.group(1)}"
+        raise RRFileError(label, where, message) from None
     digest = hashlib.sha256(record.rr_ms.tobytes()).hexdigest()
     yield BeatSeries(start=when, rr_ms=record.rr_ms, source="rr_file", device="",
                      key=natural_key("rr_file", when, digest))

@@ -26,8 +26,9 @@ import numpy as np
 import numpy.typing as npt
 
 from attune.importers._text import is_number
+from attune.words import Said, _
 
-__all__ = ["RRRecord", "parse_rr_text", "read_rr"]
+__all__ = ["RRRecord", "RRTextError", "parse_rr_text", "read_rr"]
 
 _RR_NAMES = ("rr", "rri", "rr_interval", "ibi", "nn", "nni", "interval", "rr_ms", "rr_s", "ibi_ms", "ibi_s")
 _TIME_NAMES = ("time", "t", "time_s", "timestamp", "seconds", "sec", "time_ms", "t_s")
@@ -57,6 +58,26 @@ class RRRecord:
     source: str
 
 
+class RRTextError(ValueError):
+    """An RR file that cannot be read.
+
+    Its text is the whole sentence (an :class:`attune.words.Said`); ``problem`` is what is wrong
+    without the file's name in front (also a ``Said``), for readers that name the file themselves.
+    """
+
+    def __init__(self, said: Said, problem: Said) -> None:
+        self.said = said
+        self.problem = problem
+        super().__init__(said)
+
+
+def _fail(source: str, problem: Said) -> RRTextError:
+    """``"<source>: <problem>."``, or without the full stop when the problem ends with a question."""
+    if problem.endswith("?"):
+        return RRTextError(_("%(source)s: %(problem)s", source=source, problem=problem), problem)
+    return RRTextError(_("%(source)s: %(problem)s.", source=source, problem=problem), problem)
+
+
 def read_rr(path: str | os.PathLike[str]) -> RRRecord:
     """Read RR intervals from a text file.
 
@@ -78,16 +99,25 @@ def read_rr(path: str | os.PathLike[str]) -> RRRecord:
     try:
         text = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ValueError(f"RR file {p} does not exist.") from None
+        raise RRTextError(_("RR file %(file)s does not exist.", file=str(p)),
+                          _("%(file)s does not exist", file=str(p))) from None
     except UnicodeDecodeError:
-        raise ValueError(f"RR file {p} is not a text file.") from None
+        raise _not_text(p) from None
     except IsADirectoryError:
-        raise ValueError(f"{p} is a directory, not an RR file.") from None
+        raise RRTextError(_("%(file)s is a directory, not an RR file.", file=str(p)),
+                          _("%(file)s is a directory, not an RR file", file=str(p))) from None
     except OSError as exc:
-        raise ValueError(f"RR file {p} cannot be read: {exc.strerror or exc}.") from None
+        why = str(exc.strerror or exc)
+        raise RRTextError(_("RR file %(file)s cannot be read: %(why)s.", file=str(p), why=why),
+                          _("%(file)s cannot be read: %(why)s", file=str(p), why=why)) from None
     if "\x00" in text:
-        raise ValueError(f"RR file {p} is not a text file.")
+        raise _not_text(p)
     return parse_rr_text(text, source=str(p))
+
+
+def _not_text(p: Path) -> RRTextError:
+    return RRTextError(_("RR file %(file)s is not a text file.", file=str(p)),
+                       _("%(file)s is not a text file", file=str(p)))
 
 
 def _split(line: str) -> list[str]:
@@ -139,7 +169,7 @@ def parse_rr_text(text: str, *, source: str = "<text>") -> RRRecord:
     lines = [ln.strip() for ln in text.splitlines()]
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
     if not lines:
-        raise ValueError(f"{source}: the file holds no RR intervals.")
+        raise _fail(source, _("the file holds no RR intervals"))
     header: list[str] | None = None
     first = _split(lines[0])
     if not all(is_number(x) for x in first if x):
@@ -147,7 +177,7 @@ def parse_rr_text(text: str, *, source: str = "<text>") -> RRRecord:
         lines = lines[1:]
     rows = [_split(ln) for ln in lines]
     if not rows:
-        raise ValueError(f"{source}: the file has a header but no rows.")
+        raise _fail(source, _("the file has a header but no rows"))
     width = max(len(r) for r in rows)
     rr_col, time_col = _pick_columns(header, width, source)
     if header is None and width == 2:
@@ -163,9 +193,10 @@ def parse_rr_text(text: str, *, source: str = "<text>") -> RRRecord:
             if time_col is not None:
                 t_vals.append(float(row[time_col]))
         except (ValueError, IndexError):
-            raise ValueError(f"{source}: line {lineno} is not numeric: {','.join(row)[:60]!r}.") from None
+            raise _fail(source, _("line %(line)d is not numeric: %(row)s", line=lineno,
+                                  row=repr(",".join(row)[:60]))) from None
     if not rr_vals:
-        raise ValueError(f"{source}: no RR values found.")
+        raise _fail(source, _("no RR values found"))
     t = np.asarray(t_vals, dtype=np.float64) if time_col is not None else None
     rr_name = header[rr_col] if header else None
     time_name = header[time_col] if header and time_col is not None else None
@@ -181,7 +212,7 @@ def _record(
 ) -> RRRecord:
     """Check the values, settle the units (from the column names or the values) and build the record."""
     if not np.all(np.isfinite(rr)):
-        raise ValueError(f"{source}: RR values must be finite numbers.")
+        raise _fail(source, _("RR values must be finite numbers"))
     unit = _unit_from_name(rr_name) if rr_name else None
     if unit is None:
         unit = "s" if float(np.median(rr)) < 10.0 else "ms"
@@ -189,15 +220,15 @@ def _record(
     med = float(np.median(rr_ms))
     if np.any(rr_ms <= 0):
         bad = int(np.flatnonzero(rr_ms <= 0)[0])
-        raise ValueError(
-            f"{source}: RR intervals must be positive; value {bad + 1} is {rr[bad]:g}. "
-            "Is this a file of differences or of heart-rate changes?"
-        )
+        raise _fail(source, _(
+            "RR intervals must be positive; value %(n)d is %(value)s. "
+            "Is this a file of differences or of heart-rate changes?", n=bad + 1, value=f"{rr[bad]:g}",
+        ))
     if not _PLAUSIBLE_MS[0] <= med <= _PLAUSIBLE_MS[1]:
-        raise ValueError(
-            f"{source}: these do not look like RR intervals (median {med:.4g} ms; expected 200 to 3000 ms, "
-            "all positive). Is this an ECG or a heart-rate file?"
-        )
+        raise _fail(source, _(
+            "these do not look like RR intervals (median %(median)s ms; expected 200 to 3000 ms, "
+            "all positive). Is this an ECG or a heart-rate file?", median=f"{med:.4g}",
+        ))
     if t is not None and time_name is not None and _unit_from_name(time_name) == "ms":
         t = t / 1000.0
     return RRRecord(rr_ms=rr_ms, t_s=t, unit=unit, source=source)
@@ -208,7 +239,7 @@ def _orient_two_columns(rows: list[list[str]], source: str) -> tuple[int, int]:
     try:
         cols = np.array([[float(r[0]), float(r[1])] for r in rows if len(r) == 2], dtype=np.float64)
     except ValueError:
-        raise ValueError(f"{source}: the two columns are not all numeric.") from None
+        raise _fail(source, _("the two columns are not all numeric")) from None
     if cols.shape[0] >= 3:
         inc0 = bool(np.all(np.diff(cols[:, 0]) > 0))
         inc1 = bool(np.all(np.diff(cols[:, 1]) > 0))
@@ -227,10 +258,11 @@ def _pick_columns(header: list[str] | None, width: int, source: str) -> tuple[in
         if rr_col is None:
             if len(names) == 1:
                 return 0, None
-            raise ValueError(f"{source}: no RR column in the header {header!r} (expected a name such as rr_ms).")
+            raise _fail(source, _("no RR column in the header %(header)s (expected a name such as rr_ms)",
+                                  header=repr(header)))
         return rr_col, time_col
     if width == 1:
         return 0, None
     if width == 2:
         return 1, 0
-    raise ValueError(f"{source}: {width} columns without a header; expected one (RR) or two (time, RR).")
+    raise _fail(source, _("%(n)d columns without a header; expected one (RR) or two (time, RR)", n=width))

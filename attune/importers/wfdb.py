@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from attune.importers.types import EcgRecord
+from attune.words import _
 
 __all__ = [
     "BEAT_SYMBOLS",
@@ -177,27 +178,30 @@ def _parse_int(token: str, what: str, where: str) -> int:
     try:
         return int(token)
     except ValueError:
-        raise ValueError(f"{where}: {what} should be an integer, got {token!r}") from None
+        raise ValueError(_("%(where)s: %(what)s should be an integer, got %(token)s", where=where, what=what,
+                           token=repr(token))) from None
 
 
 def _parse_signal_line(tokens: list[str], where: str) -> WfdbSignalSpec:
     if len(tokens) < 2:
-        raise ValueError(f"{where}: a signal line needs at least a file name and a format, got {' '.join(tokens)!r}")
+        raise ValueError(_("%(where)s: a signal line needs at least a file name and a format, got %(line)s",
+                           where=where, line=repr(" ".join(tokens))))
     file_name = tokens[0]
     fmt_field = tokens[1]
     byte_offset = 0
     if "+" in fmt_field:
         fmt_field, offset_text = fmt_field.split("+", 1)
-        byte_offset = _parse_int(offset_text, "the byte offset", where)
+        byte_offset = _parse_int(offset_text, _("the byte offset"), where)
     if ":" in fmt_field:
         fmt_field = fmt_field.split(":", 1)[0]  # skew: not used for beat detection
     if "x" in fmt_field:
         fmt_field, spf_text = fmt_field.split("x", 1)
-        if _parse_int(spf_text, "samples per frame", where) != 1:
-            raise ValueError(f"{where}: more than one sample per frame is not supported")
-    fmt = _parse_int(fmt_field, "the storage format", where)
+        if _parse_int(spf_text, _("samples per frame"), where) != 1:
+            raise ValueError(_("%(where)s: more than one sample per frame is not supported", where=where))
+    fmt = _parse_int(fmt_field, _("the storage format"), where)
     if fmt not in _SUPPORTED_FORMATS:
-        raise ValueError(f"{where}: WFDB storage format {fmt} is not supported (supported: 212 and 16)")
+        raise ValueError(_("%(where)s: WFDB storage format %(format)d is not supported (supported: 212 and 16)",
+                           where=where, format=fmt))
 
     gain = 200.0
     baseline: int | None = None
@@ -208,19 +212,21 @@ def _parse_signal_line(tokens: list[str], where: str) -> WfdbSignalSpec:
             gain_field, units = gain_field.split("/", 1)
         if "(" in gain_field:
             if not gain_field.endswith(")"):
-                raise ValueError(f"{where}: cannot read the gain field {tokens[2]!r}")
+                message = _("%(where)s: cannot read the gain field %(field)s", where=where, field=repr(tokens[2]))
+                raise ValueError(message)
             gain_field, base_text = gain_field[:-1].split("(", 1)
-            baseline = _parse_int(base_text, "the baseline", where)
+            baseline = _parse_int(base_text, _("the baseline"), where)
         try:
             gain = float(gain_field)
         except ValueError:
-            raise ValueError(f"{where}: the gain should be a number, got {tokens[2]!r}") from None
+            raise ValueError(_("%(where)s: the gain should be a number, got %(field)s", where=where,
+                               field=repr(tokens[2]))) from None
         if gain == 0.0:
             gain = 200.0  # WFDB: a zero gain means "uncalibrated", read with the default gain
-    adc_res = _parse_int(tokens[3], "the ADC resolution", where) if len(tokens) > 3 else 12
-    adc_zero = _parse_int(tokens[4], "the ADC zero", where) if len(tokens) > 4 else 0
-    init_val = _parse_int(tokens[5], "the initial value", where) if len(tokens) > 5 else None
-    checksum = _parse_int(tokens[6], "the checksum", where) if len(tokens) > 6 else None
+    adc_res = _parse_int(tokens[3], _("the ADC resolution"), where) if len(tokens) > 3 else 12
+    adc_zero = _parse_int(tokens[4], _("the ADC zero"), where) if len(tokens) > 4 else 0
+    init_val = _parse_int(tokens[5], _("the initial value"), where) if len(tokens) > 5 else None
+    checksum = _parse_int(tokens[6], _("the checksum"), where) if len(tokens) > 6 else None
     description = " ".join(tokens[8:]) if len(tokens) > 8 else ""
     return WfdbSignalSpec(
         file_name=file_name,
@@ -258,7 +264,7 @@ def read_header(path: PathLike) -> WfdbHeader:
     try:
         text = hea.read_text(encoding="latin-1")
     except FileNotFoundError:
-        raise ValueError(f"WFDB header {hea} does not exist") from None
+        raise ValueError(_("WFDB header %(file)s does not exist", file=str(hea))) from None
     lines: list[str] = []
     comments: list[str] = []
     for raw in text.splitlines():
@@ -270,33 +276,40 @@ def read_header(path: PathLike) -> WfdbHeader:
             continue
         lines.append(line.split("#", 1)[0].strip())
     if not lines:
-        raise ValueError(f"{hea}: no record line found; is this a WFDB header?")
+        raise ValueError(_("%(file)s: no record line found; is this a WFDB header?", file=str(hea)))
     rec = lines[0].split()
-    where = f"{hea.name} record line"
+    where = _("%(file)s record line", file=hea.name)
     if len(rec) < 2:
-        raise ValueError(f"{where}: expected 'name n_signals [fs [n_samples]]', got {lines[0]!r}")
+        raise ValueError(_("%(where)s: expected 'name n_signals [fs [n_samples]]', got %(line)s", where=where,
+                           line=repr(lines[0])))
     if "/" in rec[0]:
-        raise ValueError(f"{where}: multi-segment records are not supported")
-    n_sig = _parse_int(rec[1], "the number of signals", where)
+        raise ValueError(_("%(where)s: multi-segment records are not supported", where=where))
+    n_sig = _parse_int(rec[1], _("the number of signals"), where)
     if n_sig < 1:
-        raise ValueError(f"{where}: the record has no signals")
+        raise ValueError(_("%(where)s: the record has no signals", where=where))
     fs_hz = 250.0
     if len(rec) > 2:
         fs_text = rec[2].split("/", 1)[0].split("(", 1)[0]
         try:
             fs_hz = float(fs_text)
         except ValueError:
-            raise ValueError(f"{where}: the sampling rate should be a number, got {rec[2]!r}") from None
+            raise ValueError(_("%(where)s: the sampling rate should be a number, got %(rate)s", where=where,
+                               rate=repr(rec[2]))) from None
         if not np.isfinite(fs_hz) or fs_hz <= 0:
-            raise ValueError(f"{where}: the sampling rate must be positive, got {rec[2]!r}")
-    n_samples = _parse_int(rec[3], "the number of samples", where) if len(rec) > 3 else None
+            raise ValueError(_("%(where)s: the sampling rate must be positive, got %(rate)s", where=where,
+                               rate=repr(rec[2])))
+    n_samples = _parse_int(rec[3], _("the number of samples"), where) if len(rec) > 3 else None
     if n_samples is not None and n_samples < 0:
-        raise ValueError(f"{where}: the number of samples cannot be negative")
+        raise ValueError(_("%(where)s: the number of samples cannot be negative", where=where))
     if len(lines) - 1 < n_sig:
-        raise ValueError(
-            f"{hea.name}: the record line announces {n_sig} signals but {len(lines) - 1} signal lines follow"
-        )
-    specs = tuple(_parse_signal_line(lines[1 + k].split(), f"{hea.name} signal {k + 1}") for k in range(n_sig))
+        raise ValueError(_(
+            "%(file)s: the record line announces %(n)d signals but %(lines)d signal lines follow", file=hea.name,
+            n=n_sig, lines=len(lines) - 1,
+        ))
+    specs = tuple(
+        _parse_signal_line(lines[1 + k].split(), _("%(file)s signal %(n)d", file=hea.name, n=k + 1))
+        for k in range(n_sig)
+    )
     return WfdbHeader(
         record_name=rec[0],
         fs_hz=fs_hz,
@@ -353,18 +366,19 @@ def read_record(path: PathLike) -> WfdbRecord:
     for file_name, members in groups.items():
         specs = [header.signals[k] for k in members]
         if len({(s.fmt, s.byte_offset) for s in specs}) != 1:
-            raise ValueError(f"{file_name}: signals sharing a file must share format and byte offset")
+            raise ValueError(_("%(file)s: signals sharing a file must share format and byte offset", file=file_name))
         dat = base.parent / file_name
         try:
             raw = dat.read_bytes()[specs[0].byte_offset :]
         except FileNotFoundError:
-            raise ValueError(f"WFDB signal file {dat} does not exist") from None
+            raise ValueError(_("WFDB signal file %(file)s does not exist", file=str(dat))) from None
         values = _decode(raw, specs[0].fmt)
         available = values.size // len(members)
         if n_frames is None:
             n_frames = available
         if available < n_frames:
-            raise ValueError(f"{dat.name} holds {available} frames but the header announces {n_frames}")
+            raise ValueError(_("%(file)s holds %(n)d frames but the header announces %(announced)d", file=dat.name,
+                               n=available, announced=n_frames))
         frames = values[: n_frames * len(members)].reshape(n_frames, len(members))
         for j, k in enumerate(members):
             columns[k] = frames[:, j]
@@ -442,10 +456,11 @@ def _verify_checksum(total: int, spec: WfdbSignalSpec, k: int) -> None:
     if total >= 0x8000:
         total -= 0x10000
     if total != spec.checksum:
-        raise ValueError(
-            f"{spec.file_name} signal {k + 1} ({spec.description or 'unnamed'}): checksum {total} does not "
-            f"match the header's {spec.checksum}; the file is damaged or truncated"
-        )
+        raise ValueError(_(
+            "%(file)s signal %(n)d (%(signal)s): checksum %(total)d does not match the header's %(checksum)s; "
+            "the file is damaged or truncated", file=spec.file_name, n=k + 1,
+            signal=spec.description or _("unnamed"), total=total, checksum=str(spec.checksum),
+        ))
 
 
 def _read_frames(
@@ -458,7 +473,8 @@ def _read_frames(
         fh.seek(spec.byte_offset + 2 * s0)
         raw = fh.read(2 * (s1 - s0 + 1))
         if len(raw) < 2 * (s1 - s0 + 1):
-            raise ValueError(f"{name} ends before the {first + count} frames the header announces")
+            raise ValueError(_("%(file)s ends before the %(n)d frames the header announces", file=name,
+                               n=first + count))
         return np.frombuffer(raw, dtype="<i2")[::stride].astype(np.int16)
     # Format 212: samples 2p and 2p + 1 of the stream share the three bytes 3p .. 3p + 2.
     p0, p1 = s0 // 2, s1 // 2
@@ -466,7 +482,7 @@ def _read_frames(
     fh.seek(spec.byte_offset + 3 * p0)
     b = np.frombuffer(fh.read(3 * (p1 - p0 + 1)), dtype=np.uint8)
     if b.size < needed:
-        raise ValueError(f"{name} ends before the {first + count} frames the header announces")
+        raise ValueError(_("%(file)s ends before the %(n)d frames the header announces", file=name, n=first + count))
     if stride == 2 and s0 % 2 == 0:
         # Two signals in the file (as in MIT-BIH): each frame is exactly three bytes.
         frames = b[: 3 * count].reshape(count, 3).astype(np.int16)
@@ -507,16 +523,18 @@ def open_lead(path: PathLike, *, lead: str | int | None = None) -> WfdbLead:
         k = 0
     elif isinstance(lead, int):
         if not 0 <= lead < len(labels):
-            raise ValueError(f"lead index {lead} is out of range; the record has {len(labels)} signals")
+            raise ValueError(_("lead index %(lead)d is out of range; the record has %(n)d signals", lead=lead,
+                               n=len(labels)))
         k = lead
     else:
         if lead not in labels:
-            raise ValueError(f"lead {lead!r} is not in the record; it has {', '.join(map(repr, labels))}")
+            raise ValueError(_("lead %(lead)s is not in the record; it has %(leads)s", lead=repr(lead),
+                               leads=", ".join(map(repr, labels))))
         k = labels.index(lead)
     spec = header.signals[k]
     dat = base.parent / spec.file_name
     if not dat.exists():
-        raise ValueError(f"WFDB signal file {dat} does not exist")
+        raise ValueError(_("WFDB signal file %(file)s does not exist", file=str(dat)))
     n = header.n_samples
     if n is None:
         stride = sum(1 for s in header.signals if s.file_name == spec.file_name)
@@ -565,7 +583,7 @@ def read_annotations(path: PathLike) -> Annotations:
     try:
         data = p.read_bytes()
     except FileNotFoundError:
-        raise ValueError(f"annotation file {p} does not exist") from None
+        raise ValueError(_("annotation file %(file)s does not exist", file=str(p))) from None
     words = np.frombuffer(data[: len(data) - len(data) % 2], dtype="<u2").tolist()
     samples: list[int] = []
     symbols: list[str] = []
@@ -580,7 +598,8 @@ def read_annotations(path: PathLike) -> Annotations:
             break
         if code == _SKIP:
             if i + 2 >= n:
-                raise ValueError(f"{p.name}: truncated inside a SKIP record at byte {2 * i}")
+                raise ValueError(_("%(file)s: truncated inside a SKIP record at byte %(byte)d", file=p.name,
+                                   byte=2 * i))
             interval = (words[i + 1] << 16) | words[i + 2]
             if interval >= 1 << 31:
                 interval -= 1 << 32
@@ -593,13 +612,15 @@ def read_annotations(path: PathLike) -> Annotations:
         if code == _AUX:
             start = 2 * (i + 1)
             if start + value > len(data):
-                raise ValueError(f"{p.name}: truncated inside an auxiliary text at byte {start}")
+                raise ValueError(_("%(file)s: truncated inside an auxiliary text at byte %(byte)d", file=p.name,
+                                   byte=start))
             if aux:
                 aux[-1] = data[start : start + value].split(b"\x00", 1)[0].decode("latin-1")
             i += 1 + (value + 1) // 2
             continue
         if code not in _CODE_SYMBOLS:
-            raise ValueError(f"{p.name}: unknown annotation code {code} at byte {2 * i}")
+            raise ValueError(_("%(file)s: unknown annotation code %(code)d at byte %(byte)d", file=p.name, code=code,
+                               byte=2 * i))
         t += value
         samples.append(t)
         symbols.append(_CODE_SYMBOLS[code])

@@ -25,8 +25,9 @@ from datetime import UTC, tzinfo
 
 from attune.importers._export import PathArg, ProgressCallback, cell, open_export, parse_offset
 from attune.importers._tables import HR_BOUNDS, HRV_BOUNDS, MeasureColumn, durations, present, row_measurements, time_at
-from attune.importers.errors import WhoopError
+from attune.importers.errors import WhoopError, at_line
 from attune.importers.records import Imported, SleepSession, natural_key
+from attune.words import _
 
 __all__ = ["read_whoop"]
 
@@ -70,12 +71,14 @@ def read_whoop(
         measures = present(table, _MEASURES)
         stages = {field: table.column(header) for field, header in _STAGES_MIN.items()}
         if cycle_index is None and onset_index is None:
-            raise WhoopError(table.name, "line 1", "not a Whoop export: no 'Cycle start time' or 'Sleep onset' column")
+            raise WhoopError(table.name, at_line(1),
+                             _("not a Whoop export: no 'Cycle start time' or 'Sleep onset' column"))
         for line, row in table.rows():
             zone_text = cell(row, zone_index)
             zone = parse_offset(zone_text) if zone_text else local_tz
             if zone is None:
-                raise WhoopError(table.name, f"line {line}", f"time zone {zone_text[:40]!r} is not like UTC+01:00")
+                raise WhoopError(table.name, at_line(line),
+                                 _("time zone %(zone)s is not like UTC+01:00", zone=repr(zone_text[:40])))
             cycle = time_at(table, row, line, cycle_index, zone, required=False)
             onset = time_at(table, row, line, onset_index, zone, required=False)
             wake = time_at(table, row, line, wake_index, zone, required=False)

@@ -447,7 +447,7 @@ def test_the_error_and_offline_pages_in_german(owner_client: Client) -> None:
     assert "Diese Seite braucht das Netz" in offline and "Den Atembegleiter" in offline
     assert "This page needs the network" not in offline
 def test_you_and_its_account_pages_in_german(owner_client: Client, owner: Any) -> None:
-    from conftest import PASSWORD
+    from tests.web.conftest import PASSWORD
 
     page = _german(owner_client, reverse("accounts:settings"))
     for words in ("<h1>Du</h1>", "Angemeldet als", "Wo du angemeldet bist", "Zwei-Schritt-Anmeldung", "Deine Daten",
@@ -582,7 +582,7 @@ def test_the_retreat_pages_a_member_sees_in_german(owner_client: Client, owner: 
 def test_a_security_notice_goes_out_in_the_language_the_change_was_made_in(
     owner_client: Client, owner: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from conftest import PASSWORD
+    from tests.web.conftest import PASSWORD
     from django.core import mail
 
     from attune.web.accounts.signals import security_event
@@ -610,7 +610,7 @@ def test_a_security_notice_goes_out_in_the_language_the_change_was_made_in(
 def test_the_link_confirming_a_new_email_is_in_the_language_it_was_asked_in(
     owner_client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from conftest import PASSWORD
+    from tests.web.conftest import PASSWORD
     from django.core import mail
 
     owner_client.post(reverse("accounts:reauth"), {"password": PASSWORD}, **GERMAN)

@@ -204,13 +204,17 @@ def test_the_live_pages_and_history_hand_their_scripts_german_words(owner_client
 
 
 def test_an_import_that_failed_in_the_worker_is_explained_in_german(owner_client: Client, owner: Any) -> None:
+    from attune.web.common.said import as_stored
     from attune.web.imports.models import Import, State
+    from attune.words import _
 
     failed = {"owner": owner, "size_bytes": 3, "state": State.FAILED, "created_at": timezone.now()}
+    gone_error = _("%(name)s: the uploaded file is no longer on the server.", name="schlaf.csv")
     gone = Import.objects.create(original_name="schlaf.csv", format="oura", **failed,
-                                 error="schlaf.csv: the uploaded file is no longer on the server.")
+                                 error=gone_error, error_words=as_stored(gone_error))
+    kept = _("%(problem)s; what was read before this point was kept.", problem="uhr.fit: record 12: truncated")
     damaged = Import.objects.create(original_name="uhr.fit", format="fit", **failed,
-                                    error="uhr.fit: record 12: truncated; what was read before this point was kept.")
+                                    error=kept, error_words=as_stored(kept))
     page = _german(owner_client, reverse("imports:detail", args=[gone.pk]))
     assert "schlaf.csv: Die hochgeladene Datei ist nicht mehr auf dem Server." in page
     assert "Konnte nicht gelesen werden" in page and "no longer on the server" not in page

@@ -47,3 +47,28 @@ def test_a_part_of_a_sentence_that_is_said_too_is_translated_with_it(monkeypatch
     assert sentence == "unknown field 'titel' (did you mean 'title'?)"
     assert in_language(sentence) == "unbekanntes Feld 'titel' (meintest du 'title'?)"
     assert in_language(_("unknown field '%(key)s'%(hint)s", key="x", hint="")) == "unbekanntes Feld 'x'"
+
+
+def test_a_sentence_kept_as_json_is_said_again_with_its_parts_in_the_language() -> None:
+    from attune.web.common.said import as_stored, from_stored
+
+    inner = _(
+        "%(file)s: %(where)s: %(message)s", file="a.csv", where=_("line %(line)s", line=3), message=_("not UTF-8 text")
+    )
+    said = _("%(problem)s; what was read before this point was kept.", problem=inner)
+    stored = as_stored(said)
+    assert stored["values"]["problem"]["values"]["where"] == {"template": "line %(line)s", "values": {"line": 3}}
+    again = from_stored(stored)
+    assert again == said == "a.csv: line 3: not UTF-8 text; what was read before this point was kept."
+    with translation.override("de"):
+        assert in_language(again) == "a.csv: Zeile 3: kein UTF-8-Text; was bis hierhin gelesen wurde, ist behalten."
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, "text", {}, {"template": 3}, {"template": "x", "values": [1]}, {"template": "%(a)s", "values": {"a": {}}}],
+)
+def test_what_was_not_kept_by_as_stored_gives_none(data: object) -> None:
+    from attune.web.common.said import from_stored
+
+    assert from_stored(data) is None

@@ -1,6 +1,14 @@
-"""Saying a Django-free library's sentence (``attune.words.Said``) in the active language."""
+"""Saying a Django-free library's sentence (``attune.words.Said``) in the active language.
+
+A sentence made in a background job, where no one's language is known, is kept as
+:func:`as_stored` (its template and values, in a JSON field) and said later with
+``in_language(from_stored(data))``.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from django.utils.translation import gettext
 
@@ -25,3 +33,43 @@ def in_language(text: str) -> str:
         return translated % values
     except (KeyError, ValueError, TypeError):
         return str.__str__(text)
+
+
+def as_stored(said: Said) -> dict[str, Any]:
+    """``said`` as JSON: ``{"template": ..., "values": {...}}``, a value that is a ``Said`` in the same form.
+
+    Values other than text, numbers, booleans and None are kept as their text.
+    """
+    values: dict[str, Any] = {}
+    for key, value in said.values.items():
+        if isinstance(value, Said):
+            values[key] = as_stored(value)
+        elif isinstance(value, str):
+            values[key] = str.__str__(value)
+        elif value is None or isinstance(value, bool | int | float):
+            values[key] = value
+        else:
+            values[key] = str(value)
+    return {"template": said.template, "values": values}
+
+
+def from_stored(data: object) -> Said | None:
+    """The :class:`~attune.words.Said` that :func:`as_stored` kept; None for anything else (never an error)."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("template"), str):
+        return None
+    raw = data.get("values") or {}
+    if not isinstance(raw, Mapping):
+        return None
+    values: dict[str, object] = {}
+    for key, value in raw.items():
+        if isinstance(value, Mapping):
+            inner = from_stored(value)
+            if inner is None:
+                return None
+            values[str(key)] = inner
+        else:
+            values[str(key)] = value
+    try:
+        return Said(data["template"], values)
+    except (KeyError, ValueError, TypeError):
+        return None

@@ -24,11 +24,13 @@ from django.utils import timezone
 
 from attune.importers import ImportFormatError, Progress, read_export, records
 from attune.importers.apple_health import check_archive
+from attune.web.common.said import as_stored
 from attune.web.imports import models, uploads
 from attune.web.imports.models import Import, State
 from attune.web.jobs import actions as jobs
 from attune.web.jobs.models import State as JobState
 from attune.web.physio import actions as physio
+from attune.words import Said, _
 
 if TYPE_CHECKING:
     from attune.web.accounts.models import User
@@ -111,7 +113,8 @@ def run(import_id: str, progress: jobs.Progress) -> str:
         return f"{imp.added} added, {imp.duplicates} already here."
     path = uploads.upload_path(imp.pk)
     if not path.exists():
-        _finish(imp.pk, State.FAILED, error=f"{imp.original_name}: the uploaded file is no longer on the server.")
+        _finish(imp.pk, State.FAILED, error=_("%(name)s: the uploaded file is no longer on the server.",
+                                              name=imp.original_name))
         return "The uploaded file was gone."
     Import.objects.filter(pk=imp.pk).update(state=State.IMPORTING)
     writer = _Writer(imp, run=(progress.job_id, progress.run) if progress.run is not None else None)
@@ -131,14 +134,17 @@ def run(import_id: str, progress: jobs.Progress) -> str:
         raise
     except ImportFormatError as exc:
         writer.flush()
-        kept = "; what was read before this point was kept" if writer.added else ""
-        _finish(imp.pk, State.FAILED, error=f"{exc}{kept}.", run=writer.run)
+        if writer.added:
+            error = _("%(problem)s; what was read before this point was kept.", problem=exc.said)
+        else:
+            error = _("%(problem)s.", problem=exc.said)
+        _finish(imp.pk, State.FAILED, error=error, run=writer.run)
         return f"Stopped at a damaged place in {imp.original_name}."
     except Exception:
         # A bug, not a damaged file: the job fails with it. A worker that is killed or stopped
         # raises nothing here, and leaves the upload for the job to start again.
-        _finish(imp.pk, State.FAILED, error=f"{imp.original_name}: attune could not finish reading this file.",
-                run=writer.run)
+        _finish(imp.pk, State.FAILED, run=writer.run,
+                error=_("%(name)s: attune could not finish reading this file.", name=imp.original_name))
         raise
     _finish(imp.pk, State.DONE, run=writer.run)
     return f"{writer.added} added, {writer.duplicates} already here."
@@ -147,12 +153,18 @@ def run(import_id: str, progress: jobs.Progress) -> str:
 JobRun = tuple[Any, int]  # a job's id and the number of the run doing the work
 
 
-def _finish(pk: Any, state: State, *, error: str = "", run: JobRun | None = None) -> None:
-    """End the import (and delete its upload), unless ``run`` has been overtaken by a newer one."""
+def _finish(pk: Any, state: State, *, error: Said | None = None, run: JobRun | None = None) -> None:
+    """End the import (and delete its upload), unless ``run`` has been overtaken by a newer one.
+
+    The error is kept in English (``error``) and as its template and values (``error_words``), so
+    the import's page can say it in the reader's language.
+    """
+    words = as_stored(error) if error is not None else None
     with transaction.atomic():
         if run is not None:
             jobs.hold(*run)  # raises Superseded: the newer run finishes the import, not this one
-        Import.objects.filter(pk=pk).update(state=state, finished_at=timezone.now(), error=error)
+        Import.objects.filter(pk=pk).update(state=state, finished_at=timezone.now(), error=str(error or ""),
+                                            error_words=words)
     uploads.remove(uploads.upload_path(pk))
 
 

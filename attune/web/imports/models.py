@@ -55,6 +55,11 @@ class Import(models.Model):
     skipped = models.PositiveIntegerField(default=0, help_text="Entries out of range or in a form not read.")
     not_kept = models.PositiveIntegerField(default=0, help_text="Records read but not kept (per-second heart rate).")
     error = models.TextField(blank=True, help_text="What could not be read: the file, the place, what was wrong.")
+    error_words = models.JSONField(
+        null=True, blank=True,
+        help_text="The error's template and values (attune.web.common.said.as_stored), to say it in the reader's "
+        "language; empty for imports that failed before it was kept.",
+    )
 
     class Meta:
         ordering = ["-created_at"]

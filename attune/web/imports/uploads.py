@@ -27,6 +27,7 @@ from attune.importers.apple_health import ZipLimits, check_archive
 from attune.importers.errors import UnsafeArchiveError
 from attune.importers.exports import SNIFF_BYTES, detect_format, sniff_format
 from attune.importers.records import Source
+from attune.web.common.said import in_language
 
 CHUNK_BYTES = 1 << 20
 FIELD = "file"
@@ -167,7 +168,7 @@ def check_upload(path: Path, name: str) -> Checked:
     try:
         source = detect_format(path, name=name)
     except ImportFormatError as exc:
-        raise UploadRefused(str(exc)) from None
+        raise UploadRefused(in_language(exc.said)) from None
     with open(path, "rb") as fh:
         is_zip = fh.read(4) == b"PK\x03\x04"
     if not is_zip:
@@ -200,7 +201,7 @@ def _check_zip(path: Path, name: str) -> Checked:
                     found.append(info.filename)
                     formats.add(kind)
     except UnsafeArchiveError as exc:
-        raise UploadRefused(f"{exc}.") from None
+        raise UploadRefused(gettext("%(problem)s.") % {"problem": in_language(exc.said)}) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         why = str(exc)[:120] or type(exc).__name__
         message = gettext("%(name)s: not a readable zip archive (%(why)s).") % {"name": name, "why": why}

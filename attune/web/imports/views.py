@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from attune.web.accounts.http import AuthedRequest
+from attune.web.common.said import from_stored, in_language
 from attune.web.imports import actions, trends, uploads
 from attune.web.imports.models import Import
 from attune.web.imports.uploads import ImportUploadHandler, StoredUpload, UploadRefused
@@ -30,23 +31,13 @@ def _get_import_for_user(request: AuthedRequest, pk: uuid.UUID) -> Import:
     return get_object_or_404(Import.objects.select_related("job"), pk=pk, owner_id=request.user.pk)
 
 
-KEPT = "; what was read before this point was kept."
-
-
 def error_in_language(imp: Import) -> str:
-    """The import's error (stored in English by the worker, which has no language) in the active language.
+    """The import's error in the active language: the worker keeps it with its template and values.
 
-    The file readers' own sentences stay English (``attune.importers`` is a library); the words
-    attune puts around them are translated. An error this does not recognise is shown as it is.
+    An import that failed before they were kept (``error_words`` empty) shows its English text.
     """
-    error, name = imp.error, imp.original_name
-    if error == f"{name}: the uploaded file is no longer on the server.":
-        return gettext("%(name)s: the uploaded file is no longer on the server.") % {"name": name}
-    if error == f"{name}: attune could not finish reading this file.":
-        return gettext("%(name)s: attune could not finish reading this file.") % {"name": name}
-    if error.endswith(KEPT):
-        return gettext("%(problem)s; what was read before this point was kept.") % {"problem": error[: -len(KEPT)]}
-    return error
+    said = from_stored(imp.error_words)
+    return in_language(said) if said is not None else imp.error
 
 
 def status_payload(imp: Import) -> dict[str, Any]:
