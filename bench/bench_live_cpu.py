@@ -108,7 +108,7 @@ def _profile_database_thread(profiler: cProfile.Profile) -> None:
 
     from asgiref.sync import sync_to_async
 
-    writer._in_db_thread = sync_to_async(profiled, thread_sensitive=True)  # type: ignore[assignment]
+    writer._in_db_thread = sync_to_async(profiled, thread_sensitive=True)
 
 
 _MEASURING = False

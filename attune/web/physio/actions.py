@@ -205,11 +205,11 @@ def _apply(
         ]
 
 
-def _column(name: str) -> str:
-    """The database column of the concrete ``Recording`` field ``name``."""
-    field = Recording._meta.get_field(name)
+def _column(name: str, model: type[models.Model] = Recording) -> str:
+    """The database column of the concrete field ``name`` of ``model`` (``Recording`` unless given)."""
+    field = model._meta.get_field(name)
     if not isinstance(field, models.Field) or field.column is None:
-        raise LookupError(f"Recording.{name} is not a field stored in a column.")
+        raise LookupError(f"{model.__name__}.{name} is not a field stored in a column.")
     return field.column
 
 
@@ -232,7 +232,7 @@ def _append_sql() -> str:
 def _insert_batch_sql() -> str:
     """One stored message as a plain INSERT (the ORM's bulk_create cost more than the write itself)."""
     qn = connection.ops.quote_name
-    cols = ", ".join(qn(LiveBeatBatch._meta.get_field(f).column) for f in ("recording", "seq", "rr"))
+    cols = ", ".join(qn(_column(f, LiveBeatBatch)) for f in ("recording", "seq", "rr"))
     # Only quoted identifiers from the model are interpolated; every value is a query parameter.
     return f"INSERT INTO {qn(LiveBeatBatch._meta.db_table)} ({cols}) VALUES (%s, %s, %s)"  # noqa: S608
 
