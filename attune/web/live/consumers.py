@@ -51,6 +51,8 @@ logger = logging.getLogger(__name__)
 RATE_PER_S = 20.0
 # A browser that was offline resends its buffer at once: allow two minutes of messages in a burst.
 RATE_BURST = 120.0
+# One encoder for every message (json.dumps with options builds a new one per call).
+_encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 
 
 def _num(x: float | None, digits: int = 2) -> float | None:
@@ -173,7 +175,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         return await run_db(session_alive, self.session_key)
 
     async def _send(self, payload: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(payload, separators=(",", ":"), allow_nan=False))
+        await self.send(text_data=_encode(payload))
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if not hasattr(self, "meter"):
