@@ -6,13 +6,14 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.utils import translation
 from live_helpers import ORIGIN, WebsocketClient, session_cookie
 from room_helpers import application, pair_room, workshop
 
 from attune.web.accounts import sessions
 from attune.web.common.i18n import language_from_scope
 from attune.web.physio import actions as physio_actions
-from attune.web.rooms import actions
+from attune.web.rooms import actions, synchrony
 from attune.web.rooms.models import Participant, Role
 
 
@@ -155,6 +156,24 @@ async def test_a_room_says_signed_out_in_the_members_language(owner: Any, other:
 
 
 @pytest.mark.django_db(transaction=True)
+async def test_why_synchrony_is_calibrating_is_said_to_each_partner_in_their_language_from_their_side(
+    owner: Any, other: Any
+) -> None:
+    room = await sync_to_async(pair_room)(owner, other)
+    german = await _socket(f"/ws/rooms/{room.pk}/", owner, language="de")
+    english = await _socket(f"/ws/rooms/{room.pk}/", other)
+    await german.send_json_to({"type": "beats", "rr_ms": [900.0] * 8, "share": True})
+    await _next(english, "heart")
+    await english.send_json_to({"type": "beats", "rr_ms": [900.0] * 8, "share": True})  # figured on this side
+    theirs, mine = await _next(german, "synchrony"), await _next(english, "synchrony")
+    assert theirs["calibrating"] and theirs["r"] is None and set(theirs) == set(mine)  # the same message
+    assert theirs["reason"] == "Dein Gegenüber: noch kein volles Zeitfenster an Schlägen"
+    assert mine["reason"] == "You: not yet a full window of beats"
+    await german.disconnect()
+    await english.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
 async def test_a_recording_refuses_in_german_for_a_member_who_chose_german(owner: Any) -> None:
     rec = await sync_to_async(physio_actions.start_recording)(owner, kind="free")
     live = await _socket(f"/ws/live/{rec.pk}/", owner, language="de")
@@ -170,3 +189,11 @@ async def test_a_recording_refuses_in_german_for_a_member_who_chose_german(owner
         "Expected message 1; resend from there."
     )
     await english.disconnect()
+
+
+def test_a_reason_is_worded_for_either_side_and_an_unknown_one_is_left_to_core() -> None:
+    with translation.override("de"):
+        assert synchrony.reason_text("gap", mine=True) == "Du: eine Lücke in den Schlägen"
+        assert synchrony.reason_text("flat", mine=False) == "Eine Herzfrequenz ganz ohne Schwankung"
+        assert synchrony.reason_text("something new", mine=True) is None
+    assert synchrony.reason_text("irregular", mine=False) == "Your partner: too many irregular beats"

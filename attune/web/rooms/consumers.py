@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import math
 import secrets
@@ -31,7 +32,7 @@ from attune.core import StreamingMeter
 from attune.web.accounts import sessions
 from attune.web.common.i18n import language_from_scope
 from attune.web.common.rate import TokenBucket
-from attune.web.rooms import actions, straps
+from attune.web.rooms import actions, straps, synchrony
 from attune.web.rooms.models import Participant, Role, Room, Status
 from attune.web.rooms.protocol import (
     MAX_MESSAGE_BYTES,
@@ -189,8 +190,13 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         if both is None:
             return
         self.synchrony_at = now
-        payload = await asyncio.to_thread(straps.synchrony_payload, *both)
-        await self.channel_layer.group_send(self.group, group_event(payload))
+        reading = await asyncio.to_thread(straps.pair_synchrony, *both)
+        event = group_event(straps.synchrony_payload(reading))
+        if reading.reason_kind:  # each screen words it for its own member (room_event)
+            whose = dict(reading.reason_values).get("person")
+            event["reason_kind"] = reading.reason_kind
+            event["reason_participant"] = {"a": self.participant_id, "b": self.partner_id}.get(str(whose))
+        await self.channel_layer.group_send(self.group, event)
 
     async def on_beats(self, beats: Beats) -> None:
         """One person's RR intervals: into their own meter; to their partner only if they share."""
@@ -286,4 +292,16 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             await self._send({"type": "removed", "message": words})
             await self.close(code=CLOSE_REMOVED)
             return
+        if event["kind"] == "synchrony" and event.get("reason_kind"):
+            await self.send(text_data=self._worded_synchrony(event))
+            return
         await self.send(text_data=event["text"])
+
+    def _worded_synchrony(self, event: dict[str, Any]) -> str:
+        """A calibrating synchrony figure with its reason in this member's language, from their side."""
+        mine = event.get("reason_participant") == self.participant_id
+        with translation.override(self.language):
+            reason = synchrony.reason_text(str(event["reason_kind"]), mine=mine)
+        if reason is None:
+            return str(event["text"])
+        return encode({**json.loads(event["text"]), "reason": reason})

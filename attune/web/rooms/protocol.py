@@ -80,7 +80,9 @@ def encode(payload: dict[str, Any]) -> str:
 
 def group_event(payload: dict[str, Any]) -> dict[str, Any]:
     """A broadcast to a room's group: its text encoded once for every screen, and the two fields
-    a screen's consumer looks at before sending it (whose heart it is; who was removed)."""
+    a screen's consumer looks at before sending it (whose heart it is; who was removed). A
+    calibrating ``synchrony`` adds ``reason_kind`` and ``reason_participant``, for each screen to
+    word its reason (``consumers.RoomConsumer.room_event``)."""
     return {
         "type": "room.event",
         "text": encode(payload),
