@@ -163,6 +163,8 @@ async def test_why_synchrony_is_calibrating_is_said_to_each_partner_in_their_lan
     german = await _socket(f"/ws/rooms/{room.pk}/", owner, language="de")
     english = await _socket(f"/ws/rooms/{room.pk}/", other)
     await german.send_json_to({"type": "beats", "rr_ms": [900.0] * 8, "share": True})
+    await german.send_json_to({"type": "ping", "sent_ms": 1})
+    await _next(german, "pong")  # its beats are handled (alone, no figure yet) before the partner's come
     await _next(english, "heart")
     await english.send_json_to({"type": "beats", "rr_ms": [900.0] * 8, "share": True})  # figured on this side
     theirs, mine = await _next(german, "synchrony"), await _next(english, "synchrony")
