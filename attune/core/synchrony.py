@@ -16,6 +16,7 @@ Both are shown; "beyond chance" only when ``p_value`` is under 0.05.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 from scipy import signal
@@ -28,6 +29,16 @@ RR_RANGE_MS = (300.0, 2000.0)
 MAX_ARTIFACT_FRACTION = 0.1
 MAX_GAP_S = 3.0
 
+REASON_KINDS: Final[dict[str, str]] = {
+    "window": "not yet a full window of beats",
+    "gap": "a gap in the beats",
+    "irregular": "too many irregular beats",
+    "flat": "A heart rate with no swing at all",
+}
+"""Why a reading is calibrating, by ``Synchrony.reason_kind``: the English words of ``reason``.
+The first three are about one person's beats (``reason_values`` says whose) and follow "You: " or
+"Your partner: "; ``flat`` stands alone."""
+
 
 @dataclass(frozen=True)
 class Synchrony:
@@ -38,7 +49,8 @@ class Synchrony:
     calibrating : bool
         True when either series lacks ``window_s`` of clean beats; every number is then None.
     reason : str
-        Why it is calibrating ("" when it is not).
+        Why it is calibrating, in English and from person A's side ("You: a gap in the beats",
+        "Your partner: ..."; "" when it is not calibrating).
     r : float or None
         Pearson correlation of the two band-passed heart-rate series, -1 to 1.
     null_p95 : float or None
@@ -48,6 +60,12 @@ class Synchrony:
     n_surrogates : int
         How many shifts formed the null.
     window_s : float
+    reason_kind : str
+        Which reason it is (a key of :data:`REASON_KINDS`; "" when not calibrating), so that a
+        caller can word it in another language or from person B's side.
+    reason_values : tuple of (str, str)
+        What fills it: ``("person", "a")`` or ``("person", "b")``, whose beats are not clean
+        enough (empty for ``flat``).
     """
 
     calibrating: bool
@@ -57,21 +75,29 @@ class Synchrony:
     p_value: float | None
     n_surrogates: int
     window_s: float
+    reason_kind: str = ""
+    reason_values: tuple[tuple[str, str], ...] = ()
 
 
 def _clean_hr(t_s: FloatArray, rr_ms: FloatArray, start_s: float, end_s: float) -> tuple[FloatArray, FloatArray] | str:
-    """Beats inside the window as (times, heart rate), or why they are not clean enough."""
+    """Beats inside the window as (times, heart rate), or why they are not clean enough (a key of
+    :data:`REASON_KINDS`)."""
     inside = (t_s >= start_s - MAX_GAP_S) & (t_s <= end_s + MAX_GAP_S)
     t, rr = t_s[inside], rr_ms[inside]
     if t.size < 10 or t[0] > start_s + MAX_GAP_S or t[-1] < end_s - MAX_GAP_S:
-        return "not yet a full window of beats"
+        return "window"
     if np.any(np.diff(t) > MAX_GAP_S):
-        return "a gap in the beats"
+        return "gap"
     med = signal.medfilt(rr, 9) if rr.size >= 9 else np.full_like(rr, np.median(rr))
     bad = (rr < RR_RANGE_MS[0]) | (rr > RR_RANGE_MS[1]) | (np.abs(rr - med) > 0.25 * med)
     if bad.mean() > MAX_ARTIFACT_FRACTION:
-        return "too many irregular beats"
+        return "irregular"
     return t[~bad], 60_000.0 / rr[~bad]
+
+
+def _calibrating(reason: str, window_s: float, kind: str, person: str = "") -> Synchrony:
+    values = (("person", person),) if person else ()
+    return Synchrony(True, reason, None, None, None, 0, window_s, kind, values)
 
 
 def heart_rate_synchrony(
@@ -142,16 +168,16 @@ def heart_rate_synchrony(
     start_s = end_s - window_s
     a = _clean_hr(ta, ra, start_s, end_s)
     if isinstance(a, str):
-        return Synchrony(True, f"You: {a}", None, None, None, 0, window_s)
+        return _calibrating(f"You: {REASON_KINDS[a]}", window_s, a, "a")
     b = _clean_hr(tb, rb, start_s, end_s)
     if isinstance(b, str):
-        return Synchrony(True, f"Your partner: {b}", None, None, None, 0, window_s)
+        return _calibrating(f"Your partner: {REASON_KINDS[b]}", window_s, b, "b")
     grid = start_s + np.arange(round(window_s * GRID_FS_HZ)) / GRID_FS_HZ
     sos = signal.butter(2, band_hz, btype="bandpass", fs=GRID_FS_HZ, output="sos")
     ya = signal.sosfiltfilt(sos, signal.detrend(np.interp(grid, a[0], a[1])))
     yb = signal.sosfiltfilt(sos, signal.detrend(np.interp(grid, b[0], b[1])))
     if not (np.std(ya) > 0 and np.std(yb) > 0):
-        return Synchrony(True, "A heart rate with no swing at all", None, None, None, 0, window_s)
+        return _calibrating(REASON_KINDS["flat"], window_s, "flat")
     ya = (ya - ya.mean()) / ya.std()
     yb = (yb - yb.mean()) / yb.std()
     r = float(np.mean(ya * yb))

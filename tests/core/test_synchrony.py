@@ -7,6 +7,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from attune.core import heart_rate_synchrony
+from attune.core.synchrony import REASON_KINDS
 
 
 def _paced(phase: float, *, seed: int, seconds: float = 70.0, hz: float = 0.1, noise_ms: float = 5.0):
@@ -76,6 +77,30 @@ def test_a_gap_or_many_irregular_beats_mean_calibrating() -> None:
     noisy[::5] = 450.0  # one beat in five far off the running median
     s = heart_rate_synchrony(t, noisy, *_paced(0.0, seed=2), end_s=68.0)
     assert s.calibrating and "irregular" in s.reason
+
+
+def test_a_calibrating_reading_says_which_reason_and_whose_beats_beside_the_english() -> None:
+    a, b = _paced(0.0, seed=1), _paced(0.0, seed=2)
+    early = heart_rate_synchrony(*a, *b, end_s=40.0, window_s=60.0)
+    assert (early.reason, early.reason_kind, early.reason_values) == (
+        "You: not yet a full window of beats",
+        "window",
+        (("person", "a"),),
+    )
+    t, rr = b
+    keep = (t < 30.0) | (t > 35.0)
+    gap = heart_rate_synchrony(*a, t[keep], rr[keep], end_s=68.0)
+    assert (gap.reason, gap.reason_kind, gap.reason_values) == (
+        "Your partner: a gap in the beats",
+        "gap",
+        (("person", "b"),),
+    )
+    noisy = rr.copy()
+    noisy[::5] = 450.0
+    irregular = heart_rate_synchrony(*a, t, noisy, end_s=68.0)
+    assert irregular.reason_kind == "irregular" and irregular.reason == f"Your partner: {REASON_KINDS['irregular']}"
+    ready = heart_rate_synchrony(*a, *b, end_s=68.0)
+    assert (ready.reason, ready.reason_kind, ready.reason_values) == ("", "", ())
 
 
 def test_a_few_irregular_beats_are_left_out_and_do_not_break_it() -> None:

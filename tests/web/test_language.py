@@ -582,10 +582,10 @@ def test_the_retreat_pages_a_member_sees_in_german(owner_client: Client, owner: 
 def test_a_security_notice_goes_out_in_the_language_the_change_was_made_in(
     owner_client: Client, owner: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from tests.web.conftest import PASSWORD
     from django.core import mail
 
     from attune.web.accounts.signals import security_event
+    from tests.web.conftest import PASSWORD
 
     owner_client.post(reverse("accounts:reauth"), {"password": PASSWORD}, **GERMAN)
     new = "a different calm passphrase 9"
@@ -610,8 +610,9 @@ def test_a_security_notice_goes_out_in_the_language_the_change_was_made_in(
 def test_the_link_confirming_a_new_email_is_in_the_language_it_was_asked_in(
     owner_client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from tests.web.conftest import PASSWORD
     from django.core import mail
+
+    from tests.web.conftest import PASSWORD
 
     owner_client.post(reverse("accounts:reauth"), {"password": PASSWORD}, **GERMAN)
     with django_capture_on_commit_callbacks(execute=True):

@@ -236,6 +236,18 @@ def test_too_many_open_recordings_is_explained_in_german(owner_client: Client, o
     assert refused.json()["error"].startswith(f"Du hast schon {actions.MAX_OPEN_RECORDINGS} Aufzeichnungen laufen.")
 
 
+def test_a_refused_start_of_a_recording_is_explained_in_german(owner_client: Client) -> None:
+    url = reverse("live:start_recording")
+    fast = owner_client.post(url, {"kind": "practice", "pacer_bpm": "60"}, **GERMAN)
+    assert fast.status_code == 400 and fast.json()["error"] == "'pacer_bpm' muss zwischen 3 und 10 liegen."
+    gone = owner_client.post(url, {"kind": "practice", "practice_session": "999"}, **GERMAN)
+    assert gone.json()["error"] == "Eine solche Übung von dir gibt es nicht."
+    not_json = owner_client.post(url, "{", content_type="application/json", **GERMAN)
+    assert not_json.json()["error"] == "Der Inhalt der Anfrage ist kein gültiges JSON."
+    english = owner_client.post(url, {"kind": "practice", "pacer_bpm": "60"})
+    assert english.json()["error"] == "'pacer_bpm' must be between 3 and 10."
+
+
 def test_a_nightly_chart_on_your_body_over_time_in_german_with_decimal_commas(owner_client: Client,
                                                                              owner: Any) -> None:
     from test_morning_reading import _imported

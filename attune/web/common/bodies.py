@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext
 
 
 class BadBody(ValueError):
@@ -29,9 +30,9 @@ def posted_fields(request: HttpRequest) -> Mapping[str, Any]:
     try:
         data = json.loads(request.body or b"{}", parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
-        raise BadBody("The request body is not valid JSON.") from None
+        raise BadBody(gettext("The request body is not valid JSON.")) from None
     if not isinstance(data, dict):
-        raise BadBody("The request body must be a JSON object.")
+        raise BadBody(gettext("The request body must be a JSON object."))
     return data
 
 

@@ -2,7 +2,8 @@
 
 One connection per recording. Each ``beats`` message is stored (idempotent by ``seq``) before the
 meter sees it; the reading goes back at once. The meter lives with the connection and is rebuilt
-from the stored beats when a member reconnects.
+from the stored beats when a member reconnects. Refusals and ``signed_out`` are worded in the
+member's language, taken from the socket's scope (``common.i18n.language_from_scope``).
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from asgiref.sync import sync_to_async
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import connection
+from django.utils import translation
+from django.utils.translation import gettext
 
 from attune.core import MeterReading, StreamingMeter
 from attune.web.accounts.sessions import session_alive
+from attune.web.common.i18n import language_from_scope
 from attune.web.common.rate import TokenBucket
 from attune.web.live.writer import run_db, writer
 from attune.web.physio import actions, codec
@@ -106,6 +110,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
     closed_recording: bool
     session_key: str | None = None
     session_checked: float = 0.0
+    language: str = "en"
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Hand a message to its handler, without Channels' per-message connection clean-up.
@@ -124,6 +129,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         # Accept first so the close code reaches the browser; anyone but the owner gets 4404,
         # whether or not the recording exists.
         await self.accept()
+        self.language = language_from_scope(self.scope)
         user = self.scope.get("user")
         self.recording_id = int(self.scope["url_route"]["kwargs"]["recording_id"])
         self.bucket = TokenBucket(RATE_PER_S, RATE_BURST)
@@ -180,16 +186,24 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if not hasattr(self, "meter"):
             return  # refused on connect; the close is on its way
+        with translation.override(self.language):
+            await self._receive(text_data, bytes_data)
+
+    async def _receive(self, text_data: str | None, bytes_data: bytes | None) -> None:
+        """One message, with the socket's language active (for refusals built here and in parse)."""
         if not await self._still_signed_in():
-            await self._send({"type": "signed_out", "message": "You are signed out. Sign in again to go on."})
+            await self._send({"type": "signed_out", "message": gettext("You are signed out. Sign in again to go on.")})
             await self.close(code=CLOSE_SIGNED_OUT)
             return
         if not self.bucket.allow():
             await self._send(
                 ProtocolError(
                     "rate_limited",
-                    f"Too many messages: at most {RATE_PER_S:g} a second. Nothing was stored; resend from "
-                    f"message {self.acked_seq + 1} in a moment.",
+                    gettext(
+                        "Too many messages: at most %(n)s a second. Nothing was stored; resend from "
+                        "message %(seq)s in a moment."
+                    )
+                    % {"n": f"{RATE_PER_S:g}", "seq": self.acked_seq + 1},
                     expected_seq=self.acked_seq + 1,
                     retry_after_ms=int(1000 / RATE_PER_S) + 1,
                 ).payload()

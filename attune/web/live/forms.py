@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext
 
 from attune.content.practices import BREATHS_PER_MIN_RANGE
 from attune.web.common.bodies import FlagField
@@ -21,40 +22,48 @@ _Owned = TypeVar("_Owned", bound=models.Model)
 
 
 def _id_field() -> forms.IntegerField:
-    return forms.IntegerField(
-        required=False, min_value=1, max_value=_ID_MAX, error_messages={"invalid": "That is not an id."}
-    )
+    return forms.IntegerField(required=False, min_value=1, max_value=_ID_MAX)
 
 
 class StartRecordingForm(forms.Form):
     kind = forms.ChoiceField(choices=Kind.choices, required=False)
-    pacer_bpm = forms.FloatField(
-        required=False,
-        min_value=BREATHS_PER_MIN_RANGE[0],
-        max_value=BREATHS_PER_MIN_RANGE[1],
-        error_messages={
-            "invalid": "pacer_bpm must be a number.",
-            "min_value": f"pacer_bpm must be between {BREATHS_PER_MIN_RANGE[0]:g} and {BREATHS_PER_MIN_RANGE[1]:g}.",
-            "max_value": f"pacer_bpm must be between {BREATHS_PER_MIN_RANGE[0]:g} and {BREATHS_PER_MIN_RANGE[1]:g}.",
-        },
-    )
+    pacer_bpm = forms.FloatField(required=False, min_value=BREATHS_PER_MIN_RANGE[0], max_value=BREATHS_PER_MIN_RANGE[1])
     simulated = FlagField(required=False)
     practice_session = _id_field()
     assessment = _id_field()
-    segment_rate_bpm = forms.FloatField(
-        required=False, error_messages={"invalid": "segment_rate_bpm must be a number."}
-    )
+    segment_rate_bpm = forms.FloatField(required=False)
 
     def __init__(self, data: Any, *, user: User) -> None:
         super().__init__(data)
         self.user = user
-        self.fields["kind"].error_messages["invalid_choice"] = f"kind must be one of {', '.join(Kind.values)}."
+        # Worded here, in the request's language (a script shows them after "That didn't work:").
+        fields = self.fields
+        between = gettext("'%(field)s' must be between %(low)s and %(high)s.") % {
+            "field": "pacer_bpm",
+            "low": f"{BREATHS_PER_MIN_RANGE[0]:g}",
+            "high": f"{BREATHS_PER_MIN_RANGE[1]:g}",
+        }
+        fields["pacer_bpm"].error_messages.update(
+            invalid=gettext("'%(field)s' must be a number.") % {"field": "pacer_bpm"},
+            min_value=between,
+            max_value=between,
+        )
+        fields["segment_rate_bpm"].error_messages["invalid"] = gettext("'%(field)s' must be a number.") % {
+            "field": "segment_rate_bpm"
+        }
+        for name in ("practice_session", "assessment"):
+            fields[name].error_messages["invalid"] = gettext("That is not an id.")
+        fields["kind"].error_messages["invalid_choice"] = gettext("'%(field)s' must be one of %(values)s.") % {
+            "field": "kind",
+            "values": ", ".join(Kind.values),
+        }
 
     def clean_practice_session(self) -> PracticeSession | None:
-        return self._own(PracticeSession, "practice_session", "There is no such practice session of yours.")
+        missing = gettext("There is no such practice session of yours.")
+        return self._own(PracticeSession, "practice_session", missing)
 
     def clean_assessment(self) -> ResonanceAssessment | None:
-        return self._own(ResonanceAssessment, "assessment", "There is no such assessment of yours.")
+        return self._own(ResonanceAssessment, "assessment", gettext("There is no such assessment of yours."))
 
     def _own(self, model: type[_Owned], field: str, missing: str) -> _Owned | None:
         """The member's own record with the id in ``field`` (None without one); ``missing`` if there is none such."""
@@ -72,7 +81,7 @@ class StartRecordingForm(forms.Form):
         if data.get("assessment") is not None:
             rate = data.get("segment_rate_bpm")
             if rate is None or not any(math.isclose(rate, r) for r in RESONANCE_RATES_BPM):
-                raise forms.ValidationError("segment_rate_bpm must be one of the assessment's rates.")
+                raise forms.ValidationError(gettext("'segment_rate_bpm' must be one of the assessment's rates."))
             data["kind"], data["pacer_bpm"] = Kind.RESONANCE, rate
         else:
             data["segment_rate_bpm"] = None

@@ -3,7 +3,8 @@
 Pure functions: a raw text frame (or an HTTP upload's body) in, typed messages or a
 :class:`ProtocolError` out. The websocket (``attune.web.live.consumers``) and the HTTP beats upload
 (``attune.web.physio.views.beats``) both check ``beats`` messages with :func:`parse_beats`, so the
-two ways in accept exactly the same beats.
+two ways in accept exactly the same beats. Each refusal's sentence is in the active language: a
+request's (LocaleMiddleware), or the socket's, which the consumer activates around parsing.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import json
 import math
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.translation import gettext
 
 MAX_MESSAGE_BYTES = 8 * 1024
 MAX_RR_PER_MESSAGE = 16
@@ -43,19 +46,22 @@ def refusal(status: str, *, expected_seq: int, seq: int | None = None) -> Protoc
     extra: dict[str, Any] = {} if seq is None else {"seq": seq}
     if status == "out_of_order":
         return ProtocolError(
-            "out_of_order", f"Expected message {expected_seq}; resend from there.", expected_seq=expected_seq, **extra
+            "out_of_order",
+            gettext("Expected message %(n)s; resend from there.") % {"n": expected_seq},
+            expected_seq=expected_seq,
+            **extra,
         )
     if status == "missing":
-        return ProtocolError("closed", "This recording is gone.", **extra)
+        return ProtocolError("closed", gettext("This recording is gone."), **extra)
     if status == "full":
         return ProtocolError(
             "full",
-            "This recording is as long as one recording can be; finish it and start a new one to keep going.",
+            gettext("This recording is as long as one recording can be; finish it and start a new one to keep going."),
             expected_seq=expected_seq,
             **extra,
         )
     if status == "closed":
-        return ProtocolError("closed", "This recording is finished; start a new one to keep going.", **extra)
+        return ProtocolError("closed", gettext("This recording is finished; start a new one to keep going."), **extra)
     raise ValueError(f"{status!r} is not a refusal")
 
 
@@ -98,7 +104,9 @@ def _optional_ms(obj: dict[str, Any], field: str) -> float | None:
     if value is None:
         return None
     if not _is_number(value) or not math.isfinite(value):
-        raise ProtocolError("malformed", f"'{field}' must be a finite number of milliseconds.")
+        raise ProtocolError(
+            "malformed", gettext("'%(field)s' must be a finite number of milliseconds.") % {"field": field}
+        )
     return float(value)
 
 
@@ -107,7 +115,9 @@ def decode_json(raw: str | bytes) -> Any:
     try:
         return json.loads(raw, parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
-        raise ProtocolError("malformed", "That was not valid JSON (NaN and Infinity are not allowed).") from None
+        raise ProtocolError(
+            "malformed", gettext("That was not valid JSON (NaN and Infinity are not allowed).")
+        ) from None
 
 
 def parse(text: str | None, binary: bytes | None = None) -> Message:
@@ -115,14 +125,20 @@ def parse(text: str | None, binary: bytes | None = None) -> Message:
     if text is None:
         size = len(binary or b"")
         if size > MAX_MESSAGE_BYTES:
-            raise ProtocolError("too_large", f"Messages are at most {MAX_MESSAGE_BYTES} bytes; this one had {size}.")
-        raise ProtocolError("malformed", "Send JSON text frames, not binary ones.")
+            raise ProtocolError(
+                "too_large",
+                gettext("Messages are at most %(n)s bytes; this one had %(size)s.")
+                % {"n": MAX_MESSAGE_BYTES, "size": size},
+            )
+        raise ProtocolError("malformed", gettext("Send JSON text frames, not binary ones."))
     # Cheap bound first (a character is at least one byte), then the exact UTF-8 size.
     if len(text) > MAX_MESSAGE_BYTES or len(text.encode("utf-8")) > MAX_MESSAGE_BYTES:
-        raise ProtocolError("too_large", f"Messages are at most {MAX_MESSAGE_BYTES} bytes of JSON.")
+        raise ProtocolError(
+            "too_large", gettext("Messages are at most %(n)s bytes of JSON.") % {"n": MAX_MESSAGE_BYTES}
+        )
     obj = decode_json(text)
     if not isinstance(obj, dict):
-        raise ProtocolError("malformed", "Each message is one JSON object with a 'type'.")
+        raise ProtocolError("malformed", gettext("Each message is one JSON object with a 'type'."))
     kind = obj.get("type")
     if kind == "beats":
         return parse_beats(obj)
@@ -130,7 +146,7 @@ def parse(text: str | None, binary: bytes | None = None) -> Message:
         return Finish()
     if kind == "ping":
         return Ping(sent_ms=_optional_ms(obj, "sent_ms"))
-    raise ProtocolError("malformed", "'type' must be one of beats, finish or ping.")
+    raise ProtocolError("malformed", gettext("'type' must be one of beats, finish or ping."))
 
 
 def parse_beats(obj: object) -> Beats:
@@ -139,20 +155,25 @@ def parse_beats(obj: object) -> Beats:
     ``type`` may be left out (the HTTP upload's messages need none); if given it must be ``beats``.
     """
     if not isinstance(obj, dict):
-        raise ProtocolError("malformed", "Each message is one JSON object.")
+        raise ProtocolError("malformed", gettext("Each message is one JSON object."))
     if obj.get("type", "beats") != "beats":
-        raise ProtocolError("malformed", "Only 'beats' messages carry RR intervals.")
+        raise ProtocolError("malformed", gettext("Only 'beats' messages carry RR intervals."))
     seq = obj.get("seq")
     if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_SEQ:
-        raise ProtocolError("malformed", "'seq' must be a whole number from 1 up.")
+        raise ProtocolError("malformed", gettext("'seq' must be a whole number from 1 up."))
     rr = obj.get("rr_ms")
     if not isinstance(rr, list) or not 1 <= len(rr) <= MAX_RR_PER_MESSAGE:
-        raise ProtocolError("malformed", f"'rr_ms' must be a list of 1 to {MAX_RR_PER_MESSAGE} numbers.", seq=seq)
+        raise ProtocolError(
+            "malformed", gettext("'rr_ms' must be a list of 1 to %(n)s numbers.") % {"n": MAX_RR_PER_MESSAGE}, seq=seq
+        )
     values: list[float] = []
     for v in rr:
         if not _is_number(v) or not math.isfinite(v) or not RR_MIN_MS <= v <= RR_MAX_MS:
             raise ProtocolError(
-                "malformed", f"Each RR interval must be a number from {RR_MIN_MS:g} to {RR_MAX_MS:g} ms.", seq=seq
+                "malformed",
+                gettext("Each RR interval must be a number from %(low)s to %(high)s ms.")
+                % {"low": f"{RR_MIN_MS:g}", "high": f"{RR_MAX_MS:g}"},
+                seq=seq,
             )
         values.append(float(v))
     return Beats(seq=seq, rr_ms=tuple(values), sent_ms=_optional_ms(obj, "sent_ms"))
@@ -168,22 +189,29 @@ def parse_upload(body: bytes) -> tuple[Beats, ...]:
     """
     if len(body) > MAX_UPLOAD_BYTES:
         raise ProtocolError(
-            "too_large", f"An upload is at most {MAX_UPLOAD_BYTES} bytes of JSON; this one had {len(body)}."
+            "too_large",
+            gettext("An upload is at most %(n)s bytes of JSON; this one had %(size)s.")
+            % {"n": MAX_UPLOAD_BYTES, "size": len(body)},
         )
     obj = decode_json(body)
     if not isinstance(obj, dict) or not isinstance(obj.get("messages"), list):
-        raise ProtocolError("malformed", "Send one JSON object with a list of 'messages'.")
+        raise ProtocolError("malformed", gettext("Send one JSON object with a list of 'messages'."))
     raw = obj["messages"]
     if len(raw) > MAX_UPLOAD_MESSAGES:
         raise ProtocolError(
-            "too_large", f"An upload carries at most {MAX_UPLOAD_MESSAGES} messages; this one had {len(raw)}."
+            "too_large",
+            gettext("An upload carries at most %(n)s messages; this one had %(size)s.")
+            % {"n": MAX_UPLOAD_MESSAGES, "size": len(raw)},
         )
     if not raw:
-        raise ProtocolError("malformed", f"'messages' must hold 1 to {MAX_UPLOAD_MESSAGES} messages.")
+        raise ProtocolError(
+            "malformed", gettext("'messages' must hold 1 to %(n)s messages.") % {"n": MAX_UPLOAD_MESSAGES}
+        )
     out: list[Beats] = []
     for i, item in enumerate(raw):
         try:
             out.append(parse_beats(item))
         except ProtocolError as exc:
-            raise ProtocolError(exc.code, f"Message {i + 1}: {exc.message}", index=i, **exc.extra) from None
+            message = gettext("Message %(n)s: %(why)s") % {"n": i + 1, "why": exc.message}
+            raise ProtocolError(exc.code, message, index=i, **exc.extra) from None
     return tuple(out)

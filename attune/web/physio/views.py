@@ -14,7 +14,7 @@ from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop, pgettext
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from attune.web.accounts import throttle
@@ -132,7 +132,9 @@ def _upload_body(request: HttpRequest) -> bytes:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
-    too_large = ProtocolError("too_large", f"An upload is at most {MAX_UPLOAD_BYTES} bytes of JSON.")
+    too_large = ProtocolError(
+        "too_large", gettext("An upload is at most %(n)s bytes of JSON.") % {"n": MAX_UPLOAD_BYTES}
+    )
     if declared > MAX_UPLOAD_BYTES:
         raise too_large
     try:
@@ -158,10 +160,14 @@ def _upload_rate_limited(rec: Recording) -> JsonResponse | None:
         return None
     remaining_s = throttle.window_remaining(key, window)
     retry_after_ms = max(1, math.ceil(remaining_s * 1000))
-    message = (
+    seconds = math.ceil(retry_after_ms / 1000)
+    message = ngettext(
         "That is a lot of uploads for one recording in a short time, so this one was not stored. "
-        f"Please try again in {math.ceil(retry_after_ms / 1000)} seconds."
-    )
+        "Please try again in %(n)s second.",
+        "That is a lot of uploads for one recording in a short time, so this one was not stored. "
+        "Please try again in %(n)s seconds.",
+        seconds,
+    ) % {"n": seconds}
     error = ProtocolError("rate_limited", message, retry_after_ms=retry_after_ms)
     # `error` repeats the message under the name the endpoint's other refusals use (live-stream.js).
     response = JsonResponse({**error.payload(), "error": message}, status=429)
@@ -187,7 +193,7 @@ def beats(request: AuthedRequest, pk: int) -> JsonResponse:
         return limited
     if (request.content_type or "").startswith("multipart/"):
         # A multipart form may already have been parsed (by the CSRF check), and its raw body is gone.
-        message = "Send the beats as JSON (Content-Type: application/json)."
+        message = gettext("Send the beats as JSON (Content-Type: application/json).")
         return JsonResponse({"error": message, "code": "malformed"}, status=415)
     try:
         messages = parse_upload(_upload_body(request))

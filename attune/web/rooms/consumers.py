@@ -4,6 +4,9 @@ On connect it checks that the member is in the room (anyone else is closed with 
 not the room exists), joins the room's group on the channel layer and sends ``welcome`` with the
 timeline and the server's clock. Every message is checked (size, JSON, type, fields), rate-limited,
 and either answered, handed to an action, or refused with an ``error``; the socket stays open.
+What it says in words (refusals, ``removed``, ``signed_out``, why synchrony is calibrating) is in
+the member's language, taken from the socket's scope as ``LocaleMiddleware`` takes a request's
+(``common.i18n.language_from_scope``).
 Broadcasts from the actions arrive as ``room.event`` carrying their JSON text, encoded once for
 every screen (``protocol.group_event``), and go out as they are.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import math
 import secrets
@@ -21,11 +25,14 @@ from typing import Any
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import translation
+from django.utils.translation import gettext
 
 from attune.core import StreamingMeter
 from attune.web.accounts import sessions
+from attune.web.common.i18n import language_from_scope
 from attune.web.common.rate import TokenBucket
-from attune.web.rooms import actions, straps
+from attune.web.rooms import actions, straps, synchrony
 from attune.web.rooms.models import Participant, Role, Room, Status
 from attune.web.rooms.protocol import (
     MAX_MESSAGE_BYTES,
@@ -64,8 +71,19 @@ def _you(me: Participant) -> dict[str, Any]:
     return {"participant": me.pk, "role": me.role, "can_control": me.can_control, "consent": me.consent}
 
 
-def _dispatch(room_id: int, participant_id: int, message: Control | Consent | Swap | Remove) -> dict[str, Any] | None:
-    """Run one message's action; what to send back to this connection only (if anything)."""
+def _dispatch(
+    room_id: int, participant_id: int, message: Control | Consent | Swap | Remove, language: str
+) -> dict[str, Any] | None:
+    """Run one message's action; what to send back to this connection only (if anything).
+
+    Runs in the database thread, so the socket's ``language`` is activated here, for the words of
+    an action's refusal.
+    """
+    with translation.override(language):
+        return _act(room_id, participant_id, message)
+
+
+def _act(room_id: int, participant_id: int, message: Control | Consent | Swap | Remove) -> dict[str, Any] | None:
     if isinstance(message, Control):
         actions.control(room_id, participant_id, message.action, message.seconds)
     elif isinstance(message, Consent):
@@ -102,9 +120,11 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
     partner_id: int | None = None
     synchrony_at: int = 0
     session_group: str | None = None
+    language: str = "en"
 
     async def connect(self) -> None:
         await self.accept()
+        self.language = language_from_scope(self.scope)
         user = self.scope.get("user")
         room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
         loaded = None
@@ -170,8 +190,13 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         if both is None:
             return
         self.synchrony_at = now
-        payload = await asyncio.to_thread(straps.synchrony_payload, *both)
-        await self.channel_layer.group_send(self.group, group_event(payload))
+        reading = await asyncio.to_thread(straps.pair_synchrony, *both)
+        event = group_event(straps.synchrony_payload(reading))
+        if reading.reason_kind:  # each screen words it for its own member (room_event)
+            whose = dict(reading.reason_values).get("person")
+            event["reason_kind"] = reading.reason_kind
+            event["reason_participant"] = {"a": self.participant_id, "b": self.partner_id}.get(str(whose))
+        await self.channel_layer.group_send(self.group, event)
 
     async def on_beats(self, beats: Beats) -> None:
         """One person's RR intervals: into their own meter; to their partner only if they share."""
@@ -206,13 +231,14 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         if self.group is None:
             return  # refused on connect; the close is on its way
         received_ms = time.time() * 1000.0
+        with translation.override(self.language):
+            await self._receive(text_data, bytes_data, received_ms)
+
+    async def _receive(self, text_data: str | None, bytes_data: bytes | None, received_ms: float) -> None:
+        """One message, with the socket's language active (for refusals built here and in parse)."""
         if not self.bucket.allow():
-            await self._send(
-                Refused(
-                    "rate_limited",
-                    f"That was a lot at once: at most {RATE_PER_S:g} messages a second. Nothing changed.",
-                ).payload()
-            )
+            words = gettext("That was a lot at once: at most %(n)s messages a second. Nothing changed.")
+            await self._send(Refused("rate_limited", words % {"n": f"{RATE_PER_S:g}"}).payload())
             return
         try:
             message = parse(text_data, bytes_data)
@@ -223,7 +249,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             if isinstance(message, Beats):
                 await self.on_beats(message)
                 return
-            reply = await database_sync_to_async(_dispatch)(self.room_id, self.participant_id, message)
+            reply = await database_sync_to_async(_dispatch)(self.room_id, self.participant_id, message, self.language)
             if reply is not None:
                 await self._send(reply)
         except Refused as exc:
@@ -250,7 +276,9 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
 
     async def session_ended(self, event: dict[str, Any]) -> None:
         """The session that opened this socket has ended (``accounts.sessions.close_sockets``)."""
-        await self._send({"type": "signed_out", "message": "You are signed out. Sign in again to come back."})
+        with translation.override(self.language):
+            words = gettext("You are signed out. Sign in again to come back.")
+        await self._send({"type": "signed_out", "message": words})
         await self.close(code=CLOSE_SIGNED_OUT)
 
     async def room_event(self, event: dict[str, Any]) -> None:
@@ -259,7 +287,21 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         if event["kind"] == "heart" and mine:
             return  # one's own heart is drawn from one's own strap
         if event["kind"] == "removed" and mine:
-            await self._send({"type": "removed", "message": "The guide has closed this room for you. Take care."})
+            with translation.override(self.language):
+                words = gettext("The guide has closed this room for you. Take care.")
+            await self._send({"type": "removed", "message": words})
             await self.close(code=CLOSE_REMOVED)
             return
+        if event["kind"] == "synchrony" and event.get("reason_kind"):
+            await self.send(text_data=self._worded_synchrony(event))
+            return
         await self.send(text_data=event["text"])
+
+    def _worded_synchrony(self, event: dict[str, Any]) -> str:
+        """A calibrating synchrony figure with its reason in this member's language, from their side."""
+        mine = event.get("reason_participant") == self.participant_id
+        with translation.override(self.language):
+            reason = synchrony.reason_text(str(event["reason_kind"]), mine=mine)
+        if reason is None:
+            return str(event["text"])
+        return encode({**json.loads(event["text"]), "reason": reason})

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from attune.web.rooms import timeline as tl
@@ -116,7 +117,9 @@ class Participant(models.Model):
         return self.role in (Role.HOST, Role.PARTNER) if self.room.is_pair else self.role == Role.HOST
 
 
-DEFAULT_JOURNAL_PROMPT = "What stayed with you from the workshop? A word, a moment, a feeling in the body."
+DEFAULT_JOURNAL_PROMPT = gettext_noop(
+    "What stayed with you from the workshop? A word, a moment, a feeling in the body."
+)
 
 
 class Audience(models.TextChoices):
@@ -157,5 +160,5 @@ class Workshop(models.Model):
 
     @property
     def prompt_text(self) -> str:
-        """The journal prompt afterwards: the guide's own, or a gentle default."""
-        return self.journal_prompt or DEFAULT_JOURNAL_PROMPT
+        """The journal prompt afterwards: the guide's own, or a gentle default in the active language."""
+        return self.journal_prompt or gettext(DEFAULT_JOURNAL_PROMPT)

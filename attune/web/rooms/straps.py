@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from django.core.cache import cache
 
-from attune.core import heart_rate_synchrony
+from attune.core import Synchrony, heart_rate_synchrony
 
 MIN_STRAPS = 5  # the same floor as the room's shift: a median of fewer would point at people
 FRESH_S = 15  # a strap silent for longer counts as gone
@@ -88,12 +88,20 @@ async def shared_pair(room_id: int, a: int, b: int) -> tuple[list[list[float]], 
     return found[heart_key(room_id, a)], found[heart_key(room_id, b)]
 
 
-def synchrony_payload(a: list[list[float]], b: list[list[float]]) -> dict[str, Any]:
-    """The pair's synchrony over the last minute both have beats for (attune.core, docs/hrv.md)."""
+def pair_synchrony(a: list[list[float]], b: list[list[float]]) -> Synchrony:
+    """The pair's synchrony over the last minute both have beats for (attune.core, docs/hrv.md).
+
+    ``a`` is the shared beats of the screen asking, ``b`` its partner's, as ``shared_pair`` gives them.
+    """
     ta, ra = np.array([x[0] for x in a]) / 1000.0, np.array([x[1] for x in a])
     tb, rb = np.array([x[0] for x in b]) / 1000.0, np.array([x[1] for x in b])
     end_s = float(min(ta[-1], tb[-1])) if ta.size and tb.size else 0.0
-    s = heart_rate_synchrony(ta, ra, tb, rb, end_s=end_s)
+    return heart_rate_synchrony(ta, ra, tb, rb, end_s=end_s)
+
+
+def synchrony_payload(s: Synchrony) -> dict[str, Any]:
+    """The ``synchrony`` message (docs/rooms.md); its ``reason`` is core's English, which each screen's
+    consumer words again for its member (``rooms.synchrony``)."""
     return {
         "type": "synchrony",
         "calibrating": s.calibrating,

@@ -119,19 +119,6 @@ PAGE_WORDS = (
     ),
     gettext_noop("More in step than these two hearts at a random timing would be."),
     gettext_noop("Not more in step than these two hearts at a random timing would be."),
-    # What the room answers over the socket when a step does not fit (actions.py); it comes in English.
-    gettext_noop("You are no longer in this room."),
-    gettext_noop("The guide leads this room; your screen follows along."),
-    gettext_noop("This practice has already begun."),
-    gettext_noop("That works once the practice is under way."),
-    gettext_noop("Only a running step can be paused."),
-    gettext_noop("Nothing is paused."),
-    gettext_noop("Only a running step can be made longer."),
-    gettext_noop("That question isn't open any more."),
-    gettext_noop("Turns are for pair practice."),
-    gettext_noop("Turns can swap once your partner is here."),
-    gettext_noop("Only the guide of a workshop can ask someone to leave."),
-    gettext_noop("That person is not in the room."),
 )
 
 

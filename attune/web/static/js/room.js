@@ -486,8 +486,9 @@ function drawTogether() {
 
 function showSynchrony(s) {
   if (s.calibrating) {
+    // The reason comes worded in the member's language, from their side (rooms/synchrony.py).
     setText('together-sync', s.reason
-      ? say('In step: calibrating, until there is a minute of clean beats from both of you (%(reason)s).', { reason: say(s.reason).toLowerCase() })
+      ? say('In step: calibrating, until there is a minute of clean beats from both of you (%(reason)s).', { reason: s.reason.charAt(0).toLowerCase() + s.reason.slice(1) })
       : say('In step: calibrating, until there is a minute of clean beats from both of you.'));
     return;
   }
