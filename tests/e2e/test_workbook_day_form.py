@@ -68,7 +68,12 @@ def _watch(page: Any, errors: list[str]) -> None:
             else None
         ),
     )
-    page.on("requestfailed", lambda req: errors.append(f"{req.url} {req.failure}"))
+    # A request the browser cancels itself because the page moved on (net::ERR_ABORTED, e.g. the
+    # icon while a form posts) is not a failure of the page.
+    page.on(
+        "requestfailed",
+        lambda req: errors.append(f"{req.url} {req.failure}") if req.failure != "net::ERR_ABORTED" else None,
+    )
     page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.on("request", lambda req: errors.append(f"third party {req.url}") if "127.0.0.1" not in req.url else None)
 
