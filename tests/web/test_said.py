@@ -72,3 +72,14 @@ def test_what_was_not_kept_by_as_stored_gives_none(data: object) -> None:
     from attune.web.common.said import from_stored
 
     assert from_stored(data) is None
+
+
+def test_numbers_in_a_said_sentence_take_the_languages_decimal_mark() -> None:
+    said = _(
+        "about %(breaths).1f breaths a minute, from %(low)g to %(high)g, %(n)d steps", breaths=5.5, low=4.5, high=7, n=3
+    )
+    assert said == "about 5.5 breaths a minute, from 4.5 to 7, 3 steps"
+    with translation.override("de"):
+        assert in_language(said) == "about 5,5 breaths a minute, from 4,5 to 7, 3 steps"
+    with translation.override("en"):
+        assert in_language(said) == "about 5.5 breaths a minute, from 4.5 to 7, 3 steps"

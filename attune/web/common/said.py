@@ -7,9 +7,11 @@ A sentence made in a background job, where no one's language is known, is kept a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.formats import get_format
 from django.utils.translation import gettext
 
 from attune.words import Said
@@ -30,9 +32,32 @@ def in_language(text: str) -> str:
         return translated
     values = {name: in_language(value) if isinstance(value, Said) else value for name, value in text.values.items()}
     try:
-        return translated % values
+        return _localised_numbers(translated, values) % values
     except (KeyError, ValueError, TypeError):
         return str.__str__(text)
+
+
+#: A number's hole with a float directive (``%(seconds)g``, ``%(breaths).1f``).
+_NUMBER_HOLE = re.compile(r"%\((\w+)\)([#0 +-]*\d*(?:\.\d+)?[eEfFgG])")
+
+
+def _localised_numbers(template: str, values: Mapping[str, object]) -> str:
+    """``template`` with its float holes filled already, with the active language's decimal mark.
+
+    ``%`` formatting always writes a point; German writes "5,5 Atemzüge". The number is formatted
+    with the template's own directive, then its point is swapped; other holes are left for ``%``.
+    """
+    mark = str(get_format("DECIMAL_SEPARATOR"))
+    if mark == ".":
+        return template
+
+    def fill(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return match.group(0)
+        return (f"%{match.group(2)}" % value).replace(".", mark).replace("%", "%%")
+
+    return _NUMBER_HOLE.sub(fill, template)
 
 
 def as_stored(said: Said) -> dict[str, Any]:
