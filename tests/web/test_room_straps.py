@@ -36,12 +36,15 @@ async def _send_beats(comm: Any, rr: list[float], *, share: bool = False, demo: 
         await comm.send_json_to({"type": "beats", "rr_ms": rr[i : i + 16], "share": share, "demo": demo})
 
 
-async def _summary_with(guide: Any, connected: int) -> dict[str, Any]:
-    for _ in range(200):
-        message = await guide.receive_json_from(timeout=3)
-        if message["type"] == "straps" and message["connected"] == connected:
+async def _summary_with(guide: Any, connected: int, ready: int | None = None) -> dict[str, Any]:
+    """The first summary counting these straps (and, if given, this many ready): beats are handled
+    as they arrive, so a summary may count a strap before its last beats are in."""
+    for _ in range(400):
+        message = await guide.receive_json_from(timeout=5)
+        counted = message["type"] == "straps" and message["connected"] == connected
+        if counted and (ready is None or message["ready"] == ready):
             return dict(message)
-    raise AssertionError(f"no summary with {connected} straps")
+    raise AssertionError(f"no summary with {connected} straps ({ready} ready)")
 
 
 async def test_the_guide_sees_the_count_and_the_median_coherence_only_from_five_straps(
@@ -59,10 +62,10 @@ async def test_the_guide_sees_the_count_and_the_median_coherence_only_from_five_
     screens = [(await opened(w.room_id, person))[0] for person in people]
     for n, screen in enumerate(screens[:4]):
         await _send_beats(screen, _rr_series(80), demo=n == 0)
-    four = await _summary_with(console, 4)
+    four = await _summary_with(console, 4, ready=4)
     assert four["ready"] == 4 and four["demo"] == 1 and four["median_coherence"] is None  # four: no number
     await _send_beats(screens[4], _rr_series(80))
-    five = await _summary_with(console, 5)
+    five = await _summary_with(console, 5, ready=5)
     assert five["ready"] == 5 and five["median_coherence"] is not None and five["median_coherence"] > 0.5
     assert set(five) == {"type", "connected", "demo", "ready", "min_straps", "median_coherence"}  # nobody's own
     for screen in screens:  # participants get no summary and nobody's heart
