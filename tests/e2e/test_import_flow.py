@@ -48,6 +48,9 @@ def _watch(page: Any, *, until_done: bool = True, timeout_s: float = 180) -> lis
     while time.monotonic() < deadline:
         seen.append(_bar(page))
         if page.locator("[data-field=state_label]").inner_text() in ("Done", "Could not be read", "Stopped"):
+            # The page may have drawn its last update between reading the bar and the label: read the
+            # bar once more, now that the state is final.
+            seen.append(_bar(page))
             return seen
         if not until_done and seen[-1] > 0:
             return seen

@@ -94,7 +94,13 @@ def test_a_member_sets_up_an_app_and_a_passkey_and_signs_in_with_the_passkey(ser
 
         page.fill("#passkey-name", "Test phone")
         page.get_by_role("button", name="Add a passkey").click()
-        page.get_by_text("Your passkey is added.").wait_for()
+        # A loaded machine can take a while over the ceremony: wait longer, and say what the page said.
+        try:
+            page.get_by_text("Your passkey is added.").wait_for(timeout=45_000)
+        except Exception as exc:
+            status = page.locator("[data-passkey-status]")
+            said = status.inner_text() if status.count() else "(no status on the page)"
+            raise AssertionError(f"the passkey was not added; the page said {said!r} at {page.url}") from exc
         assert "Test phone" in page.inner_text("#two-step")
         _keep(shot(page, "two-step-settings-phone"))
         assert len(cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]) == 1
