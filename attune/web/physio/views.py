@@ -23,6 +23,7 @@ from attune.web.common.bodies import BadBody, first_error, posted_fields
 from attune.web.common.i18n import words_for_page
 from attune.web.physio import actions, charts, codec
 from attune.web.physio.forms import ApplyRateForm, StartAssessmentForm
+from attune.web.physio.metrics import summary_metrics
 from attune.web.physio.models import RESONANCE_RATES_BPM, Recording, ResonanceAssessment
 from attune.web.physio.protocol import MAX_UPLOAD_BYTES, ProtocolError, parse_upload, refusal
 
@@ -95,7 +96,7 @@ def recording(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "rec": rec,
         "chart": charts.recording_chart(rec) if rec.has_summary else None,
-        "coherence_threshold": actions.COHERENCE_THRESHOLD,
+        "metrics": summary_metrics(rec, actions.COHERENCE_THRESHOLD),
         "summary": actions.summary_payload(rec),
         "session": rec.practice_session,
         "stale_minutes": int(actions.STALE_AFTER.total_seconds() // 60),
