@@ -4,20 +4,25 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+# Each app's pages under its prefix, tried in this order (so accounts/activity/ before accounts/).
+APP_PREFIXES = (
+    ("", "today"),
+    ("accounts/activity/", "audit"),
+    ("accounts/reminders/", "reminders"),
+    ("accounts/", "accounts"),
+    ("checkins/", "checkins"),
+    ("practices/", "practices"),
+    ("physio/", "physio"),
+    ("live/", "live"),
+    ("journal/", "journal"),
+    ("workbooks/", "workbooks"),
+    ("rooms/", "rooms"),
+    ("imports/", "imports"),
+    ("retreats/", "retreats"),
+)
+
 urlpatterns = [
-    path("", include("attune.web.today.urls")),
-    path("accounts/activity/", include("attune.web.audit.urls")),
-    path("accounts/reminders/", include("attune.web.reminders.urls")),
-    path("accounts/", include("attune.web.accounts.urls")),
-    path("checkins/", include("attune.web.checkins.urls")),
-    path("practices/", include("attune.web.practices.urls")),
-    path("physio/", include("attune.web.physio.urls")),
-    path("live/", include("attune.web.live.urls")),
-    path("journal/", include("attune.web.journal.urls")),
-    path("workbooks/", include("attune.web.workbooks.urls")),
-    path("rooms/", include("attune.web.rooms.urls")),
-    path("imports/", include("attune.web.imports.urls")),
-    path("retreats/", include("attune.web.retreats.urls")),
+    *(path(prefix, include(f"attune.web.{app}.urls")) for prefix, app in APP_PREFIXES),
     path("admin/", admin.site.urls),
     # Sets the language cookie from a POST and goes back (django.views.i18n.set_language).
     path("i18n/", include(([path("setlang/", set_language, name="set_language")], "i18n"))),

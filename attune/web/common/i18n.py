@@ -6,11 +6,13 @@ reads the same things from the socket's scope that ``LocaleMiddleware`` reads fr
 language cookie ``settings.LANGUAGE_COOKIE_NAME``, then ``Accept-Language``, only languages in
 ``settings.LANGUAGES``, else ``settings.LANGUAGE_CODE``), by handing them to Django's own
 ``get_language_from_request``; a consumer wraps what it words in ``translation.override(...)``.
+
+:func:`words_for_page` words the sentences a page's scripts write, for the request's language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from django.http.cookie import parse_cookie
@@ -45,3 +47,12 @@ def language_from_scope(scope: Mapping[str, Any]) -> str:
         cookies = parse_cookie(_header(scope, b"cookie", "; "))
     request = _ScopeAsRequest(cookies, _header(scope, b"accept-language"))
     return translation.get_language_from_request(cast("HttpRequest", request))
+
+
+def words_for_page(sentences: Iterable[str]) -> dict[str, str]:
+    """The sentences a page's scripts write, each in the active language, keyed by its English.
+
+    A view hands them to the page as ``page_words`` (its template puts them in ``#page-words``
+    with ``json_script``); ``static/js/words.js`` looks each up by the English it was written in.
+    """
+    return {english: translation.gettext(english) for english in sentences}

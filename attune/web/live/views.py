@@ -21,15 +21,14 @@ from attune.content.practices import BREATHS_PER_MIN_RANGE
 from attune.core.baseline import CALIBRATION_READINGS
 from attune.web.accounts.http import AuthedRequest
 from attune.web.common.bodies import BadBody, first_error, posted_fields
-from attune.web.common.chips import chip_groups
+from attune.web.common.i18n import words_for_page
 from attune.web.common.recent import recent_reading
-from attune.web.common.safety import crisis_resources
 from attune.web.live.forms import StartRecordingForm
 from attune.web.physio import actions, meter
 from attune.web.physio import morning as morning_readings
 from attune.web.physio.links import recording_payload
 from attune.web.physio.models import RESONANCE_RATES_BPM, ResonanceAssessment
-from attune.web.practices.forms import ReadingForm
+from attune.web.practices.forms import readings_context
 from attune.web.practices.models import PACER_SLUG
 
 # What the pacer offers on this page (pacer-clock.js accepts 3 to 10 breaths a minute).
@@ -137,7 +136,7 @@ def _render_page(request: HttpRequest, template: str, config: dict[str, Any], **
         "rmssd_window_s": meter.RMSSD_WINDOW_S,
         "coherence_threshold": actions.COHERENCE_THRESHOLD,
     }
-    words = {english: gettext(english) for english in PAGE_WORDS}
+    words = words_for_page(PAGE_WORDS)
     # "Time" there is a length of time; elsewhere in the catalogue it is a time of day.
     words["Time"] = pgettext("length of time", "Time")
     context = {**context, "config": {**config, **windows}, "windows": windows, "page_words": words}
@@ -160,7 +159,6 @@ def practice(request: AuthedRequest) -> HttpResponse:
     readings before and after are stored with it (and show in History) and the recording links to it.
     """
     default_bpm = _default_bpm(request)
-    just_now = recent_reading(request)
     config: dict[str, Any] = {
         "start_url": reverse("live:start_recording"),
         "default_bpm": default_bpm,
@@ -175,11 +173,7 @@ def practice(request: AuthedRequest) -> HttpResponse:
         request,
         "live/practice.html",
         config,
-        # A check-in made a moment ago answers the "before" questions; the member can change them.
-        before_groups=chip_groups(ReadingForm(prefix="before", initial=just_now), ("safety", "state")),
-        prefilled=just_now is not None,
-        after_groups=chip_groups(ReadingForm(prefix="after"), ("safety", "state")),
-        crisis=crisis_resources(),
+        **readings_context(recent_reading(request)),
         default_bpm=default_bpm,
         pacer_url=reverse("practices:pacer"),
         resonance_url=reverse("live:resonance"),

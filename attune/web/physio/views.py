@@ -20,8 +20,10 @@ from django.views.decorators.http import require_GET, require_POST
 from attune.web.accounts import throttle
 from attune.web.accounts.http import AuthedRequest
 from attune.web.common.bodies import BadBody, first_error, posted_fields
+from attune.web.common.i18n import words_for_page
 from attune.web.physio import actions, charts, codec
 from attune.web.physio.forms import ApplyRateForm, StartAssessmentForm
+from attune.web.physio.metrics import summary_metrics
 from attune.web.physio.models import RESONANCE_RATES_BPM, Recording, ResonanceAssessment
 from attune.web.physio.protocol import MAX_UPLOAD_BYTES, ProtocolError, parse_upload, refusal
 
@@ -94,11 +96,11 @@ def recording(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "rec": rec,
         "chart": charts.recording_chart(rec) if rec.has_summary else None,
-        "coherence_threshold": actions.COHERENCE_THRESHOLD,
+        "metrics": summary_metrics(rec, actions.COHERENCE_THRESHOLD),
         "summary": actions.summary_payload(rec),
         "session": rec.practice_session,
         "stale_minutes": int(actions.STALE_AFTER.total_seconds() // 60),
-        "page_words": {english: gettext(english) for english in CHART_WORDS},
+        "page_words": words_for_page(CHART_WORDS),
     }
     return render(request, "physio/recording_detail.html", context)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from attune.web.common.chips import choice_field, number_errors, scale_field
+from attune.web.common.chips import chip_groups, choice_field, number_errors, scale_field
 from attune.web.common.offline import key_field, when_field
+from attune.web.common.safety import crisis_resources
 from attune.web.common.states import State
 from attune.web.practices.models import Outcome
 
@@ -23,6 +26,20 @@ class ReadingForm(forms.Form):
 
     safety = scale_field(_("Felt safety"), 0, 10, required=False)
     state = choice_field(_("State"), State, required=False)
+
+
+def readings_context(just_now: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What a practice page needs to ask for the readings before and after, and to offer help.
+
+    ``just_now`` is a check-in made a moment ago (``recent_reading``): it answers the "before"
+    questions, and the member can change them. Every page with a strap or a pacer shows these.
+    """
+    return {
+        "before_groups": chip_groups(ReadingForm(prefix="before", initial=just_now), ("safety", "state")),
+        "prefilled": just_now is not None,
+        "after_groups": chip_groups(ReadingForm(prefix="after"), ("safety", "state")),
+        "crisis": crisis_resources(),
+    }
 
 
 class StartForm(ReadingForm):

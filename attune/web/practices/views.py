@@ -24,7 +24,7 @@ from attune.content.practices import (
 )
 from attune.web.accounts.http import AuthedRequest
 from attune.web.common.bodies import errors_response
-from attune.web.common.chips import chip_groups
+from attune.web.common.i18n import words_for_page
 from attune.web.common.labels import (
     CONDITION_DESCRIPTIONS,
     CONDITION_LABELS,
@@ -35,8 +35,7 @@ from attune.web.common.labels import (
 )
 from attune.web.common.offline import believed_time
 from attune.web.common.recent import recent_reading
-from attune.web.common.safety import crisis_resources
-from attune.web.practices.forms import FinishForm, ReadingForm, StartForm
+from attune.web.practices.forms import FinishForm, StartForm, readings_context
 from attune.web.practices.library import current_library, fallback_notice
 from attune.web.practices.models import PACER_SLUG, PACER_TITLE, PracticeSession
 
@@ -162,14 +161,6 @@ PAGE_WORDS = (
 )
 
 
-def page_words() -> dict[str, str]:
-    return {english: _(english) for english in PAGE_WORDS}
-
-
-def _reading_groups(prefix: str, initial: dict[str, Any] | None = None) -> list[Any]:
-    return chip_groups(ReadingForm(prefix=prefix, initial=initial), ("safety", "state"))
-
-
 @login_required
 @require_GET
 def player(request: AuthedRequest, slug: str) -> HttpResponse:
@@ -199,8 +190,6 @@ def player(request: AuthedRequest, slug: str) -> HttpResponse:
         "finishUrl": reverse("practices:session_finish", args=[0]),
         "historyUrl": reverse("today:history"),
     }
-    # A check-in made a moment ago answers the "before" questions; the member can change them.
-    just_now = recent_reading(request)
     # Where "done" leads back to: Today, or the page that sent the member here (a workbook day).
     back = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -208,11 +197,8 @@ def player(request: AuthedRequest, slug: str) -> HttpResponse:
     context = {
         **practice_card(practice),
         "player_data": data,
-        "page_words": page_words(),
-        "before_groups": _reading_groups("before", just_now),
-        "prefilled": just_now is not None,
-        "after_groups": _reading_groups("after"),
-        "crisis": crisis_resources(),
+        "page_words": words_for_page(PAGE_WORDS),
+        **readings_context(recent_reading(request)),
         "back_url": back or reverse("today:today"),
         "back_label": _("Back to your workbook") if back else _("Back to today"),
     }
@@ -235,13 +221,10 @@ def pacer(request: AuthedRequest) -> HttpResponse:
     }
     context = {
         "pacer_data": data,
-        "page_words": page_words(),
+        "page_words": words_for_page(PAGE_WORDS),
         "own_rate": own_bpm,
         "minutes": (3, 5, 10, 20),
-        "before_groups": _reading_groups("before", just_now := recent_reading(request)),
-        "prefilled": just_now is not None,
-        "after_groups": _reading_groups("after"),
-        "crisis": crisis_resources(),
+        **readings_context(recent_reading(request)),
     }
     return render(request, "practices/pacer.html", context)
 

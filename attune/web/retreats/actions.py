@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from attune.web.audit import actions as audit
 from attune.web.audit.models import Kind as AuditKind
 from attune.web.retreats import days, emails
+from attune.web.retreats.days import NotNow
 from attune.web.retreats.models import (
     OFFER_HOURS,
     TOUCH_KEY,
@@ -39,10 +40,6 @@ if TYPE_CHECKING:
 
 #: Days after a retreat's departure day when its intake answers are deleted, unless configured.
 DEFAULT_INTAKE_DAYS = 90
-
-
-class NotNow(Exception):
-    """The step does not fit the application's present state; the message says why, kindly."""
 
 
 class Full(NotNow):

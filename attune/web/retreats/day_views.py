@@ -32,7 +32,7 @@ from attune.web.retreats.models import (
     State,
     WordRequest,
 )
-from attune.web.retreats.views import _led_application, _own_retreat
+from attune.web.retreats.views import _attempt, _led_application, _own_retreat
 
 # ------------------------------------------------------------------ access
 
@@ -65,16 +65,6 @@ def _own_item(request: AuthedRequest, pk: int, item: int) -> ScheduleItem:
         retreat__guide_id=request.user.pk,
         retreat__guide__is_guide=True,
     )
-
-
-def _attempt(request: AuthedRequest, step: Any, done: str) -> bool:
-    try:
-        step()
-    except days.NotNow as exc:
-        messages.error(request, str(exc))
-        return False
-    messages.success(request, done)
-    return True
 
 
 # ------------------------------------------------------------------ the schedule (guide)

@@ -53,7 +53,7 @@ WORD_NOTE_MAX = 500
 
 
 class NotNow(Exception):
-    """The step does not fit now; the message says why, kindly."""
+    """The step does not fit now (a day, a follow-up, an application's state); the message says why, kindly."""
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:

@@ -105,14 +105,15 @@ def _answers_context(application: Application) -> dict[str, Any]:
     }
 
 
-def _attempt(request: AuthedRequest, step: Callable[[], object], done: str) -> None:
-    """Take one step of an application's life, and say how it went."""
+def _attempt(request: AuthedRequest, step: Callable[[], object], done: str) -> bool:
+    """Take one step (of an application's life, or of a retreat's days), say how it went, and whether it did."""
     try:
         step()
-    except actions.NotNow as exc:
+    except days.NotNow as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
+        return False
+    messages.success(request, done)
+    return True
 
 
 # ------------------------------------------------------------------ guide
@@ -283,7 +284,7 @@ def apply(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.apply(request.user, retreat, form.answers(), language=language_of(request))
-        except actions.NotNow as exc:
+        except days.NotNow as exc:
             messages.error(request, str(exc))
             return redirect("retreats:detail", pk=retreat.pk)
         messages.success(

@@ -21,11 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from attune.web.accounts import throttle
 from attune.web.accounts.http import AuthedRequest
 from attune.web.common.bodies import errors_response
-from attune.web.common.chips import chip_groups
+from attune.web.common.i18n import words_for_page
 from attune.web.common.labels import STATE_WORDS
-from attune.web.common.safety import crisis_resources
 from attune.web.jobs.notices import language_of
-from attune.web.practices.forms import ReadingForm
+from attune.web.practices.forms import readings_context
 from attune.web.rooms import actions, emails, straps
 from attune.web.rooms import timeline as tl
 from attune.web.rooms.forms import (
@@ -124,7 +123,7 @@ PAGE_WORDS = (
 
 def page_words() -> dict[str, str]:
     """PAGE_WORDS in the request's language, and the states as a partner's shift names them."""
-    words = {english: gettext(english) for english in PAGE_WORDS}
+    words = words_for_page(PAGE_WORDS)
     return {**words, **{str(slug).replace("_", " "): str(word) for slug, word in STATE_WORDS.items()}}
 
 
@@ -290,9 +289,7 @@ def room(request: AuthedRequest, pk: int) -> HttpResponse:
         "room": r,
         "place": place,
         "room_data": _room_data(place),
-        "before_groups": chip_groups(ReadingForm(prefix="before"), ("safety", "state")),
-        "after_groups": chip_groups(ReadingForm(prefix="after"), ("safety", "state")),
-        "crisis": crisis_resources(),
+        **readings_context(),
         "join_url": request.build_absolute_uri(reverse("rooms:join_link", args=[r.code])) if r.code else "",
         "code_open": r.is_pair and r.code_used_at is None and r.code_expires_at and r.code_expires_at > timezone.now(),
         "ended": r.ended_at is not None or r.timeline["status"] == tl.ENDED,

@@ -36,6 +36,7 @@ from attune.core.insights import MIN_SESSIONS as MAP_MIN_SESSIONS
 from attune.web.accounts.http import AuthedRequest
 from attune.web.checkins.forms import CheckInForm, form_context
 from attune.web.checkins.models import CheckIn
+from attune.web.common.i18n import words_for_page
 from attune.web.common.labels import CONDITION_LABELS, STATE_WORDS
 from attune.web.common.safety import crisis_resources
 from attune.web.common.states import State
@@ -402,7 +403,7 @@ def history(request: AuthedRequest) -> HttpResponse:
         "changes": changes,
         "min_sessions": MIN_SESSIONS,
         "problems": problems,
-        "page_words": {english: _(english) for english in HISTORY_WORDS},
+        "page_words": words_for_page(HISTORY_WORDS),
     }
     return render(request, "today/history.html", context, status=400 if problems else 200)
 
