@@ -277,8 +277,9 @@ def _local_median(rr: FloatArray, size: int) -> FloatArray:
         window = rr[start : start + size]
         slope = float(np.median(np.diff(window)))
         beats = np.arange(start, start + size)
-        for i in edge:
-            med[i] = float(np.median(window - slope * (beats - i)))
+        at = np.asarray(edge, dtype=np.int64)
+        # One row per edge interval, its median taken in one call (the same values as row by row).
+        med[at] = np.median(window[None, :] - slope * (beats[None, :] - at[:, None]), axis=1)
     return med
 
 
