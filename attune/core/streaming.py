@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+from numpy.typing import ArrayLike
 
 from attune.core.breathing import breathing_peak_hz
 from attune.core.coherence import coherence_numbers, short_spectrum
@@ -61,6 +63,28 @@ class MeterReading:
     calibrating: bool
     seconds_to_ready: float
     status: str
+
+
+@dataclass(frozen=True)
+class MeterSeries:
+    """What the meter knew after each of many beats (:meth:`StreamingMeter.update_many`).
+
+    Parallel arrays, one element per beat, holding what the :class:`MeterReading` of the same
+    beat holds (NaN where it holds None); there is no status sentence.
+    """
+
+    beat_time_s: npt.NDArray[np.float64]
+    rr_ms: npt.NDArray[np.float64]
+    hr_bpm: npt.NDArray[np.float64]
+    rmssd_ms: npt.NDArray[np.float64]
+    coherence: npt.NDArray[np.float64]
+    coherence_peak_hz: npt.NDArray[np.float64]
+    breathing_rate_bpm: npt.NDArray[np.float64]
+    artifact: npt.NDArray[np.bool_]
+    calibrating: npt.NDArray[np.bool_]
+
+    def __len__(self) -> int:
+        return int(self.rr_ms.size)
 
 
 class StreamingMeter:
@@ -120,6 +144,75 @@ class StreamingMeter:
         rr = float(rr_ms)
         if not math.isfinite(rr) or rr <= 0:
             raise ValueError(f"update needs one positive RR interval in ms; got {rr_ms!r}.")
+        artifact = self._step(rr)
+        hr, rmssd, coh, peak, breath, to_ready = self._numbers(rr)
+        calibrating = coh is None or rmssd is None
+        if artifact:
+            status = "That beat looked irregular, so it was left out."
+        elif calibrating:
+            status = f"Calibrating: about {math.ceil(to_ready)} s more of steady beats."
+        else:
+            status = f"Reading the last {self.window_s:g} s of beats."
+        return MeterReading(
+            beat_time_s=self._now,
+            rr_ms=rr,
+            hr_bpm=hr,
+            rmssd_ms=rmssd,
+            coherence=coh,
+            coherence_peak_hz=peak,
+            breathing_rate_bpm=breath,
+            artifact=artifact,
+            calibrating=calibrating,
+            seconds_to_ready=to_ready,
+            status=status,
+        )
+
+    def update_many(self, rr_ms: ArrayLike) -> MeterSeries:
+        """Take many RR intervals (ms) at once; the readings after each, as arrays.
+
+        The numbers are exactly those of :meth:`update` called once per interval (the same code
+        computes them), without a :class:`MeterReading` and its status sentence for every beat,
+        which a replay of a long recording does not need.
+
+        Raises
+        ------
+        ValueError
+            If any interval is not finite and positive; the meter is then left as it was.
+        """
+        rr_all = np.asarray(rr_ms, dtype=np.float64).ravel()
+        if rr_all.size and not (np.all(np.isfinite(rr_all)) and np.all(rr_all > 0)):
+            raise ValueError("update_many needs positive, finite RR intervals in ms.")
+        n = rr_all.size
+        nan = math.nan
+        beat_time = np.empty(n)
+        hr_out, rmssd_out, coh_out = np.empty(n), np.empty(n), np.empty(n)
+        peak_out, breath_out = np.empty(n), np.empty(n)
+        artifact_out = np.zeros(n, dtype=bool)
+        calibrating_out = np.zeros(n, dtype=bool)
+        for k, rr in enumerate(rr_all.tolist()):
+            artifact_out[k] = self._step(rr)
+            hr, rmssd, coh, peak, breath, _ = self._numbers(rr)
+            beat_time[k] = self._now
+            hr_out[k] = hr
+            rmssd_out[k] = nan if rmssd is None else rmssd
+            coh_out[k] = nan if coh is None else coh
+            peak_out[k] = nan if peak is None else peak
+            breath_out[k] = nan if breath is None else breath
+            calibrating_out[k] = coh is None or rmssd is None
+        return MeterSeries(
+            beat_time_s=beat_time,
+            rr_ms=rr_all.copy(),
+            hr_bpm=hr_out,
+            rmssd_ms=rmssd_out,
+            coherence=coh_out,
+            coherence_peak_hz=peak_out,
+            breathing_rate_bpm=breath_out,
+            artifact=artifact_out,
+            calibrating=calibrating_out,
+        )
+
+    def _step(self, rr: float) -> bool:
+        """Move the timeline on by one checked interval; whether it was left out as an artifact."""
         self._now += rr / 1000.0
         artifact = self._is_artifact(rr)
         if artifact:
@@ -130,7 +223,7 @@ class StreamingMeter:
         if not artifact:
             self._accept(rr)
         self._trim()
-        return self._reading(rr, artifact)
+        return artifact
 
     def _is_artifact(self, rr: float) -> bool:
         if not _MIN_RR_MS <= rr <= _MAX_RR_MS:
@@ -162,7 +255,8 @@ class StreamingMeter:
         while self._d2 and self._d2[0][0] < edge_d:
             self._d2.popleft()
 
-    def _reading(self, rr: float, artifact: bool) -> MeterReading:
+    def _numbers(self, rr: float) -> tuple[float, float | None, float | None, float | None, float | None, float]:
+        """Heart rate, RMSSD, coherence, its peak, breathing rate and seconds to ready, now."""
         covered = self._now - self._start if self._started else 0.0
         hr = 60000.0 / self._last_accepted if self._last_accepted else 60000.0 / rr
         rmssd: float | None = None
@@ -178,27 +272,7 @@ class StreamingMeter:
             psd = self._spec.psd(t, v)
             coh, peak, _, _ = coherence_numbers(self._spec, psd, self.pacer_hz)
             breath = 60.0 * breathing_peak_hz(self._spec, psd, sum(self._rr) / len(self._rr))[0]
-        to_ready = max(0.0, self.window_s - covered)
-        calibrating = coh is None or rmssd is None
-        if artifact:
-            status = "That beat looked irregular, so it was left out."
-        elif calibrating:
-            status = f"Calibrating: about {math.ceil(to_ready)} s more of steady beats."
-        else:
-            status = f"Reading the last {self.window_s:g} s of beats."
-        return MeterReading(
-            beat_time_s=self._now,
-            rr_ms=rr,
-            hr_bpm=hr,
-            rmssd_ms=rmssd,
-            coherence=coh,
-            coherence_peak_hz=peak,
-            breathing_rate_bpm=breath,
-            artifact=artifact,
-            calibrating=calibrating,
-            seconds_to_ready=to_ready,
-            status=status,
-        )
+        return hr, rmssd, coh, peak, breath, max(0.0, self.window_s - covered)
 
     # ------------------------------------------------------------------ state
     def to_state(self) -> dict[str, Any]:
