@@ -132,7 +132,10 @@ class StreamingMeter:
         self._start = 0.0
         self._t: deque[float] = deque()
         self._rr: deque[float] = deque()
-        self._d2: deque[tuple[float, float]] = deque()
+        # Squared successive differences and when each was taken, side by side, so the RMSSD is a
+        # plain sum over one deque (the same values in the same order as before: the same result).
+        self._d2_t: deque[float] = deque()
+        self._d2: deque[float] = deque()
         self._ref: deque[float] = deque(maxlen=_REFERENCE_BEATS)
         self._rejected = 0
         self._last_accepted: float | None = None
@@ -239,7 +242,8 @@ class StreamingMeter:
             self._start = self._now - rr / 1000.0
         prev = self._last_accepted
         if prev is not None and self._rejected == 0:
-            self._d2.append((self._now, (rr - prev) ** 2))
+            self._d2_t.append(self._now)
+            self._d2.append((rr - prev) ** 2)
         self._rejected = 0
         self._last_accepted = rr
         self._ref.append(rr)
@@ -252,7 +256,8 @@ class StreamingMeter:
             self._t.popleft()
             self._rr.popleft()
         edge_d = self._now - self.rmssd_window_s
-        while self._d2 and self._d2[0][0] < edge_d:
+        while self._d2_t and self._d2_t[0] < edge_d:
+            self._d2_t.popleft()
             self._d2.popleft()
 
     def _numbers(self, rr: float) -> tuple[float, float | None, float | None, float | None, float | None, float]:
@@ -261,7 +266,7 @@ class StreamingMeter:
         hr = 60000.0 / self._last_accepted if self._last_accepted else 60000.0 / rr
         rmssd: float | None = None
         if covered >= 0.5 * self.rmssd_window_s and len(self._d2) >= 2:
-            rmssd = math.sqrt(sum(v for _, v in self._d2) / len(self._d2))
+            rmssd = math.sqrt(sum(self._d2) / len(self._d2))
         coh: float | None = None
         peak: float | None = None
         breath: float | None = None
@@ -287,7 +292,7 @@ class StreamingMeter:
             "started": self._started,
             "t": list(self._t),
             "rr": list(self._rr),
-            "d2": [list(p) for p in self._d2],
+            "d2": [[t, v] for t, v in zip(self._d2_t, self._d2, strict=True)],
             "ref": list(self._ref),
             "rejected": self._rejected,
             "last_accepted": self._last_accepted,
@@ -304,7 +309,8 @@ class StreamingMeter:
         meter._started = bool(state["started"])
         meter._t = deque(float(x) for x in state["t"])
         meter._rr = deque(float(x) for x in state["rr"])
-        meter._d2 = deque((float(a), float(b)) for a, b in state["d2"])
+        meter._d2_t = deque(float(a) for a, _ in state["d2"])
+        meter._d2 = deque(float(b) for _, b in state["d2"])
         meter._ref = deque((float(x) for x in state["ref"]), maxlen=_REFERENCE_BEATS)
         meter._rejected = int(state["rejected"])
         last = state["last_accepted"]
