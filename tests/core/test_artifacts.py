@@ -164,14 +164,17 @@ def test_it_rejects_an_unknown_method() -> None:
 def test_the_sliding_quartiles_and_median_equal_scipys_filters(n: int) -> None:
     from scipy.ndimage import median_filter, percentile_filter
 
-    from attune.core.artifacts import rank_filter
+    from attune.core.artifacts import _NUMPY_RANK_MAX, _numpy_rank_filter, rank_filter
 
     x = np.round(800 + 30 * np.random.default_rng(n).standard_normal(n))  # integer ms: many ties
     for size in {min(91, n), min(11, n), min(10, n)}:
-        q1, q3, med = rank_filter(x, size, (size * 25 // 100, size * 75 // 100, size // 2))
-        assert_array_equal(q1, percentile_filter(x, 25, size=size, mode="reflect"))
-        assert_array_equal(q3, percentile_filter(x, 75, size=size, mode="reflect"))
-        assert_array_equal(med, median_filter(x, size=size, mode="reflect"))
+        ranks = (size * 25 // 100, size * 75 // 100, size // 2)
+        # numpy's own path (taken while scipy.ndimage is not imported), where it is used, and rank_filter
+        for q1, q3, med in [rank_filter(x, size, ranks)] + ([_numpy_rank_filter(x, size, ranks)]
+                                                            if n <= _NUMPY_RANK_MAX else []):
+            assert_array_equal(q1, percentile_filter(x, 25, size=size, mode="reflect"))
+            assert_array_equal(q3, percentile_filter(x, 75, size=size, mode="reflect"))
+            assert_array_equal(med, median_filter(x, size=size, mode="reflect"))
 
 
 def _local_median_per_element(rr: np.ndarray, size: int) -> np.ndarray:
