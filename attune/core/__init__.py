@@ -14,7 +14,7 @@ from attune.core.ecg import BeatMatch, RPeaks, detect_r_peaks, detect_r_peaks_st
 from attune.core.frequency import FrequencyDomain, FrequencySettings, frequency_domain
 from attune.core.nonlinear import Nonlinear, dfa_alpha, nonlinear, poincare, sample_entropy
 from attune.core.resonance import BreathingSegment, RateEvidence, ResonanceResult, assess_resonance
-from attune.core.streaming import MeterReading, StreamingMeter
+from attune.core.streaming import MeterReading, MeterSeries, StreamingMeter
 from attune.core.synchrony import Synchrony, heart_rate_synchrony
 from attune.core.time_domain import TimeDomain, time_domain
 
@@ -32,6 +32,7 @@ __all__ = [
     "FrequencySettings",
     "HRVReport",
     "MeterReading",
+    "MeterSeries",
     "Nonlinear",
     "RPeaks",
     "RateEvidence",

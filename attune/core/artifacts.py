@@ -18,6 +18,7 @@ changed, and the artifact percentage.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -277,8 +278,9 @@ def _local_median(rr: FloatArray, size: int) -> FloatArray:
         window = rr[start : start + size]
         slope = float(np.median(np.diff(window)))
         beats = np.arange(start, start + size)
-        for i in edge:
-            med[i] = float(np.median(window - slope * (beats - i)))
+        at = np.asarray(edge, dtype=np.int64)
+        # One row per edge interval, its median taken in one call (the same values as row by row).
+        med[at] = np.median(window[None, :] - slope * (beats[None, :] - at[:, None]), axis=1)
     return med
 
 
@@ -289,7 +291,9 @@ def _quartile_deviation(x: FloatArray, window: int) -> FloatArray:
 
 
 #: Up to this many intervals the sliding order statistics are computed with numpy alone, so a
-#: short recording does not pay for importing scipy.ndimage; longer ones use its O(n log w) filter.
+#: short recording does not pay for importing scipy.ndimage; longer ones use its O(n log w) filter,
+#: and so does any series once scipy.ndimage is imported anyway (scipy.signal imports it): for a
+#: minute of beats it is two to three times quicker, with the same values.
 _NUMPY_RANK_MAX = 4096
 
 
@@ -300,10 +304,15 @@ def rank_filter(x: FloatArray, size: int, ranks: tuple[int, ...]) -> list[FloatA
     series mirrored at its ends (``d c b a | a b c d | d c b a``): the percentiles and
     the median of ``scipy.ndimage`` with ``mode="reflect"`` (rank ``size * p // 100``).
     """
-    if x.size > _NUMPY_RANK_MAX:
+    if x.size > _NUMPY_RANK_MAX or "scipy.ndimage" in sys.modules:
         from scipy.ndimage import rank_filter as scipy_rank_filter
 
         return [np.asarray(scipy_rank_filter(x, r, size=size, mode="reflect"), dtype=np.float64) for r in ranks]
+    return _numpy_rank_filter(x, size, ranks)
+
+
+def _numpy_rank_filter(x: FloatArray, size: int, ranks: tuple[int, ...]) -> list[FloatArray]:
+    """:func:`rank_filter` with numpy alone (for a short series while scipy.ndimage is not loaded)."""
     padded = np.pad(x, (size // 2, size - 1 - size // 2), mode="symmetric")
     ordered = np.partition(np.lib.stride_tricks.sliding_window_view(padded, size), ranks, axis=1)
     return [np.ascontiguousarray(ordered[:, r]) for r in ranks]

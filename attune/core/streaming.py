@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+from numpy.typing import ArrayLike
 
 from attune.core.breathing import breathing_peak_hz
 from attune.core.coherence import coherence_numbers, short_spectrum
@@ -63,6 +65,28 @@ class MeterReading:
     status: str
 
 
+@dataclass(frozen=True)
+class MeterSeries:
+    """What the meter knew after each of many beats (:meth:`StreamingMeter.update_many`).
+
+    Parallel arrays, one element per beat, holding what the :class:`MeterReading` of the same
+    beat holds (NaN where it holds None); there is no status sentence.
+    """
+
+    beat_time_s: npt.NDArray[np.float64]
+    rr_ms: npt.NDArray[np.float64]
+    hr_bpm: npt.NDArray[np.float64]
+    rmssd_ms: npt.NDArray[np.float64]
+    coherence: npt.NDArray[np.float64]
+    coherence_peak_hz: npt.NDArray[np.float64]
+    breathing_rate_bpm: npt.NDArray[np.float64]
+    artifact: npt.NDArray[np.bool_]
+    calibrating: npt.NDArray[np.bool_]
+
+    def __len__(self) -> int:
+        return int(self.rr_ms.size)
+
+
 class StreamingMeter:
     """Heart rate, RMSSD, coherence and breathing rate, one beat at a time.
 
@@ -108,7 +132,10 @@ class StreamingMeter:
         self._start = 0.0
         self._t: deque[float] = deque()
         self._rr: deque[float] = deque()
-        self._d2: deque[tuple[float, float]] = deque()
+        # Squared successive differences and when each was taken, side by side, so the RMSSD is a
+        # plain sum over one deque (the same values in the same order as before: the same result).
+        self._d2_t: deque[float] = deque()
+        self._d2: deque[float] = deque()
         self._ref: deque[float] = deque(maxlen=_REFERENCE_BEATS)
         self._rejected = 0
         self._last_accepted: float | None = None
@@ -120,65 +147,8 @@ class StreamingMeter:
         rr = float(rr_ms)
         if not math.isfinite(rr) or rr <= 0:
             raise ValueError(f"update needs one positive RR interval in ms; got {rr_ms!r}.")
-        self._now += rr / 1000.0
-        artifact = self._is_artifact(rr)
-        if artifact:
-            self._rejected += 1
-            if self._rejected >= _MAX_REJECTED_IN_A_ROW and _MIN_RR_MS <= rr <= _MAX_RR_MS:
-                self._ref.clear()
-                artifact = False
-        if not artifact:
-            self._accept(rr)
-        self._trim()
-        return self._reading(rr, artifact)
-
-    def _is_artifact(self, rr: float) -> bool:
-        if not _MIN_RR_MS <= rr <= _MAX_RR_MS:
-            return True
-        if len(self._ref) < 3:
-            return False
-        ref = sorted(self._ref)[len(self._ref) // 2]
-        return abs(rr - ref) > 0.25 * ref
-
-    def _accept(self, rr: float) -> None:
-        if not self._started:
-            self._started = True
-            self._start = self._now - rr / 1000.0
-        prev = self._last_accepted
-        if prev is not None and self._rejected == 0:
-            self._d2.append((self._now, (rr - prev) ** 2))
-        self._rejected = 0
-        self._last_accepted = rr
-        self._ref.append(rr)
-        self._t.append(self._now)
-        self._rr.append(rr)
-
-    def _trim(self) -> None:
-        edge = self._now - self._keep_s
-        while len(self._t) > 4 and self._t[1] < edge:
-            self._t.popleft()
-            self._rr.popleft()
-        edge_d = self._now - self.rmssd_window_s
-        while self._d2 and self._d2[0][0] < edge_d:
-            self._d2.popleft()
-
-    def _reading(self, rr: float, artifact: bool) -> MeterReading:
-        covered = self._now - self._start if self._started else 0.0
-        hr = 60000.0 / self._last_accepted if self._last_accepted else 60000.0 / rr
-        rmssd: float | None = None
-        if covered >= 0.5 * self.rmssd_window_s and len(self._d2) >= 2:
-            rmssd = math.sqrt(sum(v for _, v in self._d2) / len(self._d2))
-        coh: float | None = None
-        peak: float | None = None
-        breath: float | None = None
-        ready = covered >= self.window_s and len(self._t) >= 8
-        if ready:
-            t = np.fromiter(self._t, dtype=np.float64, count=len(self._t))
-            v = np.fromiter(self._rr, dtype=np.float64, count=len(self._rr))
-            psd = self._spec.psd(t, v)
-            coh, peak, _, _ = coherence_numbers(self._spec, psd, self.pacer_hz)
-            breath = 60.0 * breathing_peak_hz(self._spec, psd, sum(self._rr) / len(self._rr))[0]
-        to_ready = max(0.0, self.window_s - covered)
+        artifact = self._step(rr)
+        hr, rmssd, coh, peak, breath, to_ready = self._numbers(rr)
         calibrating = coh is None or rmssd is None
         if artifact:
             status = "That beat looked irregular, so it was left out."
@@ -200,6 +170,115 @@ class StreamingMeter:
             status=status,
         )
 
+    def update_many(self, rr_ms: ArrayLike) -> MeterSeries:
+        """Take many RR intervals (ms) at once; the readings after each, as arrays.
+
+        The numbers are exactly those of :meth:`update` called once per interval (the same code
+        computes them), without a :class:`MeterReading` and its status sentence for every beat,
+        which a replay of a long recording does not need.
+
+        Raises
+        ------
+        ValueError
+            If any interval is not finite and positive; the meter is then left as it was.
+        """
+        rr_all = np.asarray(rr_ms, dtype=np.float64).ravel()
+        if rr_all.size and not (np.all(np.isfinite(rr_all)) and np.all(rr_all > 0)):
+            raise ValueError("update_many needs positive, finite RR intervals in ms.")
+        n = rr_all.size
+        nan = math.nan
+        beat_time = np.empty(n)
+        hr_out, rmssd_out, coh_out = np.empty(n), np.empty(n), np.empty(n)
+        peak_out, breath_out = np.empty(n), np.empty(n)
+        artifact_out = np.zeros(n, dtype=bool)
+        calibrating_out = np.zeros(n, dtype=bool)
+        for k, rr in enumerate(rr_all.tolist()):
+            artifact_out[k] = self._step(rr)
+            hr, rmssd, coh, peak, breath, _ = self._numbers(rr)
+            beat_time[k] = self._now
+            hr_out[k] = hr
+            rmssd_out[k] = nan if rmssd is None else rmssd
+            coh_out[k] = nan if coh is None else coh
+            peak_out[k] = nan if peak is None else peak
+            breath_out[k] = nan if breath is None else breath
+            calibrating_out[k] = coh is None or rmssd is None
+        return MeterSeries(
+            beat_time_s=beat_time,
+            rr_ms=rr_all.copy(),
+            hr_bpm=hr_out,
+            rmssd_ms=rmssd_out,
+            coherence=coh_out,
+            coherence_peak_hz=peak_out,
+            breathing_rate_bpm=breath_out,
+            artifact=artifact_out,
+            calibrating=calibrating_out,
+        )
+
+    def _step(self, rr: float) -> bool:
+        """Move the timeline on by one checked interval; whether it was left out as an artifact."""
+        self._now += rr / 1000.0
+        artifact = self._is_artifact(rr)
+        if artifact:
+            self._rejected += 1
+            if self._rejected >= _MAX_REJECTED_IN_A_ROW and _MIN_RR_MS <= rr <= _MAX_RR_MS:
+                self._ref.clear()
+                artifact = False
+        if not artifact:
+            self._accept(rr)
+        self._trim()
+        return artifact
+
+    def _is_artifact(self, rr: float) -> bool:
+        if not _MIN_RR_MS <= rr <= _MAX_RR_MS:
+            return True
+        if len(self._ref) < 3:
+            return False
+        ref = sorted(self._ref)[len(self._ref) // 2]
+        return abs(rr - ref) > 0.25 * ref
+
+    def _accept(self, rr: float) -> None:
+        if not self._started:
+            self._started = True
+            self._start = self._now - rr / 1000.0
+        prev = self._last_accepted
+        if prev is not None and self._rejected == 0:
+            self._d2_t.append(self._now)
+            self._d2.append((rr - prev) ** 2)
+        self._rejected = 0
+        self._last_accepted = rr
+        self._ref.append(rr)
+        self._t.append(self._now)
+        self._rr.append(rr)
+
+    def _trim(self) -> None:
+        edge = self._now - self._keep_s
+        while len(self._t) > 4 and self._t[1] < edge:
+            self._t.popleft()
+            self._rr.popleft()
+        edge_d = self._now - self.rmssd_window_s
+        while self._d2_t and self._d2_t[0] < edge_d:
+            self._d2_t.popleft()
+            self._d2.popleft()
+
+    def _numbers(self, rr: float) -> tuple[float, float | None, float | None, float | None, float | None, float]:
+        """Heart rate, RMSSD, coherence, its peak, breathing rate and seconds to ready, now."""
+        covered = self._now - self._start if self._started else 0.0
+        hr = 60000.0 / self._last_accepted if self._last_accepted else 60000.0 / rr
+        rmssd: float | None = None
+        if covered >= 0.5 * self.rmssd_window_s and len(self._d2) >= 2:
+            rmssd = math.sqrt(sum(self._d2) / len(self._d2))
+        coh: float | None = None
+        peak: float | None = None
+        breath: float | None = None
+        ready = covered >= self.window_s and len(self._t) >= 8
+        if ready:
+            t = np.fromiter(self._t, dtype=np.float64, count=len(self._t))
+            v = np.fromiter(self._rr, dtype=np.float64, count=len(self._rr))
+            psd = self._spec.psd(t, v)
+            coh, peak, _, _ = coherence_numbers(self._spec, psd, self.pacer_hz)
+            breath = 60.0 * breathing_peak_hz(self._spec, psd, sum(self._rr) / len(self._rr))[0]
+        return hr, rmssd, coh, peak, breath, max(0.0, self.window_s - covered)
+
     # ------------------------------------------------------------------ state
     def to_state(self) -> dict[str, Any]:
         """A small JSON-serialisable snapshot of the meter."""
@@ -213,7 +292,7 @@ class StreamingMeter:
             "started": self._started,
             "t": list(self._t),
             "rr": list(self._rr),
-            "d2": [list(p) for p in self._d2],
+            "d2": [[t, v] for t, v in zip(self._d2_t, self._d2, strict=True)],
             "ref": list(self._ref),
             "rejected": self._rejected,
             "last_accepted": self._last_accepted,
@@ -230,7 +309,8 @@ class StreamingMeter:
         meter._started = bool(state["started"])
         meter._t = deque(float(x) for x in state["t"])
         meter._rr = deque(float(x) for x in state["rr"])
-        meter._d2 = deque((float(a), float(b)) for a, b in state["d2"])
+        meter._d2_t = deque(float(a) for a, _ in state["d2"])
+        meter._d2 = deque(float(b) for _, b in state["d2"])
         meter._ref = deque((float(x) for x in state["ref"]), maxlen=_REFERENCE_BEATS)
         meter._rejected = int(state["rejected"])
         last = state["last_accepted"]

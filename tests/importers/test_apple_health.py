@@ -238,3 +238,27 @@ def test_records_read_before_a_damaged_place_stay_valid(tmp_path: Path) -> None:
     assert [getattr(r, "key", None) for r in seen] == [
         r.key for r in _records(FIXTURE)  # type: ignore[attr-defined]
     ][: len(seen)] and len(seen) >= 8
+
+
+def test_a_minute_of_beat_times_reads_as_each_time_read_alone() -> None:
+    # _times_of_day reads all of a record's beat times in one pass; it must give exactly what the
+    # one-time reader gives for each, on 12- and 24-hour clocks, "." or "," and 0 to 6 digits.
+    from attune.importers.apple_health import _time_of_day, _times_of_day
+
+    rng = np.random.default_rng(13)
+    for clock in ("12", "24", "bad"):
+        texts = []
+        for _ in range(60):
+            h, m, s = int(rng.integers(1, 13)), int(rng.integers(0, 60)), int(rng.integers(0, 61))
+            frac = "".join(str(d) for d in rng.integers(0, 10, int(rng.integers(0, 7))))
+            mark = "" if not frac else str(rng.choice([".", ","]))
+            if clock == "12":
+                texts.append(f"{h}:{m:02d}:{s:02d}{mark}{frac} {rng.choice(['AM', 'PM', 'am', 'p.m.'])}")
+            else:
+                texts.append(f"{h + 11 if clock == '24' else h + 30}:{m:02d}:{s:02d}{mark}{frac}")
+        one = [_time_of_day(t) for t in texts]
+        together = _times_of_day(texts)
+        if clock == "bad":
+            assert together is None and None in one
+        else:
+            assert together is not None and np.array_equal(together, np.asarray(one, dtype=np.float64))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -223,3 +224,35 @@ def test_deleting_the_account_removes_imports_and_any_upload_still_waiting(owner
     account_actions.delete_account(owner)
     assert not Import.objects.filter(pk=imp.pk).exists()
     assert not uploads.upload_path(imp.pk).exists()
+
+
+def test_every_apple_health_record_is_stored_exactly_as_the_reader_read_it(
+    owner_client: Client, owner: Any, upload: Upload
+) -> None:
+    # The rows go in through one prepared INSERT per table: times, JSON lists and the import's
+    # UUID must come back as the reader gave them, for every kind of row.
+    from attune.importers import records
+    from attune.importers.apple_health import read_apple_health
+    from attune.web.imports.models import MindfulSession, SleepStage, StateOfMind
+
+    path = FIXTURES / "apple_health_export.xml"
+    read = [r for r in read_apple_health(path) if not isinstance(r, records.BeatSeries | records.HeartRateSeries)]
+    upload(owner_client, "export.xml", path.read_bytes())
+    imp = _only_import(owner)
+    assert imp.state == State.DONE, imp.error
+    tables = {records.Measurement: (Measurement, ("kind", "value", "unit", "context", "window_s", "end")),
+              records.MindfulSession: (MindfulSession, ("end",)),
+              records.StateOfMind: (StateOfMind, ("kind", "valence", "labels", "associations")),
+              records.SleepStage: (SleepStage, ("end", "stage"))}
+    assert {type(r) for r in read} <= set(tables) and {type(r) for r in read} >= {records.StateOfMind,
+                                                                                   records.SleepStage}
+    for record in read:
+        model, fields = tables[type(record)]
+        row = model.objects.get(owner=owner, key=record.key)
+        assert row.data_import_id == imp.pk and row.source == record.source and row.device == record.device
+        assert row.start == record.start and row.start.utcoffset() == dt.timedelta(0)
+        for name in fields:
+            want = getattr(record, name)
+            assert getattr(row, name) == (list(want) if isinstance(want, tuple) else want), name
+    assert Measurement.objects.filter(owner=owner).order_by("start").first().start == min(
+        r.start for r in read if isinstance(r, records.Measurement))

@@ -15,11 +15,12 @@ import os
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-from django.db.models import Model
+from django.db import connection, transaction
+from django.db.models import DateTimeField, Field, JSONField
 from django.utils import timezone
 
 from attune.importers import ImportFormatError, Progress, read_export, records
@@ -243,39 +244,95 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, label
 
 # --- storing in batches ----------------------------------------------------------------------------
 
-RowBuilder = Callable[[Any, dict[str, Any]], Model]
+RowValues = Callable[[Any], tuple[Any, ...]]
+# The columns every imported row has, first in every INSERT (see models.ImportedRecord).
+COMMON_FIELDS = ("owner", "source", "device", "key", "data_import", "start")
 
 
-def _measurement(r: records.Measurement, common: dict[str, Any]) -> Model:
-    return models.Measurement(kind=r.kind, value=r.value, unit=r.unit, context=r.context, window_s=r.window_s,
-                              end=r.end, **common)
+def _measurement(r: records.Measurement) -> tuple[Any, ...]:
+    return r.kind, r.value, r.unit, r.context, r.window_s, r.end
 
 
-def _mindful(r: records.MindfulSession, common: dict[str, Any]) -> Model:
-    return models.MindfulSession(end=r.end, **common)
+def _mindful(r: records.MindfulSession) -> tuple[Any, ...]:
+    return (r.end,)
 
 
-def _state_of_mind(r: records.StateOfMind, common: dict[str, Any]) -> Model:
-    return models.StateOfMind(kind=r.kind, valence=r.valence, labels=list(r.labels),
-                              associations=list(r.associations), **common)
+def _state_of_mind(r: records.StateOfMind) -> tuple[Any, ...]:
+    return r.kind, r.valence, list(r.labels), list(r.associations)
 
 
-def _sleep(r: records.SleepSession, common: dict[str, Any]) -> Model:
-    return models.Sleep(end=r.end, is_nap=r.is_nap, asleep_s=r.asleep_s, light_s=r.light_s, deep_s=r.deep_s,
-                        rem_s=r.rem_s, awake_s=r.awake_s, **common)
+def _sleep(r: records.SleepSession) -> tuple[Any, ...]:
+    return r.end, r.is_nap, r.asleep_s, r.light_s, r.deep_s, r.rem_s, r.awake_s
 
 
-def _sleep_stage(r: records.SleepStage, common: dict[str, Any]) -> Model:
-    return models.SleepStage(end=r.end, stage=r.stage, **common)
+def _sleep_stage(r: records.SleepStage) -> tuple[Any, ...]:
+    return r.end, r.stage
 
 
-ROWS: dict[type, tuple[type[models.ImportedRecord], RowBuilder]] = {
-    records.Measurement: (models.Measurement, _measurement),
-    records.MindfulSession: (models.MindfulSession, _mindful),
-    records.StateOfMind: (models.StateOfMind, _state_of_mind),
-    records.SleepSession: (models.Sleep, _sleep),
-    records.SleepStage: (models.SleepStage, _sleep_stage),
+# Each record type's table, its own columns (after COMMON_FIELDS), and their values from a record.
+ROWS: dict[type, tuple[type[models.ImportedRecord], tuple[str, ...], RowValues]] = {
+    records.Measurement: (models.Measurement, ("kind", "value", "unit", "context", "window_s", "end"), _measurement),
+    records.MindfulSession: (models.MindfulSession, ("end",), _mindful),
+    records.StateOfMind: (models.StateOfMind, ("kind", "valence", "labels", "associations"), _state_of_mind),
+    records.SleepSession: (models.Sleep, ("end", "is_nap", "asleep_s", "light_s", "deep_s", "rem_s", "awake_s"),
+                           _sleep),
+    records.SleepStage: (models.SleepStage, ("end", "stage"), _sleep_stage),
 }
+
+
+@dataclass(frozen=True)
+class _Insert:
+    """One prepared ``INSERT ... ON CONFLICT DO NOTHING`` for a table of imported rows.
+
+    ``bulk_create`` builds a model instance per row and prepares every value through its field:
+    at hundreds of thousands of rows that was most of an import's database time. Here a row is a
+    plain tuple; only the columns whose Python value the database driver cannot take as it is
+    (times, JSON) go through their field's preparation, and the batch is one ``executemany``.
+    The natural key's unique constraint still decides: a row whose key is there is left out.
+    """
+
+    sql: str
+    prepare: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column index, preparation) where needed
+
+    @classmethod
+    def of(cls, model: type[models.ImportedRecord], fields: tuple[str, ...]) -> _Insert:
+        meta = model._meta
+        quote = connection.ops.quote_name
+        columns: list[Field[Any, Any]] = []
+        names: list[str] = []
+        for name in (*COMMON_FIELDS, *fields):
+            column = meta.get_field(name)
+            if not isinstance(column, Field) or column.column is None:
+                raise LookupError(f"{model.__name__}.{name} is not a field stored in a column.")
+            columns.append(column)
+            names.append(quote(column.column))
+        prepare: list[tuple[int, Callable[[Any], Any]]] = []
+        for n, column in enumerate(columns):
+            if isinstance(column, DateTimeField):
+                prepare.append((n, connection.ops.adapt_datetimefield_value))  # aware UTC times, as records hold
+            elif isinstance(column, JSONField):
+                prepare.append((n, partial(column.get_db_prep_save, connection=connection)))
+        marks = ", ".join(["%s"] * len(columns))
+        # Only names from the model's own metadata go into the text; every value is a parameter.
+        sql = f"INSERT INTO {quote(meta.db_table)} ({', '.join(names)}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608
+        return cls(sql, tuple(prepare))
+
+    def rows(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        if not self.prepare:
+            return rows
+        out = []
+        for row in rows:
+            values = list(row)
+            for n, prep in self.prepare:
+                if values[n] is not None:
+                    values[n] = prep(values[n])
+            out.append(tuple(values))
+        return out
+
+    def run(self, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, self.rows(rows))
 
 
 @dataclass
@@ -292,6 +349,7 @@ class _Writer:
     duplicates: int = 0
     not_kept: int = 0
     beat_series: int = 0
+    inserts: dict[type, _Insert] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.records_read = self.imp.records_read
@@ -312,6 +370,12 @@ class _Writer:
         self.pending[record.key] = record
         self.beat_series += isinstance(record, records.BeatSeries)
 
+    def _insert(self, kind: type) -> _Insert:
+        if kind not in self.inserts:
+            model, fields, _values = ROWS[kind]
+            self.inserts[kind] = _Insert.of(model, fields)
+        return self.inserts[kind]
+
     @property
     def full(self) -> bool:
         return len(self.pending) >= BATCH_RECORDS or self.beat_series >= BATCH_BEAT_SERIES
@@ -322,17 +386,21 @@ class _Writer:
 
     def flush(self) -> None:
         owner = self.imp.owner
-        rows: dict[type[models.ImportedRecord], list[Model]] = {}
+        rows: dict[type, list[tuple[Any, ...]]] = {}
         beats: list[records.BeatSeries] = []
+        # The two keys as the database takes them (the import's is a UUID), once for the whole batch.
+        owner_id = owner._meta.pk.get_db_prep_value(owner.pk, connection)
+        import_id = Import._meta.pk.get_db_prep_value(self.imp.pk, connection)
         for record in self.pending.values():
             if isinstance(record, records.BeatSeries):
                 beats.append(record)
                 continue
-            model, build = ROWS[type(record)]
-            common = {"owner": owner, "source": record.source, "device": record.device[:200], "key": record.key,
-                      "data_import": self.imp, "start": record.start}
-            rows.setdefault(model, []).append(build(record, common))
-        new_rows = {model: _new(model, owner, items) for model, items in rows.items()}
+            kind = type(record)
+            values = ROWS[kind][2]
+            rows.setdefault(kind, []).append(
+                (owner_id, record.source, record.device[:200], record.key, import_id, record.start, *values(record))
+            )
+        new_rows = {kind: _new(ROWS[kind][0], owner, items) for kind, items in rows.items()}
         have = physio.imported_keys(owner, [b.key for b in beats])
         recordings = []  # analysed outside the transaction, so the database is not held while the meter runs
         for b in beats:
@@ -345,8 +413,8 @@ class _Writer:
         with transaction.atomic():
             if self.run is not None:
                 jobs.hold(*self.run)  # a run overtaken by a newer one stores nothing more
-            for model, items in new_rows.items():
-                model.objects.bulk_create(items, ignore_conflicts=True)
+            for kind, items in new_rows.items():
+                self._insert(kind).run(items)
             physio.store_imported(recordings)
             self.added += added
             self.duplicates += len(self.pending) - added
@@ -359,8 +427,7 @@ class _Writer:
         self.beat_series = 0
 
 
-def _new(model: type[models.ImportedRecord], owner: User, items: list[Model]) -> list[Model]:
-    """The rows whose natural key the member does not have yet."""
-    keys = [getattr(item, "key") for item in items]  # noqa: B009  (Model has no .key for mypy)
-    have = set(model.objects.filter(owner=owner, key__in=keys).values_list("key", flat=True))
-    return [item for item, key in zip(items, keys, strict=True) if key not in have]
+def _new(model: type[models.ImportedRecord], owner: User, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows whose natural key the member does not have yet (the key is a row's fourth value)."""
+    have = set(model.objects.filter(owner=owner, key__in=[row[3] for row in rows]).values_list("key", flat=True))
+    return [row for row in rows if row[3] not in have]

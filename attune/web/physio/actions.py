@@ -25,7 +25,7 @@ from attune.core import BreathingSegment, assess_resonance, clean_rr, time_domai
 from attune.core.resonance import MIN_SEGMENT_S
 from attune.web.accounts.export import values_of
 from attune.web.physio import codec
-from attune.web.physio.meter import replay
+from attune.web.physio.meter import replay_series
 from attune.web.physio.models import (
     RESONANCE_RATES_BPM,
     SUMMARY_FIELDS,
@@ -403,7 +403,7 @@ def close_stale(user: User | None, *, now: dt.datetime | None = None) -> int:
 
 def compute_finish(rr_ms: codec.FloatArray, pacer_bpm: float | None) -> tuple[codec.ReadingSeries, Summary]:
     """The per-beat readings and the summary of a whole recording (pure computation)."""
-    series = replay(rr_ms, pacer_bpm).series
+    series = replay_series(rr_ms, pacer_bpm)
     return series, summarise(rr_ms, series)
 
 

@@ -1,17 +1,14 @@
 """The bridge between stored heartbeats and attune.core's streaming meter.
 
-The live consumer and :func:`attune.web.physio.actions.finish_recording` both go through
-:func:`replay`, so a stored recording's readings are exactly what a meter fed the same beats says.
+A finished recording's readings (live or imported) come from :func:`replay_series`: exactly what
+a meter fed the same beats one at a time says.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-
 import numpy as np
 
-from attune.core import MeterReading, StreamingMeter
+from attune.core import StreamingMeter
 from attune.web.physio import codec
 
 METER_WINDOW_S = 64.0
@@ -31,38 +28,13 @@ def resume_meter(rr_ms: codec.FloatArray, pacer_bpm: float | None) -> StreamingM
     return StreamingMeter.from_rr(rr_ms, window_s=METER_WINDOW_S, rmssd_window_s=RMSSD_WINDOW_S, pacer_hz=pacer_hz)
 
 
-def flags_of(reading: MeterReading) -> int:
-    return (codec.FLAG_ARTIFACT if reading.artifact else 0) | (codec.FLAG_CALIBRATING if reading.calibrating else 0)
+def replay_series(rr_ms: codec.FloatArray, pacer_bpm: float | None) -> codec.ReadingSeries:
+    """The readings a fresh meter gives after each stored beat, fed all at once.
 
-
-def _nan(x: float | None) -> float:
-    return float("nan") if x is None else float(x)
-
-
-def feed(meter: StreamingMeter, rr_ms: Iterable[float]) -> list[MeterReading]:
-    """Feed beats one by one; return the reading after each."""
-    return [meter.update(float(rr)) for rr in rr_ms]
-
-
-def series_of(readings: list[MeterReading]) -> codec.ReadingSeries:
-    return codec.ReadingSeries(
-        hr_bpm=np.array([_nan(r.hr_bpm) for r in readings], dtype=np.float64),
-        rmssd_ms=np.array([_nan(r.rmssd_ms) for r in readings], dtype=np.float64),
-        coherence=np.array([_nan(r.coherence) for r in readings], dtype=np.float64),
-        breathing_rate_bpm=np.array([_nan(r.breathing_rate_bpm) for r in readings], dtype=np.float64),
-        flags=np.array([flags_of(r) for r in readings], dtype=np.int64),
-    )
-
-
-@dataclass(frozen=True)
-class Replay:
-    meter: StreamingMeter
-    series: codec.ReadingSeries
-    last: MeterReading | None
-
-
-def replay(rr_ms: codec.FloatArray, pacer_bpm: float | None) -> Replay:
-    """A fresh meter fed every stored beat, with the reading after each beat."""
-    meter = new_meter(pacer_bpm)
-    readings = feed(meter, rr_ms)
-    return Replay(meter=meter, series=series_of(readings), last=readings[-1] if readings else None)
+    Exactly what :meth:`StreamingMeter.update` says beat by beat (:meth:`StreamingMeter.update_many`
+    computes the same numbers), without a reading object for every beat.
+    """
+    out = new_meter(pacer_bpm).update_many(rr_ms)
+    flags = np.where(out.artifact, codec.FLAG_ARTIFACT, 0) | np.where(out.calibrating, codec.FLAG_CALIBRATING, 0)
+    return codec.ReadingSeries(hr_bpm=out.hr_bpm, rmssd_ms=out.rmssd_ms, coherence=out.coherence,
+                               breathing_rate_bpm=out.breathing_rate_bpm, flags=flags.astype(np.int64))
