@@ -362,8 +362,7 @@ def run_mode(mode: str, sessions: int, seconds: int, processes: int, connect_rat
         if mode == "redis":
             _check_redis()
             env.update({"ATTUNE_DATABASE_URL": db_url, "ATTUNE_REDIS_URL": REDIS_URL,
-                        "ATTUNE_REDIS_KEY_PREFIX": f"bench{secrets.token_hex(3)}",
-                        "ATTUNE_DATABASE_CONN_MAX_AGE": "600"})
+                        "ATTUNE_REDIS_KEY_PREFIX": f"bench{secrets.token_hex(3)}"})
         load_before = os.getloadavg()[0]
         print(f"  before: {_load()}", flush=True)
         server = Server(env=env, processes=processes, data_dir=data_dir)

@@ -291,8 +291,7 @@ def run_mode(mode: str, participants: int, pairs: int, changes: int, connect_rat
         if mode == "redis":
             _check_redis()
             env.update({"ATTUNE_DATABASE_URL": db_url, "ATTUNE_REDIS_URL": REDIS_URL,
-                        "ATTUNE_REDIS_KEY_PREFIX": f"attune-bench-{secrets.token_hex(3)}",
-                        "ATTUNE_DATABASE_CONN_MAX_AGE": "600"})
+                        "ATTUNE_REDIS_KEY_PREFIX": f"attune-bench-{secrets.token_hex(3)}"})
         t0 = time.monotonic()
         setup = subprocess.run([sys.executable, __file__, "--setup-only", f"{participants},{pairs}"], cwd=REPO,
                                env=env, capture_output=True, text=True, check=False, timeout=180)

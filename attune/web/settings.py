@@ -178,9 +178,23 @@ def _database(url: str) -> dict[str, Any]:
         "PASSWORD": unquote(parts.password or env_secret("ATTUNE_DATABASE_PASSWORD")),
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
-        "CONN_MAX_AGE": env_int("ATTUNE_DATABASE_CONN_MAX_AGE", 0, minimum=0),
+        "CONN_MAX_AGE": _conn_max_age(),
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def _conn_max_age() -> int:
+    """0, always: attune is served over ASGI, where each request runs in a thread of its own and a
+    kept connection stays behind with it, so PostgreSQL soon refuses new clients ("too many clients
+    already"; Django's docs: "When using ASGI, persistent connections should be disabled"). The live
+    writer keeps its one connection by itself (live/writer.py)."""
+    value = env_int("ATTUNE_DATABASE_CONN_MAX_AGE", 0, minimum=0)
+    if value:
+        raise ImproperlyConfigured(
+            f"ATTUNE_DATABASE_CONN_MAX_AGE must be 0, not {value}: attune is served over ASGI, where kept "
+            "connections pile up, one per request, until PostgreSQL refuses new clients. Leave it unset."
+        )
+    return 0
 
 
 DATABASES = {"default": _database(env_secret("ATTUNE_DATABASE_URL"))}

@@ -88,3 +88,13 @@ def test_a_public_url_that_is_not_an_https_origin_is_refused(tmp_path: Path) -> 
         done = _manage(tmp_path, "check", ATTUNE_PUBLIC_URL=wrong)
         assert done.returncode != 0
         assert "ATTUNE_PUBLIC_URL must be the https origin" in done.stderr, done.stderr
+
+
+def test_kept_database_connections_are_refused_under_asgi(tmp_path: Path) -> None:
+    # docs/recordings.md once advised ATTUNE_DATABASE_CONN_MAX_AGE=600 for PostgreSQL. Under ASGI each
+    # request runs in a thread of its own and a kept connection stays behind with it: bench_live's
+    # two processes reached PostgreSQL's 100 clients after a few hundred sign-ups and answered 500.
+    done = _manage(tmp_path, "check", ATTUNE_DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+                   ATTUNE_DATABASE_CONN_MAX_AGE="600")
+    assert done.returncode != 0
+    assert "ATTUNE_DATABASE_CONN_MAX_AGE must be 0, not 600" in done.stderr, done.stderr

@@ -38,7 +38,7 @@ def two_processes(tmp_path: Path) -> Iterator[Any]:
         server = server_class()(
             tmp_path,
             extra_env={"ATTUNE_DATABASE_URL": database, "ATTUNE_REDIS_URL": REDIS_URL,
-                       "ATTUNE_REDIS_KEY_PREFIX": prefix, "ATTUNE_DATABASE_CONN_MAX_AGE": "60"},
+                       "ATTUNE_REDIS_KEY_PREFIX": prefix},
             processes=2,
         )
         yield server
