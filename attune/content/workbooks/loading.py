@@ -232,7 +232,8 @@ def _load_head(path: Path, text: str, errors: Errors) -> _Head | None:
     return _Head(workbook, {c.slug: line for c, line in zip(chapters, lines, strict=True)}, doc)
 
 
-def _load_item(raw: object, doc: Document, line: int, practice_slugs: Set[str], errors: Errors) -> Item | None:
+def _read_item(raw: object, practice_slugs: Set[str]) -> Item | Said:
+    """The item ``raw`` describes, or the one sentence that says what is wrong with it."""
     if isinstance(raw, str):
         word = raw.strip()
         if word == "reading":
@@ -240,59 +241,43 @@ def _load_item(raw: object, doc: Document, line: int, practice_slugs: Set[str], 
         if word == "checkin":
             return CheckinStep()
         if word in ("prompt", "practice"):
-            errors.add(doc.path, line, _("'%(kind)s' needs a value, like '- %(kind)s: ...'", kind=word))
-        else:
-            errors.add(
-                doc.path,
-                line,
-                _(
-                    "unknown item '%(item)s'%(hint)s; items are %(kinds)s",
-                    item=word,
-                    hint=_suggest(word, _ITEM_KINDS),
-                    kinds=", ".join(_ITEM_KINDS),
-                ),
-            )
-        return None
+            return _("'%(kind)s' needs a value, like '- %(kind)s: ...'", kind=word)
+        return _(
+            "unknown item '%(item)s'%(hint)s; items are %(kinds)s",
+            item=word,
+            hint=_suggest(word, _ITEM_KINDS),
+            kinds=", ".join(_ITEM_KINDS),
+        )
     if not isinstance(raw, dict):
-        errors.add(doc.path, line, _("each item is one of %(kinds)s", kinds=", ".join(_ITEM_KINDS)))
-        return None
+        return _("each item is one of %(kinds)s", kinds=", ".join(_ITEM_KINDS))
     kinds = [key for key in raw if key in _ITEM_KINDS]
     if len(kinds) != 1:
         keys = ", ".join(str(k) for k in raw)
         if len(kinds) > 1:
-            message = _(
+            return _(
                 "an item has exactly one of %(kinds)s; this one (%(keys)s) has both '%(first)s' and '%(second)s'",
                 kinds=", ".join(_ITEM_KINDS),
                 keys=keys,
                 first=kinds[0],
                 second=kinds[1],
             )
-        else:
-            hints = [hint for hint in (_suggest(str(k), _ITEM_KINDS) for k in raw) if hint]
-            message = _(
-                "an item has exactly one of %(kinds)s; this one (%(keys)s) has none of them%(hint)s",
-                kinds=", ".join(_ITEM_KINDS),
-                keys=keys,
-                hint=hints[0] if len(hints) == 1 else "".join(hints),
-            )
-        errors.add(doc.path, line, message)
-        return None
+        hints = [hint for hint in (_suggest(str(k), _ITEM_KINDS) for k in raw) if hint]
+        return _(
+            "an item has exactly one of %(kinds)s; this one (%(keys)s) has none of them%(hint)s",
+            kinds=", ".join(_ITEM_KINDS),
+            keys=keys,
+            hint=hints[0] if len(hints) == 1 else "".join(hints),
+        )
     kind = kinds[0]
     extra = [key for key in raw if key != kind and key not in _ITEM_EXTRA_KEYS[kind]]
     if extra:
         takes = ", ".join(_ITEM_EXTRA_KEYS[kind])
         if takes:
-            message = _(
-                "a %(kind)s item cannot have '%(key)s' (it takes %(keys)s)", kind=kind, key=extra[0], keys=takes
-            )
-        else:
-            message = _("a %(kind)s item cannot have '%(key)s' (it takes nothing else)", kind=kind, key=extra[0])
-        errors.add(doc.path, line, message)
-        return None
+            return _("a %(kind)s item cannot have '%(key)s' (it takes %(keys)s)", kind=kind, key=extra[0], keys=takes)
+        return _("a %(kind)s item cannot have '%(key)s' (it takes nothing else)", kind=kind, key=extra[0])
     value = raw[kind]
     if not isinstance(value, str) or not value.strip():
-        errors.add(doc.path, line, _("the %(kind)s item needs some text after '%(kind)s:'", kind=kind))
-        return None
+        return _("the %(kind)s item needs some text after '%(kind)s:'", kind=kind)
     value = value.strip()
     if kind == "reading":
         return Reading(text=value)
@@ -301,33 +286,19 @@ def _load_item(raw: object, doc: Document, line: int, practice_slugs: Set[str], 
     if kind == "prompt":
         key = raw.get("key")
         if key is None:
-            errors.add(
-                doc.path,
-                line,
-                _("a prompt needs a 'key' (lowercase words joined by hyphens) so journal answers keep it"),
-            )
-            return None
+            return _("a prompt needs a 'key' (lowercase words joined by hyphens) so journal answers keep it")
         if not isinstance(key, str) or not _SLUG.match(key):
-            errors.add(
-                doc.path, line, _("a prompt's 'key' must be lowercase words joined by hyphens, like 'first-ease'")
-            )
-            return None
+            return _("a prompt's 'key' must be lowercase words joined by hyphens, like 'first-ease'")
         return Prompt(key=key, text=value)
     note = raw.get("note", "")
     if not isinstance(note, str):
-        errors.add(doc.path, line, _("a practice's 'note' must be text"))
-        return None
+        return _("a practice's 'note' must be text")
     if value not in practice_slugs:
-        errors.add(
-            doc.path,
-            line,
-            _(
-                "unknown practice '%(slug)s'%(hint)s; no practice has that slug",
-                slug=value,
-                hint=_suggest(value, practice_slugs),
-            ),
+        return _(
+            "unknown practice '%(slug)s'%(hint)s; no practice has that slug",
+            slug=value,
+            hint=_suggest(value, practice_slugs),
         )
-        return None
     return PracticeStep(slug=value, note=note.strip())
 
 
@@ -393,8 +364,9 @@ def _load_day(
             lines = _element_lines(_child(node, "items"), len(raw_items), doc.line_of("items"))
             body_used_on: int | None = None
             for raw, line in zip(raw_items, lines, strict=True):
-                item = _load_item(raw, doc, line, practice_slugs, errors)
-                if item is None:
+                item = _read_item(raw, practice_slugs)
+                if isinstance(item, Said):
+                    errors.add(doc.path, line, item)
                     continue
                 if isinstance(item, Reading) and not item.text:
                     if body_used_on is not None:
