@@ -568,6 +568,30 @@ def _unknown_key_message(key: str, known: Iterable[str], where: Said) -> Said:
     )
 
 
+def _phase_problem(n: int, key: str, seconds: float, mode: str | None) -> Said | None:
+    """What is wrong with ``seconds`` for the pacer phase ``key`` of step ``n``, or None."""
+    if key in ("inhale", "exhale"):
+        if seconds < MIN_BREATH_PHASE_S:
+            return _(
+                "step %(step)d: pacer '%(key)s' must be at least %(seconds)g s",
+                step=n,
+                key=key,
+                seconds=MIN_BREATH_PHASE_S,
+            )
+    elif not 0 <= seconds <= MAX_HOLD_S:
+        return _(
+            "step %(step)d: pacer '%(key)s' must be between 0 and %(seconds)g s", step=n, key=key, seconds=MAX_HOLD_S
+        )
+    elif seconds > 0 and mode == "calming":
+        return _(
+            "step %(step)d: calming practices never hold the breath; set '%(key)s' to 0 "
+            "(or mark the practice 'mode: energising')",
+            step=n,
+            key=key,
+        )
+    return None
+
+
 class _Checker:
     """Validates one parsed practice file, collecting every error with its line."""
 
@@ -999,38 +1023,10 @@ class _Checker:
                 phases[key] = float(raw)
         if len(self.errors) > before:
             return None
-        for key in ("inhale", "exhale"):
-            if phases[key] < MIN_BREATH_PHASE_S:
-                self.error(
-                    (*at, key),
-                    _(
-                        "step %(step)d: pacer '%(key)s' must be at least %(seconds)g s",
-                        step=n,
-                        key=key,
-                        seconds=MIN_BREATH_PHASE_S,
-                    ),
-                )
-        for key in ("hold_in", "hold_out"):
-            if not 0 <= phases[key] <= MAX_HOLD_S:
-                self.error(
-                    (*at, key),
-                    _(
-                        "step %(step)d: pacer '%(key)s' must be between 0 and %(seconds)g s",
-                        step=n,
-                        key=key,
-                        seconds=MAX_HOLD_S,
-                    ),
-                )
-            elif phases[key] > 0 and mode == "calming":
-                self.error(
-                    (*at, key),
-                    _(
-                        "step %(step)d: calming practices never hold the breath; set '%(key)s' to 0 "
-                        "(or mark the practice 'mode: energising')",
-                        step=n,
-                        key=key,
-                    ),
-                )
+        for key in ("inhale", "exhale", "hold_in", "hold_out"):
+            problem = _phase_problem(n, key, phases[key], mode)
+            if problem is not None:
+                self.error((*at, key), problem)
         if len(self.errors) > before:
             return None
         pacer = Pacer(
