@@ -4,10 +4,8 @@
 // Each page keeps its own clock and what it draws; this module only wires the common controls.
 
 import { createPacerView } from './pacer.js';
-import { createSession, createWakeLock, describeChange, readingValues, show } from './session.js';
+import { $, createSession, createWakeLock, describeChange, readingValues, show } from './session.js';
 import { say } from './words.js';
-
-const $ = (id) => document.getElementById(id);
 
 /**
  * The parts both pages share: the pacer view (with its sound and vibration toggles), the session and
@@ -19,6 +17,7 @@ export function createPracticeParts(data) {
     after: $('after'),
     done: $('done'),
     btnPause: $('btn-pause'),
+    btnStop: $('btn-stop'),
     view: createPacerView($('pacer'), { soundToggle: $('opt-sound'), vibrateToggle: $('opt-vibrate') }),
     session: createSession({ startUrl: data.startUrl, slug: data.slug }),
     wake: createWakeLock(),

@@ -4,18 +4,17 @@
 
 import { createPacerTimeline, makePattern, presets, rateToPattern } from './pacer-clock.js';
 import { createPracticeParts, wireFinish, wirePause } from './pacer-controls.js';
-import { elapsedText, readJson, readingValues, show } from './session.js';
+import { $, elapsedText, readJson, readingValues, show } from './session.js';
 import { num, say } from './words.js';
 
 const data = readJson('pacer-data');
-const $ = (id) => document.getElementById(id);
 
 if (data) {
   const setup = $('setup');
   const custom = $('custom');
   const rate = $('rate');
   const paceError = $('pace-error');
-  const { view, session, wake, run, after, done, btnPause } = createPracticeParts(data);
+  const { view, session, wake, run, after, done, btnPause, btnStop } = createPracticeParts(data);
   let timeline = null;
   let limitMs = 0;
   let frame = 0;
@@ -130,7 +129,7 @@ if (data) {
     resume: () => timeline.resume(),
     tick,
   });
-  $('btn-stop').addEventListener('click', () => end('stopped'));
+  btnStop.addEventListener('click', () => end('stopped'));
 
   wireFinish({
     after,

@@ -5,17 +5,15 @@
 import { makePattern, phaseAt } from './pacer-clock.js';
 import { createStepTimeline } from './player-steps.js';
 import { createPracticeParts, wireFinish, wirePause } from './pacer-controls.js';
-import { elapsedText, formatClock, readJson, readingValues, show } from './session.js';
+import { $, elapsedText, formatClock, readJson, readingValues, show } from './session.js';
 import { say } from './words.js';
 
 const data = readJson('player-data');
-const $ = (id) => document.getElementById(id);
 
 if (data) {
   const before = $('before');
   const pacerBox = $('pacer-box');
   const btnSkip = $('btn-skip');
-  const btnStop = $('btn-stop');
 
   const steps = data.steps.map((s) => ({
     ...s,
@@ -23,7 +21,7 @@ if (data) {
   }));
   const firstPacer = data.steps.find((s) => s.pacer)?.pacer || null;
   const timeline = createStepTimeline(steps);
-  const { view, session, wake, run, after, done, btnPause } = createPracticeParts(data);
+  const { view, session, wake, run, after, done, btnPause, btnStop } = createPracticeParts(data);
   let shownIndex = -1;
   let shownSecond = -1;
   let frame = 0;

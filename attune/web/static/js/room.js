@@ -9,11 +9,10 @@ import { leadFor, positionAt, stepElapsedMs, turnAt } from './room-timeline.js';
 import { connectRoom } from './room-socket.js';
 import { beatsBefore, scaled, trimBeats, WINDOW_MS } from './room-hearts.js';
 import { createDemoSource, createStrapSource, webBluetoothAvailable } from './hr-sensor.js';
-import { formatClock, post, readJson, readingValues } from './session.js';
+import { $, formatClock, post, readJson, readingValues } from './session.js';
 import { say } from './words.js';
 
 const data = readJson('room-data');
-const $ = (id) => document.getElementById(id);
 const setHidden = (id, hidden) => {
   const el = $(id);
   if (el) el.hidden = hidden;

@@ -7,8 +7,11 @@ import { newKey } from './offline-queue.js';
 import { announceOutbox, csrfToken, member, outbox } from './outbox-page.js';
 import { say } from './words.js';
 
+/** The element with this id, or null. */
+export const $ = (id) => document.getElementById(id);
+
 export function readJson(id) {
-  const el = document.getElementById(id);
+  const el = $(id);
   return el ? JSON.parse(el.textContent) : null;
 }
 
