@@ -8,13 +8,11 @@ import numpy as np
 
 from attune.core._common import ArrayLike, FloatArray, as_rr_ms
 from attune.core.artifacts import CleanedRR, CleaningMethod, clean_rr
-from attune.core.breathing import BreathingRate, breathing_rate
+from attune.core.breathing import BREATHING_WINDOW_S, BreathingRate, breathing_rate
 from attune.core.frequency import MIN_DURATION_S, FrequencyDomain, SpectrumMethod, frequency_domain
 from attune.core.nonlinear import MIN_BEATS as NONLINEAR_MIN_BEATS
 from attune.core.nonlinear import Nonlinear, nonlinear
 from attune.core.time_domain import TimeDomain, time_domain
-
-BREATHING_WINDOW_S = 64.0
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from attune.core._common import ArrayLike, FloatArray, as_rr_ms, beat_times_s
-from attune.core.coherence import ShortSpectrum, last_window, short_spectrum
+from attune.core.coherence import PEAK_HALF_WIDTH_HZ, ShortSpectrum, last_window, short_spectrum
 
+BREATHING_WINDOW_S = 64.0
 BREATHING_BAND_HZ = (0.05, 0.5)
-_PEAK_HALF_WIDTH_HZ = 0.015
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def breathing_from_psd(spec: ShortSpectrum, psd: FloatArray, mean_rr_ms: float, 
     """Breathing rate from a PSD computed by ``spec``."""
     f0, lo, hi = breathing_peak_hz(spec, psd, mean_rr_ms)
     band_p = spec.band(psd, lo, hi)
-    peak_p = spec.band(psd, f0 - _PEAK_HALF_WIDTH_HZ, f0 + _PEAK_HALF_WIDTH_HZ)
+    peak_p = spec.band(psd, f0 - PEAK_HALF_WIDTH_HZ, f0 + PEAK_HALF_WIDTH_HZ)
     return BreathingRate(
         rate_bpm=60.0 * f0,
         peak_hz=f0,
@@ -97,7 +97,7 @@ def breathing_from_psd(spec: ShortSpectrum, psd: FloatArray, mean_rr_ms: float, 
     )
 
 
-def breathing_rate(rr_ms: ArrayLike, *, window_s: float = 64.0, average: bool = False) -> BreathingRate:
+def breathing_rate(rr_ms: ArrayLike, *, window_s: float = BREATHING_WINDOW_S, average: bool = False) -> BreathingRate:
     """Estimate the breathing rate from the heart rhythm.
 
     Parameters

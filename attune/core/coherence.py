@@ -10,7 +10,10 @@ from attune.core._common import ArrayLike, FloatArray, as_rr_ms, beat_times_s
 
 COHERENCE_PEAK_BAND_HZ = (0.04, 0.26)
 COHERENCE_TOTAL_BAND_HZ = (0.0033, 0.4)
-COHERENCE_HALF_WIDTH_HZ = 0.015
+# A spectral peak's power is the power within this of its frequency: the coherence peak, the
+# breathing peak and the resonance LF peak are all measured so.
+PEAK_HALF_WIDTH_HZ = 0.015
+COHERENCE_HALF_WIDTH_HZ = PEAK_HALF_WIDTH_HZ
 SHORT_FS_HZ = 2.0
 SHORT_NFFT = 512
 

@@ -10,10 +10,9 @@ import numpy as np
 
 from attune.core._common import ArrayLike, FloatArray, as_rr_ms, beat_times_s, require_duration
 from attune.core.artifacts import clean_rr
-from attune.core.coherence import COHERENCE_PEAK_BAND_HZ, ShortSpectrum
+from attune.core.coherence import COHERENCE_PEAK_BAND_HZ, PEAK_HALF_WIDTH_HZ, ShortSpectrum
 
 MIN_SEGMENT_S = 60.0
-_HALF_WIDTH_HZ = 0.015
 _LF_BAND_HZ = (0.04, 0.15)
 _SINGLE_PEAK_MAX_RATIO = 0.5
 CRITERIA = (
@@ -193,7 +192,7 @@ def _evidence(seg: BreathingSegment) -> tuple[float, float, float, float, bool, 
     spec = ShortSpectrum(window_s=math.floor(t[-1] - t[0]), nfft=1024)
     psd = spec.psd(t, nn)
     lf_hz, _ = spec.peak(psd, *_LF_BAND_HZ)
-    lf_power = spec.band(psd, lf_hz - _HALF_WIDTH_HZ, lf_hz + _HALF_WIDTH_HZ)
+    lf_power = spec.band(psd, lf_hz - PEAK_HALF_WIDTH_HZ, lf_hz + PEAK_HALF_WIDTH_HZ)
     conc, second = _peak_shape(spec, psd)
     return (
         pt,
@@ -212,12 +211,12 @@ def _peak_shape(spec: ShortSpectrum, psd: FloatArray) -> tuple[float, float]:
     lo, hi = COHERENCE_PEAK_BAND_HZ
     main_hz, k = spec.peak(psd, lo, hi)
     band = spec.band(psd, lo, hi)
-    conc = spec.band(psd, main_hz - _HALF_WIDTH_HZ, main_hz + _HALF_WIDTH_HZ) / band if band > 0 else 0.0
+    conc = spec.band(psd, main_hz - PEAK_HALF_WIDTH_HZ, main_hz + PEAK_HALF_WIDTH_HZ) / band if band > 0 else 0.0
     i0 = max(int(np.ceil(lo / spec.df)), 1)
     i1 = min(int(np.floor(hi / spec.df)), psd.size - 2)
     idx = np.arange(i0, i1 + 1)
     is_max = (psd[idx] > psd[idx - 1]) & (psd[idx] >= psd[idx + 1])
-    far = np.abs(spec.freqs[idx] - main_hz) > _HALF_WIDTH_HZ
+    far = np.abs(spec.freqs[idx] - main_hz) > PEAK_HALF_WIDTH_HZ
     others = psd[idx][is_max & far]
     second = float(np.max(others) / psd[k]) if others.size and psd[k] > 0 else 0.0
     return float(min(conc, 1.0)), second
