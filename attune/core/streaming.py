@@ -19,6 +19,8 @@ _MIN_RR_MS = 250.0
 _MAX_RR_MS = 2500.0
 _REFERENCE_BEATS = 9
 _MAX_REJECTED_IN_A_ROW = 5
+# The MeterSeries columns that hold the numbers of StreamingMeter._numbers, in its order.
+_NUMBER_COLUMNS = ("hr_bpm", "rmssd_ms", "coherence", "coherence_peak_hz", "breathing_rate_bpm")
 
 
 @dataclass(frozen=True)
@@ -188,30 +190,19 @@ class StreamingMeter:
         n = rr_all.size
         nan = math.nan
         beat_time = np.empty(n)
-        hr_out, rmssd_out, coh_out = np.empty(n), np.empty(n), np.empty(n)
-        peak_out, breath_out = np.empty(n), np.empty(n)
-        artifact_out = np.zeros(n, dtype=bool)
-        calibrating_out = np.zeros(n, dtype=bool)
+        artifact = np.zeros(n, dtype=bool)
+        numbers = {name: np.empty(n) for name in _NUMBER_COLUMNS}
+        columns = list(numbers.values())
         for k, rr in enumerate(rr_all.tolist()):
-            artifact_out[k] = self._step(rr)
-            hr, rmssd, coh, peak, breath, _ = self._numbers(rr)
+            artifact[k] = self._step(rr)
             beat_time[k] = self._now
-            hr_out[k] = hr
-            rmssd_out[k] = nan if rmssd is None else rmssd
-            coh_out[k] = nan if coh is None else coh
-            peak_out[k] = nan if peak is None else peak
-            breath_out[k] = nan if breath is None else breath
-            calibrating_out[k] = coh is None or rmssd is None
+            *values, _ = self._numbers(rr)
+            for column, value in zip(columns, values, strict=True):
+                column[k] = nan if value is None else value
+        # The numbers are never NaN once known, so NaN marks exactly the ones not known yet.
+        calibrating = np.isnan(numbers["coherence"]) | np.isnan(numbers["rmssd_ms"])
         return MeterSeries(
-            beat_time_s=beat_time,
-            rr_ms=rr_all.copy(),
-            hr_bpm=hr_out,
-            rmssd_ms=rmssd_out,
-            coherence=coh_out,
-            coherence_peak_hz=peak_out,
-            breathing_rate_bpm=breath_out,
-            artifact=artifact_out,
-            calibrating=calibrating_out,
+            beat_time_s=beat_time, rr_ms=rr_all.copy(), artifact=artifact, calibrating=calibrating, **numbers
         )
 
     def _step(self, rr: float) -> bool:
