@@ -12,16 +12,14 @@ from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest, signed_in
 from attune.web.jobs.notices import language_of
 from attune.web.retreats import actions, days
 from attune.web.retreats.forms import ConsentForm, DecisionForm, IntakeForm, PaymentForm, QuestionForm, RetreatForm
@@ -119,8 +117,7 @@ def _attempt(request: AuthedRequest, step: Callable[[], object], done: str) -> b
 # ------------------------------------------------------------------ guide
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def guide_home(request: AuthedRequest) -> HttpResponse:
     _require_guide(request)
     today = timezone.now().astimezone(request.user.zone).date()
@@ -132,8 +129,7 @@ def guide_home(request: AuthedRequest) -> HttpResponse:
     return render(request, "retreats/guide.html", {"rows": rows, "past": past})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def new(request: AuthedRequest) -> HttpResponse:
     _require_guide(request)
     form = RetreatForm(request.POST if request.method == "POST" else None, guide=request.user)
@@ -148,8 +144,7 @@ def new(request: AuthedRequest) -> HttpResponse:
     return render(request, "retreats/edit.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     retreat = _own_retreat(request, pk)
     form = RetreatForm(request.POST if request.method == "POST" else None, instance=retreat, guide=request.user)
@@ -189,15 +184,13 @@ def _manage_context(retreat: Retreat, question_form: QuestionForm) -> dict[str, 
     }
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def manage(request: AuthedRequest, pk: int) -> HttpResponse:
     retreat = _own_retreat(request, pk)
     return render(request, "retreats/manage.html", _manage_context(retreat, QuestionForm()))
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def question_add(request: AuthedRequest, pk: int) -> HttpResponse:
     retreat = _own_retreat(request, pk)
     form = QuestionForm(request.POST)
@@ -208,8 +201,7 @@ def question_add(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("retreats:manage", pk=retreat.pk)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def question_remove(request: AuthedRequest, pk: int, qid: int) -> HttpResponse:
     retreat = _own_retreat(request, pk)
     get_object_or_404(retreat.questions, pk=qid).delete()
@@ -217,8 +209,7 @@ def question_remove(request: AuthedRequest, pk: int, qid: int) -> HttpResponse:
     return redirect("retreats:manage", pk=retreat.pk)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def application(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _led_application(request, pk)
     actions.record_intake_opened(request, request.user, found)
@@ -226,8 +217,7 @@ def application(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "retreats/application.html", context)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def decide(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _led_application(request, pk)
     form = DecisionForm(request.POST)
@@ -239,8 +229,7 @@ def decide(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("retreats:application", pk=found.pk)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def payment(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _led_application(request, pk)
     form = PaymentForm(request.POST)
@@ -256,8 +245,7 @@ def payment(request: AuthedRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------ member
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def retreat_list(request: AuthedRequest) -> HttpResponse:
     today = timezone.now().date()
     retreats = Retreat.objects.filter(status=Status.PUBLISHED, starts_on__gt=today).select_related("guide")
@@ -265,8 +253,7 @@ def retreat_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "retreats/list.html", {"retreats": retreats, "mine": mine})
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     retreat = _visible_retreat(request, pk)
     applied = Application.objects.filter(retreat=retreat, user=request.user).first()
@@ -274,8 +261,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "retreats/detail.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def apply(request: AuthedRequest, pk: int) -> HttpResponse:
     retreat = _visible_retreat(request, pk)
     if Application.objects.filter(retreat=retreat, user=request.user).exists():
@@ -298,8 +284,7 @@ def apply(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "retreats/apply.html", {"retreat": retreat, "form": form}, status=status)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def mine(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _own_application(request, pk)
     consent_form = ConsentForm(initial={"touch": found.answer(TOUCH_KEY)}) if found.has_intake else None
@@ -307,8 +292,7 @@ def mine(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "retreats/mine.html", context)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def consent(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _own_application(request, pk)
     form = ConsentForm(request.POST)
@@ -320,16 +304,14 @@ def consent(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("retreats:mine", pk=pk)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _own_application(request, pk)
     _attempt(request, lambda: actions.withdraw(found), _("You have stepped back from this retreat."))
     return redirect("retreats:mine", pk=pk)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def take(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _own_application(request, pk)
     if actions.take_offer(found):
