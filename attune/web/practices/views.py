@@ -20,7 +20,7 @@ from attune.content.practices import (
     STATES,
     Practice,
 )
-from attune.web.accounts.http import AuthedRequest, signed_in
+from attune.web.accounts.http import AuthedRequest, signed_in, valid
 from attune.web.common.bodies import errors_response
 from attune.web.common.i18n import words_for_page
 from attune.web.common.labels import (
@@ -225,9 +225,7 @@ def pacer(request: AuthedRequest) -> HttpResponse:
 
 @signed_in("POST")
 def session_start(request: AuthedRequest) -> JsonResponse:
-    form = StartForm(request.POST)
-    if not form.is_valid():
-        return errors_response(form)
+    form = valid(StartForm(request.POST), errors_response)
     slug = form.cleaned_data["practice"]
     if slug == PACER_SLUG:
         title = PACER_TITLE
@@ -288,10 +286,7 @@ def _started(session: PracticeSession, *, status: int) -> JsonResponse:
 @signed_in("POST")
 def session_finish(request: AuthedRequest, pk: int) -> JsonResponse:
     session = _get_session_for_user(request, pk)
-    form = FinishForm(request.POST)
-    if not form.is_valid():
-        return errors_response(form)
-    data = form.cleaned_data
+    data = valid(FinishForm(request.POST), errors_response).cleaned_data
     if not session.is_open:
         if data.get("key") is not None and data["key"] == session.client_key and session.ended_at is not None:
             return _finished(session)  # the same finish, sent again: it is saved already

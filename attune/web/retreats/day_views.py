@@ -8,6 +8,7 @@ is opened by its private link alone, and only while the link stands.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from attune.web.accounts.http import AuthedRequest, signed_in
+from attune.web.accounts.http import AuthedRequest, signed_in, valid
 from attune.web.common.chips import chip_groups
 from attune.web.retreats import actions, days
 from attune.web.retreats.forms import ScheduleItemForm, ShareArcForm, ShortCheckInForm, WordForm
@@ -31,7 +32,7 @@ from attune.web.retreats.models import (
     State,
     WordRequest,
 )
-from attune.web.retreats.views import _attempt, _led_application, _own_retreat
+from attune.web.retreats.views import _attempt, _led_application, _own_retreat, _sent_back
 
 # ------------------------------------------------------------------ access
 
@@ -174,7 +175,13 @@ def feed(request: AuthedRequest, token: str) -> HttpResponse:
 # ------------------------------------------------------------------ the retreat's Today (member)
 
 
-def _today_context(place: Application, form: ShortCheckInForm | None = None) -> dict[str, Any]:
+def _today_page(request: AuthedRequest, place: Application, form: ShortCheckInForm | None = None) -> HttpResponse:
+    """The day's page for the member with ``place``; a 400 when ``form`` is a check-in sent with errors."""
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "retreats/today.html", _today_context(place, form), status=status)
+
+
+def _today_context(place: Application, form: ShortCheckInForm | None) -> dict[str, Any]:
     retreat = place.retreat
     phase = days.phase(retreat)
     today = days.venue_today(retreat)
@@ -201,16 +208,13 @@ def _today_context(place: Application, form: ShortCheckInForm | None = None) -> 
 
 @signed_in("GET")
 def today(request: AuthedRequest, pk: int) -> HttpResponse:
-    return render(request, "retreats/today.html", _today_context(_place(request, pk)))
+    return _today_page(request, _place(request, pk))
 
 
 @signed_in("POST")
 def checkin(request: AuthedRequest, pk: int) -> HttpResponse:
     place = _place(request, pk)
-    form = ShortCheckInForm(request.POST)
-    if not form.is_valid():
-        return render(request, "retreats/today.html", _today_context(place, form), status=400)
-    data = form.cleaned_data
+    data = valid(ShortCheckInForm(request.POST), partial(_today_page, request, place)).cleaned_data
     week = days.follow_up_due(place) if days.phase(place.retreat) == "after" else None
     if week is not None:
         step = lambda: days.follow_up(place, week, data["state"], data["felt_safety"])  # noqa: E731
@@ -223,10 +227,8 @@ def checkin(request: AuthedRequest, pk: int) -> HttpResponse:
 @signed_in("POST")
 def word(request: AuthedRequest, pk: int) -> HttpResponse:
     place = _place(request, pk)
-    form = WordForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("A note can be up to 500 characters."))
-        return redirect("retreats:today", pk=pk)
+    too_long = _sent_back(request, _("A note can be up to 500 characters."), "retreats:today", pk)
+    form = valid(WordForm(request.POST), too_long)
     guide = place.retreat.guide.display_name or place.retreat.guide.username
     _attempt(
         request,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from attune.web.accounts.http import AuthedRequest, signed_in
+from attune.web.accounts.http import AuthedRequest, signed_in, valid
 from attune.web.jobs.notices import language_of
 from attune.web.retreats import actions, days
 from attune.web.retreats.forms import ConsentForm, DecisionForm, IntakeForm, PaymentForm, QuestionForm, RetreatForm
@@ -114,6 +115,16 @@ def _attempt(request: AuthedRequest, step: Callable[[], object], done: str) -> b
     return True
 
 
+def _sent_back(request: AuthedRequest, sentence: str, url_name: str, pk: int) -> Callable[[object], HttpResponse]:
+    """The answer to a form sent with errors (for :func:`valid`): ``sentence``, back on page ``url_name``."""
+
+    def answer(form: object) -> HttpResponse:
+        messages.error(request, sentence)
+        return redirect(url_name, pk=pk)
+
+    return answer
+
+
 # ------------------------------------------------------------------ guide
 
 
@@ -168,6 +179,12 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "retreats/edit.html", context, status=400 if form.errors else 200)
 
 
+def _manage_page(request: AuthedRequest, retreat: Retreat, question_form: QuestionForm) -> HttpResponse:
+    """The retreat's page for its guide; a 400 when ``question_form`` is a question sent with errors."""
+    status = 400 if question_form.errors else 200
+    return render(request, "retreats/manage.html", _manage_context(retreat, question_form), status=status)
+
+
 def _manage_context(retreat: Retreat, question_form: QuestionForm) -> dict[str, Any]:
     applications = list(retreat.applications.select_related("user").order_by("applied_at", "pk"))
     by_state = {s: [a for a in applications if a.state == s] for s in State}
@@ -186,17 +203,13 @@ def _manage_context(retreat: Retreat, question_form: QuestionForm) -> dict[str, 
 
 @signed_in("GET")
 def manage(request: AuthedRequest, pk: int) -> HttpResponse:
-    retreat = _own_retreat(request, pk)
-    return render(request, "retreats/manage.html", _manage_context(retreat, QuestionForm()))
+    return _manage_page(request, _own_retreat(request, pk), QuestionForm())
 
 
 @signed_in("POST")
 def question_add(request: AuthedRequest, pk: int) -> HttpResponse:
     retreat = _own_retreat(request, pk)
-    form = QuestionForm(request.POST)
-    if not form.is_valid():
-        return render(request, "retreats/manage.html", _manage_context(retreat, form), status=400)
-    data = form.cleaned_data
+    data = valid(QuestionForm(request.POST), partial(_manage_page, request, retreat)).cleaned_data
     actions.add_question(retreat, data["text"], data["kind"], data["required"], data["options"])
     return redirect("retreats:manage", pk=retreat.pk)
 
@@ -220,10 +233,8 @@ def application(request: AuthedRequest, pk: int) -> HttpResponse:
 @signed_in("POST")
 def decide(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _led_application(request, pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please choose accept, waitlist or decline."))
-        return redirect("retreats:application", pk=found.pk)
+    undecided = _sent_back(request, _("Please choose accept, waitlist or decline."), "retreats:application", found.pk)
+    form = valid(DecisionForm(request.POST), undecided)
     step = {"accept": actions.accept, "waitlist": actions.waitlist, "decline": actions.decline}
     _attempt(request, lambda: step[form.cleaned_data["decision"]](found), _("Done."))
     return redirect("retreats:application", pk=found.pk)
@@ -295,12 +306,9 @@ def mine(request: AuthedRequest, pk: int) -> HttpResponse:
 @signed_in("POST")
 def consent(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _own_application(request, pk)
-    form = ConsentForm(request.POST)
-    if form.is_valid():
-        touch = form.cleaned_data["touch"]
-        _attempt(request, lambda: actions.change_consent(found, touch), _("Changed. Your guide sees your new answer."))
-    else:
-        messages.error(request, _("Please choose one."))
+    unchosen = _sent_back(request, _("Please choose one."), "retreats:mine", pk)
+    touch = valid(ConsentForm(request.POST), unchosen).cleaned_data["touch"]
+    _attempt(request, lambda: actions.change_consent(found, touch), _("Changed. Your guide sees your new answer."))
     return redirect("retreats:mine", pk=pk)
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, ngettext
 
 from attune.web.accounts import throttle
-from attune.web.accounts.http import AuthedRequest, signed_in
+from attune.web.accounts.http import AuthedRequest, signed_in, valid
 from attune.web.common.bodies import errors_response
 from attune.web.common.i18n import words_for_page
 from attune.web.common.labels import STATE_WORDS
@@ -301,10 +301,7 @@ def room(request: AuthedRequest, pk: int) -> HttpResponse:
 @signed_in("POST")
 def reading(request: AuthedRequest, pk: int) -> JsonResponse:
     place = _place_for_user(request, pk)
-    form = RoomReadingForm(request.POST)
-    if not form.is_valid():
-        return errors_response(form)
-    data = form.cleaned_data
+    data = valid(RoomReadingForm(request.POST), errors_response).cleaned_data
     session = actions.record_reading(place, data["phase"], data.get("safety"), data.get("state") or "")
     low = data.get("safety") is not None and data["safety"] <= 2
     return JsonResponse({"ok": True, "phase": data["phase"], "lowSafety": low, "change": session.safety_change})
