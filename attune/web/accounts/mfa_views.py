@@ -16,7 +16,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, user_login_failed
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -27,7 +26,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attune.web.accounts import lockout, mfa, passkeys, reauth
-from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest, signed_in
 from attune.web.common.redirects import safe_next
 
 
@@ -224,15 +223,13 @@ def _guard(view: Any) -> Any:
 
 
 @never_cache
-@login_required
-@require_http_methods(["GET"])
+@signed_in("GET")
 def overview(request: AuthedRequest) -> HttpResponse:
     """"Two-step sign-in": what is on, and the buttons to change it (also a section of "You")."""
     return render(request, "accounts/two_step.html", {"two_step": mfa.status(request.user)})
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 @_guard
 def app_start(request: AuthedRequest) -> HttpResponse:
     mfa.begin_app_setup(request.user)
@@ -241,8 +238,7 @@ def app_start(request: AuthedRequest) -> HttpResponse:
 
 @sensitive_post_parameters("code")
 @never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 @_guard
 def app_confirm(request: AuthedRequest) -> HttpResponse:
     record = mfa.pending_app(request.user)
@@ -267,8 +263,7 @@ def app_confirm(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/two_step_app.html", context, status=status)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 @_guard
 def app_remove(request: AuthedRequest) -> HttpResponse:
     s = mfa.status(request.user)
@@ -281,8 +276,7 @@ def app_remove(request: AuthedRequest) -> HttpResponse:
 
 
 @never_cache
-@login_required
-@require_POST
+@signed_in("POST")
 @_guard
 def recovery_codes(request: AuthedRequest) -> HttpResponse:
     if not mfa.is_enrolled(request.user):
@@ -292,8 +286,7 @@ def recovery_codes(request: AuthedRequest) -> HttpResponse:
 
 
 @never_cache
-@login_required
-@require_POST
+@signed_in("POST")
 @_guard
 def passkey_options(request: AuthedRequest) -> HttpResponse:
     try:
@@ -303,8 +296,7 @@ def passkey_options(request: AuthedRequest) -> HttpResponse:
 
 
 @never_cache
-@login_required
-@require_POST
+@signed_in("POST")
 @_guard
 def passkey_add(request: AuthedRequest) -> HttpResponse:
     try:
@@ -316,8 +308,7 @@ def passkey_add(request: AuthedRequest) -> HttpResponse:
     return JsonResponse({"next": reverse("accounts:two_step")})
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 @_guard
 def passkey_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     s = mfa.status(request.user)
@@ -330,8 +321,7 @@ def passkey_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("accounts:two_step")
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 @_guard
 def turn_off(request: AuthedRequest) -> HttpResponse:
     if mfa.required_for(request.user):

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from django.apps import AppConfig
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
@@ -40,6 +42,20 @@ _registry: dict[str, Guidance] = {}
 def register(guidance: Guidance) -> None:
     """Add (or replace, by name) a kind of group; called from a programme app's ``ready()``."""
     _registry[guidance.name] = guidance
+
+
+class GuidingConfig(AppConfig):
+    """The ``AppConfig`` of a programme app whose groups have guides.
+
+    When the app is ready it registers a :class:`Guidance` named ``groups``, from the
+    ``guides_of`` and ``members_of`` of the app's ``models`` module.
+    """
+
+    groups: str
+
+    def ready(self) -> None:
+        models = import_module(f"{self.name}.models")
+        register(Guidance(name=self.groups, guides_of=models.guides_of, members_of=models.members_of))
 
 
 def _any_of(field: str, queries: list[QuerySet[Any]]) -> Q:

@@ -34,7 +34,7 @@ from attune.web.accounts.forms import (
     SetPasswordForm,
     SignupForm,
 )
-from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest, signed_in
 from attune.web.accounts.reauth import mark_recent_auth, require_recent_auth
 from attune.web.accounts.signals import email_confirmation_needed, security_event
 from attune.web.common.redirects import safe_next
@@ -85,8 +85,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def settings_view(request: AuthedRequest) -> HttpResponse:
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -105,8 +104,7 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
 
 @sensitive_post_parameters("password")
 @never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def reauth(request: AuthedRequest) -> HttpResponse:
     """Confirm the password, then go back to the page that asked (``next``, a path on this site)."""
     next_url = safe_next(request, resolve_url("accounts:settings"))
@@ -169,8 +167,7 @@ def _apply_email_change(request: AuthedRequest, new: str) -> None:
 
 
 @never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def email_confirm(request: AuthedRequest, token: str) -> HttpResponse:
     """The link sent to a new address: a GET shows it, a POST makes it the member's email."""
     new = email_from_token(request.user, token)
@@ -191,8 +188,7 @@ def email_confirm(request: AuthedRequest, token: str) -> HttpResponse:
     return render(request, "accounts/email_confirm.html", {"email": new, "token": token})
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def sign_out_everywhere(request: AuthedRequest) -> HttpResponse:
     """End every other session of this account; this browser stays signed in, with a new session key."""
     ended = sessions.end_other_sessions(request.user, request.session)
@@ -205,8 +201,7 @@ def sign_out_everywhere(request: AuthedRequest) -> HttpResponse:
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def password_change(request: AuthedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -271,8 +266,7 @@ def export(request: AuthedRequest) -> HttpResponse:
 
 
 @sensitive_post_parameters("password")
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def delete(request: AuthedRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

@@ -17,11 +17,14 @@ class AuditConfig(AppConfig):
         from attune.web.accounts.signals import security_event
         from attune.web.audit import receivers
 
-        user_logged_in.connect(receivers.signed_in, dispatch_uid="audit.signed_in")
-        user_logged_out.connect(receivers.signed_out, dispatch_uid="audit.signed_out")
-        user_login_failed.connect(receivers.sign_in_failed, dispatch_uid="audit.sign_in_failed")
-        user_locked_out.connect(receivers.locked_out, dispatch_uid="audit.locked_out")
-        security_event.connect(receivers.security_event, dispatch_uid="audit.security_event")
+        for signal, receiver in (
+            (user_logged_in, receivers.signed_in),
+            (user_logged_out, receivers.signed_out),
+            (user_login_failed, receivers.sign_in_failed),
+            (user_locked_out, receivers.locked_out),
+            (security_event, receivers.security_event),
+        ):
+            signal.connect(receiver, dispatch_uid=f"audit.{receiver.__name__}")
         settings_links.register(
             settings_links.SettingsLink(
                 key="activity",

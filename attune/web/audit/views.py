@@ -3,21 +3,18 @@ of it: the admin reads the log in Django's admin)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
-from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest, signed_in
 from attune.web.audit.actions import line_for_member, retention
 from attune.web.audit.models import AuditEvent
 
 PER_PAGE = 50
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def activity(request: AuthedRequest) -> HttpResponse:
     events = AuditEvent.objects.for_account(request.user).select_related("actor").order_by("-at", "-pk")
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))

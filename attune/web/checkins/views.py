@@ -9,9 +9,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
-from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest, signed_in
 from attune.web.checkins.forms import CheckInForm, form_context
 from attune.web.checkins.models import CheckIn
 from attune.web.common.offline import believed_time
@@ -24,8 +23,7 @@ def _get_checkin_for_user(request: AuthedRequest, pk: int) -> CheckIn:
     return get_object_or_404(CheckIn, pk=pk, user_id=request.user.pk)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def new(request: AuthedRequest) -> HttpResponse:
     form = CheckInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -61,8 +59,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "checkins/checkin_detail.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     checkin = _get_checkin_for_user(request, pk)
     form = CheckInForm(request.POST if request.method == "POST" else None, instance=checkin)
@@ -80,8 +77,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "checkins/checkin_form.html", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def delete(request: AuthedRequest, pk: int) -> HttpResponse:
     checkin = _get_checkin_for_user(request, pk)
     if request.method == "POST":

@@ -104,9 +104,26 @@ class ImportedRecord(models.Model):
         ordering = ["start"]
 
     EXPORT_FIELDS: tuple[str, ...] = ("source", "device", "key", "start")
+    #: What ``str()`` says before the minute the record starts ("sleep from 2026-03-01 23:10").
+    CALLED = "record at"
+
+    def __str__(self) -> str:
+        return f"{self.called()} {self.start:%Y-%m-%d %H:%M}"
 
     def export_row(self) -> dict[str, object]:
         return values_of(self, self.EXPORT_FIELDS)
+
+    def called(self) -> str:
+        return self.CALLED
+
+
+class ImportedSpan(ImportedRecord):
+    """An imported record that lasts, from ``start`` to ``end``."""
+
+    end = models.DateTimeField()
+
+    class Meta(ImportedRecord.Meta):
+        abstract = True
 
 
 def _once_per_member(name: str) -> models.UniqueConstraint:
@@ -148,20 +165,16 @@ class Measurement(ImportedRecord):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.kind} {self.value:g} {self.unit} at {self.start:%Y-%m-%d %H:%M}"
+    def called(self) -> str:
+        return f"{self.kind} {self.value:g} {self.unit} at"
 
 
-class MindfulSession(ImportedRecord):
-    end = models.DateTimeField()
-
+class MindfulSession(ImportedSpan):
     EXPORT_FIELDS = ("start", "end", "source", "device", "key")
+    CALLED = "mindful session at"
 
-    class Meta(ImportedRecord.Meta):
+    class Meta(ImportedSpan.Meta):
         constraints = [_once_per_member("mindful_once_per_key")]
-
-    def __str__(self) -> str:
-        return f"mindful session at {self.start:%Y-%m-%d %H:%M}"
 
 
 class StateOfMind(ImportedRecord):
@@ -171,18 +184,15 @@ class StateOfMind(ImportedRecord):
     associations = models.JSONField(default=list)
 
     EXPORT_FIELDS = ("start", "kind", "valence", "labels", "associations", "source", "device", "key")
+    CALLED = "state of mind at"
 
     class Meta(ImportedRecord.Meta):
         constraints = [_once_per_member("state_of_mind_once_per_key")]
 
-    def __str__(self) -> str:
-        return f"state of mind at {self.start:%Y-%m-%d %H:%M}"
 
-
-class Sleep(ImportedRecord):
+class Sleep(ImportedSpan):
     """A night's (or nap's) sleep as the device summarised it; durations in seconds."""
 
-    end = models.DateTimeField()
     is_nap = models.BooleanField(default=False)
     asleep_s = models.FloatField(null=True, blank=True)
     light_s = models.FloatField(null=True, blank=True)
@@ -192,24 +202,21 @@ class Sleep(ImportedRecord):
 
     EXPORT_FIELDS = ("start", "end", "is_nap", "asleep_s", "light_s", "deep_s", "rem_s", "awake_s",
                      "source", "device", "key")
+    CALLED = "sleep from"
 
-    class Meta(ImportedRecord.Meta):
+    class Meta(ImportedSpan.Meta):
         constraints = [_once_per_member("sleep_once_per_key")]
 
-    def __str__(self) -> str:
-        return f"sleep from {self.start:%Y-%m-%d %H:%M}"
 
-
-class SleepStage(ImportedRecord):
+class SleepStage(ImportedSpan):
     """One stretch of one sleep stage, as Apple Health stores sleep."""
 
-    end = models.DateTimeField()
     stage = models.CharField(max_length=8)
 
     EXPORT_FIELDS = ("start", "end", "stage", "source", "device", "key")
 
-    class Meta(ImportedRecord.Meta):
+    class Meta(ImportedSpan.Meta):
         constraints = [_once_per_member("sleep_stage_once_per_key")]
 
-    def __str__(self) -> str:
-        return f"{self.stage} from {self.start:%Y-%m-%d %H:%M}"
+    def called(self) -> str:
+        return f"{self.stage} from"

@@ -10,14 +10,12 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
 
-from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest, signed_in
 from attune.web.common.said import from_stored, in_language
 from attune.web.imports import actions, trends, uploads
 from attune.web.imports.models import Import
@@ -66,15 +64,13 @@ def _index_context(request: AuthedRequest, error: str = "") -> dict[str, Any]:
     }
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def index(request: AuthedRequest) -> HttpResponse:
     return render(request, "imports/index.html", _index_context(request))
 
 
 @csrf_exempt  # the upload handler must be in place before the CSRF check reads the body; see _upload
-@login_required
-@require_POST
+@signed_in("POST")
 def upload(request: AuthedRequest) -> HttpResponse:
     handler = ImportUploadHandler(request)
     request.upload_handlers = [handler]
@@ -106,21 +102,18 @@ def _refused(request: AuthedRequest, message: str, status: int) -> HttpResponse:
     return render(request, "imports/index.html", _index_context(request, message), status=status)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def detail(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     imp = _get_import_for_user(request, pk)
     return render(request, "imports/detail.html", {"imp": imp, "status": status_payload(imp)})
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def status(request: AuthedRequest, pk: uuid.UUID) -> JsonResponse:
     return JsonResponse(status_payload(_get_import_for_user(request, pk)))
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def cancel(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     imp = _get_import_for_user(request, pk)
     if not imp.finished:
@@ -128,8 +121,7 @@ def cancel(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     return redirect("imports:detail", pk=imp.pk)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def body(request: AuthedRequest) -> HttpResponse:
     context = trends.body_over_time(request.user)
     return render(request, "imports/body.html", context)

@@ -14,9 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
-from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest, signed_in
 from attune.web.accounts.relations import guides_for, members_for
 from attune.web.journal import actions
 from attune.web.journal.forms import EntryForm, SearchForm, ShareForm
@@ -63,8 +62,7 @@ def entry_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "journal/list.html", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def new(request: AuthedRequest) -> HttpResponse:
     form = EntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -89,8 +87,7 @@ def _other_guides(request: AuthedRequest, entry: JournalEntry) -> QuerySet[User]
     return guides.exclude(pk=entry.shared_with_id) if entry.shared_with_id else guides
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = _get_entry_for_user(request, pk)
     initial = {"title": entry.title, "body": entry.text}
@@ -103,8 +100,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "journal/form.html", {"form": form, "mode": "edit", "entry": entry}, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def delete(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = _get_entry_for_user(request, pk)
     if request.method == "POST":
@@ -114,8 +110,7 @@ def delete(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "journal/confirm_delete.html", {"entry": entry})
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def share(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = _get_entry_for_user(request, pk)
     guides = guides_for(request.user)
@@ -134,8 +129,7 @@ def share(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "journal/detail.html", context, status=400)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def unshare(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = _get_entry_for_user(request, pk)
     if entry.is_shared:

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop, pgettext
-from django.views.decorators.http import require_GET, require_POST
 
 from attune.content.practices import BREATHS_PER_MIN_RANGE
 from attune.core.baseline import CALIBRATION_READINGS
-from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest, signed_in
 from attune.web.common.bodies import BadBody, first_error, posted_fields
 from attune.web.common.i18n import words_for_page
 from attune.web.common.recent import recent_reading
@@ -150,8 +148,7 @@ def _default_bpm(request: HttpRequest) -> float | None:
     return float(bpm)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def practice(request: AuthedRequest) -> HttpResponse:
     """Choose a pace and a sensor, then practise with live readings.
 
@@ -180,8 +177,7 @@ def practice(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def resonance(request: AuthedRequest) -> HttpResponse:
     """The guided resonance-rate assessment: five paced rates, then the evidence for each."""
     latest = ResonanceAssessment.objects.filter(user=request.user, scored_at__isnull=False).first()
@@ -204,8 +200,7 @@ def resonance(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def morning(request: AuthedRequest) -> HttpResponse:
     """A morning reading: one to three minutes, still, with a strap; it joins the morning baseline."""
     config: dict[str, Any] = {
@@ -219,8 +214,7 @@ def morning(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def start_recording(request: AuthedRequest) -> JsonResponse:
     """Create a recording (free, during a practice, or an assessment segment); the page then opens
     the websocket at ``ws_url``."""

@@ -6,7 +6,6 @@ import datetime as dt
 import math
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,10 +14,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
-from django.views.decorators.http import require_GET, require_POST
 
 from attune.web.accounts import throttle
-from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest, signed_in
 from attune.web.common.bodies import BadBody, first_error, posted_fields
 from attune.web.common.i18n import words_for_page
 from attune.web.physio import actions, charts, codec
@@ -51,8 +49,7 @@ def _bad(message: str) -> JsonResponse:
     return JsonResponse({"error": message}, status=400)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def recordings(request: AuthedRequest) -> HttpResponse:
     """The member's own recordings; with ``?imported=1`` (and ``&day=YYYY-MM-DD``), those brought in.
 
@@ -89,8 +86,7 @@ def recordings(request: AuthedRequest) -> HttpResponse:
 CHART_WORDS = (gettext_noop("Heart rate (bpm)"), gettext_noop("Coherence"), gettext_noop("coherence"))
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def recording(request: AuthedRequest, pk: int) -> HttpResponse:
     rec = _get_recording_for_user(request, pk)
     context = {
@@ -105,8 +101,7 @@ def recording(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "physio/recording_detail.html", context)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def rr_download(request: AuthedRequest, pk: int) -> HttpResponse:
     """The RR intervals as plain text: '#' comment lines, then one interval in ms per line."""
     rec = _get_recording_for_user(request, pk)
@@ -117,8 +112,7 @@ def rr_download(request: AuthedRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def finish(request: AuthedRequest, pk: int) -> HttpResponse:
     """Close a recording over HTTP (for when the websocket is gone); same summary as ``finished``."""
     rec = _get_recording_for_user(request, pk)
@@ -177,8 +171,7 @@ def _upload_rate_limited(rec: Recording) -> JsonResponse | None:
     return response
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def beats(request: AuthedRequest, pk: int) -> JsonResponse:
     """Store beats messages over HTTP, for when the websocket is gone (docs/live-protocol.md).
 
@@ -216,8 +209,7 @@ def beats(request: AuthedRequest, pk: int) -> JsonResponse:
     return _refused(error, 409, acked_seq=last.acked_seq, **counts)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def resonance(request: AuthedRequest) -> HttpResponse:
     assessments = ResonanceAssessment.objects.filter(user=request.user)[:50]
     return render(
@@ -230,8 +222,7 @@ def resonance(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def resonance_start(request: AuthedRequest) -> JsonResponse:
     """Create an assessment and return its plan: the rates, the seconds for each, the rests."""
     try:
@@ -248,8 +239,7 @@ def resonance_start(request: AuthedRequest) -> JsonResponse:
     return JsonResponse(plan, status=201)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def resonance_score(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = _get_assessment_for_user(request, pk)
     try:
@@ -271,8 +261,7 @@ def resonance_score(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("physio:resonance_result", pk=assessment.pk)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def resonance_apply(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = _get_assessment_for_user(request, pk)
     try:
@@ -289,8 +278,7 @@ def resonance_apply(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("physio:resonance_result", pk=assessment.pk)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def resonance_result(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = _get_assessment_for_user(request, pk)
     segments = list(assessment.segments.order_by("-segment_rate_bpm", "started_at"))

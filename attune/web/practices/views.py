@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,7 +13,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_GET, require_POST
 
 from attune.content.practices import (
     BREATHS_PER_MIN_RANGE,
@@ -22,7 +20,7 @@ from attune.content.practices import (
     STATES,
     Practice,
 )
-from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest, signed_in, valid
 from attune.web.common.bodies import errors_response
 from attune.web.common.i18n import words_for_page
 from attune.web.common.labels import (
@@ -62,8 +60,7 @@ def practice_card(practice: Practice) -> dict[str, Any]:
     }
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def library(request: AuthedRequest) -> HttpResponse:
     lib = current_library()
     condition = request.GET.get("condition", "")
@@ -102,8 +99,7 @@ def library(request: AuthedRequest) -> HttpResponse:
     return render(request, "practices/library.html", context, status=400 if problems else 200)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def detail(request: AuthedRequest, slug: str) -> HttpResponse:
     practice = _get_practice(slug)
     lib = current_library()
@@ -161,8 +157,7 @@ PAGE_WORDS = (
 )
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def player(request: AuthedRequest, slug: str) -> HttpResponse:
     practice = _get_practice(slug)
     steps = [
@@ -205,8 +200,7 @@ def player(request: AuthedRequest, slug: str) -> HttpResponse:
     return render(request, "practices/player.html", context)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def pacer(request: AuthedRequest) -> HttpResponse:
     bpm = request.user.default_pacer_bpm
     low, high = BREATHS_PER_MIN_RANGE
@@ -229,12 +223,9 @@ def pacer(request: AuthedRequest) -> HttpResponse:
     return render(request, "practices/pacer.html", context)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def session_start(request: AuthedRequest) -> JsonResponse:
-    form = StartForm(request.POST)
-    if not form.is_valid():
-        return errors_response(form)
+    form = valid(StartForm(request.POST), errors_response)
     slug = form.cleaned_data["practice"]
     if slug == PACER_SLUG:
         title = PACER_TITLE
@@ -292,14 +283,10 @@ def _started(session: PracticeSession, *, status: int) -> JsonResponse:
     )
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def session_finish(request: AuthedRequest, pk: int) -> JsonResponse:
     session = _get_session_for_user(request, pk)
-    form = FinishForm(request.POST)
-    if not form.is_valid():
-        return errors_response(form)
-    data = form.cleaned_data
+    data = valid(FinishForm(request.POST), errors_response).cleaned_data
     if not session.is_open:
         if data.get("key") is not None and data["key"] == session.client_key and session.ended_at is not None:
             return _finished(session)  # the same finish, sent again: it is saved already

@@ -5,22 +5,19 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
-from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest, signed_in
 from attune.web.jobs.notices import language_of
 from attune.web.reminders import actions, vapid
 from attune.web.reminders.forms import ReminderForm
 from attune.web.reminders.models import Channel, PushSubscription, ReminderPreference
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def settings_view(request: AuthedRequest) -> HttpResponse:
     pref = ReminderPreference.objects.filter(user=request.user).first() or ReminderPreference(user=request.user)
     form = ReminderForm(request.POST if request.method == "POST" else None, instance=pref)
@@ -57,8 +54,7 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
     return render(request, "reminders/settings.html", context, status=400 if form.errors else 200)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def add_device(request: AuthedRequest) -> JsonResponse:
     """This browser's push subscription (its ``toJSON()``), posted by the page's script."""
     try:
@@ -74,8 +70,7 @@ def add_device(request: AuthedRequest) -> JsonResponse:
     return JsonResponse({"ok": True, "devices": request.user.push_subscriptions.count()})
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def forget_devices(request: AuthedRequest) -> HttpResponse:
     """Forget every device of the member's: no notification goes anywhere until one is added again."""
     PushSubscription.objects.filter(user=request.user).delete()

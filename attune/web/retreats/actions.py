@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attune.web.audit import actions as audit
 from attune.web.audit.models import Kind as AuditKind
 from attune.web.retreats import days, emails
-from attune.web.retreats.days import NotNow
+from attune.web.retreats.days import NotNow, current_time
 from attune.web.retreats.models import (
     OFFER_HOURS,
     TOUCH_KEY,
@@ -46,10 +45,6 @@ class Full(NotNow):
     """No place is free."""
 
 
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now if now is not None else timezone.now()
-
-
 def add_question(retreat: Retreat, text: str, kind: Kind, required: bool, options: list[str]) -> Question:
     last = retreat.questions.order_by("-position").values_list("position", flat=True).first()
     return Question.objects.create(
@@ -69,7 +64,7 @@ def apply(
     """
     if not retreat.is_published or retreat.guide_id == user.pk:
         raise NotNow(_("This retreat is not open to applications."))
-    application = Application(retreat=retreat, user=user, applied_at=_now(now), language=language)
+    application = Application(retreat=retreat, user=user, applied_at=current_time(now), language=language)
     application.seal(answers)
     try:
         with transaction.atomic():
@@ -110,7 +105,7 @@ def accept(application: Application, now: dt.datetime | None = None) -> Applicat
             raise NotNow(_("Only an application that is waiting can be accepted."))
         if fresh.state != State.OFFERED and retreat.places_taken() >= retreat.capacity:
             raise Full(_("Every place is taken. You might put them on the waitlist."))
-        fresh.state, fresh.decided_at, fresh.offer_expires_at = State.ACCEPTED, _now(now), None
+        fresh.state, fresh.decided_at, fresh.offer_expires_at = State.ACCEPTED, current_time(now), None
         fresh.save(update_fields=["state", "decided_at", "offer_expires_at"])
         enrol_in_preparation(retreat, fresh)
         days.enrol_after(retreat, fresh)
@@ -129,7 +124,7 @@ def waitlist(application: Application, now: dt.datetime | None = None) -> Applic
             raise NotNow(_("Only an application that is waiting can go on the waitlist."))
         if retreat.places_taken() < retreat.capacity:
             raise NotNow(_("There are places left: you might accept or decline instead."))
-        fresh.state, fresh.decided_at, fresh.waitlisted_at = State.WAITLISTED, _now(now), _now(now)
+        fresh.state, fresh.decided_at, fresh.waitlisted_at = State.WAITLISTED, current_time(now), current_time(now)
         fresh.save(update_fields=["state", "decided_at", "waitlisted_at"])
         emails.after_commit(fresh.pk, State.WAITLISTED)
     return fresh
@@ -141,7 +136,7 @@ def _close(application: Application, state: State, now: dt.datetime | None) -> A
         if not fresh.is_open:
             raise NotNow(_("This application is already closed."))
         freed = fresh.takes_a_place
-        fresh.state, fresh.decided_at, fresh.offer_expires_at = state, _now(now), None
+        fresh.state, fresh.decided_at, fresh.offer_expires_at = state, current_time(now), None
         fresh.save(update_fields=["state", "decided_at", "offer_expires_at"])
         if state == State.DECLINED:
             emails.after_commit(fresh.pk, state)
@@ -162,7 +157,7 @@ def withdraw(application: Application, now: dt.datetime | None = None) -> Applic
 
 def take_offer(application: Application, now: dt.datetime | None = None) -> bool:
     """Take an offered place while the offer stands; one conditional UPDATE. False if it passed."""
-    moment = _now(now)
+    moment = current_time(now)
     with transaction.atomic():
         taken = Application.objects.filter(pk=application.pk, state=State.OFFERED, offer_expires_at__gt=moment).update(
             state=State.ACCEPTED, decided_at=moment, offer_expires_at=None
@@ -200,7 +195,7 @@ def offer_places(retreat: Retreat, now: dt.datetime | None = None) -> list[Appli
 
     Returns the applications offered a place now. Nothing is offered once the retreat has begun.
     """
-    moment = _now(now)
+    moment = current_time(now)
     with transaction.atomic():
         retreat = Retreat.objects.select_for_update().get(pk=retreat.pk)
         retreat.applications.filter(state=State.OFFERED, offer_expires_at__lte=moment).update(
@@ -220,7 +215,7 @@ def offer_places(retreat: Retreat, now: dt.datetime | None = None) -> list[Appli
 
 def offer_all_places(now: dt.datetime | None = None) -> int:
     """:func:`offer_places` for every published retreat with a waitlist or an offer out (the job)."""
-    moment = _now(now)
+    moment = current_time(now)
     retreats = Retreat.objects.filter(
         status=Status.PUBLISHED,
         ends_on__gte=moment.date() - dt.timedelta(days=1),
@@ -246,7 +241,7 @@ def forget_intake(now: dt.datetime | None = None) -> int:
 
     The application's state stays (the guide's list of who came); the answers go. Returns how many.
     """
-    moment = _now(now)
+    moment = current_time(now)
     cutoff = moment.date() - dt.timedelta(days=intake_days())
     return (
         Application.objects.filter(retreat__ends_on__lt=cutoff, intake_deleted_at=None)

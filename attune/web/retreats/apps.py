@@ -1,18 +1,18 @@
 from __future__ import annotations
 
-from django.apps import AppConfig
+from attune.web.accounts import relations
 
 
-class RetreatsConfig(AppConfig):
+class RetreatsConfig(relations.GuidingConfig):
     name = "attune.web.retreats"
     label = "retreats"
     verbose_name = "Retreats"
+    # A retreat's guide may read what the people with a place there choose to share.
+    groups = "retreats"
 
     def ready(self) -> None:
-        from attune.web.accounts import relations
         from attune.web.common import crypto
-        from attune.web.retreats.models import Application, guides_of, members_of
+        from attune.web.retreats.models import Application
 
-        # A retreat's guide may read what the people with a place there choose to share.
-        relations.register(relations.Guidance(name="retreats", guides_of=guides_of, members_of=members_of))
+        super().ready()
         crypto.register_sealed(crypto.SealedStore("intake answers", Application, Application._aad))

@@ -8,18 +8,18 @@ is opened by its private link alone, and only while the link stands.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET
 
-from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest, signed_in, valid
 from attune.web.common.chips import chip_groups
 from attune.web.retreats import actions, days
 from attune.web.retreats.forms import ScheduleItemForm, ShareArcForm, ShortCheckInForm, WordForm
@@ -32,7 +32,7 @@ from attune.web.retreats.models import (
     State,
     WordRequest,
 )
-from attune.web.retreats.views import _attempt, _led_application, _own_retreat
+from attune.web.retreats.views import _attempt, _led_application, _own_retreat, _sent_back
 
 # ------------------------------------------------------------------ access
 
@@ -81,8 +81,7 @@ def _schedule_context(retreat: Retreat, form: ScheduleItemForm, editing: Schedul
     }
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def schedule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     retreat = _own_retreat(request, pk)
     form = ScheduleItemForm(request.POST or None, retreat=retreat)
@@ -96,8 +95,7 @@ def schedule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def item_edit(request: AuthedRequest, pk: int, item: int) -> HttpResponse:
     found = _own_item(request, pk, item)
     retreat = found.retreat
@@ -112,8 +110,7 @@ def item_edit(request: AuthedRequest, pk: int, item: int) -> HttpResponse:
     return render(request, "retreats/schedule_edit.html", context, status=400 if form.errors else 200)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def item_remove(request: AuthedRequest, pk: int, item: int) -> HttpResponse:
     found = _own_item(request, pk, item)
     title = found.title
@@ -122,8 +119,7 @@ def item_remove(request: AuthedRequest, pk: int, item: int) -> HttpResponse:
     return redirect("retreats:schedule_edit", pk=pk)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def schedule_tell(request: AuthedRequest, pk: int) -> HttpResponse:
     retreat = _own_retreat(request, pk)
     told = days.tell_schedule(retreat)
@@ -138,8 +134,7 @@ def schedule_tell(request: AuthedRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------ the schedule (everyone on it)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def schedule(request: AuthedRequest, pk: int) -> HttpResponse:
     """The printable schedule, in the venue's time zone."""
     retreat, place = _reader_of_schedule(request, pk)
@@ -152,8 +147,7 @@ def schedule(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def feed_link(request: AuthedRequest, pk: int) -> HttpResponse:
     """Make a new private calendar link (the old one stops working), or stop it (``stop``)."""
     retreat, place = _reader_of_schedule(request, pk)
@@ -181,7 +175,13 @@ def feed(request: AuthedRequest, token: str) -> HttpResponse:
 # ------------------------------------------------------------------ the retreat's Today (member)
 
 
-def _today_context(place: Application, form: ShortCheckInForm | None = None) -> dict[str, Any]:
+def _today_page(request: AuthedRequest, place: Application, form: ShortCheckInForm | None = None) -> HttpResponse:
+    """The day's page for the member with ``place``; a 400 when ``form`` is a check-in sent with errors."""
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "retreats/today.html", _today_context(place, form), status=status)
+
+
+def _today_context(place: Application, form: ShortCheckInForm | None) -> dict[str, Any]:
     retreat = place.retreat
     phase = days.phase(retreat)
     today = days.venue_today(retreat)
@@ -206,20 +206,15 @@ def _today_context(place: Application, form: ShortCheckInForm | None = None) -> 
     }
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def today(request: AuthedRequest, pk: int) -> HttpResponse:
-    return render(request, "retreats/today.html", _today_context(_place(request, pk)))
+    return _today_page(request, _place(request, pk))
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def checkin(request: AuthedRequest, pk: int) -> HttpResponse:
     place = _place(request, pk)
-    form = ShortCheckInForm(request.POST)
-    if not form.is_valid():
-        return render(request, "retreats/today.html", _today_context(place, form), status=400)
-    data = form.cleaned_data
+    data = valid(ShortCheckInForm(request.POST), partial(_today_page, request, place)).cleaned_data
     week = days.follow_up_due(place) if days.phase(place.retreat) == "after" else None
     if week is not None:
         step = lambda: days.follow_up(place, week, data["state"], data["felt_safety"])  # noqa: E731
@@ -229,14 +224,11 @@ def checkin(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("retreats:today", pk=pk)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def word(request: AuthedRequest, pk: int) -> HttpResponse:
     place = _place(request, pk)
-    form = WordForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("A note can be up to 500 characters."))
-        return redirect("retreats:today", pk=pk)
+    too_long = _sent_back(request, _("A note can be up to 500 characters."), "retreats:today", pk)
+    form = valid(WordForm(request.POST), too_long)
     guide = place.retreat.guide.display_name or place.retreat.guide.username
     _attempt(
         request,
@@ -269,14 +261,12 @@ def _arc_context(place: Application) -> dict[str, Any]:
     }
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def arc(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "retreats/arc.html", {**_arc_context(_place(request, pk)), "mine": True})
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def arc_share(request: AuthedRequest, pk: int) -> HttpResponse:
     place = _place(request, pk)
     form = ShareArcForm(request.POST)
@@ -290,8 +280,7 @@ def arc_share(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("retreats:arc", pk=pk)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def shared_arc(request: AuthedRequest, pk: int) -> HttpResponse:
     """A member's arc, for the guide of the retreat, only while the member shares it."""
     found = _led_application(request, pk)
@@ -304,8 +293,7 @@ def shared_arc(request: AuthedRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------ the group's days (guide)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def group(request: AuthedRequest, pk: int) -> HttpResponse:
     retreat = _own_retreat(request, pk)
     words = WordRequest.objects.select_related("application__user").filter(application__retreat=retreat)
@@ -324,8 +312,7 @@ def group(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def word_seen(request: AuthedRequest, pk: int, word: int) -> HttpResponse:
     retreat = _own_retreat(request, pk)
     found = get_object_or_404(WordRequest, pk=word, application__retreat=retreat)

@@ -56,7 +56,8 @@ class NotNow(Exception):
     """The step does not fit now (a day, a follow-up, an application's state); the message says why, kindly."""
 
 
-def _now(now: dt.datetime | None) -> dt.datetime:
+def current_time(now: dt.datetime | None) -> dt.datetime:
+    """``now`` when the caller gives one (a job, a test), else the present moment."""
     return now if now is not None else timezone.now()
 
 
@@ -64,7 +65,7 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 
 def venue_today(retreat: Retreat, now: dt.datetime | None = None) -> dt.date:
-    return _now(now).astimezone(retreat.zone).date()
+    return current_time(now).astimezone(retreat.zone).date()
 
 
 def phase(retreat: Retreat, now: dt.datetime | None = None) -> str:
@@ -150,7 +151,7 @@ def save_item(item: ScheduleItem, now: dt.datetime | None = None) -> ScheduleIte
             }
         )
     with transaction.atomic():
-        item.changed_at = _now(now) if retreat.is_published else None
+        item.changed_at = current_time(now) if retreat.is_published else None
         if item.pk is None:
             item.save()
         _room_for(item)
@@ -168,7 +169,7 @@ def remove_item(item: ScheduleItem, now: dt.datetime | None = None) -> None:
             room.delete()
         item.delete()
         if retreat.is_published:
-            Retreat.objects.filter(pk=retreat.pk).update(schedule_removed_at=_now(now))
+            Retreat.objects.filter(pk=retreat.pk).update(schedule_removed_at=current_time(now))
 
 
 def changes_untold(retreat: Retreat) -> int:
@@ -266,7 +267,7 @@ def check_in(application: Application, state: str, felt_safety: int, now: dt.dat
     retreat = application.retreat
     if application.state != State.ACCEPTED or phase(retreat, now) != "during":
         raise NotNow(_("The daily check-in is open on the days of the retreat."))
-    moment = _now(now)
+    moment = current_time(now)
     checkin, _created = RetreatCheckIn.objects.update_or_create(
         application=application,
         moment=Moment.DAY,
@@ -280,7 +281,7 @@ def follow_up_due(application: Application, now: dt.datetime | None = None) -> i
     """The follow-up week a member may answer now (the latest reached and not yet answered), or None."""
     if application.state != State.ACCEPTED:
         return None
-    today = _now(now).astimezone(application.user.zone).date()
+    today = current_time(now).astimezone(application.user.zone).date()
     done = set(application.checkins.filter(moment=Moment.FOLLOW_UP).values_list("week", flat=True))
     reached = [w for w in FOLLOW_UP_WEEKS if today >= application.retreat.ends_on + dt.timedelta(weeks=w)]
     open_weeks = [w for w in reached if w not in done]
@@ -292,7 +293,7 @@ def follow_up(
 ) -> RetreatCheckIn:
     if follow_up_due(application, now) != week:
         raise NotNow(_("This follow-up is not open now."))
-    moment = _now(now)
+    moment = current_time(now)
     try:
         with transaction.atomic():
             return RetreatCheckIn.objects.create(
@@ -311,7 +312,7 @@ def follow_up(
 def ask_for_a_word(application: Application, note: str, now: dt.datetime | None = None) -> WordRequest:
     if application.state != State.ACCEPTED or phase(application.retreat, now) == "after":
         raise NotNow(_("You can ask your guide for a word before and during the retreat."))
-    request = WordRequest(application=application, created_at=_now(now))
+    request = WordRequest(application=application, created_at=current_time(now))
     request.seal(note.strip()[:WORD_NOTE_MAX])
     request.save()
     return request
@@ -319,7 +320,7 @@ def ask_for_a_word(application: Application, note: str, now: dt.datetime | None 
 
 def mark_word_seen(request: WordRequest, now: dt.datetime | None = None) -> None:
     if request.seen_at is None:
-        request.seen_at = _now(now)
+        request.seen_at = current_time(now)
         request.save(update_fields=["seen_at"])
 
 
@@ -404,7 +405,7 @@ def enrol_after(retreat: Retreat, application: Application) -> None:
 
 def invitations_due(now: dt.datetime | None = None) -> list[tuple[int, int]]:
     """``(application id, week)`` of follow-up invitations due and not yet sent, claimed as sent."""
-    moment = _now(now)
+    moment = current_time(now)
     latest_end = moment.date() - dt.timedelta(weeks=min(FOLLOW_UP_WEEKS)) + dt.timedelta(days=1)
     earliest_end = moment.date() - dt.timedelta(weeks=max(FOLLOW_UP_WEEKS) + 2)
     due = []

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest, signed_in, valid
 from attune.web.jobs.notices import language_of
 from attune.web.retreats import actions, days
 from attune.web.retreats.forms import ConsentForm, DecisionForm, IntakeForm, PaymentForm, QuestionForm, RetreatForm
@@ -116,11 +115,20 @@ def _attempt(request: AuthedRequest, step: Callable[[], object], done: str) -> b
     return True
 
 
+def _sent_back(request: AuthedRequest, sentence: str, url_name: str, pk: int) -> Callable[[object], HttpResponse]:
+    """The answer to a form sent with errors (for :func:`valid`): ``sentence``, back on page ``url_name``."""
+
+    def answer(form: object) -> HttpResponse:
+        messages.error(request, sentence)
+        return redirect(url_name, pk=pk)
+
+    return answer
+
+
 # ------------------------------------------------------------------ guide
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def guide_home(request: AuthedRequest) -> HttpResponse:
     _require_guide(request)
     today = timezone.now().astimezone(request.user.zone).date()
@@ -132,8 +140,7 @@ def guide_home(request: AuthedRequest) -> HttpResponse:
     return render(request, "retreats/guide.html", {"rows": rows, "past": past})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def new(request: AuthedRequest) -> HttpResponse:
     _require_guide(request)
     form = RetreatForm(request.POST if request.method == "POST" else None, guide=request.user)
@@ -148,8 +155,7 @@ def new(request: AuthedRequest) -> HttpResponse:
     return render(request, "retreats/edit.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     retreat = _own_retreat(request, pk)
     form = RetreatForm(request.POST if request.method == "POST" else None, instance=retreat, guide=request.user)
@@ -173,6 +179,12 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "retreats/edit.html", context, status=400 if form.errors else 200)
 
 
+def _manage_page(request: AuthedRequest, retreat: Retreat, question_form: QuestionForm) -> HttpResponse:
+    """The retreat's page for its guide; a 400 when ``question_form`` is a question sent with errors."""
+    status = 400 if question_form.errors else 200
+    return render(request, "retreats/manage.html", _manage_context(retreat, question_form), status=status)
+
+
 def _manage_context(retreat: Retreat, question_form: QuestionForm) -> dict[str, Any]:
     applications = list(retreat.applications.select_related("user").order_by("applied_at", "pk"))
     by_state = {s: [a for a in applications if a.state == s] for s in State}
@@ -189,27 +201,20 @@ def _manage_context(retreat: Retreat, question_form: QuestionForm) -> dict[str, 
     }
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def manage(request: AuthedRequest, pk: int) -> HttpResponse:
-    retreat = _own_retreat(request, pk)
-    return render(request, "retreats/manage.html", _manage_context(retreat, QuestionForm()))
+    return _manage_page(request, _own_retreat(request, pk), QuestionForm())
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def question_add(request: AuthedRequest, pk: int) -> HttpResponse:
     retreat = _own_retreat(request, pk)
-    form = QuestionForm(request.POST)
-    if not form.is_valid():
-        return render(request, "retreats/manage.html", _manage_context(retreat, form), status=400)
-    data = form.cleaned_data
+    data = valid(QuestionForm(request.POST), partial(_manage_page, request, retreat)).cleaned_data
     actions.add_question(retreat, data["text"], data["kind"], data["required"], data["options"])
     return redirect("retreats:manage", pk=retreat.pk)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def question_remove(request: AuthedRequest, pk: int, qid: int) -> HttpResponse:
     retreat = _own_retreat(request, pk)
     get_object_or_404(retreat.questions, pk=qid).delete()
@@ -217,8 +222,7 @@ def question_remove(request: AuthedRequest, pk: int, qid: int) -> HttpResponse:
     return redirect("retreats:manage", pk=retreat.pk)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def application(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _led_application(request, pk)
     actions.record_intake_opened(request, request.user, found)
@@ -226,21 +230,17 @@ def application(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "retreats/application.html", context)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def decide(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _led_application(request, pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please choose accept, waitlist or decline."))
-        return redirect("retreats:application", pk=found.pk)
+    undecided = _sent_back(request, _("Please choose accept, waitlist or decline."), "retreats:application", found.pk)
+    form = valid(DecisionForm(request.POST), undecided)
     step = {"accept": actions.accept, "waitlist": actions.waitlist, "decline": actions.decline}
     _attempt(request, lambda: step[form.cleaned_data["decision"]](found), _("Done."))
     return redirect("retreats:application", pk=found.pk)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def payment(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _led_application(request, pk)
     form = PaymentForm(request.POST)
@@ -256,8 +256,7 @@ def payment(request: AuthedRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------ member
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def retreat_list(request: AuthedRequest) -> HttpResponse:
     today = timezone.now().date()
     retreats = Retreat.objects.filter(status=Status.PUBLISHED, starts_on__gt=today).select_related("guide")
@@ -265,8 +264,7 @@ def retreat_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "retreats/list.html", {"retreats": retreats, "mine": mine})
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     retreat = _visible_retreat(request, pk)
     applied = Application.objects.filter(retreat=retreat, user=request.user).first()
@@ -274,8 +272,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "retreats/detail.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def apply(request: AuthedRequest, pk: int) -> HttpResponse:
     retreat = _visible_retreat(request, pk)
     if Application.objects.filter(retreat=retreat, user=request.user).exists():
@@ -298,8 +295,7 @@ def apply(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "retreats/apply.html", {"retreat": retreat, "form": form}, status=status)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def mine(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _own_application(request, pk)
     consent_form = ConsentForm(initial={"touch": found.answer(TOUCH_KEY)}) if found.has_intake else None
@@ -307,29 +303,23 @@ def mine(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "retreats/mine.html", context)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def consent(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _own_application(request, pk)
-    form = ConsentForm(request.POST)
-    if form.is_valid():
-        touch = form.cleaned_data["touch"]
-        _attempt(request, lambda: actions.change_consent(found, touch), _("Changed. Your guide sees your new answer."))
-    else:
-        messages.error(request, _("Please choose one."))
+    unchosen = _sent_back(request, _("Please choose one."), "retreats:mine", pk)
+    touch = valid(ConsentForm(request.POST), unchosen).cleaned_data["touch"]
+    _attempt(request, lambda: actions.change_consent(found, touch), _("Changed. Your guide sees your new answer."))
     return redirect("retreats:mine", pk=pk)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _own_application(request, pk)
     _attempt(request, lambda: actions.withdraw(found), _("You have stepped back from this retreat."))
     return redirect("retreats:mine", pk=pk)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def take(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _own_application(request, pk)
     if actions.take_offer(found):

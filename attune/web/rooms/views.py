@@ -10,16 +10,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.web.accounts import throttle
-from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest, signed_in, valid
 from attune.web.common.bodies import errors_response
 from attune.web.common.i18n import words_for_page
 from attune.web.common.labels import STATE_WORDS
@@ -134,8 +132,7 @@ def _place_for_user(request: AuthedRequest, pk: int) -> Participant:
     )
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     upcoming = [
@@ -166,8 +163,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def start_pair(request: AuthedRequest) -> HttpResponse:
     form = PlanForm(request.POST)
     if not form.is_valid():
@@ -203,8 +199,7 @@ def _join_page(request: AuthedRequest, form: JoinForm, status: int = 200, room: 
     return render(request, "rooms/join.html", {"form": form, "room": room}, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def join(request: AuthedRequest) -> HttpResponse:
     if request.method == "GET":
         return _join_page(request, JoinForm(initial={"code": request.GET.get("code", "")[:16]}))
@@ -241,8 +236,7 @@ def join(request: AuthedRequest) -> HttpResponse:
     return redirect("rooms:room", pk=room.pk)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def join_link(request: AuthedRequest, code: str) -> HttpResponse:
     """The link a partner opens: a page that asks before joining (a GET never joins anyone)."""
     return _join_page(request, JoinForm(initial={"code": actions.normalise_code(code)}))
@@ -280,8 +274,7 @@ def _own_readings(place: Participant) -> dict[str, bool]:
     }
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def room(request: AuthedRequest, pk: int) -> HttpResponse:
     place = _place_for_user(request, pk)
     r = place.room
@@ -305,21 +298,16 @@ def room(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "rooms/room.html", context)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def reading(request: AuthedRequest, pk: int) -> JsonResponse:
     place = _place_for_user(request, pk)
-    form = RoomReadingForm(request.POST)
-    if not form.is_valid():
-        return errors_response(form)
-    data = form.cleaned_data
+    data = valid(RoomReadingForm(request.POST), errors_response).cleaned_data
     session = actions.record_reading(place, data["phase"], data.get("safety"), data.get("state") or "")
     low = data.get("safety") is not None and data["safety"] <= 2
     return JsonResponse({"ok": True, "phase": data["phase"], "lowSafety": low, "change": session.safety_change})
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def share(request: AuthedRequest, pk: int) -> JsonResponse:
     place = _place_for_user(request, pk)
     if not place.room.is_pair:
@@ -328,8 +316,7 @@ def share(request: AuthedRequest, pk: int) -> JsonResponse:
     return JsonResponse({"ok": True, "sharing": place.shares_shift})
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def projector(request: AuthedRequest, pk: int) -> HttpResponse:
     place = _place_for_user(request, pk)
     if place.role != Role.HOST or place.room.is_pair:
@@ -356,8 +343,7 @@ def projector(request: AuthedRequest, pk: int) -> HttpResponse:
 # Workshops
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def workshop_new(request: AuthedRequest) -> HttpResponse:
     if not request.user.is_guide:
         raise Http404("Only guides schedule workshops.")
@@ -410,8 +396,7 @@ def _note_for(request: AuthedRequest, w: Workshop, place: Participant | None) ->
     return {"prompt": w.prompt_text, "form": WorkshopNoteForm(initial={"body": written}), "written": bool(written)}
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def workshop(request: AuthedRequest, pk: int) -> HttpResponse:
     code = request.GET.get("code", "")[:16]
     w = _workshop_for_user(request, pk, code)
@@ -445,8 +430,7 @@ def _workshop_for_guide(request: AuthedRequest, pk: int) -> Workshop:
     return get_object_or_404(Workshop.objects.select_related("room"), pk=pk, room__host_id=request.user.pk)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def workshop_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     w = _workshop_for_guide(request, pk)
     initial = {
@@ -474,8 +458,7 @@ def workshop_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "rooms/workshop_edit.html", {"w": w, "form": form}, status=status)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def workshop_call_off(request: AuthedRequest, pk: int) -> HttpResponse:
     """The guide cancels the workshop: the room is freed and everyone enrolled is written to."""
     w = _workshop_for_guide(request, pk)
@@ -493,8 +476,7 @@ def workshop_call_off(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("rooms:workshop", pk=w.pk)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def workshop_note(request: AuthedRequest, pk: int) -> HttpResponse:
     """After a workshop: a participant's note to the workshop's journal prompt, in their own journal."""
     w = get_object_or_404(Workshop.objects.select_related("room"), pk=pk)
@@ -509,8 +491,7 @@ def workshop_note(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('rooms:workshop', args=[w.pk])}?noted=1#note")
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def enrol(request: AuthedRequest, pk: int) -> HttpResponse:
     w = _workshop_for_user(request, pk, request.POST.get("code", "")[:16])
     if w.room.ended_at is not None or w.room.host_id == request.user.pk:
@@ -519,16 +500,14 @@ def enrol(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("rooms:workshop", pk=w.pk)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     w = get_object_or_404(Workshop, pk=pk, room__participants__user=request.user)
     actions.cancel(request.user, w)
     return redirect("rooms:workshop", pk=w.pk)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def workshop_calendar(request: AuthedRequest, pk: int) -> HttpResponse:
     """ "Add to calendar": the same invitation the e-mails carry, in this member's own zone."""
     w = get_object_or_404(

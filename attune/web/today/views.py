@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
@@ -33,7 +32,7 @@ from attune.core.insights import (
     weekly_reflection,
 )
 from attune.core.insights import MIN_SESSIONS as MAP_MIN_SESSIONS
-from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest, signed_in
 from attune.web.checkins.forms import CheckInForm, form_context
 from attune.web.checkins.models import CheckIn
 from attune.web.common.i18n import words_for_page
@@ -177,8 +176,7 @@ def today(request: HttpRequest) -> HttpResponse:
     return render(request, "today/today.html", context)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def what_helps(request: AuthedRequest) -> HttpResponse:
     """The personal map: what has helped, from each starting state, in the member's sessions so far."""
     user = request.user
@@ -202,8 +200,7 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def reflection(request: AuthedRequest) -> HttpResponse:
     """A gentle look back at one week (Monday to Sunday, the member's own calendar): this week by default."""
     user = request.user
@@ -277,8 +274,7 @@ def _parse_day(value: str) -> dt.date | None:
         return None
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def history(request: AuthedRequest) -> HttpResponse:
     user = request.user
     tz = timezone.get_current_timezone()

@@ -8,13 +8,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.content.errors import ContentError, ContentInvalid
 from attune.content.frontmatter import parse
@@ -30,7 +28,7 @@ from attune.content.workbooks.writing import (
     write_day,
     write_head,
 )
-from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest, signed_in
 from attune.web.common.said import in_language
 from attune.web.common.stats import MIN_SESSIONS
 from attune.web.practices.library import current_library
@@ -55,8 +53,7 @@ from attune.web.workbooks.render import render_markdown
 from attune.web.workbooks.views import access
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def guide_home(request: AuthedRequest) -> HttpResponse:
     access.require_guide(request)
     workbooks = []
@@ -73,8 +70,7 @@ def guide_home(request: AuthedRequest) -> HttpResponse:
     return render(request, "workbooks/guide.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def upload(request: AuthedRequest) -> HttpResponse:
     access.require_guide(request)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
@@ -106,8 +102,7 @@ def upload(request: AuthedRequest) -> HttpResponse:
     return render(request, "workbooks/upload.html", {"form": form, "errors": errors}, status=status)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def versions(request: AuthedRequest, slug: str) -> HttpResponse:
     workbook = access.get_own_workbook(request, slug)
     rows = workbook.versions.order_by("-number")
@@ -116,8 +111,7 @@ def versions(request: AuthedRequest, slug: str) -> HttpResponse:
     return render(request, "workbooks/versions.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def edit(request: AuthedRequest, slug: str) -> HttpResponse:
     workbook = access.get_own_workbook(request, slug)
     latest = workbook.latest_version()
@@ -138,8 +132,7 @@ def edit(request: AuthedRequest, slug: str) -> HttpResponse:
     return render(request, "workbooks/edit.html", context, status=400 if request.method == "POST" else 200)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def cohort_new(request: AuthedRequest, slug: str) -> HttpResponse:
     workbook = access.get_groupable_workbook(request, slug)
     form = CohortForm(
@@ -157,8 +150,7 @@ def cohort_new(request: AuthedRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def cohort_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
     cohort = access.get_led_cohort(request, pk)
     today = clock.today(request.user)
@@ -329,8 +321,7 @@ def _form_context(
     }
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def edit_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
     """A day through a form: fields, a list of steps, the reading beside them, and a live preview."""
     workbook, latest, path = _own_day(request, slug, day)
@@ -385,8 +376,7 @@ def edit_day(request: AuthedRequest, slug: str, day: int) -> HttpResponse:
     return render(request, "workbooks/edit_day.html", context, status=status)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def preview(request: AuthedRequest, slug: str, day: int | None = None) -> HttpResponse:
     """What a member would see, from a guide's form as it stands: day ``day``, or without a day the
     workbook's own page (from workbook.md's form). Writes nothing; the check's objections come along."""
@@ -440,8 +430,7 @@ def _field_name(key: Any, path: str) -> str:
 HEAD_FILE = "workbook.md"
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def edit_head(request: AuthedRequest, slug: str) -> HttpResponse:
     """workbook.md through a form: title, summary, chapters to add, remove and reorder, and the introduction."""
     try:

@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attune.content.workbooks import PracticeStep, Prompt, Reading
-from attune.web.accounts.http import AuthedRequest
+from attune.web.accounts.http import AuthedRequest, signed_in
 from attune.web.common.redirects import safe_next
 from attune.web.journal import actions as journal_actions
 from attune.web.practices.library import active_language, current_library, language_name
@@ -27,8 +25,7 @@ from attune.web.workbooks.render import render_markdown
 from attune.web.workbooks.views import access
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def workbook_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     enrolments = list(Enrolment.objects.filter(user=user).select_related("version", "workbook", "cohort"))
@@ -53,8 +50,7 @@ def workbook_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "workbooks/list.html", context)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def workbook_detail(request: AuthedRequest, slug: str) -> HttpResponse:
     workbook = access.get_visible_workbook(request, slug)
     version = workbook.latest_version()
@@ -75,8 +71,7 @@ def workbook_detail(request: AuthedRequest, slug: str) -> HttpResponse:
     return render(request, "workbooks/detail.html", context)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def enrol(request: AuthedRequest, slug: str) -> HttpResponse:
     workbook = access.get_visible_workbook(request, slug)
     if workbook.latest_version() is None:
@@ -85,8 +80,7 @@ def enrol(request: AuthedRequest, slug: str) -> HttpResponse:
     return redirect("workbooks:day", pk=enrolment.pk, day=1)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def enrolment_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     enrolment = access.get_enrolment_for_user(request, pk)
     today = clock.today(request.user)
@@ -132,8 +126,7 @@ def _day_items(
     )
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def day_page(request: AuthedRequest, pk: int, day: int) -> HttpResponse:
     enrolment = access.get_enrolment_for_user(request, pk)
     content = enrolment.version.content
@@ -193,8 +186,7 @@ def _ready_record(request: AuthedRequest, pk: int, day: int) -> tuple[Enrolment,
     return enrolment, record
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def item_done(request: AuthedRequest, pk: int, day: int, index: int) -> HttpResponse:
     enrolment, record = _ready_record(request, pk, day)
     if not 0 <= index < len(enrolment.version.content.day(day).items):
@@ -203,8 +195,7 @@ def item_done(request: AuthedRequest, pk: int, day: int, index: int) -> HttpResp
     return redirect(f"{reverse('workbooks:day', args=[pk, day])}#item-{index}")
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def practice_record(request: AuthedRequest, pk: int, day: int, index: int) -> HttpResponse:
     enrolment, record = _ready_record(request, pk, day)
     items = enrolment.version.content.day(day).items
@@ -225,8 +216,7 @@ def practice_record(request: AuthedRequest, pk: int, day: int, index: int) -> Ht
     return redirect(f"{reverse('workbooks:day', args=[pk, day])}#item-{index}")
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def complete(request: AuthedRequest, pk: int, day: int) -> HttpResponse:
     enrolment, record = _ready_record(request, pk, day)
     undo = request.POST.get("undo") == "1"
@@ -245,8 +235,7 @@ def complete(request: AuthedRequest, pk: int, day: int) -> HttpResponse:
     return redirect("workbooks:progress", pk=pk)
 
 
-@login_required
-@require_GET
+@signed_in("GET")
 def print_view(request: AuthedRequest, pk: int) -> HttpResponse:
     enrolment = access.get_enrolment_for_user(request, pk)
     content = enrolment.version.content
@@ -282,8 +271,7 @@ def print_view(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "workbooks/print.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@signed_in("GET", "POST")
 def join(request: AuthedRequest, token: str) -> HttpResponse:
     # Invite tokens come from secrets.token_urlsafe; anything else (a NUL byte, say, which PostgreSQL
     # refuses outright) cannot be one, so it is a 404 before it reaches the database.
@@ -316,8 +304,7 @@ def _prompt_of(enrolment: Enrolment, day: int, key: str) -> Prompt | None:
     return next((p for p in content.day(day).prompts if p.key == key), None)
 
 
-@login_required
-@require_POST
+@signed_in("POST")
 def answer(request: AuthedRequest) -> HttpResponse:
     """Save the member's answer to a prompt of a workbook day they follow, in their private journal."""
     form = AnswerForm(request.POST)
