@@ -201,14 +201,16 @@ def test_a_guide_leads_a_cohort_and_sees_only_what_a_member_shares(server: Any, 
     # The member shares the answer with the guide; the guide sees it.
     member.goto(day_url)
     member.get_by_role("link", name="Share with your guide").click()
-    member.get_by_role("button", name="Share this entry").click()
+    with member.expect_navigation():  # the POST and its redirect, before the page is read
+        member.get_by_role("button", name="Share this entry").click()
     assert "gwen_wb" in member.content()
     guide.reload()
     assert ANSWER in guide.content()
     shot(guide, "workbook-desktop-04-guide-shared")
 
     # The member takes it back; the guide no longer sees it.
-    member.get_by_role("button", name="Take it back").click()
+    with member.expect_navigation():
+        member.get_by_role("button", name="Take it back").click()
     guide.reload()
     assert ANSWER not in guide.content()
     entry_ids = django_json(
